@@ -1,0 +1,1 @@
+"""What I Spend: a self-hosted personal expense tracker."""

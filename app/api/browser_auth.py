@@ -1,0 +1,58 @@
+"""Login and logout for the pages: a plain HTML form POST, so that it works with password managers,
+the Enter key and no JavaScript, and so that the session cookie is set HttpOnly by the server."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from pydantic import BaseModel
+
+from app.services import login as login_service
+from app.services import sessions
+from app.services.errors import ServiceError
+from app.web.client_ip import client_ip
+from app.web.cookies import clear_session_cookie, session_token, set_session_cookie
+from app.web.redirects import safe_next
+
+router = APIRouter(prefix='/auth', include_in_schema=False)
+
+
+@router.post('/login')
+def browser_login(request: Request, username: str = Form(''), password: str = Form(''), next: str = Form('/')):
+    target = safe_next(next)
+    try:
+        user, token = login_service.login(
+            username[:200], password[:2000], ip=client_ip(request), user_agent=request.headers.get('user-agent', '')
+        )
+    except ServiceError as exc:
+        code = 'throttled' if exc.status == 429 else 'credentials'
+        url = f'/login?error={code}&next={quote(target)}&username={quote(username[:64])}'
+        return RedirectResponse(url, status_code=303)
+    login_service.logout(session_token(request))
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(response, request, token)
+    return response
+
+
+@router.post('/logout')
+def browser_logout(request: Request):
+    login_service.logout(session_token(request))
+    response = RedirectResponse('/login', status_code=303)
+    clear_session_cookie(response, request)
+    return response
+
+
+class AdoptBody(BaseModel):
+    token: str
+
+
+@router.post('/adopt')
+def adopt_session(request: Request, body: AdoptBody):
+    """Turn a session created inside a page (the setup wizard) into the HttpOnly cookie."""
+    if sessions.user_for_token(body.token) is None:
+        return JSONResponse({'error': 'This session is unknown or expired; log in again.'}, status_code=401)
+    response = JSONResponse({'success': True})
+    set_session_cookie(response, request, body.token)
+    return response

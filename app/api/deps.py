@@ -1,0 +1,56 @@
+"""Who is calling /sysapi.
+
+Two ways in: the installation's API_KEY (as ?key=, as the reference has it) together with a session
+cookie from /sysapi/login, or a personal API token (Authorization: Bearer, X-API-Key or ?key=) which
+identifies its user without any cookie.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+
+from app.models import User
+from app.services import sessions, tokens
+from app.services.errors import Forbidden, Unauthorized
+from app.web.cookies import session_token
+
+
+@dataclass
+class Caller:
+    user: User | None
+    via_token: bool
+
+
+def presented_key(request: Request) -> str | None:
+    auth = request.headers.get('authorization', '')
+    if auth[:7].lower() == 'bearer ':
+        return auth[7:].strip()
+    return request.headers.get('x-api-key') or request.query_params.get('key')
+
+
+def api_caller(request: Request) -> Caller:
+    """Checks the key; the user is known when a token was given or a session cookie came along."""
+    key = presented_key(request)
+    if tokens.is_installation_key(key):
+        return Caller(sessions.user_for_token(session_token(request)), via_token=False)
+    user = tokens.user_for_api_token(key)
+    if user is not None:
+        return Caller(user, via_token=True)
+    if not key:
+        raise Unauthorized('An API key is required: add ?key=YOUR_API_KEY (see config.env) or send a personal token.')
+    raise Unauthorized('The API key is wrong; check API_KEY in config.env or create a new personal token in Settings.')
+
+
+def api_user(caller: Caller = Depends(api_caller)) -> User:
+    """The calling user; 401 when the key is right but nobody is logged in."""
+    if caller.user is None:
+        raise Unauthorized('Not logged in: POST /sysapi/login with username and password first, and keep the cookie.')
+    return caller.user
+
+
+def api_admin(user: User = Depends(api_user)) -> User:
+    if not user.is_admin:
+        raise Forbidden('Only an administrator may do this.')
+    return user

@@ -1,0 +1,267 @@
+"""One Settings object, read from config.env and then from environment variables of the same names.
+
+Environment variables win so that a service manager, a container or a test can override one value
+without editing the file. A malformed value stops start-up with a message that names the variable
+and says what it expects: running with a half-understood configuration is worse than not running.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Callable
+
+from app.version import ROOT
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or malformed; the message says which and how to fix it."""
+
+
+def _int(minimum: int | None = None, maximum: int | None = None) -> Callable[[str, str], int]:
+    def parse(name: str, raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise ConfigError(f'{name}={raw!r} is not a whole number; {_range_text(minimum, maximum)}') from None
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            raise ConfigError(f'{name}={value} is out of range; {_range_text(minimum, maximum)}')
+        return value
+
+    return parse
+
+
+def _float(minimum: float) -> Callable[[str, str], float]:
+    def parse(name: str, raw: str) -> float:
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise ConfigError(f'{name}={raw!r} is not a number; expected a number >= {minimum:g}') from None
+        if value != value or value < minimum:
+            raise ConfigError(f'{name}={raw!r} is out of range; expected a number >= {minimum:g}')
+        return value
+
+    return parse
+
+
+def _range_text(minimum: int | None, maximum: int | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f'expected a whole number from {minimum} to {maximum}'
+    if minimum is not None:
+        return f'expected a whole number >= {minimum}'
+    return 'expected a whole number'
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {'1', 'true', 'yes', 'on'}:
+        return True
+    if value in {'0', 'false', 'no', 'off', ''}:
+        return False
+    raise ConfigError(f'{name}={raw!r} is not a boolean; expected true or false')
+
+
+def _choice(*choices: str) -> Callable[[str, str], str]:
+    def parse(name: str, raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in choices:
+            raise ConfigError(f'{name}={raw!r} is not allowed; expected one of: {", ".join(choices)}')
+        return value
+
+    return parse
+
+
+def _text(name: str, raw: str) -> str:
+    return raw.strip()
+
+
+def _countries(name: str, raw: str) -> tuple[str, ...]:
+    codes = tuple(code.strip().upper() for code in raw.split(',') if code.strip())
+    for code in codes:
+        if len(code) != 2 or not code.isalpha():
+            raise ConfigError(f'{name}: {code!r} is not a country code; expected ISO codes such as FR,BE,CH')
+    return codes
+
+
+def _networks(name: str, raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    networks = []
+    for part in (p.strip() for p in raw.split(',')):
+        if not part:
+            continue
+        if part == '*':
+            raise ConfigError(f'{name}: "*" would trust any client to forge its address; list the proxy addresses')
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(f'{name}: {part!r} is not an IP address or network such as 127.0.0.1 or 10.0.0.0/8') from None
+    return tuple(networks)
+
+
+def _hex_secret(name: str, raw: str) -> str:
+    value = raw.strip()
+    if len(value) < 16:
+        raise ConfigError(f'{name} is missing or shorter than 16 characters; run ./install.sh or set a random value')
+    return value
+
+
+def _database_url(name: str, raw: str) -> str:
+    value = raw.strip()
+    if not value.startswith(('sqlite://', 'postgres://', 'postgresql://', 'postgresext://')):
+        raise ConfigError(f'{name}={raw!r} is not supported; expected sqlite:///path/to/file.db or postgresql://...')
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the installation. Field names are the config.env variable names, lower-cased."""
+
+    api_key: str
+    api_key_salt: str
+    storage_secret: str
+    host: str = '0.0.0.0'
+    port: int = 3000
+    session_duration: int = 24
+    rate_limit: int = 50
+    rate_limit_burst: int = 0
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    geoip_enabled: bool = False
+    geoip_license_key: str = ''
+    geoip_allowed_countries: tuple[str, ...] = ('FR',)
+    geoip_db_path: str = 'data/GeoLite2-Country.mmdb'
+    geoip_unknown: str = 'allow'
+    forwarded_allow_ips: tuple[Any, ...] = ()
+    cookie_secure: str = 'auto'
+    database_url: str = 'sqlite:///data/whatispend.db'
+    log_level: str = 'info'
+    log_max_bytes: int = 5_000_000
+    log_backup_count: int = 5
+    backup_interval_hours: float = 24
+    backup_keep: int = 14
+    map_tile_url: str = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
+    map_attribution: str = '&copy; OpenStreetMap contributors'
+    update_remote: str = 'origin'
+    update_branch: str = 'main'
+    update_source: str = ''
+    update_check: bool = True
+    timezone: str = ''
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+    argon2_parallelism: int = 4
+    data_dir: str = 'data'
+    extra: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def effective_burst(self) -> int:
+        return self.rate_limit_burst or 2 * self.rate_limit
+
+    def path(self, value: str) -> Path:
+        """A path from the configuration, relative paths being relative to the project folder."""
+        candidate = Path(value)
+        return candidate if candidate.is_absolute() else ROOT / candidate
+
+    @property
+    def data_path(self) -> Path:
+        return self.path(self.data_dir)
+
+
+_PARSERS: dict[str, Callable[[str, str], Any]] = {
+    'API_KEY': _hex_secret,
+    'API_KEY_SALT': _hex_secret,
+    'STORAGE_SECRET': _hex_secret,
+    'HOST': _text,
+    'PORT': _int(1, 65535),
+    'SESSION_DURATION': _int(1, 24 * 366),
+    'RATE_LIMIT': _int(1, 100_000),
+    'RATE_LIMIT_BURST': _int(0, 1_000_000),
+    'LOGIN_MAX_FAILURES': _int(1, 1000),
+    'LOGIN_WINDOW_MINUTES': _int(1, 24 * 60),
+    'GEOIP_ENABLED': _bool,
+    'GEOIP_LICENSE_KEY': _text,
+    'GEOIP_ALLOWED_COUNTRIES': _countries,
+    'GEOIP_DB_PATH': _text,
+    'GEOIP_UNKNOWN': _choice('allow', 'deny'),
+    'FORWARDED_ALLOW_IPS': _networks,
+    'COOKIE_SECURE': _choice('auto', 'true', 'false'),
+    'DATABASE_URL': _database_url,
+    'LOG_LEVEL': _choice('debug', 'info', 'warning', 'error'),
+    'LOG_MAX_BYTES': _int(10_000),
+    'LOG_BACKUP_COUNT': _int(1, 1000),
+    'BACKUP_INTERVAL_HOURS': _float(0),
+    'BACKUP_KEEP': _int(1, 10_000),
+    'MAP_TILE_URL': _text,
+    'MAP_ATTRIBUTION': _text,
+    'UPDATE_REMOTE': _text,
+    'UPDATE_BRANCH': _text,
+    'UPDATE_SOURCE': _text,
+    'UPDATE_CHECK': _bool,
+    'TIMEZONE': _text,
+    'ARGON2_TIME_COST': _int(1, 100),
+    'ARGON2_MEMORY_COST': _int(8, 4 * 1024 * 1024),
+    'ARGON2_PARALLELISM': _int(1, 64),
+    'DATA_DIR': _text,
+}
+
+
+def config_path() -> Path:
+    """config.env beside the code, unless WIS_CONFIG points elsewhere (tests, several instances)."""
+    return Path(os.environ.get('WIS_CONFIG') or ROOT / 'config.env')
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; blank lines and # comments ignored; surrounding quotes removed."""
+    values: dict[str, str] = {}
+    if not path.exists():
+        return values
+    for number, line in enumerate(path.read_text(encoding='utf-8').splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith('#'):
+            continue
+        if line.startswith('export '):
+            line = line[len('export ') :]
+        key, sep, value = line.partition('=')
+        if not sep or not key.strip().isidentifier():
+            raise ConfigError(f'{path}, line {number}: expected KEY=VALUE, found {line[:40]!r}')
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in '"\'':
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Read the configuration; raises ConfigError naming the first bad variable."""
+    environ = dict(os.environ if environ is None else environ)
+    raw = read_env_file(path or config_path())
+    for name in _PARSERS:
+        if name in environ:
+            raw[name] = environ[name]
+    values: dict[str, Any] = {}
+    for name, parser in _PARSERS.items():
+        if name in raw:
+            values[name.lower()] = parser(name, raw[name])
+    for required in ('API_KEY', 'API_KEY_SALT', 'STORAGE_SECRET'):
+        if required.lower() not in values:
+            raise ConfigError(f'{required} is not set; run ./install.sh to create config.env, or set it in the environment')
+    known = {f.name for f in fields(Settings)}
+    extra = {k: v for k, v in raw.items() if k.lower() not in known}
+    return Settings(**values, extra=extra)
+
+
+_current: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The settings of this process, loaded once."""
+    global _current
+    if _current is None:
+        _current = load()
+    return _current
+
+
+def use_settings(settings: Settings | None) -> None:
+    """Replace the settings of this process (start-up, tests)."""
+    global _current
+    _current = settings

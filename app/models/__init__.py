@@ -1,0 +1,14 @@
+"""Peewee models, one file per aggregate."""
+
+from app.models.base import BaseModel, utcnow
+from app.models.category import Category
+from app.models.expense import Expense
+from app.models.link import UserLink
+from app.models.payment_method import PaymentMethod
+from app.models.session import Session
+from app.models.token import ApiToken
+from app.models.user import User
+
+ALL_MODELS: list[type[BaseModel]] = [User, Category, PaymentMethod, Expense, Session, UserLink, ApiToken]
+
+__all__ = ['ALL_MODELS', 'ApiToken', 'BaseModel', 'Category', 'Expense', 'PaymentMethod', 'Session', 'User', 'UserLink', 'utcnow']

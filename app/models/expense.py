@@ -1,0 +1,27 @@
+from peewee import BigIntegerField, CharField, DateField, DateTimeField, DoubleField, ForeignKeyField, SQL
+
+from app.models.base import BaseModel, utcnow
+from app.models.category import Category
+from app.models.payment_method import PaymentMethod
+from app.models.user import User
+
+
+class Expense(BaseModel):
+    owner = ForeignKeyField(User, backref='expenses', on_delete='CASCADE')
+    amount_cents = BigIntegerField()
+    date = DateField()
+    category = ForeignKeyField(Category, backref='expenses', on_delete='RESTRICT')
+    subcategory = ForeignKeyField(Category, null=True, backref='sub_expenses', on_delete='RESTRICT')
+    payment_method = ForeignKeyField(PaymentMethod, null=True, backref='expenses', on_delete='RESTRICT')
+    description = CharField(max_length=500, default='')
+    latitude = DoubleField(null=True)
+    longitude = DoubleField(null=True)
+    place = CharField(max_length=120, default='')
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        # The dashboard aggregates a month of one household: an index that carries the aggregated
+        # columns answers those queries from the index alone, without touching the table.
+        indexes = ((('owner', 'date', 'amount_cents', 'category', 'subcategory', 'payment_method'), False),)
+        constraints = [SQL('CHECK (amount_cents > 0)')]

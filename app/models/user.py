@@ -1,0 +1,24 @@
+from peewee import BooleanField, CharField, DateTimeField
+
+from app.models.base import BaseModel, utcnow
+
+
+class User(BaseModel):
+    """An account. A deleted account keeps its row (deleted_at set, no password) so that its data
+    survives and comes back if the same username is created again."""
+
+    username = CharField(max_length=64)
+    username_key = CharField(max_length=64, unique=True)  # lower-cased username: uniqueness ignores case
+    password_hash = CharField(max_length=255, default='')
+    is_admin = BooleanField(default=False)
+    theme = CharField(max_length=8, default='auto')  # auto | light | dark
+    currency = CharField(max_length=3, default='EUR')
+    locale = CharField(max_length=16, default='fr-FR')
+    timezone = CharField(max_length=64, default='')
+    capture_location = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+    deleted_at = DateTimeField(null=True)
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None

@@ -1,0 +1,72 @@
+"""The frame every page shares: header with navigation, a drawer on phones, dark mode, logout."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from nicegui import run, ui
+
+from app.models import User
+from app.pages.theme import apply_theme
+from app.services import users
+
+NAVIGATION = [
+    ('Dashboard', '/', 'dashboard'),
+    ('Expenses', '/expenses', 'receipt_long'),
+    ('Categories', '/categories', 'category'),
+    ('Payment methods', '/payment-methods', 'credit_card'),
+    ('Settings', '/settings', 'settings'),
+]
+
+
+def logout_form() -> None:
+    ui.html('<form id="logout-form" method="post" action="/auth/logout" style="display:none"></form>')
+
+
+def _nav_links(current: str, *, vertical: bool) -> None:
+    for label, path, icon in NAVIGATION:
+        active = current == path
+        classes = 'w-full justify-start' if vertical else ''
+        button = ui.button(label, icon=icon).props(f'flat no-caps {"" if vertical else "dense"}')
+        button.classes(classes + (' nav-active' if active else ''))
+        button.on_click(lambda path=path: ui.navigate.to(path))
+        button.mark(f'nav-{path.strip("/") or "dashboard"}')
+
+
+@contextmanager
+def frame(user: User, title: str) -> Iterator[None]:
+    dark = apply_theme(user.theme)
+    current = ui.context.client.page.path
+    ui.add_head_html(
+        '<style>.nav-active{background:rgba(255,255,255,.18)}'
+        '.body--dark .q-card{background:#1e1e2e}.wis-page{max-width:1200px;margin:0 auto;width:100%}</style>'
+    )
+    logout_form()
+
+    with ui.left_drawer(value=False).props('overlay bordered behavior=mobile').classes('p-2') as drawer:
+        ui.label('What I Spend').classes('text-lg font-bold p-2')
+        _nav_links(current, vertical=True)
+
+    async def toggle_dark() -> None:
+        new_theme = 'light' if dark.value else 'dark'
+        dark.set_value(new_theme == 'dark')
+        await run.io_bound(users.update_preferences, user, theme=new_theme)
+
+    with ui.header(elevated=True).classes('items-center px-3 py-1 gap-1 bg-primary'):
+        ui.button(icon='menu', on_click=drawer.toggle).props('flat round color=white').classes('lg:hidden').mark('menu')
+        ui.link('What I Spend', '/').classes('text-white text-lg font-bold no-underline mr-4')
+        with ui.row().classes('gap-0 max-lg:hidden text-white'):
+            _nav_links(current, vertical=False)
+        ui.space()
+        ui.label(user.username).classes('text-white text-sm max-sm:hidden').mark('current-user')
+        ui.button(icon='dark_mode', on_click=toggle_dark).props('flat round color=white').tooltip('Light / dark').mark(
+            'toggle-dark'
+        )
+        ui.button(icon='logout').props('flat round color=white').tooltip('Log out').on(
+            'click', js_handler='() => document.getElementById("logout-form").submit()'
+        ).mark('logout')
+
+    with ui.column().classes('wis-page p-4 gap-4'):
+        ui.label(title).classes('text-2xl font-semibold').mark('page-title')
+        yield

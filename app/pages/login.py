@@ -1,0 +1,50 @@
+"""The login page: a real HTML form posted to /auth/login (see app/api/browser_auth.py)."""
+
+from __future__ import annotations
+
+import html
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import run, ui
+
+from app.pages.guard import current_user
+from app.pages.theme import apply_theme
+from app.services import setup
+from app.web.redirects import safe_next
+
+ERRORS = {
+    'credentials': 'Wrong username or password; check both and try again.',
+    'throttled': 'Too many failed attempts; wait a few minutes before trying again.',
+}
+
+
+def auth_card_start() -> ui.card:
+    ui.query('body').classes('bg-gradient-to-br from-indigo-50 to-violet-100 dark:from-slate-900 dark:to-slate-800')
+    return ui.card().classes('w-full max-w-sm mx-auto mt-16 p-6 gap-3')
+
+
+async def login_page(request: Request, next: str = '/', error: str = '', username: str = ''):
+    if await run.io_bound(setup.needs_setup):
+        return RedirectResponse('/setup', status_code=303)
+    target = safe_next(next)
+    if await current_user(request) is not None:
+        return RedirectResponse(target, status_code=303)
+    apply_theme('auto')
+    with auth_card_start():
+        with ui.row().classes('items-center gap-2'):
+            ui.icon('account_balance_wallet', size='md', color='primary')
+            ui.label('What I Spend').classes('text-2xl font-bold')
+        ui.label('Log in to record and review your spending.').classes('text-sm opacity-70')
+        if error:
+            ui.label(ERRORS.get(error, ERRORS['credentials'])).classes('text-negative text-sm').mark('login-error')
+        with ui.element('form').props('method=post action=/auth/login').classes('w-full flex flex-col gap-3'):
+            ui.input('Username', value=username[:64]).props(
+                'name=username autocomplete=username autofocus outlined'
+            ).classes('w-full').mark('username')
+            ui.input('Password', password=True, password_toggle_button=True).props(
+                'name=password autocomplete=current-password outlined'
+            ).classes('w-full').mark('password')
+            ui.html(f'<input type="hidden" name="next" value="{html.escape(target, quote=True)}">')
+            ui.button('Log in').props('type=submit unelevated color=primary').classes('w-full').mark('login')
+    return None

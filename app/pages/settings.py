@@ -1,0 +1,84 @@
+"""Settings: password, appearance and formats, API access."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from app.config import get_settings
+from app.models import User
+from app.services import sessions, users
+from app.services.errors import ServiceError
+
+
+async def notify_errors(action, *args, success: str | None = None, **kwargs):
+    """Run a service call off the event loop; a refusal becomes a notification, not a crash."""
+    try:
+        result = await run.io_bound(action, *args, **kwargs)
+    except ServiceError as exc:
+        ui.notify(exc.message, type='negative')
+        return None
+    if success:
+        ui.notify(success, type='positive')
+    return result if result is not None else True
+
+
+def password_card(user: User) -> None:
+    with ui.card().classes('w-full max-w-xl'):
+        ui.label('Password').classes('text-lg font-semibold')
+        current = ui.input('Current password', password=True).props('outlined autocomplete=current-password').classes(
+            'w-full').mark('current-password')
+        new = ui.input('New password (8 characters or more)', password=True).props(
+            'outlined autocomplete=new-password').classes('w-full').mark('new-password')
+        confirm = ui.input('New password again', password=True).props('outlined autocomplete=new-password').classes(
+            'w-full').mark('new-password-confirm')
+
+        async def change() -> None:
+            token = ui.context.client.request.cookies.get(sessions.COOKIE_NAME)
+            done = await notify_errors(users.change_password, user, current.value, new.value, confirm.value)
+            if done:
+                ended = await run.io_bound(sessions.end_all_sessions, user, except_token=token)
+                current.value = new.value = confirm.value = ''
+                ui.notify(f'Password changed; {ended} other session(s) logged out.', type='positive')
+
+        ui.button('Change password', on_click=change).mark('change-password')
+
+
+def appearance_card(user: User) -> None:
+    with ui.card().classes('w-full max-w-xl'):
+        ui.label('Appearance and formats').classes('text-lg font-semibold')
+        theme = ui.toggle({'auto': 'System', 'light': 'Light', 'dark': 'Dark'}, value=user.theme).mark('theme')
+        currency = ui.select(list(users.CURRENCIES), value=user.currency, label='Currency').props('outlined').classes(
+            'w-full').mark('currency')
+        locale = ui.select(list(users.LOCALES), value=user.locale, label='Number and date format').props(
+            'outlined').classes('w-full').mark('locale')
+        timezone = ui.input('Time zone (empty: the server\'s)', value=user.timezone).props('outlined').classes(
+            'w-full').mark('timezone')
+
+        async def save() -> None:
+            done = await notify_errors(
+                users.update_preferences, user, theme=theme.value, currency=currency.value, locale=locale.value,
+                timezone=timezone.value or '', success='Preferences saved.',
+            )
+            if done:
+                ui.dark_mode({'dark': True, 'light': False}.get(theme.value))
+
+        ui.button('Save', on_click=save).mark('save-preferences')
+
+
+def api_card() -> None:
+    with ui.card().classes('w-full max-w-xl'):
+        ui.label('API access').classes('text-lg font-semibold')
+        ui.label('Scripts call /sysapi with the installation key (?key=...) after POST /sysapi/login, '
+                 'as described in the README.').classes('text-sm opacity-80')
+        key = ui.code('•' * 32, language='text').classes('w-full').mark('api-key')
+
+        def reveal() -> None:
+            key.set_content(get_settings().api_key)
+
+        ui.button('Show the API key', on_click=reveal).props('flat').mark('show-api-key')
+
+
+async def settings_page(user: User) -> None:
+    password_card(user)
+    appearance_card(user)
+    api_card()

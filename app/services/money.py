@@ -1,0 +1,99 @@
+"""Amounts: text a person typed into integer cents, and cents back into text for their locale.
+
+Money never becomes a float: "12,50" is parsed digit by digit with Decimal.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from app.services.errors import Invalid
+
+MAX_AMOUNT_CENTS = 100_000_000_000  # one billion in any currency: past that it is a typo
+_SPACES = re.compile(r'[\s\u00a0\u202f\'’_]')
+
+
+def parse_amount(value: object, *, field: str = 'amount') -> int:
+    """Cents from `12.5`, `12,50`, `1 234,56`, `1,234.56`, 50 or Decimal; positive, at most 2 decimals."""
+    if isinstance(value, bool) or value is None:
+        raise Invalid('Enter an amount, such as 12.50.', field=field)
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
+        if value != value or value in (float('inf'), float('-inf')):
+            raise Invalid('The amount must be a finite number, such as 12.50.', field=field)
+        text = repr(value)
+    elif isinstance(value, Decimal):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value
+    else:
+        raise Invalid('Enter the amount as a number, such as 12.50.', field=field)
+    text = _SPACES.sub('', text.strip()).lstrip('+')
+    for symbol in ('€', '$', '£'):
+        text = text.replace(symbol, '')
+    if not text:
+        raise Invalid('Enter an amount, such as 12.50.', field=field)
+    if len(text) > 40:
+        raise Invalid('The amount is too long to be real; check it.', field=field)
+    if '.' in text and ',' in text:
+        # the last separator is the decimal one: 1,234.56 and 1.234,56
+        decimal_sep = '.' if text.rfind('.') > text.rfind(',') else ','
+        thousands = ',' if decimal_sep == '.' else '.'
+        text = text.replace(thousands, '').replace(decimal_sep, '.')
+    else:
+        text = text.replace(',', '.')
+    if not re.fullmatch(r'-?\d+(\.\d*)?|-?\.\d+', text):
+        raise Invalid(f'{value!s:.40} is not an amount; use digits with at most two decimals, such as 12.50.', field=field)
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise Invalid(f'{value!s:.40} is not an amount; use digits such as 12.50.', field=field) from None
+    if amount <= 0:
+        raise Invalid('The amount must be more than zero.', field=field)
+    if amount != amount.quantize(Decimal('0.01')):
+        raise Invalid('The amount has more than two decimals; round it to the cent.', field=field)
+    cents = int(amount * 100)
+    if cents > MAX_AMOUNT_CENTS:
+        raise Invalid('The amount is too large to be real (over one billion); check it.', field=field)
+    return cents
+
+
+def cents_to_number(cents: int) -> float:
+    """For JSON answers: a number rounded to cents, as the reference API answers."""
+    return round(cents / 100, 2)
+
+
+def cents_to_text(cents: int) -> str:
+    """Plain dot-decimal text, for CSV: 1234.5 -> '1234.50'."""
+    sign = '-' if cents < 0 else ''
+    cents = abs(cents)
+    return f'{sign}{cents // 100}.{cents % 100:02d}'
+
+
+_SYMBOLS = {'EUR': '€', 'USD': '$', 'GBP': '£', 'CHF': 'CHF', 'JPY': '¥', 'CAD': '$', 'AUD': '$'}
+# decimal separator, thousands separator, symbol after the number
+_LOCALE_FORMATS = {
+    'fr': (',', '\u202f', True),
+    'de': (',', '.', True),
+    'es': (',', '.', True),
+    'it': (',', '.', True),
+    'nl': (',', '.', False),
+    'pt': (',', '.', True),
+    'en': ('.', ',', False),
+    'fr-CH': ('.', '\u2019', True),
+}
+
+
+def format_money(cents: int, currency: str = 'EUR', locale: str = 'fr-FR') -> str:
+    """1234.56 EUR in fr-FR -> '1 234,56 €'; in en-US -> '€1,234.56'."""
+    decimal_sep, thousands_sep, after = _LOCALE_FORMATS.get(locale) or _LOCALE_FORMATS.get(locale[:2], _LOCALE_FORMATS['en'])
+    negative = cents < 0
+    cents = abs(int(cents))
+    whole = f'{cents // 100:,}'.replace(',', thousands_sep)
+    digits = 0 if currency == 'JPY' else 2
+    number = whole if digits == 0 else f'{whole}{decimal_sep}{cents % 100:02d}'
+    symbol = _SYMBOLS.get(currency, currency)
+    text = f'{number}\u00a0{symbol}' if after else f'{symbol}{number}'
+    return f'-{text}' if negative else text

@@ -1,0 +1,1 @@
+"""What sits between the network and the app: client address, cookies, middleware."""
