@@ -33,6 +33,13 @@ pages.register()
 
 if __name__ in {'__main__', '__mp_main__'}:
     ui.run(
-        host=settings.host, port=settings.port, title='What I Spend', storage_secret=settings.storage_secret,
-        reload=False, show=False, favicon='💶', fastapi_docs=True, show_welcome_message=False,
+        host=settings.host,
+        port=settings.port,
+        title='What I Spend',
+        storage_secret=settings.storage_secret,
+        reload=False,
+        show=False,
+        favicon='💶',
+        fastapi_docs=True,
+        show_welcome_message=False,
     )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from app.version import ROOT
 
@@ -95,7 +96,9 @@ def _networks(name: str, raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IP
         try:
             networks.append(ipaddress.ip_network(part, strict=False))
         except ValueError:
-            raise ConfigError(f'{name}: {part!r} is not an IP address or network such as 127.0.0.1 or 10.0.0.0/8') from None
+            raise ConfigError(
+                f'{name}: {part!r} is not an IP address or network such as 127.0.0.1 or 10.0.0.0/8'
+            ) from None
     return tuple(networks)
 
 
@@ -244,7 +247,9 @@ def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Set
             values[name.lower()] = parser(name, raw[name])
     for required in ('API_KEY', 'API_KEY_SALT', 'STORAGE_SECRET'):
         if required.lower() not in values:
-            raise ConfigError(f'{required} is not set; run ./install.sh to create config.env, or set it in the environment')
+            raise ConfigError(
+                f'{required} is not set; run ./install.sh to create config.env, or set it in the environment'
+            )
     known = {f.name for f in fields(Settings)}
     extra = {k: v for k, v in raw.items() if k.lower() not in known}
     return Settings(**values, extra=extra)
@@ -265,3 +270,6 @@ def use_settings(settings: Settings | None) -> None:
     """Replace the settings of this process (start-up, tests)."""
     global _current
     _current = settings
+
+
+VARIABLES: tuple[str, ...] = tuple(_PARSERS)

@@ -9,8 +9,8 @@ SQL asks `is_postgres()`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import connect as connect_url

@@ -48,8 +48,12 @@ def setup_logging(settings: Settings, *, console: bool = True) -> None:
     try:
         log_dir(settings).mkdir(parents=True, exist_ok=True)
         handlers.append(
-            RotatingFileHandler(log_file(settings), maxBytes=settings.log_max_bytes, backupCount=settings.log_backup_count,
-                                encoding='utf-8')
+            RotatingFileHandler(
+                log_file(settings),
+                maxBytes=settings.log_max_bytes,
+                backupCount=settings.log_backup_count,
+                encoding='utf-8',
+            )
         )
     except OSError as exc:
         print(f'warning: cannot write logs under {log_dir(settings)}: {exc}')

@@ -48,7 +48,9 @@ class OkOut(BaseModel):
 
 
 @router.post('/login', response_model=LoginOut, openapi_extra=body_docs(LoginBody))
-def api_login(request: Request, response: Response, caller: Caller = Depends(api_caller), body: LoginBody = body_of(LoginBody)):
+def api_login(
+    request: Request, response: Response, caller: Caller = Depends(api_caller), body: LoginBody = body_of(LoginBody)
+):
     """Log in with a username and password; the answer sets the session cookie."""
     user, token = login_service.login(
         body.username, body.password, ip=client_ip(request), user_agent=request.headers.get('user-agent', '')

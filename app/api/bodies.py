@@ -21,7 +21,9 @@ async def read_body(request: Request) -> dict[str, Any]:
     """The request's fields, from JSON or a form; a malformed body is a 422 naming the problem."""
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
-        raise RequestValidationError([{'loc': ('body',), 'msg': f'the body is over {MAX_BODY_BYTES} bytes', 'type': 'too_long'}])
+        raise RequestValidationError(
+            [{'loc': ('body',), 'msg': f'the body is over {MAX_BODY_BYTES} bytes', 'type': 'too_long'}]
+        )
     content_type = request.headers.get('content-type', '').split(';')[0].strip().lower()
     if not raw.strip():
         return {}
@@ -29,14 +31,18 @@ async def read_body(request: Request) -> dict[str, Any]:
         try:
             data = json.loads(raw.decode('utf-8'))
         except (UnicodeDecodeError, ValueError):
-            raise RequestValidationError([{'loc': ('body',), 'msg': 'the body is not valid UTF-8 JSON', 'type': 'json'}]) from None
+            raise RequestValidationError(
+                [{'loc': ('body',), 'msg': 'the body is not valid UTF-8 JSON', 'type': 'json'}]
+            ) from None
         if not isinstance(data, dict):
             raise RequestValidationError([{'loc': ('body',), 'msg': 'the JSON body must be an object', 'type': 'json'}])
         return data
     try:
         form = await request.form()
     except Exception:
-        raise RequestValidationError([{'loc': ('body',), 'msg': 'the form body could not be read', 'type': 'form'}]) from None
+        raise RequestValidationError(
+            [{'loc': ('body',), 'msg': 'the form body could not be read', 'type': 'form'}]
+        ) from None
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 

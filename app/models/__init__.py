@@ -11,4 +11,15 @@ from app.models.user import User
 
 ALL_MODELS: list[type[BaseModel]] = [User, Category, PaymentMethod, Expense, Session, UserLink, ApiToken]
 
-__all__ = ['ALL_MODELS', 'ApiToken', 'BaseModel', 'Category', 'Expense', 'PaymentMethod', 'Session', 'User', 'UserLink', 'utcnow']
+__all__ = [
+    'ALL_MODELS',
+    'ApiToken',
+    'BaseModel',
+    'Category',
+    'Expense',
+    'PaymentMethod',
+    'Session',
+    'User',
+    'UserLink',
+    'utcnow',
+]

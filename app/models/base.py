@@ -1,6 +1,6 @@
 """The base model: every table binds to the one database proxy."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from peewee import Model
 
@@ -9,7 +9,7 @@ from app.db import db
 
 def utcnow() -> datetime:
     """Naive UTC, the one time zone stored in the database."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class BaseModel(Model):

@@ -1,4 +1,4 @@
-from peewee import BigIntegerField, CharField, DateField, DateTimeField, DoubleField, ForeignKeyField, SQL
+from peewee import SQL, BigIntegerField, CharField, DateField, DateTimeField, DoubleField, ForeignKeyField
 
 from app.models.base import BaseModel, utcnow
 from app.models.category import Category

@@ -7,7 +7,7 @@ frame only for a logged-in user; others go to /setup (no account yet) or /login?
 from __future__ import annotations
 
 import inspect
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from fastapi import Request

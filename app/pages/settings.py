@@ -25,12 +25,24 @@ async def notify_errors(action, *args, success: str | None = None, **kwargs):
 def password_card(user: User) -> None:
     with ui.card().classes('w-full max-w-xl'):
         ui.label('Password').classes('text-lg font-semibold')
-        current = ui.input('Current password', password=True).props('outlined autocomplete=current-password').classes(
-            'w-full').mark('current-password')
-        new = ui.input('New password (8 characters or more)', password=True).props(
-            'outlined autocomplete=new-password').classes('w-full').mark('new-password')
-        confirm = ui.input('New password again', password=True).props('outlined autocomplete=new-password').classes(
-            'w-full').mark('new-password-confirm')
+        current = (
+            ui.input('Current password', password=True)
+            .props('outlined autocomplete=current-password')
+            .classes('w-full')
+            .mark('current-password')
+        )
+        new = (
+            ui.input('New password (8 characters or more)', password=True)
+            .props('outlined autocomplete=new-password')
+            .classes('w-full')
+            .mark('new-password')
+        )
+        confirm = (
+            ui.input('New password again', password=True)
+            .props('outlined autocomplete=new-password')
+            .classes('w-full')
+            .mark('new-password-confirm')
+        )
 
         async def change() -> None:
             token = ui.context.client.request.cookies.get(sessions.COOKIE_NAME)
@@ -47,17 +59,34 @@ def appearance_card(user: User) -> None:
     with ui.card().classes('w-full max-w-xl'):
         ui.label('Appearance and formats').classes('text-lg font-semibold')
         theme = ui.toggle({'auto': 'System', 'light': 'Light', 'dark': 'Dark'}, value=user.theme).mark('theme')
-        currency = ui.select(list(users.CURRENCIES), value=user.currency, label='Currency').props('outlined').classes(
-            'w-full').mark('currency')
-        locale = ui.select(list(users.LOCALES), value=user.locale, label='Number and date format').props(
-            'outlined').classes('w-full').mark('locale')
-        timezone = ui.input('Time zone (empty: the server\'s)', value=user.timezone).props('outlined').classes(
-            'w-full').mark('timezone')
+        currency = (
+            ui.select(list(users.CURRENCIES), value=user.currency, label='Currency')
+            .props('outlined')
+            .classes('w-full')
+            .mark('currency')
+        )
+        locale = (
+            ui.select(list(users.LOCALES), value=user.locale, label='Number and date format')
+            .props('outlined')
+            .classes('w-full')
+            .mark('locale')
+        )
+        timezone = (
+            ui.input("Time zone (empty: the server's)", value=user.timezone)
+            .props('outlined')
+            .classes('w-full')
+            .mark('timezone')
+        )
 
         async def save() -> None:
             done = await notify_errors(
-                users.update_preferences, user, theme=theme.value, currency=currency.value, locale=locale.value,
-                timezone=timezone.value or '', success='Preferences saved.',
+                users.update_preferences,
+                user,
+                theme=theme.value,
+                currency=currency.value,
+                locale=locale.value,
+                timezone=timezone.value or '',
+                success='Preferences saved.',
             )
             if done:
                 ui.dark_mode({'dark': True, 'light': False}.get(theme.value))
@@ -68,8 +97,10 @@ def appearance_card(user: User) -> None:
 def api_card() -> None:
     with ui.card().classes('w-full max-w-xl'):
         ui.label('API access').classes('text-lg font-semibold')
-        ui.label('Scripts call /sysapi with the installation key (?key=...) after POST /sysapi/login, '
-                 'as described in the README.').classes('text-sm opacity-80')
+        ui.label(
+            'Scripts call /sysapi with the installation key (?key=...) after POST /sysapi/login, '
+            'as described in the README.'
+        ).classes('text-sm opacity-80')
         key = ui.code('•' * 32, language='text').classes('w-full').mark('api-key')
 
         def reveal() -> None:

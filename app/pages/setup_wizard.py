@@ -18,8 +18,10 @@ async def setup_page():
         return RedirectResponse('/login', status_code=303)
     dark = apply_theme('auto')
     state = {
-        'categories': [{'name': c['name'], 'color': c['color'], 'icon': c['icon'], 'children': list(c['children']), 'on': True}
-                       for c in DEFAULT_CATEGORIES],
+        'categories': [
+            {'name': c['name'], 'color': c['color'], 'icon': c['icon'], 'children': list(c['children']), 'on': True}
+            for c in DEFAULT_CATEGORIES
+        ],
         'payment_methods': [{'name': p['name'], 'icon': p['icon'], 'on': True} for p in DEFAULT_PAYMENT_METHODS],
         'token': None,
     }
@@ -33,11 +35,24 @@ async def setup_page():
         with ui.stepper().props('vertical flat animated').classes('w-full') as stepper:
             with ui.step('Your account', icon='person'):
                 ui.label('This first account is the administrator.').classes('text-sm')
-                username = ui.input('Username').props('outlined autofocus autocomplete=username').classes('w-full').mark('setup-username')
-                password = ui.input('Password (8 characters or more)', password=True, password_toggle_button=True).props(
-                    'outlined autocomplete=new-password').classes('w-full').mark('setup-password')
-                confirm = ui.input('Password again', password=True).props('outlined autocomplete=new-password').classes(
-                    'w-full').mark('setup-password-confirm')
+                username = (
+                    ui.input('Username')
+                    .props('outlined autofocus autocomplete=username')
+                    .classes('w-full')
+                    .mark('setup-username')
+                )
+                password = (
+                    ui.input('Password (8 characters or more)', password=True, password_toggle_button=True)
+                    .props('outlined autocomplete=new-password')
+                    .classes('w-full')
+                    .mark('setup-password')
+                )
+                confirm = (
+                    ui.input('Password again', password=True)
+                    .props('outlined autocomplete=new-password')
+                    .classes('w-full')
+                    .mark('setup-password-confirm')
+                )
 
                 def check_account() -> None:
                     try:
@@ -52,11 +67,21 @@ async def setup_page():
                     ui.button('Next', on_click=check_account).mark('setup-next-1')
 
             with ui.step('Preferences', icon='tune'):
-                currency = ui.select(list(users.CURRENCIES), value='EUR', label='Currency').props('outlined').classes(
-                    'w-full').mark('setup-currency')
-                locale = ui.select(list(users.LOCALES), value='fr-FR', label='Number and date format').props(
-                    'outlined').classes('w-full').mark('setup-locale')
-                theme = ui.toggle({'auto': 'Follow the system', 'light': 'Light', 'dark': 'Dark'}, value='auto').mark('setup-theme')
+                currency = (
+                    ui.select(list(users.CURRENCIES), value='EUR', label='Currency')
+                    .props('outlined')
+                    .classes('w-full')
+                    .mark('setup-currency')
+                )
+                locale = (
+                    ui.select(list(users.LOCALES), value='fr-FR', label='Number and date format')
+                    .props('outlined')
+                    .classes('w-full')
+                    .mark('setup-locale')
+                )
+                theme = ui.toggle({'auto': 'Follow the system', 'light': 'Light', 'dark': 'Dark'}, value='auto').mark(
+                    'setup-theme'
+                )
                 theme.on_value_change(lambda e: dark.set_value({'dark': True, 'light': False}.get(e.value)))
                 with ui.stepper_navigation():
                     ui.button('Next', on_click=stepper.next).mark('setup-next-2')
@@ -77,8 +102,12 @@ async def setup_page():
 
                 async def create_account() -> None:
                     choices = setup.SetupChoices(
-                        username=username.value or '', password=password.value or '', password_confirm=confirm.value or '',
-                        currency=currency.value, locale=locale.value, theme=theme.value,
+                        username=username.value or '',
+                        password=password.value or '',
+                        password_confirm=confirm.value or '',
+                        currency=currency.value,
+                        locale=locale.value,
+                        theme=theme.value,
                         categories=[c for c in state['categories'] if c['on']],
                         payment_methods=[p for p in state['payment_methods'] if p['on']],
                     )
@@ -89,6 +118,7 @@ async def setup_page():
                         return
                     state['token'] = await run.io_bound(sessions.create_session, admin)
                     password.value = confirm.value = ''
+                    ui.notify(f'Account {admin.username} created.', type='positive')
                     stepper.next()
 
                 with ui.stepper_navigation():
@@ -97,15 +127,19 @@ async def setup_page():
 
             with ui.step('Ready', icon='check'):
                 ui.label('Your account is ready.').classes('font-semibold')
-                ui.label('Scripts and other tools reach the API with this installation key '
-                         '(also in config.env, and in Settings later):').classes('text-sm')
+                ui.label(
+                    'Scripts and other tools reach the API with this installation key '
+                    '(also in config.env, and in Settings later):'
+                ).classes('text-sm')
                 ui.code(get_settings().api_key, language='text').classes('w-full').mark('setup-api-key')
 
                 async def enter() -> None:
                     await ui.run_javascript(
                         "const r = await fetch('/auth/adopt', {method: 'POST', headers: {'Content-Type': 'application/json'},"
-                        f" body: JSON.stringify({{token: {state['token']!r}}})}});"
-                        " if (r.ok) { window.location.href = '/'; }", timeout=10)
+                        f' body: JSON.stringify({{token: {state["token"]!r}}})}});'
+                        " if (r.ok) { window.location.href = '/'; }",
+                        timeout=10,
+                    )
 
                 with ui.stepper_navigation():
                     ui.button('Open my dashboard', on_click=enter).mark('setup-finish')

@@ -45,7 +45,9 @@ def parse_amount(value: object, *, field: str = 'amount') -> int:
     else:
         text = text.replace(',', '.')
     if not re.fullmatch(r'-?\d+(\.\d*)?|-?\.\d+', text):
-        raise Invalid(f'{value!s:.40} is not an amount; use digits with at most two decimals, such as 12.50.', field=field)
+        raise Invalid(
+            f'{value!s:.40} is not an amount; use digits with at most two decimals, such as 12.50.', field=field
+        )
     try:
         amount = Decimal(text)
     except InvalidOperation:
@@ -88,7 +90,9 @@ _LOCALE_FORMATS = {
 
 def format_money(cents: int, currency: str = 'EUR', locale: str = 'fr-FR') -> str:
     """1234.56 EUR in fr-FR -> '1 234,56 €'; in en-US -> '€1,234.56'."""
-    decimal_sep, thousands_sep, after = _LOCALE_FORMATS.get(locale) or _LOCALE_FORMATS.get(locale[:2], _LOCALE_FORMATS['en'])
+    decimal_sep, thousands_sep, after = _LOCALE_FORMATS.get(locale) or _LOCALE_FORMATS.get(
+        locale[:2], _LOCALE_FORMATS['en']
+    )
     negative = cents < 0
     cents = abs(int(cents))
     whole = f'{cents // 100:,}'.replace(',', thousands_sep)

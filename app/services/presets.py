@@ -2,10 +2,20 @@
 
 DEFAULT_CATEGORIES: list[dict] = [
     {'name': 'Food', 'color': '#f59e0b', 'icon': 'restaurant', 'children': ['Groceries', 'Restaurants', 'Bakery']},
-    {'name': 'Transport', 'color': '#3b82f6', 'icon': 'directions_car', 'children': ['Fuel', 'Public transport', 'Parking']},
+    {
+        'name': 'Transport',
+        'color': '#3b82f6',
+        'icon': 'directions_car',
+        'children': ['Fuel', 'Public transport', 'Parking'],
+    },
     {'name': 'Housing', 'color': '#8b5cf6', 'icon': 'home', 'children': ['Rent', 'Utilities', 'Insurance']},
     {'name': 'Health', 'color': '#ef4444', 'icon': 'favorite', 'children': ['Pharmacy', 'Doctor']},
-    {'name': 'Leisure', 'color': '#10b981', 'icon': 'sports_esports', 'children': ['Outings', 'Subscriptions', 'Travel']},
+    {
+        'name': 'Leisure',
+        'color': '#10b981',
+        'icon': 'sports_esports',
+        'children': ['Outings', 'Subscriptions', 'Travel'],
+    },
     {'name': 'Shopping', 'color': '#ec4899', 'icon': 'shopping_bag', 'children': ['Clothes', 'Electronics', 'Home']},
 ]
 

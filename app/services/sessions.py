@@ -32,8 +32,13 @@ def create_session(user: User, *, ip: str = '', user_agent: str = '') -> str:
     token = secrets.token_urlsafe(32)
     now = utcnow()
     Session.create(
-        user=user, token_hash=_digest(token), created_at=now, last_seen_at=now, expires_at=now + _duration(),
-        ip=ip[:64], user_agent=(user_agent or '')[:200],
+        user=user,
+        token_hash=_digest(token),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + _duration(),
+        ip=ip[:64],
+        user_agent=(user_agent or '')[:200],
     )
     return token
 

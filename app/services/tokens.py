@@ -38,9 +38,12 @@ def user_for_api_token(token: str | None) -> User | None:
     if not token or len(token) > 200 or not token.startswith(TOKEN_PREFIX):
         return None
     digest = token_hmac(token)
-    row = ApiToken.select(ApiToken, User).join(User).where(
-        (ApiToken.token_hmac == digest) & User.deleted_at.is_null()
-    ).first()
+    row = (
+        ApiToken.select(ApiToken, User)
+        .join(User)
+        .where((ApiToken.token_hmac == digest) & User.deleted_at.is_null())
+        .first()
+    )
     if row is None or not hmac.compare_digest(row.token_hmac, digest):
         return None
     now = utcnow()

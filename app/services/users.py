@@ -32,14 +32,25 @@ class UserView:
     @classmethod
     def of(cls, user: User) -> UserView:
         return cls(
-            user.id, user.username, bool(user.is_admin), user.theme, user.currency, user.locale, user.timezone,
+            user.id,
+            user.username,
+            bool(user.is_admin),
+            user.theme,
+            user.currency,
+            user.locale,
+            user.timezone,
             bool(user.capture_location),
         )
 
     def as_dict(self) -> dict:
         return {
-            'id': self.id, 'username': self.username, 'is_admin': self.is_admin, 'theme': self.theme,
-            'currency': self.currency, 'locale': self.locale, 'timezone': self.timezone,
+            'id': self.id,
+            'username': self.username,
+            'is_admin': self.is_admin,
+            'theme': self.theme,
+            'currency': self.currency,
+            'locale': self.locale,
+            'timezone': self.timezone,
             'capture_location': self.capture_location,
         }
 
@@ -115,7 +126,9 @@ def create_user(username: str, password: str, *, is_admin: bool = False, passwor
             existing.deleted_at = None
             existing.save()
             return existing
-        return User.create(username=username, username_key=username.lower(), password_hash=password_hash, is_admin=is_admin)
+        return User.create(
+            username=username, username_key=username.lower(), password_hash=password_hash, is_admin=is_admin
+        )
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -160,7 +173,9 @@ def update_preferences(
     if currency is not None:
         currency = currency.strip().upper()
         if currency not in CURRENCIES:
-            raise Invalid(f'Currency {currency!r} is not supported; choose one of {", ".join(CURRENCIES)}.', field='currency')
+            raise Invalid(
+                f'Currency {currency!r} is not supported; choose one of {", ".join(CURRENCIES)}.', field='currency'
+            )
         user.currency = currency
     if locale is not None:
         if locale not in LOCALES:
@@ -174,7 +189,9 @@ def update_preferences(
             try:
                 ZoneInfo(timezone)
             except (ZoneInfoNotFoundError, ValueError):
-                raise Invalid(f'Time zone {timezone!r} is unknown; use a name such as Europe/Paris.', field='timezone') from None
+                raise Invalid(
+                    f'Time zone {timezone!r} is unknown; use a name such as Europe/Paris.', field='timezone'
+                ) from None
         user.timezone = timezone
     if capture_location is not None:
         user.capture_location = bool(capture_location)

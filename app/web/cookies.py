@@ -16,8 +16,13 @@ def _secure(request) -> bool:
 
 def set_session_cookie(response: Response, request, token: str) -> None:
     response.set_cookie(
-        COOKIE_NAME, token, max_age=get_settings().session_duration * 3600, httponly=True, samesite='lax',
-        secure=_secure(request), path='/',
+        COOKIE_NAME,
+        token,
+        max_age=get_settings().session_duration * 3600,
+        httponly=True,
+        samesite='lax',
+        secure=_secure(request),
+        path='/',
     )
 
 

@@ -1,0 +1,19 @@
+"""`manage.py db ...`: the database schema."""
+
+from app.cli.common import open_db, verb
+
+
+class DbCommands:
+    """Database maintenance."""
+
+    @verb
+    def migrate(self) -> None:
+        """Apply pending schema migrations (also done at every server start)."""
+        from app.db import run_migrations, schema_version
+
+        open_db(migrate=False)
+        applied = run_migrations()
+        if applied:
+            for line in applied:
+                print(f'applied migration {line}')
+        print(f'Database schema is at version {schema_version()}.')

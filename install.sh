@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# What I Spend: set up and serve (./install.sh), or set up and test (./install.sh test).
+# Safe to run again: it keeps an existing config.env and data, and reinstalls only what changed.
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+
+usage() {
+  cat <<'EOF'
+Usage: ./install.sh [serve|test|setup|--help]
+
+  ./install.sh          set everything up, then serve the app on http://localhost:PORT
+                        (the setup wizard opens on first run)
+  ./install.sh test     set everything up plus the test tools (and Chromium when it can), then run
+                        the whole test suite; the exit status is the suite's; extra arguments go to pytest
+  ./install.sh setup    set everything up and stop (for service managers)
+  ./install.sh --help   this text
+
+What "set up" does, each step only when needed:
+  1. checks for Python 3.11 or newer (PYTHON=/path/to/python3 to choose one)
+  2. creates .venv and installs requirements.txt into it
+  3. writes config.env (mode 600) with fresh random keys, unless it already exists
+  4. creates data/ and brings the database schema up to date
+No sudo is needed. Settings live in config.env; see README.md.
+EOF
+}
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
+
+find_python() {
+  local candidate
+  for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 &&
+      "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Install a requirements file only when it changed since the last successful install.
+pip_install() {
+  local file=$1 stamp="$VENV/.installed-$(basename "$1")"
+  local sum
+  sum=$(cat "$file" requirements.txt | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
+    return 0
+  fi
+  say "Installing $file"
+  "$PY" -m pip install --disable-pip-version-check -q -r "$file" || die "installing $file failed; see the messages above"
+  echo "$sum" >"$stamp"
+}
+
+make_venv() {
+  if [ ! -x "$PY" ]; then
+    local python
+    python=$(find_python) || die "Python 3.11 or newer is required (on Debian/Ubuntu: apt install python3 python3-venv)"
+    say "Creating .venv with $python"
+    "$python" -m venv "$VENV" || die "could not create .venv (on Debian/Ubuntu: apt install python3-venv)"
+  fi
+  pip_install requirements.txt
+}
+
+write_config() {
+  if [ -f config.env ]; then
+    say "Keeping the existing config.env"
+    return 0
+  fi
+  say "Writing config.env with new random keys"
+  local old_umask
+  old_umask=$(umask)
+  umask 077
+  "$PY" - <<'PYEOF' >config.env.tmp
+import secrets
+print(f"""# What I Spend configuration. Environment variables of the same names override these values.
+# API keys (keep them secret)
+API_KEY={secrets.token_hex(16)}
+API_KEY_SALT={secrets.token_hex(16)}
+STORAGE_SECRET={secrets.token_hex(32)}
+
+# Server
+HOST=0.0.0.0
+PORT=3000
+
+# Sessions (hours)
+SESSION_DURATION=24
+
+# Rate limiting (requests per second per client)
+RATE_LIMIT=50
+
+# GeoIP filtering (optional)
+GEOIP_ENABLED=false
+GEOIP_LICENSE_KEY=
+
+# Database
+DATABASE_URL=sqlite:///data/whatispend.db""")
+PYEOF
+  mv config.env.tmp config.env
+  chmod 600 config.env
+  umask "$old_umask"
+}
+
+setup_all() {
+  make_venv
+  write_config
+  mkdir -p data
+  say "Bringing the database up to date"
+  "$PY" manage.py db migrate || die "the database migration failed; see the message above"
+}
+
+browser_ready() {
+  command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1
+}
+
+setup_browser() {
+  browser_ready && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing Chromium for the end-to-end tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null ||
+      say "Could not install chromium; end-to-end tests will be skipped (CI=true makes them fail)"
+  else
+    say "Chromium is missing; install the Debian packages chromium and chromium-driver to run the end-to-end tests"
+  fi
+}
+
+case "${1:-serve}" in
+  -h | --help | help)
+    usage
+    ;;
+  setup)
+    setup_all
+    ;;
+  test)
+    shift
+    setup_all
+    pip_install requirements-dev.txt
+    setup_browser
+    say "Running the test suite"
+    set +e
+    "$PY" -m pytest "$@"
+    status=$?
+    set -e
+    exit "$status"
+    ;;
+  serve | "")
+    setup_all
+    port=$("$PY" -c 'from app.config import load; print(load().port)')
+    say "Serving What I Spend on http://localhost:$port (Ctrl+C stops it)"
+    exec "$PY" main.py
+    ;;
+  *)
+    usage >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,80 @@
+"""Shared fixtures: every test gets its own configuration and SQLite file in a temporary folder.
+
+Argon2 runs with cheap parameters here (ARGON2_* settings); tests/test_passwords.py pins the
+production defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from app.config import VARIABLES, get_settings, load, use_settings
+from app.db import close_database, open_database
+from app.services import setup
+
+API_KEY = '0123456789abcdef0123456789abcdef'
+API_KEY_SALT = 'fedcba9876543210fedcba9876543210'
+PASSWORD = 'correct horse battery'
+
+TEST_ENV = {
+    'API_KEY': API_KEY,
+    'API_KEY_SALT': API_KEY_SALT,
+    'STORAGE_SECRET': 'test-storage-secret-0123456789',
+    'ARGON2_TIME_COST': '1',
+    'ARGON2_MEMORY_COST': '1024',
+    'ARGON2_PARALLELISM': '1',
+    'RATE_LIMIT': '10000',
+    'LOG_LEVEL': 'warning',
+    'GEOIP_ENABLED': 'false',
+    'BACKUP_INTERVAL_HOURS': '0',
+    'UPDATE_CHECK': 'false',
+}
+
+
+def test_environment(tmp_path: Path) -> dict[str, str]:
+    """The environment of a test installation living in `tmp_path` (also used to start real servers)."""
+    return {
+        **TEST_ENV,
+        'WIS_CONFIG': str(tmp_path / 'config.env'),
+        'DATABASE_URL': f'sqlite:///{tmp_path / "whatispend.db"}',
+        'DATA_DIR': str(tmp_path / 'data'),
+    }
+
+
+@pytest.fixture(autouse=True)
+def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    env = test_environment(tmp_path)
+    for name in [n for n in os.environ if n in VARIABLES]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    use_settings(load())
+    setup.reset_cache()
+    yield env
+    close_database()
+    use_settings(None)
+
+
+@pytest.fixture
+def database(environment: dict[str, str]) -> None:
+    """An empty, migrated database for service tests."""
+    open_database(get_settings().database_url)
+    yield
+    close_database()
+
+
+def make_user(username: str = 'alice', password: str = PASSWORD, *, admin: bool = False):
+    from app.services import users
+
+    return users.create_user(username, password, is_admin=admin)
+
+
+async def api_login(user, username: str = 'alice', password: str = PASSWORD) -> None:
+    """Log the NiceGUI test user's HTTP client in; its cookie jar keeps the session for user.open()."""
+    response = await user.http_client.post(
+        f'/sysapi/login?key={API_KEY}', data={'username': username, 'password': password}
+    )
+    assert response.status_code == 200, response.text

@@ -1,0 +1,72 @@
+"""End-to-end fixtures: a real server and Debian's Chromium driven by Playwright.
+
+Without Chromium these tests are skipped on a developer machine, and fail in CI (CI=true).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness import Server, make_server
+
+CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
+CHROMIUM_FLAGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-dev-shm-usage',
+]
+
+
+@pytest.fixture(scope='session')
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = 'Chromium is missing: install the Debian packages chromium and chromium-driver'
+        if os.environ.get('CI', '').lower() == 'true':
+            pytest.fail(message + ' (CI=true: end-to-end tests must run)')
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    running = make_server(tmp_path / 'server').start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={'width': 1280, 'height': 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def run_wizard(page, server: Server, username: str = 'admin', password: str = 'long enough pw') -> None:
+    """Go through the setup wizard in the browser and land on the dashboard, logged in."""
+    page.goto(server.url + '/')
+    page.wait_for_url('**/setup')
+    page.get_by_label('Username').fill(username)
+    page.get_by_label('Password (8 characters or more)').fill(password)
+    page.get_by_label('Password again').fill(password)
+    page.get_by_role('button', name='Next').first.click()
+    page.get_by_role('button', name='Next').nth(1).click()
+    page.get_by_role('button', name='Create my account').click()
+    page.get_by_role('button', name='Open my dashboard').click()
+    page.wait_for_url(server.url + '/')

@@ -1,0 +1,25 @@
+"""The first run in a real browser: wizard, dashboard, logout, login."""
+
+from tests.e2e.conftest import run_wizard
+
+
+def test_wizard_then_dashboard_then_login(page, server) -> None:
+    run_wizard(page, server)
+    page.get_by_text('Dashboard').first.wait_for()
+    assert page.locator('text=admin').first.is_visible()
+
+    page.get_by_role('button').filter(has_text='logout').click()
+    page.wait_for_url('**/login')
+
+    page.goto(server.url + '/expenses')
+    page.wait_for_url('**/login?next=/expenses')
+    page.get_by_label('Username').fill('admin')
+    page.get_by_label('Password').fill('wrong password')
+    page.get_by_role('button', name='Log in').click()
+    page.get_by_text('Wrong username or password').wait_for()
+    page.get_by_label('Password').fill('long enough pw')
+    page.get_by_label('Password').press('Enter')
+    page.wait_for_url(server.url + '/expenses')
+
+    page.goto(server.url + '/setup')
+    page.wait_for_url(server.url + '/')  # /setup is gone for good; a logged-in user lands on the dashboard

@@ -1,0 +1,117 @@
+"""The setup wizard, the login page and the frame, through NiceGUI's simulated user."""
+
+from nicegui import ui
+from nicegui.testing import User
+
+from app.models import Category, PaymentMethod
+from app.models import User as Account
+from app.services import users
+from tests.conftest import PASSWORD, api_login, make_user
+
+
+async def test_every_page_leads_to_setup_on_first_run(user: User) -> None:
+    for path in ('/', '/expenses', '/settings', '/login'):
+        await user.open(path)
+        await user.should_see(marker='setup-username')
+
+
+async def test_wizard_creates_the_admin_once(user: User) -> None:
+    await user.open('/setup')
+    user.find(marker='setup-username').type('Admin')
+    user.find(marker='setup-password').type('short')
+    user.find(marker='setup-password-confirm').type('short')
+    user.find(marker='setup-next-1').click()
+    await user.should_see('at least 8 characters')
+    user.find(marker='setup-password').clear().type('long enough pw')
+    user.find(marker='setup-password-confirm').clear().type('long enough pw')
+    user.find(marker='setup-next-1').click()
+    user.find(marker='setup-next-2').click()
+    user.find(marker='setup-create').click()
+    await user.should_see('Account Admin created.')
+    await user.should_see(marker='setup-api-key')
+
+    admin = Account.get()
+    assert admin.username == 'Admin' and admin.is_admin
+    assert users.authenticate('admin', 'long enough pw') is not None
+    parents = Category.select().where(Category.parent.is_null())
+    assert {c.name for c in parents} >= {'Food', 'Transport', 'Housing', 'Health', 'Leisure', 'Shopping'}
+    assert {c.name for c in Category.select().where(Category.parent.is_null(False))} >= {'Groceries', 'Rent', 'Fuel'}
+    assert {p.name for p in PaymentMethod.select()} == {'Cash', 'Card', 'Transfer'}
+
+    # The wizard is gone for good: it cannot create a second admin.
+    await user.open('/setup')
+    await user.should_see(marker='login')
+    assert Account.select().count() == 1
+
+
+async def test_wizard_refuses_when_an_account_appeared_meanwhile(user: User) -> None:
+    await user.open('/setup')
+    make_user('early', admin=True)
+    user.find(marker='setup-username').type('late')
+    user.find(marker='setup-password').type('long enough pw')
+    user.find(marker='setup-password-confirm').type('long enough pw')
+    user.find(marker='setup-next-1').click()
+    user.find(marker='setup-next-2').click()
+    user.find(marker='setup-create').click()
+    await user.should_see('Setup is already complete')
+    assert [a.username for a in Account.select()] == ['early']
+
+
+async def test_pages_need_a_session(user: User) -> None:
+    make_user('alice', admin=True)
+    response = await user.http_client.get('/expenses?month=2026-01', follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers['location'] == '/login?next=/expenses%3Fmonth%3D2026-01'
+    await user.open('/settings')
+    await user.should_see(marker='login')
+
+
+async def test_login_page_shows_errors_without_echoing_input(user: User) -> None:
+    make_user('alice', admin=True)
+    await user.open('/login?error=<script>alert(1)</script>')
+    await user.should_see('Wrong username or password')
+
+
+async def test_frame_and_settings(user: User) -> None:
+    make_user('alice', admin=True)
+    await api_login(user)
+    await user.open('/')
+    await user.should_see(marker='current-user')
+    for marker in ('nav-dashboard', 'nav-expenses', 'nav-categories', 'nav-payment-methods', 'nav-settings', 'logout'):
+        await user.should_see(marker=marker)
+    user.find(marker='nav-settings').click()
+    await user.should_see(marker='change-password')
+    user.find(marker='show-api-key').click()
+    await user.should_see(marker='api-key')
+
+
+async def test_dark_mode_is_saved_and_rendered_server_side(user: User) -> None:
+    alice = make_user('alice', admin=True)
+    await api_login(user)
+    await user.open('/')
+    user.find(marker='toggle-dark').click()
+    await user.should_see(marker='current-user')
+    for _ in range(50):
+        if Account.get_by_id(alice.id).theme == 'dark':
+            break
+        await __import__('asyncio').sleep(0)  # let the io_bound save finish
+    assert Account.get_by_id(alice.id).theme == 'dark'
+    response = await user.http_client.get('/settings')
+    assert 'const dark = True' in response.text  # rendered dark from the first byte: no flash
+
+
+async def test_change_password_ends_other_sessions(user: User) -> None:
+    alice = make_user('alice', admin=True)
+    await api_login(user)
+    from app.services import sessions
+
+    other = sessions.create_session(alice)
+    await user.open('/settings')
+    user.find(marker='current-password').type(PASSWORD)
+    user.find(marker='new-password').type('a brand new password')
+    user.find(marker='new-password-confirm').type('a brand new password')
+    user.find(marker='change-password').click()
+    await user.should_see('other session(s) logged out')
+    assert sessions.user_for_token(other) is None
+    assert users.authenticate('alice', 'a brand new password') is not None
+    assert ui is not None
