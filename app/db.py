@@ -111,7 +111,7 @@ def run_migrations() -> list[str]:
             continue
         with db.atomic():
             apply()
-            db.execute_sql('INSERT INTO schema_version (version) VALUES (%s)' % int(version))
+            db.execute_sql(f'INSERT INTO schema_version (version) VALUES ({int(version)})')
         log.info('database migrated to schema %s (%s)', version, name)
         applied.append(f'{version}: {name}')
     return applied

@@ -65,5 +65,4 @@ def setup_logging(settings: Settings, *, console: bool = True) -> None:
         handler.addFilter(MaskingFilter())
         root.addHandler(handler)
     for name in ('uvicorn.access', 'uvicorn.error'):
-        for handler in handlers:
-            logging.getLogger(name).addFilter(MaskingFilter())
+        logging.getLogger(name).addFilter(MaskingFilter())

@@ -135,7 +135,8 @@ async def setup_page():
 
                 async def enter() -> None:
                     await ui.run_javascript(
-                        "const r = await fetch('/auth/adopt', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+                        "const r = await fetch('/auth/adopt', {method: 'POST',"
+                        " headers: {'Content-Type': 'application/json'},"
                         f' body: JSON.stringify({{token: {state["token"]!r}}})}});'
                         " if (r.ok) { window.location.href = '/'; }",
                         timeout=10,
