@@ -29,3 +29,17 @@ def visible_owner_ids(user: User | int) -> list[int]:
 
 def can_see(user: User | int, owner_id: int) -> bool:
     return owner_id in visible_owner_ids(user)
+
+
+SCOPES = ('everyone', 'mine')
+
+
+def owner_ids_for(user: User | int, scope: str = 'everyone') -> list[int]:
+    """The owners a list or a figure covers: `mine` (only the user's own) or `everyone` (own and linked)."""
+    if scope == 'mine':
+        return [user if isinstance(user, int) else user.id]
+    if scope != 'everyone':
+        from app.services.errors import Invalid
+
+        raise Invalid(f'{scope!r} is not a scope; use "mine" or "everyone".', field='scope')
+    return visible_owner_ids(user)
