@@ -16,6 +16,7 @@ NAVIGATION = [
     ('Expenses', '/expenses', 'receipt_long'),
     ('Categories', '/categories', 'category'),
     ('Payment methods', '/payment-methods', 'credit_card'),
+    ('Map', '/map', 'map'),
     ('Settings', '/settings', 'settings'),
 ]
 

@@ -1,7 +1,8 @@
 """Page registration with the rules every page shares: the setup wizard first, then a session.
 
-`app_page('/expenses', 'Expenses')(build)` registers a page whose `build(user)` runs inside the shared
-frame only for a logged-in user; others go to /setup (no account yet) or /login?next=....
+`app_page('/expenses', 'Expenses')(build)` registers a page whose `build(user, ...)` runs inside the
+shared frame only for a logged-in user; others go to /setup (no account yet) or /login?next=....
+Other parameters of `build` (such as `month: str = ''`) are filled from the query string, as text.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def _login_redirect(request: Request) -> RedirectResponse:
 
 def app_page(path: str, title: str) -> Callable[[Builder], Builder]:
     def register(build: Builder) -> Builder:
+        query_names = [name for name in inspect.signature(build).parameters if name != 'user']
+
         async def handler(request: Request):
             if await run.io_bound(setup.needs_setup):
                 return RedirectResponse('/setup', status_code=303)
@@ -41,7 +44,8 @@ def app_page(path: str, title: str) -> Callable[[Builder], Builder]:
             from app.pages.frame import frame
 
             with frame(user, title):
-                result = build(user)
+                params = {name: request.query_params[name] for name in query_names if name in request.query_params}
+                result = build(user, **params)
                 if inspect.isawaitable(result):
                     await result
             return None

@@ -6,6 +6,7 @@ from nicegui import run, ui
 
 from app.config import get_settings
 from app.models import User
+from app.pages import settings_audit, settings_sharing, settings_tokens, settings_update, settings_users
 from app.services import sessions, users
 from app.services.errors import ServiceError
 
@@ -109,7 +110,36 @@ def api_card() -> None:
         ui.button('Show the API key', on_click=reveal).props('flat').mark('show-api-key')
 
 
-async def settings_page(user: User) -> None:
+def _tabs(user: User) -> list[tuple[str, str, object]]:
+    """(name, label, builder) of each tab the user may open; admin-only tabs are hidden from others."""
+    tabs = [
+        ('account', 'Account', account_tab),
+        ('sharing', 'Sharing', settings_sharing.sharing_tab),
+        ('tokens', 'API tokens', settings_tokens.tokens_tab),
+    ]
+    if user.is_admin:
+        tabs += [
+            ('users', 'Users', settings_users.users_tab),
+            ('audit', 'Audit', settings_audit.audit_tab),
+            ('update', 'Update', settings_update.update_tab),
+        ]
+    return tabs
+
+
+async def account_tab(user: User) -> None:
     password_card(user)
     appearance_card(user)
     api_card()
+
+
+async def settings_page(user: User, tab: str = 'account') -> None:
+    tabs = _tabs(user)
+    names = [name for name, _, _ in tabs]
+    selected = tab if tab in names else 'account'
+    with ui.tabs(value=selected).props('inline-label no-caps align=left').classes('w-full') as tab_bar:
+        for name, label, _ in tabs:
+            ui.tab(name, label).mark(f'tab-{name}')
+    with ui.tab_panels(tab_bar, value=selected).props('animated=false').classes('w-full bg-transparent'):
+        for name, _, build in tabs:
+            with ui.tab_panel(name).classes('gap-4 p-0 pt-2'):
+                await build(user)

@@ -1,0 +1,8 @@
+"""The payment methods page (filled in by the issue that builds it)."""
+
+from app.models import User
+from app.pages.placeholders import coming_soon
+
+
+async def payment_methods_page(user: User) -> None:
+    coming_soon('payment methods')
