@@ -79,8 +79,15 @@ def _migration_1_initial() -> None:
     db.create_tables(ALL_MODELS, safe=True)
 
 
+def _migration_2_audit_log() -> None:
+    from app.models import AuditEvent
+
+    db.create_tables([AuditEvent], safe=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (1, 'initial schema', _migration_1_initial),
+    (2, 'audit log', _migration_2_audit_log),
 ]
 
 LATEST_SCHEMA = MIGRATIONS[-1][0]
