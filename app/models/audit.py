@@ -13,3 +13,7 @@ class AuditEvent(BaseModel):
     username = CharField(max_length=64, default='')
     ip = CharField(max_length=64, default='')
     detail = TextField(default='')
+
+    class Meta:
+        # the login throttle counts recent failures per username and per address
+        indexes = ((('event', 'username', 'at'), False), (('event', 'ip', 'at'), False))
