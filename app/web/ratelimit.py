@@ -11,8 +11,8 @@ NiceGUI's assets (`/_nicegui/...`) and its websocket (`/_nicegui_ws/...`) are ne
 pulls dozens of them at once, and throttling them would break the page of someone well within the
 limit. A refused request gets 429 JSON with Retry-After.
 
-Presenting made-up tokens does not escape the limit: a token request answered 401 is charged to the
-address's bucket, and once that is empty the address is refused whatever token it presents.
+Presenting made-up tokens does not escape the limit: each token request answered 401 is charged to
+a bucket of the address, and once that is empty the address is refused whatever token it presents.
 """
 
 from __future__ import annotations
@@ -145,7 +145,9 @@ class RateLimitMiddleware:
             wait = self.api.take(address)
         else:
             # a token's own bucket, unless this address already burnt its allowance on bad tokens
-            wait = self.api.retry_after(address) or self.api.take('token:' + hashlib.sha256(token.encode()).hexdigest())
+            wait = self.api.retry_after('bad-token:' + address) or self.api.take(
+                'token:' + hashlib.sha256(token.encode()).hexdigest()
+            )
         if wait:
             await self._refuse(scope, send, wait)
             return
@@ -155,7 +157,7 @@ class RateLimitMiddleware:
 
         async def send_and_watch(message) -> None:
             if message['type'] == 'http.response.start' and message['status'] == 401:
-                self.api.charge(address)
+                self.api.charge('bad-token:' + address)
             await send(message)
 
         await self.app(scope, receive, send_and_watch)
