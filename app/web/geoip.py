@@ -57,11 +57,10 @@ def open_reader(settings: Settings | None = None):
         raise GeoIpError(
             f'The GeoIP database {path} cannot be read ({exc}); run `python manage.py geoip update` again.'
         ) from None
-    if 'Country' not in reader.metadata().database_type and 'City' not in reader.metadata().database_type:
+    kind = reader.metadata().database_type
+    if 'Country' not in kind and 'City' not in kind:
         reader.close()
-        raise GeoIpError(
-            f'{path} is a {reader.metadata().database_type} database; GeoIP needs GeoLite2-Country (or City).'
-        )
+        raise GeoIpError(f'{path} is a {kind} database; GeoIP needs GeoLite2-Country (or City).')
     close_reader()
     _reader, _reader_path = reader, path
     return reader
@@ -76,8 +75,6 @@ def close_reader() -> None:
 
 def always_allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """Loopback, private, link-local and other non-public addresses: never filtered."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
     return address.is_loopback or address.is_private or address.is_link_local or not address.is_global
 
 
@@ -107,6 +104,8 @@ class GeoIpMiddleware:
             address = ipaddress.ip_address(ip)
         except ValueError:
             return self.unknown_allowed, 'unknown'
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:  # ::ffff:a.b.c.d from a dual stack
+            address = address.ipv4_mapped
         if always_allowed(address):
             return True, 'private'
         country = country_of(self.reader, str(address))
