@@ -3,6 +3,8 @@
 import fire
 
 from app.cli.database import DbCommands
+from app.cli.geoip import GeoIpCommands
+from app.cli.token import TokenCommands
 from app.cli.user import UserCommands
 
 
@@ -12,6 +14,8 @@ class Manage:
     def __init__(self) -> None:
         self.user = UserCommands()
         self.db = DbCommands()
+        self.token = TokenCommands()
+        self.geoip = GeoIpCommands()
 
 
 def main() -> None:
