@@ -29,7 +29,7 @@ def _nav_links(current: str, *, vertical: bool) -> None:
     for label, path, icon in NAVIGATION:
         active = current == path
         classes = 'w-full justify-start' if vertical else ''
-        button = ui.button(label, icon=icon).props(f'flat no-caps {"" if vertical else "dense"}')
+        button = ui.button(label, icon=icon).props('flat no-caps' if vertical else 'flat no-caps dense color=white')
         button.classes(classes + (' nav-active' if active else ''))
         button.on_click(lambda path=path: ui.navigate.to(path))
         button.mark(f'nav-{path.strip("/") or "dashboard"}')
