@@ -53,3 +53,29 @@ def test_recording_never_raises(database, caplog) -> None:
     AuditEvent.drop_table()  # a broken audit table: the event is still logged and the caller carries on
     assert audit.record('backup_created', None, detail='nightly') is None
     assert 'audit backup_created' in caplog.text and 'could not store the audit event' in caplog.text
+
+
+async def test_admins_read_the_audit_tab_and_others_do_not_see_it(user) -> None:
+    from app.pages import settings_audit
+    from tests.conftest import api_login
+
+    admin = make_user('root', admin=True)
+    make_user('alice')
+    for n in range(settings_audit.PAGE_SIZE + 5):
+        audit.record('login_failed', f'guess{n}', ip='203.0.113.9')
+    audit.record('token_created', admin, ip='198.51.100.1', detail='token 1 "phone"')
+    await api_login(user, 'alice')
+    await user.open('/settings?tab=audit')
+    await user.should_not_see(marker='audit-table')
+    await user.should_not_see(marker='tab-audit')
+    await api_login(user, 'root')
+    await user.open('/settings?tab=audit')
+    table = user.find(marker='audit-table').elements.pop()
+    assert table.rows[0]['event'] == 'login_ok' and table.rows[0]['username'] == 'root'
+    assert len(table.rows) == settings_audit.PAGE_SIZE
+    await user.should_see(f'1–{settings_audit.PAGE_SIZE} of')
+    user.find(marker='audit-older').click()
+    await user.should_see(f'{settings_audit.PAGE_SIZE + 1}–')
+    user.find(marker='audit-event').elements.pop().set_value('token_created')
+    await user.should_see('1–1 of 1')
+    assert table.rows[0]['detail'] == 'token 1 "phone"' and table.rows[0]['ip'] == '198.51.100.1'
