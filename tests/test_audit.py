@@ -26,6 +26,8 @@ def test_record_and_list(database) -> None:
     assert count == 1 and failures[0].detail == 'unknown user'
     page, total = audit.list_events(admin, limit=1, offset=1)
     assert total == 3 and [e.event for e in page] == ['login_failed']
+    audit.record('login_failed', 'a_ice', ip='198.51.100.7')  # _ is no wildcard
+    assert audit.list_events(admin, username='alice')[1] == 2
 
 
 def test_only_admins_read_it(database) -> None:

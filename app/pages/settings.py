@@ -72,6 +72,8 @@ def sessions_card(user: User) -> None:
 
         async def refresh() -> None:
             open_sessions = await run.io_bound(sessions.count_sessions, user)
+            if open_sessions is None:  # the page went away meanwhile
+                return
             others = max(0, open_sessions - 1)
             count.text = f'Logged in on {others} other browser(s) or device(s).' if others else 'No other session.'
 

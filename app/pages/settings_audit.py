@@ -42,7 +42,7 @@ async def audit_tab(user: User) -> None:
             following = ui.button('Older', icon='chevron_right').props('flat').mark('audit-older')
 
     async def load() -> None:
-        views, total = await run.io_bound(
+        result = await run.io_bound(
             audit.list_events,
             user,
             limit=PAGE_SIZE,
@@ -50,6 +50,9 @@ async def audit_tab(user: User) -> None:
             event=event.value or '',
             username=(username.value or '').strip(),
         )
+        if result is None:  # the page went away meanwhile
+            return
+        views, total = result
         table.rows = [{**view.as_dict(), 'at': view.at.strftime('%Y-%m-%d %H:%M:%S')} for view in views]
         table.update()
         first = state['page'] * PAGE_SIZE

@@ -39,6 +39,8 @@ async def tokens_tab(user: User) -> None:
         @ui.refreshable
         async def token_list() -> None:
             views = await run.io_bound(tokens.list_tokens, user)
+            if views is None:  # the page went away meanwhile
+                return
             if not views:
                 ui.label('No token yet.').classes('opacity-70').mark('no-tokens')
                 return

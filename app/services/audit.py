@@ -12,6 +12,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from peewee import fn
+
 from app.models import AuditEvent, User
 from app.services.errors import Forbidden, Invalid
 
@@ -105,7 +107,7 @@ def list_events(
     if event:
         query = query.where(AuditEvent.event == event.strip())
     if username:
-        query = query.where(AuditEvent.username ** username.strip())
+        query = query.where(fn.LOWER(AuditEvent.username) == username.strip().lower())
     total = query.count()
     rows = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)
     return [_view(row) for row in rows], total
