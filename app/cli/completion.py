@@ -48,9 +48,7 @@ def bash_script(tree: dict) -> str:
             lines.append(f'        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "{verbs}" -- "$cur")); return 0; fi')
             lines.append('        case "$verb" in')
             for verb, flags in sorted(sub.items()):
-                lines.append(
-                    f'        {verb}) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "{" ".join(sorted(flags))}" -- "$cur")) ;;'
-                )
+                lines.append(f'        {verb}) {_bash_flags(flags)} ;;')
             lines.append('        esac ;;')
         else:
             lines.append(
