@@ -63,18 +63,25 @@ def help_text(root: object) -> str:
 
 
 def completer(root: object):
-    from prompt_toolkit.completion import NestedCompleter
+    from prompt_toolkit.completion import NestedCompleter, WordCompleter
+
+    def flags_completer(flags: set[str]):
+        return WordCompleter(sorted(flags), WORD=True) if flags else None  # WORD: "--f" is one word
 
     tree: dict = {}
     for name, sub in command_tree(root).items():
-        tree[name] = (
-            {verb: dict.fromkeys(flags) for verb, flags in sub.items()} if isinstance(sub, dict) else dict.fromkeys(sub)
-        )
+        if isinstance(sub, dict):
+            tree[name] = {verb: flags_completer(flags) for verb, flags in sub.items()}
+        else:
+            tree[name] = flags_completer(sub)
     for short, long in SHORTCUTS.items():
         if long in tree:
             tree[short] = tree[long]
-    for word in (*HELP_WORDS, *QUIT_WORDS):
-        tree[word] = dict.fromkeys(command_tree(root)) if word in HELP_WORDS else None
+    groups = [name for name, sub in tree.items() if isinstance(sub, dict)]
+    for word in HELP_WORDS:
+        tree[word] = dict.fromkeys(groups)
+    for word in QUIT_WORDS:
+        tree[word] = None
     tree.pop('interactive', None)
     return NestedCompleter.from_nested_dict(tree)
 
