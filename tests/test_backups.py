@@ -207,3 +207,33 @@ def test_service_errors_are_typed(tmp_path: Path, installation) -> None:
     with pytest.raises(Invalid):
         backups.read_manifest(broken)
     assert 'unreadable' in cli(installation, 'backup', 'list').stdout
+
+
+def test_an_older_backup_is_migrated_after_restore(tmp_path: Path, installation) -> None:
+    """A backup from before migration 5 (no legacy_record table) comes back at the current schema."""
+    members = members_of(tmp_path / 'backups' / 'good.tar.gz')
+    old_db = tmp_path / 'old.sqlite3'
+    old_db.write_bytes(members['database.sqlite3'])
+    conn = sqlite3.connect(old_db)
+    conn.execute('DROP TABLE legacy_record')
+    conn.execute('DELETE FROM schema_version WHERE version > 1')
+    conn.commit()
+    counts = {
+        t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+        for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+    }
+    conn.close()
+    data = old_db.read_bytes()
+    manifest = json.loads(members['manifest.json'])
+    manifest.update(schema_version=1, row_counts=counts)
+    manifest['members']['database.sqlite3'] = {'sha256': hashlib.sha256(data).hexdigest(), 'size': len(data)}
+    archive_with(
+        tmp_path / 'backups' / 'old.tar.gz',
+        {'manifest.json': json.dumps(manifest).encode(), 'database.sqlite3': data, 'config.env': members['config.env']},
+    )
+    out = ok(installation, 'backup', 'restore', '--file', 'old')
+    assert 'Applied migration 5: legacy import records' in out
+    conn = sqlite3.connect(tmp_path / 'whatispend.db')
+    assert conn.execute('SELECT MAX(version) FROM schema_version').fetchone()[0] == LATEST_SCHEMA
+    assert conn.execute('SELECT COUNT(*) FROM expense').fetchone()[0] == 5
+    conn.close()

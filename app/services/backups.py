@@ -309,7 +309,7 @@ def verify_backup(path: Path, extract_to: Path | None = None) -> Manifest:
     path = Path(path)
     if not path.is_file():
         raise NotFound(f'No backup file {path}; `manage.py backup list` shows the backups.')
-    work = Path(tempfile.mkdtemp(prefix='.verify-', dir=extract_to or path.parent))
+    work = Path(tempfile.mkdtemp(prefix='.verify-', dir=extract_to))  # beside the target: renames stay atomic
     try:
         manifest, seen = None, {}
         try:
