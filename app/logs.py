@@ -45,6 +45,26 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+class SharedRotatingFileHandler(RotatingFileHandler):
+    """A RotatingFileHandler that several processes (the server, the CLI) can share: when another
+    process has rotated the file, this one reopens the new file instead of writing into the old one."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.stream is not None:
+            try:
+                current = os.stat(self.baseFilename)
+                opened = os.fstat(self.stream.fileno())
+                if (current.st_dev, current.st_ino) != (opened.st_dev, opened.st_ino):
+                    self.stream.close()
+                    self.stream = self._open()
+            except FileNotFoundError:
+                self.stream.close()
+                self.stream = self._open()
+            except (OSError, ValueError):
+                pass
+        super().emit(record)
+
+
 def log_dir(settings: Settings) -> Path:
     return settings.data_path / 'logs'
 
@@ -66,7 +86,7 @@ def setup_logging(settings: Settings, *, console: bool = True) -> None:
     try:
         log_dir(settings).mkdir(parents=True, exist_ok=True)
         handlers.append(
-            RotatingFileHandler(
+            SharedRotatingFileHandler(
                 log_file(settings),
                 maxBytes=settings.log_max_bytes,
                 backupCount=settings.log_backup_count,

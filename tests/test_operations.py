@@ -240,3 +240,16 @@ def test_completion_scripts_match_the_commands() -> None:
             flag = ['-n'] if shell == 'zsh' else ['--no-execute']
             script = ROOT / 'completions' / f'manage.{shell}'
             assert subprocess.run([shell, *flag, str(script)]).returncode == 0
+
+
+def test_two_processes_share_the_rotating_log(tmp_path: Path, environment, root_logging) -> None:
+    """The CLI rotates the file while the server writes: the server follows to the new file."""
+    settings = load(environ={**environment, 'LOG_MAX_BYTES': '10000', 'LOG_BACKUP_COUNT': '3', 'LOG_LEVEL': 'info'})
+    setup_logging(settings, console=False)
+    log = logging.getLogger('whatispend.test')
+    log.info('before the other process rotates')
+    current = tmp_path / 'data' / 'logs' / 'whatispend.log'
+    current.rename(current.with_name('whatispend.log.1'))  # what another process's rollover does
+    log.info('after the other process rotated')
+    assert 'after the other process rotated' in current.read_text()
+    assert 'after' not in current.with_name('whatispend.log.1').read_text()

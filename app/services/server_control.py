@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 
 from app.config import Settings
-from app.services.errors import Conflict, Invalid
+from app.services.errors import Conflict, Forbidden, Invalid
 from app.version import ROOT
 
 log = logging.getLogger('whatispend.server')
@@ -308,6 +308,11 @@ def stop(settings: Settings, timeout: float = STOP_TIMEOUT) -> StopResult | None
         killed = True
     except psutil.NoSuchProcess:
         pass
+    except psutil.AccessDenied:
+        raise Forbidden(
+            f'No permission to stop the server (pid {process.pid}): it runs as another user; '
+            'run this command as that user.'
+        ) from None
     pidfile_path(settings).unlink(missing_ok=True)
     return StopResult(pid=record['pid'], killed=killed)
 
