@@ -169,6 +169,10 @@ def test_stale_pidfile_is_detected_and_removed(tmp_path: Path) -> None:
     pidfile.write_text(json.dumps({'pid': psutil.Process().pid, 'create_time': 12345.0}))
     assert server_control.server_status(settings).running is False
     assert not pidfile.exists()
+    # a bare pid (the format the updater writes) is understood: this pytest process is no server
+    pidfile.write_text(str(psutil.Process().pid))
+    assert server_control.server_status(settings).running is False
+    assert not pidfile.exists()
     # stopping with a stale pidfile stops nothing and says so
     pidfile.write_text(json.dumps({'pid': gone.pid, 'create_time': 1.0}))
     assert 'not running' in ok(env, 'server', 'stop')

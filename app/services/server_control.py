@@ -98,9 +98,16 @@ def remove_pidfile(settings: Settings) -> None:
 
 
 def _read_pidfile(settings: Settings) -> dict | None:
+    """The pidfile's record. A bare pid (as older code and the updater write it) is accepted too."""
     try:
-        record = json.loads(pidfile_path(settings).read_text(encoding='utf-8'))
-    except (OSError, ValueError):
+        text = pidfile_path(settings).read_text(encoding='utf-8').strip()
+    except OSError:
+        return None
+    if text.isdigit():
+        return {'pid': int(text)}
+    try:
+        record = json.loads(text)
+    except ValueError:
         return None
     if not isinstance(record, dict) or not isinstance(record.get('pid'), int):
         return None
@@ -114,9 +121,10 @@ def _live_process(record: dict) -> psutil.Process | None:
         if process.status() == psutil.STATUS_ZOMBIE:
             return None
         created = record.get('create_time')
-        if isinstance(created, int | float) and abs(process.create_time() - created) > 1.0:
-            return None
-        return process
+        if isinstance(created, int | float):
+            return None if abs(process.create_time() - created) > 1.0 else process
+        # no start time recorded: it must at least be a What I Spend server
+        return process if any(part.endswith('main.py') for part in process.cmdline()) else None
     except (psutil.NoSuchProcess, psutil.AccessDenied, ValueError):
         return None
 
