@@ -237,3 +237,16 @@ def test_an_older_backup_is_migrated_after_restore(tmp_path: Path, installation)
     assert conn.execute('SELECT MAX(version) FROM schema_version').fetchone()[0] == LATEST_SCHEMA
     assert conn.execute('SELECT COUNT(*) FROM expense').fetchone()[0] == 5
     conn.close()
+
+
+def test_restore_onto_a_new_machine_without_a_database(tmp_path: Path, installation) -> None:
+    """Disaster recovery: a fresh installation with no database yet takes the archive as it is."""
+    fresh = tmp_path / 'new-machine'
+    fresh.mkdir()
+    env = cli_env(fresh)
+    out = ok(env, 'backup', 'restore', '--file', str(tmp_path / 'backups' / 'good.tar.gz'))
+    assert 'Restored' in out and 'previous state' not in out  # nothing to keep a safety copy of
+    conn = sqlite3.connect(fresh / 'whatispend.db')
+    assert conn.execute('SELECT COUNT(*) FROM expense').fetchone()[0] == 5
+    conn.close()
+    assert 'Users        1' in ok(env, 'status')
