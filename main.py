@@ -20,7 +20,7 @@ from app import pages, startup  # noqa: E402
 from app.api import sysapi  # noqa: E402
 from app.api.browser_auth import router as browser_auth_router  # noqa: E402
 from app.api.errors import service_error_handler, unexpected_error_handler, validation_error_handler  # noqa: E402
-from app.logs import setup_logging  # noqa: E402
+from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
 from app.services.errors import ServiceError  # noqa: E402
 from app.web.client_ip import ClientIpMiddleware  # noqa: E402
 from app.web.csrf import CsrfMiddleware  # noqa: E402
@@ -34,11 +34,12 @@ app.include_router(browser_auth_router)
 app.add_exception_handler(ServiceError, service_error_handler)
 app.add_exception_handler(RequestValidationError, validation_error_handler)
 app.add_exception_handler(Exception, unexpected_error_handler)
-# the last added runs first: client address -> GeoIP -> rate limit -> CSRF -> security headers -> app
+# the last added runs first: client address -> request log -> GeoIP -> rate limit -> CSRF -> headers -> app
 app.add_middleware(SecurityHeadersMiddleware)
 app.add_middleware(CsrfMiddleware)
 app.add_middleware(RateLimitMiddleware)
 app.add_middleware(GeoIpMiddleware)
+app.add_middleware(RequestLogMiddleware)  # sees the refusals above, with the real client address
 app.add_middleware(ClientIpMiddleware)
 app.on_startup(lambda: startup.on_startup(settings))
 app.on_shutdown(startup.on_shutdown)

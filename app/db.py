@@ -85,9 +85,16 @@ def _migration_2_audit_log() -> None:
     db.create_tables([AuditEvent], safe=True)
 
 
+def _migration_5_legacy_records() -> None:
+    from app.models import LegacyRecord
+
+    db.create_tables([LegacyRecord], safe=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (1, 'initial schema', _migration_1_initial),
     (2, 'audit log', _migration_2_audit_log),
+    (5, 'legacy import records', _migration_5_legacy_records),
 ]
 
 LATEST_SCHEMA = MIGRATIONS[-1][0]

@@ -4,13 +4,24 @@ from app.models.audit import AuditEvent
 from app.models.base import BaseModel, utcnow
 from app.models.category import Category
 from app.models.expense import Expense
+from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
 from app.models.session import Session
 from app.models.token import ApiToken
 from app.models.user import User
 
-ALL_MODELS: list[type[BaseModel]] = [User, Category, PaymentMethod, Expense, Session, UserLink, ApiToken, AuditEvent]
+ALL_MODELS: list[type[BaseModel]] = [
+    User,
+    Category,
+    PaymentMethod,
+    Expense,
+    Session,
+    UserLink,
+    ApiToken,
+    AuditEvent,
+    LegacyRecord,
+]
 
 __all__ = [
     'ALL_MODELS',
@@ -19,6 +30,7 @@ __all__ = [
     'BaseModel',
     'Category',
     'Expense',
+    'LegacyRecord',
     'PaymentMethod',
     'Session',
     'User',
