@@ -126,6 +126,7 @@ async def test_the_settings_tab_shows_a_new_token_once_and_revokes(user: User) -
     await api_login(user)
     await user.open('/settings?tab=tokens')
     await user.should_see(marker='no-tokens')
+    await user.should_see(marker='create-token')
     user.find(marker='create-token').click()
     await user.should_see('Give the token a name')
     user.find(marker='token-name').type('phone')

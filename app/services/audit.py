@@ -14,6 +14,7 @@ from datetime import datetime
 
 from peewee import fn
 
+from app.db import db
 from app.models import AuditEvent, User
 from app.services.errors import Forbidden, Invalid
 
@@ -86,6 +87,8 @@ def record(event: str, user: User | str | None = None, ip: str = '', detail: str
     ip = (ip or '')[:64]
     detail = (detail or '')[:2000]
     log.info('audit %s user=%r ip=%s %s', event, username, ip or '-', detail)
+    if db.obj is None:  # a command that works without the database (the log line above is the record)
+        return None
     try:
         return AuditEvent.create(event=event, user=user_row, username=username, ip=ip, detail=detail)
     except Exception:  # noqa: BLE001 - the audit trail must not break the action it records
