@@ -14,6 +14,7 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.specs.openapi import checks
 
 from app.config import load, use_settings
@@ -122,7 +123,75 @@ def test_schemathesis_over_every_sysapi_operation(live) -> None:
     assert 'Traceback' not in ''.join(server.output)
 
 
-def test_huge_ids_and_non_utf8_bodies_everywhere(live) -> None:
+def integer_fields(schema: dict, spec: dict) -> set[str]:
+    """Names of the integer properties of a request body schema ($ref and anyOf followed)."""
+    if '$ref' in schema:
+        schema = spec['components']['schemas'][schema['$ref'].rsplit('/', 1)[-1]]
+    names = set()
+    for name, prop in (schema.get('properties') or {}).items():
+        kinds = [prop, *prop.get('anyOf', []), *prop.get('oneOf', [])]
+        if any(kind.get('type') == 'integer' for kind in kinds):
+            names.add(name)
+    return names
+
+
+def huge_id_cases(operation, base_url: str, auth: dict, path_ints: set, query_ints: set, body_ints: set):
+    """A hypothesis test of `operation` whose integers (path, query, body) are all past 2^63."""
+
+    @settings(
+        max_examples=len(HUGE_IDS),
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(), huge=st.sampled_from(HUGE_IDS))
+    def run(case, huge: int) -> None:
+        for name in path_ints:
+            case.path_parameters[name] = huge
+        if query_ints:
+            case.query = {**(case.query or {}), **dict.fromkeys(query_ints, huge)}
+        if body_ints and isinstance(case.body, dict):
+            case.body = {**case.body, **dict.fromkeys(body_ints, huge)}
+        response = case.call(base_url=base_url, headers=auth, timeout=30)
+        assert response.status_code < 500, f'{case.method} {case.formatted_path} {case.body!r}: {response.status_code}'
+        case.validate_response(response, checks=CHECKS, headers=auth)
+
+    return run
+
+
+def test_ids_past_2_63_in_paths_queries_and_bodies(live) -> None:
+    """Every integer a client sends (path, query, body) set past what a 64-bit database column holds."""
+    server, auth = live
+    spec = httpx.get(server.url + '/openapi.json', timeout=30).json()
+    schema = schemathesis.openapi.from_url(server.url + '/openapi.json')
+    failures, tried = [], []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        key = (operation.method.upper(), operation.path)
+        if not operation.path.startswith('/sysapi') or key in NOT_FUZZED:
+            continue
+        item = spec['paths'][operation.path][operation.method.lower()]
+        params = item.get('parameters', [])
+        path_ints = {p['name'] for p in params if p['in'] == 'path' and p['schema'].get('type') == 'integer'}
+        query_ints = {p['name'] for p in params if p['in'] == 'query' and p['schema'].get('type') == 'integer'}
+        body_ints = set()
+        for content in item.get('requestBody', {}).get('content', {}).values():
+            body_ints |= integer_fields(content.get('schema', {}), spec)
+        if not (path_ints or query_ints or body_ints):
+            continue
+        tried.append(key)
+        run = huge_id_cases(operation, server.url, auth, path_ints, query_ints, body_ints)
+        try:
+            run()
+        except Exception as exc:  # noqa: BLE001 - gather every operation's failure, then report them all
+            failures.append(f'{key[0]} {key[1]}:\n{exc}')
+    assert tried  # at least DELETE /sysapi/tokens/{token_id}
+    assert not failures, '\n\n'.join(failures)
+    assert 'Traceback' not in ''.join(server.output)
+
+
+def test_non_utf8_bodies_everywhere(live) -> None:
     server, auth = live
     spec = httpx.get(server.url + '/openapi.json', timeout=30).json()
     problems = []
@@ -131,24 +200,16 @@ def test_huge_ids_and_non_utf8_bodies_everywhere(live) -> None:
             if not path.startswith('/sysapi'):
                 continue
             for method, operation in item.items():
-                if (method.upper(), path) in NOT_FUZZED:
+                if (method.upper(), path) in NOT_FUZZED or 'requestBody' not in operation:
                     continue
                 params = operation.get('parameters', [])
-                ints = [p['name'] for p in params if p['in'] == 'path' and p['schema'].get('type') == 'integer']
-                others = {p['name']: 'x' for p in params if p['in'] == 'path' and p['name'] not in ints}
-                urls = [path.format(**dict.fromkeys(ints, huge), **others) for huge in HUGE_IDS] if ints else []
-                for url in urls:
-                    response = client.request(method.upper(), url)
-                    if response.status_code not in (404, 422) or 'error' not in response.json():
-                        problems.append(f'{method.upper()} {url}: {response.status_code} {response.text[:200]}')
-                if 'requestBody' in operation:
-                    url = path.format(**dict.fromkeys(ints, 1), **others)
-                    for content_type in ('application/json', 'application/x-www-form-urlencoded', ''):
-                        headers = {'Content-Type': content_type} if content_type else {}
-                        response = client.request(method.upper(), url, content=NOT_UTF8, headers=headers)
-                        if response.status_code >= 500 or response.status_code < 400:
-                            problems.append(f'{method.upper()} {url} ({content_type}): {response.status_code}')
-                        elif 'error' not in response.json():
-                            problems.append(f'{method.upper()} {url}: no error message: {response.text[:200]}')
+                url = path.format(**{p['name']: 1 for p in params if p['in'] == 'path'})
+                for content_type in ('application/json', 'application/x-www-form-urlencoded', ''):
+                    headers = {'Content-Type': content_type} if content_type else {}
+                    response = client.request(method.upper(), url, content=NOT_UTF8, headers=headers)
+                    if response.status_code >= 500 or response.status_code < 400:
+                        problems.append(f'{method.upper()} {url} ({content_type}): {response.status_code}')
+                    elif 'error' not in response.json():
+                        problems.append(f'{method.upper()} {url}: no error message: {response.text[:200]}')
     assert not problems, '\n'.join(problems)
     assert 'Traceback' not in ''.join(server.output)
