@@ -154,3 +154,13 @@ def test_buckets_forget_idle_clients(clock, monkeypatch) -> None:
     clock.now += 10
     buckets.take('ip:new')
     assert list(buckets.buckets) == ['ip:new']
+
+
+async def test_an_ipv6_host_cannot_escape_by_changing_address(limited) -> None:
+    codes = []
+    for n in range(3 * BURST):  # a new address of the same /64 for every request
+        async with limited(f'2001:db8:1:2::{n + 1:x}') as client:
+            codes.append((await client.get('/login')).status_code)
+    assert codes.count(429) == 2 * BURST
+    async with limited('2001:db8:1:3::1') as neighbour:  # the next /64 is someone else
+        assert (await neighbour.get('/login')).status_code == 200

@@ -7,6 +7,8 @@ Each client may make RATE_LIMIT requests per second on average, with bursts up t
   allowance wherever it runs), otherwise one per client address;
 - everything else (pages, login form, docs): one bucket per client address.
 
+An IPv6 client is counted by its /64 network, since one host can pick any address within it.
+
 NiceGUI's assets (`/_nicegui/...`) and its websocket (`/_nicegui_ws/...`) are never counted: a page
 pulls dozens of them at once, and throttling them would break the page of someone well within the
 limit. A refused request gets 429 JSON with Retry-After.
@@ -18,6 +20,7 @@ a bucket of the address, and once that is empty the address is refused whatever 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import logging
 import math
@@ -89,6 +92,20 @@ class TokenBuckets:
         bucket.tokens = max(bucket.tokens - 1, -self.capacity)
 
 
+def address_key(ip: str) -> str:
+    """The bucket of a client address: IPv6 clients by their /64, which one home or host gets whole
+    (otherwise a single machine could pick a new address for every request)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return 'ip:' + ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return 'ip:' + str(address.ipv4_mapped)
+        return 'ip:' + str(ipaddress.ip_network(f'{address}/64', strict=False))
+    return 'ip:' + str(address)
+
+
 def presented_token(scope: dict) -> str | None:
     """A personal API token in the request (Bearer, X-API-Key or ?key=), as deps.presented_key reads it."""
     key = None
@@ -132,7 +149,7 @@ class RateLimitMiddleware:
         if scope['type'] != 'http' or scope['path'].startswith(UNTHROTTLED_PREFIXES):
             await self.app(scope, receive, send)
             return
-        address = 'ip:' + client_ip_from_scope(scope)
+        address = address_key(client_ip_from_scope(scope))
         if not scope['path'].startswith('/sysapi'):
             wait = self.pages.take(address)
             if wait:
