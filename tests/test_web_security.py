@@ -121,3 +121,35 @@ def test_keys_and_tokens_are_masked_in_logs() -> None:
     masked = mask_secrets(line)
     assert '0123456789abcdef' not in masked and 'wis_abc' not in masked
     assert 'month=2026-01' in masked
+
+
+async def test_a_websocket_from_another_site_is_closed_before_it_opens(environment) -> None:
+    from app.web.client_ip import ClientIpMiddleware
+    from app.web.csrf import CsrfMiddleware
+
+    use_settings(load())
+    reached, sent = [], []
+
+    async def app(scope, receive, send):
+        reached.append(dict(scope['headers']).get(b'origin'))
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {'type': 'websocket.connect'}
+
+    guarded = ClientIpMiddleware(CsrfMiddleware(app))
+    for origin in (b'https://evil.example', b'http://spend.example.org', None):
+        headers = [(b'host', b'spend.example.org'), (b'cookie', b'wis_session=abc')]
+        if origin:
+            headers.append((b'origin', origin))
+        scope = {
+            'type': 'websocket',
+            'path': '/_nicegui_ws/socket.io/',
+            'client': ('203.0.113.1', 1),
+            'headers': headers,
+        }
+        await guarded(scope, receive, send)
+    assert sent == [{'type': 'websocket.close', 'code': 1008}]
+    assert reached == [b'http://spend.example.org', None]

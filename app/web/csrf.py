@@ -9,6 +9,9 @@ PATCH, DELETE) to `/sysapi/...` that carries the session cookie, and every POST 
 
 Clients that are not browsers (curl, scripts, the phone shortcut) send neither header and pass;
 a request authenticated by a personal token without the cookie is not at risk and passes too.
+
+The same check guards NiceGUI's websocket (cross-site websocket hijacking): a browser always sends
+Origin with the handshake, and a page of another site gets the connection closed before it opens.
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ def cross_site_reason(scope) -> str | None:
 
 
 def needs_check(scope) -> bool:
+    if scope['type'] == 'websocket':
+        return True
     if scope['type'] != 'http' or scope['method'] not in UNSAFE_METHODS:
         return False
     path = scope['path']
@@ -76,10 +81,13 @@ class CsrfMiddleware:
                 log.warning(
                     'cross-site request refused from %s: %s %s (%s)',
                     client_ip_from_scope(scope),
-                    scope['method'],
+                    scope.get('method', 'WEBSOCKET'),
                     scope['path'],
                     reason,
                 )
+                if scope['type'] == 'websocket':
+                    await send({'type': 'websocket.close', 'code': 1008})
+                    return
                 body = json.dumps(
                     {'error': 'This request came from another site and was refused; use the app itself.'}
                 ).encode()
