@@ -133,7 +133,7 @@ async def test_the_settings_tab_shows_a_new_token_once_and_revokes(user: User) -
     user.find(marker='create-token').click()
     await user.should_see('Copy it now')
     (row,) = ApiToken.select()
-    shown = user.find(marker='new-token').elements.pop().content
+    shown = user.find(marker='new-token').elements.pop().text
     assert tokens.user_for_api_token(shown.strip()).id == alice.id
     user.find(marker='hide-token').click()
     await user.should_not_see('Copy it now')

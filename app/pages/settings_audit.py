@@ -13,7 +13,7 @@ COLUMNS = [
     {'name': 'label', 'label': 'Event', 'field': 'label', 'align': 'left'},
     {'name': 'username', 'label': 'User', 'field': 'username', 'align': 'left'},
     {'name': 'ip', 'label': 'Address', 'field': 'ip', 'align': 'left'},
-    {'name': 'detail', 'label': 'Detail', 'field': 'detail', 'align': 'left', 'classes': 'break-all'},
+    {'name': 'detail', 'label': 'Detail', 'field': 'detail', 'align': 'left'},
 ]
 
 
@@ -36,7 +36,7 @@ async def audit_tab(user: User) -> None:
             .mark('audit-table')
         )
         table.pagination = {'rowsPerPage': 0}
-        with ui.row().classes('w-full items-center justify-between'):
+        with ui.row().classes('w-full items-center justify-between no-wrap'):
             previous = ui.button('Newer', icon='chevron_left').props('flat').mark('audit-newer')
             status = ui.label().classes('text-sm opacity-80').mark('audit-status')
             following = ui.button('Older', icon='chevron_right').props('flat').mark('audit-older')

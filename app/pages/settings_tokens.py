@@ -45,9 +45,13 @@ async def tokens_tab(user: User) -> None:
                 ui.label('No token yet.').classes('opacity-70').mark('no-tokens')
                 return
             for view in views:
-                with ui.row().classes('w-full items-center justify-between border-b py-1').mark(f'token-{view.id}'):
-                    with ui.column().classes('gap-0'):
-                        ui.label(view.name).classes('font-medium')
+                with (
+                    ui.row()
+                    .classes('w-full items-center justify-between no-wrap border-b py-1')
+                    .mark(f'token-{view.id}')
+                ):
+                    with ui.column().classes('gap-0 min-w-0'):
+                        ui.label(view.name).classes('font-medium break-words')
                         ui.label(f'created {_when(view.created_at)} · last used {_when(view.last_used_at)}').classes(
                             'text-xs opacity-70'
                         )
@@ -71,7 +75,15 @@ async def tokens_tab(user: User) -> None:
                 'text-sm font-medium text-positive'
             )
             with ui.row().classes('w-full items-center no-wrap gap-2'):
-                ui.code(token, language='text').classes('grow').mark('new-token')
+                ui.label(token).classes('grow min-w-0 break-all select-all font-mono text-sm p-2 rounded').style(
+                    'background: rgba(127, 127, 127, 0.12)'
+                ).mark('new-token')
+
+                def copy(value: str = token) -> None:
+                    ui.clipboard.write(value)
+                    ui.notify('Token copied.')
+
+                ui.button(icon='content_copy', on_click=copy).props('flat round').tooltip('Copy').mark('copy-token')
             ui.button('Done, hide it', on_click=created.clear).props('flat').mark('hide-token')
         await token_list.refresh()
 
