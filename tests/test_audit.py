@@ -81,3 +81,24 @@ async def test_admins_read_the_audit_tab_and_others_do_not_see_it(user) -> None:
     user.find(marker='audit-event').elements.pop().set_value('token_created')
     await user.should_see('1–1 of 1')
     assert table.rows[0]['detail'] == 'token 1 "phone"' and table.rows[0]['ip'] == '198.51.100.1'
+
+
+async def test_a_route_far_from_the_request_still_records_the_client_address(database) -> None:
+    """audit.record() without an ip, in a sync route (a worker thread), gets the address of the request."""
+    import httpx
+    from fastapi import FastAPI
+
+    from app.web.client_ip import ClientIpMiddleware
+
+    api = FastAPI()
+
+    @api.post('/act')
+    def act() -> dict:
+        audit.record('user_changed', 'bob', detail='from a use case that knows no request')
+        return {}
+
+    transport = httpx.ASGITransport(ClientIpMiddleware(api), client=('203.0.113.77', 5))
+    async with httpx.AsyncClient(transport=transport, base_url='http://test') as client:
+        assert (await client.post('/act')).status_code == 200
+    assert AuditEvent.get(AuditEvent.event == 'user_changed').ip == '203.0.113.77'
+    assert audit.record('user_changed', 'bob').ip == ''  # outside any request: no address

@@ -17,6 +17,7 @@ from peewee import fn
 from app.db import db
 from app.models import AuditEvent, User
 from app.services.errors import Forbidden, Invalid
+from app.web.client_ip import current_client_ip
 
 log = logging.getLogger('whatispend.audit')
 
@@ -76,6 +77,9 @@ def _view(row: AuditEvent) -> AuditView:
 def record(event: str, user: User | str | None = None, ip: str = '', detail: str = '') -> AuditEvent | None:
     """Write one audit event. `user` is the account concerned (a User, or a name when no account matches).
 
+    Without `ip`, the address of the /sysapi request being served is used (empty from the CLI; pages
+    pass it, since their events do not run inside the request).
+
     Never raises: a failure to write the audit log is logged but does not undo the user's action.
     """
     event = (event or '').strip()[:40] or 'unknown'
@@ -84,7 +88,7 @@ def record(event: str, user: User | str | None = None, ip: str = '', detail: str
     else:
         user_row, username = None, (user or '')
     username = username[:64]
-    ip = (ip or '')[:64]
+    ip = (ip or current_client_ip.get())[:64]
     detail = (detail or '')[:2000]
     log.info('audit %s user=%r ip=%s %s', event, username, ip or '-', detail)
     if db.obj is None:  # a command that works without the database (the log line above is the record)

@@ -7,6 +7,7 @@ agree on who is asking. A forged X-Forwarded-For from an untrusted peer is ignor
 from __future__ import annotations
 
 import ipaddress
+from contextvars import ContextVar
 
 from app.config import get_settings
 
@@ -21,6 +22,10 @@ def is_trusted_proxy(address: str) -> bool:
 
 SCOPE_KEY = 'wis.client_ip'
 PEER_KEY = 'wis.peer'
+
+# The client address of the request being served, for code far from the request (the audit log of a
+# use case called by a /sysapi route). Sync routes run in a thread that inherits it.
+current_client_ip: ContextVar[str] = ContextVar('current_client_ip', default='')
 
 
 def client_ip_from_scope(scope: dict) -> str:
@@ -92,4 +97,11 @@ class ClientIpMiddleware:
 
             if client and client[0] != address:
                 scope['client'] = (address, 0)
+        if scope['type'] in ('http', 'websocket'):
+            reset = current_client_ip.set(scope[SCOPE_KEY])
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                current_client_ip.reset(reset)
+            return
         await self.app(scope, receive, send)
