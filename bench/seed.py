@@ -33,15 +33,29 @@ from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS  # 
 
 BATCH = 100_000
 NOW = '2026-01-01 00:00:00'
+DEFAULT_PASSWORD = 'bench password'
 
 # category -> (share of the expenses, median amount in cents, spread, descriptions by subcategory)
 PROFILE = {
-    'Food': (0.44, 1800, 0.8, {'Groceries': ['Supermarket', 'Market', 'Organic shop'], 'Restaurants': ['Lunch', 'Dinner out', 'Pizza'], 'Bakery': ['Bread', 'Croissants']}),
-    'Transport': (0.17, 3500, 0.7, {'Fuel': ['Fuel'], 'Public transport': ['Metro tickets', 'Train'], 'Parking': ['Parking']}),
-    'Leisure': (0.14, 2500, 0.9, {'Outings': ['Cinema', 'Concert', 'Museum'], 'Subscriptions': ['Streaming', 'Music'], 'Travel': ['Hotel', 'Flight']}),
-    'Shopping': (0.13, 4500, 0.9, {'Clothes': ['Jacket', 'Shoes', 'T-shirts'], 'Electronics': ['Headphones', 'Cable'], 'Home': ['Lamp', 'Kitchen']}),
+    'Food': (0.44, 1800, 0.8, {
+        'Groceries': ['Supermarket', 'Market', 'Organic shop'],
+        'Restaurants': ['Lunch', 'Dinner out', 'Pizza'],
+        'Bakery': ['Bread', 'Croissants'],
+    }),
+    'Transport': (0.17, 3500, 0.7, {
+        'Fuel': ['Fuel'], 'Public transport': ['Metro tickets', 'Train'], 'Parking': ['Parking'],
+    }),
+    'Leisure': (0.14, 2500, 0.9, {
+        'Outings': ['Cinema', 'Concert', 'Museum'], 'Subscriptions': ['Streaming', 'Music'],
+        'Travel': ['Hotel', 'Flight'],
+    }),
+    'Shopping': (0.13, 4500, 0.9, {
+        'Clothes': ['Jacket', 'Shoes', 'T-shirts'], 'Electronics': ['Headphones', 'Cable'], 'Home': ['Lamp', 'Kitchen'],
+    }),
     'Health': (0.07, 3000, 0.6, {'Pharmacy': ['Pharmacy'], 'Doctor': ['GP visit', 'Dentist']}),
-    'Housing': (0.05, 9000, 0.6, {'Utilities': ['Electricity', 'Water', 'Internet'], 'Insurance': ['Home insurance']}),
+    'Housing': (0.05, 9000, 0.6, {
+        'Utilities': ['Electricity', 'Water', 'Internet'], 'Insurance': ['Home insurance'],
+    }),
 }  # fmt: skip
 PAYMENT_SHARES = {'Card': 0.72, 'Cash': 0.19, 'Transfer': 0.09}
 
@@ -53,7 +67,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--expenses', type=int, default=100_000, help='number of expenses in total (default 100000)')
     parser.add_argument('--years', type=int, default=5, help='years of history (default 5)')
     parser.add_argument('--end', type=date.fromisoformat, default=date(2026, 10, 31), help='last day (2026-10-31)')
-    parser.add_argument('--password', default='bench password', help='password of every user')
+    parser.add_argument('--password', default=DEFAULT_PASSWORD, help='password of every user')
     parser.add_argument('--currency', default='EUR')
     parser.add_argument('--locale', default='fr-FR')
     parser.add_argument('--seed', type=int, default=42, help='random seed (the same seed gives the same data)')

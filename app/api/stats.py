@@ -84,7 +84,8 @@ class Day(BaseModel):
 
 
 class Subcategory(BaseModel):
-    subcategory_id: int | None
+    subcategory_id: int | None  # None: the expenses without a subcategory
+    subcategory_ids: list[int]  # linked users' subcategories of the same name, merged
     name: str
     color: str
     total: float
@@ -94,7 +95,8 @@ class Subcategory(BaseModel):
 
 
 class CategoryShare(BaseModel):
-    category_id: int | None
+    category_id: int
+    category_ids: list[int]  # linked users' categories of the same name, merged
     name: str
     color: str
     total: float
@@ -118,7 +120,8 @@ class WeekTotal(BaseModel):
 
 
 class PaymentMethodShare(BaseModel):
-    payment_method_id: int | None
+    payment_method_id: int | None  # None: expenses without a payment method
+    payment_method_ids: list[int]
     name: str
     total: float
     total_cents: int
@@ -127,7 +130,8 @@ class PaymentMethodShare(BaseModel):
 
 
 class YearCategory(BaseModel):
-    category_id: int | None
+    category_id: int
+    category_ids: list[int]
     name: str
     color: str
     totals: list[float]

@@ -112,7 +112,7 @@ def weeks_of(month: Month) -> list[Week]:
 def month_number(date_field) -> Any:
     """The month (1-12) of a date column as an integer, in the dialect of the database."""
     if is_postgres():
-        return fn.EXTRACT(SQL('MONTH FROM'), date_field).cast('integer')
+        return fn.date_part('month', date_field).cast('integer')
     # SQLite stores a date as 'YYYY-MM-DD' text: cutting the month out is cheaper than strftime() per row
     return fn.substr(date_field, 6, 2).cast('integer')
 
@@ -127,22 +127,28 @@ def _month_rows(owner_ids: list[int], first: date, last: date):
 @dataclass
 class _Names:
     """Names and colours of the categories and payment methods that figures mention, fetched once per
-    dashboard in one query per table (expenses of linked users may point at their categories)."""
+    dashboard in one query per table (expenses of linked users may point at their categories).
 
+    Linked users each have their own categories, often with the same names: a household's "Food" is
+    one slice, so figures are merged by name (case-insensitive). The viewer's own category gives the
+    id and the colour of a merged group; `*_ids` lists every id merged into it.
+    """
+
+    viewer_id: int
     categories: dict[int, Category] = field(default_factory=dict)
     payment_methods: dict[int, PaymentMethod] = field(default_factory=dict)
 
     def load_categories(self, ids) -> None:
         missing = {i for i in ids if i is not None and i not in self.categories}
         if missing:
-            rows = Category.select(Category.id, Category.name, Category.color, Category.parent)
+            rows = Category.select(Category.id, Category.name, Category.color, Category.owner)
             for row in rows.where(Category.id.in_(sorted(missing))):
                 self.categories[row.id] = row
 
     def load_payment_methods(self, ids) -> None:
         missing = {i for i in ids if i is not None and i not in self.payment_methods}
         if missing:
-            rows = PaymentMethod.select(PaymentMethod.id, PaymentMethod.name, PaymentMethod.icon)
+            rows = PaymentMethod.select(PaymentMethod.id, PaymentMethod.name, PaymentMethod.owner)
             for row in rows.where(PaymentMethod.id.in_(sorted(missing))):
                 self.payment_methods[row.id] = row
 
@@ -155,6 +161,31 @@ class _Names:
             return NO_PAYMENT_METHOD
         row = self.payment_methods.get(payment_method_id)
         return row.name if row else DELETED_PAYMENT_METHOD
+
+    def rank(self, rows: dict[int, Any], object_id: int | None) -> tuple:
+        """Which id represents a merged group: the viewer's own first, then the oldest."""
+        row = rows.get(object_id)
+        return (row is None or row.owner_id != self.viewer_id, object_id is None, object_id or 0)
+
+
+@dataclass
+class _Group:
+    """Figures of one name, merged over the ids that carry it."""
+
+    ids: list = field(default_factory=list)
+    count: int = 0
+    total: int = 0
+    children: dict = field(default_factory=dict)
+
+    def add(self, object_id: int | None, count: int, total: int) -> None:
+        if object_id not in self.ids:
+            self.ids.append(object_id)
+        self.count += count
+        self.total += total
+
+
+def _key(name: str) -> str:
+    return name.strip().casefold()
 
 
 def _summary(owner_ids: list[int], month: Month, top: list[dict]) -> dict[str, Any]:
@@ -266,38 +297,44 @@ def _categories(owner_ids: list[int], month: Month, names: _Names) -> list[dict[
         .tuples()
     )
     names.load_categories({r[0] for r in rows} | {r[1] for r in rows})
-    grand_total = sum(int(r[3]) for r in rows)
-    by_category: dict[int, list] = {}
+    groups: dict[str, _Group] = {}
     for category_id, subcategory_id, count, total in rows:
-        by_category.setdefault(category_id, []).append((subcategory_id, int(count), int(total)))
+        group = groups.setdefault(_key(names.category(category_id)[0]), _Group())
+        group.add(category_id, int(count), int(total))
+        sub_key = _key(names.category(subcategory_id)[0]) if subcategory_id else None
+        group.children.setdefault(sub_key, _Group()).add(subcategory_id, int(count), int(total))
+    grand_total = sum(g.total for g in groups.values())
     result = []
-    for category_id, parts in by_category.items():
-        total = sum(p[2] for p in parts)
+    for group in groups.values():
+        category_id = min(group.ids, key=lambda i: names.rank(names.categories, i))
         name, color = names.category(category_id)
         subcategories = []
-        for subcategory_id, count, sub_total in parts:
-            sub_name, sub_color = names.category(subcategory_id) if subcategory_id else (NO_SUBCATEGORY, color)
+        for sub_key, sub in group.children.items():
+            sub_id = min(sub.ids, key=lambda i: names.rank(names.categories, i))
+            sub_name, sub_color = names.category(sub_id) if sub_key is not None else (NO_SUBCATEGORY, color)
             subcategories.append(
                 {
-                    'subcategory_id': subcategory_id,
+                    'subcategory_id': sub_id,
+                    'subcategory_ids': sorted(i for i in sub.ids if i is not None),
                     'name': sub_name,
                     'color': sub_color,
-                    'total': money(sub_total),
-                    'total_cents': sub_total,
-                    'count': count,
-                    'percent': percent(sub_total, total),
+                    'total': money(sub.total),
+                    'total_cents': sub.total,
+                    'count': sub.count,
+                    'percent': percent(sub.total, group.total),
                 }
             )
         subcategories.sort(key=lambda s: (-s['total_cents'], s['subcategory_id'] is None, s['name'].lower()))
         result.append(
             {
                 'category_id': category_id,
+                'category_ids': sorted(group.ids),
                 'name': name,
                 'color': color,
-                'total': money(total),
-                'total_cents': total,
-                'count': sum(p[1] for p in parts),
-                'percent': percent(total, grand_total),
+                'total': money(group.total),
+                'total_cents': group.total,
+                'count': group.count,
+                'percent': percent(group.total, grand_total),
                 'subcategories': subcategories,
             }
         )
@@ -306,6 +343,7 @@ def _categories(owner_ids: list[int], month: Month, names: _Names) -> list[dict[
 
 
 def _payment_methods(owner_ids: list[int], month: Month, names: _Names) -> list[dict[str, Any]]:
+    """Totals by payment method (merged by name; none and deleted ones have their own line)."""
     rows = list(
         Expense.select(Expense.payment_method, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
         .where(_month_rows(owner_ids, month.first_day, month.last_day))
@@ -313,18 +351,26 @@ def _payment_methods(owner_ids: list[int], month: Month, names: _Names) -> list[
         .tuples()
     )
     names.load_payment_methods(r[0] for r in rows)
-    grand_total = sum(int(r[2]) for r in rows)
-    result = [
-        {
-            'payment_method_id': payment_method_id,
-            'name': names.payment_method(payment_method_id),
-            'total': money(int(total)),
-            'total_cents': int(total),
-            'count': int(count),
-            'percent': percent(int(total), grand_total),
-        }
-        for payment_method_id, count, total in rows
-    ]
+    groups: dict[str, _Group] = {}
+    for payment_method_id, count, total in rows:
+        groups.setdefault(_key(names.payment_method(payment_method_id)), _Group()).add(
+            payment_method_id, int(count), int(total)
+        )
+    grand_total = sum(g.total for g in groups.values())
+    result = []
+    for group in groups.values():
+        payment_method_id = min(group.ids, key=lambda i: names.rank(names.payment_methods, i))
+        result.append(
+            {
+                'payment_method_id': payment_method_id,
+                'payment_method_ids': sorted(i for i in group.ids if i is not None),
+                'name': names.payment_method(payment_method_id),
+                'total': money(group.total),
+                'total_cents': group.total,
+                'count': group.count,
+                'percent': percent(group.total, grand_total),
+            }
+        )
     result.sort(key=lambda p: (-p['total_cents'], p['name'].lower()))
     return result
 
@@ -375,7 +421,7 @@ def _top(owner_ids: list[int], month: Month, limit: int, names: _Names) -> list[
 
 
 def _year(owner_ids: list[int], year: int, names: _Names) -> dict[str, Any]:
-    """The 12 months of a year, each split by category (for stacked bars)."""
+    """The 12 months of a year, each split by category (merged by name), for stacked bars."""
     month_of = month_number(Expense.date)
     rows = list(
         Expense.select(month_of, Expense.category, fn.SUM(Expense.amount_cents))
@@ -384,20 +430,25 @@ def _year(owner_ids: list[int], year: int, names: _Names) -> dict[str, Any]:
         .tuples()
     )
     names.load_categories(r[1] for r in rows)
-    series: dict[int, list[int]] = {}
+    groups: dict[str, _Group] = {}
     for month_value, category_id, total in rows:
-        series.setdefault(category_id, [0] * 12)[int(month_value) - 1] += int(total)
+        group = groups.setdefault(_key(names.category(category_id)[0]), _Group())
+        group.add(category_id, 0, int(total))
+        group.children.setdefault(int(month_value), _Group()).add(None, 0, int(total))
     categories = []
-    for category_id, amounts in series.items():
+    for group in groups.values():
+        category_id = min(group.ids, key=lambda i: names.rank(names.categories, i))
         name, color = names.category(category_id)
+        amounts = [group.children[m].total if m in group.children else 0 for m in range(1, 13)]
         categories.append(
             {
                 'category_id': category_id,
+                'category_ids': sorted(group.ids),
                 'name': name,
                 'color': color,
                 'totals': [money(c) for c in amounts],
                 'totals_cents': amounts,
-                'total_cents': sum(amounts),
+                'total_cents': group.total,
             }
         )
     categories.sort(key=lambda c: (-c['total_cents'], c['name'].lower()))
@@ -423,7 +474,7 @@ def check_limit(limit: int) -> int:
 
 def summary(user: User, month: Month, scope: str = 'everyone') -> dict[str, Any]:
     owner_ids = owner_ids_for(user, scope)
-    return _summary(owner_ids, month, _top(owner_ids, month, 1, _Names()))
+    return _summary(owner_ids, month, _top(owner_ids, month, 1, _Names(owner_ids[0])))
 
 
 def daily_evolution(user: User, month: Month, scope: str = 'everyone') -> list[dict[str, Any]]:
@@ -435,27 +486,31 @@ def weekly_comparison(user: User, month: Month, scope: str = 'everyone') -> list
 
 
 def category_distribution(user: User, month: Month, scope: str = 'everyone') -> list[dict[str, Any]]:
-    return _categories(owner_ids_for(user, scope), month, _Names())
+    owner_ids = owner_ids_for(user, scope)
+    return _categories(owner_ids, month, _Names(owner_ids[0]))
 
 
 def payment_method_stats(user: User, month: Month, scope: str = 'everyone') -> list[dict[str, Any]]:
-    return _payment_methods(owner_ids_for(user, scope), month, _Names())
+    owner_ids = owner_ids_for(user, scope)
+    return _payment_methods(owner_ids, month, _Names(owner_ids[0]))
 
 
 def top_expenses(user: User, month: Month, limit: int = TOP_DEFAULT, scope: str = 'everyone') -> list[dict[str, Any]]:
     limit = check_limit(limit)
-    return _top(owner_ids_for(user, scope), month, limit, _Names())
+    owner_ids = owner_ids_for(user, scope)
+    return _top(owner_ids, month, limit, _Names(owner_ids[0]))
 
 
 def year_overview(user: User, year: int, scope: str = 'everyone') -> dict[str, Any]:
-    return _year(owner_ids_for(user, scope), year, _Names())
+    owner_ids = owner_ids_for(user, scope)
+    return _year(owner_ids, year, _Names(owner_ids[0]))
 
 
 def dashboard(user: User, month: Month, scope: str = 'everyone') -> dict[str, Any]:
     """Every figure of the dashboard for `month`, in one read transaction (a consistent snapshot)."""
     with db.atomic():
         owner_ids = owner_ids_for(user, scope)
-        names = _Names()
+        names = _Names(owner_ids[0])
         top = _top(owner_ids, month, TOP_DEFAULT, names)
         daily = _daily(owner_ids, month)
         return {

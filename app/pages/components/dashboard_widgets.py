@@ -181,7 +181,7 @@ def donut_options(slices: list[dict], centre: str, caption: str, formats: Format
                 'left': 'center',
                 'top': 'middle',
                 'itemGap': 4,
-                'textStyle': {'color': palette.text, 'fontSize': 16, 'fontWeight': 600},
+                'textStyle': {'color': palette.text, 'fontSize': 17, 'fontWeight': 600},
                 'subtextStyle': {'color': palette.muted, 'fontSize': 12},
             },
             'series': [
@@ -239,6 +239,14 @@ def weekly_options(weeks: list[dict], formats: Formats, dark: bool) -> dict[str,
                     'color': '#6366f1',
                     'barMaxWidth': 48,
                     'itemStyle': {'borderRadius': [4, 4, 0, 0]},
+                    'label': {
+                        'show': True,
+                        'position': 'top',
+                        'color': palette.muted,
+                        'fontSize': 11,
+                        ':formatter': 'p => p.data.text',
+                    },
+                    'labelLayout': {'hideOverlap': True},
                 }
             ],
         }
