@@ -33,19 +33,29 @@ class Dashboard:
         self.data: dict[str, Any] | None = None
         self.dark = bool(theme_to_dark(user.theme))
         self.category_id: int | None = None  # the category whose subcategories the donut shows
+        self.wanted = month  # the month the last move asked for
         self.formats = w.Formats(user.currency, user.locale)
+        self.root = ui.column().classes('w-full gap-4')  # stays while its content is refreshed
 
-    async def load(self) -> None:
+    async def load(self, month: Month) -> bool:
+        """Fetch the figures of `month`; False when a later move made them stale (quick clicks)."""
+        self.wanted = month
         try:
-            self.data = await run.io_bound(stats.dashboard, self.user, self.month)
+            data = await run.io_bound(stats.dashboard, self.user, month)
         except ServiceError as exc:
             ui.notify(exc.message, type='negative')
+            return False
+        if self.wanted != month:
+            return False
+        self.month, self.data, self.category_id = month, data, None
+        return True
 
     async def go(self, month: Month) -> None:
-        self.month, self.category_id = month, None
-        await self.load()
-        ui.navigate.history.replace(f'/?month={month}')
-        self.content.refresh()
+        # called from elements that the refresh below replaces: work in the stable root's context
+        with self.root:
+            if await self.load(month):
+                ui.navigate.history.replace(f'/?month={month}')
+                self.content.refresh()
 
     def set_dark(self, dark: bool) -> None:
         if bool(dark) != self.dark:
@@ -224,8 +234,9 @@ async def dashboard_page(user: User, month: str = '') -> None:
         ui.notify(exc.message, type='warning')
         chosen = parse_month('', default=today)
     dashboard = Dashboard(user, chosen)
-    await dashboard.load()
-    dashboard.content()
+    await dashboard.load(chosen)
+    with dashboard.root:
+        dashboard.content()
 
     client = ui.context.client
     ui.on('wis_dark', lambda e: dashboard.set_dark(bool(e.args)))
