@@ -376,7 +376,17 @@ def _payment_methods(owner_ids: list[int], month: Month, names: _Names) -> list[
 
 
 def _top(owner_ids: list[int], month: Month, limit: int, names: _Names) -> list[dict[str, Any]]:
-    """The largest expenses of the month (ties: the most recent first)."""
+    """The largest expenses of the month (ties: the most recent first).
+
+    The inner query ranks the month's rows from the covering index alone; only the `limit` winners are
+    then read from the table for their description."""
+    order = (Expense.amount_cents.desc(), Expense.date.desc(), Expense.id.desc())
+    winners = (
+        Expense.select(Expense.id)
+        .where(_month_rows(owner_ids, month.first_day, month.last_day))
+        .order_by(*order)
+        .limit(limit)
+    )
     rows = list(
         Expense.select(
             Expense.id,
@@ -388,9 +398,8 @@ def _top(owner_ids: list[int], month: Month, limit: int, names: _Names) -> list[
             Expense.payment_method,
             Expense.owner,
         )
-        .where(_month_rows(owner_ids, month.first_day, month.last_day))
-        .order_by(Expense.amount_cents.desc(), Expense.date.desc(), Expense.id.desc())
-        .limit(limit)
+        .where(Expense.id.in_(winners))
+        .order_by(*order)
         .tuples()
     )
     names.load_categories({r[4] for r in rows} | {r[5] for r in rows})
