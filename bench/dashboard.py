@@ -211,8 +211,9 @@ def main() -> None:
             results.append(result)
             api, page = result['api'], result['page'] or {}
             users = args.users or max(2, size // PER_USER)
+            seed_text = 'reused' if result['seed_s'] is None else f'{result["seed_s"]} s'
             print(
-                f'| {size:,} | {users} | {api["month_expenses"]} | {result["seed_s"] if result["seed_s"] is not None else "reused"} s | {result["db_mb"]} MB '
+                f'| {size:,} | {users} | {api["month_expenses"]} | {seed_text} | {result["db_mb"]} MB '
                 f'| {api["p50_ms"]} ms | {api["p95_ms"]} ms | {api["max_ms"]} ms | {api["session_p50_ms"]} ms '
                 f'| {result["service"]["p50_ms"]} ms | {result["service"]["p95_ms"]} ms '
                 f'| {page.get("first_ms", "–")} ms | {page.get("p50_ms", "–")} ms | {page.get("max_ms", "–")} ms |',
