@@ -7,7 +7,7 @@ default, so that a household's month has the same number of rows at every size a
 grows; --users fixes the number instead), start the real server on loopback (python main.py, as in
 production but with the test configuration), log in as bench1 (linked to bench2), and time
 --requests sequential GET /sysapi/dashboard-data?month=... after a warm-up. Then time the dashboard
-page in headless Chromium from navigation to five drawn charts. Print EXPLAIN QUERY PLAN of every
+page in headless Chromium from navigation to its five charts drawn. Print EXPLAIN QUERY PLAN of every
 query the dashboard runs. Databases live in a temporary folder outside the repository (--workdir to
 keep and reuse them).
 """
@@ -138,7 +138,7 @@ def time_service(database: Path, month: str, calls: int) -> dict:
 
 
 def time_page(url: str, month: str, loads: int) -> dict:
-    """From navigation start to the five month charts drawn on their canvases."""
+    """From navigation start to the dashboard's five charts (four of the month, one of the year) drawn."""
     timings = []
     with chromium() as browser:
         context = browser.new_context(viewport={'width': 1280, 'height': 900})

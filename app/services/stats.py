@@ -520,8 +520,11 @@ def dashboard(user: User, month: Month, scope: str = 'everyone') -> dict[str, An
     with db.atomic():
         owner_ids = owner_ids_for(user, scope)
         names = _Names(owner_ids[0])
-        top = _top(owner_ids, month, TOP_DEFAULT, names)
         daily = _daily(owner_ids, month)
+        # categories and payment methods first: they load the names that the top expenses then reuse
+        categories = _categories(owner_ids, month, names)
+        payment_methods = _payment_methods(owner_ids, month, names)
+        top = _top(owner_ids, month, TOP_DEFAULT, names)
         return {
             'month': str(month),
             'previous_month': str(month.previous()),
@@ -530,9 +533,9 @@ def dashboard(user: User, month: Month, scope: str = 'everyone') -> dict[str, An
             'locale': user.locale,
             'stats': _summary(owner_ids, month, top[:1]),
             'daily_evolution': daily,
-            'category_distribution': _categories(owner_ids, month, names),
+            'category_distribution': categories,
             'weekly_comparison': _weekly(month, daily),
-            'payment_method_stats': _payment_methods(owner_ids, month, names),
+            'payment_method_stats': payment_methods,
             'top_expenses': top,
             'year_overview': _year(owner_ids, month.year, names),
         }

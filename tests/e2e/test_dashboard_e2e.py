@@ -42,18 +42,17 @@ def test_dashboard_draws_its_charts_and_drills_down(page, seeded_server) -> None
     for title in ('Total spent', 'Day by day', 'By category', 'Week by week', 'By payment method', 'Top 5 expenses'):
         page.get_by_text(title, exact=True).first.wait_for()
     page.get_by_text('2026 month by month').wait_for()
-    assert page.locator('.nicegui-echart canvas').count() >= 6
+    assert page.locator('.nicegui-echart canvas').count() == 5  # day, category, week, payment method, year
     assert '€' in page.locator('.q-card', has_text='Total spent').inner_text()
 
     # drill into the largest category, then come back
     categories = page.locator('.q-card', has_text='By category')
     first_row = categories.locator('.cursor-pointer').first
-    name = first_row.locator('.q-label, div').first.inner_text().split('\n')[0]
+    name = first_row.inner_text().split('\n')[0]
     first_row.click()
-    page.get_by_text('by subcategory').wait_for()
+    page.get_by_text(f'{name} by subcategory').wait_for()
     page.get_by_role('button', name='All categories').click()
     page.get_by_text('By category', exact=True).wait_for()
-    assert name
 
     # the month picker moves the whole page, and the address follows
     page.get_by_role('button', name='Previous month').click()
@@ -72,11 +71,13 @@ def test_dashboard_follows_dark_mode_and_fits_a_phone(browser, seeded_server) ->
         page.locator('.q-header button').filter(has_text='dark_mode').click()
         page.wait_for_function("document.body.classList.contains('body--dark')")
         page.wait_for_function(
-            """() => { const el = [...document.querySelectorAll('.q-card')]
-                 .find(c => c.innerText.includes('Day by day')).querySelector('.nicegui-echart');
-               const o = getElement(el).chart.getOption();
-               const t = Array.isArray(o.textStyle) ? o.textStyle[0] : o.textStyle;
-               return t.color === '#e2e8f0'; }"""
+            """() => { try {
+                 const el = [...document.querySelectorAll('.q-card')]
+                   .find(c => c.innerText.includes('Day by day')).querySelector('.nicegui-echart');
+                 const o = getElement(el).chart.getOption();
+                 const t = Array.isArray(o.textStyle) ? o.textStyle[0] : o.textStyle;
+                 return t.color === '#e2e8f0';
+               } catch (e) { return false; } }"""  # while the charts are redrawn
         )
         assert light == '#1e293b'
         # nothing wider than the phone: no sideways scrolling
