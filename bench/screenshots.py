@@ -38,9 +38,9 @@ def main() -> None:
             with chromium() as browser:
                 # the dark one last: the header's switch stores the preference for the next pages
                 for name, viewport, dark in (
-                    ('dashboard-light', {'width': 1280, 'height': 900}, False),
+                    ('dashboard-light', {'width': 1200, 'height': 900}, False),
                     ('dashboard-phone', {'width': 390, 'height': 844}, False),
-                    ('dashboard-dark', {'width': 1280, 'height': 900}, True),
+                    ('dashboard-dark', {'width': 1200, 'height': 900}, True),
                 ):
                     context = browser.new_context(viewport=viewport, color_scheme='dark' if dark else 'light')
                     page = context.new_page()
@@ -50,6 +50,7 @@ def main() -> None:
                     if dark:
                         page.locator('.q-header button').filter(has_text='dark_mode').click()
                         page.wait_for_function("document.body.classList.contains('body--dark')")
+                        page.mouse.move(viewport['width'] // 2, viewport['height'] - 10)  # no tooltip left over
                     page.wait_for_timeout(1000)  # let the ECharts entry animation finish before the picture
                     page.screenshot(path=str(args.out / f'{name}.png'), full_page=True)
                     context.close()

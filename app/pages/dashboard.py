@@ -190,7 +190,7 @@ class Dashboard:
     def payment_chart(self) -> None:
         methods = self.data['payment_method_stats']
         with w.chart_card('By payment method', marker='card-payment-methods'):
-            height = max(160, 56 * len(methods) + 24)
+            height = max(300, 48 * len(methods) + 24)  # as tall as the weekly chart beside it, or taller
             options = w.payment_options(methods, self.formats, self.dark)
             ui.echart(options).style(f'height: {height}px').classes('w-full').mark('chart-payment-methods')
 

@@ -17,6 +17,8 @@ from nicegui import ui
 
 from app.services.money import format_money
 
+# The canvas needs a real font list ('inherit' would make it fall back to 10px sans-serif): Quasar's Roboto.
+FONT = 'Roboto, -apple-system, "Helvetica Neue", Helvetica, Arial, sans-serif'
 MONTH_SHORT = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
 
 # Installs, once per page, an observer that tells the server when Quasar switches dark mode
@@ -77,7 +79,7 @@ def short_date(iso: str) -> str:
 def _base(palette: Palette) -> dict[str, Any]:
     return {
         'backgroundColor': 'transparent',
-        'textStyle': {'color': palette.text, 'fontFamily': 'inherit'},
+        'textStyle': {'color': palette.text, 'fontFamily': FONT},
         'animationDuration': 300,
         'tooltip': {
             'backgroundColor': palette.tooltip,
@@ -180,9 +182,9 @@ def donut_options(slices: list[dict], centre: str, caption: str, formats: Format
                 'subtext': caption,
                 'left': 'center',
                 'top': 'middle',
-                'itemGap': 4,
-                'textStyle': {'color': palette.text, 'fontSize': 17, 'fontWeight': 600},
-                'subtextStyle': {'color': palette.muted, 'fontSize': 12},
+                'itemGap': 6,
+                'textStyle': {'color': palette.text, 'fontSize': 17, 'fontWeight': 600, 'lineHeight': 22},
+                'subtextStyle': {'color': palette.muted, 'fontSize': 12, 'lineHeight': 16},
             },
             'series': [
                 {
@@ -270,7 +272,7 @@ def payment_options(methods: list[dict], formats: Formats, dark: bool) -> dict[s
     ]
     options.update(
         {
-            'grid': {'left': 8, 'right': 24, 'top': 8, 'bottom': 8, 'containLabel': True},
+            'grid': {'left': 8, 'right': 96, 'top': 8, 'bottom': 8, 'containLabel': True},
             'xAxis': _value_axis(palette, formats, axisLabel={'show': False}),
             'yAxis': _category_axis(
                 palette,
@@ -291,8 +293,8 @@ def payment_options(methods: list[dict], formats: Formats, dark: bool) -> dict[s
                     'itemStyle': {'borderRadius': [0, 4, 4, 0]},
                     'label': {
                         'show': True,
-                        'position': 'insideRight',
-                        'color': '#ffffff',
+                        'position': 'right',
+                        'color': palette.text,
                         'fontWeight': 600,
                         ':formatter': 'p => p.data.text',
                     },
