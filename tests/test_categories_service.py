@@ -115,7 +115,8 @@ def test_in_use_category_cannot_be_deleted_until_moved(alice, things) -> None:
     moved = categories.delete_category(alice, things['transport'].id, move_to=things['groceries'].id)
     assert moved == 2
     assert Category.get_or_none(Category.id == things['transport'].id) is None
-    assert {(e.category_id, e.subcategory_id) for e in Expense.select()} == {(things['food'].id, things['groceries'].id)}
+    pairs = {(e.category_id, e.subcategory_id) for e in Expense.select()}
+    assert pairs == {(things['food'].id, things['groceries'].id)}
     # a subcategory in use: moved to a top-level category, the expenses lose the subcategory
     assert categories.move_expenses(alice, things['groceries'].id, things['food'].id) == 2
     assert {e.subcategory_id for e in Expense.select()} == {None}

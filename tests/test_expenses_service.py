@@ -29,7 +29,15 @@ def things(alice):
 
 @pytest.mark.parametrize(
     ('text', 'cents'),
-    [('12.5', 1250), ('12,50', 1250), ('1 234,56', 123456), ('50', 5000), (50, 5000), ('0.01', 1), ('1,234.56', 123456)],
+    [
+        ('12.5', 1250),
+        ('12,50', 1250),
+        ('1 234,56', 123456),
+        ('50', 5000),
+        (50, 5000),
+        ('0.01', 1),
+        ('1,234.56', 123456),
+    ],
 )
 def test_amounts_people_type(alice, things, text, cents) -> None:
     assert add(alice, things, amount=text).amount_cents == cents
@@ -113,7 +121,8 @@ def test_location_is_kept_rounded(alice, things) -> None:
 def test_update_changes_only_given_fields(alice, things) -> None:
     expense = add(alice, things, subcategory_id=things['groceries'].id, description='a', latitude=1, longitude=2)
     updated = expenses.update_expense(alice, expense.id, {'amount': '7,25'})
-    assert updated.amount_cents == 725 and updated.description == 'a' and updated.subcategory_id == things['groceries'].id
+    assert (updated.amount_cents, updated.description) == (725, 'a')
+    assert updated.subcategory_id == things['groceries'].id
     updated = expenses.update_expense(alice, expense.id, {'category_id': things['transport'].id})
     assert updated.category_id == things['transport'].id and updated.subcategory_id is None
     updated = expenses.update_expense(alice, expense.id, {'latitude': '', 'longitude': ''})
