@@ -81,14 +81,14 @@ def list_flat(user: User = Depends(api_user)):
 
 
 @router.post('/category_create', response_model=CategoryOkOut, openapi_extra=body_docs(CategoryCreate))
-def create(body: CategoryCreate = body_of(CategoryCreate), user: User = Depends(api_user)):
+def create(user: User = Depends(api_user), body: CategoryCreate = body_of(CategoryCreate)):
     """Create a category, or a subcategory with `parent_id`."""
     category = categories.create_category(user, body.name, body.parent_id, body.color, body.icon)
     return {'success': True, 'category': categories.category_dict(category)}
 
 
 @router.post('/category_update', response_model=CategoryOkOut, openapi_extra=body_docs(CategoryUpdate))
-def update(body: CategoryUpdate = body_of(CategoryUpdate), user: User = Depends(api_user)):
+def update(user: User = Depends(api_user), body: CategoryUpdate = body_of(CategoryUpdate)):
     """Rename, recolour or re-parent: `id` plus the fields to change."""
     given = body.model_dump(exclude_unset=True)
     changes = {name: given.get(name, UNSET) for name in ('name', 'parent_id', 'color', 'icon')}
@@ -102,7 +102,7 @@ def update(body: CategoryUpdate = body_of(CategoryUpdate), user: User = Depends(
     openapi_extra=body_docs(CategoryDelete),
     responses={409: {'model': ErrorBody, 'description': 'In use: the message says by how many expenses'}},
 )
-def delete(body: CategoryDelete = body_of(CategoryDelete), user: User = Depends(api_user)):
+def delete(user: User = Depends(api_user), body: CategoryDelete = body_of(CategoryDelete)):
     """Delete a category that no expense uses and that has no subcategories. With `move_to_id`, its
     expenses move there first."""
     moved = categories.delete_category(user, body.id, move_to=body.move_to_id)

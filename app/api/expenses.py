@@ -121,7 +121,7 @@ def list_expenses(
 
 
 @router.post('/expense_create', response_model=ExpenseOkOut, openapi_extra=body_docs(ExpenseCreate))
-def create_expense(body: ExpenseCreate = body_of(ExpenseCreate), user: User = Depends(api_user)):
+def create_expense(user: User = Depends(api_user), body: ExpenseCreate = body_of(ExpenseCreate)):
     """Record an expense: amount, date, category_id, subcategory_id?, payment_method_id, description?,
     latitude?, longitude?."""
     expense = expenses.create_expense(user, body.model_dump(exclude_unset=True))
@@ -129,7 +129,7 @@ def create_expense(body: ExpenseCreate = body_of(ExpenseCreate), user: User = De
 
 
 @router.post('/expense_update', response_model=ExpenseOkOut, openapi_extra=body_docs(ExpenseUpdate))
-def update_expense(body: ExpenseUpdate = body_of(ExpenseUpdate), user: User = Depends(api_user)):
+def update_expense(user: User = Depends(api_user), body: ExpenseUpdate = body_of(ExpenseUpdate)):
     """Change an expense: `id` plus only the fields to change (an empty optional field clears it)."""
     data = body.model_dump(exclude_unset=True)
     expense_id = data.pop('id')
@@ -138,7 +138,7 @@ def update_expense(body: ExpenseUpdate = body_of(ExpenseUpdate), user: User = De
 
 
 @router.post('/expense_delete', response_model=DeletedOut, openapi_extra=body_docs(ExpenseDelete))
-def delete_expense(body: ExpenseDelete = body_of(ExpenseDelete), user: User = Depends(api_user)):
+def delete_expense(user: User = Depends(api_user), body: ExpenseDelete = body_of(ExpenseDelete)):
     """Delete an expense by `id`."""
     snapshot = expenses.delete_expense(user, body.id)
     return {'success': True, 'id': snapshot['id']}

@@ -63,14 +63,14 @@ def list_all(user: User = Depends(api_user)):
 
 
 @router.post('/payment_method_create', response_model=PaymentMethodOkOut, openapi_extra=body_docs(PaymentMethodCreate))
-def create(body: PaymentMethodCreate = body_of(PaymentMethodCreate), user: User = Depends(api_user)):
+def create(user: User = Depends(api_user), body: PaymentMethodCreate = body_of(PaymentMethodCreate)):
     """Create a payment method."""
     method = payment_methods.create_payment_method(user, body.name, body.icon)
     return {'success': True, 'payment_method': payment_methods.payment_method_dict(method)}
 
 
 @router.post('/payment_method_update', response_model=PaymentMethodOkOut, openapi_extra=body_docs(PaymentMethodUpdate))
-def update(body: PaymentMethodUpdate = body_of(PaymentMethodUpdate), user: User = Depends(api_user)):
+def update(user: User = Depends(api_user), body: PaymentMethodUpdate = body_of(PaymentMethodUpdate)):
     """Rename a payment method or change its icon: `id` plus the fields to change."""
     given = body.model_dump(exclude_unset=True)
     method = payment_methods.update_payment_method(
@@ -82,7 +82,7 @@ def update(body: PaymentMethodUpdate = body_of(PaymentMethodUpdate), user: User 
 @router.post(
     '/payment_method_delete', response_model=PaymentMethodDeletedOut, openapi_extra=body_docs(PaymentMethodDelete)
 )
-def delete(body: PaymentMethodDelete = body_of(PaymentMethodDelete), user: User = Depends(api_user)):
+def delete(user: User = Depends(api_user), body: PaymentMethodDelete = body_of(PaymentMethodDelete)):
     """Delete a payment method that no expense uses; with `move_to_id`, its expenses move there first."""
     moved = payment_methods.delete_payment_method(user, body.id, move_to=body.move_to_id)
     return {'success': True, 'id': body.id, 'moved': moved}
