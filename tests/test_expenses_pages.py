@@ -215,5 +215,5 @@ async def test_export_from_the_page(user: User) -> None:
     user.find(marker='export-xlsx-all').click()
     await until(lambda: len(files) == 2)
     assert [name for _, name in sorted(files, key=lambda f: str(f[1]))] == ['expenses-2026-01.csv', 'expenses-all.xlsx']
-    text = dict((name, path) for path, name in files)['expenses-2026-01.csv'].read_text()
+    text = {name: path for path, name in files}['expenses-2026-01.csv'].read_text()
     assert text.startswith('date,amount,category') and 'exported' in text
