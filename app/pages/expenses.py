@@ -69,6 +69,27 @@ CATEGORY_SLOT = r"""
 </q-td>
 """
 
+# On a phone the table becomes a list of compact cards (Quasar's grid mode), one per expense.
+PHONE_ITEM_SLOT = r"""
+<div class="q-px-none q-py-xs col-12">
+  <q-card flat bordered class="q-px-sm q-py-xs cursor-pointer" @click="() => $parent.$emit('edit', props.row)">
+    <div class="row items-center no-wrap">
+      <span class="inline-block w-2 h-2 rounded-full mr-2" :style="{background: props.row.category_color}"></span>
+      <div class="col ellipsis">{{ props.row.category_text }}</div>
+      <div class="text-weight-bold q-ml-sm">{{ props.row.amount_text }}</div>
+    </div>
+    <div class="row items-center no-wrap text-caption">
+      <div class="col ellipsis opacity-70">
+        {{ props.row.day }} · {{ props.row.payment_method }}<span v-if="props.row.description"> · {{
+        props.row.description }}</span>
+      </div>
+      <q-btn flat dense round size="sm" icon="delete" color="negative" aria-label="Delete"
+             @click.stop="() => $parent.$emit('delete', props.row)" />
+    </div>
+  </q-card>
+</div>
+"""
+
 
 def load_choices(user: User) -> ExpenseChoices:
     return ExpenseChoices(
@@ -107,7 +128,6 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         'pagination': {'sortBy': 'date', 'descending': True, 'page': 1, 'rowsPerPage': ROWS_PER_PAGE},
         'deleted': None,
     }
-    choices = await run.io_bound(load_choices, user)
 
     with ui.row().classes('w-full items-center gap-2'):
         month_picker(chosen, lambda new: change_month(new))
@@ -139,12 +159,16 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
 
     table = (
         ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={**state['pagination'], 'rowsNumber': 0})
-        .props('flat bordered binary-state-sort rows-per-page-label="Rows" :rows-per-page-options="[25,50,100,200]"')
+        .props(
+            'flat bordered binary-state-sort rows-per-page-label="Rows" :rows-per-page-options="[25,50,100,200]" '
+            ':grid="window.innerWidth < 600"'
+        )
         .classes('w-full')
         .mark('expenses-table')
     )
     table.add_slot('body-cell-actions', ACTIONS_SLOT)
     table.add_slot('body-cell-category', CATEGORY_SLOT)
+    table.add_slot('item', PHONE_ITEM_SLOT)
     with table.add_slot('no-data'):
         ui.label('No expenses this month. Add one with the button above.').classes('w-full text-center opacity-70 p-4')
 
@@ -217,7 +241,6 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             await refresh()
 
     async def add() -> None:
-        nonlocal choices
         choices = await run.io_bound(load_choices, user)
         if not choices.categories or not choices.payment_methods:
             ui.notify(
@@ -249,6 +272,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             'payment_method_id': row.get('payment_method_id'),
             'description': row.get('description') or '',
         }
+        choices = await run.io_bound(load_choices, user)
         expense_dialog(choices, initial, save, title='Edit the expense')
 
     async def delete(event) -> None:

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 from tests.e2e.conftest import run_wizard
 
@@ -31,7 +32,7 @@ def test_add_an_expense_and_download_the_csv(page, server) -> None:
         page.get_by_text('CSV of this month').click()
     download = download_info.value
     assert download.suggested_filename == f'expenses-{date.today():%Y-%m}.csv'
-    rows = list(csv.reader(io.StringIO(open(download.path(), encoding='utf-8').read())))
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding='utf-8'))))
     assert rows[0] == [
         'date',
         'amount',
@@ -54,3 +55,10 @@ def test_add_an_expense_and_download_the_csv(page, server) -> None:
         '',
         'admin',
     ]
+
+    # on a phone the rows are cards; tapping one opens it for editing
+    page.set_viewport_size({'width': 390, 'height': 844})
+    page.reload()
+    page.get_by_text('Food › Groceries').click()
+    page.get_by_text('Edit the expense').wait_for()
+    assert page.get_by_label('Amount').input_value() == '12,50'
