@@ -62,3 +62,15 @@ def test_add_an_expense_and_download_the_csv(page, server) -> None:
     page.get_by_text('Food › Groceries').click()
     page.get_by_text('Edit the expense').wait_for()
     assert page.get_by_label('Amount').input_value() == '12,50'
+
+
+def test_month_picker_jumps_to_a_month(page, server) -> None:
+    run_wizard(page, server)
+    page.goto(server.url + '/expenses?month=2026-01')
+    page.get_by_text('January 2026').click()
+    page.get_by_role('button', name='Mar', exact=True).click()
+    page.get_by_text('March 2026').wait_for()
+    page.wait_for_url('**/expenses?month=2026-03')
+    page.get_by_role('button', name='Previous month').first.click()  # (the calendar has its own, later)
+    page.get_by_text('February 2026').wait_for()
+    page.wait_for_url('**/expenses?month=2026-02')
