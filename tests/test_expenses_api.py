@@ -158,8 +158,13 @@ async def test_malformed_bodies(user: User) -> None:
     for kwargs in ({'content': b'{not json', 'headers': {'content-type': 'application/json'}}, {'json': [1, 2]}):
         response = await user.http_client.post(f'/sysapi/expense_create?{K}', **kwargs)
         assert response.status_code == 422
-    response = await user.http_client.post(f'/sysapi/expense_update?{K}', data={'id': 'x'})
-    assert response.status_code == 422 and response.json()['field'] == 'id'
+    for value in ('x', '0', '-1', str(2**64), ''):
+        response = await user.http_client.post(f'/sysapi/expense_update?{K}', data={'id': value})
+        assert response.status_code == 422 and response.json()['field'] == 'id', value
+    for value in ('0', str(2**64)):
+        body = {'amount': 1, 'category_id': 1, 'payment_method_id': 1, 'subcategory_id': value}
+        response = await user.http_client.post(f'/sysapi/expense_create?{K}', data=body)
+        assert response.status_code == 422 and response.json()['field'] == 'subcategory_id', value
 
 
 async def test_another_users_ids_answer_404(user: User) -> None:

@@ -10,14 +10,18 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
+from app.services.validation import MAX_ID
+
 
 def _blank_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-Id = Annotated[int, Field(description='An id, as returned by the list endpoints', examples=[1])]
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description='An id, as returned by the list endpoints', examples=[1])]
 OptionalId = Annotated[
-    int | None, BeforeValidator(_blank_to_none), Field(description='An id, or empty / null for none', examples=[3])
+    Annotated[int, Field(ge=1, le=MAX_ID)] | None,
+    BeforeValidator(_blank_to_none),
+    Field(description='An id, or empty / null for none', examples=[3]),
 ]
 Amount = Annotated[
     str | int | float,
