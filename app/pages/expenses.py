@@ -14,6 +14,7 @@ from nicegui import run, ui
 from app.models import User
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.month_picker import month_picker
+from app.pages.components.undo_notification import notify_with_undo
 from app.services import categories, exports, payment_methods
 from app.services import expenses as expense_service
 from app.services.clock import today
@@ -22,6 +23,7 @@ from app.services.money import cents_to_text, format_money
 from app.services.months import Month, parse_month
 
 ROWS_PER_PAGE = 50
+UNDO_EVENT = 'undo_expense_delete'
 COLUMNS = [
     {'name': 'date', 'label': 'Date', 'field': 'day', 'align': 'left', 'sortable': True},
     {'name': 'amount', 'label': 'Amount', 'field': 'amount_text', 'align': 'right', 'sortable': True},
@@ -296,12 +298,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ui.notify(exc.message, type='negative')
             await refresh()
             return
-        ui.notify(
-            'Expense deleted.',
-            type='info',
-            timeout=8000,
-            actions=[{'label': 'Undo', 'color': 'white', ':handler': '() => emitEvent("undo_expense_delete")'}],
-        )
+        notify_with_undo('Expense deleted.', UNDO_EVENT)
         await refresh()
 
     async def undo() -> None:
@@ -316,7 +313,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         ui.notify('Expense restored.', type='positive')
         await refresh()
 
-    ui.on('undo_expense_delete', undo)
+    ui.on(UNDO_EVENT, undo)
     table.on('edit', lambda event: edit(event.args if isinstance(event.args, dict) else {}))
     table.on('delete', delete)
     table.on('rowClick', lambda event: edit(_clicked_row(event.args)))

@@ -56,6 +56,15 @@ def test_add_an_expense_and_download_the_csv(page, server) -> None:
         'admin',
     ]
 
+    # delete, confirm, then Undo in the notification brings it back
+    page.get_by_role('button', name='Delete').first.click()
+    page.get_by_text('Delete this expense?').wait_for()
+    page.get_by_role('button', name='Delete', exact=True).last.click()
+    page.get_by_text('No expenses this month').wait_for()
+    page.get_by_role('button', name='Undo').click()
+    page.get_by_text('Expense restored.').wait_for()
+    page.get_by_role('cell', name='Market, "organic"').wait_for()
+
     # on a phone the rows are cards; tapping one opens it for editing
     page.set_viewport_size({'width': 390, 'height': 844})
     page.reload()
