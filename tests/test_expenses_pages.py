@@ -176,8 +176,13 @@ async def test_filter_sort_and_pages(user: User) -> None:
         'rowsNumber': 29,
     }
     user.find(marker='expense-search').type('bob')
-    await user.should_see('500,00')
-    assert [r['created_by'] for r in _table(user).rows] == ['bob']
+    await until(lambda: [r['created_by'] for r in _table(user).rows] == ['bob'])
+    user.find(marker='expense-scope').elements.pop().value = 'mine'
+    await until(lambda: _table(user).rows == [])
+    user.find(marker='expense-search').clear()
+    await until(lambda: len(_table(user).rows) == 10)
+    assert _table(user).pagination['rowsNumber'] == 28
+    assert {r['created_by'] for r in _table(user).rows} == {'alice'}
 
 
 async def test_month_navigation(user: User) -> None:
@@ -188,6 +193,7 @@ async def test_month_navigation(user: User) -> None:
     await api_login(user)
     await user.open('/expenses?month=2026-01')
     await user.should_see('January 2026')
+    await user.should_not_see(marker='expense-scope')  # nobody linked: nothing to choose
     assert [r['description'] for r in _table(user).rows] == ['january']
     user.find(marker='month-previous').click()
     await user.should_see('December 2025')

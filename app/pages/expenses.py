@@ -15,7 +15,7 @@ from app.models import User
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.month_picker import month_picker
 from app.pages.components.undo_notification import notify_with_undo
-from app.services import categories, exports, payment_methods
+from app.services import access, categories, exports, payment_methods
 from app.services import expenses as expense_service
 from app.services.clock import today
 from app.services.errors import Invalid, ServiceError
@@ -129,7 +129,9 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         'search': search[:100],
         'pagination': {'sortBy': 'date', 'descending': True, 'page': 1, 'rowsPerPage': ROWS_PER_PAGE},
         'deleted': None,
+        'scope': 'everyone',
     }
+    shared = bool(await run.io_bound(access.linked_user_ids, user))
 
     with ui.row().classes('w-full items-center gap-2'):
         month_picker(chosen, lambda new: change_month(new))
@@ -150,6 +152,14 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ui.label('Expenses').classes('text-xs uppercase opacity-70')
             count_label = ui.label().classes('text-2xl font-semibold').mark('month-count')
         ui.space()
+        if shared:
+            ui.toggle(
+                {'everyone': 'Everyone', 'mine': 'Only mine'},
+                value='everyone',
+                on_change=lambda e: scope_changed(e.value),
+            ).props('no-caps dense').tooltip('Your expenses, or also those of the accounts linked to yours').mark(
+                'expense-scope'
+            )
         search_input = (
             ui.input('Filter', value=state['search'])
             .props('outlined dense clearable debounce=300 maxlength=100')
@@ -186,6 +196,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
                 expense_service.list_expenses,
                 user,
                 state['month'],
+                scope=state['scope'],
                 search=state['search'] or '',
                 sort=sort,
                 offset=(page - 1) * rows_per_page,
@@ -231,6 +242,11 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         await refresh()
 
     search_input.on_value_change(search_changed)
+
+    async def scope_changed(scope: str) -> None:
+        state['scope'] = scope if scope in access.SCOPES else 'everyone'
+        state['pagination'] = {**state['pagination'], 'page': 1}
+        await refresh()
 
     async def save_new(values: dict) -> None:
         await run.io_bound(expense_service.create_expense, user, values)
@@ -321,7 +337,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     async def export(kind: str, this_month: bool) -> None:
         month_arg = state['month'] if this_month else None
         try:
-            path, filename = await run.io_bound(exports.export_to_file, user, month_arg, kind)
+            path, filename = await run.io_bound(exports.export_to_file, user, month_arg, kind, scope=state['scope'])
         except ServiceError as exc:
             ui.notify(exc.message, type='negative')
             return
