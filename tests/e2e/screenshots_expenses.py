@@ -1,8 +1,8 @@
-"""Screenshots of the Expenses page for the README: light, dark and phone width.
+"""Screenshots of the Expenses page for the README (light, dark, phone width), and of Categories and Payment methods.
 
     /work/main/.venv/bin/python -m tests.e2e.screenshots_expenses
 
-Seeds a demo month (January 2026), starts the real server and saves docs/screenshots/expenses-*.png.
+Seeds a demo month (January 2026), starts the real server and saves them in docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -113,10 +113,22 @@ def main() -> int:
                         page.locator('button:has-text("dark_mode")').click()  # back to light for the next shots
                         page.wait_for_function('!document.body.classList.contains("body--dark")')
                     context.close()
+                context = browser.new_context(viewport={'width': 1280, 'height': 900})
+                page = context.new_page()
+                page.goto(server.url + '/login?next=/categories')
+                page.get_by_label('Username').fill(USERNAME)
+                page.get_by_label('Password').fill(PASSWORD)
+                page.get_by_label('Password').press('Enter')
+                page.get_by_text('Groceries').wait_for()
+                page.screenshot(path=str(OUT / 'categories-light.png'))
+                page.goto(server.url + '/payment-methods')
+                page.get_by_text('Transfer', exact=True).wait_for()
+                page.screenshot(path=str(OUT / 'payment-methods-light.png'))
+                context.close()
                 browser.close()
         finally:
             server.stop()
-    print('saved', ', '.join(sorted(p.name for p in OUT.glob('expenses-*.png'))))
+    print('saved', ', '.join(sorted(p.name for p in OUT.glob('*.png'))))
     return 0
 
 
