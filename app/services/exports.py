@@ -182,11 +182,9 @@ def write_xlsx(user: User, month: Month | None, target: str | Path | IO[bytes], 
     per_category: dict[str, list[int]] = {}
     count = total = 0
     for expense in expenses.iter_expenses(user, month, scope=scope):
-        day = WriteOnlyCell(sheet, value=expenses._as_date(expense.date))
-        day.number_format = DATE_FORMAT
         sheet.append(
             [
-                day,
+                expenses._as_date(expense.date),  # openpyxl gives a date cell the format yyyy-mm-dd
                 amount_cell(sheet, expense.amount_cents),
                 text_cell(sheet, expense.category_name),
                 text_cell(sheet, expense.subcategory_name),
