@@ -12,6 +12,7 @@ from app.api.fields import Amount, Coordinate, Id, OptionalId, Text
 from app.models import User
 from app.services import expenses
 from app.services.clock import today
+from app.services.money import cents_to_number
 from app.services.months import parse_month
 
 router = APIRouter(
@@ -113,7 +114,7 @@ def list_expenses(
     return {
         'month': str(chosen),
         'count': result.count,
-        'total': result.total_cents / 100,
+        'total': cents_to_number(result.total_cents),
         'total_cents': result.total_cents,
         'offset': offset,
         'expenses': result.rows,
