@@ -11,6 +11,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
+from app.config import get_settings
 from app.models import Expense
 from app.services import exports
 from app.services.months import Month
@@ -139,6 +140,12 @@ def test_export_files_for_pages(alice, month_of_expenses) -> None:
     assert name == 'expenses-2026-01.xlsx' and path.stat().st_size > 1000
     path, name = exports.export_to_file(alice, None, 'csv')
     assert name == 'expenses-all.csv' and path.read_text().count('\n') == 5
+    assert path.parent == get_settings().data_path / 'exports'
+    old = path.parent / 'u1-old.csv'
+    old.write_text('stale')
+    os.utime(old, (0, 0))
+    exports.export_to_file(alice, None, 'csv')
+    assert not old.exists() and path.exists()  # old files go, recent ones stay for their download
 
 
 def _insert(owner_id: int, things: dict, count: int) -> None:

@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from peewee import fn
 
+from app.config import get_settings
 from app.models import Category, Expense, PaymentMethod, User
 from app.services import expenses
 from app.services.expenses import Subcategory
@@ -225,13 +226,13 @@ def write_xlsx(user: User, month: Month | None, target: str | Path | IO[bytes], 
 
 # --- files for the pages' downloads -------------------------------------------------------------------
 
-EXPORT_DIR_NAME = 'whatispend-exports'
 KEEP_SECONDS = 15 * 60
 
 
 def _export_dir() -> Path:
-    folder = Path(tempfile.gettempdir()) / f'{EXPORT_DIR_NAME}-{os.getuid() if hasattr(os, "getuid") else 0}'
-    folder.mkdir(mode=0o700, exist_ok=True)
+    """DATA_DIR/exports, private to the server's user; files older than KEEP_SECONDS are removed."""
+    folder = get_settings().data_path / 'exports'
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     cutoff = time.time() - KEEP_SECONDS
     for old in folder.iterdir():
         try:
@@ -243,7 +244,8 @@ def _export_dir() -> Path:
 
 
 def export_to_file(user: User, month: Month | None, kind: str, *, scope: str = 'everyone') -> tuple[Path, str]:
-    """Write an export to a private temporary file (removed after a while); returns (path, download name)."""
+    """Write an export for a page to download (a file in DATA_DIR/exports, removed after KEEP_SECONDS);
+    returns (path, download name)."""
     if kind not in ('csv', 'xlsx'):
         raise ValueError(kind)
     folder = _export_dir()
