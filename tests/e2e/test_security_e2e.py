@@ -74,6 +74,7 @@ def test_every_page_works_under_the_csp_and_the_rate_limit(browser, guarded, til
     page.on('response', lambda response: throttled.append(response.url) if response.status == 429 else None)
     try:
         run_wizard(page, guarded)
+        add_expenses(page, guarded)  # so that the dashboard draws its charts and the map its markers
         violations = []
         for path in PAGES:
             page.goto(guarded.url + path)
@@ -101,6 +102,25 @@ def test_every_page_works_under_the_csp_and_the_rate_limit(browser, guarded, til
         context.close()
 
 
+def add_expenses(page, server) -> None:
+    """A few expenses of this month with a location, through /sysapi with the browser's session."""
+    categories = page.request.get(server.api('categories_flat')).json()
+    methods = page.request.get(server.api('payment_methods')).json()
+    for n, (lat, lon) in enumerate(((48.8566, 2.3522), (48.86, 2.34), (45.76, 4.83)), start=1):
+        response = page.request.post(
+            server.api('expense_create'),
+            form={
+                'amount': f'{12 * n}.50',
+                'category_id': str(categories[n]['id']),
+                'payment_method_id': str(methods[0]['id']),
+                'description': f'e2e {n}',
+                'latitude': str(lat),
+                'longitude': str(lon),
+            },
+        )
+        assert response.ok, response.text()
+
+
 def test_charts_and_map_render(browser, guarded, tiles) -> None:
     """ECharts draws on canvases and Leaflet loads its tiles from MAP_TILE_URL's host."""
     _, served = tiles
@@ -110,6 +130,7 @@ def test_charts_and_map_render(browser, guarded, tiles) -> None:
     page.set_default_timeout(15_000)
     try:
         run_wizard(page, guarded)
+        add_expenses(page, guarded)
         page.goto(guarded.url + '/')
         page.wait_for_load_state('networkidle')
         charts = page.locator('.nicegui-echart').count()
