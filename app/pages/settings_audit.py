@@ -74,4 +74,4 @@ async def audit_tab(user: User) -> None:
     username.on('clear', filter_changed)
     previous.on_click(lambda: move(-1))
     following.on_click(lambda: move(1))
-    await load()
+    ui.timer(0, load, once=True)  # after the page is sent: the other tabs are not kept waiting

@@ -36,14 +36,17 @@ async def tokens_tab(user: User) -> None:
     with ui.card().classes('w-full max-w-2xl'):
         ui.label('Your tokens').classes('text-lg font-semibold')
 
-        @ui.refreshable
-        async def token_list() -> None:
-            views = await run.io_bound(tokens.list_tokens, user)
-            if views is None:  # the page went away meanwhile
-                return
+        token_rows = ui.column().classes('w-full gap-0')
+
+    async def show_tokens() -> None:
+        """(Re)build the list; loaded after the page is sent, so that the other tabs are not kept waiting."""
+        views = await run.io_bound(tokens.list_tokens, user)
+        if views is None:  # the page went away meanwhile
+            return
+        token_rows.clear()
+        with token_rows:
             if not views:
                 ui.label('No token yet.').classes('opacity-70').mark('no-tokens')
-                return
             for view in views:
                 with (
                     ui.row()
@@ -59,8 +62,8 @@ async def tokens_tab(user: User) -> None:
                         'flat round color=negative'
                     ).tooltip('Revoke').mark(f'revoke-token-{view.id}')
 
-        await token_list()
-    dialogs = ui.element()  # outside the refreshed list, which a revocation rebuilds
+    ui.timer(0, show_tokens, once=True)
+    dialogs = ui.element()  # outside the list, which a revocation rebuilds
 
     async def create() -> None:
         ip = client_ip(ui.context.client.request)
@@ -85,7 +88,7 @@ async def tokens_tab(user: User) -> None:
 
                 ui.button(icon='content_copy', on_click=copy).props('flat round').tooltip('Copy').mark('copy-token')
             ui.button('Done, hide it', on_click=created.clear).props('flat').mark('hide-token')
-        await token_list.refresh()
+        await show_tokens()
 
     async def confirm_revoke(view: tokens.TokenView) -> None:
         with dialogs, ui.dialog() as dialog, ui.card():
@@ -96,7 +99,7 @@ async def tokens_tab(user: User) -> None:
         if await dialog:
             ip = client_ip(ui.context.client.request)
             if await notify_errors(tokens.revoke_token, view.id, user, ip=ip, success=f'Token "{view.name}" revoked.'):
-                await token_list.refresh()
+                await show_tokens()
         dialog.delete()
 
     create_button.on_click(create)
