@@ -101,8 +101,16 @@ class GitSource:
         where = f'branch {self.branch} and ' if self.branch else ''
         return f'git remote {self.remote} ({where}release tags vX.Y.Z)'
 
+    @property
+    def tracking_ref(self) -> str:
+        """Where the fetched branch is kept: the usual remote-tracking ref for a named remote, a ref of
+        our own when UPDATE_REMOTE is a URL or a path."""
+        name = self.remote if re.fullmatch(r'[\w.-]+', self.remote) else 'whatispend-update'
+        return f'refs/remotes/{name}/{self.branch}'
+
     def refresh(self) -> None:
-        run_git(self.root, 'fetch', '--tags', '--force', '--quiet', self.remote)
+        refspecs = [f'+refs/heads/{self.branch}:{self.tracking_ref}'] if self.branch else []
+        run_git(self.root, 'fetch', '--tags', '--force', '--quiet', self.remote, *refspecs)
 
     def releases(self) -> list[Release]:
         found: list[Release] = []
@@ -111,9 +119,8 @@ class GitSource:
                 sha = run_git(self.root, 'rev-list', '-n', '1', line).strip()
                 found.append(Release(line.lstrip('v'), sha, f'tag {line}'))
         if self.branch:
-            ref = f'refs/remotes/{self.remote}/{self.branch}'
             try:
-                sha = run_git(self.root, 'rev-parse', '--verify', '--quiet', ref).strip()
+                sha = run_git(self.root, 'rev-parse', '--verify', '--quiet', self.tracking_ref).strip()
             except SourceError:
                 sha = ''
             if sha:

@@ -655,12 +655,19 @@ def rollback(settings: Settings, status: Status, source=None) -> bool:
 
 def _kill_child(plan: dict) -> None:
     """A migration or test server left behind by a killed update must not keep the database busy."""
+    import psutil
+
     pid = plan.pop('child_pid', None)
     if not pid:
         return
     try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+        process = psutil.Process(pid)
+        ours = process.cwd() == str(ROOT) and any(
+            part.endswith(('main.py', 'pip')) or part == 'manage.py' for part in process.cmdline()
+        )
+        if ours:  # a pid reused by an unrelated process after a reboot is left alone
+            os.killpg(pid, signal.SIGKILL)
+    except (psutil.Error, ProcessLookupError, PermissionError):
         pass
 
 
