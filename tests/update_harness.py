@@ -69,7 +69,8 @@ def add_migration(root: Path, number: int, body: str) -> None:
     text = db_py.read_text()
     anchor = 'LATEST_SCHEMA = '
     assert anchor in text
-    code = f'def _release_migration_{number}() -> None:\n{body}\n\n\nMIGRATIONS.append(({number}, "release test", _release_migration_{number}))\n\n'
+    name = f'_release_migration_{number}'
+    code = f'def {name}() -> None:\n{body}\n\n\nMIGRATIONS.append(({number}, "release test", {name}))\n\n'
     db_py.write_text(text.replace(anchor, code + anchor, 1))
 
 
