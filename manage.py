@@ -3,6 +3,7 @@
 import fire
 
 from app.cli.database import DbCommands
+from app.cli.update import update
 from app.cli.user import UserCommands
 
 
@@ -12,6 +13,7 @@ class Manage:
     def __init__(self) -> None:
         self.user = UserCommands()
         self.db = DbCommands()
+        self.update = update
 
 
 def main() -> None:

@@ -58,6 +58,11 @@ VERIFY_ENV = 'WIS_UPDATE_VERIFY'
 RESTART_EXIT_CODE = 3
 
 
+# The version this process runs: read once, so that an old server does not claim the version of the
+# code that an update has just written to disk.
+RUNNING_VERSION = current_version()
+
+
 class StepFailed(Exception):
     """A step could not be done; the message says why and what to do."""
 
@@ -931,7 +936,7 @@ def _cli_restart(settings: Settings, status: Status, version: str) -> None:
 
 
 def health() -> dict:
-    """What /sysapi/health answers: the running version, and whether the database responds."""
+    """What /sysapi/health answers: the version this process runs, and whether the database responds."""
     from app.db import db
 
     try:
@@ -940,4 +945,4 @@ def health() -> dict:
         database = 'ok'
     except Exception:  # noqa: BLE001 - any failure means unhealthy
         database = 'unavailable'
-    return {'status': 'ok' if database == 'ok' else 'degraded', 'version': current_version(), 'database': database}
+    return {'status': 'ok' if database == 'ok' else 'degraded', 'version': RUNNING_VERSION, 'database': database}
