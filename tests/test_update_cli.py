@@ -99,7 +99,8 @@ def archive_install(install: Installation, tmp_path: Path) -> tuple[Path, Path]:
     copy_working_tree(release)
     (release / 'VERSION').write_text('3.1.0\n')
     text = (release / 'CHANGELOG.md').read_text()
-    (release / 'CHANGELOG.md').write_text(text.replace('\n## 3.0.0', '\n## 3.1.0 - 2026-12-01\n- Archived.\n\n## 3.0.0'))
+    entry = '\n## 3.1.0 - 2026-12-01\n- Archived.\n\n## 3.0.0'
+    (release / 'CHANGELOG.md').write_text(text.replace('\n## 3.0.0', entry))
     releases = tmp_path / 'releases'
     write_release_archive(release, '3.1.0', releases)
     return root, releases
