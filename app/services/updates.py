@@ -244,6 +244,8 @@ def _integrity(path: Path) -> str:
     connection = sqlite3.connect(f'file:{path}?mode=ro', uri=True)
     try:
         return connection.execute('PRAGMA integrity_check').fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
     finally:
         connection.close()
 
