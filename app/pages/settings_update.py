@@ -119,7 +119,7 @@ def progress_card(status: dict) -> None:
                 icon, tint = STEP_ICONS.get(step['state'], STEP_ICONS['pending'])
                 with ui.row().classes('items-center gap-2 no-wrap'):
                     if step['state'] == 'running':
-                        ui.spinner(size='1.3em')
+                        ui.spinner(size='1.25rem', thickness=4).classes('mx-0.5')
                     else:
                         ui.icon(icon, color=tint).classes('text-xl')
                     suffix = {'skipped': ' (nothing to do)', 'failed': ' — failed'}.get(step['state'], '')
@@ -128,12 +128,13 @@ def progress_card(status: dict) -> None:
         opened = state in updates.ACTIVE_STATES or state == 'failed'
         with (
             ui.expansion('Log', icon='notes', value=opened).classes('w-full'),
-            ui.scroll_area().classes('h-56 w-full rounded bg-black/5 dark:bg-white/5').mark('update-log'),
+            ui.scroll_area().classes('h-56 w-full rounded bg-black/5 dark:bg-white/5').mark('update-log') as log_area,
         ):
             for line in status['log']:
                 time = line['time'][11:19]
                 tint = {'error': 'text-negative', 'warning': 'text-warning'}.get(line['level'], '')
                 ui.label(f'{time}  {line["message"]}').classes(f'font-mono text-xs break-all {tint}')
+        ui.timer(0.2, lambda: log_area.scroll_to(percent=1.0), once=True)  # the newest line in view
 
 
 async def update_tab(user: User) -> None:

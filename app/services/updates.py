@@ -352,8 +352,20 @@ def check(settings: Settings | None = None, *, force: bool = True) -> dict:
 
 
 def cached_check(settings: Settings | None = None) -> dict | None:
-    """The last check result if one is stored (never contacts the source)."""
-    return _read_json(_check_path(settings or get_settings()))
+    """The last check result if one is stored (never contacts the source), seen from the version installed
+    now: after an update, the version it announced is no longer "available"."""
+    cached = _read_json(_check_path(settings or get_settings()))
+    current = current_version()
+    if cached and cached.get('current_version') != current and not cached.get('error'):
+        latest = cached.get('latest_version', current)
+        newer = is_newer(latest, current)
+        cached.update(
+            current_version=current,
+            latest_version=latest if newer else current,
+            update_available=newer,
+            notes=[n for n in cached.get('notes', []) if is_newer(n.get('version', ''), current)],
+        )
+    return cached
 
 
 # --- restarting the server --------------------------------------------------------------------------
