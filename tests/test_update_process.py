@@ -110,3 +110,19 @@ def test_killed_mid_update_then_next_start_rolls_back(install: Installation) -> 
     assert install.rows() == before
     # the migration left blocked by the kill was ended by the recovery
     assert 'child_pid' not in install.status_file()['plan']
+
+
+def test_service_manager_mode_exits_and_the_next_start_confirms(install: Installation) -> None:
+    """UPDATE_RESTART=exit: the server exits with status 3 and the service manager (here the test)
+    starts it again; the new process confirms the update."""
+    install.env['UPDATE_RESTART'] = 'exit'
+    install.release('3.1.0')
+    install.start()
+    admin = install.client()
+    assert admin.post(f'/sysapi/update/execute?key={API_KEY}').status_code == 202
+    assert install.process.wait(120) == 3
+    assert install.status_file()['state'] == 'restarting'
+    install.start()
+    status = install.wait_for_status(admin, finished)
+    assert status['state'] == 'succeeded', status
+    assert install.health()['version'] == '3.1.0'
