@@ -26,6 +26,11 @@ async def test_wizard_creates_the_admin_once(user: User) -> None:
     user.find(marker='setup-password-confirm').clear().type('long enough pw')
     user.find(marker='setup-next-1').click()
     user.find(marker='setup-next-2').click()
+    user.find(marker='setup-new-category').type('Pets')
+    user.find(marker='setup-add-category').click()
+    user.find(marker='setup-new-method').type('Meal vouchers')
+    user.find(marker='setup-add-method').click()
+    user.find(kind=ui.checkbox, content='Cash').click()  # untick a preset
     user.find(marker='setup-create').click()
     await user.should_see('Account Admin created.')
     await user.should_see(marker='setup-api-key')
@@ -34,9 +39,9 @@ async def test_wizard_creates_the_admin_once(user: User) -> None:
     assert admin.username == 'Admin' and admin.is_admin
     assert users.authenticate('admin', 'long enough pw') is not None
     parents = Category.select().where(Category.parent.is_null())
-    assert {c.name for c in parents} >= {'Food', 'Transport', 'Housing', 'Health', 'Leisure', 'Shopping'}
+    assert {c.name for c in parents} >= {'Food', 'Transport', 'Housing', 'Health', 'Leisure', 'Shopping', 'Pets'}
     assert {c.name for c in Category.select().where(Category.parent.is_null(False))} >= {'Groceries', 'Rent', 'Fuel'}
-    assert {p.name for p in PaymentMethod.select()} == {'Cash', 'Card', 'Transfer'}
+    assert {p.name for p in PaymentMethod.select()} == {'Card', 'Transfer', 'Meal vouchers'}
 
     # The wizard is gone for good: it cannot create a second admin.
     await user.open('/setup')
