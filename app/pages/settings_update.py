@@ -138,8 +138,9 @@ def progress_card(status: dict) -> None:
 
 
 async def update_tab(user: User) -> None:
-    check = await run.io_bound(updates.cached_check)
-    status = await run.io_bound(updates.read_status)
+    # Two small JSON files under data/: read directly, they never wait on the database or the network.
+    check = updates.cached_check()
+    status = updates.read_status()
     shown = {'check': check, 'status': status}
 
     @ui.refreshable
@@ -149,8 +150,11 @@ async def update_tab(user: User) -> None:
         notes_card(shown['check'])
 
     async def check_now() -> None:
-        shown['check'] = await run.io_bound(updates.check)
-        if shown['check']['error']:
+        result = await run.io_bound(updates.check)
+        if result is None:
+            return
+        shown['check'] = result
+        if result['error']:
             ui.notify(f'Cannot check for updates: {shown["check"]["error"]}', type='warning')
         body.refresh()
 
@@ -162,15 +166,15 @@ async def update_tab(user: User) -> None:
             ui.notify(exc.message, type='negative')
         else:
             ui.notify('Update started; follow it below.', type='info')
-        await poll()
+        poll()
         timer.activate()
 
-    async def poll() -> None:
-        latest = await run.io_bound(updates.read_status)
+    def poll() -> None:
+        latest = updates.read_status()
         if latest != shown['status']:
             shown['status'] = latest
             if latest['state'] == 'succeeded':
-                shown['check'] = await run.io_bound(updates.cached_check)
+                shown['check'] = updates.cached_check()
             body.refresh()
         if latest['state'] not in updates.ACTIVE_STATES:
             timer.deactivate()

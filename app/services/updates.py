@@ -433,7 +433,7 @@ def _answers_as(url: str, version: str, timeout: float, process: subprocess.Pope
         if process is not None and process.poll() is not None:
             return f'the server exited with status {process.returncode} before answering'
         try:
-            response = httpx.get(url + '/sysapi/health', timeout=5)
+            response = httpx.get(url + '/sysapi/health', timeout=5, trust_env=False)
             data = response.json() if response.status_code == 200 else {}
             if data.get('version') == version and data.get('status') == 'ok':
                 return ''
@@ -954,8 +954,7 @@ def health() -> dict:
     from app.db import db
 
     try:
-        with db.connection_context():
-            db.execute_sql('SELECT 1')
+        db.execute_sql('SELECT 1')
         database = 'ok'
     except Exception:  # noqa: BLE001 - any failure means unhealthy
         database = 'unavailable'
