@@ -89,14 +89,17 @@ def test_local_changes_stop_the_update_before_anything_changes(install: Installa
     assert not list((install.folder / 'data').glob('backups/*.db'))
 
 
-def archive_install(install: Installation, tmp_path: Path) -> tuple[Path, Path]:
+def archive_install(install: Installation, tmp_path: Path, change=None) -> tuple[Path, Path]:
     """An install unpacked from an archive (no .git) and a folder with release 3.1.0 in it."""
     root = tmp_path / 'unpacked'
     root.mkdir()
     copy_working_tree(root)
+    (root / 'local-notes.txt').write_text('mine')
     release = tmp_path / 'release-src'
     release.mkdir()
     copy_working_tree(release)
+    if change:
+        change(release)
     (release / 'VERSION').write_text('3.1.0\n')
     text = (release / 'CHANGELOG.md').read_text()
     entry = '\n## 3.1.0 - 2026-12-01\n- Archived.\n\n## 3.0.0'
@@ -114,9 +117,25 @@ def test_archive_install_updates_from_a_folder(install: Installation, tmp_path: 
     assert 'release archives in' in done.stdout and 'Archived.' in done.stdout
     assert (root / 'VERSION').read_text().strip() == '3.1.0'
     assert (root / 'main.py').exists() and not (root / '.git').exists()
+    assert (root / 'local-notes.txt').read_text() == 'mine'  # not part of the release: left alone
     assert install.rows() == before
     previous = list((install.folder / 'data' / 'updates').glob('*-3.1.0/previous-code/VERSION'))
     assert previous and previous[0].read_text().strip() == '3.0.0'
+
+
+def test_archive_release_with_a_failing_migration_is_rolled_back(install: Installation, tmp_path: Path) -> None:
+    root, releases = archive_install(
+        install, tmp_path, lambda release: add_migration(release, 906, '    raise RuntimeError("broken archive")')
+    )
+    code_before = sorted(p.name for p in root.iterdir())
+    before = install.rows()
+    done = manage(install, 'update', '--yes', root=root, UPDATE_SOURCE=str(releases))
+    assert done.returncode == 1 and 'broken archive' in done.stderr and 'rolled back to 3.0.0' in done.stderr
+    assert (root / 'VERSION').read_text().strip() == '3.0.0'
+    assert '906' not in (root / 'app' / 'db.py').read_text()
+    assert sorted(p.name for p in root.iterdir()) == code_before
+    assert (root / 'local-notes.txt').read_text() == 'mine'
+    assert install.rows() == before
 
 
 def test_archive_with_a_wrong_checksum_is_refused(install: Installation, tmp_path: Path) -> None:

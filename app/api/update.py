@@ -68,8 +68,9 @@ class HealthOut(BaseModel):
 
 @router.get('/update/check', response_model=CheckOut)
 def update_check(user: User = Depends(api_user)):
-    """The installed and the latest version, with the changelog between them (asks the update source)."""
-    return updates.check(force=True)
+    """The installed and the latest version, with the changelog between them. An administrator's call
+    asks the update source; other users get the result of the last check (at most a day old)."""
+    return updates.check(force=user.is_admin)
 
 
 @router.post(

@@ -277,12 +277,15 @@ class ArchiveSource:
         plan['previous_code'] = str(previous)
         plan['moved'] = []
         plan['added'] = []
-        for name in self._code_entries(self.root):
-            shutil.move(str(self.root / name), str(previous / name))
-            plan['moved'].append(name)
         plan['code_switched'] = True
+        # Only what the release brings is replaced: a file of the installation that the release does not
+        # contain (a database or a certificate put beside the code) stays where it is.
         for name in self._code_entries(staging):
-            shutil.move(str(staging / name), str(self.root / name))
+            target = self.root / name
+            if target.exists() or target.is_symlink():
+                shutil.move(str(target), str(previous / name))
+                plan['moved'].append(name)
+            shutil.move(str(staging / name), str(target))
             plan['added'].append(name)
 
     def restore(self, plan: dict) -> None:
