@@ -2,32 +2,58 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import logging
 import os
 import signal
+from datetime import UTC, datetime
 
 from app.config import Settings
 from app.db import close_database, open_database
-from app.services import sessions, setup, updates
+from app.services import backups, server_control, sessions, setup, updates
 
 log = logging.getLogger('whatispend')
 
+_settings: Settings | None = None
 _restart_requested = False
 
 
 def on_startup(settings: Settings) -> None:
+    global _settings
+    _settings = settings
     updates.resume_after_start(settings)  # finishes an interrupted update before the database is opened
     open_database(settings.database_url)
     setup.reset_cache()
     purged = sessions.purge_expired()
+    if not os.environ.get(updates.VERIFY_ENV):  # the throw-away server an update starts to verify a version
+        server_control.write_pidfile(settings)
     _prepare_restarts(settings)
+    if settings.backup_interval_hours > 0:
+        from nicegui import background_tasks
+
+        background_tasks.create(backup_loop(settings), name='automatic backups')
     log.info('What I Spend started; database %s ready (%s expired sessions purged)', settings.database_url, purged)
 
 
 def on_shutdown() -> None:
+    if _settings is not None:
+        server_control.remove_pidfile(_settings)
     close_database()
-    _forget_pid()
+
+
+async def backup_loop(settings: Settings) -> None:
+    """Every BACKUP_INTERVAL_HOURS, an automatic backup (with retention), made in a worker thread."""
+    from nicegui import run
+
+    while True:
+        try:
+            made = await run.io_bound(backups.run_due_backup, datetime.now(UTC), settings)
+            if made is not None:
+                log.info('automatic backup %s made', made.name)
+        except Exception:  # noqa: BLE001 - a failed backup is logged and retried; the server keeps serving
+            log.exception('the automatic backup failed; retrying in an hour')
+        await asyncio.sleep(backups.seconds_until_due(settings, datetime.now(UTC)))
 
 
 def _prepare_restarts(settings: Settings) -> None:
@@ -39,24 +65,6 @@ def _prepare_restarts(settings: Settings) -> None:
         signal.signal(signal.SIGUSR1, lambda *_: request_restart(settings))
     except ValueError:
         pass  # not the main thread (tests); only the real server needs the signal
-    try:
-        pid_file = updates.pid_path(settings)
-        pid_file.parent.mkdir(parents=True, exist_ok=True)
-        pid_file.write_text(str(os.getpid()))
-        atexit.register(_forget_pid, pid_file)
-    except OSError as exc:
-        log.warning('cannot write %s: %s', updates.pid_path(settings), exc)
-
-
-def _forget_pid(pid_file=None) -> None:
-    from app.config import get_settings
-
-    pid_file = pid_file or updates.pid_path(get_settings())
-    try:
-        if pid_file.read_text().strip() == str(os.getpid()):
-            pid_file.unlink()
-    except (OSError, ValueError):
-        pass
 
 
 def request_restart(settings: Settings) -> None:

@@ -1,5 +1,7 @@
 """The setup wizard, the login page and the frame, through NiceGUI's simulated user."""
 
+import asyncio
+
 from nicegui import ui
 from nicegui.testing import User
 
@@ -96,10 +98,10 @@ async def test_dark_mode_is_saved_and_rendered_server_side(user: User) -> None:
     await user.open('/')
     user.find(marker='toggle-dark').click()
     await user.should_see(marker='current-user')
-    for _ in range(50):
+    for _ in range(500):  # the save runs in a worker thread: wait for it, at most 5 s
         if Account.get_by_id(alice.id).theme == 'dark':
             break
-        await __import__('asyncio').sleep(0)  # let the io_bound save finish
+        await asyncio.sleep(0.01)
     assert Account.get_by_id(alice.id).theme == 'dark'
     response = await user.http_client.get('/settings')
     assert 'const dark = True' in response.text  # rendered dark from the first byte: no flash

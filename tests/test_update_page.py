@@ -94,18 +94,20 @@ def test_a_tag_wins_over_a_branch_tip_of_the_same_version() -> None:
     assert updates._pick([]) is None
 
 
-def test_backup_and_restore_through_the_online_api(database) -> None:
+def test_snapshot_and_restore_through_the_online_api(database, tmp_path) -> None:
     make_user('alice', admin=True)
-    backup = updates.create_backup('test')
+    snapshot = updates.snapshot_database(tmp_path / 'snap.sqlite3')
     make_user('bob')
     from app.models import User as Account
 
     assert Account.select().count() == 2
-    updates.restore_backup(backup)
+    updates.restore_snapshot(snapshot)
     assert [a.username for a in Account.select()] == ['alice']  # the open connection sees the restored data
-    backup.write_bytes(b'not a database')
+    snapshot.write_bytes(b'not a database')
     with pytest.raises(updates.StepFailed, match='damaged'):
-        updates.restore_backup(backup)
+        updates.restore_snapshot(snapshot)
+    with pytest.raises(updates.StepFailed, match='missing'):
+        updates.restore_snapshot(tmp_path / 'nowhere.sqlite3')
     assert Account.select().count() == 1
 
 

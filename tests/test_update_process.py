@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.services import backups
 from tests.conftest import API_KEY
 from tests.update_harness import Installation, add_migration
 
@@ -68,8 +69,12 @@ def test_good_update_switches_version_keeps_data_and_restarts(install: Installat
     assert install.process.pid == pid and install.process.poll() is None  # the same process re-executed itself
     assert install.rows() == before
     assert 'release_note' in install.tables()
-    backups = list((install.folder / 'data' / 'backups').glob('update-*.db'))
-    assert len(backups) == 2  # before the update, and just before the migrations
+    # the backup service's archive (verified, with its manifest), and the snapshot taken before migrating
+    archives = list((install.folder / 'backups').glob('backup-*.tar.gz'))
+    assert len(archives) == 1
+    manifest = backups.verify_backup(archives[0])
+    assert manifest.kind == 'update' and manifest.app_version == '3.0.0' and manifest.row_counts['expense'] == 40
+    assert len(list((install.folder / 'data' / 'updates').glob('*-3.1.0/before-migrations.sqlite3'))) == 1
     # The old session still works after the restart, and there is nothing newer now.
     again = admin.get(f'/sysapi/update/check?key={API_KEY}').json()
     assert again['update_available'] is False and again['current_version'] == '3.1.0'

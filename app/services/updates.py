@@ -225,9 +225,11 @@ def is_running(settings: Settings | None = None) -> bool:
 
 # --- backups: the database through a small interface ------------------------------------------------
 #
-# The update needs two things from backups: make one now, put one back. Both use SQLite's online backup
-# API so that the running server keeps its connections: a restore writes the pages of the backup into
-# the live database file instead of replacing the file under the server's feet.
+# The backup step goes through the backup service (app/services/backups.py): a verified tar.gz with
+# its manifest in backups/, the user's safety net, restorable with `manage.py backup restore`. The
+# rollback itself restores a snapshot taken just before the migrations (so that as little as possible
+# written meanwhile is lost), with SQLite's online backup API: the pages are written into the live
+# database file, so the running server's connections stay valid instead of pointing at a replaced file.
 
 
 def _database_file(settings: Settings) -> Path:
@@ -250,16 +252,13 @@ def _integrity(path: Path) -> str:
         connection.close()
 
 
-def create_backup(reason: str, settings: Settings | None = None) -> Path:
-    """A verified copy of the database in data/backups; returns its path."""
+def snapshot_database(target: Path, settings: Settings | None = None) -> Path:
+    """A copy of the live database at `target`, integrity-checked; returns its path."""
     settings = settings or get_settings()
     source = _database_file(settings)
-    folder = settings.data_path / 'backups'
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime('%Y%m%d-%H%M%S-%f')
-    target = folder / f'update-{stamp}.db'
-    partial = target.with_suffix('.part')
-    live = sqlite3.connect(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + '.part')
+    live = sqlite3.connect(source, timeout=30)
     copy = sqlite3.connect(partial)
     try:
         live.backup(copy)
@@ -268,20 +267,19 @@ def create_backup(reason: str, settings: Settings | None = None) -> Path:
         live.close()
     if (result := _integrity(partial)) != 'ok':
         partial.unlink(missing_ok=True)
-        raise StepFailed(f'the backup of the database failed its integrity check ({result})')
+        raise StepFailed(f'the snapshot of the database failed its integrity check ({result})')
     partial.replace(target)
-    _write_json(target.with_suffix('.json'), {'reason': reason, 'version': current_version(), 'created_at': _now()})
     return target
 
 
-def restore_backup(path: Path | str, settings: Settings | None = None) -> None:
-    """Write the backup's content into the live database (verified first; open connections stay valid)."""
+def restore_snapshot(path: Path | str, settings: Settings | None = None) -> None:
+    """Write the snapshot's content into the live database (checked first; open connections stay valid)."""
     settings = settings or get_settings()
     path = Path(path)
     if not path.exists():
-        raise StepFailed(f'the backup {path} is missing; the database was left as it is')
+        raise StepFailed(f'the snapshot {path} is missing; the database was left as it is')
     if (result := _integrity(path)) != 'ok':
-        raise StepFailed(f'the backup {path} is damaged ({result}); the database was left as it is')
+        raise StepFailed(f'the snapshot {path} is damaged ({result}); the database was left as it is')
     backup = sqlite3.connect(f'file:{path}?mode=ro', uri=True)
     live = sqlite3.connect(_database_file(settings), timeout=30)
     try:
@@ -394,33 +392,26 @@ def replace_process(settings: Settings) -> None:
     os.execv(sys.executable, restart_command())
 
 
-def pid_path(settings: Settings) -> Path:
-    return settings.data_path / 'server.pid'
+def _running_server(settings: Settings) -> tuple[int, str] | None:
+    """(pid, local url) of the server of this installation (data/server.pid), if one is running."""
+    from app.services import server_control
 
-
-def _server_pid(settings: Settings) -> int | None:
-    """The pid of a What I Spend server serving this data folder, if one is running."""
-    import psutil
-
-    try:
-        pid = int(pid_path(settings).read_text().strip())
-        process = psutil.Process(pid)
-        if pid != os.getpid() and any(part.endswith('main.py') for part in process.cmdline()):
-            return pid
-    except (OSError, ValueError, psutil.Error):
+    state = server_control.server_status(settings, measure_cpu=False)
+    if not state.running or state.pid in (None, os.getpid()):
         return None
-    return None
+    return state.pid, _local_url(settings, state.host, state.port)
 
 
-def _local_url(settings: Settings) -> str:
-    host = settings.host
+def _local_url(settings: Settings, host: str | None = None, port: int | None = None) -> str:
+    host = settings.host if host is None else host
+    port = port or settings.port
     if host in ('', '0.0.0.0'):
         host = '127.0.0.1'
     elif host == '::':
         host = '[::1]'
     elif ':' in host:
         host = f'[{host}]'
-    return f'http://{host}:{settings.port}'
+    return f'http://{host}:{port}'
 
 
 def _answers_as(url: str, version: str, timeout: float, process: subprocess.Popen | None = None) -> str:
@@ -540,9 +531,14 @@ class Runner:
         self.status.log(f'{self.release.label} is readable; {shutil.disk_usage(ROOT).free // 2**20} MB free')
 
     def step_backup(self) -> None:
+        from app.services import backups
+
         plan = self.status.plan
-        plan['db_backup'] = str(create_backup(f'before the update to {self.release.version}', self.settings))
-        self.status.log(f'database backed up to {plan["db_backup"]}')
+        _database_file(self.settings)  # refuses PostgreSQL before anything is written
+        info = backups.create_backup(self.settings, kind='update')
+        plan['db_backup'] = str(info.path)
+        rows = info.manifest.total_rows if info.manifest else 0
+        self.status.log(f'database and config.env backed up to {info.path} ({rows} rows)')
         config = config_path()
         if config.exists():
             shutil.copy2(config, self.work_dir / 'config.env')
@@ -581,7 +577,7 @@ class Runner:
 
     def step_migrate(self) -> None:
         plan = self.status.plan
-        plan['db_snapshot'] = str(create_backup(f'just before the migrations of {self.release.version}', self.settings))
+        plan['db_snapshot'] = str(snapshot_database(self.work_dir / 'before-migrations.sqlite3', self.settings))
         plan['db_touched'] = True
         self.status.save()
         done = _run(self.status, [sys.executable, 'manage.py', 'db', 'migrate'], timeout=1800)
@@ -650,7 +646,7 @@ def rollback(settings: Settings, status: Status, source=None) -> bool:
             problems.append(f'the previous requirements could not be reinstalled: {_tail(done.stdout, 2)}')
     if plan.get('db_touched'):
         try:
-            restore_backup(plan['db_snapshot'], settings)
+            restore_snapshot(plan['db_snapshot'], settings)
             plan['db_touched'] = False
             plan['db_restored'] = True
             status.log(f'database restored from {plan["db_snapshot"]}')
@@ -663,7 +659,9 @@ def rollback(settings: Settings, status: Status, source=None) -> bool:
             status.log('config.env restored')
     if problems:
         status.data['error'] += '; rollback incomplete: ' + '; '.join(problems)
-        status.data['error'] += f'. Restore by hand: the database backup is {plan.get("db_backup", "missing")}'
+        if plan.get('db_backup'):
+            restore = f'python manage.py backup restore {plan["db_backup"]}'
+            status.data['error'] += f'. The backup made before the update is restored by: {restore}'
         status.log('rollback incomplete: ' + '; '.join(problems), 'error')
     else:
         status.data['rolled_back'] = True
@@ -909,18 +907,19 @@ def run_from_cli(settings: Settings, echo: Callable[[str], None]) -> dict:
             _cli_restart(settings, status, release.version)
             if status.data['state'] == 'succeeded':
                 return public_status(status.data)
-        if rollback(settings, status, source) and (server_pid := _server_pid(settings)):
-            _signal_restart(settings, status, server_pid, status.data['from_version'])
+        if rollback(settings, status, source) and (server := _running_server(settings)):
+            _signal_restart(settings, status, server, status.data['from_version'])
         status.finish('failed')
         return public_status(status.data)
     finally:
         lock.release()
 
 
-def _signal_restart(settings: Settings, status: Status, pid: int, version: str) -> str:
+def _signal_restart(settings: Settings, status: Status, server: tuple[int, str], version: str) -> str:
+    pid, url = server
     status.log(f'asking the server (pid {pid}) to restart')
     os.kill(pid, signal.SIGUSR1)
-    problem = _answers_as(_local_url(settings), version, settings.update_verify_timeout)
+    problem = _answers_as(url, version, settings.update_verify_timeout)
     if not problem:
         status.log(f'the server answers as {version}')
     return problem
@@ -928,15 +927,15 @@ def _signal_restart(settings: Settings, status: Status, pid: int, version: str) 
 
 def _cli_restart(settings: Settings, status: Status, version: str) -> None:
     status.begin('restart')
-    pid = _server_pid(settings)
-    if pid is None:
+    server = _running_server(settings)
+    if server is None:
         status.done('restart', 'skipped')
         status.done('confirm', 'skipped')
         status.log(f'no server is running; start it to serve {version}')
         status.finish('succeeded')
         return
     status.plan['new_code_running'] = True
-    problem = _signal_restart(settings, status, pid, version)
+    problem = _signal_restart(settings, status, server, version)
     if problem:
         status.data['steps']['restart'] = 'failed'
         status.data['failed_step'] = 'restart'
