@@ -118,10 +118,8 @@ def progress_card(status: dict) -> None:
             for step in status['steps']:
                 icon, tint = STEP_ICONS.get(step['state'], STEP_ICONS['pending'])
                 with ui.row().classes('items-center gap-2 no-wrap'):
-                    if step['state'] == 'running':
-                        ui.spinner(size='1.25rem', thickness=4).classes('mx-0.5')
-                    else:
-                        ui.icon(icon, color=tint).classes('text-xl')
+                    spin = ' animate-spin' if step['state'] == 'running' else ''
+                    ui.icon(icon, color=tint).classes('text-xl' + spin)
                     suffix = {'skipped': ' (nothing to do)', 'failed': ' — failed'}.get(step['state'], '')
                     weight = ' font-semibold' if step['state'] == 'running' else ''
                     ui.label(step['label'] + suffix).classes('text-sm' + weight)
