@@ -79,6 +79,17 @@ def test_failed_update_from_the_cli_exits_1_and_rolls_back(install: Installation
     assert install.rows() == before
 
 
+def test_branch_tip_and_tags_the_highest_version_wins(install: Installation) -> None:
+    install.release('3.1.0')
+    install.release('3.2.0', note='Not tagged yet.', tag=False)
+    checked = manage(install, 'update', '--check')
+    assert 'Version 3.2.0 is available (origin/main)' in checked.stdout
+    assert 'Not tagged yet.' in checked.stdout and '## 3.1.0' in checked.stdout
+    tags_only = manage(install, 'update', '--check', UPDATE_BRANCH='')
+    assert 'Version 3.1.0 is available (tag v3.1.0)' in tags_only.stdout
+    assert 'Not tagged yet.' not in tags_only.stdout
+
+
 def test_local_changes_stop_the_update_before_anything_changes(install: Installation) -> None:
     install.release('3.3.0')
     (install.root / 'main.py').write_text((install.root / 'main.py').read_text() + '\n# my tweak\n')

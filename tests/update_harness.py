@@ -118,7 +118,7 @@ class Installation:
 
     # --- releases ---------------------------------------------------------------------------------
 
-    def release(self, version: str, change=None, note: str = 'Improvements.') -> str:
+    def release(self, version: str, change=None, note: str = 'Improvements.', *, tag: bool = True) -> str:
         """Commit a new version in the maintainer's clone, tag it vX.Y.Z and push it to the remote."""
         if change:
             change(self.work)
@@ -129,7 +129,8 @@ class Installation:
         changelog.write_text(text[:first] + f'\n## {version} - 2026-12-01\n- {note}\n' + text[first:])
         git(self.work, 'add', '-A')
         git(self.work, 'commit', '--quiet', '-m', f'release {version}')
-        git(self.work, 'tag', f'v{version}')
+        if tag:
+            git(self.work, 'tag', f'v{version}')
         git(self.work, 'push', '--quiet', '--tags', 'origin', 'main')
         return git(self.work, 'rev-parse', 'HEAD')
 
