@@ -13,6 +13,7 @@ from app.cli.logs import LogsCommands
 from app.cli.server import ServerCommands
 from app.cli.status import status
 from app.cli.token import TokenCommands
+from app.cli.update import update
 from app.cli.user import UserCommands
 
 # One line per command group; a group is a class of verbs, a single command is a function.
@@ -27,6 +28,7 @@ COMMANDS = {
     'interactive': interactive,
     'token': TokenCommands,
     'geoip': GeoIpCommands,
+    'update': update,
 }
 
 

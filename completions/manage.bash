@@ -7,7 +7,7 @@ _whatispend_manage() {
     done
     local n=$((COMP_CWORD - start)) group="${COMP_WORDS[start]}" verb="${COMP_WORDS[start + 1]}"
     COMPREPLY=()
-    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup db geoip import interactive logs server status token user -i --help" -- "$cur")); return 0; fi
+    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup db geoip import interactive logs server status token update user -i --help" -- "$cur")); return 0; fi
     case "$group" in
     backup)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list prune restore verify" -- "$cur")); return 0; fi
@@ -55,6 +55,7 @@ _whatispend_manage() {
         list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--username" -- "$cur")) ;;
         revoke) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--id" -- "$cur")) ;;
         esac ;;
+    update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--check --yes" -- "$cur")) ;;
     user)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list" -- "$cur")); return 0; fi
         case "$verb" in

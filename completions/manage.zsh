@@ -5,7 +5,7 @@ _whatispend_manage() {
     local start=2 i
     for ((i = 1; i < CURRENT; i++)); do [[ $words[i] == *manage.py ]] && start=$((i + 1)); done
     local n=$((CURRENT - start)) group=$words[start] verb=$words[start+1]
-    if (( n == 0 )); then compadd -- backup db geoip import interactive logs server status token user -i --help; return; fi
+    if (( n == 0 )); then compadd -- backup db geoip import interactive logs server status token update user -i --help; return; fi
     local -a flags
     case $group in
     backup)
@@ -54,6 +54,7 @@ _whatispend_manage() {
         list) flags=(--username) ;;
         revoke) flags=(--id) ;;
         esac ;;
+    update) flags=(--check --yes) ;;
     user)
         if (( n == 1 )); then compadd -- create list; return; fi
         case $verb in
