@@ -270,6 +270,7 @@ EXEMPT = {
     '/sysapi/login': 'authentication',
     '/sysapi/logout': 'authentication',
     '/sysapi/session': "the caller's own account",
+    '/sysapi/payment_method_create': "creates in the caller's own account and names no other object",
     '/sysapi/users/link': 'names users, not data; tested in test_api_users',
     '/sysapi/users/unlink': 'names users, not data; tested in test_api_users',
     '/sysapi/users/invitations': "the caller's own invitations",

@@ -17,7 +17,8 @@ def _explanation() -> None:
 
 def _person(username: str, detail: str) -> None:
     with ui.row().classes('items-center gap-3 grow no-wrap'):
-        ui.avatar(username[:1].upper(), color='primary', text_color='white', size='md')
+        with ui.avatar(color='primary', text_color='white', size='md'):  # its first argument is an icon name
+            ui.label(username[:1].upper()).classes('text-base font-medium')
         with ui.column().classes('gap-0'):
             ui.label(username).classes('font-medium')
             ui.label(detail).classes('text-xs opacity-70')
