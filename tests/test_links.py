@@ -248,3 +248,12 @@ def test_visible_users() -> None:
     assert [u.username for u in links.visible_users(admin)] == ['alice', 'bob', 'carol', 'root']
     assert [u.username for u in links.visible_users(alice)] == ['alice', 'bob']
     assert links.linked_usernames()[bob.id] == ['alice']
+
+
+def test_a_second_row_for_the_same_pair_is_a_conflict_not_a_crash() -> None:
+    """Two requests racing past the existence check: the unique pair index turns the loser into a 409."""
+    alice, bob = make_user('alice'), make_user('bob')
+    links._create_link(alice.id, bob.id, 'pending', alice.id)
+    with pytest.raises(Conflict, match='just linked or invited'):
+        links._create_link(alice.id, bob.id, 'active', None)
+    assert UserLink.select().count() == 1

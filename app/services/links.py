@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from peewee import IntegrityError
+
 from app.db import db
 from app.models import Category, Expense, PaymentMethod, User, UserLink
 from app.services import access, users
@@ -65,6 +67,15 @@ def _pair(first: User, second: User) -> tuple[int, int]:
 def _find_link(first: User, second: User) -> UserLink | None:
     a, b = _pair(first, second)
     return UserLink.get_or_none((UserLink.user_a == a) & (UserLink.user_b == b))
+
+
+def _create_link(a: int, b: int, status: str, invited_by: int | None) -> UserLink:
+    """Insert the pair's one row; a concurrent request that inserted it first makes this a Conflict."""
+    try:
+        with db.atomic():
+            return UserLink.create(user_a=a, user_b=b, status=status, invited_by=invited_by)
+    except IntegrityError:
+        raise Conflict('These two users were just linked or invited by another request; reload and check.') from None
 
 
 def _views(me: User, status: str) -> list[LinkView]:
@@ -204,7 +215,7 @@ def invite(me: User, username: str) -> LinkView:
             link.save()
         else:
             a, b = _pair(me, other)
-            link = UserLink.create(user_a=a, user_b=b, status=PENDING, invited_by=me.id)
+            link = _create_link(a, b, PENDING, me.id)
         return LinkView(link.id, other.id, other.username, link.status, link.invited_by_id == me.id, link.created_at)
 
 
@@ -293,7 +304,7 @@ def link_users(actor: User | None, user1: str, user2: str) -> LinkResult:
             link.save()
         else:
             a, b = _pair(first, second)
-            UserLink.create(user_a=a, user_b=b, status=ACTIVE, invited_by=actor.id if actor else None)
+            _create_link(a, b, ACTIVE, actor.id if actor else None)
         return LinkResult(first.username, second.username, ACTIVE, True)
 
 
