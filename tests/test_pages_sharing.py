@@ -156,3 +156,31 @@ async def test_admin_creates_resets_promotes_and_deletes(user: User) -> None:
     await user.should_see('Deleted its data: 1 expense(s)')
     await settle(lambda: Expense.select().count() == 0)
     assert PASSWORD
+
+
+async def test_admin_links_and_unlinks_two_users_at_once(user: User) -> None:
+    make_user('root', admin=True)
+    alice, bob = make_user('alice'), make_user('bob')
+    b = household(bob)
+    spend(alice, 300, b['food'])
+    await api_login(user, 'root')
+    await user.open('/settings?tab=users')
+    await user.should_see(marker='admin-link')
+    user.find(marker='admin-link').click()
+    await user.should_see('Choose two users.')
+    first = user.find(marker='link-user1').elements.pop()
+    second = user.find(marker='link-user2').elements.pop()
+    await settle(lambda: 'alice' in first.options)
+    first.set_value('alice')
+    second.set_value('alice')
+    user.find(marker='admin-link').click()
+    await user.should_see('same account')
+    second.set_value('bob')
+    user.find(marker='admin-link').click()
+    await user.should_see('Linked alice and bob')
+    assert access.visible_owner_ids(alice) == [alice.id, bob.id]
+    before = totals(alice)
+    user.find(marker='admin-unlink').click()
+    await user.should_see('Unlinked alice and bob')
+    assert access.visible_owner_ids(alice) == [alice.id]
+    assert totals(alice) == before

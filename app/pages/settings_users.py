@@ -93,11 +93,41 @@ async def users_tab(user: User) -> None:
             """,
         )
 
+    with ui.card().classes('w-full max-w-xl'):
+        ui.label('Link two accounts').classes('text-lg font-semibold')
+        ui.label(
+            "Linked accounts see and may edit each other's data at once, without an invitation. Unlinking keeps "
+            'every expense: what one uses of the other is copied into its own account.'
+        ).classes('text-sm opacity-80')
+        with ui.row().classes('w-full gap-2 no-wrap'):
+            first = ui.select([], label='User').props('outlined dense').classes('grow').mark('link-user1')
+            second = ui.select([], label='User').props('outlined dense').classes('grow').mark('link-user2')
+        with ui.row().classes('gap-2'):
+
+            async def pair(action, done) -> None:
+                if not first.value or not second.value:
+                    ui.notify('Choose two users.', type='warning')
+                    return
+                result = await notify_errors(action, user, first.value, second.value)
+                if result:
+                    ui.notify(done(result), type='positive', multi_line=True)
+                    await refresh()
+
+            ui.button('Link', icon='link', on_click=lambda: pair(links.link_users, lambda r: r.message())).props(
+                'no-caps'
+            ).mark('admin-link')
+            ui.button(
+                'Unlink', icon='link_off', on_click=lambda: pair(links.unlink_users, lambda r: r.message())
+            ).props('flat no-caps color=negative').mark('admin-unlink')
+
     async def refresh() -> None:
         rows = await run.io_bound(_rows)
         if rows is not None:  # None: the app is shutting down
             table.rows = rows
             table.update()
+            names = [r['username'] for r in rows]
+            for select in (first, second):
+                select.set_options(names, value=select.value if select.value in names else None)
 
     async def target(row: dict) -> User | None:
         return await notify_errors(users.get_user, int(row['id']))
