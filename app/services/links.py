@@ -372,32 +372,31 @@ def _separate(copier: _Copier, owner: User, other: User) -> None:
         child.parent = copier.category(Category.get_by_id(child.parent_id), owner.id)
         child.save(only=[Category.parent])
 
+    # Expenses of `owner` using a category, subcategory or payment method of `other`: one UPDATE per item
+    # used (a household has tens of them), not one per expense (it may have tens of thousands).
     other_methods = PaymentMethod.select(PaymentMethod.id).where(PaymentMethod.owner == other.id)
-    expenses = Expense.select().where(
-        (Expense.owner == owner.id)
-        & (
-            Expense.category.in_(other_categories)
-            | Expense.subcategory.in_(other_categories)
-            | Expense.payment_method.in_(other_methods)
+    mine = Expense.owner == owner.id
+    copier.report.expenses_repointed += (
+        Expense.select()
+        .where(
+            mine
+            & (
+                Expense.category.in_(other_categories)
+                | Expense.subcategory.in_(other_categories)
+                | Expense.payment_method.in_(other_methods)
+            )
         )
+        .count()
     )
-    for expense in list(expenses):
-        changed = []
-        for column in ('category', 'subcategory'):
-            category_id = getattr(expense, f'{column}_id')
-            if category_id is None:
-                continue
-            category = Category.get_by_id(category_id)
-            if category.owner_id == other.id:
-                setattr(expense, column, copier.category(category, owner.id))
-                changed.append(getattr(Expense, column))
-        if expense.payment_method_id is not None:
-            method = PaymentMethod.get_by_id(expense.payment_method_id)
-            if method.owner_id == other.id:
-                expense.payment_method = copier.payment_method(method, owner.id)
-                changed.append(Expense.payment_method)
-        expense.save(only=changed)  # updated_at stays: the expense itself did not change
-        copier.report.expenses_repointed += 1
+    for column in (Expense.category, Expense.subcategory):
+        used = Expense.select(column).distinct().where(mine & column.in_(other_categories)).tuples()
+        for (category_id,) in list(used):
+            copy = copier.category(Category.get_by_id(category_id), owner.id)
+            Expense.update({column: copy.id}).where(mine & (column == category_id)).execute()
+    used = Expense.select(Expense.payment_method).distinct().where(mine & Expense.payment_method.in_(other_methods))
+    for (method_id,) in list(used.tuples()):
+        copy = copier.payment_method(PaymentMethod.get_by_id(method_id), owner.id)
+        Expense.update({Expense.payment_method: copy.id}).where(mine & (Expense.payment_method == method_id)).execute()
 
 
 def _unlink(first: User, second: User, link: UserLink) -> UnlinkReport:
