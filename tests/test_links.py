@@ -257,3 +257,14 @@ def test_a_second_row_for_the_same_pair_is_a_conflict_not_a_crash() -> None:
     with pytest.raises(Conflict, match='just linked or invited'):
         links._create_link(alice.id, bob.id, 'active', None)
     assert UserLink.select().count() == 1
+
+
+def test_unlink_with_nothing_to_copy_says_so() -> None:
+    alice, bob = make_user('alice'), make_user('bob')
+    a = household(alice)
+    spend(alice, 100, a['food'])
+    links.link_users(None, 'alice', 'bob')
+    report = links.unlink(bob, 'alice')
+    assert (report.expenses_repointed, report.categories_copied, report.payment_methods_copied) == (0, 0, 0)
+    assert 'nothing needed copying' in report.message()
+    assert access.visible_owner_ids(bob) == [bob.id]

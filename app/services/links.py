@@ -12,7 +12,7 @@ and every total stays as it was.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from peewee import IntegrityError
@@ -318,11 +318,15 @@ class UnlinkReport:
     categories_copied: int = 0
     payment_methods_copied: int = 0
     expenses_repointed: int = 0
-    details: list[str] = field(default_factory=list)
 
     def message(self) -> str:
         if self.was == PENDING:
             return f'Withdrew the pending invitation between {self.user1} and {self.user2}.'
+        if not (self.expenses_repointed or self.categories_copied or self.payment_methods_copied):
+            return (
+                f'Unlinked {self.user1} and {self.user2}. Neither used the categories or payment methods of the '
+                'other, so nothing needed copying; each keeps everything it created.'
+            )
         return (
             f'Unlinked {self.user1} and {self.user2}. {self.expenses_repointed} expense(s) used the other '
             f"user's items: copied {self.categories_copied} categor{'y' if self.categories_copied == 1 else 'ies'} "
