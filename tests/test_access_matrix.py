@@ -13,6 +13,7 @@ that neither the table nor EXEMPT lists, so a new endpoint cannot slip past thes
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from nicegui.testing import User
 from app.api import sysapi
 from app.models import Category, Expense, PaymentMethod
 from app.services import links, tokens
-from tests.conftest import make_user
+from tests.conftest import api_login, make_user
 
 MONTH = '2026-01'
 AMOUNT_CENTS = 98765  # A's expense: its amount is the marker looked for in listings, statistics and exports
@@ -361,3 +362,53 @@ async def test_listings_show_a_only_to_linked_users(user: User, case: Case) -> N
     former = await _call(user, case, world, 'b')
     assert former.status_code == 200
     assert not _leaks(former), (case.name, 'after unlink', _leaks(former))
+
+
+# --- pages ------------------------------------------------------------------------------------------
+#
+# Pages take ids only through events the browser sends (a table's edit/delete carries the row it was
+# given); such events are forged below with A's ids. Pages that list show A's data to B, never to C.
+
+PAGES = ['/?month=2026-01']
+
+
+def rendered(user: User) -> str:
+    """Everything the open page holds for the browser: texts and properties (table rows, chart data)."""
+    return '\n'.join(f'{getattr(e, "text", "")} {e.props}' for e in list(user.client.elements.values()))
+
+
+async def until(condition, seconds: float = 10) -> bool:
+    """Poll (as should_see does) until `condition` holds; False after `seconds`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        if loop.time() > deadline:
+            return False
+        await asyncio.sleep(0.01)
+    return True
+
+
+def page_leaks(user: User) -> list[str]:
+    text = rendered(user)
+    return [marker for marker in MARKERS if marker in text]
+
+
+async def _open_as(user: User, username: str, path: str) -> None:
+    await api_login(user, username)
+    await user.open(path)
+
+
+@pytest.mark.parametrize('path', PAGES)
+async def test_pages_show_a_only_to_linked_users(user: User, path: str) -> None:
+    _world()
+    await _open_as(user, 'carol', path)
+    assert await until(lambda: 'C-secret' in rendered(user)), f'{path}: C should see its own data'
+    assert not page_leaks(user), (path, page_leaks(user))
+
+    await _open_as(user, 'bob', path)
+    assert await until(lambda: 'A-secret' in rendered(user)), f"{path}: B should see A's data"
+
+    links.unlink_users(None, 'alice', 'bob')
+    await _open_as(user, 'bob', path)
+    assert await until(lambda: 'B-secret' in rendered(user))
+    assert not page_leaks(user), (path, 'after unlink', page_leaks(user))
