@@ -24,11 +24,12 @@ from fastapi import FastAPI
 from nicegui.testing import User
 
 from app.api import sysapi
-from app.models import Category, Expense, PaymentMethod
+from app.models import ApiToken, Category, Expense, PaymentMethod
 from app.services import links, tokens
 from tests.conftest import api_login, make_user
 
 MONTH = '2026-01'
+A_PLACE = (48.8530, 2.3499)
 AMOUNT_CENTS = 98765  # A's expense: its amount is the marker looked for in listings, statistics and exports
 MARKERS = ('987.65', '987,65', '98765', '98 765', '98\u202f765', '98\u00a0765', 'A-secret')
 
@@ -55,7 +56,7 @@ class World:
         return {'b': self.b, 'c': self.c}[caller]
 
 
-def _things(user, prefix: str, cents: int, day: date) -> dict:
+def _things(user, prefix: str, cents: int, day: date, where: tuple[float, float]) -> dict:
     food = Category.create(owner=user, name=f'{prefix}-secret Food', color='#f59e0b', icon='restaurant')
     sub = Category.create(owner=user, name=f'{prefix}-secret Groceries', parent=food)
     spare = Category.create(owner=user, name=f'{prefix}-secret Spare')
@@ -71,8 +72,8 @@ def _things(user, prefix: str, cents: int, day: date) -> dict:
         payment_method=card,
         description=f'{prefix}-secret dinner',
         place=f'{prefix}-secret place',
-        latitude=48.85,
-        longitude=2.35,
+        latitude=where[0],
+        longitude=where[1],
     )
     return {
         'user': user,
@@ -89,16 +90,17 @@ def _things(user, prefix: str, cents: int, day: date) -> dict:
 def _world() -> World:
     alice, bob, carol = make_user('alice'), make_user('bob'), make_user('carol')
     world = World(
-        # B's and C's own expenses fall on another day and week than A's, so that no daily or weekly sum
-        # mixes them and A's amount stays recognisable.
-        a=_things(alice, 'A', AMOUNT_CENTS, date(2026, 1, 15)),
-        b=_things(bob, 'B', 1111, date(2026, 1, 5)),
-        c=_things(carol, 'C', 2222, date(2026, 1, 5)),
+        # B's and C's own expenses fall on another day, week and place than A's, so that no daily, weekly or
+        # place sum mixes them and A's amount stays recognisable.
+        a=_things(alice, 'A', AMOUNT_CENTS, date(2026, 1, 15), A_PLACE),
+        b=_things(bob, 'B', 1111, date(2026, 1, 5), (43.2965, 5.3698)),
+        c=_things(carol, 'C', 2222, date(2026, 1, 5), (45.7640, 4.8357)),
         headers={
             name: {'Authorization': f'Bearer {tokens.create_token(u, "matrix")[1]}'}
             for name, u in (('b', bob), ('c', carol))
         },
     )
+    world.a['token'] = tokens.create_token(alice, 'A-secret token')[0].id
     links.link_users(None, 'alice', 'bob')
     return world
 
@@ -124,6 +126,10 @@ class Case:
     path: str
     kind: str
     body: Body = field(default=lambda w, who: {'month': MONTH})
+    path_args: Callable[[World], dict] = field(default=lambda w: {})
+
+    def url(self, world: World) -> str:
+        return self.path.format(**self.path_args(world))
 
 
 def own(key: str) -> Callable[[World, str], int]:
@@ -241,6 +247,13 @@ OBJECT_CASES = [
         'object',
         lambda w, who: {'id': w.own(who)['spare_card'], 'move_to_id': w.a['spare_card']},
     ),
+    Case(
+        'name the place of A expense',
+        'POST',
+        '/sysapi/place_update',
+        'object',
+        lambda w, who: {'latitude': A_PLACE[0], 'longitude': A_PLACE[1], 'name': 'renamed'},
+    ),
 ]
 
 LISTING_CASES = [
@@ -261,10 +274,31 @@ LISTING_CASES = [
     Case('top expenses', 'GET', '/sysapi/top_expenses', 'listing', lambda w, who: {'month': MONTH, 'limit': 5}),
     Case('year overview', 'GET', '/sysapi/year_overview', 'listing'),
     Case('users', 'GET', '/sysapi/users', 'listing', lambda w, who: {}),
+    Case('places', 'GET', '/sysapi/places', 'listing', lambda w, who: {}),
+    Case(
+        'places near A',
+        'GET',
+        '/sysapi/places/suggest',
+        'listing',
+        lambda w, who: {'lat': A_PLACE[0], 'lon': A_PLACE[1]},
+    ),
     Case('linked users', 'GET', '/sysapi/users/linked', 'listing', lambda w, who: {}),
 ]
 
-CASES = OBJECT_CASES + LISTING_CASES
+# Personal things: not shared even with linked users. Neither B nor C may list or touch A's.
+PERSONAL_CASES = [
+    Case(
+        'revoke A token',
+        'DELETE',
+        '/sysapi/tokens/{token_id}',
+        'personal',
+        lambda w, who: {},
+        lambda w: {'token_id': w.a['token']},
+    ),
+    Case('list tokens', 'GET', '/sysapi/tokens', 'personal', lambda w, who: {}),
+]
+
+CASES = OBJECT_CASES + LISTING_CASES + PERSONAL_CASES
 
 # Routes that never return or change another user's expenses, categories or payment methods, with why.
 EXEMPT = {
@@ -272,6 +306,10 @@ EXEMPT = {
     '/sysapi/logout': 'authentication',
     '/sysapi/session': "the caller's own account",
     '/sysapi/payment_method_create': "creates in the caller's own account and names no other object",
+    '/sysapi/health': 'the database answers or not; no user data',
+    '/sysapi/update/check': 'versions of the installation; no user data',
+    '/sysapi/update/execute': 'administrators only; updates the installation',
+    '/sysapi/update/status': "the update's progress; no user data",
     '/sysapi/users/link': 'names users, not data; tested in test_api_users',
     '/sysapi/users/unlink': 'names users, not data; tested in test_api_users',
     '/sysapi/users/invitations': "the caller's own invitations",
@@ -300,9 +338,12 @@ def _params(case: Case) -> list:
 
 async def _call(user: User, case: Case, world: World, who: str):
     data = case.body(world, who)
+    url = case.url(world)
     if case.method == 'GET':
-        return await user.http_client.get(case.path, params=data, headers=world.headers[who])
-    return await user.http_client.post(case.path, data=data, headers=world.headers[who])
+        return await user.http_client.get(url, params=data, headers=world.headers[who])
+    if case.method == 'DELETE':
+        return await user.http_client.delete(url, headers=world.headers[who])
+    return await user.http_client.post(url, data=data, headers=world.headers[who])
 
 
 def _text(response) -> str:
@@ -362,6 +403,21 @@ async def test_listings_show_a_only_to_linked_users(user: User, case: Case) -> N
     former = await _call(user, case, world, 'b')
     assert former.status_code == 200
     assert not _leaks(former), (case.name, 'after unlink', _leaks(former))
+
+
+@pytest.mark.parametrize('case', [_params(c) for c in PERSONAL_CASES])
+async def test_personal_things_of_a_stay_hers(user: User, case: Case) -> None:
+    world = _world()
+    tokens_before = [tuple(t.__data__.items()) for t in ApiToken.select().order_by(ApiToken.id)]
+    for who in ('c', 'b'):
+        response = await _call(user, case, world, who)
+        if case.method == 'GET':
+            assert response.status_code == 200, (case.name, who, response.text)
+            assert not _leaks(response), (case.name, who, _leaks(response))
+        else:
+            assert response.status_code == 404, (case.name, who, response.text)
+    assert ApiToken.get_by_id(world.a['token']).name == 'A-secret token'
+    assert len(tokens_before) == ApiToken.select().count()
 
 
 # --- pages ------------------------------------------------------------------------------------------
