@@ -14,6 +14,7 @@ that neither the table nor EXEMPT lists, so a new endpoint cannot slip past thes
 from __future__ import annotations
 
 import asyncio
+import inspect
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -425,7 +426,16 @@ async def test_personal_things_of_a_stay_hers(user: User, case: Case) -> None:
 # Pages take ids only through events the browser sends (a table's edit/delete carries the row it was
 # given); such events are forged below with A's ids. Pages that list show A's data to B, never to C.
 
-PAGES = ['/?month=2026-01']
+PAGES = ['/?month=2026-01', '/expenses?month=2026-01', '/categories', '/payment-methods', '/map']
+
+
+def _page_param(path: str):
+    """A page still showing the placeholder of a later issue is skipped, like a route not built yet."""
+    from app import pages
+
+    module = {'/map': pages.map}.get(path.split('?')[0])
+    built = module is None or 'coming_soon(' not in inspect.getsource(module)
+    return pytest.param(path, id=path, marks=[] if built else [pytest.mark.skip(reason=f'{path} is not built yet')])
 
 
 def rendered(user: User) -> str:
@@ -454,7 +464,7 @@ async def _open_as(user: User, username: str, path: str) -> None:
     await user.open(path)
 
 
-@pytest.mark.parametrize('path', PAGES)
+@pytest.mark.parametrize('path', [_page_param(p) for p in PAGES])
 async def test_pages_show_a_only_to_linked_users(user: User, path: str) -> None:
     _world()
     await _open_as(user, 'carol', path)
@@ -468,3 +478,33 @@ async def test_pages_show_a_only_to_linked_users(user: User, path: str) -> None:
     await _open_as(user, 'bob', path)
     assert await until(lambda: 'B-secret' in rendered(user))
     assert not page_leaks(user), (path, 'after unlink', page_leaks(user))
+
+
+async def test_forged_expense_events_cannot_touch_a(user: User) -> None:
+    """The expenses table sends back the row of an edit or delete click; a forged row with A's id must
+    reach nothing of A's."""
+    world = _world()
+    before = _snapshot(world.a['user'].id)
+    a_row = {
+        'id': world.a['expense'],
+        'amount_cents': AMOUNT_CENTS,
+        'date': '2026-01-15',
+        'description': 'forged',
+        # C's own choices, so that the edit dialog opens; saving must still not reach A's expense.
+        'category_id': world.c['food'],
+        'subcategory_id': None,
+        'payment_method_id': world.c['card'],
+    }
+    await _open_as(user, 'carol', '/expenses?month=2026-01')
+    await user.should_see(marker='expenses-table', retries=100)
+    user.find(marker='expenses-table').trigger('delete', a_row)
+    await user.should_see(marker='confirm-delete-yes', retries=100)
+    user.find(marker='confirm-delete-yes').click()
+    await user.should_see('does not exist', retries=100)
+    assert _snapshot(world.a['user'].id) == before
+
+    user.find(marker='expenses-table').trigger('edit', a_row)
+    await user.should_see(marker='save-expense', retries=100)
+    user.find(marker='save-expense').click()
+    await user.should_see('does not exist', retries=100)
+    assert _snapshot(world.a['user'].id) == before
