@@ -28,7 +28,10 @@ async def sharing_tab(user: User) -> None:
     from app.pages.settings import notify_errors
 
     @ui.refreshable
-    async def content() -> None:
+    async def content(first: bool = False) -> None:
+        if first:  # the page is sent at once; its data follows (later settings tabs are not held up)
+            ui.spinner(size='lg').classes('m-4')
+            return
         state = await run.io_bound(links.sharing, user)
         if state is None:  # the app is shutting down
             return
@@ -123,4 +126,5 @@ async def sharing_tab(user: User) -> None:
         dialog.on_value_change(lambda e: None if e.value else dialog.delete())
         dialog.open()
 
-    await content()
+    await content(first=True)
+    ui.timer(0, lambda: content.refresh(first=False), once=True)

@@ -198,4 +198,4 @@ async def users_tab(user: User) -> None:
     table.on('password', lambda e: password_dialog(e.args))
     table.on('admin', lambda e: toggle_admin(e.args))
     table.on('delete', lambda e: delete_dialog(e.args))
-    await refresh()
+    ui.timer(0, refresh, once=True)  # the page is sent at once; the rows follow
