@@ -11,6 +11,8 @@ from tests.conftest import make_user
 def test_record_and_list(database) -> None:
     admin = make_user('root', admin=True)
     alice = make_user('alice')
+    assert [e.event for e in audit.list_events(admin)[0]] == ['user_created', 'user_created']
+    AuditEvent.delete().execute()
     audit.record('login_ok', alice, ip='203.0.113.5')
     audit.record('login_failed', 'nobody', ip='198.51.100.7', detail='unknown user')
     audit.record('token_created', alice, ip='203.0.113.5', detail='token "phone"')
@@ -102,3 +104,30 @@ async def test_a_route_far_from_the_request_still_records_the_client_address(dat
         assert (await client.post('/act')).status_code == 200
     assert AuditEvent.get(AuditEvent.event == 'user_changed').ip == '203.0.113.77'
     assert audit.record('user_changed', 'bob').ip == ''  # outside any request: no address
+
+
+def test_user_and_link_changes_are_recorded(database) -> None:
+    from app.services import links, users
+
+    admin = make_user('root', admin=True)
+    alice, bob = make_user('alice'), make_user('bob')
+    links.invite(alice, 'bob')
+    links.accept(bob, 'alice')
+    links.unlink(alice, 'bob')
+    links.link_users(admin, 'alice', 'bob')
+    users.set_admin(bob, True, actor=admin)
+    users.reset_password(bob, 'another password 1', 'another password 1')
+    users.delete_user(bob, actor=admin)
+    events = [(e.event, e.username) for e in reversed(audit.list_events(admin)[0])]
+    assert events == [
+        ('user_created', 'root'),
+        ('user_created', 'alice'),
+        ('user_created', 'bob'),
+        ('link_changed', 'alice'),
+        ('link_created', 'bob'),
+        ('link_removed', 'alice'),
+        ('link_created', 'alice'),
+        ('user_changed', 'bob'),
+        ('password_changed', 'bob'),
+        ('user_deleted', 'bob'),
+    ]

@@ -175,3 +175,15 @@ def test_the_command_line(environment, database) -> None:
     word = run_cli(environment, 'token', 'revoke', '--id', 'abc')
     assert word.returncode == 1 and '--id must be a token id' in word.stderr
     assert [e.ip for e in AuditEvent.select().where(AuditEvent.event.startswith('token_'))] == ['cli', 'cli']
+
+
+async def test_nobody_revokes_or_lists_the_tokens_of_another(user: User) -> None:
+    alice, bob = make_user('alice'), make_user('bob')
+    row, token = tokens.create_token(alice, 'alice script')
+    _, bobs = tokens.create_token(bob, 'bob script')
+    as_bob = {'Authorization': f'Bearer {bobs}'}
+    refused = await user.http_client.delete(f'/sysapi/tokens/{row.id}', headers=as_bob)
+    assert refused.status_code == 404 and 'No API token' in refused.json()['error']
+    listed = (await user.http_client.get('/sysapi/tokens', headers=as_bob)).json()['tokens']
+    assert [t['name'] for t in listed] == ['bob script']
+    assert tokens.user_for_api_token(token).id == alice.id
