@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from nicegui import ui
 
 from app.services.errors import ServiceError
+from app.services.links import label_duplicates
 
 
 @dataclass
@@ -21,18 +22,19 @@ class ExpenseChoices:
 
     categories: list[dict] = field(default_factory=list)
     payment_methods: list[dict] = field(default_factory=list)
+    owners: dict[int, str] = field(default_factory=dict)  # owner id -> username, for same-name items
 
     def category_options(self) -> dict[int, str]:
-        return {node['id']: node['name'] for node in self.categories}
+        return label_duplicates(self.categories, self.owners)
 
     def subcategory_options(self, category_id: int | None) -> dict[int, str]:
         for node in self.categories:
             if node['id'] == category_id:
-                return {child['id']: child['name'] for child in node['children']}
+                return label_duplicates(node['children'], self.owners)
         return {}
 
     def payment_method_options(self) -> dict[int, str]:
-        return {method['id']: method['name'] for method in self.payment_methods}
+        return label_duplicates(self.payment_methods, self.owners)
 
 
 SaveHandler = Callable[[dict], Awaitable[object] | object]
