@@ -36,8 +36,9 @@ BIND_JS = (
 )
 
 STYLE = """<style>
-.wis-count{background:transparent;border:none;box-shadow:none;color:#fff;font-weight:700;font-size:12px;padding:0}
-.wis-count::before{display:none}
+.leaflet-tooltip.wis-count{background:transparent;border:none;box-shadow:none;color:#fff;font-weight:700;
+font-size:12px;padding:0}
+.leaflet-tooltip.wis-count::before{display:none}
 .wis-popup{font-size:13px;line-height:1.35}
 .wis-popup .amount{font-weight:700;font-size:14px}
 .wis-popup .muted{opacity:.7}
@@ -73,13 +74,13 @@ def popup_html(group: list[places.MapExpense], currency: str, locale: str) -> st
             lines.append(f'<div>{escape(e.description)}</div>')
         return '<div class="wis-popup">' + ''.join(lines) + '</div>'
     total = sum(e.amount_cents for e in group)
-    names = {e.place for e in group if e.place}
-    head = escape(names.pop()) if len(names) == 1 else f'{len(group)} expenses'
+    names = sorted({e.place for e in group if e.place}, key=lambda n: -sum(e.place == n for e in group))
+    head = escape(', '.join(names[:2]) + (' …' if len(names) > 2 else '')) if names else 'Here'
     rows = []
     for e in group[:POPUP_ROWS]:
         what = escape(e.description or _category_text(e))
         rows.append(
-            f'<tr><td class="muted">{escape(_day_text(e))}</td><td>{what}</td>'
+            f'<tr><td class="muted">{e.day.day} {escape(month_label(Month.of(e.day))[:3])}</td><td>{what}</td>'
             f'<td class="num">{escape(format_money(e.amount_cents, currency, locale))}</td></tr>'
         )
     more = len(group) - POPUP_ROWS
