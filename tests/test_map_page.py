@@ -182,7 +182,8 @@ def test_popups_and_zoom_estimates() -> None:
     single = popup_html([expense], 'USD', 'en-US')
     assert '$1,234.56' in single and 'A &amp; B' in single and '15 January 2026' in single
     many = popup_html([expense] * 11, 'EUR', 'fr-FR')
-    assert '11 expenses' in many and 'and 3 more' in many and many.count('<tr>') == 8
+    assert 'Here</b> · 11 expenses' in many and 'and 3 more' in many and many.count('<tr>') == 8
+    assert '15 Jan' in many
     assert estimated_zoom(None) == 3
     assert estimated_zoom(places.fit_bounds([BAKERY, north_of(BAKERY, 600)])) == 16
     assert estimated_zoom(places.fit_bounds([(48.85, 2.35), (43.30, 5.37)])) == 6  # Paris to Marseille
