@@ -19,12 +19,13 @@ and the antimeridian (179.99° E beside 179.99° W) need no special case.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from app.db import db
 from app.models import Category, Expense, PaymentMethod, User, utcnow
@@ -210,35 +211,55 @@ class _Grid:
                     yield from self.cells.get((kx + dx, ky + dy, kz + dz), ())
 
 
+def _chord(radius_m: float) -> float:
+    """Straight-line distance through the unit sphere matching a great-circle distance: comparing squared
+    chords of unit vectors is exact for "within the radius" and needs no trigonometry per pair."""
+    return 2 * math.sin(radius_m / (2 * EARTH_RADIUS_M))
+
+
 def cluster(points: Sequence[tuple[float, float, float]], radius_m: float) -> list[list[int]]:
     """Indexes of (lat, lon, weight) points grouped within `radius_m`: the densest point first starts a
     group and takes every free point within the radius of it. Deterministic for the same input."""
     grid = _Grid(radius_m)
+    units = [_unit(lat, lon) for lat, lon, _ in points]
     for i, (lat, lon, _) in enumerate(points):
         grid.add(i, lat, lon)
-    density = []
-    for lat, lon, _ in points:
-        weight = sum(points[j][2] for j in grid.near(lat, lon) if haversine_m(lat, lon, *points[j][:2]) <= radius_m)
-        density.append(weight)
+    limit = _chord(radius_m) ** 2
+
+    def within(i: int) -> list[int]:
+        x, y, z = units[i]
+        lat, lon, _ = points[i]
+        found = []
+        for j in grid.near(lat, lon):
+            ux, uy, uz = units[j]
+            if (x - ux) ** 2 + (y - uy) ** 2 + (z - uz) ** 2 <= limit:
+                found.append(j)
+        return found
+
+    neighbours = [within(i) for i in range(len(points))]
+    density = [sum(points[j][2] for j in near) for near in neighbours]
     order = sorted(range(len(points)), key=lambda i: (-density[i], -points[i][2], points[i][0], points[i][1]))
     taken = [False] * len(points)
     groups = []
     for seed in order:
         if taken[seed]:
             continue
-        lat, lon, _ = points[seed]
-        members = [j for j in grid.near(lat, lon) if not taken[j] and haversine_m(lat, lon, *points[j][:2]) <= radius_m]
+        members = [j for j in neighbours[seed] if not taken[j]]
         for j in members:
             taken[j] = True
         groups.append(sorted(members))
     return groups
 
 
+SNAP_DEGREES = 1e-4  # ~11 m of latitude: far below the 150 m of a place, far above GPS rounding
+
+
 def _snap(visits: Sequence[Visit]) -> tuple[list[tuple[float, float, float]], list[list[Visit]]]:
-    """Visits at the same spot (to ~1 m) become one weighted point: a shop visited 5 000 times costs one."""
+    """Visits within the same ~10 m square become one weighted point, so a shop visited 5 000 times with
+    GPS jitter costs a few dozen points to group, not 5 000. Centres are computed from the exact visits."""
     spots: dict[tuple[float, float], list[Visit]] = defaultdict(list)
     for visit in visits:
-        spots[(round(visit.latitude, 5), round(visit.longitude, 5))].append(visit)
+        spots[(round(visit.latitude, 4), round(visit.longitude, 4))].append(visit)
     points = [(lat, lon, float(len(members))) for (lat, lon), members in spots.items()]
     return points, list(spots.values())
 
@@ -348,7 +369,8 @@ def _most_used(values: Iterable[tuple[object, date | None]]) -> object | None:
     return max(counts, key=lambda v: (counts[v], latest.get(v, date.min)))
 
 
-def _place_of(group: Group, names: dict[str, dict[int, str]]) -> Place:
+def _place_of(group: Group) -> Place:
+    """The figures of a group of visits; names of categories and payment methods are added later."""
     visits = group.visits
     spelling = _most_used((v.place, v.day) for v in visits if v.place)
     pair = _most_used(((v.category_id, v.subcategory_id), v.day) for v in visits if v.category_id is not None)
@@ -363,36 +385,41 @@ def _place_of(group: Group, names: dict[str, dict[int, str]]) -> Place:
         last_visit=max(days) if days else None,
         total_cents=sum(v.amount_cents for v in visits),
         category_id=category_id,
-        category=names['category'].get(category_id, '') if category_id else '',
         subcategory_id=subcategory_id,
-        subcategory=names['category'].get(subcategory_id, '') if subcategory_id else '',
         payment_method_id=method,
-        payment_method=names['payment_method'].get(method, '') if method else '',
         expense_ids=tuple(sorted(v.expense_id for v in visits)),
     )
 
 
-def _visits(owner_ids: list[int]) -> list[Visit]:
-    query = (
-        Expense.select(
-            Expense.id,
-            Expense.latitude,
-            Expense.longitude,
-            Expense.place,
-            Expense.date,
-            Expense.amount_cents,
-            Expense.category,
-            Expense.subcategory,
-            Expense.payment_method,
-        )
-        .where(Expense.owner.in_(owner_ids) & Expense.latitude.is_null(False) & Expense.longitude.is_null(False))
-        .tuples()
+def _with_names(place: Place, names: dict[str, dict[int, str]]) -> Place:
+    return replace(
+        place,
+        category=names['category'].get(place.category_id, '') if place.category_id else '',
+        subcategory=names['category'].get(place.subcategory_id, '') if place.subcategory_id else '',
+        payment_method=names['payment_method'].get(place.payment_method_id, '') if place.payment_method_id else '',
     )
+
+
+def _visits(owner_ids: list[int]) -> list[Visit]:
+    query = Expense.select(
+        Expense.id,
+        Expense.latitude,
+        Expense.longitude,
+        Expense.place,
+        Expense.date,
+        Expense.amount_cents,
+        Expense.category,
+        Expense.subcategory,
+        Expense.payment_method,
+    ).where(Expense.owner.in_(owner_ids) & Expense.latitude.is_null(False) & Expense.longitude.is_null(False))
     visits = []
-    for expense_id, lat, lon, place, day, cents, category, subcategory, method in query:
+    # the raw cursor: tens of thousands of rows without building a model or a tuple converter per row
+    for expense_id, lat, lon, place, day, cents, category, subcategory, method in db.execute(query):
         if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
             continue  # written by hand into the database: never let one bad row hide every place
-        name = ' '.join((place or '').split())
+        if isinstance(day, str):
+            day = date.fromisoformat(day[:10])
+        name = ' '.join(place.split()) if place else ''
         visits.append(Visit(expense_id, lat, lon, name, day, cents, category, subcategory, method))
     return visits
 
@@ -408,17 +435,60 @@ def _names(owner_ids: list[int]) -> dict[str, dict[int, str]]:
     }
 
 
+_CACHE_SIZE = 64
+_cache: OrderedDict[tuple, tuple[tuple, list[Place]]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _version(owner_ids: list[int]) -> tuple:
+    """Changes whenever an expense of these owners is added, deleted or edited (edits move updated_at)."""
+    row = (
+        Expense.select(
+            fn.COUNT(Expense.id),
+            fn.MAX(Expense.id),
+            fn.MAX(Expense.updated_at),
+            fn.SUM(Expense.latitude),
+            fn.SUM(Expense.longitude),
+            fn.SUM(Expense.category),
+            fn.SUM(Expense.subcategory),
+            fn.SUM(Expense.payment_method),
+            fn.SUM(fn.LENGTH(Expense.place)),
+        )
+        .where(Expense.owner.in_(owner_ids))
+        .tuples()
+        .get()
+    )
+    return tuple(str(value) for value in row)
+
+
+def _household_places(owner_ids: list[int]) -> list[Place]:
+    """The places of these owners, most visited first, recomputed only when their expenses changed."""
+    key = (str(getattr(db.obj, 'database', '')), id(db.obj), *sorted(owner_ids))
+    version = _version(owner_ids)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None and cached[0] == version:
+            _cache.move_to_end(key)
+            return cached[1]
+    found = [_place_of(group) for group in group_visits(_visits(owner_ids))]
+    found.sort(key=lambda p: (-p.visits, -(p.last_visit or date.min).toordinal(), p.label.casefold()))
+    with _cache_lock:
+        _cache[key] = (version, found)
+        _cache.move_to_end(key)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return found
+
+
 def household_places(user: User | int) -> list[Place]:
     """Every place of the user's household, most visited first (ties: most recent, then name)."""
     owner_ids = visible_owner_ids(user)
-    with db.connection_context():
-        visits = _visits(owner_ids)
-        if not visits:
+    with db.atomic():  # one snapshot: the version read and the rows read agree
+        found = _household_places(owner_ids)
+        if not found:
             return []
         names = _names(owner_ids)
-    places = [_place_of(group, names) for group in group_visits(visits)]
-    places.sort(key=lambda p: (-p.visits, -(p.last_visit or date.min).toordinal(), p.label.casefold()))
-    return places
+    return [_with_names(place, names) for place in found]
 
 
 def frequent_places(user: User | int, limit: int = 50) -> list[Place]:
@@ -553,7 +623,7 @@ def month_map(user: User | int, month: Month, category_id: object = None) -> Map
         except (TypeError, ValueError):
             raise Invalid('The category filter must be a category id.', field='category_id') from None
     sub = Category.alias('sub')
-    with db.connection_context():
+    with db.atomic():
         in_month = Expense.owner.in_(owner_ids) & (Expense.date >= month.first_day) & (Expense.date <= month.last_day)
         located = Expense.latitude.is_null(False) & Expense.longitude.is_null(False)
         unlocated = Expense.select().where(in_month & ~located).count()
