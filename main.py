@@ -18,10 +18,11 @@ from app import pages, startup  # noqa: E402
 from app.api import sysapi  # noqa: E402
 from app.api.browser_auth import router as browser_auth_router  # noqa: E402
 from app.api.errors import service_error_handler, unexpected_error_handler, validation_error_handler  # noqa: E402
-from app.logs import setup_logging  # noqa: E402
+from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
 from app.services.errors import ServiceError  # noqa: E402
 
 setup_logging(settings)
+app.add_middleware(RequestLogMiddleware)
 app.include_router(sysapi)
 app.include_router(browser_auth_router)
 app.add_exception_handler(ServiceError, service_error_handler)

@@ -1,21 +1,44 @@
-"""Command line for What I Spend: `python manage.py --help`."""
+"""Command line for What I Spend: `python manage.py --help`, or `python manage.py -i` for a prompt."""
+
+import sys
 
 import fire
 
+from app.cli.backup import BackupCommands
 from app.cli.database import DbCommands
+from app.cli.importer import ImportCommands
+from app.cli.interactive import interactive
+from app.cli.logs import LogsCommands
+from app.cli.server import ServerCommands
+from app.cli.status import status
 from app.cli.user import UserCommands
+
+# One line per command group; a group is a class of verbs, a single command is a function.
+COMMANDS = {
+    'status': status,
+    'user': UserCommands,
+    'server': ServerCommands,
+    'backup': BackupCommands,
+    'logs': LogsCommands,
+    'db': DbCommands,
+    'import': ImportCommands,
+    'interactive': interactive,
+}
 
 
 class Manage:
     """Manage a What I Spend installation."""
 
     def __init__(self) -> None:
-        self.user = UserCommands()
-        self.db = DbCommands()
+        for name, command in COMMANDS.items():
+            setattr(self, name, command() if isinstance(command, type) else command)
 
 
 def main() -> None:
-    fire.Fire(Manage, name='manage.py')
+    if sys.argv[1:] in (['-i'], ['--interactive']):
+        interactive()
+        return
+    fire.Fire(Manage(), name='manage.py')
 
 
 if __name__ == '__main__':

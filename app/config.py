@@ -143,6 +143,7 @@ class Settings:
     log_backup_count: int = 5
     backup_interval_hours: float = 24
     backup_keep: int = 14
+    backup_dir: str = ''
     map_tile_url: str = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
     map_attribution: str = '&copy; OpenStreetMap contributors'
     update_remote: str = 'origin'
@@ -169,6 +170,11 @@ class Settings:
     def data_path(self) -> Path:
         return self.path(self.data_dir)
 
+    @property
+    def backup_path(self) -> Path:
+        """BACKUP_DIR, or `backups/` beside the data folder (the project's backups/ by default)."""
+        return self.path(self.backup_dir) if self.backup_dir else self.data_path.parent / 'backups'
+
 
 _PARSERS: dict[str, Callable[[str, str], Any]] = {
     'API_KEY': _hex_secret,
@@ -194,6 +200,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     'LOG_BACKUP_COUNT': _int(1, 1000),
     'BACKUP_INTERVAL_HOURS': _float(0),
     'BACKUP_KEEP': _int(1, 10_000),
+    'BACKUP_DIR': _text,
     'MAP_TILE_URL': _text,
     'MAP_ATTRIBUTION': _text,
     'UPDATE_REMOTE': _text,

@@ -79,8 +79,15 @@ def _migration_1_initial() -> None:
     db.create_tables(ALL_MODELS, safe=True)
 
 
+def _migration_5_legacy_records() -> None:
+    from app.models import LegacyRecord
+
+    db.create_tables([LegacyRecord], safe=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (1, 'initial schema', _migration_1_initial),
+    (5, 'legacy import records', _migration_5_legacy_records),
 ]
 
 LATEST_SCHEMA = MIGRATIONS[-1][0]

@@ -1,5 +1,7 @@
 """The setup wizard, the login page and the frame, through NiceGUI's simulated user."""
 
+import asyncio
+
 from nicegui import ui
 from nicegui.testing import User
 
@@ -26,6 +28,11 @@ async def test_wizard_creates_the_admin_once(user: User) -> None:
     user.find(marker='setup-password-confirm').clear().type('long enough pw')
     user.find(marker='setup-next-1').click()
     user.find(marker='setup-next-2').click()
+    user.find(marker='setup-new-category').type('Pets')
+    user.find(marker='setup-add-category').click()
+    user.find(marker='setup-new-method').type('Meal vouchers')
+    user.find(marker='setup-add-method').click()
+    user.find(kind=ui.checkbox, content='Cash').click()  # untick a preset
     user.find(marker='setup-create').click()
     await user.should_see('Account Admin created.')
     await user.should_see(marker='setup-api-key')
@@ -34,9 +41,9 @@ async def test_wizard_creates_the_admin_once(user: User) -> None:
     assert admin.username == 'Admin' and admin.is_admin
     assert users.authenticate('admin', 'long enough pw') is not None
     parents = Category.select().where(Category.parent.is_null())
-    assert {c.name for c in parents} >= {'Food', 'Transport', 'Housing', 'Health', 'Leisure', 'Shopping'}
+    assert {c.name for c in parents} >= {'Food', 'Transport', 'Housing', 'Health', 'Leisure', 'Shopping', 'Pets'}
     assert {c.name for c in Category.select().where(Category.parent.is_null(False))} >= {'Groceries', 'Rent', 'Fuel'}
-    assert {p.name for p in PaymentMethod.select()} == {'Cash', 'Card', 'Transfer'}
+    assert {p.name for p in PaymentMethod.select()} == {'Card', 'Transfer', 'Meal vouchers'}
 
     # The wizard is gone for good: it cannot create a second admin.
     await user.open('/setup')
@@ -91,10 +98,10 @@ async def test_dark_mode_is_saved_and_rendered_server_side(user: User) -> None:
     await user.open('/')
     user.find(marker='toggle-dark').click()
     await user.should_see(marker='current-user')
-    for _ in range(50):
+    for _ in range(500):  # the save runs in a worker thread: wait for it, at most 5 s
         if Account.get_by_id(alice.id).theme == 'dark':
             break
-        await __import__('asyncio').sleep(0)  # let the io_bound save finish
+        await asyncio.sleep(0.01)
     assert Account.get_by_id(alice.id).theme == 'dark'
     response = await user.http_client.get('/settings')
     assert 'const dark = True' in response.text  # rendered dark from the first byte: no flash

@@ -20,7 +20,8 @@ def fail(message: str) -> None:
     raise SystemExit(1)
 
 
-def open_db(*, migrate: bool = True) -> None:
+def load_config():
+    """Read config.env (and the environment) and start logging to the file; exit 1 on a bad value."""
     try:
         use_settings(load())
     except ConfigError as exc:
@@ -28,6 +29,11 @@ def open_db(*, migrate: bool = True) -> None:
     from app.logs import setup_logging
 
     setup_logging(get_settings(), console=False)
+    return get_settings()
+
+
+def open_db(*, migrate: bool = True) -> None:
+    load_config()
     try:
         open_database(get_settings().database_url, migrate=migrate)
     except Exception as exc:  # noqa: BLE001 - any database failure becomes a message

@@ -3,13 +3,14 @@
 from app.models.base import BaseModel, utcnow
 from app.models.category import Category
 from app.models.expense import Expense
+from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
 from app.models.session import Session
 from app.models.token import ApiToken
 from app.models.user import User
 
-ALL_MODELS: list[type[BaseModel]] = [User, Category, PaymentMethod, Expense, Session, UserLink, ApiToken]
+ALL_MODELS: list[type[BaseModel]] = [User, Category, PaymentMethod, Expense, Session, UserLink, ApiToken, LegacyRecord]
 
 __all__ = [
     'ALL_MODELS',
@@ -17,6 +18,7 @@ __all__ = [
     'BaseModel',
     'Category',
     'Expense',
+    'LegacyRecord',
     'PaymentMethod',
     'Session',
     'User',

@@ -29,7 +29,10 @@ def _nav_links(current: str, *, vertical: bool) -> None:
     for label, path, icon in NAVIGATION:
         active = current == path
         classes = 'w-full justify-start' if vertical else ''
-        button = ui.button(label, icon=icon).props(f'flat no-caps {"" if vertical else "dense"}')
+        if vertical:
+            button = ui.button(label, icon=icon, color=None).props('flat no-caps align=left')
+        else:
+            button = ui.button(label, icon=icon).props('flat no-caps dense color=white')
         button.classes(classes + (' nav-active' if active else ''))
         button.on_click(lambda path=path: ui.navigate.to(path))
         button.mark(f'nav-{path.strip("/") or "dashboard"}')
@@ -40,7 +43,7 @@ def frame(user: User, title: str) -> Iterator[None]:
     dark = apply_theme(user.theme)
     current = ui.context.client.page.path
     ui.add_head_html(
-        '<style>.nav-active{background:rgba(255,255,255,.18)}'
+        '<style>.nav-active{background:rgba(127,127,127,.22)}'
         '.body--dark .q-card{background:#1e1e2e}.wis-page{max-width:1200px;margin:0 auto;width:100%}</style>'
     )
     logout_form()

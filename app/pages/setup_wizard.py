@@ -89,16 +89,49 @@ async def setup_page():
 
             with ui.step('Categories and payment methods', icon='category'):
                 ui.label('A starting set you can rename, remove or extend at any time.').classes('text-sm')
-                with ui.row().classes('w-full gap-6 items-start'):
-                    with ui.column().classes('gap-1 min-w-[14rem]'):
-                        ui.label('Categories').classes('font-semibold')
-                        for category in state['categories']:
-                            ui.checkbox(category['name'], value=True).bind_value(category, 'on')
-                            ui.label(', '.join(category['children'])).classes('text-xs opacity-60 ml-10 -mt-2')
-                    with ui.column().classes('gap-1'):
-                        ui.label('Payment methods').classes('font-semibold')
-                        for method in state['payment_methods']:
-                            ui.checkbox(method['name'], value=True).bind_value(method, 'on')
+
+                @ui.refreshable
+                def preset_lists() -> None:
+                    with ui.row().classes('w-full gap-6 items-start'):
+                        with ui.column().classes('gap-1 min-w-[14rem]'):
+                            ui.label('Categories').classes('font-semibold')
+                            for category in state['categories']:
+                                ui.checkbox(category['name'], value=category['on']).bind_value(category, 'on')
+                                if category['children']:
+                                    ui.label(', '.join(category['children'])).classes('text-xs opacity-60 ml-10 -mt-2')
+                        with ui.column().classes('gap-1'):
+                            ui.label('Payment methods').classes('font-semibold')
+                            for method in state['payment_methods']:
+                                ui.checkbox(method['name'], value=method['on']).bind_value(method, 'on')
+
+                def add(kind: str, field: ui.input) -> None:
+                    name = (field.value or '').strip()
+                    if not name or len(name) > 80:
+                        ui.notify('Type a name of 1 to 80 characters first.', type='warning')
+                        return
+                    items = state[kind]
+                    if any(item['name'].lower() == name.lower() for item in items):
+                        ui.notify(f'{name} is already in the list.', type='warning')
+                        return
+                    if kind == 'categories':
+                        items.append({'name': name, 'color': '#64748b', 'icon': 'label', 'children': [], 'on': True})
+                    else:
+                        items.append({'name': name, 'icon': 'payments', 'on': True})
+                    field.value = ''
+                    preset_lists.refresh()
+
+                preset_lists()
+                with ui.row().classes('w-full gap-2 items-center'):
+                    new_category = ui.input('Another category').props('outlined dense').mark('setup-new-category')
+                    new_category.on('keydown.enter', lambda: add('categories', new_category))
+                    ui.button(icon='add', on_click=lambda: add('categories', new_category)).props('flat round').mark(
+                        'setup-add-category'
+                    )
+                    new_method = ui.input('Another payment method').props('outlined dense').mark('setup-new-method')
+                    new_method.on('keydown.enter', lambda: add('payment_methods', new_method))
+                    ui.button(icon='add', on_click=lambda: add('payment_methods', new_method)).props('flat round').mark(
+                        'setup-add-method'
+                    )
 
                 async def create_account() -> None:
                     choices = setup.SetupChoices(

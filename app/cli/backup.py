@@ -1,0 +1,87 @@
+"""`manage.py backup ...`: create, list, verify and restore backups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.cli.common import color, load_config, table, verb
+from app.cli.status import local_time
+from app.services import backups
+from app.services.backups import format_size
+
+
+class BackupCommands:
+    """Back up the database and config.env, list the backups, restore one."""
+
+    @verb
+    def create(self, output: str | None = None) -> None:
+        """Make a backup now: backups/backup-YYYYmmdd-HHMMSS.tar.gz, or -o NAME (a name, or a path with a /)."""
+        settings = load_config()
+        info = backups.create_backup(settings, output, kind='manual')
+        if output is None:
+            backups.prune(settings)
+        manifest = info.manifest
+        print(
+            f'Backup written: {info.path} ({format_size(info.size)}, schema {manifest.schema_version}, '
+            f'{manifest.row_counts.get("expense", 0)} expenses, {manifest.total_rows} rows).'
+        )
+
+    @verb
+    def list(self) -> None:
+        """The backups in the backup folder, newest first: name, date, size, version, rows."""
+        settings = load_config()
+        found = backups.list_backups(settings)
+        if not found:
+            print(f'No backups in {backups.backup_dir(settings)} yet; `manage.py backup create` makes one.')
+            return
+        rows = []
+        for info in found:
+            if info.manifest:
+                m = info.manifest
+                rows.append(
+                    (info.name, local_time(m.created_at), format_size(info.size), m.app_version, m.total_rows, m.kind)
+                )
+            else:
+                rows.append((info.name, '-', format_size(info.size), '-', '-', color('unreadable', '31')))
+        print(table(['name', 'date', 'size', 'version', 'rows', 'kind'], rows))
+        problems = [info for info in found if info.problem]
+        for info in problems:
+            print(f'  {info.name}: {info.problem}')
+
+    @verb
+    def verify(self, file: str) -> None:
+        """Check a backup completely (readable, checksums, schema, database) without restoring it."""
+        settings = load_config()
+        path = backups.resolve_backup(settings, file)
+        manifest = backups.verify_backup(path)
+        print(
+            f'{path.name} is sound: made {local_time(manifest.created_at)} by version {manifest.app_version}, '
+            f'schema {manifest.schema_version}, {manifest.total_rows} rows.'
+        )
+
+    @verb
+    def restore(self, file: str, force: bool = False, with_config: bool = False) -> None:
+        """Restore --file (a path or a name from `backup list`). Verifies it first and keeps a safety backup.
+        Refuses while the server runs unless --force (stops it and starts it again). --with-config also puts
+        back the archive's config.env."""
+        settings = load_config()
+        result = backups.restore_backup(settings, file, force=force, with_config=with_config)
+        m = result.manifest
+        print(f'Restored {Path(str(file)).name}: made {local_time(m.created_at)}, {m.total_rows} rows.')
+        if result.safety:
+            print(f'The previous state is kept in {result.safety.path}.')
+        for line in result.migrations:
+            print(f'Applied migration {line}.')
+        if result.config_restored:
+            print('config.env was restored from the backup.')
+        if result.restarted_pid:
+            print(f'Server started again (pid {result.restarted_pid}).')
+
+    @verb
+    def prune(self, keep: int | None = None) -> None:
+        """Delete the oldest automatic and safety backups beyond --keep (default BACKUP_KEEP)."""
+        settings = load_config()
+        removed = backups.prune(settings, None if keep is None else int(keep))
+        for path in removed:
+            print(f'removed {path.name}')
+        print(f'{len(removed)} backup(s) removed.')

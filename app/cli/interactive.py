@@ -1,0 +1,171 @@
+"""`manage.py interactive` (or `-i`): a prompt that runs the same verbs, with history and completion.
+
+Shortcuts: `u` = user, `srv` = server, `bkp` = backup, `h` = help, `q` = quit. Without a terminal
+(a script piping commands in), lines are read from standard input one by one.
+"""
+
+from __future__ import annotations
+
+import inspect
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import fire
+
+PROMPT = 'expense-tracker> '
+SHORTCUTS = {'u': 'user', 'srv': 'server', 'bkp': 'backup'}
+HELP_WORDS = ('h', 'help', '?')
+QUIT_WORDS = ('q', 'quit', 'exit')
+
+
+def _public(obj: object) -> list[str]:
+    return sorted(name for name in dir(obj) if not name.startswith('_'))
+
+
+def _flags(func: Callable) -> set[str]:
+    try:
+        parameters = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return set()
+    return {'--' + p.name.replace('_', '-') for p in parameters if p.name != 'self' and p.kind is not p.VAR_KEYWORD}
+
+
+def command_tree(root: object) -> dict[str, dict[str, set[str]] | set[str]]:
+    """{group: {verb: flags}} and {command: flags} for the root's top-level functions."""
+    tree: dict[str, dict[str, set[str]] | set[str]] = {}
+    for name in _public(root):
+        member = getattr(root, name)
+        if inspect.isfunction(member) or inspect.ismethod(member):
+            tree[name] = _flags(member)
+        else:
+            tree[name] = {verb: _flags(getattr(member, verb)) for verb in _public(member)}
+    return tree
+
+
+def _summary(obj: object) -> str:
+    return (inspect.getdoc(obj) or '').strip().splitlines()[0] if inspect.getdoc(obj) else ''
+
+
+def help_text(root: object) -> str:
+    lines = ['Commands (type them as on the command line, without `python manage.py`):']
+    for name in _public(root):
+        member = getattr(root, name)
+        if inspect.isfunction(member) or inspect.ismethod(member):
+            lines.append(f'  {name:<22} {_summary(member)}')
+            continue
+        for verb in _public(member):
+            lines.append(f'  {name + " " + verb:<22} {_summary(getattr(member, verb))}')
+    lines.append('Shortcuts: u = user, srv = server, bkp = backup, h = help, q = quit.')
+    lines.append('`h GROUP` or `GROUP --help` shows the options of a group; Tab completes.')
+    return '\n'.join(lines)
+
+
+def completer(root: object):
+    from prompt_toolkit.completion import NestedCompleter, WordCompleter
+
+    def flags_completer(flags: set[str]):
+        return WordCompleter(sorted(flags), WORD=True) if flags else None  # WORD: "--f" is one word
+
+    tree: dict = {}
+    for name, sub in command_tree(root).items():
+        if isinstance(sub, dict):
+            tree[name] = {verb: flags_completer(flags) for verb, flags in sub.items()}
+        else:
+            tree[name] = flags_completer(sub)
+    for short, long in SHORTCUTS.items():
+        if long in tree:
+            tree[short] = tree[long]
+    groups = [name for name, sub in tree.items() if isinstance(sub, dict)]
+    for word in HELP_WORDS:
+        tree[word] = dict.fromkeys(groups)
+    for word in QUIT_WORDS:
+        tree[word] = None
+    tree.pop('interactive', None)
+    return NestedCompleter.from_nested_dict(tree)
+
+
+def run_line(factory: Callable[[], object], line: str) -> bool:
+    """Run one line; False when the user asked to quit."""
+    try:
+        words = shlex.split(line)
+    except ValueError as exc:
+        print(f'error: {exc}', file=sys.stderr)
+        return True
+    if not words:
+        return True
+    words[0] = SHORTCUTS.get(words[0], words[0])
+    if words[0] in QUIT_WORDS:
+        return False
+    root = factory()
+    if words[0] in HELP_WORDS:
+        if len(words) > 1:
+            words = [SHORTCUTS.get(words[1], words[1]), '--help']
+        else:
+            print(help_text(root))
+            return True
+    if words[0] == 'interactive':
+        print('Already in interactive mode; q quits.')
+        return True
+    if words[:2] == ['server', 'start'] and '--background' not in words:
+        print('(interactive mode: the server starts in the background)')
+        words.append('--background')
+    try:
+        fire.Fire(root, command=words, name='manage.py')
+    except SystemExit:
+        pass  # the verb already printed its message; the prompt goes on
+    except Exception as exc:  # noqa: BLE001 - one failing command must not end the session
+        print(f'error: {exc}', file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return True
+
+
+def _history_path() -> Path | None:
+    try:
+        from app.config import load
+
+        folder = load().data_path
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / 'cli_history'
+    except Exception:  # noqa: BLE001 - no history is better than no prompt
+        return None
+
+
+def run(factory: Callable[[], object]) -> None:
+    """The prompt loop."""
+    if not sys.stdin.isatty():
+        for line in sys.stdin:
+            print(PROMPT + line.rstrip('\n'), flush=True)
+            if not run_line(factory, line):
+                break
+        return
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    history_path = _history_path()
+    session = PromptSession(
+        history=FileHistory(str(history_path)) if history_path else InMemoryHistory(),
+        completer=completer(factory()),
+        complete_while_typing=False,
+    )
+    print('What I Spend interactive mode. h = help, q = quit, Tab completes.')
+    while True:
+        try:
+            line = session.prompt(PROMPT)
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            break
+        if not run_line(factory, line):
+            break
+
+
+def interactive() -> None:
+    """A prompt (expense-tracker>) that runs these commands with history and Tab completion; also `-i`."""
+    main = sys.modules.get('__main__')
+    factory = getattr(main, 'Manage', None)
+    if factory is None:
+        from manage import Manage as factory  # type: ignore[no-redef]
+    run(factory)

@@ -1,0 +1,51 @@
+"""`manage.py server ...`: start, stop, restart and watch the server."""
+
+from __future__ import annotations
+
+from app.cli.common import load_config, verb
+from app.cli.status import server_line
+from app.services import server_control
+
+
+class ServerCommands:
+    """Start, stop, restart the server, or show whether it runs."""
+
+    @verb
+    def start(self, background: bool = False, host: str | None = None, port: int | None = None) -> None:
+        """Start the server (in this terminal, or detached with --background) on --host/--port or config.env's."""
+        settings = load_config()
+        if not background:
+            print('Starting the server in the foreground; Ctrl+C stops it.', flush=True)
+            server_control.start_foreground(settings, host=host, port=port)
+            return
+        state = server_control.start_background(settings, host=host, port=port)
+        print(f'Server started in the background (pid {state.pid}) at {state.address}.')
+
+    @verb
+    def stop(self, timeout: float = server_control.STOP_TIMEOUT) -> None:
+        """Stop the server: SIGTERM, then SIGKILL if it has not stopped after --timeout seconds."""
+        settings = load_config()
+        result = server_control.stop(settings, timeout=float(timeout))
+        if result is None:
+            print('The server is not running.')
+        elif result.killed:
+            print(f'Server (pid {result.pid}) did not stop within {float(timeout):g} s and was killed.')
+        else:
+            print(f'Server (pid {result.pid}) stopped.')
+
+    @verb
+    def restart(self, host: str | None = None, port: int | None = None) -> None:
+        """Stop the server if it runs, then start it in the background."""
+        settings = load_config()
+        stopped, state = server_control.restart(settings, host=host, port=port)
+        before = f'stopped pid {stopped.pid}, ' if stopped else ''
+        print(f'Server restarted ({before}now pid {state.pid}) at {state.address}.')
+
+    @verb
+    def status(self) -> None:
+        """Whether the server runs, with its pid, uptime, memory, CPU and address."""
+        settings = load_config()
+        state = server_control.server_status(settings)
+        if state.stale_pid:
+            print('Removed a stale pidfile: the server had stopped without cleaning up.')
+        print(f'Server: {server_line(state)}')

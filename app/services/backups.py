@@ -1,0 +1,595 @@
+"""Backups: consistent archives of the database and config.env, their verification, and restore.
+
+An archive is a tar.gz holding `manifest.json` (first), the database (`database.sqlite3`, a snapshot
+taken with SQLite's online backup API so the server keeps running, or `database.sql` from pg_dump
+on PostgreSQL) and `config.env`. The manifest carries the app and schema versions, the time, the
+SHA-256 and size of every other member and the row count of every table.
+
+Restore verifies everything before it touches anything, keeps a safety backup of the current state,
+swaps the database file in with one atomic rename and runs the migrations. Archives named
+`backup-…`/`safety-…` are pruned to the newest BACKUP_KEEP of each kind; archives given another name
+with `-o` are kept until deleted by hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from app.config import Settings, config_path, get_settings
+from app.db import LATEST_SCHEMA, close_database, open_database, sqlite_path
+from app.services.errors import Conflict, Invalid, NotFound
+from app.version import current_version
+
+log = logging.getLogger('whatispend.backups')
+
+APP_MARKER = 'whatispend'
+FORMAT = 1
+MANIFEST = 'manifest.json'
+SQLITE_MEMBER = 'database.sqlite3'
+SQL_MEMBER = 'database.sql'
+CONFIG_MEMBER = 'config.env'
+KNOWN_MEMBERS = (MANIFEST, SQLITE_MEMBER, SQL_MEMBER, CONFIG_MEMBER)
+SUFFIX = '.tar.gz'
+ROTATED = re.compile(r'^(backup|safety)-\d{8}-\d{6}(?:-\d+)?\.tar\.gz$')
+NAME_OK = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$')
+
+
+@dataclass(frozen=True)
+class Manifest:
+    app_version: str
+    schema_version: int
+    created_at: datetime
+    engine: str  # sqlite | postgresql
+    kind: str  # manual | auto | safety
+    members: dict[str, dict]
+    row_counts: dict[str, int]
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.row_counts.values())
+
+    def as_json(self) -> dict:
+        return {
+            'app': APP_MARKER,
+            'format': FORMAT,
+            'app_version': self.app_version,
+            'schema_version': self.schema_version,
+            'created_at': self.created_at.isoformat(timespec='seconds'),
+            'engine': self.engine,
+            'kind': self.kind,
+            'members': self.members,
+            'row_counts': self.row_counts,
+        }
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    size: int
+    manifest: Manifest | None = None
+    problem: str = ''
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class RestoreResult:
+    manifest: Manifest
+    safety: BackupInfo | None
+    migrations: list[str] = field(default_factory=list)
+    stopped_pid: int | None = None
+    restarted_pid: int | None = None
+    config_restored: bool = False
+
+
+# --- creating ---------------------------------------------------------------------------------------
+
+
+def backup_dir(settings: Settings) -> Path:
+    return settings.backup_path
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open('rb') as handle:
+        for block in iter(lambda: handle.read(1 << 20), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _is_postgres_url(url: str) -> bool:
+    return url.startswith(('postgres://', 'postgresql://', 'postgresext://'))
+
+
+def _libpq_url(url: str) -> str:
+    return 'postgresql://' + url.split('://', 1)[1]
+
+
+def _sqlite_snapshot(source: Path, target: Path) -> tuple[int, dict[str, int]]:
+    """Copy the database with SQLite's online backup API (one step: a consistent point in time, while
+    other connections keep writing), then read the schema version and row counts from the copy."""
+    if not source.exists():
+        raise NotFound(f'There is no database at {source} yet; start the app or run `manage.py db migrate` first.')
+    src = sqlite3.connect(str(source), timeout=30)
+    dst = sqlite3.connect(str(target))
+    try:
+        src.execute('PRAGMA busy_timeout = 30000')
+        src.backup(dst)
+        dst.execute('PRAGMA journal_mode = DELETE')  # one self-contained file
+        return _sqlite_facts(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
+def _sqlite_facts(conn: sqlite3.Connection) -> tuple[int, dict[str, int]]:
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+    counts = {table: int(conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]) for table in tables}
+    version = 0
+    if 'schema_version' in tables:
+        version = int(conn.execute('SELECT MAX(version) FROM schema_version').fetchone()[0] or 0)
+    return version, counts
+
+
+def _postgres_dump(settings: Settings, target: Path) -> tuple[int, dict[str, int]]:
+    pg_dump = shutil.which('pg_dump')
+    if pg_dump is None:
+        raise Invalid('pg_dump is not installed; install the PostgreSQL client tools (apt install postgresql-client).')
+    done = subprocess.run(
+        [pg_dump, '--no-owner', '--no-privileges', '--clean', '--if-exists', '--file', str(target)],
+        env={**os.environ, 'PGDATABASE': _libpq_url(settings.database_url)},
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    if done.returncode != 0:
+        raise Invalid(f'pg_dump failed: {done.stderr.strip()[:500]}')
+    from app.db import db, schema_version
+    from app.models import ALL_MODELS
+
+    open_database(settings.database_url, migrate=False)
+    with db.connection_context():
+        counts = {m._meta.table_name: m.select().count() for m in ALL_MODELS}
+        version = schema_version()
+    return version, counts
+
+
+def _target_path(settings: Settings, name: str | None, kind: str, now: datetime) -> Path:
+    folder = backup_dir(settings)
+    if name:
+        name = str(name).strip()
+        if name.endswith(SUFFIX):
+            name = name[: -len(SUFFIX)]
+        if '/' in name or os.sep in name:
+            path = Path(name + SUFFIX).expanduser()
+            return path if path.is_absolute() else Path.cwd() / path
+        if not NAME_OK.match(name):
+            raise Invalid(f'The backup name {name!r} may hold only letters, digits, ".", "_" and "-".')
+        return folder / (name + SUFFIX)
+    prefix = 'safety' if kind == 'safety' else 'backup'
+    stamp = now.astimezone().strftime('%Y%m%d-%H%M%S')
+    path = folder / f'{prefix}-{stamp}{SUFFIX}'
+    counter = 2
+    while path.exists():
+        path = folder / f'{prefix}-{stamp}-{counter}{SUFFIX}'
+        counter += 1
+    return path
+
+
+def _member(tar: tarfile.TarFile, path: Path, arcname: str) -> None:
+    info = tar.gettarinfo(str(path), arcname)
+    info.uid = info.gid = 0
+    info.uname = info.gname = ''
+    info.mode = 0o600
+    with path.open('rb') as handle:
+        tar.addfile(info, handle)
+
+
+def create_backup(
+    settings: Settings | None = None, name: str | None = None, *, kind: str = 'manual', now: datetime | None = None
+) -> BackupInfo:
+    """Write a new archive and return it. `name` (from `-o`) is a file name in the backup folder, or a
+    path when it contains a slash. An existing file is never overwritten."""
+    settings = settings or get_settings()
+    now = now or datetime.now(UTC)
+    target = _target_path(settings, name, kind, now)
+    if target.exists():
+        raise Conflict(f'{target} already exists; choose another name with -o.')
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        if target.parent == backup_dir(settings):
+            os.chmod(target.parent, 0o700)
+    work = Path(tempfile.mkdtemp(prefix='.backup-', dir=target.parent))
+    try:
+        postgres = _is_postgres_url(settings.database_url)
+        if postgres:
+            database_member = SQL_MEMBER
+            version, counts = _postgres_dump(settings, work / SQL_MEMBER)
+        else:
+            source = sqlite_path(settings.database_url)
+            if source is None:
+                raise Invalid('An in-memory database cannot be backed up.')
+            database_member = SQLITE_MEMBER
+            version, counts = _sqlite_snapshot(source, work / SQLITE_MEMBER)
+        files = {database_member: work / database_member}
+        config = config_path()
+        if config.exists():
+            shutil.copyfile(config, work / CONFIG_MEMBER)
+            files[CONFIG_MEMBER] = work / CONFIG_MEMBER
+        manifest = Manifest(
+            app_version=current_version(),
+            schema_version=version,
+            created_at=now.astimezone(UTC).replace(microsecond=0),
+            engine='postgresql' if postgres else 'sqlite',
+            kind=kind,
+            members={n: {'sha256': _sha256(p), 'size': p.stat().st_size} for n, p in files.items()},
+            row_counts=counts,
+        )
+        (work / MANIFEST).write_text(json.dumps(manifest.as_json(), indent=2), encoding='utf-8')
+        partial = work / (target.name + '.partial')
+        with tarfile.open(partial, 'w:gz', compresslevel=6) as tar:
+            _member(tar, work / MANIFEST, MANIFEST)
+            for member, path in files.items():
+                _member(tar, path, member)
+        os.chmod(partial, 0o600)  # config.env holds the installation's keys
+        with partial.open('rb') as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    log.info('backup %s written (%s, schema %s, %s rows)', target, kind, manifest.schema_version, manifest.total_rows)
+    return BackupInfo(path=target, size=target.stat().st_size, manifest=manifest)
+
+
+# --- reading and verifying --------------------------------------------------------------------------
+
+
+def _manifest_from(data: dict, where: str) -> Manifest:
+    if not isinstance(data, dict) or data.get('app') != APP_MARKER:
+        raise Invalid(f'{where} is not a What I Spend backup (its manifest is not ours).')
+    if not isinstance(data.get('format'), int) or data['format'] > FORMAT:
+        raise Invalid(f'{where} has backup format {data.get("format")!r}, newer than this app understands; update.')
+    try:
+        members = data['members']
+        counts = data['row_counts']
+        if not isinstance(members, dict) or not isinstance(counts, dict):
+            raise TypeError('members')
+        return Manifest(
+            app_version=str(data['app_version']),
+            schema_version=int(data['schema_version']),
+            created_at=datetime.fromisoformat(data['created_at']).astimezone(UTC),
+            engine=str(data.get('engine', 'sqlite')),
+            kind=str(data.get('kind', 'manual')),
+            members={str(k): dict(v) for k, v in members.items()},
+            row_counts={str(k): int(v) for k, v in counts.items()},
+        )
+    except (KeyError, TypeError, ValueError):
+        raise Invalid(f'{where} has a damaged manifest.json; use another backup.') from None
+
+
+def read_manifest(path: Path) -> Manifest:
+    """The manifest alone (the first member: cheap). Raises Invalid for anything that is not ours."""
+    try:
+        with tarfile.open(path, 'r:gz') as tar:
+            first = tar.next()
+            if first is None or first.name != MANIFEST or not first.isfile():
+                raise Invalid(f'{path.name} is not a What I Spend backup (no manifest.json at its start).')
+            handle = tar.extractfile(first)
+            data = json.loads(handle.read(1 << 20)) if handle else None
+    except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as exc:
+        raise Invalid(f'{path.name} is not a readable backup archive ({exc}).') from None
+    return _manifest_from(data, path.name)
+
+
+def verify_backup(path: Path, extract_to: Path | None = None) -> Manifest:
+    """Check an archive completely: readable to the end, ours, every checksum and size right, nothing
+    missing or extra, schema not newer than this app, and the SQLite snapshot sound and matching its
+    row counts. With `extract_to`, the database (and config.env) are left there for restore."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotFound(f'No backup file {path}; `manage.py backup list` shows the backups.')
+    work = Path(tempfile.mkdtemp(prefix='.verify-', dir=extract_to))  # beside the target: renames stay atomic
+    try:
+        manifest, seen = None, {}
+        try:
+            with tarfile.open(path, 'r:gz') as tar:
+                for info in tar:
+                    if info.name not in KNOWN_MEMBERS or not info.isfile() or info.name in seen:
+                        raise Invalid(f'{path.name} is not a What I Spend backup: unexpected member {info.name!r}.')
+                    handle = tar.extractfile(info)
+                    digest, size = hashlib.sha256(), 0
+                    with (work / info.name).open('wb') as out:
+                        while block := handle.read(1 << 20):
+                            digest.update(block)
+                            size += len(block)
+                            out.write(block)
+                    seen[info.name] = (digest.hexdigest(), size)
+        except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+            raise Invalid(
+                f'{path.name} cannot be read to the end ({exc}): it is truncated or corrupted; use another backup.'
+            ) from None
+        if MANIFEST not in seen:
+            raise Invalid(f'{path.name} is not a What I Spend backup (it has no manifest.json).')
+        try:
+            data = json.loads((work / MANIFEST).read_text(encoding='utf-8'))
+        except ValueError:
+            raise Invalid(f'{path.name} has a damaged manifest.json; use another backup.') from None
+        manifest = _manifest_from(data, path.name)
+        listed = set(manifest.members)
+        present = set(seen) - {MANIFEST}
+        if listed != present:
+            missing, extra = sorted(listed - present), sorted(present - listed)
+            raise Invalid(f'{path.name} does not match its manifest (missing {missing}, unlisted {extra}).')
+        for name, facts in manifest.members.items():
+            digest, size = seen[name]
+            if digest != facts.get('sha256') or size != facts.get('size'):
+                raise Invalid(f'{path.name}: {name} fails its checksum: the archive was altered or damaged.')
+        database_member = SQL_MEMBER if manifest.engine == 'postgresql' else SQLITE_MEMBER
+        if database_member not in present:
+            raise Invalid(f'{path.name} holds no database.')
+        if manifest.schema_version > LATEST_SCHEMA:
+            raise Invalid(
+                f'{path.name} was made by a newer version of the app (schema {manifest.schema_version}, this app '
+                f'knows up to {LATEST_SCHEMA}); update the app before restoring it.'
+            )
+        if manifest.engine == 'sqlite':
+            _check_snapshot(work / SQLITE_MEMBER, manifest, path.name)
+        if extract_to is not None:
+            for name in present:
+                os.replace(work / name, Path(extract_to) / name)
+        return manifest
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _check_snapshot(snapshot: Path, manifest: Manifest, where: str) -> None:
+    try:
+        conn = sqlite3.connect(f'file:{snapshot}?mode=ro', uri=True)
+        try:
+            verdict = conn.execute('PRAGMA integrity_check').fetchone()[0]
+            version, counts = _sqlite_facts(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise Invalid(f'{where}: the database inside is not readable ({exc}).') from None
+    if verdict != 'ok':
+        raise Invalid(f'{where}: the database inside fails its integrity check ({verdict}).')
+    if version != manifest.schema_version or counts != manifest.row_counts:
+        raise Invalid(f'{where}: the database inside does not match the manifest (schema or row counts differ).')
+
+
+def list_backups(settings: Settings | None = None) -> list[BackupInfo]:
+    """Every archive in the backup folder, newest first; unreadable ones are listed with the problem."""
+    settings = settings or get_settings()
+    folder = backup_dir(settings)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob('*' + SUFFIX):
+        if not path.is_file():
+            continue
+        try:
+            found.append(BackupInfo(path=path, size=path.stat().st_size, manifest=read_manifest(path)))
+        except Invalid as exc:
+            found.append(BackupInfo(path=path, size=path.stat().st_size, problem=exc.message))
+    epoch = datetime.fromtimestamp(0, UTC)
+    found.sort(
+        key=lambda b: (
+            (b.manifest.created_at if b.manifest else datetime.fromtimestamp(b.path.stat().st_mtime, UTC)) or epoch
+        ),
+        reverse=True,
+    )
+    return found
+
+
+def resolve_backup(settings: Settings, file: str) -> Path:
+    """A path as given, else a name in the backup folder (the .tar.gz may be left out)."""
+    given = Path(str(file)).expanduser()
+    candidates = [given, backup_dir(settings) / given.name, backup_dir(settings) / (given.name + SUFFIX)]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise NotFound(f'No backup {file!r} here or in {backup_dir(settings)}; `manage.py backup list` shows them.')
+
+
+# --- restoring --------------------------------------------------------------------------------------
+
+
+def restore_backup(
+    settings: Settings | None = None, file: str = '', *, force: bool = False, with_config: bool = False
+) -> RestoreResult:
+    """Replace the database by the archive's, after verifying it and keeping a safety backup."""
+    from app.services import server_control
+
+    settings = settings or get_settings()
+    path = resolve_backup(settings, file)
+    postgres = _is_postgres_url(settings.database_url)
+    database = None if postgres else sqlite_path(settings.database_url)
+    if not postgres and database is None:
+        raise Invalid('An in-memory database cannot be restored into.')
+    staging_parent = backup_dir(settings) if postgres else database.parent
+    staging_parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix='.restore-', dir=staging_parent))
+    result = None
+    try:
+        manifest = verify_backup(path, extract_to=staging)
+        if manifest.engine != ('postgresql' if postgres else 'sqlite'):
+            raise Invalid(
+                f'{path.name} holds a {manifest.engine} database but DATABASE_URL points to '
+                f'{"PostgreSQL" if postgres else "SQLite"}; restore it into a matching installation.'
+            )
+        state = server_control.server_status(settings, measure_cpu=False)
+        if state.running and not force:
+            raise Conflict(
+                f'The server is running (pid {state.pid}); stop it with `manage.py server stop`, or pass --force '
+                'to stop it, restore and start it again.'
+            )
+        result = RestoreResult(manifest=manifest, safety=None)
+        if state.running:
+            server_control.stop(settings)
+            result.stopped_pid = state.pid
+        try:
+            exists = postgres or database.exists()
+            if exists:
+                result.safety = create_backup(settings, kind='safety')
+            close_database()
+            if postgres:
+                _postgres_restore(settings, staging / SQL_MEMBER)
+                open_database(settings.database_url, migrate=False)
+                from app.db import run_migrations
+
+                result.migrations = run_migrations()
+            else:
+                result.migrations = _swap_sqlite(settings, database, staging / SQLITE_MEMBER)
+            if with_config and (staging / CONFIG_MEMBER).exists():
+                target = config_path()
+                shutil.copyfile(staging / CONFIG_MEMBER, staging / 'config.new')
+                os.chmod(staging / 'config.new', 0o600)
+                os.replace(staging / 'config.new', target)
+                result.config_restored = True
+        finally:
+            if result.stopped_pid is not None:
+                restarted = server_control.start_background(settings, host=state.host or None, port=state.port)
+                result.restarted_pid = restarted.pid
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    log.info(
+        'restored %s (schema %s, %s rows); safety backup %s',
+        path.name,
+        manifest.schema_version,
+        manifest.total_rows,
+        result.safety.path.name if result.safety else 'not needed (no database)',
+    )
+    return result
+
+
+def _swap_sqlite(settings: Settings, database: Path, snapshot: Path) -> list[str]:
+    """Put the snapshot in place with one rename, the previous file kept (hard link) until the
+    migrations have run, and put back if they fail."""
+    from app.db import run_migrations
+
+    previous = snapshot.with_name('previous.sqlite3')
+    if database.exists():
+        conn = sqlite3.connect(str(database), timeout=30)
+        try:
+            conn.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+        finally:
+            conn.close()
+        os.link(database, previous)
+    for extra in ('-wal', '-shm', '-journal'):
+        Path(str(database) + extra).unlink(missing_ok=True)
+    os.replace(snapshot, database)
+    try:
+        open_database(settings.database_url, migrate=False)
+        return run_migrations()
+    except Exception:
+        close_database()
+        if previous.exists():
+            for extra in ('-wal', '-shm'):
+                Path(str(database) + extra).unlink(missing_ok=True)
+            os.replace(previous, database)
+        raise
+
+
+def _postgres_restore(settings: Settings, dump: Path) -> None:
+    psql = shutil.which('psql')
+    if psql is None:
+        raise Invalid('psql is not installed; install the PostgreSQL client tools (apt install postgresql-client).')
+    done = subprocess.run(
+        [psql, '--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--file', str(dump)],
+        env={**os.environ, 'PGDATABASE': _libpq_url(settings.database_url)},
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    if done.returncode != 0:
+        raise Invalid(f'psql could not restore the dump (nothing was changed): {done.stderr.strip()[:500]}')
+
+
+# --- retention and the automatic backup -------------------------------------------------------------
+
+
+def prune(settings: Settings | None = None, keep: int | None = None) -> list[Path]:
+    """Delete the oldest `backup-…` and `safety-…` archives beyond the newest `keep` of each kind."""
+    settings = settings or get_settings()
+    keep = settings.backup_keep if keep is None else keep
+    folder = backup_dir(settings)
+    if not folder.is_dir():
+        return []
+    removed = []
+    for prefix in ('backup', 'safety'):
+        rotated = sorted(
+            (p for p in folder.glob(f'{prefix}-*{SUFFIX}') if ROTATED.match(p.name)),
+            key=lambda p: p.name,
+            reverse=True,
+        )
+        for old in rotated[keep:]:
+            old.unlink(missing_ok=True)
+            removed.append(old)
+            log.info('backup %s removed (BACKUP_KEEP=%s)', old.name, keep)
+    return removed
+
+
+def last_backup_time(settings: Settings | None = None) -> datetime | None:
+    """When the newest readable backup (safety copies aside) was made."""
+    times = [b.manifest.created_at for b in list_backups(settings) if b.manifest and b.manifest.kind != 'safety']
+    return max(times) if times else None
+
+
+def next_due(settings: Settings, now: datetime) -> datetime | None:
+    """When the automatic backup is next due (now or in the past: due), None when BACKUP_INTERVAL_HOURS=0."""
+    if settings.backup_interval_hours <= 0:
+        return None
+    last = last_backup_time(settings)
+    return now if last is None else last + timedelta(hours=settings.backup_interval_hours)
+
+
+def run_due_backup(now: datetime | None = None, settings: Settings | None = None) -> BackupInfo | None:
+    """Make the automatic backup if one is due at `now`, then apply retention. The server's background
+    loop calls this; it returns the new backup, or None when none was due."""
+    settings = settings or get_settings()
+    now = now or datetime.now(UTC)
+    due = next_due(settings, now)
+    if due is None or due > now:
+        return None
+    info = create_backup(settings, kind='auto', now=now)
+    prune(settings)
+    return info
+
+
+def seconds_until_due(settings: Settings, now: datetime) -> float:
+    """How long the loop may sleep: until the next due time, at least a minute, at most an hour."""
+    due = next_due(settings, now)
+    if due is None:
+        return 3600.0
+    return min(3600.0, max(60.0, (due - now).total_seconds()))
+
+
+def format_size(size: int) -> str:
+    value = float(size)
+    for unit in ('B', 'KB', 'MB', 'GB'):
+        if value < 1024 or unit == 'GB':
+            return f'{value:.0f} {unit}' if unit == 'B' else f'{value:.1f} {unit}'
+        value /= 1024
+    return f'{size} B'

@@ -1,0 +1,503 @@
+"""Moving from What I Spend v2.4: import its `data/` folder of JSON files into the database.
+
+Files read (each a JSON object of id -> record, or a list of records): users.json, categories.json,
+payment_methods.json, expenses.json, user_links.json. Argon2 hashes are kept as they are, so every
+old password keeps working; float amounts become exact cents through their decimal text.
+
+The whole import is one transaction: any record that cannot be imported stops it, nothing is kept,
+and the message names the file and the record. Records that are odd but understandable (no
+description, an amount written as text, a category id that no longer exists) are imported with a
+warning. Every imported record is remembered in `legacy_record`, so a second run adds only what is
+new. `dry_run` does all the work and then rolls it back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+
+from app.db import db
+from app.models import Category, Expense, LegacyRecord, PaymentMethod, User, UserLink
+from app.services import users
+from app.services.errors import Invalid, ServiceError
+from app.services.money import parse_amount
+from app.services.months import parse_date
+
+log = logging.getLogger('whatispend.import')
+
+FILES = ('users.json', 'categories.json', 'payment_methods.json', 'expenses.json', 'user_links.json')
+KINDS = ('users', 'categories', 'payment_methods', 'expenses', 'links')
+UNCATEGORIZED = 'Uncategorized'
+
+
+class RecordError(Exception):
+    def __init__(self, file: str, key: object, message: str) -> None:
+        super().__init__(f'{file}, record {key!s}: {message}')
+
+
+@dataclass
+class ImportReport:
+    folder: Path
+    dry_run: bool
+    created: Counter = field(default_factory=Counter)
+    already: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, file: str, key: object, message: str) -> None:
+        self.warnings.append(f'{file}, record {key!s}: {message}')
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a dry run."""
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+
+def _load(folder: Path, name: str) -> list[tuple[str, dict]]:
+    """(key, record) pairs of one file; a missing file is an empty one (users.json excepted)."""
+    path = folder / name
+    if not path.exists():
+        if name == 'users.json':
+            raise Invalid(f'{folder} has no users.json: point --dir at the data/ folder of What I Spend v2.4.')
+        return []
+    try:
+        data = json.loads(path.read_text(encoding='utf-8-sig'))
+    except UnicodeDecodeError:
+        raise Invalid(f'{name} is not UTF-8 text; nothing was imported.') from None
+    except json.JSONDecodeError as exc:
+        raise Invalid(f'{name} is not valid JSON (line {exc.lineno}, column {exc.colno}); nothing was imported.')
+    if isinstance(data, dict):
+        if name == 'user_links.json' and isinstance(data.get('links'), list):
+            data = data['links']
+        else:
+            return [(str(key), value) for key, value in data.items()]
+    if isinstance(data, list):
+        return [
+            (str(item.get('id', index + 1)) if isinstance(item, dict) else str(index + 1), item)
+            for index, item in enumerate(data)
+        ]
+    raise Invalid(f'{name} holds neither an object nor a list of records; nothing was imported.')
+
+
+def _text(record: dict, *names: str) -> str:
+    for name in names:
+        value = record.get(name)
+        if value is not None and str(value).strip():
+            return str(value).strip()
+    return ''
+
+
+def _legacy_id(record: dict, *names: str) -> str:
+    for name in names:
+        value = record.get(name)
+        if value is not None and str(value).strip() not in ('', '0', 'None', 'null'):
+            return str(value).strip()
+    return ''
+
+
+def _timestamp(value: object) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).strip().replace('Z', '+00:00'))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _amount_cents(value: object) -> int:
+    """Exact cents: a float goes through its shortest decimal text (45.1 -> 45.10, not 45.0999…)."""
+    if isinstance(value, bool):
+        raise Invalid('the amount is not a number')
+    if isinstance(value, int | float):
+        try:
+            value = Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            raise Invalid(f'the amount {value!r} is not a number') from None
+    return parse_amount(value)
+
+
+# --- the import -------------------------------------------------------------------------------------
+
+
+class _Importer:
+    def __init__(self, folder: Path, report: ImportReport) -> None:
+        self.folder = folder
+        self.report = report
+        self.users: dict[str, User] = {}  # legacy username (lower-case) -> account
+        self.categories: dict[str, Category] = {}
+        self.methods: dict[str, PaymentMethod] = {}
+        self.uncategorized: dict[int, Category] = {}
+        self.current: tuple[str, str] = ('', '')  # the record being imported, for unexpected errors
+
+    def _seen(self, kind: str, key: str) -> int | None:
+        row = LegacyRecord.get_or_none((LegacyRecord.kind == kind) & (LegacyRecord.legacy_key == key))
+        return row.target_id if row else None
+
+    def _remember(self, kind: str, key: str, target_id: int) -> None:
+        LegacyRecord.create(kind=kind, legacy_key=key, target_id=target_id)
+
+    def _owner(self, file: str, key: str, record: dict, *, required: bool) -> User | None:
+        name = _text(record, 'user', 'username', 'owner', 'user_id', 'created_by')
+        if not name:
+            if required:
+                raise RecordError(file, key, 'it names no user ("user" is missing)')
+            return None
+        owner = self.users.get(name.lower())
+        if owner is None:
+            raise RecordError(file, key, f'its user {name!r} is not in users.json')
+        return owner
+
+    # users ------------------------------------------------------------------------------------------
+
+    def import_users(self) -> None:
+        file = 'users.json'
+        had_admin = User.select().where(User.is_admin & User.deleted_at.is_null()).exists()
+        imported: list[tuple[datetime, User]] = []
+        for key, record in _load(self.folder, file):
+            self.current = (file, key)
+            if not isinstance(record, dict):
+                raise RecordError(file, key, 'it is not an object')
+            username = _text(record, 'username') or key
+            try:
+                username = users.validate_username(username)
+            except Invalid as exc:
+                raise RecordError(file, key, exc.message) from None
+            lower = username.lower()
+            target = self._seen('user', lower)
+            if target is not None and (user := User.get_or_none(User.id == target)) is not None:
+                self.users[lower] = user
+                self.report.already['users'] += 1
+                continue
+            password_hash = _text(record, 'password_hash', 'password')
+            if not password_hash.startswith('$argon2'):
+                raise RecordError(file, key, 'its password_hash is not an Argon2 hash ($argon2id$...)')
+            existing = users.find_user(username)
+            if existing is not None:
+                self.report.warn(
+                    file,
+                    key,
+                    f'an account named {existing.username!r} already exists here: its data is added to '
+                    'that account and its current password is kept',
+                )
+                user = existing
+            else:
+                flagged = bool(record.get('is_admin') or record.get('admin') or record.get('role') == 'admin')
+                user = users.create_user(username, '', is_admin=flagged, password_hash=password_hash)
+                created = _timestamp(record.get('created_at'))
+                if created:
+                    user.created_at = created
+                    user.save(only=[User.created_at])
+                imported.append((created or datetime.max, user))
+                self.report.created['users'] += 1
+            self._remember('user', lower, user.id)
+            self.users[lower] = user
+        if imported and not had_admin and not any(u.is_admin for _, u in imported):
+            first = min(imported, key=lambda pair: pair[0])[1]
+            first.is_admin = True
+            first.save(only=[User.is_admin])
+            self.report.warn(file, first.username, 'no administrator existed: this oldest account was made one')
+        # accounts imported by an earlier run are needed to resolve owners
+        for row in LegacyRecord.select().where(LegacyRecord.kind == 'user'):
+            if row.legacy_key not in self.users and (user := User.get_or_none(User.id == row.target_id)):
+                self.users[row.legacy_key] = user
+
+    # categories and payment methods ----------------------------------------------------------------
+
+    def _main_user_by_usage(self, expenses: list[tuple[str, dict]], field_names: tuple[str, ...]) -> dict[str, str]:
+        """For records without an owner (v2.4 shared them): the user whose expenses use each one most."""
+        usage: dict[str, Counter] = {}
+        for _, record in expenses:
+            if not isinstance(record, dict):
+                continue
+            owner = _text(record, 'user', 'username', 'owner', 'user_id', 'created_by').lower()
+            for name in field_names:
+                legacy = _legacy_id(record, name)
+                if legacy and owner in self.users:
+                    usage.setdefault(legacy, Counter())[owner] += 1
+        return {legacy: counter.most_common(1)[0][0] for legacy, counter in usage.items()}
+
+    def _default_owner(self) -> User:
+        admins = [u for u in self.users.values() if u.is_admin]
+        candidates = admins or list(self.users.values())
+        if not candidates:
+            raise Invalid('users.json holds no account; nothing was imported.')
+        return min(candidates, key=lambda u: u.id)
+
+    def import_categories(self, expenses: list[tuple[str, dict]]) -> None:
+        file = 'categories.json'
+        records = _load(self.folder, file)
+        by_key: dict[str, dict] = {}
+        for key, record in records:
+            if not isinstance(record, dict):
+                raise RecordError(file, key, 'it is not an object')
+            by_key[_legacy_id(record, 'id') or key] = record
+        users_of = self._main_user_by_usage(expenses, ('category_id', 'subcategory_id'))
+
+        def depth(key: str, seen: tuple[str, ...] = ()) -> int:
+            parent = _legacy_id(by_key[key], 'parent_id', 'parent')
+            if not parent or parent not in by_key or parent in seen or len(seen) > 20:
+                return 0
+            return 1 + depth(parent, (*seen, key))
+
+        for key in sorted(by_key, key=lambda k: (depth(k), k)):
+            self.current = (file, key)
+            record = by_key[key]
+            target = self._seen('category', key)
+            if target is not None and (category := Category.get_or_none(Category.id == target)) is not None:
+                self.categories[key] = category
+                self.report.already['categories'] += 1
+                continue
+            name = _text(record, 'name')
+            if not name:
+                raise RecordError(file, key, 'it has no name')
+            owner = self._owner(file, key, record, required=False)
+            if owner is None:
+                owner = self.users.get(users_of.get(key, '')) or self._default_owner()
+            parent = None
+            parent_key = _legacy_id(record, 'parent_id', 'parent')
+            if parent_key:
+                parent = self.categories.get(parent_key)
+                if parent is None:
+                    self.report.warn(
+                        file, key, f'its parent category {parent_key} does not exist: imported at top level'
+                    )
+            category = Category.create(
+                owner=owner,
+                name=name[:80],
+                parent=parent,
+                color=_text(record, 'color', 'colour') or (parent.color if parent else '#6366f1'),
+                icon=_text(record, 'icon')[:40] or (parent.icon if parent else 'label'),
+            )
+            self._remember('category', key, category.id)
+            self.categories[key] = category
+            self.report.created['categories'] += 1
+
+    def import_payment_methods(self, expenses: list[tuple[str, dict]]) -> None:
+        file = 'payment_methods.json'
+        users_of = self._main_user_by_usage(expenses, ('payment_method_id',))
+        for key, record in _load(self.folder, file):
+            self.current = (file, key)
+            if not isinstance(record, dict):
+                raise RecordError(file, key, 'it is not an object')
+            key = _legacy_id(record, 'id') or key
+            target = self._seen('payment_method', key)
+            if target is not None and (method := PaymentMethod.get_or_none(PaymentMethod.id == target)) is not None:
+                self.methods[key] = method
+                self.report.already['payment_methods'] += 1
+                continue
+            name = _text(record, 'name')
+            if not name:
+                raise RecordError(file, key, 'it has no name')
+            owner = self._owner(file, key, record, required=False)
+            if owner is None:
+                owner = self.users.get(users_of.get(key, '')) or self._default_owner()
+            method = PaymentMethod.create(owner=owner, name=name[:80], icon=_text(record, 'icon')[:40] or 'payments')
+            self._remember('payment_method', key, method.id)
+            self.methods[key] = method
+            self.report.created['payment_methods'] += 1
+
+    # expenses ---------------------------------------------------------------------------------------
+
+    def _uncategorized(self, owner: User) -> Category:
+        if owner.id not in self.uncategorized:
+            category = Category.get_or_none(
+                (Category.owner == owner) & (Category.name == UNCATEGORIZED) & Category.parent.is_null()
+            )
+            if category is None:
+                category = Category.create(owner=owner, name=UNCATEGORIZED, color='#9ca3af', icon='help')
+                self.report.created['categories'] += 1
+            self.uncategorized[owner.id] = category
+        return self.uncategorized[owner.id]
+
+    def import_expenses(self, records: list[tuple[str, dict]]) -> None:
+        file = 'expenses.json'
+        for key, record in records:
+            self.current = (file, key)
+            if not isinstance(record, dict):
+                raise RecordError(file, key, 'it is not an object')
+            key = _legacy_id(record, 'id') or key
+            if self._seen('expense', key) is not None:
+                self.report.already['expenses'] += 1
+                continue
+            owner = self._owner(file, key, record, required=True)
+            try:
+                cents = _amount_cents(record.get('amount'))
+            except Invalid as exc:
+                raise RecordError(file, key, f'amount {record.get("amount")!r}: {exc.message}') from None
+            if isinstance(record.get('amount'), str):
+                self.report.warn(file, key, f'amount written as text {record["amount"]!r}, read as {cents / 100:.2f}')
+            try:
+                day: date = parse_date(str(record.get('date', '')).strip()[:10])
+            except Invalid as exc:
+                raise RecordError(file, key, f'date {record.get("date")!r}: {exc.message}') from None
+            category, subcategory = self._expense_categories(file, key, record, owner)
+            method = None
+            method_key = _legacy_id(record, 'payment_method_id', 'payment_method')
+            if method_key:
+                method = self.methods.get(method_key)
+                if method is None:
+                    self.report.warn(file, key, f'payment method {method_key} does not exist: imported without one')
+            description = record.get('description')
+            if description is None:
+                description = ''
+            latitude, longitude = _coordinates(record)
+            created = _timestamp(record.get('created_at')) or datetime.now(UTC).replace(tzinfo=None)
+            expense = Expense.create(
+                owner=owner,
+                amount_cents=cents,
+                date=day,
+                category=category,
+                subcategory=subcategory,
+                payment_method=method,
+                description=str(description).strip()[:500],
+                latitude=latitude,
+                longitude=longitude,
+                place=_text(record, 'place', 'location', 'location_name', 'address')[:120],
+                created_at=created,
+                updated_at=_timestamp(record.get('updated_at')) or created,
+            )
+            self._remember('expense', key, expense.id)
+            self.report.created['expenses'] += 1
+
+    def _expense_categories(self, file: str, key: str, record: dict, owner: User) -> tuple[Category, Category | None]:
+        category_key = _legacy_id(record, 'category_id', 'category')
+        sub_key = _legacy_id(record, 'subcategory_id', 'subcategory')
+        category = self.categories.get(category_key) if category_key else None
+        subcategory = self.categories.get(sub_key) if sub_key else None
+        if sub_key and subcategory is None:
+            self.report.warn(file, key, f'subcategory {sub_key} does not exist: imported without one')
+        if category is not None and category.parent_id is not None and subcategory is None:
+            category, subcategory = self.categories_parent(category), category
+        if category is None:
+            if subcategory is not None and subcategory.parent_id is not None:
+                category = self.categories_parent(subcategory)
+            else:
+                why = f'category {category_key} does not exist' if category_key else 'it has no category'
+                self.report.warn(file, key, f'{why}: filed under {UNCATEGORIZED!r}')
+                category = self._uncategorized(owner)
+        if subcategory is not None and subcategory.parent_id != category.id:
+            self.report.warn(file, key, f'subcategory {sub_key} is not under its category: imported without one')
+            subcategory = None
+        return category, subcategory
+
+    @staticmethod
+    def categories_parent(category: Category) -> Category:
+        return Category.get_by_id(category.parent_id)
+
+    # links ------------------------------------------------------------------------------------------
+
+    def import_links(self) -> None:
+        file = 'user_links.json'
+        for key, record in _load(self.folder, file):
+            self.current = (file, key)
+            pairs = _link_pairs(key, record)
+            if pairs is None:
+                raise RecordError(file, key, 'expected two usernames (user1 and user2)')
+            for first, second in pairs:
+                a, b = self.users.get(first.lower()), self.users.get(second.lower())
+                if a is None or b is None:
+                    missing = first if a is None else second
+                    self.report.warn(file, key, f'user {missing!r} is not in users.json: link skipped')
+                    continue
+                if a.id == b.id:
+                    self.report.warn(file, key, 'links a user to itself: skipped')
+                    continue
+                low, high = sorted((a, b), key=lambda u: u.id)
+                legacy_key = f'{low.username_key}|{high.username_key}'
+                if self._seen('link', legacy_key) is not None:
+                    self.report.already['links'] += 1
+                    continue
+                link = UserLink.get_or_none((UserLink.user_a == low) & (UserLink.user_b == high))
+                if link is None:
+                    link = UserLink.create(user_a=low, user_b=high, status='active')
+                    self.report.created['links'] += 1
+                elif link.status != 'active':
+                    link.status = 'active'
+                    link.save(only=[UserLink.status])
+                    self.report.created['links'] += 1
+                else:
+                    self.report.already['links'] += 1
+                self._remember('link', legacy_key, link.id)
+
+
+def _link_pairs(key: str, record: object) -> list[tuple[str, str]] | None:
+    """The pairs one record of user_links.json describes, in the shapes v2.4 files take."""
+    if isinstance(record, dict):
+        for a, b in (('user1', 'user2'), ('user_a', 'user_b'), ('username1', 'username2'), ('from', 'to')):
+            if record.get(a) and record.get(b):
+                return [(str(record[a]), str(record[b]))]
+        members = record.get('users')
+        if isinstance(members, list) and len(members) == 2:
+            return [(str(members[0]), str(members[1]))]
+        return None
+    if isinstance(record, list) and all(isinstance(item, str) for item in record):
+        if len(record) == 2 and not key.isdigit():
+            return [(key, record[0]), (key, record[1])]
+        if len(record) == 2:
+            return [(record[0], record[1])]
+        return [(key, other) for other in record]
+    if isinstance(record, str) and not key.isdigit():
+        return [(key, record)]
+    return None
+
+
+def _coordinates(record: dict) -> tuple[float | None, float | None]:
+    try:
+        latitude = record.get('latitude', record.get('lat'))
+        longitude = record.get('longitude', record.get('lng', record.get('lon')))
+        if latitude in (None, '') or longitude in (None, ''):
+            return None, None
+        latitude, longitude = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        return None, None
+    if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+        return latitude, longitude
+    return None, None
+
+
+def import_legacy(folder: str | Path, *, dry_run: bool = False) -> ImportReport:
+    """Import a v2.4 data folder in one transaction; with `dry_run`, report what would be imported."""
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise Invalid(f'{folder} is not a folder; pass the data/ folder of What I Spend v2.4 with --dir.')
+    report = ImportReport(folder=folder, dry_run=dry_run)
+    importer = _Importer(folder, report)
+    try:
+        with db.atomic():
+            expenses = _load(folder, 'expenses.json')
+            importer.import_users()
+            importer.import_categories(expenses)
+            importer.import_payment_methods(expenses)
+            importer.import_expenses(expenses)
+            importer.import_links()
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    except RecordError as exc:
+        raise Invalid(f'{exc}. Nothing was imported; fix that record and run the import again.') from None
+    except ServiceError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the transaction is rolled back; say where it happened
+        file, key = importer.current
+        where = f'{file}, record {key}' if file else str(folder)
+        log.exception('legacy import failed at %s', where)
+        raise Invalid(f'{where}: {exc}. Nothing was imported.') from None
+    if not dry_run:
+        log.info(
+            'imported from %s: %s (already there: %s; %s warnings)',
+            folder,
+            dict(report.created),
+            dict(report.already),
+            len(report.warnings),
+        )
+    return report

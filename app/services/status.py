@@ -1,0 +1,80 @@
+"""What `manage.py status` reports about an installation, and the configuration problems it spots."""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.config import Settings, config_path
+from app.db import LATEST_SCHEMA, db, schema_version, sqlite_path
+from app.models import Expense
+from app.services import backups, users
+
+
+@dataclass
+class InstallationFacts:
+    database: str
+    database_size: int | None
+    schema: int | None
+    users: int | None
+    expenses: int | None
+    problems: list[str] = field(default_factory=list)
+
+
+def database_facts(settings: Settings) -> InstallationFacts:
+    """Counts and schema of the database, read without changing it (no migration runs)."""
+    path = sqlite_path(settings.database_url)
+    facts = InstallationFacts(
+        database=str(path) if path else settings.database_url.split('@')[-1],
+        database_size=path.stat().st_size if path and path.exists() else None,
+        schema=None,
+        users=None,
+        expenses=None,
+    )
+    if path is not None and not path.exists():
+        facts.problems.append(f'no database at {path} yet: run `manage.py db migrate` or start the server')
+        return facts
+    with db.connection_context():
+        facts.schema = schema_version()
+        if facts.schema < LATEST_SCHEMA:
+            facts.problems.append(
+                f'the database is at schema {facts.schema}, the app at {LATEST_SCHEMA}: run `manage.py db migrate`'
+            )
+        elif facts.schema > LATEST_SCHEMA:
+            facts.problems.append(
+                f'the database (schema {facts.schema}) is newer than the app ({LATEST_SCHEMA}): update the app'
+            )
+        if facts.schema:
+            facts.users = users.count_users()
+            facts.expenses = Expense.select().count()
+    return facts
+
+
+def config_problems(settings: Settings) -> list[str]:
+    """Things in the configuration that work but are probably not what the owner wants."""
+    problems = []
+    path = config_path()
+    if not path.exists():
+        problems.append(f'{path} does not exist: settings come from the environment only (./install.sh writes it)')
+    else:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            problems.append(f'{path} is readable by other users (mode {mode:o}); run: chmod 600 {path}')
+    for name in sorted(settings.extra):
+        problems.append(f'{path.name}: unknown variable {name} (a typo?); it is ignored')
+    if settings.geoip_enabled and not settings.path(settings.geoip_db_path).exists():
+        problems.append(f'GEOIP_ENABLED is true but {settings.geoip_db_path} is missing: GeoIP filtering cannot work')
+    if settings.backup_interval_hours <= 0:
+        problems.append('automatic backups are off (BACKUP_INTERVAL_HOURS=0)')
+    else:
+        folder = backups.backup_dir(settings)
+        if folder.exists() and not _writable(folder):
+            problems.append(f'the backup folder {folder} is not writable')
+    return problems
+
+
+def _writable(folder: Path) -> bool:
+    import os
+
+    return os.access(folder, os.W_OK | os.X_OK)

@@ -1,0 +1,21 @@
+from app.db import LATEST_SCHEMA, db, run_migrations, schema_version
+
+
+def test_sqlite_pragmas(database) -> None:
+    assert db.execute_sql('PRAGMA journal_mode').fetchone()[0] == 'wal'
+    assert db.execute_sql('PRAGMA synchronous').fetchone()[0] == 2  # FULL
+    assert db.execute_sql('PRAGMA foreign_keys').fetchone()[0] == 1
+    assert db.execute_sql('PRAGMA busy_timeout').fetchone()[0] >= 5000
+
+
+def test_migrations_are_recorded_and_rerun_is_a_no_op(database) -> None:
+    assert schema_version() == LATEST_SCHEMA
+    assert run_migrations() == []
+
+
+def test_a_newer_database_is_refused(database) -> None:
+    import pytest
+
+    db.execute_sql(f'INSERT INTO schema_version (version) VALUES ({LATEST_SCHEMA + 1})')
+    with pytest.raises(RuntimeError, match='update the app'):
+        run_migrations()
