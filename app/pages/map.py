@@ -46,6 +46,7 @@ font-size:12px;padding:0}
 .wis-popup td{padding:2px 4px;vertical-align:top}
 .wis-popup td.num{text-align:right;white-space:nowrap;font-weight:600}
 .wis-map{height:min(64vh,640px);min-height:340px}
+@media (max-width:600px){.wis-map{height:52vh;min-height:280px}}
 </style>"""
 
 
