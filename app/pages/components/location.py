@@ -36,7 +36,7 @@ GEOLOCATE_JS = (
     ' navigator.geolocation.getCurrentPosition('
     ' (p) => resolve({latitude: p.coords.latitude, longitude: p.coords.longitude, accuracy: p.coords.accuracy}),'
     " (e) => resolve({error: e.code === 1 ? 'denied' : e.code === 2 ? 'unavailable' : 'timeout'}),"
-    f' {{enableHighAccuracy: true, timeout: {GEOLOCATION_TIMEOUT_MS}, maximumAge: 30000}});'
+    f' {{enableHighAccuracy: true, timeout: {GEOLOCATION_TIMEOUT_MS}, maximumAge: 0}});'
     ' })'
 )
 
@@ -172,7 +172,8 @@ class LocationField:
         self.busy = True
         self._show_status('Finding your position…')
         try:
-            result = await ui.run_javascript(GEOLOCATE_JS, timeout=GEOLOCATION_TIMEOUT_MS / 1000 + 5)
+            client = self.container.client  # not ui.run_javascript: this may run in a background task
+            result = await client.run_javascript(GEOLOCATE_JS, timeout=GEOLOCATION_TIMEOUT_MS / 1000 + 5)
         except TimeoutError:
             result = {'error': 'timeout'}
         finally:
