@@ -197,9 +197,14 @@ class MapView:
             self.center = (frequent[0].latitude, frequent[0].longitude) if frequent else (30.0, 0.0)
             self.zoom = 13 if frequent else 2
 
+    def url(self) -> str:
+        """The address of what is shown, so that a reload or a bookmark comes back to it."""
+        return f'/map?month={self.month}' + (f'&category={self.category_id}' if self.category_id else '')
+
     async def show(self, *, fit: bool) -> None:
         if fit:
             await self._frame()
+            ui.navigate.history.replace(self.url())
         self._summary()
         self._draw(force=True)
         self._list()

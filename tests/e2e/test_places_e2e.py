@@ -143,6 +143,7 @@ def test_the_map_of_the_month(browser, map_server) -> None:
         page.get_by_role('option', name='Health (1)').click()
         page.get_by_text('1 expense on the map').wait_for()
         page.wait_for_function('document.querySelectorAll("path.leaflet-interactive").length == 1')
+        assert re.search(rf'/map\?month={date.today():%Y-%m}&category=\d+$', page.url)  # a reload keeps the view
     finally:
         context.close()
 
