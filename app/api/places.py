@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
@@ -31,10 +33,14 @@ class PlaceOut(BaseModel):
     distance_m: int | None = Field(description='Metres from the given position (suggestions only)')
 
 
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | Annotated[str, Field(max_length=40)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | Annotated[str, Field(max_length=40)]
+
+
 class PlaceRenameBody(BaseModel):
-    latitude: float | str = Field(description='A position within 150 m of the place (its centre from GET /places)')
-    longitude: float | str
-    name: str = Field(max_length=500, description='The new name, 1 to 120 characters')
+    latitude: Latitude = Field(description='Within 150 m of the place: its position from GET /sysapi/places')
+    longitude: Longitude
+    name: str = Field(min_length=1, max_length=120, description='The new name, 1 to 120 characters')
 
 
 @router.get('/places', response_model=list[PlaceOut])
