@@ -161,6 +161,7 @@ def test_the_map_on_a_phone_in_dark_mode(browser, map_server) -> None:
         page.locator('[data-testid="toggle-dark"], button:has-text("dark_mode")').first.click()
         page.wait_for_function('document.body.classList.contains("body--dark")')
         page.get_by_text('Map', exact=True).last.click()  # away from the button, so its tooltip goes
+        page.get_by_text('Light / dark').wait_for(state='hidden')
         page.locator('path.leaflet-interactive').first.wait_for()
         # on a phone the list comes under the map, not beside it
         map_box = page.locator('.leaflet-container').bounding_box()
