@@ -8,6 +8,7 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
+from app.models import Expense
 from app.pages.map import estimated_zoom, popup_html
 from app.services import places
 from app.services.months import Month
@@ -188,3 +189,41 @@ def test_popups_and_zoom_estimates() -> None:
     assert estimated_zoom(places.fit_bounds([BAKERY, north_of(BAKERY, 600)])) == 16
     assert estimated_zoom(places.fit_bounds([(48.85, 2.35), (43.30, 5.37)])) == 6  # Paris to Marseille
     assert estimated_zoom(places.fit_bounds([FIJI_EAST, FIJI_WEST])) == 16
+
+
+async def test_places_are_listed_and_renamed(tiles, user: User, january) -> None:
+    january.spend(north_of(PHARMACY, 10), day=date(2026, 1, 12), category='Health')  # an unnamed place
+    january.spend(north_of(PHARMACY, 5_000), day=date(2025, 12, 1))  # another month: still a place
+    await api_login(user)
+    await user.open('/map?month=2026-01')
+    user.find(marker='map-tab-places').click()
+    await user.should_see('Carrefour Market')
+    items = sorted(user.find(marker='place-item').elements, key=lambda e: e.id)
+    assert len(items) == 4
+    await user.should_see('2 visits · 15,00\u00a0€ · Health · last 12 January 2026')
+
+    index = next(i for i, item in enumerate(items) if '15,00' in str([getattr(d, 'text', '') for d in item.descendants()]))
+    user.find(marker=f'rename-place-{index}').click()
+    await user.should_see(marker='rename-place-dialog')
+    user.find(marker='place-new-name').clear().type('   ')
+    user.find(marker='save-place-name').click()
+    await user.should_see('Give the place a name')
+    user.find(marker='place-new-name').clear().type('Pharmacie du Panthéon')
+    user.find(marker='save-place-name').click()
+    await user.should_see('Renamed: Pharmacie du Panthéon (2 expenses).')
+    await user.should_see('Pharmacie du Panthéon')
+    assert [e.place for e in Expense.select().where(Expense.category == january.categories['Health'])] == [
+        'Pharmacie du Panthéon',
+        'Pharmacie du Panthéon',
+    ]
+    # the popups of the month show the new name at once
+    assert any('<b>Pharmacie du Panthéon</b>' in popup for popup in popups(user))
+
+
+async def test_no_place_yet(tiles, user: User) -> None:
+    make_user('alice')
+    await api_login(user)
+    await user.open('/map?month=2026-01')
+    await user.should_see('No place yet')
+    await user.should_see('No expense in January 2026 has a position.')
+    assert the_map(user).zoom == 2

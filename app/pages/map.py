@@ -25,6 +25,7 @@ from app.services.months import Month, parse_month
 GROUP_PIXELS = 40  # markers closer than this on screen are drawn as one
 MAX_ZOOM = 18
 POPUP_ROWS = 8
+PLACES_LISTED = 100
 PRIMARY = '#4f46e5'
 
 # Bind the popups and count labels that markers carry in their options (run after markers are added).
@@ -160,9 +161,19 @@ class MapView:
                 )
                 self.map.on('init', self._on_init)
                 self.map.on('map-zoomend', self._on_zoom)
-            with ui.card().classes('p-0 w-full'):
-                self.list_box = ui.column().classes('w-full gap-0 lg:max-h-[min(64vh,640px)] overflow-auto')
+            with ui.card().classes('p-0 w-full gap-0'):
+                with ui.tabs(value='expenses').props('dense no-caps align=justify').classes('w-full') as tabs:
+                    ui.tab('expenses', 'This month').mark('map-tab-expenses')
+                    ui.tab('places', 'Places').mark('map-tab-places')
+                with ui.tab_panels(tabs, value='expenses').props('animated=false').classes('w-full'):
+                    with ui.tab_panel('expenses').classes('p-0'):
+                        self.list_box = ui.column().classes('w-full gap-0 lg:max-h-[min(58vh,590px)] overflow-auto')
+                    with ui.tab_panel('places').classes('p-0'):
+                        self.places_box = (
+                            ui.column().classes('w-full gap-0 lg:max-h-[min(58vh,590px)] overflow-auto').mark('places')
+                        )
         await self.show(fit=False)
+        await self.show_places()
 
     def _category_options(self) -> dict[int, str]:
         options = {0: 'All categories'}
@@ -311,6 +322,87 @@ class MapView:
                             ui.item_label(f'{_day_text(expense)} · {_category_text(expense)}').props('caption')
                         with ui.item_section().props('side'):
                             ui.item_label(format_money(expense.amount_cents, self.user.currency, self.user.locale))
+
+    async def show_places(self) -> None:
+        """The household's places of all time, most visited first, each with a rename button."""
+        try:
+            found = await run.io_bound(places.frequent_places, self.user, PLACES_LISTED)
+        except ServiceError as exc:
+            ui.notify(exc.message, type='negative')
+            return
+        self.places_box.clear()
+        with self.places_box:
+            if not found:
+                ui.label(
+                    'No place yet: places appear once expenses have a position. Positions within 150 m of one '
+                    'another are one place.'
+                ).classes('p-4 text-sm opacity-70')
+                return
+            with ui.list().props('separator').classes('w-full'):
+                for index, place in enumerate(found):
+                    with (
+                        ui.item(on_click=lambda p=place: self.focus_place(p))
+                        .props('clickable dense')
+                        .mark('place-item', f'place-item-{index}')
+                    ):
+                        with ui.item_section().props('avatar'):
+                            ui.icon('storefront' if place.name else 'place').classes('text-primary')
+                        with ui.item_section():
+                            ui.item_label(place.label)
+                            ui.item_label(self._place_caption(place)).props('caption')
+                        with ui.item_section().props('side'):
+                            ui.button(icon='edit', on_click=lambda p=place: self.rename_dialog(p)).props(
+                                'flat round dense aria-label="Name this place"'
+                            ).on('click.stop', lambda: None).mark(f'rename-place-{index}')
+
+    def _place_caption(self, place: places.Place) -> str:
+        visits = '1 visit' if place.visits == 1 else f'{place.visits} visits'
+        parts = [visits, format_money(place.total_cents, self.user.currency, self.user.locale)]
+        usual = ' › '.join(part for part in (place.category, place.subcategory) if part)
+        if usual:
+            parts.append(usual)
+        if place.last_visit:
+            parts.append(f'last {place.last_visit.day} {month_label(Month.of(place.last_visit))}')
+        return ' · '.join(parts)
+
+    def focus_place(self, place: places.Place) -> None:
+        if self.map.is_initialized:
+            self.map.run_map_method('setView', [place.latitude, place.longitude], 17)
+
+    def rename_dialog(self, place: places.Place) -> None:
+        with ui.dialog() as dialog, ui.card().classes('w-full max-w-sm').mark('rename-place-dialog'):
+            ui.label('Name this place').classes('text-lg font-semibold')
+            ui.label(
+                f'{place.visits} expense{"s" if place.visits != 1 else ""} around {place.latitude:.5f}, '
+                f'{place.longitude:.5f} take the name.'
+            ).classes('text-sm opacity-80')
+            name = (
+                ui.input('Name', value=place.name)
+                .props('outlined autofocus maxlength=120')
+                .classes('w-full')
+                .mark('place-new-name')
+            )
+
+            async def save() -> None:
+                try:
+                    renamed = await run.io_bound(
+                        places.rename_place, self.user, place.latitude, place.longitude, name.value
+                    )
+                except ServiceError as exc:
+                    name.error = exc.message
+                    return
+                dialog.close()
+                ui.notify(f'Renamed: {renamed.name} ({renamed.visits} expenses).', type='positive')
+                if await self.load():
+                    await self.show(fit=False)
+                await self.show_places()
+
+            name.on('keydown.enter', save)
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Cancel', on_click=dialog.close).props('flat')
+                ui.button('Save', on_click=save).mark('save-place-name')
+        dialog.on('hide', lambda: dialog.delete())
+        dialog.open()
 
     def focus(self, expense: places.MapExpense) -> None:
         """Zoom on an expense of the list and open its popup."""
