@@ -202,7 +202,8 @@ async def test_places_are_listed_and_renamed(tiles, user: User, january) -> None
     assert len(items) == 4
     await user.should_see('2 visits · 15,00\u00a0€ · Health · last 12 January 2026')
 
-    index = next(i for i, item in enumerate(items) if '15,00' in str([getattr(d, 'text', '') for d in item.descendants()]))
+    texts = [' '.join(getattr(d, 'text', '') for d in item.descendants()) for item in items]
+    index = next(i for i, text in enumerate(texts) if '15,00' in text)
     user.find(marker=f'rename-place-{index}').click()
     await user.should_see(marker='rename-place-dialog')
     user.find(marker='place-new-name').clear().type('   ')
