@@ -138,6 +138,14 @@ def test_the_map_of_the_month(browser, map_server) -> None:
         page.wait_for_function('!Array.from(document.querySelectorAll(".wis-count")).some(e => e.textContent == "14")')
         shot(page, 'map-zoomed.png')
 
+        # the household's places, most visited first
+        page.get_by_role('tab', name='Places').click()
+        first_place = page.locator('.q-tab-panel .q-item').first
+        first_place.get_by_text('Carrefour Market').wait_for()
+        assert '11 visits' in first_place.inner_text()
+        shot(page, 'map-places.png')
+        page.get_by_role('tab', name='This month').click()
+
         # filter by category
         page.locator('[data-testid], .q-select').filter(has_text='All categories').first.click()
         page.get_by_role('option', name='Health (1)').click()
