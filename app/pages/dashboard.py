@@ -1,8 +1,243 @@
-"""The dashboard page (filled in by the issue that builds it)."""
+"""The dashboard: where the money went in a month, and the year around it.
+
+Every figure comes from one call to `stats.dashboard` (the same service as /sysapi/dashboard-data);
+this module only lays them out. Markers used by tests: `figure-total`, `figure-count`,
+`figure-average`, `figure-highest` (each with `-value`, `-change`), `chart-daily`, `chart-categories`,
+`category-row-<id>`, `category-back`, `chart-weekly`, `chart-payment-methods`, `top-expenses`,
+`top-expense-<id>`, `chart-year`, `dashboard-empty`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import run, ui
 
 from app.models import User
-from app.pages.placeholders import coming_soon
+from app.pages.components import dashboard_widgets as w
+from app.pages.components.month_picker import month_label, month_picker
+from app.pages.theme import theme_to_dark
+from app.services import clock, stats
+from app.services.errors import Invalid, ServiceError
+from app.services.months import Month, parse_month
+
+CHART_HEIGHT = 'height: 300px'
 
 
-async def dashboard_page(user: User) -> None:
-    coming_soon('dashboard')
+class Dashboard:
+    """The state of one open dashboard: its month, its figures, dark mode and the donut's drill-down."""
+
+    def __init__(self, user: User, month: Month) -> None:
+        self.user = user
+        self.month = month
+        self.data: dict[str, Any] | None = None
+        self.dark = bool(theme_to_dark(user.theme))
+        self.category_id: int | None = None  # the category whose subcategories the donut shows
+        self.wanted = month  # the month the last move asked for
+        self.formats = w.Formats(user.currency, user.locale)
+        self.root = ui.column().classes('w-full gap-4')  # stays while its content is refreshed
+
+    async def load(self, month: Month) -> bool:
+        """Fetch the figures of `month`; False when a later move made them stale (quick clicks)."""
+        self.wanted = month
+        try:
+            data = await run.io_bound(stats.dashboard, self.user, month)
+        except ServiceError as exc:
+            ui.notify(exc.message, type='negative')
+            return False
+        if self.wanted != month:
+            return False
+        self.month, self.data, self.category_id = month, data, None
+        return True
+
+    async def go(self, month: Month) -> None:
+        # called from elements that the refresh below replaces: work in the stable root's context
+        with self.root:
+            if await self.load(month):
+                ui.navigate.history.replace(f'/?month={month}')
+                self.content.refresh()
+
+    def set_dark(self, dark: bool) -> None:
+        if bool(dark) != self.dark:
+            self.dark = bool(dark)
+            self.content.refresh()
+
+    def drill(self, category_id: int | None) -> None:
+        self.category_id = category_id
+        self.categories.refresh()
+
+    # --- layout ------------------------------------------------------------------------------------
+
+    @ui.refreshable_method
+    def content(self) -> None:
+        with ui.row().classes('w-full items-center justify-between'):
+            month_picker(self.month, self.go)
+        data = self.data
+        if data is None:
+            return
+        figures = data['stats']
+        if figures['count'] == 0:
+            self.empty_state()
+        else:
+            self.key_figures(figures)
+            with ui.element('div').classes('grid grid-cols-1 lg:grid-cols-2 gap-4 w-full'):
+                self.daily_chart()
+                self.categories()
+                self.weekly_chart()
+                self.payment_chart()
+            self.top_list()
+        if data['year_overview']['total_cents'] > 0:
+            self.year_chart()
+
+    def empty_state(self) -> None:
+        with ui.card().classes('w-full items-center text-center py-10 gap-2').mark('dashboard-empty'):
+            ui.icon('savings', size='3rem').classes('text-primary opacity-80')
+            ui.label(f'Nothing spent in {month_label(self.month)}').classes('text-lg font-semibold')
+            ui.label('Expenses you add for this month will show up here as figures and charts.').classes('opacity-70')
+            ui.button('Add an expense', icon='add', on_click=lambda: ui.navigate.to('/expenses')).props(
+                'unelevated no-caps'
+            ).mark('dashboard-add-expense')
+
+    def key_figures(self, figures: dict) -> None:
+        previous = month_label(self.month.previous()).split(' ')[0]
+        money = self.formats.money
+        highest = figures['highest']
+        caption = ''
+        if highest:
+            what = highest['description'] or highest['subcategory'] or highest['category']
+            caption = f'{what} · {w.short_date(highest["date"])}'
+        with ui.element('div').classes('grid grid-cols-2 lg:grid-cols-4 gap-3 w-full'):
+            change = figures['change']
+            w.figure_card(
+                'Total spent', money(figures['total_cents']), change['total'], previous, marker='figure-total'
+            )
+            w.figure_card(
+                'Expenses', str(figures['count']), change['count'], previous, marker='figure-count', spending=False
+            )
+            w.figure_card(
+                'Average per expense',
+                money(figures['average_cents']),
+                change['average'],
+                previous,
+                marker='figure-average',
+            )
+            w.figure_card(
+                'Highest expense',
+                money(highest['amount_cents'] if highest else 0),
+                change['highest'],
+                previous,
+                marker='figure-highest',
+                caption=caption,
+            )
+
+    def daily_chart(self) -> None:
+        with w.chart_card('Day by day', marker='card-daily'):
+            options = w.daily_options(self.data['daily_evolution'], self.formats, self.dark)
+            ui.echart(options).style(CHART_HEIGHT).classes('w-full').mark('chart-daily')
+
+    @ui.refreshable_method
+    def categories(self) -> None:
+        categories = self.data['category_distribution']
+        chosen = next((c for c in categories if c['category_id'] == self.category_id), None)
+        slices = chosen['subcategories'] if chosen else categories
+        total_cents = chosen['total_cents'] if chosen else self.data['stats']['total_cents']
+
+        def back() -> None:
+            ui.button('All categories', icon='arrow_back', on_click=lambda: self.drill(None)).props(
+                'flat dense no-caps'
+            ).mark('category-back')
+
+        title = f'{chosen["name"]} by subcategory' if chosen else 'By category'
+        with w.chart_card(title, marker='card-categories', extra=back if chosen else None):
+
+            def clicked(event) -> None:
+                if chosen is None and 0 <= event.data_index < len(categories):
+                    self.drill(categories[event.data_index]['category_id'])
+
+            caption = chosen['name'] if chosen else 'this month'
+            options = w.donut_options(slices, self.formats.money(total_cents), caption, self.formats, self.dark)
+            with ui.row().classes('w-full items-center no-wrap max-sm:flex-wrap gap-2'):
+                ui.echart(options, on_point_click=clicked).style('height: 240px').classes(
+                    'w-full sm:w-1/2 min-w-0'
+                ).mark('chart-categories')
+                with ui.column().classes('w-full sm:w-1/2 gap-0 min-w-0'):
+                    for part in slices:
+                        self.category_row(part, clickable=chosen is None)
+
+    def category_row(self, part: dict, *, clickable: bool) -> None:
+        key = part.get('category_id', part.get('subcategory_id'))
+        row = ui.row().classes('w-full items-center no-wrap gap-2 py-1 px-1 rounded')
+        if clickable:
+            row.classes('cursor-pointer hover:bg-gray-500/10').on('click', lambda key=key: self.drill(key))
+            row.mark(f'category-row-{key}')
+        else:
+            row.mark(f'subcategory-row-{key if key is not None else "none"}')
+        with row:
+            ui.element('span').classes('inline-block w-3 h-3 rounded-full shrink-0').style(
+                f'background: {part["color"]}'
+            )
+            ui.label(part['name']).classes('truncate grow text-sm')
+            ui.label(self.formats.percent(part['percent'])).classes('text-xs opacity-60 shrink-0')
+            ui.label(self.formats.money(part['total_cents'])).classes('text-sm font-medium shrink-0 text-right')
+            if clickable and part['subcategories']:
+                ui.icon('chevron_right', size='1rem').classes('opacity-50 shrink-0')
+
+    def weekly_chart(self) -> None:
+        with w.chart_card('Week by week', marker='card-weekly'):
+            options = w.weekly_options(self.data['weekly_comparison'], self.formats, self.dark)
+            ui.echart(options).style(CHART_HEIGHT).classes('w-full').mark('chart-weekly')
+
+    def payment_chart(self) -> None:
+        methods = self.data['payment_method_stats']
+        with w.chart_card('By payment method', marker='card-payment-methods'):
+            height = max(300, 48 * len(methods) + 24)  # as tall as the weekly chart beside it, or taller
+            options = w.payment_options(methods, self.formats, self.dark)
+            ui.echart(options).style(f'height: {height}px').classes('w-full').mark('chart-payment-methods')
+
+    def top_list(self) -> None:
+        with w.chart_card('Top 5 expenses', marker='top-expenses'), ui.column().classes('w-full gap-0'):
+            for rank, expense in enumerate(self.data['top_expenses'], start=1):
+                what = expense['description'] or expense['subcategory'] or expense['category']
+                category = ' › '.join(filter(None, [expense['category'], expense['subcategory']]))
+                details = f'{w.short_date(expense["date"])} · {category} · {expense["payment_method"]}'
+                if expense['owner']:
+                    details += f' · {expense["owner"]}'
+                with (
+                    ui.row()
+                    .classes('w-full items-center no-wrap gap-3 py-2 border-b border-gray-500/20')
+                    .mark(f'top-expense-{expense["id"]}')
+                ):
+                    ui.label(str(rank)).classes(
+                        'w-6 h-6 rounded-full bg-primary text-white text-xs grid place-items-center shrink-0'
+                    )
+                    with ui.column().classes('gap-0 grow min-w-0'):
+                        ui.label(what).classes('font-medium truncate w-full')
+                        ui.label(details).classes('text-xs opacity-70 truncate w-full')
+                    ui.label(self.formats.money(expense['amount_cents'])).classes('font-semibold shrink-0')
+
+    def year_chart(self) -> None:
+        year = self.data['year_overview']
+
+        async def open_month(event) -> None:
+            await self.go(Month(year['year'], event.data_index + 1))
+
+        with w.chart_card(f'{year["year"]} month by month', marker='card-year'):
+            options = w.year_options(year, self.formats, self.dark)
+            ui.echart(options, on_point_click=open_month).style('height: 340px').classes('w-full').mark('chart-year')
+
+
+async def dashboard_page(user: User, month: str = '') -> None:
+    today = clock.today(user.timezone)
+    try:
+        chosen = parse_month(month, default=today)
+    except Invalid as exc:
+        ui.notify(exc.message, type='warning')
+        chosen = parse_month('', default=today)
+    dashboard = Dashboard(user, chosen)
+    await dashboard.load(chosen)
+    with dashboard.root:
+        dashboard.content()
+
+    client = ui.context.client
+    ui.on('wis_dark', lambda e: dashboard.set_dark(bool(e.args)))
+    client.on_connect(lambda: client.run_javascript(w.DARK_WATCH_JS))

@@ -1,0 +1,541 @@
+"""Where the money went: every figure of the dashboard, computed by the database.
+
+Each figure is one aggregate query (SUM / COUNT / MAX with GROUP BY) over the expenses of the owners a
+user may see, for one month; nothing loads a month of rows into Python. The queries filter on
+(owner, date) and read only columns of the covering index on Expense, so SQLite answers them from the
+index alone and the time depends on the rows of the month, not on the size of the table.
+
+Portable to PostgreSQL: GROUP BY columns or ordinals, month numbers extracted through one helper that
+knows both dialects and cast to an integer, dates normalised in Python (SQLite returns text).
+
+Amounts are integer cents. Each figure carries `*_cents` (exact; they add up) and the same amount as a
+number rounded to cents, as the API has always answered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from peewee import SQL, Case, fn
+
+from app.db import db, is_postgres
+from app.models import Category, Expense, PaymentMethod, User
+from app.services.access import owner_ids_for
+from app.services.errors import Invalid
+from app.services.money import cents_to_number
+from app.services.months import Month
+
+TOP_DEFAULT = 5
+TOP_MAX = 100
+NO_SUBCATEGORY = 'Without subcategory'
+NO_PAYMENT_METHOD = 'No payment method'
+DELETED_PAYMENT_METHOD = 'Deleted payment method'
+DELETED_CATEGORY = 'Deleted category'
+MONTH_ABBREVIATIONS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
+FALLBACK_COLOR = '#94a3b8'
+
+
+# --- small pure helpers ----------------------------------------------------------------------------
+
+
+def as_date(value: date | str) -> date:
+    """SQLite gives dates back as text, PostgreSQL as dates: one type for the rest of the code."""
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def average_cents(total_cents: int, count: int) -> int:
+    """Total / count rounded half up to the cent, in integers."""
+    if count <= 0:
+        return 0
+    return (2 * total_cents + count) // (2 * count)
+
+
+def percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def change(current: int, previous: int) -> dict[str, Any]:
+    """How `current` compares with `previous`: direction and percentage (None when previous is 0)."""
+    direction = 'up' if current > previous else 'down' if current < previous else 'same'
+    pct = round(100 * (current - previous) / previous, 1) if previous else None
+    return {'direction': direction, 'percent': pct}
+
+
+def money(cents: int) -> float:
+    return cents_to_number(int(cents))
+
+
+def day_label(start: date, end: date) -> str:
+    """'Feb 1–2', 'Feb 28', 'Jan 30–Feb 1' (the latter never happens inside one month, but stays right)."""
+    first = f'{MONTH_ABBREVIATIONS[start.month - 1]} {start.day}'
+    if start == end:
+        return first
+    if start.month == end.month:
+        return f'{first}–{end.day}'
+    return f'{first}–{MONTH_ABBREVIATIONS[end.month - 1]} {end.day}'
+
+
+@dataclass(frozen=True)
+class Week:
+    """The part of an ISO week (Monday to Sunday) that falls inside a month."""
+
+    iso_year: int
+    iso_week: int
+    start: date
+    end: date
+
+    @property
+    def partial(self) -> bool:
+        return self.start.isoweekday() != 1 or self.end.isoweekday() != 7
+
+    @property
+    def label(self) -> str:
+        return day_label(self.start, self.end) if self.partial else f'Week {self.iso_week}'
+
+
+def weeks_of(month: Month) -> list[Week]:
+    """The ISO weeks of a month, clipped to the month: the first and last may be partial."""
+    weeks = []
+    start = month.first_day
+    while start <= month.last_day:
+        end = min(start + timedelta(days=7 - start.isoweekday()), month.last_day)
+        iso_year, iso_week, _ = start.isocalendar()
+        weeks.append(Week(iso_year, iso_week, start, end))
+        start = end + timedelta(days=1)
+    return weeks
+
+
+def month_number(date_field) -> Any:
+    """The month (1-12) of a date column as an integer, in the dialect of the database."""
+    if is_postgres():
+        return fn.date_part('month', date_field).cast('integer')
+    # SQLite stores a date as 'YYYY-MM-DD' text: cutting the month out is cheaper than strftime() per row
+    return fn.substr(date_field, 6, 2).cast('integer')
+
+
+# --- the queries -----------------------------------------------------------------------------------
+
+
+def _month_rows(owner_ids: list[int], first: date, last: date):
+    return Expense.owner.in_(owner_ids) & (Expense.date >= first) & (Expense.date <= last)
+
+
+@dataclass
+class _Names:
+    """Names and colours of the categories and payment methods that figures mention, fetched once per
+    dashboard in one query per table (expenses of linked users may point at their categories).
+
+    Linked users each have their own categories, often with the same names: a household's "Food" is
+    one slice, so figures are merged by name (case-insensitive). The viewer's own category gives the
+    id and the colour of a merged group; `*_ids` lists every id merged into it.
+    """
+
+    viewer_id: int
+    categories: dict[int, Category] = field(default_factory=dict)
+    payment_methods: dict[int, PaymentMethod] = field(default_factory=dict)
+
+    def load_categories(self, ids) -> None:
+        missing = {i for i in ids if i is not None and i not in self.categories}
+        if missing:
+            rows = Category.select(Category.id, Category.name, Category.color, Category.owner)
+            for row in rows.where(Category.id.in_(sorted(missing))):
+                self.categories[row.id] = row
+
+    def load_payment_methods(self, ids) -> None:
+        missing = {i for i in ids if i is not None and i not in self.payment_methods}
+        if missing:
+            rows = PaymentMethod.select(PaymentMethod.id, PaymentMethod.name, PaymentMethod.owner)
+            for row in rows.where(PaymentMethod.id.in_(sorted(missing))):
+                self.payment_methods[row.id] = row
+
+    def category(self, category_id: int | None) -> tuple[str, str]:
+        row = self.categories.get(category_id)
+        return (row.name, row.color or FALLBACK_COLOR) if row else (DELETED_CATEGORY, FALLBACK_COLOR)
+
+    def payment_method(self, payment_method_id: int | None) -> str:
+        if payment_method_id is None:
+            return NO_PAYMENT_METHOD
+        row = self.payment_methods.get(payment_method_id)
+        return row.name if row else DELETED_PAYMENT_METHOD
+
+    def rank(self, rows: dict[int, Any], object_id: int | None) -> tuple:
+        """Which id represents a merged group: the viewer's own first, then the oldest."""
+        row = rows.get(object_id)
+        return (row is None or row.owner_id != self.viewer_id, object_id is None, object_id or 0)
+
+
+@dataclass
+class _Group:
+    """Figures of one name, merged over the ids that carry it."""
+
+    ids: list = field(default_factory=list)
+    count: int = 0
+    total: int = 0
+    children: dict = field(default_factory=dict)
+
+    def add(self, object_id: int | None, count: int, total: int) -> None:
+        if object_id not in self.ids:
+            self.ids.append(object_id)
+        self.count += count
+        self.total += total
+
+
+def _key(name: str) -> str:
+    return name.strip().casefold()
+
+
+def _summary(owner_ids: list[int], month: Month, top: list[dict]) -> dict[str, Any]:
+    """Total, count, average and highest of the month and of the month before, in one query."""
+    previous = month.previous()
+    period = Case(None, [(Expense.date >= month.first_day, 1)], 0)
+    rows = (
+        Expense.select(
+            period.alias('period'),
+            fn.COUNT(Expense.id).alias('n'),
+            fn.SUM(Expense.amount_cents).alias('total'),
+            fn.MAX(Expense.amount_cents).alias('highest'),
+        )
+        .where(_month_rows(owner_ids, previous.first_day, month.last_day))
+        .group_by(SQL('1'))
+        .tuples()
+    )
+    figures = {0: (0, 0, 0), 1: (0, 0, 0)}
+    for period_value, count, total, highest in rows:
+        figures[int(period_value)] = (int(count), int(total or 0), int(highest or 0))
+    count, total, highest_cents = figures[1]
+    prev_count, prev_total, prev_highest = figures[0]
+    average, prev_average = average_cents(total, count), average_cents(prev_total, prev_count)
+    highest = top[0] if top else None
+    return {
+        'month': str(month),
+        'total': money(total),
+        'total_cents': total,
+        'count': count,
+        'average': money(average),
+        'average_cents': average,
+        'highest': highest,
+        'previous': {
+            'month': str(previous),
+            'total': money(prev_total),
+            'total_cents': prev_total,
+            'count': prev_count,
+            'average': money(prev_average),
+            'average_cents': prev_average,
+            'highest': money(prev_highest),
+            'highest_cents': prev_highest,
+        },
+        'change': {
+            'total': change(total, prev_total),
+            'count': change(count, prev_count),
+            'average': change(average, prev_average),
+            'highest': change(highest_cents, prev_highest),
+        },
+    }
+
+
+def _daily(owner_ids: list[int], month: Month) -> list[dict[str, Any]]:
+    """Every day of the month (days without expenses included) with its total and the running total."""
+    rows = (
+        Expense.select(Expense.date, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
+        .where(_month_rows(owner_ids, month.first_day, month.last_day))
+        .group_by(Expense.date)
+        .tuples()
+    )
+    per_day = {as_date(day): (int(count), int(total)) for day, count, total in rows}
+    days, running = [], 0
+    for offset in range(month.days):
+        day = month.first_day + timedelta(days=offset)
+        count, total = per_day.get(day, (0, 0))
+        running += total
+        days.append(
+            {
+                'date': day.isoformat(),
+                'day': day.day,
+                'total': money(total),
+                'total_cents': total,
+                'count': count,
+                'cumulative': money(running),
+                'cumulative_cents': running,
+            }
+        )
+    return days
+
+
+def _weekly(month: Month, daily: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The month's ISO weeks; each week's figures add up the day totals that SQL grouped by date."""
+    result = []
+    for week in weeks_of(month):
+        days = daily[week.start.day - 1 : week.end.day]
+        total = sum(d['total_cents'] for d in days)
+        result.append(
+            {
+                'iso_year': week.iso_year,
+                'iso_week': week.iso_week,
+                'start': week.start.isoformat(),
+                'end': week.end.isoformat(),
+                'days': len(days),
+                'partial': week.partial,
+                'label': week.label,
+                'total': money(total),
+                'total_cents': total,
+                'count': sum(d['count'] for d in days),
+            }
+        )
+    return result
+
+
+def _categories(owner_ids: list[int], month: Month, names: _Names) -> list[dict[str, Any]]:
+    """Totals by category, each with its subcategories (expenses without one grouped together)."""
+    rows = list(
+        Expense.select(Expense.category, Expense.subcategory, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
+        .where(_month_rows(owner_ids, month.first_day, month.last_day))
+        .group_by(Expense.category, Expense.subcategory)
+        .tuples()
+    )
+    names.load_categories({r[0] for r in rows} | {r[1] for r in rows})
+    groups: dict[str, _Group] = {}
+    for category_id, subcategory_id, count, total in rows:
+        group = groups.setdefault(_key(names.category(category_id)[0]), _Group())
+        group.add(category_id, int(count), int(total))
+        sub_key = _key(names.category(subcategory_id)[0]) if subcategory_id else None
+        group.children.setdefault(sub_key, _Group()).add(subcategory_id, int(count), int(total))
+    grand_total = sum(g.total for g in groups.values())
+    result = []
+    for group in groups.values():
+        category_id = min(group.ids, key=lambda i: names.rank(names.categories, i))
+        name, color = names.category(category_id)
+        subcategories = []
+        for sub_key, sub in group.children.items():
+            sub_id = min(sub.ids, key=lambda i: names.rank(names.categories, i))
+            sub_name, sub_color = names.category(sub_id) if sub_key is not None else (NO_SUBCATEGORY, color)
+            subcategories.append(
+                {
+                    'subcategory_id': sub_id,
+                    'subcategory_ids': sorted(i for i in sub.ids if i is not None),
+                    'name': sub_name,
+                    'color': sub_color,
+                    'total': money(sub.total),
+                    'total_cents': sub.total,
+                    'count': sub.count,
+                    'percent': percent(sub.total, group.total),
+                }
+            )
+        subcategories.sort(key=lambda s: (-s['total_cents'], s['subcategory_id'] is None, s['name'].lower()))
+        result.append(
+            {
+                'category_id': category_id,
+                'category_ids': sorted(group.ids),
+                'name': name,
+                'color': color,
+                'total': money(group.total),
+                'total_cents': group.total,
+                'count': group.count,
+                'percent': percent(group.total, grand_total),
+                'subcategories': subcategories,
+            }
+        )
+    result.sort(key=lambda c: (-c['total_cents'], c['name'].lower(), c['category_id']))
+    return result
+
+
+def _payment_methods(owner_ids: list[int], month: Month, names: _Names) -> list[dict[str, Any]]:
+    """Totals by payment method (merged by name; none and deleted ones have their own line)."""
+    rows = list(
+        Expense.select(Expense.payment_method, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
+        .where(_month_rows(owner_ids, month.first_day, month.last_day))
+        .group_by(Expense.payment_method)
+        .tuples()
+    )
+    names.load_payment_methods(r[0] for r in rows)
+    groups: dict[str, _Group] = {}
+    for payment_method_id, count, total in rows:
+        groups.setdefault(_key(names.payment_method(payment_method_id)), _Group()).add(
+            payment_method_id, int(count), int(total)
+        )
+    grand_total = sum(g.total for g in groups.values())
+    result = []
+    for group in groups.values():
+        payment_method_id = min(group.ids, key=lambda i: names.rank(names.payment_methods, i))
+        result.append(
+            {
+                'payment_method_id': payment_method_id,
+                'payment_method_ids': sorted(i for i in group.ids if i is not None),
+                'name': names.payment_method(payment_method_id),
+                'total': money(group.total),
+                'total_cents': group.total,
+                'count': group.count,
+                'percent': percent(group.total, grand_total),
+            }
+        )
+    result.sort(key=lambda p: (-p['total_cents'], p['name'].lower()))
+    return result
+
+
+def _top(owner_ids: list[int], month: Month, limit: int, names: _Names) -> list[dict[str, Any]]:
+    """The largest expenses of the month (ties: the most recent first).
+
+    The inner query ranks the month's rows from the covering index alone; only the `limit` winners are
+    then read from the table for their description."""
+    order = (Expense.amount_cents.desc(), Expense.date.desc(), Expense.id.desc())
+    winners = (
+        Expense.select(Expense.id)
+        .where(_month_rows(owner_ids, month.first_day, month.last_day))
+        .order_by(*order)
+        .limit(limit)
+    )
+    rows = list(
+        Expense.select(
+            Expense.id,
+            Expense.date,
+            Expense.amount_cents,
+            Expense.description,
+            Expense.category,
+            Expense.subcategory,
+            Expense.payment_method,
+            Expense.owner,
+        )
+        .where(Expense.id.in_(winners))
+        .order_by(*order)
+        .tuples()
+    )
+    names.load_categories({r[4] for r in rows} | {r[5] for r in rows})
+    names.load_payment_methods(r[6] for r in rows)
+    owners = {}
+    if len(owner_ids) > 1 and rows:
+        owners = dict(User.select(User.id, User.username).where(User.id.in_({r[7] for r in rows})).tuples())
+    result = []
+    for expense_id, day, cents, description, category_id, subcategory_id, payment_method_id, owner_id in rows:
+        result.append(
+            {
+                'id': expense_id,
+                'date': as_date(day).isoformat(),
+                'amount': money(cents),
+                'amount_cents': int(cents),
+                'description': description or '',
+                'category_id': category_id,
+                'category': names.category(category_id)[0],
+                'subcategory_id': subcategory_id,
+                'subcategory': names.category(subcategory_id)[0] if subcategory_id else None,
+                'payment_method_id': payment_method_id,
+                'payment_method': names.payment_method(payment_method_id),
+                'owner_id': owner_id,
+                'owner': owners.get(owner_id, ''),
+            }
+        )
+    return result
+
+
+def _year(owner_ids: list[int], year: int, names: _Names) -> dict[str, Any]:
+    """The 12 months of a year, each split by category (merged by name), for stacked bars."""
+    month_of = month_number(Expense.date)
+    rows = list(
+        Expense.select(month_of, Expense.category, fn.SUM(Expense.amount_cents))
+        .where(_month_rows(owner_ids, date(year, 1, 1), date(year, 12, 31)))
+        .group_by(SQL('1'), Expense.category)
+        .tuples()
+    )
+    names.load_categories(r[1] for r in rows)
+    groups: dict[str, _Group] = {}
+    for month_value, category_id, total in rows:
+        group = groups.setdefault(_key(names.category(category_id)[0]), _Group())
+        group.add(category_id, 0, int(total))
+        group.children.setdefault(int(month_value), _Group()).add(None, 0, int(total))
+    categories = []
+    for group in groups.values():
+        category_id = min(group.ids, key=lambda i: names.rank(names.categories, i))
+        name, color = names.category(category_id)
+        amounts = [group.children[m].total if m in group.children else 0 for m in range(1, 13)]
+        categories.append(
+            {
+                'category_id': category_id,
+                'category_ids': sorted(group.ids),
+                'name': name,
+                'color': color,
+                'totals': [money(c) for c in amounts],
+                'totals_cents': amounts,
+                'total_cents': group.total,
+            }
+        )
+    categories.sort(key=lambda c: (-c['total_cents'], c['name'].lower()))
+    month_totals = [sum(c['totals_cents'][i] for c in categories) for i in range(12)]
+    return {
+        'year': year,
+        'months': [str(Month(year, m)) for m in range(1, 13)],
+        'totals': [money(c) for c in month_totals],
+        'totals_cents': month_totals,
+        'total_cents': sum(month_totals),
+        'categories': categories,
+    }
+
+
+# --- the use cases: one per figure, and the whole dashboard at once ---------------------------------
+
+
+def check_limit(limit: int) -> int:
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= TOP_MAX:
+        raise Invalid(f'limit must be a whole number between 1 and {TOP_MAX}, such as 5.', field='limit')
+    return limit
+
+
+def summary(user: User, month: Month, scope: str = 'everyone') -> dict[str, Any]:
+    owner_ids = owner_ids_for(user, scope)
+    return _summary(owner_ids, month, _top(owner_ids, month, 1, _Names(owner_ids[0])))
+
+
+def daily_evolution(user: User, month: Month, scope: str = 'everyone') -> list[dict[str, Any]]:
+    return _daily(owner_ids_for(user, scope), month)
+
+
+def weekly_comparison(user: User, month: Month, scope: str = 'everyone') -> list[dict[str, Any]]:
+    return _weekly(month, _daily(owner_ids_for(user, scope), month))
+
+
+def category_distribution(user: User, month: Month, scope: str = 'everyone') -> list[dict[str, Any]]:
+    owner_ids = owner_ids_for(user, scope)
+    return _categories(owner_ids, month, _Names(owner_ids[0]))
+
+
+def payment_method_stats(user: User, month: Month, scope: str = 'everyone') -> list[dict[str, Any]]:
+    owner_ids = owner_ids_for(user, scope)
+    return _payment_methods(owner_ids, month, _Names(owner_ids[0]))
+
+
+def top_expenses(user: User, month: Month, limit: int = TOP_DEFAULT, scope: str = 'everyone') -> list[dict[str, Any]]:
+    limit = check_limit(limit)
+    owner_ids = owner_ids_for(user, scope)
+    return _top(owner_ids, month, limit, _Names(owner_ids[0]))
+
+
+def year_overview(user: User, year: int, scope: str = 'everyone') -> dict[str, Any]:
+    owner_ids = owner_ids_for(user, scope)
+    return _year(owner_ids, year, _Names(owner_ids[0]))
+
+
+def dashboard(user: User, month: Month, scope: str = 'everyone') -> dict[str, Any]:
+    """Every figure of the dashboard for `month`, in one read transaction (a consistent snapshot)."""
+    with db.atomic():
+        owner_ids = owner_ids_for(user, scope)
+        names = _Names(owner_ids[0])
+        daily = _daily(owner_ids, month)
+        # categories and payment methods first: they load the names that the top expenses then reuse
+        categories = _categories(owner_ids, month, names)
+        payment_methods = _payment_methods(owner_ids, month, names)
+        top = _top(owner_ids, month, TOP_DEFAULT, names)
+        return {
+            'month': str(month),
+            'previous_month': str(month.previous()),
+            'next_month': str(month.next()),
+            'currency': user.currency,
+            'locale': user.locale,
+            'stats': _summary(owner_ids, month, top[:1]),
+            'daily_evolution': daily,
+            'category_distribution': categories,
+            'weekly_comparison': _weekly(month, daily),
+            'payment_method_stats': payment_methods,
+            'top_expenses': top,
+            'year_overview': _year(owner_ids, month.year, names),
+        }
