@@ -323,3 +323,29 @@ def test_markers_group_by_screen_distance(home) -> None:
     assert places.group_markers([], 100) == []
     # 40 pixels at zoom 16 in Paris are ~63 m
     assert 40 * places.metres_per_pixel(16, BAKERY[0]) == pytest.approx(62.9, abs=0.5)
+
+
+def test_the_cached_places_follow_every_change(home) -> None:
+    first = home.spend(BAKERY, place='Bakery')
+    assert [(p.name, p.visits) for p in places.household_places(home.owner)] == [('Bakery', 1)]
+    second = home.spend(BAKERY)  # added
+    assert [p.visits for p in places.household_places(home.owner)] == [2]
+    # moved without touching updated_at (a hand edit, or two edits within one clock tick)
+    Expense.update(latitude=PHARMACY[0], longitude=PHARMACY[1]).where(Expense.id == second.id).execute()
+    assert sorted(p.visits for p in places.household_places(home.owner)) == [1, 1]
+    Expense.update(place='Boulangerie').where(Expense.id == first.id).execute()  # renamed
+    assert 'Boulangerie' in {p.name for p in places.household_places(home.owner)}
+    Expense.update(payment_method=home.methods['Cash']).where(Expense.id == first.id).execute()
+    assert {p.payment_method for p in places.household_places(home.owner) if p.name} == {'Cash'}
+    Expense.delete().where(Expense.id == second.id).execute()  # deleted
+    assert [p.name for p in places.household_places(home.owner)] == ['Boulangerie']
+    # a new link brings the other's places in at once
+    bob = make_user('bob')
+    Household(bob).spend(SUPERMARKET, place='Carrefour Market')
+    link(home.owner, bob)
+    assert {p.name for p in places.household_places(home.owner)} == {'Boulangerie', 'Carrefour Market'}
+    # category names are read fresh
+    home.categories['Food'].name = 'Food & drinks'
+    home.categories['Food'].save()
+    [bakery] = [p for p in places.household_places(home.owner) if p.name == 'Boulangerie']
+    assert bakery.category == 'Food & drinks'
