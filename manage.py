@@ -11,6 +11,7 @@ from app.cli.interactive import interactive
 from app.cli.logs import LogsCommands
 from app.cli.server import ServerCommands
 from app.cli.status import status
+from app.cli.update import update
 from app.cli.user import UserCommands
 
 # One line per command group; a group is a class of verbs, a single command is a function.
@@ -23,6 +24,7 @@ COMMANDS = {
     'db': DbCommands,
     'import': ImportCommands,
     'interactive': interactive,
+    'update': update,
 }
 
 

@@ -150,6 +150,9 @@ class Settings:
     update_branch: str = 'main'
     update_source: str = ''
     update_check: bool = True
+    update_pip_args: str = ''
+    update_restart: str = 'exec'
+    update_verify_timeout: int = 120
     timezone: str = ''
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
@@ -207,6 +210,9 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     'UPDATE_BRANCH': _text,
     'UPDATE_SOURCE': _text,
     'UPDATE_CHECK': _bool,
+    'UPDATE_PIP_ARGS': _text,
+    'UPDATE_RESTART': _choice('exec', 'exit'),
+    'UPDATE_VERIFY_TIMEOUT': _int(5, 3600),
     'TIMEZONE': _text,
     'ARGON2_TIME_COST': _int(1, 100),
     'ARGON2_MEMORY_COST': _int(8, 4 * 1024 * 1024),

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
+import os
+import signal
 from datetime import UTC, datetime
 
 from app.config import Settings
 from app.db import close_database, open_database
-from app.services import backups, server_control, sessions, setup
+from app.services import backups, server_control, sessions, setup, updates
 
 log = logging.getLogger('whatispend')
 
 _settings: Settings | None = None
+_restart_requested = False
 
 
 def on_startup(settings: Settings) -> None:
     global _settings
     _settings = settings
+    updates.resume_after_start(settings)  # finishes an interrupted update before the database is opened
     open_database(settings.database_url)
     setup.reset_cache()
     purged = sessions.purge_expired()
-    server_control.write_pidfile(settings)
+    if not os.environ.get(updates.VERIFY_ENV):  # the throw-away server an update starts to verify a version
+        server_control.write_pidfile(settings)
+    _prepare_restarts(settings)
     if settings.backup_interval_hours > 0:
         from nicegui import background_tasks
 
@@ -47,3 +54,27 @@ async def backup_loop(settings: Settings) -> None:
         except Exception:  # noqa: BLE001 - a failed backup is logged and retried; the server keeps serving
             log.exception('the automatic backup failed; retrying in an hour')
         await asyncio.sleep(backups.seconds_until_due(settings, datetime.now(UTC)))
+
+
+def _prepare_restarts(settings: Settings) -> None:
+    """An update restarts this server through `request_restart`; `manage.py update` sends SIGUSR1."""
+    if os.environ.get(updates.VERIFY_ENV):
+        return  # the throw-away server an update starts to verify a new version
+    updates.set_restart_handler(lambda: request_restart(settings))
+    try:
+        signal.signal(signal.SIGUSR1, lambda *_: request_restart(settings))
+    except ValueError:
+        pass  # not the main thread (tests); only the real server needs the signal
+
+
+def request_restart(settings: Settings) -> None:
+    """Shut the server down gracefully, then exec the same command (or exit for the service manager)."""
+    global _restart_requested
+    if _restart_requested:
+        return
+    _restart_requested = True
+    from nicegui import app
+
+    log.info('restart requested; shutting down to start again')
+    atexit.register(updates.replace_process, settings)
+    app.shutdown()

@@ -7,7 +7,7 @@ _whatispend_manage() {
     done
     local n=$((COMP_CWORD - start)) group="${COMP_WORDS[start]}" verb="${COMP_WORDS[start + 1]}"
     COMPREPLY=()
-    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup db import interactive logs server status user -i --help" -- "$cur")); return 0; fi
+    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup db import interactive logs server status update user -i --help" -- "$cur")); return 0; fi
     case "$group" in
     backup)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list prune restore verify" -- "$cur")); return 0; fi
@@ -43,6 +43,7 @@ _whatispend_manage() {
         stop) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--timeout" -- "$cur")) ;;
         esac ;;
     status) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
+    update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--check --yes" -- "$cur")) ;;
     user)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list" -- "$cur")); return 0; fi
         case "$verb" in

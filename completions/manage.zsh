@@ -5,7 +5,7 @@ _whatispend_manage() {
     local start=2 i
     for ((i = 1; i < CURRENT; i++)); do [[ $words[i] == *manage.py ]] && start=$((i + 1)); done
     local n=$((CURRENT - start)) group=$words[start] verb=$words[start+1]
-    if (( n == 0 )); then compadd -- backup db import interactive logs server status user -i --help; return; fi
+    if (( n == 0 )); then compadd -- backup db import interactive logs server status update user -i --help; return; fi
     local -a flags
     case $group in
     backup)
@@ -42,6 +42,7 @@ _whatispend_manage() {
         stop) flags=(--timeout) ;;
         esac ;;
     status) flags=() ;;
+    update) flags=(--check --yes) ;;
     user)
         if (( n == 1 )); then compadd -- create list; return; fi
         case $verb in

@@ -1,7 +1,109 @@
-"""/sysapi routes for categories (filled in by the issue that builds them)."""
+"""/sysapi routes for categories: nested and flat lists, create, update, delete (or move, then delete)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-from app.api.errors import ERROR_RESPONSES
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
 
-router = APIRouter(responses=ERROR_RESPONSES)
+from app.api.bodies import body_docs, body_of
+from app.api.deps import api_user
+from app.api.errors import ERROR_RESPONSES, ErrorBody
+from app.api.fields import Id, OptionalId, Text
+from app.models import User
+from app.services import categories
+from app.services.validation import UNSET
+
+router = APIRouter(
+    responses={
+        **ERROR_RESPONSES,
+        404: {'model': ErrorBody, 'description': 'No such category, or not yours to see'},
+        409: {'model': ErrorBody, 'description': 'Name taken at this level, or category in use / with subcategories'},
+    }
+)
+
+
+class CategoryOut(BaseModel):
+    id: int
+    name: str
+    parent_id: int | None
+    color: str
+    icon: str
+    owner_id: int
+
+
+class CategoryNodeOut(CategoryOut):
+    children: list[CategoryOut]
+
+
+class CategoryOkOut(BaseModel):
+    success: bool
+    category: CategoryOut
+
+
+class CategoryDeletedOut(BaseModel):
+    success: bool
+    id: int
+    moved: int = Field(description='Expenses moved to move_to_id before the deletion')
+
+
+class CategoryCreate(BaseModel):
+    name: str = Field(max_length=500, examples=['Groceries'])
+    parent_id: OptionalId = Field(None, description='A top-level category; empty for a top-level one')
+    color: Text = Field(None, description="#RRGGBB; the parent's colour by default", examples=['#f59e0b'])
+    icon: Text = Field(None, description='A Material icon name', examples=['restaurant'])
+
+
+class CategoryUpdate(BaseModel):
+    id: Id
+    name: Text = None
+    parent_id: OptionalId = Field(None, description='A new parent; empty to make it top-level')
+    color: Text = None
+    icon: Text = None
+
+
+class CategoryDelete(BaseModel):
+    id: Id
+    move_to_id: OptionalId = Field(
+        None, description='Move the expenses of the category here first (a category or a subcategory)'
+    )
+
+
+@router.get('/categories', response_model=list[CategoryNodeOut])
+def list_nested(user: User = Depends(api_user)):
+    """Top-level categories you may see, each with its subcategories in `children`."""
+    return categories.category_tree(user)
+
+
+@router.get('/categories_flat', response_model=list[CategoryOut])
+def list_flat(user: User = Depends(api_user)):
+    """Every category and subcategory you may see, in one list (subcategories have a parent_id)."""
+    return [categories.category_dict(c) for c in categories.list_categories(user)]
+
+
+@router.post('/category_create', response_model=CategoryOkOut, openapi_extra=body_docs(CategoryCreate))
+def create(user: User = Depends(api_user), body: CategoryCreate = body_of(CategoryCreate)):
+    """Create a category, or a subcategory with `parent_id`."""
+    category = categories.create_category(user, body.name, body.parent_id, body.color, body.icon)
+    return {'success': True, 'category': categories.category_dict(category)}
+
+
+@router.post('/category_update', response_model=CategoryOkOut, openapi_extra=body_docs(CategoryUpdate))
+def update(user: User = Depends(api_user), body: CategoryUpdate = body_of(CategoryUpdate)):
+    """Rename, recolour or re-parent: `id` plus the fields to change."""
+    given = body.model_dump(exclude_unset=True)
+    changes = {name: given.get(name, UNSET) for name in ('name', 'parent_id', 'color', 'icon')}
+    category = categories.update_category(user, body.id, **changes)
+    return {'success': True, 'category': categories.category_dict(category)}
+
+
+@router.post(
+    '/category_delete',
+    response_model=CategoryDeletedOut,
+    openapi_extra=body_docs(CategoryDelete),
+    responses={409: {'model': ErrorBody, 'description': 'In use: the message says by how many expenses'}},
+)
+def delete(user: User = Depends(api_user), body: CategoryDelete = body_of(CategoryDelete)):
+    """Delete a category that no expense uses and that has no subcategories. With `move_to_id`, its
+    expenses move there first."""
+    moved = categories.delete_category(user, body.id, move_to=body.move_to_id)
+    return {'success': True, 'id': body.id, 'moved': moved}

@@ -1,7 +1,145 @@
-"""/sysapi routes for expenses (filled in by the issue that builds them)."""
+"""/sysapi routes for expenses: list a month, create, update, delete (the reference's paths and fields)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-from app.api.errors import ERROR_RESPONSES
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
 
-router = APIRouter(responses=ERROR_RESPONSES)
+from app.api.bodies import body_docs, body_of
+from app.api.deps import api_user
+from app.api.errors import ERROR_RESPONSES, ErrorBody
+from app.api.fields import Amount, Coordinate, Id, OptionalId, Text
+from app.models import User
+from app.services import expenses
+from app.services.clock import today
+from app.services.money import cents_to_number
+from app.services.months import parse_month
+
+router = APIRouter(
+    responses={**ERROR_RESPONSES, 404: {'model': ErrorBody, 'description': 'No such expense, or not yours to see'}}
+)
+
+
+class ExpenseOut(BaseModel):
+    id: int
+    amount: float = Field(description='Rounded to cents')
+    amount_cents: int
+    date: str = Field(description='YYYY-MM-DD')
+    category_id: int
+    category: str | None
+    category_color: str | None
+    subcategory_id: int | None
+    subcategory: str | None
+    payment_method_id: int | None
+    payment_method: str | None
+    description: str
+    latitude: float | None
+    longitude: float | None
+    place: str
+    owner_id: int
+    created_by: str | None = Field(description='Username of the user who recorded it')
+    created_at: str
+    updated_at: str
+
+
+class ExpenseListOut(BaseModel):
+    month: str
+    count: int = Field(description='Expenses matching, over every page')
+    total: float = Field(description='Sum of the matching expenses')
+    total_cents: int
+    offset: int
+    expenses: list[ExpenseOut]
+
+
+class ExpenseOkOut(BaseModel):
+    success: bool
+    expense: ExpenseOut
+
+
+class DeletedOut(BaseModel):
+    success: bool
+    id: int
+
+
+class ExpenseCreate(BaseModel):
+    amount: Amount
+    date: Text = Field(None, description='YYYY-MM-DD; today when empty', examples=['2026-01-15'])
+    category_id: Id
+    subcategory_id: OptionalId = None
+    payment_method_id: Id
+    description: Text = None
+    latitude: Coordinate = None
+    longitude: Coordinate = None
+    place: Text = Field(None, description='A short name for the place', examples=['Market'])
+
+
+class ExpenseUpdate(BaseModel):
+    id: Id
+    amount: Amount | None = None
+    date: Text = Field(None, examples=['2026-01-15'])
+    category_id: OptionalId = None
+    subcategory_id: OptionalId = None
+    payment_method_id: OptionalId = None
+    description: Text = None
+    latitude: Coordinate = None
+    longitude: Coordinate = None
+    place: Text = None
+
+
+class ExpenseDelete(BaseModel):
+    id: Id
+
+
+@router.get('/expenses', response_model=ExpenseListOut)
+def list_expenses(
+    month: str = Query('', description='YYYY-MM; the current month when empty', max_length=20),
+    scope: str = Query('everyone', description="everyone (yours and your linked users') or mine", max_length=20),
+    search: str = Query(
+        '',
+        description='Text in the description, category, payment method, place, creator, or an exact amount',
+        max_length=100,
+    ),
+    sort: str = Query(
+        expenses.DEFAULT_SORT,
+        description='date, amount, category, payment_method, description or created_by; prefix with - for descending',
+        max_length=30,
+    ),
+    offset: int = Query(0, ge=0, le=10_000_000),
+    limit: int | None = Query(None, ge=1, le=100_000, description='All matching expenses when empty'),
+    user: User = Depends(api_user),
+):
+    """The month's expenses you may see, newest first, with their count and total."""
+    chosen = parse_month(month, default=today(user.timezone))
+    result = expenses.list_expenses(user, chosen, scope=scope, search=search, sort=sort, offset=offset, limit=limit)
+    return {
+        'month': str(chosen),
+        'count': result.count,
+        'total': cents_to_number(result.total_cents),
+        'total_cents': result.total_cents,
+        'offset': offset,
+        'expenses': result.rows,
+    }
+
+
+@router.post('/expense_create', response_model=ExpenseOkOut, openapi_extra=body_docs(ExpenseCreate))
+def create_expense(user: User = Depends(api_user), body: ExpenseCreate = body_of(ExpenseCreate)):
+    """Record an expense: amount, date, category_id, subcategory_id?, payment_method_id, description?,
+    latitude?, longitude?."""
+    expense = expenses.create_expense(user, body.model_dump(exclude_unset=True))
+    return {'success': True, 'expense': expenses.expense_dict(expense)}
+
+
+@router.post('/expense_update', response_model=ExpenseOkOut, openapi_extra=body_docs(ExpenseUpdate))
+def update_expense(user: User = Depends(api_user), body: ExpenseUpdate = body_of(ExpenseUpdate)):
+    """Change an expense: `id` plus only the fields to change (an empty optional field clears it)."""
+    data = body.model_dump(exclude_unset=True)
+    expense_id = data.pop('id')
+    expense = expenses.update_expense(user, expense_id, data)
+    return {'success': True, 'expense': expenses.expense_dict(expense)}
+
+
+@router.post('/expense_delete', response_model=DeletedOut, openapi_extra=body_docs(ExpenseDelete))
+def delete_expense(user: User = Depends(api_user), body: ExpenseDelete = body_of(ExpenseDelete)):
+    """Delete an expense by `id`."""
+    snapshot = expenses.delete_expense(user, body.id)
+    return {'success': True, 'id': snapshot['id']}

@@ -1,7 +1,89 @@
-"""/sysapi routes for exports (filled in by the issue that builds them)."""
+"""/sysapi/export_csv and /sysapi/export_xlsx: a month (or everything, with month=all) as a file.
 
-from fastapi import APIRouter
+The file is written to an anonymous temporary file by one thread (the database cursor never crosses
+threads), then streamed; memory stays small whatever the number of expenses.
+"""
 
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from typing import IO
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import StreamingResponse
+
+from app.api.deps import api_user
 from app.api.errors import ERROR_RESPONSES
+from app.models import User
+from app.services import exports
+from app.services.clock import today
+from app.services.months import Month, parse_month
 
 router = APIRouter(responses=ERROR_RESPONSES)
+MONTH_QUERY = Query('', description='YYYY-MM, or all for every expense; the current month when empty', max_length=20)
+SCOPE_QUERY = Query('everyone', description="everyone (yours and your linked users') or mine", max_length=20)
+CHUNK = 64 * 1024
+
+
+def _month(user: User, value: str) -> Month | None:
+    if value.strip().lower() == 'all':
+        return None
+    return parse_month(value, default=today(user.timezone))
+
+
+def _stream(handle: IO[bytes]) -> Iterator[bytes]:
+    try:
+        handle.seek(0)
+        while chunk := handle.read(CHUNK):
+            yield chunk
+    finally:
+        handle.close()
+
+
+def _file_response(handle: IO[bytes], filename: str, media_type: str) -> StreamingResponse:
+    return StreamingResponse(
+        _stream(handle),
+        media_type=media_type,
+        headers={'Content-Disposition': f'attachment; filename="{filename}"', 'Cache-Control': 'no-store'},
+    )
+
+
+@router.get(
+    '/export_csv',
+    response_class=StreamingResponse,
+    responses={200: {'content': {'text/csv': {'schema': {'type': 'string'}}}, 'description': 'The CSV file'}},
+)
+def export_csv(month: str = MONTH_QUERY, scope: str = SCOPE_QUERY, user: User = Depends(api_user)):
+    """CSV (UTF-8, header row, dot decimals): date, amount, category, subcategory, payment method, description,
+    latitude, longitude, created by."""
+    chosen = _month(user, month)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _stream once sent
+    try:
+        exports.write_csv(user, chosen, handle, scope=scope)
+    except BaseException:
+        handle.close()
+        raise
+    return _file_response(handle, exports.export_filename(chosen, 'csv'), exports.CSV_MEDIA_TYPE)
+
+
+@router.get(
+    '/export_xlsx',
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            'content': {exports.XLSX_MEDIA_TYPE: {'schema': {'type': 'string', 'format': 'binary'}}},
+            'description': 'The XLSX workbook: Expenses and By category sheets',
+        }
+    },
+)
+def export_xlsx(month: str = MONTH_QUERY, scope: str = SCOPE_QUERY, user: User = Depends(api_user)):
+    """XLSX: real dates and numbers, a bold frozen header, a totals row, and a By category sheet."""
+    chosen = _month(user, month)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _stream once sent
+    try:
+        exports.write_xlsx(user, chosen, handle, scope=scope)
+    except BaseException:
+        handle.close()
+        raise
+    return _file_response(handle, exports.export_filename(chosen, 'xlsx'), exports.XLSX_MEDIA_TYPE)

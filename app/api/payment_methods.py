@@ -1,7 +1,88 @@
-"""/sysapi routes for payment methods (filled in by the issue that builds them)."""
+"""/sysapi routes for payment methods: list, create, update, delete (or move, then delete)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-from app.api.errors import ERROR_RESPONSES
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
 
-router = APIRouter(responses=ERROR_RESPONSES)
+from app.api.bodies import body_docs, body_of
+from app.api.deps import api_user
+from app.api.errors import ERROR_RESPONSES, ErrorBody
+from app.api.fields import Id, OptionalId, Text
+from app.models import User
+from app.services import payment_methods
+from app.services.validation import UNSET
+
+router = APIRouter(
+    responses={
+        **ERROR_RESPONSES,
+        404: {'model': ErrorBody, 'description': 'No such payment method, or not yours to see'},
+        409: {'model': ErrorBody, 'description': 'Name taken, or payment method in use'},
+    }
+)
+
+
+class PaymentMethodOut(BaseModel):
+    id: int
+    name: str
+    icon: str
+    owner_id: int
+
+
+class PaymentMethodOkOut(BaseModel):
+    success: bool
+    payment_method: PaymentMethodOut
+
+
+class PaymentMethodDeletedOut(BaseModel):
+    success: bool
+    id: int
+    moved: int = Field(description='Expenses moved to move_to_id before the deletion')
+
+
+class PaymentMethodCreate(BaseModel):
+    name: str = Field(max_length=500, examples=['Card'])
+    icon: Text = Field(None, description='A Material icon name', examples=['credit_card'])
+
+
+class PaymentMethodUpdate(BaseModel):
+    id: Id
+    name: Text = None
+    icon: Text = None
+
+
+class PaymentMethodDelete(BaseModel):
+    id: Id
+    move_to_id: OptionalId = Field(None, description='Move the expenses paid this way to this method first')
+
+
+@router.get('/payment_methods', response_model=list[PaymentMethodOut])
+def list_all(user: User = Depends(api_user)):
+    """The payment methods you may see (yours and your linked users'), by name."""
+    return [payment_methods.payment_method_dict(m) for m in payment_methods.list_payment_methods(user)]
+
+
+@router.post('/payment_method_create', response_model=PaymentMethodOkOut, openapi_extra=body_docs(PaymentMethodCreate))
+def create(user: User = Depends(api_user), body: PaymentMethodCreate = body_of(PaymentMethodCreate)):
+    """Create a payment method."""
+    method = payment_methods.create_payment_method(user, body.name, body.icon)
+    return {'success': True, 'payment_method': payment_methods.payment_method_dict(method)}
+
+
+@router.post('/payment_method_update', response_model=PaymentMethodOkOut, openapi_extra=body_docs(PaymentMethodUpdate))
+def update(user: User = Depends(api_user), body: PaymentMethodUpdate = body_of(PaymentMethodUpdate)):
+    """Rename a payment method or change its icon: `id` plus the fields to change."""
+    given = body.model_dump(exclude_unset=True)
+    method = payment_methods.update_payment_method(
+        user, body.id, name=given.get('name', UNSET), icon=given.get('icon', UNSET)
+    )
+    return {'success': True, 'payment_method': payment_methods.payment_method_dict(method)}
+
+
+@router.post(
+    '/payment_method_delete', response_model=PaymentMethodDeletedOut, openapi_extra=body_docs(PaymentMethodDelete)
+)
+def delete(user: User = Depends(api_user), body: PaymentMethodDelete = body_of(PaymentMethodDelete)):
+    """Delete a payment method that no expense uses; with `move_to_id`, its expenses move there first."""
+    moved = payment_methods.delete_payment_method(user, body.id, move_to=body.move_to_id)
+    return {'success': True, 'id': body.id, 'moved': moved}

@@ -1,8 +1,355 @@
-"""The expenses page (filled in by the issue that builds it)."""
+"""The expenses page: a month of expenses in a server-side paginated table, with add / edit / delete,
+a text filter, sorting, the month's total and count, and CSV / XLSX exports.
+
+Only one page of rows is ever in the browser (Quasar's server-side pagination): a month of thousands of
+expenses costs the same as a month of fifty.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from nicegui import run, ui
 
 from app.models import User
-from app.pages.placeholders import coming_soon
+from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
+from app.pages.components.month_picker import month_picker
+from app.pages.components.undo_notification import notify_with_undo
+from app.services import access, categories, exports, payment_methods
+from app.services import expenses as expense_service
+from app.services.clock import today
+from app.services.errors import Invalid, ServiceError
+from app.services.money import cents_to_text, format_money
+from app.services.months import Month, parse_month
+
+ROWS_PER_PAGE = 25
+UNDO_EVENT = 'undo_expense_delete'
+COLUMNS = [
+    {'name': 'date', 'label': 'Date', 'field': 'day', 'align': 'left', 'sortable': True},
+    {'name': 'amount', 'label': 'Amount', 'field': 'amount_text', 'align': 'right', 'sortable': True},
+    {'name': 'category', 'label': 'Category', 'field': 'category_text', 'align': 'left', 'sortable': True},
+    {
+        'name': 'payment_method',
+        'label': 'Payment',
+        'field': 'payment_method',
+        'align': 'left',
+        'sortable': True,
+        'classes': 'gt-xs',
+        'headerClasses': 'gt-xs',
+    },
+    {
+        'name': 'description',
+        'label': 'Description',
+        'field': 'description',
+        'align': 'left',
+        'sortable': True,
+        'classes': 'ellipsis max-w-[16rem]',
+    },
+    {
+        'name': 'created_by',
+        'label': 'By',
+        'field': 'created_by',
+        'align': 'left',
+        'sortable': True,
+        'classes': 'gt-sm',
+        'headerClasses': 'gt-sm',
+    },
+    {'name': 'actions', 'label': '', 'field': 'id', 'align': 'right'},
+]
+# Plain icons rather than q-btn: a page holds up to 200 rows, and 400 buttons cost the browser
+# a noticeable part of the page's time (see docs/PERFORMANCE.md); they stay focusable and keyboard-driven.
+ACTIONS_SLOT = r"""
+<q-td :props="props" auto-width>
+  <span class="cursor-pointer q-mx-xs" role="button" tabindex="0" aria-label="Edit"
+        @click.stop="() => $parent.$emit('edit', props.row)"
+        @keydown.enter.stop="() => $parent.$emit('edit', props.row)"><q-icon name="edit" size="20px" /></span>
+  <span class="cursor-pointer q-mx-xs text-negative" role="button" tabindex="0" aria-label="Delete"
+        @click.stop="() => $parent.$emit('delete', props.row)"
+        @keydown.enter.stop="() => $parent.$emit('delete', props.row)"><q-icon name="delete" size="20px" /></span>
+</q-td>
+"""
+CATEGORY_SLOT = r"""
+<q-td :props="props">
+  <span class="inline-block w-2 h-2 rounded-full mr-2" :style="{background: props.row.category_color}"></span>
+  {{ props.value }}
+</q-td>
+"""
+
+# On a phone the table becomes a list of compact cards (Quasar's grid mode), one per expense.
+PHONE_ITEM_SLOT = r"""
+<div class="q-px-none q-py-xs col-12">
+  <q-card flat bordered class="q-px-sm q-py-xs cursor-pointer" @click="() => $parent.$emit('edit', props.row)">
+    <div class="row items-center no-wrap">
+      <span class="inline-block w-2 h-2 rounded-full mr-2" :style="{background: props.row.category_color}"></span>
+      <div class="col ellipsis">{{ props.row.category_text }}</div>
+      <div class="text-weight-bold q-ml-sm">{{ props.row.amount_text }}</div>
+    </div>
+    <div class="row items-center no-wrap text-caption">
+      <div class="col ellipsis opacity-70">
+        {{ props.row.day }} · {{ props.row.payment_method }}<span v-if="props.row.description"> · {{
+        props.row.description }}</span>
+      </div>
+      <q-btn flat dense round size="sm" icon="delete" color="negative" aria-label="Delete"
+             @click.stop="() => $parent.$emit('delete', props.row)" />
+    </div>
+  </q-card>
+</div>
+"""
 
 
-async def expenses_page(user: User) -> None:
-    coming_soon('expenses')
+def load_choices(user: User) -> ExpenseChoices:
+    return ExpenseChoices(
+        categories=categories.category_tree(user),
+        payment_methods=[payment_methods.payment_method_dict(m) for m in payment_methods.list_payment_methods(user)],
+    )
+
+
+def display_row(row: dict, user: User) -> dict:
+    day = date.fromisoformat(row['date'])
+    category = row['category'] or ''
+    return {
+        **row,
+        'day': f'{day:%a %d %b}',
+        'amount_text': format_money(row['amount_cents'], user.currency, user.locale),
+        'category_text': f'{category} › {row["subcategory"]}' if row['subcategory'] else category,
+        'payment_method': row['payment_method'] or '',
+        'created_by': row['created_by'] or '',
+    }
+
+
+def amount_for_input(cents: int, locale: str) -> str:
+    text = cents_to_text(cents)
+    return text if locale.startswith('en') else text.replace('.', ',')
+
+
+async def expenses_page(user: User, month: str = '', search: str = '') -> None:
+    try:
+        chosen = parse_month(month, default=today(user.timezone))
+    except Invalid as exc:
+        ui.notify(exc.message, type='warning')
+        chosen = parse_month('', default=today(user.timezone))
+    state = {
+        'month': chosen,
+        'search': search[:100],
+        'pagination': {'sortBy': 'date', 'descending': True, 'page': 1, 'rowsPerPage': ROWS_PER_PAGE},
+        'deleted': None,
+        'scope': 'everyone',
+    }
+    shared = bool(await run.io_bound(access.linked_user_ids, user))
+
+    with ui.row().classes('w-full items-center gap-2'):
+        month_picker(chosen, lambda new: change_month(new))
+        ui.space()
+        with ui.button('Export', icon='download').props('outline no-caps').mark('export'), ui.menu():
+            ui.menu_item('CSV of this month', lambda: export('csv', True)).mark('export-csv')
+            ui.menu_item('Excel (XLSX) of this month', lambda: export('xlsx', True)).mark('export-xlsx')
+            ui.separator()
+            ui.menu_item('CSV of everything', lambda: export('csv', False)).mark('export-csv-all')
+            ui.menu_item('Excel (XLSX) of everything', lambda: export('xlsx', False)).mark('export-xlsx-all')
+        ui.button('Add expense', icon='add', on_click=lambda: add()).props('no-caps').mark('add-expense')
+
+    with ui.row().classes('w-full items-end gap-6'):
+        with ui.column().classes('gap-0'):
+            ui.label('Total').classes('text-xs uppercase opacity-70')
+            total_label = ui.label().classes('text-2xl font-semibold').mark('month-total')
+        with ui.column().classes('gap-0'):
+            ui.label('Expenses').classes('text-xs uppercase opacity-70')
+            count_label = ui.label().classes('text-2xl font-semibold').mark('month-count')
+        ui.space()
+        if shared:
+            ui.toggle(
+                {'everyone': 'Everyone', 'mine': 'Only mine'},
+                value='everyone',
+                on_change=lambda e: scope_changed(e.value),
+            ).props('no-caps dense').tooltip('Your expenses, or also those of the accounts linked to yours').mark(
+                'expense-scope'
+            )
+        search_input = (
+            ui.input('Filter', value=state['search'])
+            .props('outlined dense clearable debounce=300 maxlength=100')
+            .classes('w-full sm:w-72')
+            .mark('expense-search')
+        )
+        with search_input.add_slot('prepend'):
+            ui.icon('search')
+
+    table = (
+        ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={**state['pagination'], 'rowsNumber': 0})
+        .props(
+            'flat bordered binary-state-sort rows-per-page-label="Rows" :rows-per-page-options="[25,50,100,200]" '
+            ':grid="window.innerWidth < 600"'
+        )
+        .classes('w-full')
+        .mark('expenses-table')
+    )
+    table.add_slot('body-cell-actions', ACTIONS_SLOT)
+    table.add_slot('body-cell-category', CATEGORY_SLOT)
+    table.add_slot('item', PHONE_ITEM_SLOT)
+    with table.add_slot('no-data'):
+        ui.label('No expenses this month. Add one with the button above.').classes('w-full text-center opacity-70 p-4')
+
+    async def refresh() -> None:
+        pagination = state['pagination']
+        sort = pagination.get('sortBy') or 'date'
+        if pagination.get('descending'):
+            sort = '-' + sort
+        rows_per_page = int(pagination.get('rowsPerPage') or ROWS_PER_PAGE)
+        page = max(int(pagination.get('page') or 1), 1)
+        try:
+            result = await run.io_bound(
+                expense_service.list_expenses,
+                user,
+                state['month'],
+                scope=state['scope'],
+                search=state['search'] or '',
+                sort=sort,
+                offset=(page - 1) * rows_per_page,
+                limit=rows_per_page,
+            )
+        except ServiceError as exc:
+            ui.notify(exc.message, type='negative')
+            return
+        if not result.expenses and result.count and page > 1:
+            state['pagination'] = {**pagination, 'page': 1}
+            await refresh()
+            return
+        table.rows = [display_row(row, user) for row in result.rows]
+        table.pagination = {**pagination, 'rowsNumber': result.count}
+        total_label.set_text(format_money(result.total_cents, user.currency, user.locale))
+        count_label.set_text(str(result.count))
+
+    async def on_request(event) -> None:
+        requested = event.args.get('pagination', {}) if isinstance(event.args, dict) else {}
+        state['pagination'] = {
+            'sortBy': requested.get('sortBy') or 'date',
+            'descending': bool(requested.get('descending')),
+            'page': requested.get('page') or 1,
+            'rowsPerPage': requested.get('rowsPerPage') or ROWS_PER_PAGE,
+        }
+        await refresh()
+
+    table.on('request', on_request)
+
+    def page_url() -> str:
+        query = f'?month={state["month"]}'
+        return '/expenses' + query
+
+    async def change_month(new: Month) -> None:
+        state['month'] = new
+        state['pagination'] = {**state['pagination'], 'page': 1}
+        ui.navigate.history.replace(page_url())
+        await refresh()
+
+    async def search_changed(event) -> None:
+        state['search'] = (event.value or '')[:100]
+        state['pagination'] = {**state['pagination'], 'page': 1}
+        await refresh()
+
+    search_input.on_value_change(search_changed)
+
+    async def scope_changed(scope: str) -> None:
+        state['scope'] = scope if scope in access.SCOPES else 'everyone'
+        state['pagination'] = {**state['pagination'], 'page': 1}
+        await refresh()
+
+    async def save_new(values: dict) -> None:
+        await run.io_bound(expense_service.create_expense, user, values)
+        new_month = Month.of(date.fromisoformat(values['date'])) if values.get('date') else state['month']
+        ui.notify('Expense added.', type='positive')
+        if new_month != state['month']:
+            ui.notify(f'It is dated in {new_month}; showing that month.', type='info')
+            await change_month(new_month)
+        else:
+            await refresh()
+
+    async def add() -> None:
+        choices = await run.io_bound(load_choices, user)
+        if not choices.categories or not choices.payment_methods:
+            ui.notify(
+                'Create a category and a payment method first (menu: Categories, Payment methods).', type='warning'
+            )
+            return
+        last = await run.io_bound(expense_service.last_choices, user)
+        day = today(user.timezone)
+        if not state['month'].contains(day):
+            day = state['month'].first_day if state['month'] < Month.of(day) else day
+        initial = {**last, 'date': day.isoformat(), 'amount': '', 'description': ''}
+        expense_dialog(choices, initial, save_new, title='Add an expense')
+
+    async def edit(row: dict) -> None:
+        expense_id = row.get('id')
+        if not expense_id:
+            return
+
+        async def save(values: dict) -> None:
+            await run.io_bound(expense_service.update_expense, user, expense_id, values)
+            ui.notify('Expense saved.', type='positive')
+            await refresh()
+
+        initial = {
+            'amount': amount_for_input(int(row.get('amount_cents') or 0), user.locale),
+            'date': row.get('date'),
+            'category_id': row.get('category_id'),
+            'subcategory_id': row.get('subcategory_id'),
+            'payment_method_id': row.get('payment_method_id'),
+            'description': row.get('description') or '',
+        }
+        choices = await run.io_bound(load_choices, user)
+        expense_dialog(choices, initial, save, title='Edit the expense')
+
+    async def delete(event) -> None:
+        row = event.args if isinstance(event.args, dict) else {}
+        with ui.dialog() as confirm, ui.card().mark('confirm-delete'):
+            ui.label('Delete this expense?').classes('text-lg font-semibold')
+            ui.label(
+                f'{row.get("amount_text", "")} · {row.get("category_text", "")} · {row.get("day", "")}'
+                + (f' · {row["description"]}' if row.get('description') else '')
+            ).classes('opacity-80')
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Cancel', on_click=confirm.close).props('flat').mark('cancel-delete')
+                ui.button('Delete', color='negative', on_click=lambda: confirm.submit(True)).mark('confirm-delete-yes')
+        confirmed = await confirm
+        confirm.delete()
+        if not confirmed:
+            return
+        try:
+            state['deleted'] = await run.io_bound(expense_service.delete_expense, user, row.get('id'))
+        except ServiceError as exc:
+            ui.notify(exc.message, type='negative')
+            await refresh()
+            return
+        notify_with_undo('Expense deleted.', UNDO_EVENT)
+        await refresh()
+
+    async def undo() -> None:
+        snapshot, state['deleted'] = state['deleted'], None
+        if snapshot is None:
+            return
+        try:
+            await run.io_bound(expense_service.restore_expense, user, snapshot)
+        except ServiceError as exc:
+            ui.notify(exc.message, type='negative')
+            return
+        ui.notify('Expense restored.', type='positive')
+        await refresh()
+
+    ui.on(UNDO_EVENT, undo)
+    table.on('edit', lambda event: edit(event.args if isinstance(event.args, dict) else {}))
+    table.on('delete', delete)
+    table.on('rowClick', lambda event: edit(_clicked_row(event.args)))
+
+    async def export(kind: str, this_month: bool) -> None:
+        month_arg = state['month'] if this_month else None
+        try:
+            path, filename = await run.io_bound(exports.export_to_file, user, month_arg, kind, scope=state['scope'])
+        except ServiceError as exc:
+            ui.notify(exc.message, type='negative')
+            return
+        ui.download.file(path, filename)
+
+    await refresh()
+
+
+def _clicked_row(args) -> dict:
+    """rowClick sends (event, row, index); keep the row."""
+    return args[1] if isinstance(args, list) and len(args) > 1 and isinstance(args[1], dict) else {}

@@ -1,8 +1,236 @@
-"""Settings › update (filled in by the issue that builds it)."""
+"""Settings › Update (administrators): versions, changelog, the Update button and the live progress;
+and the header badge that tells an administrator a new version is out."""
 
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from nicegui import background_tasks, run, ui
+
+from app.config import get_settings
 from app.models import User
-from app.pages.placeholders import coming_soon
+from app.services import updates
+from app.services.errors import ServiceError
+
+STEP_ICONS = {
+    'pending': ('radio_button_unchecked', 'grey'),
+    'running': ('autorenew', 'primary'),
+    'done': ('check_circle', 'positive'),
+    'skipped': ('remove_circle_outline', 'grey'),
+    'failed': ('error', 'negative'),
+}
+STATE_TEXT = {
+    'idle': 'No update has run yet.',
+    'running': 'Updating…',
+    'rolling_back': 'Something failed; rolling back…',
+    'restarting': 'Restarting the server… this page reconnects by itself.',
+    'succeeded': 'Update complete.',
+    'failed': 'The update failed.',
+}
+
+
+def _when(stamp: str) -> str:
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return moment.astimezone().strftime('%Y-%m-%d %H:%M')
+
+
+def version_card(check: dict | None, status: dict, on_check, on_update) -> None:
+    with ui.card().classes('w-full max-w-3xl'):
+        ui.label('Version').classes('text-lg font-semibold')
+        current = check['current_version'] if check else updates.current_version()
+        with ui.row().classes('gap-8 items-baseline'):
+            with ui.column().classes('gap-0'):
+                ui.label('Installed').classes('text-xs opacity-70')
+                ui.label(current).classes('text-xl font-semibold').mark('update-current')
+            with ui.column().classes('gap-0'):
+                ui.label('Latest').classes('text-xs opacity-70')
+                latest = check['latest_version'] if check and not check['error'] else '—'
+                ui.label(latest).classes('text-xl font-semibold').mark('update-latest')
+        if check is None:
+            ui.label('Not checked yet.').classes('text-sm opacity-70').mark('update-summary')
+        elif check['error']:
+            ui.label(f'Cannot check for updates: {check["error"]}').classes('text-sm text-negative').mark(
+                'update-summary'
+            )
+        elif check['update_available']:
+            ui.label(f'Version {check["latest_version"]} is available ({check["release"]}).').classes(
+                'text-sm text-positive font-medium'
+            ).mark('update-summary')
+        else:
+            ui.label('You run the latest version.').classes('text-sm').mark('update-summary')
+        if check:
+            source = f'{check["source"]} · ' if check['source'] else ''
+            ui.label(f'{source}checked {_when(check["checked_at"])}').classes('text-xs opacity-60')
+        busy = status['state'] in updates.ACTIVE_STATES
+        with ui.row().classes('gap-2'):
+            ui.button('Check now', icon='refresh', on_click=on_check).props('outline').mark('update-check')
+            if check and check['update_available']:
+                button = ui.button(f'Update to {check["latest_version"]}', icon='system_update', on_click=on_update)
+                button.mark('update-start')
+                if busy:
+                    button.disable()
+        ui.label(
+            'The update backs up the database first, verifies the new version in a test server, then restarts. '
+            'Any failure puts the previous version and data back.'
+        ).classes('text-xs opacity-70')
+
+
+def notes_card(check: dict | None) -> None:
+    if not check or not check['notes']:
+        return
+    with ui.card().classes('w-full max-w-3xl').mark('update-notes'):
+        ui.label("What's new").classes('text-lg font-semibold')
+        for entry in check['notes']:
+            heading = entry['version'] + (f' · {entry["date"]}' if entry['date'] else '')
+            ui.label(heading).classes('font-semibold')
+            ui.markdown(entry['notes']).classes('text-sm')
+
+
+def progress_card(status: dict) -> None:
+    if status['state'] == 'idle':
+        return
+    with ui.card().classes('w-full max-w-3xl').mark('update-progress-card'):
+        title = f'Update {status["from_version"]} → {status["to_version"]}'
+        with ui.row().classes('w-full items-center justify-between'):
+            ui.label(title).classes('text-lg font-semibold')
+            ui.label(_when(status['started_at'])).classes('text-xs opacity-60')
+        state = status['state']
+        text = STATE_TEXT.get(state, state)
+        if state == 'failed' and status['rolled_back']:
+            text = f'The update failed and was rolled back: {status["from_version"]} runs with its data as before.'
+        color = {'succeeded': 'text-positive', 'failed': 'text-negative'}.get(state, '')
+        ui.label(text).classes(f'font-medium {color}').mark('update-state')
+        progress = status['progress'] / 100
+        bar = ui.linear_progress(value=progress, show_value=False, size='12px').mark('update-progress')
+        tone = {'failed': 'negative', 'succeeded': 'positive'}.get(state, 'primary')
+        bar.props(f'rounded color={tone}')
+        if state in updates.ACTIVE_STATES:
+            bar.props('stripe')
+        ui.label(f'{status["progress"]} %').classes('text-xs opacity-70 -mt-2')
+        if status['error']:
+            with ui.row().classes('items-start gap-2 w-full'):
+                ui.icon('error', color='negative')
+                ui.label(status['error']).classes('text-sm text-negative flex-1 break-all').mark('update-error')
+        with ui.column().classes('gap-1 w-full').mark('update-steps'):
+            for step in status['steps']:
+                icon, tint = STEP_ICONS.get(step['state'], STEP_ICONS['pending'])
+                with ui.row().classes('items-center gap-2 no-wrap'):
+                    spin = ' animate-spin' if step['state'] == 'running' else ''
+                    ui.icon(icon, color=tint).classes('text-xl' + spin)
+                    suffix = {'skipped': ' (nothing to do)', 'failed': ' — failed'}.get(step['state'], '')
+                    weight = ' font-semibold' if step['state'] == 'running' else ''
+                    ui.label(step['label'] + suffix).classes('text-sm' + weight)
+        opened = state in updates.ACTIVE_STATES or state == 'failed'
+        with (
+            ui.expansion('Log', icon='notes', value=opened).classes('w-full'),
+            ui.scroll_area().classes('h-56 w-full rounded bg-black/5 dark:bg-white/5').mark('update-log') as log_area,
+        ):
+            for line in status['log']:
+                time = line['time'][11:19]
+                tint = {'error': 'text-negative', 'warning': 'text-warning'}.get(line['level'], '')
+                ui.label(f'{time}  {line["message"]}').classes(f'font-mono text-xs break-all {tint}')
+        ui.timer(0.2, lambda: log_area.scroll_to(percent=1.0), once=True)  # the newest line in view
 
 
 async def update_tab(user: User) -> None:
-    coming_soon('update settings')
+    # Two small JSON files under data/: read directly, they never wait on the database or the network.
+    check = updates.cached_check()
+    status = updates.read_status()
+    shown = {'check': check, 'status': status}
+
+    @ui.refreshable
+    def body() -> None:
+        version_card(shown['check'], shown['status'], check_now, confirm_update)
+        progress_card(updates.public_status(shown['status']))
+        notes_card(shown['check'])
+
+    async def check_now() -> None:
+        result = await run.io_bound(updates.check)
+        if result is None:
+            return
+        shown['check'] = result
+        if result['error']:
+            ui.notify(f'Cannot check for updates: {shown["check"]["error"]}', type='warning')
+        body.refresh()
+
+    async def start_update() -> None:
+        dialog.close()
+        try:
+            await run.io_bound(updates.start)
+        except ServiceError as exc:
+            ui.notify(exc.message, type='negative')
+        else:
+            ui.notify('Update started; follow it below.', type='info')
+        poll()
+        timer.activate()
+
+    def poll() -> None:
+        latest = updates.read_status()
+        if latest != shown['status']:
+            shown['status'] = latest
+            if latest['state'] == 'succeeded':
+                shown['check'] = updates.cached_check()
+            body.refresh()
+        if latest['state'] not in updates.ACTIVE_STATES:
+            timer.deactivate()
+
+    with ui.dialog() as dialog, ui.card():
+        ui.label('Update now?').classes('text-lg font-semibold')
+        ui.label(
+            'A backup is made first. The server restarts at the end: open pages reconnect by themselves. '
+            'If anything fails, the previous version and its data are put back.'
+        ).classes('text-sm max-w-md')
+        with ui.row().classes('w-full justify-end'):
+            ui.button('Cancel', on_click=dialog.close).props('flat').mark('update-cancel')
+            ui.button('Update', icon='system_update', on_click=start_update).mark('update-confirm')
+
+    def confirm_update() -> None:
+        dialog.open()
+
+    body()
+    timer = ui.timer(1.0, poll, active=status['state'] in updates.ACTIVE_STATES)
+    settings = get_settings()
+    if settings.update_check and (check is None or _stale(check)):
+        background_tasks.create(check_now(), name='update check')
+
+
+def _stale(check: dict) -> bool:
+    try:
+        return datetime.now(UTC) - datetime.fromisoformat(check['checked_at']) > updates.CHECK_INTERVAL
+    except (KeyError, ValueError):
+        return True
+
+
+# --- the header badge -------------------------------------------------------------------------------
+
+_background_check = {'running': False}
+
+
+async def _refresh_check() -> None:
+    _background_check['running'] = True
+    try:
+        await run.io_bound(updates.check, force=False)
+    finally:
+        _background_check['running'] = False
+
+
+def update_badge(user: User) -> None:
+    """For administrators, when UPDATE_CHECK is on: a badge when a newer version is out (checked daily)."""
+    settings = get_settings()
+    if not user.is_admin or not settings.update_check:
+        return
+    check = updates.cached_check(settings)
+    if (check is None or _stale(check)) and not _background_check['running']:
+        background_tasks.create(_refresh_check(), name='daily update check')
+    if not check or not check.get('update_available') or check.get('current_version') != updates.current_version():
+        return
+    with (
+        ui.button(icon='system_update', on_click=lambda: ui.navigate.to('/settings?tab=update'))
+        .props('flat round color=white')
+        .mark('update-badge')
+    ):
+        ui.badge('1', color='orange').props('floating rounded')
+        ui.tooltip(f'Version {check["latest_version"]} is available')

@@ -46,6 +46,8 @@ def month_picker(month: Month, on_change: Callable[[Month], Awaitable[None] | No
             await result
 
     async def jump(event) -> None:
+        if event.value != field.value or event.value == str(state['month']):
+            return  # the echo of a move made with the arrows (possibly a stale one): not a jump
         try:
             target = parse_month(event.value or '')
         except Invalid as exc:

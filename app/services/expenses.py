@@ -1,0 +1,407 @@
+"""Expenses: create, read, update, delete, list a month, and undo a deletion.
+
+The rules live here and nowhere else: amounts are parsed by `money.parse_amount`, dates by
+`months.parse_date`; an expense needs a visible category, its optional subcategory must belong to that
+category, a payment method is required, coordinates are finite and in range. Whose expenses a user
+sees is decided by `access`: an id outside that set answers NotFound, exactly like a missing id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from peewee import JOIN, fn
+
+from app.db import db
+from app.models import Category, Expense, PaymentMethod, User, utcnow
+from app.services import access, categories, payment_methods
+from app.services.clock import today
+from app.services.errors import Invalid, NotFound
+from app.services.money import cents_to_number, cents_to_text, parse_amount
+from app.services.months import Month, parse_date
+from app.services.validation import clean_text, is_blank, parse_coordinate, parse_id
+
+FIELDS = (
+    'amount',
+    'date',
+    'category_id',
+    'subcategory_id',
+    'payment_method_id',
+    'description',
+    'latitude',
+    'longitude',
+    'place',
+)
+MAX_DESCRIPTION = 500
+MAX_PLACE = 120
+MAX_PAGE = 1000
+SORT_FIELDS = ('date', 'amount', 'category', 'payment_method', 'description', 'created_by')
+DEFAULT_SORT = '-date'
+
+Subcategory = Category.alias('subcategory')
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def expense_dict(expense: Expense) -> dict:
+    """The JSON shape of an expense, the same for the API, the pages and the exports."""
+
+    def joined(alias: str, relation: str, attribute: str):
+        if hasattr(expense, alias):
+            return getattr(expense, alias)
+        related = getattr(expense, relation)
+        return getattr(related, attribute) if related is not None else None
+
+    return {
+        'id': expense.id,
+        'amount': cents_to_number(expense.amount_cents),
+        'amount_cents': expense.amount_cents,
+        'date': _as_date(expense.date).isoformat(),
+        'category_id': expense.category_id,
+        'category': joined('category_name', 'category', 'name'),
+        'category_color': joined('category_color', 'category', 'color'),
+        'subcategory_id': expense.subcategory_id,
+        'subcategory': joined('subcategory_name', 'subcategory', 'name') if expense.subcategory_id else None,
+        'payment_method_id': expense.payment_method_id,
+        'payment_method': (
+            joined('payment_method_name', 'payment_method', 'name') if expense.payment_method_id else None
+        ),
+        'description': expense.description,
+        'latitude': expense.latitude,
+        'longitude': expense.longitude,
+        'place': expense.place,
+        'owner_id': expense.owner_id,
+        'created_by': joined('created_by', 'owner', 'username'),
+        'created_at': _iso(expense.created_at),
+        'updated_at': _iso(expense.updated_at),
+    }
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _iso(value) -> str:
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat() + 'Z'
+    return str(value)
+
+
+def _joined_query(*columns):
+    """Expenses with the names of their category, subcategory, payment method and creator in one query."""
+    return (
+        Expense.select(*columns)
+        .join(Category, on=(Expense.category == Category.id))
+        .switch(Expense)
+        .join(Subcategory, JOIN.LEFT_OUTER, on=(Expense.subcategory == Subcategory.id))
+        .switch(Expense)
+        .join(PaymentMethod, JOIN.LEFT_OUTER, on=(Expense.payment_method == PaymentMethod.id))
+        .switch(Expense)
+        .join(User, on=(Expense.owner == User.id))
+    )
+
+
+_ROW_COLUMNS = (
+    Expense,
+    Category.name.alias('category_name'),
+    Category.color.alias('category_color'),
+    Subcategory.name.alias('subcategory_name'),
+    PaymentMethod.name.alias('payment_method_name'),
+    User.username.alias('created_by'),
+)
+
+
+def _sort_order(sort: str) -> list:
+    """`date`, `-amount`...: the main column in the asked direction, then the newest first on ties."""
+    text = (sort or DEFAULT_SORT).strip()
+    descending = text.startswith('-')
+    name = text.lstrip('-+')
+    if name == 'date':
+        return [Expense.date.desc(), Expense.id.desc()] if descending else [Expense.date.asc(), Expense.id.asc()]
+    columns = {
+        'amount': [Expense.amount_cents],
+        'category': [fn.LOWER(Category.name), fn.LOWER(fn.COALESCE(Subcategory.name, ''))],
+        'payment_method': [fn.LOWER(fn.COALESCE(PaymentMethod.name, ''))],
+        'description': [fn.LOWER(Expense.description)],
+        'created_by': [User.username_key],
+    }.get(name)
+    if columns is None:
+        raise Invalid(f'{name[:30]!r} cannot be sorted on; use one of {", ".join(SORT_FIELDS)}.', field='sort')
+    return [*(c.desc() if descending else c.asc() for c in columns), Expense.date.desc(), Expense.id.desc()]
+
+
+def _search_condition(search: str):
+    text = ' '.join((search or '').split())[:100]
+    if not text:
+        return None
+    condition = (
+        Expense.description.contains(text)
+        | Category.name.contains(text)
+        | Subcategory.name.contains(text)
+        | PaymentMethod.name.contains(text)
+        | Expense.place.contains(text)
+        | User.username.contains(text)
+    )
+    try:
+        condition = condition | (Expense.amount_cents == parse_amount(text))
+    except Invalid:
+        pass
+    return condition
+
+
+@dataclass
+class ExpenseList:
+    """One page of a month's expenses, with the count and the total of everything that matched."""
+
+    expenses: list[Expense]
+    count: int
+    total_cents: int
+    month: Month | None = None
+    offset: int = 0
+    rows: list[dict] = field(default_factory=list)
+
+
+def _filtered(user: User, month: Month | None, scope: str, search: str, *columns):
+    owners = access.owner_ids_for(user, scope)
+    query = _joined_query(*columns).where(Expense.owner.in_(owners))
+    if month is not None:
+        query = query.where(Expense.date.between(month.first_day, month.last_day))
+    condition = _search_condition(search)
+    if condition is not None:
+        query = query.where(condition)
+    return query
+
+
+def list_expenses(
+    user: User,
+    month: Month | None,
+    *,
+    scope: str = 'everyone',
+    search: str = '',
+    sort: str = DEFAULT_SORT,
+    offset: int = 0,
+    limit: int | None = None,
+) -> ExpenseList:
+    """The month's expenses (every month when `month` is None) the user may see, sorted, one page of them.
+
+    `sort` is a field name, prefixed with `-` for descending: date, amount, category, payment_method,
+    description, created_by. The count and the total cover every matching expense, not just the page.
+    """
+    if offset < 0:
+        raise Invalid('offset must be zero or more.', field='offset')
+    if limit is not None and not 1 <= limit <= 100_000:
+        raise Invalid('limit must be between 1 and 100000.', field='limit')
+    order = _sort_order(sort)
+    totals = _filtered(user, month, scope, search, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
+    count, total = totals.tuples().get()
+    query = _filtered(user, month, scope, search, *_ROW_COLUMNS).order_by(*order).objects()
+    if limit is not None:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
+    expenses = list(query)
+    return ExpenseList(
+        expenses=expenses,
+        count=int(count or 0),
+        total_cents=int(total or 0),
+        month=month,
+        offset=offset,
+        rows=[expense_dict(e) for e in expenses],
+    )
+
+
+def iter_expenses(user: User, month: Month | None, *, scope: str = 'everyone') -> Iterator[Expense]:
+    """Every matching expense, oldest first, streamed from the cursor (for exports of any size)."""
+    query = _filtered(user, month, scope, '', *_ROW_COLUMNS).order_by(Expense.date, Expense.id).objects()
+    yield from query.iterator()
+
+
+def get_expense(user: User, expense_id: object) -> Expense:
+    number = parse_id(expense_id, field='id')
+    expense = (
+        _joined_query(*_ROW_COLUMNS)
+        .where((Expense.id == number) & Expense.owner.in_(access.visible_owner_ids(user)))
+        .objects()
+        .first()
+    )
+    if expense is None:
+        raise NotFound(f'Expense {number} does not exist; GET /sysapi/expenses?month=YYYY-MM lists yours.', field='id')
+    return expense
+
+
+def last_choices(user: User) -> dict:
+    """The category, subcategory and payment method of the last expense the user created, still visible:
+    the add dialog starts from them."""
+    owners = access.visible_owner_ids(user)
+    last = (
+        Expense.select(Expense.category, Expense.subcategory, Expense.payment_method)
+        .join(Category, on=(Expense.category == Category.id))
+        .where((Expense.owner == user.id) & Category.owner.in_(owners))
+        .order_by(Expense.id.desc())
+        .first()
+    )
+    if last is None:
+        return {'category_id': None, 'subcategory_id': None, 'payment_method_id': None}
+    payment_method_id = last.payment_method_id
+    if payment_method_id is not None and not (
+        PaymentMethod.select().where((PaymentMethod.id == payment_method_id) & PaymentMethod.owner.in_(owners)).exists()
+    ):
+        payment_method_id = None
+    return {
+        'category_id': last.category_id,
+        'subcategory_id': last.subcategory_id,
+        'payment_method_id': payment_method_id,
+    }
+
+
+# --- writing ------------------------------------------------------------------------------------------
+
+
+def validate_location(data: Mapping, current: Expense | None = None) -> dict:
+    """Latitude and longitude together (both or neither), finite and in range; place is short text.
+
+    Returns the columns to store (only those `data` mentions)."""
+    out: dict = {}
+    has_lat, has_lon = 'latitude' in data, 'longitude' in data
+    if has_lat or has_lon:
+        latitude = parse_coordinate(data.get('latitude'), field='latitude', limit=90) if has_lat else None
+        longitude = parse_coordinate(data.get('longitude'), field='longitude', limit=180) if has_lon else None
+        if not has_lat and current is not None:
+            latitude = current.latitude
+        if not has_lon and current is not None:
+            longitude = current.longitude
+        if (latitude is None) != (longitude is None):
+            missing = 'longitude' if longitude is None else 'latitude'
+            raise Invalid(f'Give both a latitude and a longitude, or neither; the {missing} is missing.', field=missing)
+        out['latitude'], out['longitude'] = latitude, longitude
+    if 'place' in data:
+        out['place'] = clean_text(data.get('place'), field='place', max_length=MAX_PLACE, label='place')
+    return out
+
+
+def _category_columns(user: User, category_value: object, subcategory_value: object, sub_given: bool) -> dict:
+    if is_blank(category_value):
+        raise Invalid('Choose a category; every expense needs one.', field='category_id')
+    category = categories.get_category(user, category_value, field='category_id')
+    subcategory = None
+    if category.parent_id is not None:
+        # a subcategory given as the category: file it under its parent
+        if sub_given and not is_blank(subcategory_value):
+            raise Invalid(
+                f'{category.name!r} is a subcategory; send its parent as category_id and it as subcategory_id.',
+                field='category_id',
+            )
+        subcategory, category = category, categories.get_category(user, category.parent_id, field='category_id')
+    elif sub_given and not is_blank(subcategory_value):
+        subcategory = categories.get_category(user, subcategory_value, field='subcategory_id')
+        if subcategory.parent_id != category.id:
+            raise Invalid(
+                f'{subcategory.name!r} is not a subcategory of {category.name!r}; choose one of its own.',
+                field='subcategory_id',
+            )
+    return {'category': category.id, 'subcategory': subcategory.id if subcategory else None}
+
+
+def _parse(user: User, data: Mapping, current: Expense | None) -> dict:
+    """The columns to write, from the fields present in `data` (all required ones when creating)."""
+    creating = current is None
+    out: dict = {}
+    if creating or 'amount' in data:
+        out['amount_cents'] = parse_amount(data.get('amount'))
+    if creating or 'date' in data:
+        value = data.get('date')
+        out['date'] = today(user.timezone) if creating and is_blank(value) else parse_date(value)
+    if creating or 'category_id' in data or 'subcategory_id' in data:
+        category_value = data.get('category_id') if 'category_id' in data or creating else current.category_id
+        sub_given = 'subcategory_id' in data
+        subcategory_value = data.get('subcategory_id')
+        if not creating and not sub_given and 'category_id' in data:
+            # a new category without a subcategory: keep the old subcategory only if it still fits
+            columns = _category_columns(user, category_value, None, False)
+            if current.subcategory_id is not None and columns['subcategory'] is None:
+                old_sub = Category.get_or_none(Category.id == current.subcategory_id)
+                if old_sub is not None and old_sub.parent_id == columns['category']:
+                    columns['subcategory'] = old_sub.id
+            out.update(columns)
+        else:
+            out.update(_category_columns(user, category_value, subcategory_value, sub_given))
+    if creating or 'payment_method_id' in data:
+        value = data.get('payment_method_id')
+        if is_blank(value):
+            raise Invalid('Choose a payment method.', field='payment_method_id')
+        out['payment_method'] = payment_methods.get_payment_method(user, value, field='payment_method_id').id
+    if creating or 'description' in data:
+        out['description'] = clean_text(
+            data.get('description'), field='description', max_length=MAX_DESCRIPTION, label='description'
+        )
+    out.update(validate_location(data, current))
+    return out
+
+
+def create_expense(user: User, data: Mapping) -> Expense:
+    """Record an expense from the fields of the reference's form (see FIELDS); the user is its owner."""
+    with db.atomic():
+        columns = _parse(user, data, None)
+        expense = Expense.create(owner=user.id, **columns)
+    return get_expense(user, expense.id)
+
+
+def update_expense(user: User, expense_id: object, data: Mapping) -> Expense:
+    """Change the fields present in `data`; a blank optional field (subcategory, location) clears it."""
+    with db.atomic():
+        current = get_expense(user, expense_id)
+        columns = _parse(user, data, current)
+        if columns:
+            columns['updated_at'] = utcnow()
+            Expense.update(**columns).where(Expense.id == current.id).execute()
+    return get_expense(user, current.id)
+
+
+def delete_expense(user: User, expense_id: object) -> dict:
+    """Delete; returns what is needed to undo it (`restore_expense`)."""
+    with db.atomic():
+        expense = get_expense(user, expense_id)
+        snapshot = {
+            'id': expense.id,
+            'owner_id': expense.owner_id,
+            'amount_cents': expense.amount_cents,
+            'date': _as_date(expense.date).isoformat(),
+            'category_id': expense.category_id,
+            'subcategory_id': expense.subcategory_id,
+            'payment_method_id': expense.payment_method_id,
+            'description': expense.description,
+            'latitude': expense.latitude,
+            'longitude': expense.longitude,
+            'place': expense.place,
+            'created_at': expense.created_at,
+        }
+        Expense.delete().where(Expense.id == expense.id).execute()
+    return snapshot
+
+
+def restore_expense(user: User, snapshot: Mapping) -> Expense:
+    """Undo a deletion: the same expense again (same id when free), checked like a new one."""
+    with db.atomic():
+        owner_id = int(snapshot['owner_id'])
+        if owner_id not in access.visible_owner_ids(user):
+            raise NotFound('This expense can no longer be restored: its owner is not shared with you any more.')
+        data = {
+            'amount': cents_to_text(snapshot['amount_cents']),
+            'date': snapshot['date'],
+            'category_id': snapshot['category_id'],
+            'subcategory_id': snapshot['subcategory_id'],
+            'payment_method_id': snapshot['payment_method_id'],
+            'description': snapshot['description'],
+            'latitude': snapshot['latitude'],
+            'longitude': snapshot['longitude'],
+            'place': snapshot['place'],
+        }
+        columns = _parse(user, data, None)
+        extra = {}
+        if not Expense.select().where(Expense.id == snapshot['id']).exists():
+            extra['id'] = snapshot['id']
+        expense = Expense.create(owner=owner_id, created_at=snapshot.get('created_at') or utcnow(), **columns, **extra)
+    return get_expense(user, expense.id)

@@ -1,0 +1,118 @@
+"""Payment methods (cash, card, transfer...): names unique per owner (ignoring case); in use, not deletable.
+
+Reads and writes go through `access.visible_owner_ids`, like categories.
+"""
+
+from __future__ import annotations
+
+from peewee import fn
+
+from app.db import db
+from app.models import Expense, PaymentMethod, User, utcnow
+from app.services import access
+from app.services.errors import Conflict, Invalid, NotFound
+from app.services.validation import UNSET, clean_icon, clean_name, is_blank, parse_id
+
+DEFAULT_ICON = 'payments'
+
+
+def payment_method_dict(method: PaymentMethod) -> dict:
+    return {'id': method.id, 'name': method.name, 'icon': method.icon, 'owner_id': method.owner_id}
+
+
+def list_payment_methods(user: User, scope: str = 'everyone') -> list[PaymentMethod]:
+    owners = access.owner_ids_for(user, scope)
+    return list(
+        PaymentMethod.select()
+        .where(PaymentMethod.owner.in_(owners))
+        .order_by(fn.LOWER(PaymentMethod.name), PaymentMethod.id)
+    )
+
+
+def get_payment_method(user: User, method_id: object, *, field: str = 'id') -> PaymentMethod:
+    number = parse_id(method_id, field=field)
+    method = PaymentMethod.get_or_none(
+        (PaymentMethod.id == number) & (PaymentMethod.owner.in_(access.visible_owner_ids(user)))
+    )
+    if method is None:
+        raise NotFound(f'Payment method {number} does not exist; GET /sysapi/payment_methods lists yours.', field=field)
+    return method
+
+
+def _check_unique(owner_id: int, name: str, exclude_id: int | None = None) -> None:
+    query = PaymentMethod.select(PaymentMethod.id).where(
+        (PaymentMethod.owner == owner_id) & (fn.LOWER(PaymentMethod.name) == name.lower())
+    )
+    if exclude_id is not None:
+        query = query.where(PaymentMethod.id != exclude_id)
+    if query.exists():
+        raise Conflict(f'A payment method named {name!r} already exists; choose another name.', field='name')
+
+
+def create_payment_method(user: User, name: object, icon: object = None) -> PaymentMethod:
+    name = clean_name(name, label='payment method name')
+    icon = clean_icon(icon) if not is_blank(icon) else DEFAULT_ICON
+    with db.atomic():
+        _check_unique(user.id, name)
+        return PaymentMethod.create(owner=user.id, name=name, icon=icon)
+
+
+def update_payment_method(
+    user: User, method_id: object, *, name: object = UNSET, icon: object = UNSET
+) -> PaymentMethod:
+    with db.atomic():
+        method = get_payment_method(user, method_id)
+        if name is not UNSET:
+            method.name = clean_name(name, label='payment method name')
+        if icon is not UNSET:
+            method.icon = clean_icon(icon)
+        _check_unique(method.owner_id, method.name, exclude_id=method.id)
+        method.save()
+        return method
+
+
+def usage_count(method: PaymentMethod) -> int:
+    return Expense.select().where(Expense.payment_method == method.id).count()
+
+
+def usage_counts(user: User) -> dict[int, int]:
+    owners = access.visible_owner_ids(user)
+    rows = (
+        PaymentMethod.select(PaymentMethod.id, fn.COUNT(Expense.id))
+        .join(Expense, on=(Expense.payment_method == PaymentMethod.id))
+        .where(PaymentMethod.owner.in_(owners))
+        .group_by(PaymentMethod.id)
+        .tuples()
+    )
+    return dict(rows)
+
+
+def delete_payment_method(user: User, method_id: object, *, move_to: object = None) -> int:
+    """Delete a payment method no expense uses. With `move_to`, its expenses move there first, in the same
+    transaction; returns how many moved."""
+    with db.atomic():
+        method = get_payment_method(user, method_id)
+        moved = 0 if is_blank(move_to) else move_expenses(user, method.id, move_to)
+        used = usage_count(method)
+        if used:
+            raise Conflict(
+                f'{method.name!r} is used by {used} expense{"" if used == 1 else "s"}; '
+                'move them to another payment method first, then delete it.',
+                field='id',
+            )
+        method.delete_instance()
+    return moved
+
+
+def move_expenses(user: User, from_method: object, to_method: object) -> int:
+    """Move the visible expenses paid with `from_method` to `to_method`; returns how many moved."""
+    with db.atomic():
+        source = get_payment_method(user, from_method, field='id')
+        target = get_payment_method(user, to_method, field='to_payment_method_id')
+        if source.id == target.id:
+            raise Invalid('Choose a different payment method to move the expenses to.', field='to_payment_method_id')
+        return (
+            Expense.update(payment_method=target.id, updated_at=utcnow())
+            .where((Expense.payment_method == source.id) & Expense.owner.in_(access.visible_owner_ids(user)))
+            .execute()
+        )

@@ -1,0 +1,112 @@
+"""Small parsers for the values every form and API body carries: ids, names, colours, free text.
+
+Each raises `Invalid` naming the field, with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from app.services.errors import Invalid
+
+MAX_ID = 2**63 - 1
+_CONTROL = re.compile(r'[\x00-\x08\x0b-\x1f\x7f]')
+_COLOR = re.compile(r'^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$')
+_ICON = re.compile(r'^[a-z0-9_]{1,40}$')
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == '')
+
+
+def parse_id(value: object, *, field: str) -> int:
+    """A positive integer id from 7, '7' or ' 7 '."""
+    if isinstance(value, bool):
+        raise Invalid(f'{field} must be a number, such as 3.', field=field)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value if value is not None else '').strip()
+        if not text.isascii() or not text.isdigit():
+            raise Invalid(f'{field} must be a whole number, such as 3; got {text[:20]!r}.', field=field)
+        number = int(text)
+    if not 1 <= number <= MAX_ID:
+        raise Invalid(f'{field} must be a positive whole number.', field=field)
+    return number
+
+
+def parse_optional_id(value: object, *, field: str) -> int | None:
+    return None if is_blank(value) else parse_id(value, field=field)
+
+
+def clean_text(value: object, *, field: str, max_length: int, label: str) -> str:
+    """Free text: stripped, control characters removed, at most `max_length` characters."""
+    if value is None:
+        return ''
+    if not isinstance(value, str | int | float):
+        raise Invalid(f'The {label} must be text.', field=field)
+    text = _CONTROL.sub(' ', str(value)).strip()
+    if len(text) > max_length:
+        raise Invalid(f'The {label} is {len(text)} characters long; shorten it to {max_length} at most.', field=field)
+    return text
+
+
+def clean_name(value: object, *, field: str = 'name', label: str = 'name', max_length: int = 80) -> str:
+    text = ' '.join(clean_text(value, field=field, max_length=max_length * 2, label=label).split())
+    if not text:
+        raise Invalid(f'Enter a {label}.', field=field)
+    if len(text) > max_length:
+        raise Invalid(f'The {label} is {len(text)} characters long; shorten it to {max_length} at most.', field=field)
+    return text
+
+
+def clean_color(value: object, *, field: str = 'color') -> str:
+    text = str(value or '').strip()
+    if not _COLOR.match(text):
+        raise Invalid(f'{text[:20]!r} is not a colour; use #RRGGBB, such as #4f46e5.', field=field)
+    if len(text) == 4:
+        text = '#' + ''.join(c * 2 for c in text[1:])
+    return text.lower()
+
+
+def clean_icon(value: object, *, field: str = 'icon') -> str:
+    text = str(value or '').strip()
+    if not _ICON.match(text):
+        raise Invalid(
+            f'{text[:20]!r} is not an icon name; use a Material icon name such as shopping_cart.', field=field
+        )
+    return text
+
+
+def parse_coordinate(value: object, *, field: str, limit: float) -> float | None:
+    """A latitude (limit 90) or longitude (limit 180) in decimal degrees; blank means none."""
+    if is_blank(value):
+        return None
+    label = 'latitude' if limit == 90 else 'longitude'
+    if isinstance(value, bool):
+        raise Invalid(f'The {label} must be a number of degrees.', field=field)
+    try:
+        number = float(str(value).strip().replace(',', '.')) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise Invalid(f'{str(value)[:20]!r} is not a {label}; use decimal degrees such as 48.8566.', field=field)
+    if not math.isfinite(number):
+        raise Invalid(f'The {label} must be a finite number of degrees.', field=field)
+    if not -limit <= number <= limit:
+        raise Invalid(f'The {label} must be between -{limit:g} and {limit:g} degrees; got {number:g}.', field=field)
+    return round(number, 7)
+
+
+class _Unset:
+    """Marks an argument that was not given (as opposed to given as None, which may mean "clear")."""
+
+    def __repr__(self) -> str:
+        return 'UNSET'
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNSET: object = _Unset()

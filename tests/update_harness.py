@@ -1,0 +1,267 @@
+"""A real installation to update: a bare git repository as the remote, a maintainer's clone that makes
+releases, and an install cloned from the remote that runs a real server in a subprocess.
+
+The install shares this virtualenv (sys.executable); pip runs with UPDATE_PIP_ARGS=--no-index so the
+tests never reach a package index: an unchanged requirements.txt is not reinstalled at all, and one
+naming a package that does not exist fails at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import API_KEY, PASSWORD, test_environment
+from tests.e2e.harness import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+GIT_ENV = {
+    'GIT_AUTHOR_NAME': 'Release Bot',
+    'GIT_AUTHOR_EMAIL': 'release@example.invalid',
+    'GIT_COMMITTER_NAME': 'Release Bot',
+    'GIT_COMMITTER_EMAIL': 'release@example.invalid',
+    'GIT_CONFIG_NOSYSTEM': '1',
+}
+KEPT_TABLES = ('user', 'category', 'payment_method', 'expense')
+_pause = threading.Event()
+
+
+def wait(seconds: float) -> None:
+    _pause.wait(seconds)
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, **GIT_ENV, 'HOME': str(cwd)}
+    done = subprocess.run(['git', *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f'git {args}: {done.stderr}'
+    return done.stdout.strip()
+
+
+def copy_working_tree(target: Path) -> None:
+    """The code as it is in this checkout (committed or not), without runtime files."""
+    listed = subprocess.run(
+        ['git', 'ls-files', '--cached', '--others', '--exclude-standard', '-z'],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split('\0')
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+
+
+def add_migration(root: Path, number: int, body: str) -> None:
+    """Append a migration to the release's app/db.py; `body` is the function body (4-space indented)."""
+    db_py = root / 'app' / 'db.py'
+    text = db_py.read_text()
+    anchor = 'LATEST_SCHEMA = '
+    assert anchor in text
+    name = f'_release_migration_{number}'
+    code = f'def {name}() -> None:\n{body}\n\n\nMIGRATIONS.append(({number}, "release test", {name}))\n\n'
+    db_py.write_text(text.replace(anchor, code + anchor, 1))
+
+
+@dataclass
+class Installation:
+    base: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+    output: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.remote = self.base / 'remote.git'
+        self.work = self.base / 'maintainer'
+        self.root = self.base / 'install'
+        self.folder = self.base / 'instance'
+        self.folder.mkdir(parents=True)
+        self.work.mkdir()
+        copy_working_tree(self.work)
+        git(self.base, 'init', '--quiet', '--bare', '-b', 'main', str(self.remote))
+        git(self.work, 'init', '--quiet', '-b', 'main')
+        git(self.work, 'add', '-A')
+        git(self.work, 'commit', '--quiet', '-m', 'release 3.0.0')
+        git(self.work, 'remote', 'add', 'origin', str(self.remote))
+        git(self.work, 'push', '--quiet', 'origin', 'main')
+        git(self.base, 'clone', '--quiet', str(self.remote), str(self.root))
+        self.env = {
+            'PATH': os.environ.get('PATH', '/usr/bin:/bin'),
+            'HOME': str(self.folder),
+            **test_environment(self.folder),
+            'HOST': '127.0.0.1',
+            'PORT': str(self.port),
+            'LOG_LEVEL': 'info',
+            'UPDATE_PIP_ARGS': '--no-index',
+            'UPDATE_VERIFY_TIMEOUT': '90',
+            **GIT_ENV,
+        }
+
+    @property
+    def url(self) -> str:
+        return f'http://127.0.0.1:{self.port}'
+
+    @property
+    def database(self) -> Path:
+        return self.folder / 'whatispend.db'
+
+    # --- releases ---------------------------------------------------------------------------------
+
+    def release(self, version: str, change=None, note: str = 'Improvements.', *, tag: bool = True) -> str:
+        """Commit a new version in the maintainer's clone, tag it vX.Y.Z and push it to the remote."""
+        if change:
+            change(self.work)
+        (self.work / 'VERSION').write_text(version + '\n')
+        changelog = self.work / 'CHANGELOG.md'
+        text = changelog.read_text()
+        first = text.index('\n## ')
+        changelog.write_text(text[:first] + f'\n## {version} - 2026-12-01\n- {note}\n' + text[first:])
+        git(self.work, 'add', '-A')
+        git(self.work, 'commit', '--quiet', '-m', f'release {version}')
+        if tag:
+            git(self.work, 'tag', f'v{version}')
+        git(self.work, 'push', '--quiet', '--tags', 'origin', 'main')
+        return git(self.work, 'rev-parse', 'HEAD')
+
+    # --- data ------------------------------------------------------------------------------------
+
+    def seed(self) -> None:
+        """An admin, a member and 40 expenses, written with the models of this checkout."""
+        from datetime import date
+
+        from app.db import close_database, open_database
+        from app.models import Category, Expense, PaymentMethod
+        from app.services import users
+
+        open_database(f'sqlite:///{self.database}')
+        try:
+            admin = users.create_user('admin', PASSWORD, is_admin=True)
+            users.create_user('bob', PASSWORD)
+            food = Category.create(owner=admin, name='Food', color='#ff0000', icon='restaurant')
+            card = PaymentMethod.create(owner=admin, name='Card', icon='credit_card')
+            for n in range(40):
+                Expense.create(
+                    owner=admin,
+                    amount_cents=100 + n,
+                    date=date(2026, 1 + n % 12, 1 + n % 28),
+                    category=food,
+                    payment_method=card,
+                    description=f'expense {n}',
+                )
+        finally:
+            close_database()
+
+    def rows(self) -> dict[str, list[tuple]]:
+        connection = sqlite3.connect(f'file:{self.database}?mode=ro', uri=True)
+        try:
+            return {t: connection.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall() for t in KEPT_TABLES}
+        finally:
+            connection.close()
+
+    def tables(self) -> set[str]:
+        connection = sqlite3.connect(f'file:{self.database}?mode=ro', uri=True)
+        try:
+            return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            connection.close()
+
+    def status_file(self) -> dict:
+        return json.loads((self.folder / 'data' / 'update-status.json').read_text())
+
+    def head(self) -> str:
+        return git(self.root, 'rev-parse', 'HEAD')
+
+    # --- the server ------------------------------------------------------------------------------
+
+    def start(self, timeout: float = 90) -> Installation:
+        self.process = subprocess.Popen(
+            [sys.executable, 'main.py'],
+            cwd=self.root,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            start_new_session=True,
+        )
+
+        def pump() -> None:
+            assert self.process and self.process.stdout
+            for line in self.process.stdout:
+                self.output.append(line)
+
+        threading.Thread(target=pump, daemon=True).start()
+        self.wait_for_version(None, timeout)
+        return self
+
+    def health(self) -> dict | None:
+        try:
+            response = httpx.get(self.url + '/sysapi/health', timeout=5)
+            return response.json() if response.status_code == 200 else None
+        except (httpx.HTTPError, ValueError):
+            return None
+
+    def wait_for_version(self, version: str | None, timeout: float = 120) -> dict:
+        for _ in range(int(timeout / 0.2)):
+            if self.process is not None and self.process.poll() is not None:
+                raise AssertionError(f'the server exited ({self.process.returncode}):\n' + ''.join(self.output[-60:]))
+            answer = self.health()
+            if answer and (version is None or answer['version'] == version):
+                return answer
+            wait(0.2)
+        raise AssertionError(f'no answer as {version} within {timeout} s:\n' + ''.join(self.output[-60:]))
+
+    def wait_for_status(self, client: httpx.Client, done, timeout: float = 180) -> dict:
+        """Poll /sysapi/update/status (through the restart) until `done(status)` holds."""
+        last: dict = {}
+        for _ in range(int(timeout / 0.25)):
+            if self.process is not None and self.process.poll() is not None:
+                raise AssertionError(f'the server exited ({self.process.returncode}):\n' + ''.join(self.output[-80:]))
+            try:
+                response = client.get(f'/sysapi/update/status?key={API_KEY}', timeout=5)
+                if response.status_code == 200:
+                    last = response.json()
+                    if done(last):
+                        return last
+            except httpx.HTTPError:
+                pass
+            wait(0.25)
+        raise AssertionError(f'status never reached the expected state; last: {last}\n' + ''.join(self.output[-80:]))
+
+    def client(self, username: str = 'admin') -> httpx.Client:
+        client = httpx.Client(base_url=self.url, timeout=30)
+        response = client.post(f'/sysapi/login?key={API_KEY}', data={'username': username, 'password': PASSWORD})
+        assert response.status_code == 200, response.text
+        return client
+
+    def kill(self) -> None:
+        """SIGKILL the server's whole process group, as a power cut would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+        try:  # a migration or verification server left blocked by a test
+            child = self.status_file().get('plan', {}).get('child_pid')
+            if child:
+                os.killpg(child, signal.SIGKILL)
+        except (OSError, ValueError, KeyError):
+            pass
