@@ -32,6 +32,7 @@ from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.services.access import visible_owner_ids
 from app.services.errors import Invalid, NotFound
 from app.services.months import Month
+from app.services.validation import parse_coordinate
 
 EARTH_RADIUS_M = 6_371_008.8
 PLACE_RADIUS_M = 150.0
@@ -52,49 +53,19 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
-def parse_coordinate(value: object, *, field: str, limit: float) -> float:
-    """A latitude (limit 90) or longitude (limit 180) from a number or text; finite and within range."""
-    name = 'latitude' if limit == 90 else 'longitude'
-    if isinstance(value, bool):
-        raise Invalid(f'The {name} must be a number of degrees, such as {_EXAMPLE[name]}.', field=field)
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = str(value).strip().replace(',', '.') if value is not None else ''
-        if not text:
-            raise Invalid(f'The {name} is empty; give degrees such as {_EXAMPLE[name]}.', field=field)
-        try:
-            number = float(text)
-        except ValueError:
-            raise Invalid(
-                f'{text[:30]!r} is not a {name}; give decimal degrees such as {_EXAMPLE[name]}.', field=field
-            ) from None
-    if not math.isfinite(number):
-        raise Invalid(f'The {name} must be a finite number of degrees.', field=field)
-    if not -limit <= number <= limit:
-        raise Invalid(f'The {name} must be between -{limit:g} and {limit:g} degrees; got {number:g}.', field=field)
-    return number
-
-
-_EXAMPLE = {'latitude': '48.8566', 'longitude': '2.3522'}
-
-
 def parse_position(
     latitude: object, longitude: object, *, lat_field: str = 'latitude', lon_field: str = 'longitude'
 ) -> tuple[float, float] | None:
     """Both coordinates or neither: (lat, lon), or None when both are empty. One without the other is refused."""
-    empty_lat = latitude is None or (isinstance(latitude, str) and not latitude.strip())
-    empty_lon = longitude is None or (isinstance(longitude, str) and not longitude.strip())
-    if empty_lat and empty_lon:
+    lat = parse_coordinate(latitude, field=lat_field, limit=90)
+    lon = parse_coordinate(longitude, field=lon_field, limit=180)
+    if lat is None and lon is None:
         return None
-    if empty_lat:
+    if lat is None:
         raise Invalid('A longitude without a latitude is half a position; give both or neither.', field=lat_field)
-    if empty_lon:
+    if lon is None:
         raise Invalid('A latitude without a longitude is half a position; give both or neither.', field=lon_field)
-    return (
-        parse_coordinate(latitude, field=lat_field, limit=90),
-        parse_coordinate(longitude, field=lon_field, limit=180),
-    )
+    return lat, lon
 
 
 def clean_place_name(name: object, *, field: str = 'place') -> str:

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.db import close_database, open_database
 from tests.e2e.conftest import run_wizard
@@ -176,5 +177,163 @@ def test_the_map_on_a_phone_in_dark_mode(browser, map_server) -> None:
         first_item = page.get_by_text('Carrefour Market').first.bounding_box()
         assert first_item['y'] > map_box['y'] + map_box['height']
         shot(page, 'map-phone-dark.png')
+    finally:
+        context.close()
+
+
+def expenses_of_this_month(page, server) -> list[dict]:
+    """The month's expenses through the API, with the browser's session cookie."""
+    response = page.request.get(server.api(f'expenses?month={date.today():%Y-%m}'))
+    assert response.ok, response.text()
+    return sorted(response.json()['expenses'], key=lambda e: e['id'])
+
+
+def choose(page, label: str, option: str) -> None:
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role('option', name=option, exact=True).click()
+
+
+def test_the_position_from_the_browser_and_the_suggestion_next_time(browser, server) -> None:
+    """Chromium with the permission granted and a position set: a new expense stores the position, and the
+    next expense at the same spot is offered that place with its category and payment method."""
+    context = browser.new_context(
+        viewport={'width': 1280, 'height': 900},
+        geolocation={'latitude': BAKERY[0], 'longitude': BAKERY[1], 'accuracy': 12},
+        permissions=['geolocation'],
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        run_wizard(page, server)
+        page.goto(server.url + '/expenses')
+        page.get_by_role('button', name='Add expense').click()
+        page.get_by_role('button', name='Use my position').click()
+        page.get_by_text(f'{BAKERY[0]:.5f}, {BAKERY[1]:.5f} · ±12 m').wait_for()
+        page.get_by_text('No known place within 1 km yet.').wait_for()
+        page.get_by_label('Amount').fill('4,20')
+        choose(page, 'Category', 'Food')
+        choose(page, 'Subcategory (optional)', 'Bakery')
+        choose(page, 'Payment method', 'Cash')
+        page.get_by_label('Place (optional)').fill('Boulangerie Saint-Jacques')
+        page.get_by_text('Locate me when I add an expense').click()  # from now on, the form locates by itself
+        page.get_by_text('Your position will be asked for each new expense.').wait_for()
+        page.get_by_role('button', name='Save').click()
+        page.get_by_text('Expense added.').wait_for()
+
+        [first] = expenses_of_this_month(page, server)
+        assert (first['latitude'], first['longitude']) == (BAKERY[0], BAKERY[1])
+        assert first['place'] == 'Boulangerie Saint-Jacques'
+
+        # the next time, at the same spot: the form locates itself and suggests the bakery
+        page.get_by_role('button', name='Add expense').click()
+        page.get_by_text('Places near you').wait_for()
+        suggestion = page.locator('.q-item', has_text='Boulangerie Saint-Jacques')
+        suggestion.get_by_text('here · 1 visit · Food › Bakery · Cash').wait_for()
+        page.get_by_label('Amount').fill('2,10')
+        # the form remembers the last choices; the place's own choices must win over them
+        choose(page, 'Category', 'Transport')
+        choose(page, 'Payment method', 'Card')
+        shot(page, 'expense-form-places.png')
+        suggestion.click()
+        page.get_by_text('known place').wait_for()
+        expect(page.get_by_label('Place (optional)')).to_have_value('Boulangerie Saint-Jacques')
+        page.get_by_role('button', name='Save').click()
+        page.get_by_text('Expense added.').wait_for()
+
+        first, second = expenses_of_this_month(page, server)
+        assert second['place'] == 'Boulangerie Saint-Jacques'
+        assert (second['latitude'], second['longitude']) == (pytest.approx(BAKERY[0]), pytest.approx(BAKERY[1]))
+        assert (second['category_id'], second['subcategory_id'], second['payment_method_id']) == (
+            first['category_id'],
+            first['subcategory_id'],
+            first['payment_method_id'],
+        )
+
+        # 100 m down the street the bakery is still offered, with its distance
+        context.set_geolocation({'latitude': SUPERMARKET[0], 'longitude': SUPERMARKET[1], 'accuracy': 20})
+        page.get_by_role('button', name='Add expense').click()
+        page.locator('.q-item', has_text='Boulangerie Saint-Jacques').get_by_text('100 m · 2 visits').wait_for()
+        page.get_by_role('button', name='Clear the position').click()
+        page.get_by_text('No position').wait_for()
+        page.get_by_text('Frequent places').wait_for()
+        page.get_by_role('button', name='Cancel').click()
+    finally:
+        context.close()
+
+
+def test_a_refused_permission_says_so_and_the_expense_is_saved_without_a_position(browser, server) -> None:
+    context = browser.new_context(viewport={'width': 390, 'height': 844}, is_mobile=True)  # no permission
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        run_wizard(page, server)
+        page.goto(server.url + '/expenses')
+        page.get_by_role('button', name='Add expense').click()
+        page.get_by_role('button', name='Use my position').click()
+        page.get_by_text('Location is blocked for this site').wait_for()
+        page.get_by_label('Amount').fill('3')
+        choose(page, 'Category', 'Food')
+        choose(page, 'Payment method', 'Cash')
+        page.get_by_role('button', name='Save').click()
+        page.get_by_text('Expense added.').wait_for()
+        [saved] = expenses_of_this_month(page, server)
+        assert saved['latitude'] is None and saved['longitude'] is None
+
+        # the position set by hand on the small map instead
+        page.get_by_role('button', name='Add expense').click()
+        page.get_by_role('button', name='Set the position on a map').click()
+        small_map = page.locator('.q-dialog .leaflet-container')
+        small_map.wait_for()
+        box = small_map.bounding_box()
+        small_map.click(position={'x': box['width'] * 0.75, 'y': box['height'] * 0.25})
+        page.get_by_text('set on the map').wait_for()
+        shot(page, 'expense-form-map-phone.png')
+        page.get_by_label('Amount').fill('5')
+        choose(page, 'Category', 'Food')
+        choose(page, 'Payment method', 'Cash')
+        page.get_by_role('button', name='Save').click()
+        page.get_by_text('Expense added.').wait_for()
+        _, by_hand = expenses_of_this_month(page, server)
+        # the map opened on France at zoom 5: a tap up and right of the centre is north-east of it
+        assert 46.6 < by_hand['latitude'] < 60 and 2.4 < by_hand['longitude'] < 20
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize('phone', [False, True], ids=['desktop', 'phone-dark'])
+def test_nearest_places_first_in_the_form(browser, map_server, phone) -> None:
+    """Several known places around: standing at the supermarket's door, it comes first, the bakery 100 m
+    away second, the pharmacy (600 m) third; far places are not offered."""
+    size = {'width': 390, 'height': 844} if phone else {'width': 1280, 'height': 900}
+    context = browser.new_context(
+        viewport=size,
+        is_mobile=phone,
+        geolocation={'latitude': SUPERMARKET[0], 'longitude': SUPERMARKET[1], 'accuracy': 8},
+        permissions=['geolocation'],
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        run_wizard(page, map_server)
+        seed_month(map_server, date.today())
+        page.goto(map_server.url + '/expenses')
+        if phone:
+            page.locator('button:has-text("dark_mode")').first.click()
+            page.wait_for_function('document.body.classList.contains("body--dark")')
+        page.get_by_role('button', name='Add expense').click()
+        page.get_by_role('button', name='Use my position').click()
+        page.get_by_text('Places near you').wait_for()
+        items = page.locator('.q-item', has=page.get_by_text('visit'))
+        items.nth(2).wait_for()
+        names = [items.nth(i).locator('.q-item__label').first.inner_text() for i in range(items.count())]
+        assert names == ['Carrefour Market', 'Bakery', 'Pharmacie du Panthéon']
+        assert 'here · 11 visits · Food › Groceries · Card' in items.nth(0).inner_text()
+        assert '100 m · 3 visits · Food › Bakery · Cash' in items.nth(1).inner_text()
+        page.get_by_label('Amount').fill('23,40')
+        shot(page, 'expense-form-places-phone-dark.png' if phone else 'expense-form-places.png')
+        items.nth(1).click()
+        expect(page.get_by_label('Place (optional)')).to_have_value('Bakery')
+        page.locator('.q-field', has_text='Payment method').get_by_text('Cash', exact=True).wait_for()
+        page.locator('.q-field', has_text='Subcategory').get_by_text('Bakery', exact=True).wait_for()
     finally:
         context.close()
