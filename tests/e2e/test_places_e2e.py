@@ -321,6 +321,7 @@ def test_nearest_places_first_in_the_form(browser, map_server, phone) -> None:
             page.locator('button:has-text("dark_mode")').first.click()
             page.wait_for_function('document.body.classList.contains("body--dark")')
         page.get_by_role('button', name='Add expense').click()
+        page.get_by_label('Amount').fill('23,40')
         page.get_by_role('button', name='Use my position').click()
         page.get_by_text('Places near you').wait_for()
         items = page.locator('.q-item', has=page.get_by_text('visit'))
@@ -329,7 +330,6 @@ def test_nearest_places_first_in_the_form(browser, map_server, phone) -> None:
         assert names == ['Carrefour Market', 'Bakery', 'Pharmacie du Panthéon']
         assert 'here · 11 visits · Food › Groceries · Card' in items.nth(0).inner_text()
         assert '100 m · 3 visits · Food › Bakery · Cash' in items.nth(1).inner_text()
-        page.get_by_label('Amount').fill('23,40')
         shot(page, 'expense-form-places-phone-dark.png' if phone else 'expense-form-places.png')
         items.nth(1).click()
         expect(page.get_by_label('Place (optional)')).to_have_value('Bakery')
