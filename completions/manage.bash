@@ -45,10 +45,15 @@ _whatispend_manage() {
     status) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
     update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--check --yes" -- "$cur")) ;;
     user)
-        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list" -- "$cur")); return 0; fi
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "admin create delete link list passwd unlink" -- "$cur")); return 0; fi
         case "$verb" in
-        create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--admin --password --username" -- "$cur")) ;;
+        admin) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--revoke --username" -- "$cur")) ;;
+        create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--admin --password --presets --username" -- "$cur")) ;;
+        delete) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--delete-data --username" -- "$cur")) ;;
+        link) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--user1 --user2" -- "$cur")) ;;
         list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
+        passwd) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--password --username" -- "$cur")) ;;
+        unlink) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--user1 --user2" -- "$cur")) ;;
         esac ;;
     esac
     return 0

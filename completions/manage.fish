@@ -27,10 +27,21 @@ complete -c manage.py -n "__fish_seen_subcommand_from server; and __fish_seen_su
 complete -c manage.py -n "__fish_seen_subcommand_from server; and __fish_seen_subcommand_from stop" -l timeout
 complete -c manage.py -n "__fish_seen_subcommand_from update" -l check
 complete -c manage.py -n "__fish_seen_subcommand_from update" -l yes
-complete -c manage.py -n "__fish_seen_subcommand_from user; and not __fish_seen_subcommand_from create list" -a "create list"
+complete -c manage.py -n "__fish_seen_subcommand_from user; and not __fish_seen_subcommand_from admin create delete link list passwd unlink" -a "admin create delete link list passwd unlink"
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l revoke
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l username
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l admin
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l password
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l presets
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l username
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from delete" -l delete-data
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from delete" -l username
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from link" -l user1
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from link" -l user2
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from passwd" -l password
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from passwd" -l username
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from unlink" -l user1
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from unlink" -l user2
 complete -c wis -f
 complete -c wis -n __fish_use_subcommand -a "backup db import interactive logs server status update user"
 complete -c wis -n __fish_use_subcommand -s i -d "interactive mode"
@@ -58,7 +69,18 @@ complete -c wis -n "__fish_seen_subcommand_from server; and __fish_seen_subcomma
 complete -c wis -n "__fish_seen_subcommand_from server; and __fish_seen_subcommand_from stop" -l timeout
 complete -c wis -n "__fish_seen_subcommand_from update" -l check
 complete -c wis -n "__fish_seen_subcommand_from update" -l yes
-complete -c wis -n "__fish_seen_subcommand_from user; and not __fish_seen_subcommand_from create list" -a "create list"
+complete -c wis -n "__fish_seen_subcommand_from user; and not __fish_seen_subcommand_from admin create delete link list passwd unlink" -a "admin create delete link list passwd unlink"
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l revoke
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l username
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l admin
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l password
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l presets
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l username
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from delete" -l delete-data
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from delete" -l username
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from link" -l user1
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from link" -l user2
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from passwd" -l password
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from passwd" -l username
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from unlink" -l user1
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from unlink" -l user2

@@ -44,10 +44,15 @@ _whatispend_manage() {
     status) flags=() ;;
     update) flags=(--check --yes) ;;
     user)
-        if (( n == 1 )); then compadd -- create list; return; fi
+        if (( n == 1 )); then compadd -- admin create delete link list passwd unlink; return; fi
         case $verb in
-        create) flags=(--admin --password --username) ;;
+        admin) flags=(--revoke --username) ;;
+        create) flags=(--admin --password --presets --username) ;;
+        delete) flags=(--delete-data --username) ;;
+        link) flags=(--user1 --user2) ;;
         list) flags=() ;;
+        passwd) flags=(--password --username) ;;
+        unlink) flags=(--user1 --user2) ;;
         esac ;;
     esac
     if [[ $PREFIX == -* ]]; then compadd -- $flags; else _files; fi

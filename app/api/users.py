@@ -1,7 +1,246 @@
-"""/sysapi routes for users (filled in by the issue that builds them)."""
+"""/sysapi/users...: who exists, links between users, invitations, and account administration.
 
-from fastapi import APIRouter
+GET /users lists every account for an administrator, and the caller with its linked users for anyone
+else. POST /users/link by an administrator links two users at once; a non-administrator may only name
+itself, and its request becomes an invitation the other accepts with POST /users/invitations/accept.
+"""
 
-from app.api.errors import ERROR_RESPONSES
+from __future__ import annotations
 
-router = APIRouter(responses=ERROR_RESPONSES)
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from app.api.bodies import body_docs, body_of
+from app.api.deps import api_admin, api_user
+from app.api.errors import ERROR_RESPONSES, ErrorBody
+from app.models import User
+from app.services import links, users
+
+router = APIRouter(
+    responses={
+        **ERROR_RESPONSES,
+        403: {'model': ErrorBody, 'description': 'Only an administrator, or only for your own account'},
+        404: {'model': ErrorBody, 'description': 'No such user, link or invitation'},
+        409: {'model': ErrorBody, 'description': 'The change conflicts with the current state'},
+    }
+)
+
+NAME = Field(max_length=200, description='a username (case does not matter)')
+
+
+class UserSummary(BaseModel):
+    id: int
+    username: str
+    is_admin: bool
+    is_me: bool
+    linked: bool
+    created_at: str
+
+
+class UsersOut(BaseModel):
+    users: list[UserSummary]
+
+
+class LinkedUser(BaseModel):
+    id: int
+    user_id: int
+    username: str
+    status: str
+    invited_by_me: bool
+    since: str
+
+
+class LinkedOut(BaseModel):
+    linked: list[LinkedUser]
+
+
+class InvitationsOut(BaseModel):
+    incoming: list[LinkedUser]
+    outgoing: list[LinkedUser]
+
+
+class PairBody(BaseModel):
+    user1: str = NAME
+    user2: str = NAME
+
+
+class UsernameBody(BaseModel):
+    username: str = NAME
+
+
+class LinkOut(BaseModel):
+    success: bool
+    status: str = Field(description='active: linked now; pending: an invitation waits for the other user')
+    message: str
+
+
+class UnlinkOut(BaseModel):
+    success: bool
+    message: str
+    categories_copied: int
+    payment_methods_copied: int
+    expenses_repointed: int
+
+
+class OkOut(BaseModel):
+    success: bool
+    message: str
+
+
+class CreateUserBody(BaseModel):
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=2000)
+    is_admin: bool = False
+    presets: bool = Field(True, description='give a new empty account the starting categories and payment methods')
+
+
+class CreatedOut(BaseModel):
+    success: bool
+    id: int
+    username: str
+    is_admin: bool
+    restored: bool = Field(description='true when a deleted account of that name came back with its data')
+
+
+class DeleteUserBody(BaseModel):
+    username: str = NAME
+    delete_data: bool = False
+
+
+class DeleteOut(BaseModel):
+    success: bool
+    message: str
+    expenses: int
+    categories: int
+    payment_methods: int
+    data_deleted: bool
+
+
+class PasswordBody(BaseModel):
+    username: str = NAME
+    password: str = Field(max_length=2000)
+
+
+class AdminBody(BaseModel):
+    username: str = NAME
+    is_admin: bool
+
+
+def _summaries(me: User) -> list[dict]:
+    linked = {view.other_id for view in links.linked_users(me)}
+    return [
+        {
+            'id': u.id,
+            'username': u.username,
+            'is_admin': bool(u.is_admin),
+            'is_me': u.id == me.id,
+            'linked': u.id in linked,
+            'created_at': u.created_at.isoformat(timespec='seconds'),
+        }
+        for u in links.visible_users(me)
+    ]
+
+
+@router.get('/users', response_model=UsersOut)
+def list_users(me: User = Depends(api_user)):
+    """Accounts the caller may know about: all of them for an administrator, else itself and its linked users."""
+    return {'users': _summaries(me)}
+
+
+@router.get('/users/linked', response_model=LinkedOut)
+def linked_users(me: User = Depends(api_user)):
+    """The users the caller shares data with."""
+    return {'linked': [view.as_dict() for view in links.linked_users(me)]}
+
+
+@router.post('/users/link', response_model=LinkOut, openapi_extra=body_docs(PairBody))
+def link(me: User = Depends(api_user), body: PairBody = body_of(PairBody)):
+    """Link user1 and user2. An administrator links them at once; anyone else must be one of the two,
+    and the request becomes an invitation that the other user accepts."""
+    result = links.link_users(me, body.user1, body.user2)
+    return {'success': True, 'status': result.status, 'message': result.message()}
+
+
+@router.post('/users/unlink', response_model=UnlinkOut, openapi_extra=body_docs(PairBody))
+def unlink(me: User = Depends(api_user), body: PairBody = body_of(PairBody)):
+    """Unlink user1 and user2 (a non-administrator only itself). Expenses that used the other user's
+    categories or payment methods get copies in their owner's account: nothing is lost."""
+    report = links.unlink_users(me, body.user1, body.user2)
+    return {
+        'success': True,
+        'message': report.message(),
+        'categories_copied': report.categories_copied,
+        'payment_methods_copied': report.payment_methods_copied,
+        'expenses_repointed': report.expenses_repointed,
+    }
+
+
+@router.get('/users/invitations', response_model=InvitationsOut)
+def invitations(me: User = Depends(api_user)):
+    """Pending invitations: those waiting for the caller's answer, and those it sent."""
+    state = links.sharing(me)
+    return {
+        'incoming': [view.as_dict() for view in state.incoming],
+        'outgoing': [view.as_dict() for view in state.outgoing],
+    }
+
+
+@router.post('/users/invitations/accept', response_model=LinkOut, openapi_extra=body_docs(UsernameBody))
+def accept(me: User = Depends(api_user), body: UsernameBody = body_of(UsernameBody)):
+    """Accept the invitation sent by `username`."""
+    view = links.accept(me, body.username)
+    return {'success': True, 'status': view.status, 'message': f'You now share your data with {view.other_username}.'}
+
+
+@router.post('/users/invitations/decline', response_model=OkOut, openapi_extra=body_docs(UsernameBody))
+def decline(me: User = Depends(api_user), body: UsernameBody = body_of(UsernameBody)):
+    """Refuse the invitation sent by `username`."""
+    links.decline(me, body.username)
+    return {'success': True, 'message': 'Invitation declined.'}
+
+
+@router.post('/users/invitations/cancel', response_model=OkOut, openapi_extra=body_docs(UsernameBody))
+def cancel(me: User = Depends(api_user), body: UsernameBody = body_of(UsernameBody)):
+    """Withdraw the invitation the caller sent to `username`."""
+    links.cancel(me, body.username)
+    return {'success': True, 'message': 'Invitation withdrawn.'}
+
+
+@router.post('/users/create', response_model=CreatedOut, openapi_extra=body_docs(CreateUserBody))
+def create(admin: User = Depends(api_admin), body: CreateUserBody = body_of(CreateUserBody)):
+    """Administrator: create an account (a deleted username comes back with its data)."""
+    user = users.create_user(body.username, body.password, is_admin=body.is_admin)
+    restored = any(users.owned_counts(user))
+    if not restored and body.presets:
+        users.seed_defaults(user)
+    return {'success': True, 'id': user.id, 'username': user.username, 'is_admin': user.is_admin, 'restored': restored}
+
+
+@router.post('/users/delete', response_model=DeleteOut, openapi_extra=body_docs(DeleteUserBody))
+def delete(admin: User = Depends(api_admin), body: DeleteUserBody = body_of(DeleteUserBody)):
+    """Administrator: delete an account, keeping its data unless delete_data is true."""
+    report = users.delete_user(users.get_user_by_username(body.username), delete_data=body.delete_data, actor=admin)
+    return {
+        'success': True,
+        'message': report.message(),
+        'expenses': report.expenses,
+        'categories': report.categories,
+        'payment_methods': report.payment_methods,
+        'data_deleted': report.data_deleted,
+    }
+
+
+@router.post('/users/password', response_model=OkOut, openapi_extra=body_docs(PasswordBody))
+def password(admin: User = Depends(api_admin), body: PasswordBody = body_of(PasswordBody)):
+    """Administrator: set a user's password; that user's sessions end."""
+    user = users.get_user_by_username(body.username)
+    ended = users.reset_password(user, body.password)
+    return {'success': True, 'message': f'Password of {user.username} changed; {ended} session(s) logged out.'}
+
+
+@router.post('/users/admin', response_model=OkOut, openapi_extra=body_docs(AdminBody))
+def set_admin(admin: User = Depends(api_admin), body: AdminBody = body_of(AdminBody)):
+    """Administrator: make a user administrator or not (never the last administrator)."""
+    user = users.set_admin(users.get_user_by_username(body.username), body.is_admin, actor=admin)
+    state = 'an administrator' if user.is_admin else 'not an administrator'
+    return {'success': True, 'message': f'{user.username} is now {state}.'}

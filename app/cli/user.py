@@ -6,10 +6,11 @@ import getpass
 import sys
 
 from app.cli.common import CliError, open_db, table, verb
-from app.services import users
+from app.services import links, users
 
 
 def _ask_password() -> str:
+    """The password from standard input: asked twice without echo on a terminal, else its first line."""
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         if not line:
@@ -26,8 +27,13 @@ class UserCommands:
     """Create, list and manage accounts."""
 
     @verb
-    def create(self, username: str, password: str | None = None, admin: bool = False) -> None:
-        """Create an account. Without --password, the password is asked for without echo."""
+    def create(self, username: str, password: str | None = None, admin: bool = False, presets: bool = True) -> None:
+        """Create an account. Without --password, the password is asked for without echo.
+
+        A username deleted earlier (without --delete-data) comes back with its expenses, categories and
+        payment methods. A new empty account gets the starting categories and payment methods, unless
+        --nopresets is given.
+        """
         open_db()
         if password is None:
             password = _ask_password()
@@ -35,16 +41,72 @@ class UserCommands:
         user = users.create_user(str(username), str(password), is_admin=make_admin)
         role = 'administrator' if user.is_admin else 'user'
         print(f'Created {role} {user.username!r} (id {user.id}).')
+        restored = users.owned_counts(user)
+        if any(restored):
+            print(
+                f'Restored its data: {restored[0]} expense(s), {restored[1]} categories, '
+                f'{restored[2]} payment method(s).'
+            )
+        elif presets:
+            categories, methods = users.seed_defaults(user)
+            print(f'Added the starting {categories} categories and {methods} payment methods.')
 
     @verb
     def list(self) -> None:
         """List the accounts."""
         open_db()
+        linked = links.linked_usernames()
         rows = [
-            (u.id, u.username, 'yes' if u.is_admin else '', u.created_at.strftime('%Y-%m-%d %H:%M'))
+            (
+                u.id,
+                u.username,
+                'yes' if u.is_admin else '',
+                u.created_at.strftime('%Y-%m-%d %H:%M'),
+                ', '.join(linked.get(u.id, [])),
+            )
             for u in users.list_users()
         ]
         if not rows:
             print('No accounts yet: open the app to run the setup wizard, or use `user create`.')
             return
-        print(table(['id', 'username', 'admin', 'created (UTC)'], rows))
+        print(table(['id', 'username', 'admin', 'created (UTC)', 'linked with'], rows))
+
+    @verb
+    def delete(self, username: str, delete_data: bool = False) -> None:
+        """Delete an account. Its data stays (and comes back if the username is created again) unless
+        --delete-data is given. The last administrator cannot be deleted."""
+        open_db()
+        report = users.delete_user(users.get_user_by_username(str(username)), delete_data=bool(delete_data))
+        print(report.message())
+
+    @verb
+    def passwd(self, username: str, password: str | None = None) -> None:
+        """Set a user's password (asked twice without echo); every session of that user ends."""
+        open_db()
+        user = users.get_user_by_username(str(username))
+        if password is None:
+            password = _ask_password()
+        ended = users.reset_password(user, str(password))
+        print(f'Password of {user.username!r} changed; {ended} session(s) logged out.')
+
+    @verb
+    def admin(self, username: str, revoke: bool = False) -> None:
+        """Make a user administrator, or with --revoke a plain user (never the last administrator)."""
+        open_db()
+        user = users.set_admin(users.get_user_by_username(str(username)), not revoke)
+        print(f'{user.username!r} is {"now an administrator" if user.is_admin else "no longer an administrator"}.')
+
+    @verb
+    def link(self, user1: str, user2: str) -> None:
+        """Link two accounts at once: each sees and may edit the expenses, categories and payment
+        methods of the other."""
+        open_db()
+        print(links.link_users(None, str(user1), str(user2)).message())
+
+    @verb
+    def unlink(self, user1: str, user2: str) -> None:
+        """Unlink two accounts. Nothing is lost: an expense that uses the other's category or payment
+        method gets a copy of it in its owner's account."""
+        open_db()
+        report = links.unlink_users(None, str(user1), str(user2))
+        print(report.message())

@@ -204,3 +204,168 @@ def mark_deleted(user: User) -> None:
     user.password_hash = ''
     user.is_admin = False
     user.save()
+
+
+# --- administration ------------------------------------------------------------------------------------
+
+
+def count_admins() -> int:
+    return User.select().where(_active() & (User.is_admin == True)).count()  # noqa: E712 - SQL comparison
+
+
+def _refuse_losing_last_admin(user: User, what: str) -> None:
+    if user.is_admin and count_admins() <= 1:
+        raise Conflict(
+            f'{user.username} is the only administrator; make another user administrator before you {what}.',
+        )
+
+
+def set_admin(user: User, is_admin: bool, *, actor: User | None = None) -> User:
+    """Make `user` an administrator or a plain user. The last administrator cannot be demoted."""
+    with db.atomic():
+        user = get_user(user.id)
+        if not is_admin:
+            _refuse_losing_last_admin(user, 'demote them')
+            if actor is not None and actor.id == user.id:
+                raise Invalid('You cannot demote yourself; ask another administrator.')
+        user.is_admin = bool(is_admin)
+        user.save(only=[User.is_admin])
+        return user
+
+
+def reset_password(user: User, new: str, confirm: str | None = None) -> int:
+    """An administrator sets another user's password; every session of that user ends. Returns how many."""
+    from app.models import Session
+
+    with db.atomic():
+        set_password(user, new, confirm)
+        return Session.delete().where(Session.user == user.id).execute()
+
+
+def seed_defaults(user: User) -> tuple[int, int]:
+    """Give an account without any category or payment method the starting ones of the setup wizard.
+    Returns (categories, payment methods) created; (0, 0) for an account that already has some."""
+    from app.models import Category, PaymentMethod
+    from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS
+
+    with db.atomic():
+        if (
+            Category.select().where(Category.owner == user.id).exists()
+            or PaymentMethod.select().where(PaymentMethod.owner == user.id).exists()
+        ):
+            return 0, 0
+        categories = 0
+        for preset in DEFAULT_CATEGORIES:
+            parent = Category.create(owner=user.id, name=preset['name'], color=preset['color'], icon=preset['icon'])
+            categories += 1
+            for child in preset['children']:
+                Category.create(owner=user.id, name=child, parent=parent, color=parent.color, icon=parent.icon)
+                categories += 1
+        for preset in DEFAULT_PAYMENT_METHODS:
+            PaymentMethod.create(owner=user.id, name=preset['name'], icon=preset['icon'])
+        return categories, len(DEFAULT_PAYMENT_METHODS)
+
+
+@dataclass(frozen=True)
+class DeleteReport:
+    """What deleting an account did."""
+
+    username: str
+    data_deleted: bool
+    expenses: int
+    categories: int
+    payment_methods: int
+    links: int
+    sessions: int
+    tokens: int
+    copied_for_others: int  # categories and payment methods copied to linked users whose expenses used them
+
+    def message(self) -> str:
+        data = (
+            f'{self.expenses} expense(s), {self.categories} categor{"y" if self.categories == 1 else "ies"} and '
+            f'{self.payment_methods} payment method(s)'
+        )
+        lines = [
+            f'Deleted user {self.username!r}; ended {self.sessions} session(s), revoked {self.tokens} API token(s), '
+            f'removed {self.links} link(s) and invitation(s).'
+        ]
+        if self.data_deleted:
+            lines.append(f'Deleted its data: {data}.')
+        else:
+            lines.append(
+                f'Kept its data: {data}. Creating the user {self.username!r} again brings them back '
+                '(use --delete-data to delete them).'
+            )
+        if self.copied_for_others:
+            lines.append(
+                f'Copied {self.copied_for_others} categories and payment methods into linked accounts whose expenses '
+                'used them.'
+            )
+        return '\n'.join(lines)
+
+
+def delete_user(user: User, *, delete_data: bool = False, actor: User | None = None) -> DeleteReport:
+    """Delete an account, in one transaction. Its links end first (linked users keep what their expenses
+    use, as for any unlink). Without `delete_data` its expenses, categories and payment methods stay, and
+    creating the same username again brings them back; with it they are deleted. The last administrator
+    cannot be deleted, and an administrator does not delete its own account from the app (`actor`)."""
+    from app.models import ApiToken, Category, Expense, PaymentMethod, Session
+    from app.services import links
+
+    with db.atomic():
+        user = get_user(user.id)
+        if actor is not None and actor.id == user.id:
+            raise Invalid('You cannot delete your own account here; another administrator or the CLI can.')
+        _refuse_losing_last_admin(user, 'delete them')
+        link_count, unlinked = links.unlink_everyone(user)
+        sessions_ended = Session.delete().where(Session.user == user.id).execute()
+        tokens_revoked = ApiToken.delete().where(ApiToken.user == user.id).execute()
+        expenses = Expense.select().where(Expense.owner == user.id)
+        categories = Category.select().where(Category.owner == user.id)
+        methods = PaymentMethod.select().where(PaymentMethod.owner == user.id)
+        if delete_data:
+            counts = (
+                Expense.delete().where(Expense.owner == user.id).execute(),
+                _delete_categories(user.id),
+                PaymentMethod.delete().where(PaymentMethod.owner == user.id).execute(),
+            )
+        else:
+            counts = (expenses.count(), categories.count(), methods.count())
+        mark_deleted(user)
+        return DeleteReport(
+            user.username,
+            delete_data,
+            *counts,
+            links=link_count,
+            sessions=sessions_ended,
+            tokens=tokens_revoked,
+            copied_for_others=unlinked.categories_copied + unlinked.payment_methods_copied,
+        )
+
+
+def _delete_categories(owner_id: int) -> int:
+    """Delete an owner's categories, subcategories before their parents (the parent link restricts)."""
+    from app.models import Category
+
+    deleted = 0
+    while True:
+        ids = [c.id for c in Category.select(Category.id).where(Category.owner == owner_id)]
+        if not ids:
+            return deleted
+        parents = {c.parent_id for c in Category.select(Category.parent).where(Category.parent.in_(ids))}
+        leaves = [i for i in ids if i not in parents]
+        if not leaves:  # a cycle cannot be built through the services; break it rather than loop
+            Category.update(parent=None).where(Category.id.in_(ids)).execute()
+            continue
+        deleted += Category.delete().where(Category.id.in_(leaves)).execute()
+
+
+def owned_counts(user: User) -> tuple[int, int, int]:
+    """How many expenses, categories and payment methods `user` owns."""
+    from app.models import Category, Expense, PaymentMethod
+
+    return (
+        Expense.select().where(Expense.owner == user.id).count(),
+        Category.select().where(Category.owner == user.id).count(),
+        PaymentMethod.select().where(PaymentMethod.owner == user.id).count(),
+    )

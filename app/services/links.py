@@ -1,0 +1,451 @@
+"""Links between users who share their data: invitations, links made by an admin, and unlinking.
+
+A link joins two users; each then sees and may edit the expenses, categories and payment methods of
+the other (access.visible_owner_ids decides it). From the app a user invites another by username and
+the link exists once the other accepts; an administrator (Settings, CLI, API) links two users at once.
+
+Unlinking loses nothing: an expense that uses a category or payment method of the other user gets a
+copy of it in its owner's account, in the same transaction that removes the link, so every expense
+and every total stays as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import IntegrityError
+
+from app.db import db
+from app.models import Category, Expense, PaymentMethod, User, UserLink
+from app.services import access, users
+from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+
+PENDING = 'pending'
+ACTIVE = 'active'
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """One link as seen by `me`: who the other user is, its state, and who asked for it."""
+
+    id: int
+    other_id: int
+    other_username: str
+    status: str
+    invited_by_me: bool
+    created_at: datetime
+
+    def as_dict(self) -> dict:
+        return {
+            'id': self.id,
+            'user_id': self.other_id,
+            'username': self.other_username,
+            'status': self.status,
+            'invited_by_me': self.invited_by_me,
+            'since': self.created_at.isoformat(timespec='seconds'),
+        }
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """Everything Settings › Sharing shows to one user."""
+
+    linked: list[LinkView]
+    incoming: list[LinkView]  # invitations waiting for my answer
+    outgoing: list[LinkView]  # invitations I sent that wait for the other's answer
+
+
+def _pair(first: User, second: User) -> tuple[int, int]:
+    return (first.id, second.id) if first.id < second.id else (second.id, first.id)
+
+
+def _find_link(first: User, second: User) -> UserLink | None:
+    a, b = _pair(first, second)
+    return UserLink.get_or_none((UserLink.user_a == a) & (UserLink.user_b == b))
+
+
+def _create_link(a: int, b: int, status: str, invited_by: int | None) -> UserLink:
+    """Insert the pair's one row; a concurrent request that inserted it first makes this a Conflict."""
+    try:
+        with db.atomic():
+            return UserLink.create(user_a=a, user_b=b, status=status, invited_by=invited_by)
+    except IntegrityError:
+        raise Conflict('These two users were just linked or invited by another request; reload and check.') from None
+
+
+def _views(me: User, status: str) -> list[LinkView]:
+    rows = (
+        UserLink.select()
+        .where(((UserLink.user_a == me.id) | (UserLink.user_b == me.id)) & (UserLink.status == status))
+        .order_by(UserLink.created_at, UserLink.id)
+    )
+    rows = list(rows)
+    other_ids = {row.user_b_id if row.user_a_id == me.id else row.user_a_id for row in rows}
+    others = (
+        {u.id: u for u in User.select().where(User.id.in_(list(other_ids)) & User.deleted_at.is_null())}
+        if other_ids
+        else {}
+    )
+    views = []
+    for row in rows:
+        other_id = row.user_b_id if row.user_a_id == me.id else row.user_a_id
+        other = others.get(other_id)
+        if other is None:  # a deleted account: its links are gone with it
+            continue
+        views.append(LinkView(row.id, other.id, other.username, row.status, row.invited_by_id == me.id, row.created_at))
+    return sorted(views, key=lambda v: v.other_username.lower())
+
+
+def linked_users(me: User) -> list[LinkView]:
+    """The users `me` shares data with (accepted links only)."""
+    return _views(me, ACTIVE)
+
+
+def sharing(me: User) -> Sharing:
+    pending = _views(me, PENDING)
+    return Sharing(
+        linked=_views(me, ACTIVE),
+        incoming=[v for v in pending if not v.invited_by_me],
+        outgoing=[v for v in pending if v.invited_by_me],
+    )
+
+
+def visible_users(me: User) -> list[User]:
+    """The accounts `me` may know about: an admin knows everyone, others themselves and their linked users."""
+    if me.is_admin:
+        return users.list_users()
+    ids = access.visible_owner_ids(me)
+    return list(User.select().where(User.id.in_(ids) & User.deleted_at.is_null()).order_by(User.username_key))
+
+
+def linked_usernames() -> dict[int, list[str]]:
+    """For every active user, the usernames it is linked with (the admin's list of users shows them)."""
+    names = {u.id: u.username for u in users.list_users()}
+    result: dict[int, list[str]] = {uid: [] for uid in names}
+    for a, b in UserLink.select(UserLink.user_a, UserLink.user_b).where(UserLink.status == ACTIVE).tuples():
+        if a in names and b in names:
+            result[a].append(names[b])
+            result[b].append(names[a])
+    return {uid: sorted(others, key=str.lower) for uid, others in result.items()}
+
+
+# --- labels for lists and pickers ------------------------------------------------------------------
+
+
+def owner_labels(me: User) -> dict[int, str]:
+    """Username of every owner whose data `me` sees (itself included), for "created by" columns and filters."""
+    ids = access.visible_owner_ids(me)
+    return {u.id: u.username for u in User.select(User.id, User.username).where(User.id.in_(ids))}
+
+
+def _field(item: object, name: str):
+    return item[name] if isinstance(item, Mapping) else getattr(item, name)
+
+
+def _owner_id(item: object) -> int:
+    if isinstance(item, Mapping):
+        return item['owner_id'] if 'owner_id' in item else item['owner']
+    owner_id = getattr(item, 'owner_id', None)
+    return owner_id if owner_id is not None else item.owner.id
+
+
+def label_duplicates(items: Iterable[object], owners: Mapping[int, str] | None = None) -> dict[int, str]:
+    """Labels for a picker of categories or payment methods that may belong to several linked users.
+
+    `items` are models or dicts with `id`, `name` and `owner_id`. A name that only one owner uses is
+    shown as is; a name that several owners use gets one entry per owner, labelled with the owner's
+    username: "Food (alice)", "Food (bob)". Returns {item id: label} in the order of `items`, ready for
+    `ui.select(options=...)`. `owners` maps owner ids to usernames (owner_labels(user)); without it the
+    usernames are read from the database.
+    """
+    items = list(items)
+    owners_by_name: dict[str, set[int]] = {}
+    for item in items:
+        owners_by_name.setdefault(str(_field(item, 'name')).strip().lower(), set()).add(_owner_id(item))
+    shared_names = {name for name, ids in owners_by_name.items() if len(ids) > 1}
+    if owners is None:
+        needed = {_owner_id(i) for i in items if str(_field(i, 'name')).strip().lower() in shared_names}
+        owners = (
+            {u.id: u.username for u in User.select(User.id, User.username).where(User.id.in_(list(needed)))}
+            if needed
+            else {}
+        )
+    labels: dict[int, str] = {}
+    for item in items:
+        name = str(_field(item, 'name'))
+        if name.strip().lower() in shared_names:
+            owner_id = _owner_id(item)
+            labels[_field(item, 'id')] = f'{name} ({owners.get(owner_id, f"user {owner_id}")})'
+        else:
+            labels[_field(item, 'id')] = name
+    return labels
+
+
+# --- inviting ------------------------------------------------------------------------------------------
+
+
+def _other(me: User, username: str) -> User:
+    username = (username or '').strip()
+    if not username:
+        raise Invalid('Type the username of the person to share with.', field='username')
+    other = users.find_user(username)
+    if other is None:
+        raise NotFound(f'No user named {username!r}; check the spelling with the person you want to share with.')
+    if other.id == me.id:
+        raise Invalid('You cannot link your account with itself; type the username of someone else.', field='username')
+    return other
+
+
+def invite(me: User, username: str) -> LinkView:
+    """Invite `username` to share data with `me`. If that user already invited `me`, this accepts it."""
+    with db.atomic():
+        other = _other(me, username)
+        link = _find_link(me, other)
+        if link is not None and link.status == ACTIVE:
+            raise Conflict(f'You already share your data with {other.username}.', field='username')
+        if link is not None and link.invited_by_id == me.id:
+            raise Conflict(f'You already invited {other.username}; they have not answered yet.', field='username')
+        if link is not None:  # they invited me first: inviting them back is saying yes
+            link.status = ACTIVE
+            link.save()
+        else:
+            a, b = _pair(me, other)
+            link = _create_link(a, b, PENDING, me.id)
+        return LinkView(link.id, other.id, other.username, link.status, link.invited_by_id == me.id, link.created_at)
+
+
+def _pending_with(me: User, username: str) -> tuple[UserLink, User]:
+    other = _other(me, username)
+    link = _find_link(me, other)
+    if link is None or link.status != PENDING:
+        raise NotFound(f'There is no pending invitation between you and {other.username}.')
+    return link, other
+
+
+def accept(me: User, username: str) -> LinkView:
+    """Accept the invitation that `username` sent to `me`: from now on both see each other's data."""
+    with db.atomic():
+        link, other = _pending_with(me, username)
+        if link.invited_by_id == me.id:
+            raise NotFound(f'{other.username} has not invited you; your own invitation waits for their answer.')
+        link.status = ACTIVE
+        link.save()
+        return LinkView(link.id, other.id, other.username, ACTIVE, False, link.created_at)
+
+
+def decline(me: User, username: str) -> None:
+    """Refuse the invitation that `username` sent to `me`."""
+    with db.atomic():
+        link, other = _pending_with(me, username)
+        if link.invited_by_id == me.id:
+            raise NotFound(f'{other.username} has not invited you; to withdraw your own invitation, cancel it.')
+        link.delete_instance()
+
+
+def cancel(me: User, username: str) -> None:
+    """Withdraw the invitation that `me` sent to `username`."""
+    with db.atomic():
+        link, other = _pending_with(me, username)
+        if link.invited_by_id != me.id:
+            raise NotFound(f'You did not invite {other.username}; to refuse their invitation, decline it.')
+        link.delete_instance()
+
+
+# --- linking and unlinking two named users (admin, CLI, API) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    user1: str
+    user2: str
+    status: str  # active (linked now) | pending (an invitation waits for user2)
+    changed: bool  # False when the two were already linked
+
+    def message(self) -> str:
+        if self.status == PENDING:
+            return f'Invitation sent to {self.user2}; the link exists once they accept it.'
+        if not self.changed:
+            return f'{self.user1} and {self.user2} were already linked; nothing changed.'
+        return f'Linked {self.user1} and {self.user2}: each now sees and may edit the data of the other.'
+
+
+def _two_users(user1: str, user2: str) -> tuple[User, User]:
+    first = users.get_user_by_username(str(user1 or '').strip())
+    second = users.get_user_by_username(str(user2 or '').strip())
+    if first.id == second.id:
+        raise Invalid('user1 and user2 are the same account; name two different users.', field='user2')
+    return first, second
+
+
+def link_users(actor: User | None, user1: str, user2: str) -> LinkResult:
+    """Link two users. `actor` None (the CLI) or an admin links at once; any other user may only link
+    itself, and its request becomes an invitation that the other must accept."""
+    if actor is not None and not actor.is_admin:
+        name1, name2 = str(user1 or '').strip().lower(), str(user2 or '').strip().lower()
+        if actor.username_key not in (name1, name2):
+            raise Forbidden('You may only link your own account; only an administrator links two other users.')
+        other_name = user2 if name1 == actor.username_key else user1
+        if name1 == name2:
+            raise Invalid('user1 and user2 are the same account; name two different users.', field='user2')
+        view = invite(actor, other_name)
+        return LinkResult(actor.username, view.other_username, view.status, True)
+    with db.atomic():
+        first, second = _two_users(user1, user2)
+        link = _find_link(first, second)
+        if link is not None and link.status == ACTIVE:
+            return LinkResult(first.username, second.username, ACTIVE, False)
+        if link is not None:
+            link.status = ACTIVE
+            link.save()
+        else:
+            a, b = _pair(first, second)
+            _create_link(a, b, ACTIVE, actor.id if actor else None)
+        return LinkResult(first.username, second.username, ACTIVE, True)
+
+
+@dataclass
+class UnlinkReport:
+    """What an unlink did. Copies are made in the account of the expense's (or category's) owner."""
+
+    user1: str
+    user2: str
+    was: str  # active | pending
+    categories_copied: int = 0
+    payment_methods_copied: int = 0
+    expenses_repointed: int = 0
+
+    def message(self) -> str:
+        if self.was == PENDING:
+            return f'Withdrew the pending invitation between {self.user1} and {self.user2}.'
+        if not (self.expenses_repointed or self.categories_copied or self.payment_methods_copied):
+            return (
+                f'Unlinked {self.user1} and {self.user2}. Neither used the categories or payment methods of the '
+                'other, so nothing needed copying; each keeps everything it created.'
+            )
+        return (
+            f'Unlinked {self.user1} and {self.user2}. {self.expenses_repointed} expense(s) used the other '
+            f"user's items: copied {self.categories_copied} categor{'y' if self.categories_copied == 1 else 'ies'} "
+            f"and {self.payment_methods_copied} payment method(s) into their owner's account. No expense was lost."
+        )
+
+
+class _Copier:
+    """Copies of one owner's categories and payment methods into another account, made once each."""
+
+    def __init__(self, report: UnlinkReport) -> None:
+        self.report = report
+        self.categories: dict[tuple[int, int], Category] = {}
+        self.methods: dict[tuple[int, int], PaymentMethod] = {}
+
+    def category(self, original: Category, owner_id: int) -> Category:
+        key = (original.id, owner_id)
+        if key not in self.categories:
+            parent = None
+            if original.parent_id is not None:
+                parent_row = Category.get_by_id(original.parent_id)
+                parent = parent_row if parent_row.owner_id == owner_id else self.category(parent_row, owner_id)
+            self.categories[key] = Category.create(
+                owner=owner_id,
+                name=original.name,
+                parent=parent,
+                color=original.color,
+                icon=original.icon,
+            )
+            self.report.categories_copied += 1
+        return self.categories[key]
+
+    def payment_method(self, original: PaymentMethod, owner_id: int) -> PaymentMethod:
+        key = (original.id, owner_id)
+        if key not in self.methods:
+            self.methods[key] = PaymentMethod.create(owner=owner_id, name=original.name, icon=original.icon)
+            self.report.payment_methods_copied += 1
+        return self.methods[key]
+
+
+def _separate(copier: _Copier, owner: User, other: User) -> None:
+    """Give `owner` its own copy of every item of `other` that `owner`'s expenses or categories use."""
+    # Categories of `owner` under a parent of `other` (a subcategory made inside a shared category).
+    other_categories = Category.select(Category.id).where(Category.owner == other.id)
+    orphans = Category.select().where((Category.owner == owner.id) & Category.parent.in_(other_categories))
+    for child in list(orphans):
+        child.parent = copier.category(Category.get_by_id(child.parent_id), owner.id)
+        child.save(only=[Category.parent])
+
+    # Expenses of `owner` using a category, subcategory or payment method of `other`: one UPDATE per item
+    # used (a household has tens of them), not one per expense (it may have tens of thousands).
+    other_methods = PaymentMethod.select(PaymentMethod.id).where(PaymentMethod.owner == other.id)
+    mine = Expense.owner == owner.id
+    copier.report.expenses_repointed += (
+        Expense.select()
+        .where(
+            mine
+            & (
+                Expense.category.in_(other_categories)
+                | Expense.subcategory.in_(other_categories)
+                | Expense.payment_method.in_(other_methods)
+            )
+        )
+        .count()
+    )
+    for column in (Expense.category, Expense.subcategory):
+        used = Expense.select(column).distinct().where(mine & column.in_(other_categories)).tuples()
+        for (category_id,) in list(used):
+            copy = copier.category(Category.get_by_id(category_id), owner.id)
+            Expense.update({column: copy.id}).where(mine & (column == category_id)).execute()
+    used = Expense.select(Expense.payment_method).distinct().where(mine & Expense.payment_method.in_(other_methods))
+    for (method_id,) in list(used.tuples()):
+        copy = copier.payment_method(PaymentMethod.get_by_id(method_id), owner.id)
+        Expense.update({Expense.payment_method: copy.id}).where(mine & (Expense.payment_method == method_id)).execute()
+
+
+def _unlink(first: User, second: User, link: UserLink) -> UnlinkReport:
+    report = UnlinkReport(first.username, second.username, link.status)
+    if link.status == ACTIVE:
+        copier = _Copier(report)
+        _separate(copier, first, second)
+        _separate(copier, second, first)
+    link.delete_instance()
+    return report
+
+
+def unlink_users(actor: User | None, user1: str, user2: str) -> UnlinkReport:
+    """Remove the link (or pending invitation) between two users, in one transaction that first gives
+    each expense's owner a copy of the other user's categories and payment methods it uses.
+    `actor` None (the CLI) or an admin may unlink anyone; other users only themselves."""
+    with db.atomic():
+        first, second = _two_users(user1, user2)
+        if actor is not None and not actor.is_admin and actor.id not in (first.id, second.id):
+            raise Forbidden('You may only unlink your own account; only an administrator unlinks two other users.')
+        link = _find_link(first, second)
+        if link is None:
+            raise NotFound(f'{first.username} and {second.username} are not linked.')
+        return _unlink(first, second, link)
+
+
+def unlink(me: User, username: str) -> UnlinkReport:
+    """Stop sharing with `username` (Settings › Sharing)."""
+    with db.atomic():
+        other = _other(me, username)
+        link = _find_link(me, other)
+        if link is None or link.status != ACTIVE:
+            raise NotFound(f'You are not linked with {other.username}.')
+        return _unlink(me, other, link)
+
+
+def unlink_everyone(user: User) -> tuple[int, UnlinkReport]:
+    """Remove every link and invitation of `user` (before its account is deleted); the caller holds the
+    transaction. Returns how many links there were and the sum of what unlinking copied."""
+    total = UnlinkReport(user.username, '*', ACTIVE)
+    rows = list(UserLink.select().where((UserLink.user_a == user.id) | (UserLink.user_b == user.id)))
+    for link in rows:
+        other = User.get_by_id(link.user_b_id if link.user_a_id == user.id else link.user_a_id)
+        report = _unlink(user, other, link)
+        total.categories_copied += report.categories_copied
+        total.payment_methods_copied += report.payment_methods_copied
+        total.expenses_repointed += report.expenses_repointed
+    return len(rows), total
