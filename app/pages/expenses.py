@@ -279,7 +279,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         if not state['month'].contains(day):
             day = state['month'].first_day if state['month'] < Month.of(day) else day
         initial = {**last, 'date': day.isoformat(), 'amount': '', 'description': ''}
-        expense_dialog(choices, initial, save_new, title='Add an expense')
+        expense_dialog(choices, initial, save_new, title='Add an expense', user=user, locate=user.capture_location)
 
     async def edit(row: dict) -> None:
         expense_id = row.get('id')
@@ -310,7 +310,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             'place': current['place'] or '',
         }
         choices = await run.io_bound(load_choices, user)
-        expense_dialog(choices, initial, save, title='Edit the expense')
+        expense_dialog(choices, initial, save, title='Edit the expense', user=user)
 
     async def delete(event) -> None:
         row = event.args if isinstance(event.args, dict) else {}
