@@ -15,7 +15,7 @@ from app.models import User
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.month_picker import month_picker
 from app.pages.components.undo_notification import notify_with_undo
-from app.services import access, categories, exports, payment_methods
+from app.services import access, categories, exports, links, payment_methods
 from app.services import expenses as expense_service
 from app.services.clock import today
 from app.services.errors import Invalid, ServiceError
@@ -101,7 +101,12 @@ def load_choices(user: User) -> ExpenseChoices:
     return ExpenseChoices(
         categories=categories.category_tree(user),
         payment_methods=[payment_methods.payment_method_dict(m) for m in payment_methods.list_payment_methods(user)],
+        owners=links.owner_labels(user),
     )
+
+
+def read_expense(user: User, expense_id: object) -> dict:
+    return expense_service.expense_dict(expense_service.get_expense(user, expense_id))
 
 
 def display_row(row: dict, user: User) -> dict:
@@ -274,11 +279,18 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         if not state['month'].contains(day):
             day = state['month'].first_day if state['month'] < Month.of(day) else day
         initial = {**last, 'date': day.isoformat(), 'amount': '', 'description': ''}
-        expense_dialog(choices, initial, save_new, title='Add an expense')
+        expense_dialog(choices, initial, save_new, title='Add an expense', user=user, locate=user.capture_location)
 
     async def edit(row: dict) -> None:
         expense_id = row.get('id')
         if not expense_id:
+            return
+        try:  # the row comes from the browser: read the expense again, as this user may see it
+            current = await run.io_bound(
+                lambda: expense_service.expense_dict(expense_service.get_expense(user, expense_id))
+            )
+        except ServiceError as exc:
+            ui.notify(exc.message, type='negative')
             return
 
         async def save(values: dict) -> None:
@@ -287,15 +299,18 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             await refresh()
 
         initial = {
-            'amount': amount_for_input(int(row.get('amount_cents') or 0), user.locale),
-            'date': row.get('date'),
-            'category_id': row.get('category_id'),
-            'subcategory_id': row.get('subcategory_id'),
-            'payment_method_id': row.get('payment_method_id'),
-            'description': row.get('description') or '',
+            'amount': amount_for_input(int(current['amount_cents']), user.locale),
+            'date': current['date'],
+            'category_id': current['category_id'],
+            'subcategory_id': current['subcategory_id'],
+            'payment_method_id': current['payment_method_id'],
+            'description': current['description'] or '',
+            'latitude': current['latitude'],
+            'longitude': current['longitude'],
+            'place': current['place'] or '',
         }
         choices = await run.io_bound(load_choices, user)
-        expense_dialog(choices, initial, save, title='Edit the expense')
+        expense_dialog(choices, initial, save, title='Edit the expense', user=user)
 
     async def delete(event) -> None:
         row = event.args if isinstance(event.args, dict) else {}

@@ -10,9 +10,13 @@ import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from nicegui import ui
+from nicegui import background_tasks, ui
 
+from app.models import User
+from app.pages.components.location import LocationField
 from app.services.errors import ServiceError
+from app.services.links import label_duplicates
+from app.services.places import Place
 
 
 @dataclass
@@ -21,26 +25,37 @@ class ExpenseChoices:
 
     categories: list[dict] = field(default_factory=list)
     payment_methods: list[dict] = field(default_factory=list)
+    owners: dict[int, str] = field(default_factory=dict)  # owner id -> username, for same-name items
 
     def category_options(self) -> dict[int, str]:
-        return {node['id']: node['name'] for node in self.categories}
+        return label_duplicates(self.categories, self.owners)
 
     def subcategory_options(self, category_id: int | None) -> dict[int, str]:
         for node in self.categories:
             if node['id'] == category_id:
-                return {child['id']: child['name'] for child in node['children']}
+                return label_duplicates(node['children'], self.owners)
         return {}
 
     def payment_method_options(self) -> dict[int, str]:
-        return {method['id']: method['name'] for method in self.payment_methods}
+        return label_duplicates(self.payment_methods, self.owners)
 
 
 SaveHandler = Callable[[dict], Awaitable[object] | object]
 
 
-def expense_dialog(choices: ExpenseChoices, initial: dict, on_save: SaveHandler, *, title: str) -> ui.dialog:
+def expense_dialog(
+    choices: ExpenseChoices,
+    initial: dict,
+    on_save: SaveHandler,
+    *,
+    title: str,
+    user: User | None = None,
+    locate: bool = False,
+) -> ui.dialog:
     """Open the dialog prefilled with `initial` (amount as text, date, category_id, subcategory_id,
-    payment_method_id, description); `on_save(values)` may raise a ServiceError to keep it open."""
+    payment_method_id, description, latitude, longitude, place); `on_save(values)` may raise a
+    ServiceError to keep it open. With `user`, the form has the location block (position, place name,
+    suggestions); `locate` asks the browser for the position as the dialog opens."""
     with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2').mark('expense-dialog'):
         ui.label(title).classes('text-lg font-semibold')
         amount = (
@@ -88,6 +103,26 @@ def expense_dialog(choices: ExpenseChoices, initial: dict, on_save: SaveHandler,
             .classes('w-full')
             .mark('expense-description')
         )
+        location = None
+        if user is not None:
+
+            def place_chosen(place: Place) -> None:
+                """A known place: pre-select what is used most there (the person can still change it)."""
+                if place.category_id in category.options:
+                    category.set_value(place.category_id)
+                    category_changed()
+                    if place.subcategory_id in subcategory.options:
+                        subcategory.set_value(place.subcategory_id)
+                if place.payment_method_id in payment_method.options:
+                    payment_method.set_value(place.payment_method_id)
+
+            location = LocationField(
+                user,
+                latitude=initial.get('latitude'),
+                longitude=initial.get('longitude'),
+                place=initial.get('place') or '',
+                on_place_chosen=place_chosen,
+            )
         fields = {
             'amount': amount,
             'date': date,
@@ -96,6 +131,8 @@ def expense_dialog(choices: ExpenseChoices, initial: dict, on_save: SaveHandler,
             'payment_method_id': payment_method,
             'description': description,
         }
+        if location is not None:
+            fields['place'] = location.place_input
 
         def category_changed() -> None:
             options = choices.subcategory_options(category.value)
@@ -119,6 +156,8 @@ def expense_dialog(choices: ExpenseChoices, initial: dict, on_save: SaveHandler,
                 'payment_method_id': payment_method.value,
                 'description': description.value,
             }
+            if location is not None:
+                values.update(latitude=location.latitude, longitude=location.longitude, place=location.place)
             try:
                 result = on_save(values)
                 if inspect.isawaitable(result):
@@ -138,4 +177,6 @@ def expense_dialog(choices: ExpenseChoices, initial: dict, on_save: SaveHandler,
             ui.button('Save', icon='check', on_click=save).mark('save-expense')
     dialog.on('hide', lambda: dialog.delete())
     dialog.open()
+    if location is not None:
+        background_tasks.create(location.start(capture=locate), name='expense location')
     return dialog

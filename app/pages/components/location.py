@@ -1,0 +1,355 @@
+"""The expense form's location: the browser's position, a small map to set it by hand, the place name and
+the suggestions of known places (nearest first when the position is known, most visited otherwise).
+
+    location = LocationField(user, on_place_chosen=fill_category_and_payment_method)
+    ...
+    await location.start(capture=user.capture_location)   # once the dialog is open
+    ...
+    save(latitude=location.latitude, longitude=location.longitude, place=location.place)
+
+The browser gives a position only to pages served over HTTPS or from localhost, and only when the person
+allows it; each refusal gets its own short message, and the expense can always be saved without one.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+
+from nicegui import run, ui
+
+from app.models import User
+from app.services import places, users
+from app.services.errors import Invalid, ServiceError
+
+log = logging.getLogger(__name__)
+
+GEOLOCATION_TIMEOUT_MS = 10_000
+MARKER_STYLE = {'radius': 9, 'color': '#4f46e5', 'weight': 3, 'fillColor': '#818cf8', 'fillOpacity': 0.8}
+
+# One line, starting with a tag that tests recognise. Resolves to {latitude, longitude, accuracy} or {error}.
+GEOLOCATE_JS = (
+    '/*wis-geolocate*/ new Promise((resolve) => {'
+    " if (!window.isSecureContext) { resolve({error: 'insecure', host: location.hostname}); return; }"
+    " if (!('geolocation' in navigator)) { resolve({error: 'unsupported'}); return; }"
+    ' navigator.geolocation.getCurrentPosition('
+    ' (p) => resolve({latitude: p.coords.latitude, longitude: p.coords.longitude, accuracy: p.coords.accuracy}),'
+    " (e) => resolve({error: e.code === 1 ? 'denied' : e.code === 2 ? 'unavailable' : 'timeout'}),"
+    f' {{enableHighAccuracy: true, timeout: {GEOLOCATION_TIMEOUT_MS}, maximumAge: 0}});'
+    ' })'
+)
+
+MESSAGES = {
+    'denied': 'Location is blocked for this site. Allow it in the browser (the icon left of the address), '
+    'or set the position on the map.',
+    'unavailable': 'Your device could not find where it is (no GPS or network position). '
+    'Try again, or set the position on the map.',
+    'timeout': f'No position after {GEOLOCATION_TIMEOUT_MS // 1000} seconds. Try again, or set it on the map.',
+    'insecure': 'Browsers share the position only with pages served over HTTPS or from localhost, and this '
+    'page comes over plain HTTP from {host}. Serve What I Spend over HTTPS, or set the position on the map.',
+    'unsupported': 'This browser cannot share its position. Set it on the map instead.',
+}
+
+
+def distance_text(metres: float | None) -> str:
+    if metres is None:
+        return ''
+    if metres < 1000:
+        return f'{round(metres / 10) * 10:.0f} m' if metres >= 20 else 'here'
+    return f'{metres / 1000:.1f} km'
+
+
+def visits_text(visits: int) -> str:
+    return '1 visit' if visits == 1 else f'{visits} visits'
+
+
+def place_caption(place: places.Place) -> str:
+    parts = [distance_text(place.distance_m), visits_text(place.visits)]
+    usual = ' › '.join(part for part in (place.category, place.subcategory) if part)
+    if usual:
+        parts.append(usual)
+    if place.payment_method:
+        parts.append(place.payment_method)
+    return ' · '.join(part for part in parts if part)
+
+
+PlaceChosen = Callable[[places.Place], Awaitable[None] | None]
+
+
+class LocationField:
+    """Renders where it is created. Read `latitude`, `longitude` and `place` when saving."""
+
+    def __init__(
+        self,
+        user: User,
+        *,
+        latitude: float | None = None,
+        longitude: float | None = None,
+        place: str = '',
+        on_place_chosen: PlaceChosen | None = None,
+    ) -> None:
+        self.user = user
+        self.on_place_chosen = on_place_chosen
+        self.latitude: float | None = None
+        self.longitude: float | None = None
+        self.accuracy_m: float | None = None
+        self.source = ''
+        self.suggestions: list[places.Place] = []
+        self.busy = False
+        self._map: ui.leaflet | None = None
+        self._marker = None
+        self._started = False
+
+        with ui.column().classes('w-full gap-1').mark('location') as self.container:
+            self.place_input = (
+                ui.input('Place (optional)', value=place, autocomplete=[])
+                .props('outlined dense clearable maxlength=120')
+                .classes('w-full')
+                .mark('place-name')
+            )
+            with ui.row().classes('w-full items-center gap-1 no-wrap'):
+                ui.icon('place').classes('text-primary')
+                self.status = ui.label().classes('text-sm grow').mark('location-status')
+                self.spinner = ui.spinner(size='sm')
+                self.capture_button = (
+                    ui.button(icon='my_location', on_click=self.capture)
+                    .props('flat round dense aria-label="Use my position"')
+                    .tooltip('Use my position')
+                    .mark('location-capture')
+                )
+                ui.button(icon='map', on_click=self.toggle_map).props(
+                    'flat round dense aria-label="Set the position on a map"'
+                ).tooltip('Set the position on a map').mark('location-pick')
+                self.clear_button = (
+                    ui.button(icon='location_off', on_click=self.clear)
+                    .props('flat round dense aria-label="Clear the position"')
+                    .tooltip('Clear the position')
+                    .mark('location-clear')
+                )
+            self.message = ui.label().classes('text-sm text-negative').mark('location-message')
+            self.map_box = ui.column().classes('w-full gap-1')
+            self.map_box.visible = False
+            self.suggestions_box = ui.column().classes('w-full gap-0').mark('place-suggestions')
+            ui.switch(
+                'Locate me when I add an expense', value=bool(user.capture_location), on_change=self._save_setting
+            ).props('dense').classes('text-sm opacity-80').mark('capture-location-setting')
+
+        if latitude is not None and longitude is not None:
+            self._set(latitude, longitude, source='saved')
+        self._show_status()
+        self.message.visible = False
+
+    # --- what the form reads ---------------------------------------------------------------------------
+
+    @property
+    def place(self) -> str:
+        return ' '.join((self.place_input.value or '').split())
+
+    @property
+    def position(self) -> tuple[float, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return self.latitude, self.longitude
+
+    # --- actions -------------------------------------------------------------------------------------
+
+    async def start(self, *, capture: bool = False) -> None:
+        """Load the suggestions and the known place names; locate first when `capture` (new expenses)."""
+        self._started = True
+        names = await run.io_bound(places.place_names, self.user)
+        self.place_input.set_autocomplete(names)
+        if capture and self.position is None:
+            await self.capture()
+        else:
+            await self.refresh_suggestions()
+
+    async def capture(self) -> None:
+        """Ask the browser for its position."""
+        if self.busy:
+            return
+        self._say('')
+        self.busy = True
+        self._show_status('Finding your position…')
+        try:
+            client = self.container.client  # not ui.run_javascript: this may run in a background task
+            result = await client.run_javascript(GEOLOCATE_JS, timeout=GEOLOCATION_TIMEOUT_MS / 1000 + 5)
+        except TimeoutError:
+            result = {'error': 'timeout'}
+        finally:
+            self.busy = False
+        if result is None:  # the page was closed meanwhile
+            return
+        if not isinstance(result, dict) or ('error' not in result and 'latitude' not in result):
+            result = {'error': 'unavailable'}
+        if 'error' in result:
+            code = result['error'] if result['error'] in MESSAGES else 'unavailable'
+            self._show_status()
+            self._say(MESSAGES[code].format(host=str(result.get('host') or 'this address')[:80]))
+            return
+        try:
+            accuracy = float(result['accuracy']) if result.get('accuracy') is not None else None
+        except (TypeError, ValueError):
+            accuracy = None
+        if self._set(result.get('latitude'), result.get('longitude'), source='gps', accuracy=accuracy):
+            await self.refresh_suggestions()
+        else:
+            self._show_status()
+
+    async def clear(self) -> None:
+        """Forget the position (the place name stays: it can be cleared on its own)."""
+        self.latitude = self.longitude = self.accuracy_m = None
+        self.source = ''
+        self._say('')
+        self._show_status()
+        self._draw_marker()
+        await self.refresh_suggestions()
+
+    async def set_position(self, latitude: object, longitude: object, *, source: str = 'map') -> bool:
+        if self._set(latitude, longitude, source=source):
+            self._say('')
+            await self.refresh_suggestions()
+            return True
+        return False
+
+    async def choose(self, place: places.Place) -> None:
+        """Take a suggested place: its position and name, then let the form pre-select its usual choices."""
+        self._set(place.latitude, place.longitude, source='place')
+        if place.name:
+            self.place_input.set_value(place.name)
+        self._say('')
+        if self.on_place_chosen is not None:
+            result = self.on_place_chosen(place)
+            if inspect.isawaitable(result):
+                await result
+        await self.refresh_suggestions()
+
+    async def refresh_suggestions(self) -> None:
+        position = self.position
+        try:
+            found = await run.io_bound(
+                places.suggest_places, self.user, *(position or (None, None)), limit=places.SUGGESTIONS
+            )
+        except ServiceError as exc:
+            self._say(exc.message)
+            return
+        self.suggestions = found
+        self._render_suggestions()
+
+    async def toggle_map(self) -> None:
+        self.map_box.visible = not self.map_box.visible
+        if self.map_box.visible and self._map is None:
+            self._build_map()
+
+    # --- rendering -----------------------------------------------------------------------------------
+
+    def _set(self, latitude: object, longitude: object, *, source: str, accuracy: float | None = None) -> bool:
+        try:
+            position = places.parse_position(latitude, longitude)
+        except Invalid as exc:
+            self._say(f'That position cannot be used: {exc.message}')
+            return False
+        if position is None:
+            return False
+        self.latitude, self.longitude = position
+        self.accuracy_m = accuracy
+        self.source = source
+        self._show_status()
+        self._draw_marker()
+        return True
+
+    def _show_status(self, text: str | None = None) -> None:
+        self.spinner.visible = self.busy
+        self.capture_button.enabled = not self.busy
+        self.clear_button.visible = self.position is not None
+        if text is None:
+            if self.position is None:
+                text = 'No position'
+            else:
+                text = f'{self.latitude:.5f}, {self.longitude:.5f}'
+                if self.source == 'gps' and self.accuracy_m is not None:
+                    text += (
+                        f' · ±{self.accuracy_m:.0f} m'
+                        if self.accuracy_m < 1000
+                        else f' · ±{self.accuracy_m / 1000:.1f} km'
+                    )
+                elif self.source == 'map':
+                    text += ' · set on the map'
+                elif self.source == 'place':
+                    text += ' · known place'
+        self.status.set_text(text)
+
+    def _say(self, text: str) -> None:
+        self.message.set_text(text)
+        self.message.visible = bool(text)
+
+    def _render_suggestions(self) -> None:
+        self.suggestions_box.clear()
+        with self.suggestions_box:
+            if not self.suggestions:
+                if self.position is not None:
+                    ui.label('No known place within 1 km yet.').classes('text-xs opacity-60')
+                return
+            title = 'Places near you' if self.position is not None else 'Frequent places'
+            ui.label(title).classes('text-xs uppercase tracking-wide opacity-60 pt-1')
+            with ui.list().props('dense separator').classes('w-full rounded-borders'):
+                for index, place in enumerate(self.suggestions):
+                    with (
+                        ui.item(on_click=lambda p=place: self.choose(p))
+                        .props('clickable')
+                        .mark('place-suggestion', f'place-suggestion-{index}')
+                    ):
+                        with ui.item_section().props('avatar'):
+                            ui.icon('storefront' if place.name else 'place').classes('text-primary')
+                        with ui.item_section():
+                            ui.item_label(place.label).classes('font-medium')
+                            ui.item_label(place_caption(place)).props('caption')
+
+    def _build_map(self) -> None:
+        from app.config import get_settings
+
+        settings = get_settings()
+        center = self.position or (
+            (self.suggestions[0].latitude, self.suggestions[0].longitude) if self.suggestions else (46.6, 2.4)
+        )
+        zoom = 16 if (self.position or self.suggestions) else 5
+        with self.map_box:
+            ui.label('Tap the map where the expense happened.').classes('text-xs opacity-60')
+            self._map = ui.leaflet(center=center, zoom=zoom).classes('w-full h-56 rounded').mark('location-map')
+            self._map.clear_layers()
+            self._map.tile_layer(
+                url_template=settings.map_tile_url,
+                options={'attribution': settings.map_attribution, 'maxZoom': 19},
+            )
+            self._map.on('map-click', self._map_clicked)
+        self._draw_marker()
+
+    async def _map_clicked(self, event) -> None:
+        latlng = (event.args or {}).get('latlng') or {}
+        try:
+            lat, lon = float(latlng['lat']), places.normalize_longitude(float(latlng['lng']))
+        except (KeyError, TypeError, ValueError):
+            return
+        await self.set_position(lat, lon, source='map')
+
+    def _draw_marker(self) -> None:
+        if self._map is None:
+            return
+        if self._marker is not None:
+            self._map.remove_layer(self._marker)
+            self._marker = None
+        if self.position is not None:
+            self._marker = self._map.generic_layer(name='circleMarker', args=[list(self.position), MARKER_STYLE])
+            self._map.set_center(self.position)
+
+    async def _save_setting(self, event) -> None:
+        try:
+            await run.io_bound(users.update_preferences, self.user, capture_location=bool(event.value))
+        except ServiceError as exc:
+            ui.notify(exc.message, type='negative')
+            return
+        ui.notify(
+            'Your position will be asked for each new expense.'
+            if event.value
+            else 'Your position will be asked only when you press the location button.'
+        )

@@ -1,0 +1,90 @@
+"""How long the places of a household take to compute, for the expense form's suggestions and the API.
+
+    .venv/bin/python bench/bench_places.py [expenses] [places]
+
+Seeds one user with `expenses` located expenses spread over `places` shops around Paris (GPS jitter of
+up to ~25 m, two out of three named), in a temporary SQLite database, then times household_places()
+(all places, what GET /sysapi/places does), suggest_places() with a position (what the form asks for),
+and month_map() for one month (what the map page loads).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def main(expense_count: int = 20_000, place_count: int = 300) -> None:
+    folder = Path(tempfile.mkdtemp(prefix='wis-bench-places-'))
+    os.environ.update(
+        {
+            'WIS_CONFIG': str(folder / 'config.env'),
+            'API_KEY': 'b' * 32,
+            'API_KEY_SALT': 'c' * 32,
+            'STORAGE_SECRET': 'd' * 32,
+            'DATABASE_URL': f'sqlite:///{folder / "bench.db"}',
+        }
+    )
+    from app.config import load, use_settings
+
+    use_settings(load())
+    from app.db import db, open_database
+    from app.models import Category, Expense, PaymentMethod, User
+    from app.services import places
+    from app.services.months import Month
+
+    open_database(os.environ['DATABASE_URL'])
+    rng = random.Random(8)
+    user = User.create(username='bench', username_key='bench')
+    categories = [Category.create(owner=user, name=f'Category {i}') for i in range(8)]
+    methods = [PaymentMethod.create(owner=user, name=n) for n in ('Cash', 'Card', 'Transfer')]
+    shops = [(48.80 + rng.random() * 0.12, 2.25 + rng.random() * 0.2) for _ in range(place_count)]
+    weights = [1 / (i + 1) for i in range(place_count)]  # a few shops visited often, many rarely
+    start = date(2016, 1, 1)
+    rows = []
+    for n in range(expense_count):
+        shop = rng.choices(range(place_count), weights)[0]
+        lat, lon = shops[shop]
+        rows.append(
+            {
+                'owner': user.id,
+                'amount_cents': rng.randint(100, 20_000),
+                'date': start + timedelta(days=n * 3650 // expense_count),
+                'category': categories[shop % 8].id,
+                'payment_method': methods[rng.random() < 0.8].id,
+                'latitude': lat + rng.uniform(-0.0002, 0.0002),
+                'longitude': lon + rng.uniform(-0.0003, 0.0003),
+                'place': f'Shop {shop}' if shop % 3 else '',
+            }
+        )
+    with db.atomic():
+        for i in range(0, len(rows), 500):
+            Expense.insert_many(rows[i : i + 500]).execute()
+
+    def timed(label: str, action, repeat: int = 5, cold: bool = False) -> None:
+        best = float('inf')
+        for _ in range(repeat):
+            if cold:
+                places._cache.clear()
+            began = time.perf_counter()
+            result = action()
+            best = min(best, time.perf_counter() - began)
+        print(f'{label:<52} {best * 1000:8.1f} ms  ({len(result)} rows)')
+
+    print(f'{expense_count} located expenses, {place_count} shops, SQLite, best of 5')
+    timed('household_places, first call (grouping)', lambda: places.household_places(user), cold=True)
+    timed('household_places, expenses unchanged (cached)', lambda: places.household_places(user))
+    timed('suggest_places with a position (the form, cached)', lambda: places.suggest_places(user, *shops[0]))
+    last = rows[-1]['date']
+    timed('month_map, one month (the map page)', lambda: places.month_map(user, Month.of(last)).expenses)
+
+
+if __name__ == '__main__':
+    main(*(int(arg) for arg in sys.argv[1:3]))
