@@ -133,16 +133,14 @@ def test_charts_and_map_render(browser, guarded, tiles) -> None:
         add_expenses(page, guarded)
         page.goto(guarded.url + '/')
         page.wait_for_load_state('networkidle')
-        charts = page.locator('.nicegui-echart').count()
-        if charts:
-            page.wait_for_function('document.querySelectorAll(".nicegui-echart canvas").length > 0')
+        page.wait_for_function('document.querySelectorAll(".nicegui-echart canvas").length > 0')
         page.goto(guarded.url + '/map')
         page.wait_for_load_state('networkidle')
-        if page.locator('.leaflet-container').count():
-            page.wait_for_function(
-                '[...document.querySelectorAll(".leaflet-tile")].some(t => t.complete && t.naturalWidth > 0)'
-            )
-            assert served
+        page.wait_for_function(
+            '[...document.querySelectorAll(".leaflet-tile")].some(t => t.complete && t.naturalWidth > 0)'
+        )
+        page.wait_for_function('document.querySelectorAll(".leaflet-marker-icon, .leaflet-interactive").length > 0')
+        assert served and all(path.endswith('.png') for path in served)
         assert page.evaluate('window.__csp') == []
     finally:
         context.close()
