@@ -3,10 +3,12 @@
 import sys
 
 from app.config import ConfigError, load, use_settings
+from app.web.geoip import GeoIpError, open_reader
 
 try:
     settings = load()
-except ConfigError as error:
+    open_reader(settings)  # with GEOIP_ENABLED, the database must be there before we serve anyone
+except (ConfigError, GeoIpError) as error:
     print(f'Configuration error: {error}', file=sys.stderr)
     sys.exit(2)
 use_settings(settings)
@@ -20,14 +22,25 @@ from app.api.browser_auth import router as browser_auth_router  # noqa: E402
 from app.api.errors import service_error_handler, unexpected_error_handler, validation_error_handler  # noqa: E402
 from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
 from app.services.errors import ServiceError  # noqa: E402
+from app.web.client_ip import ClientIpMiddleware  # noqa: E402
+from app.web.csrf import CsrfMiddleware  # noqa: E402
+from app.web.geoip import GeoIpMiddleware  # noqa: E402
+from app.web.ratelimit import RateLimitMiddleware  # noqa: E402
+from app.web.security_headers import SecurityHeadersMiddleware  # noqa: E402
 
 setup_logging(settings)
-app.add_middleware(RequestLogMiddleware)
 app.include_router(sysapi)
 app.include_router(browser_auth_router)
 app.add_exception_handler(ServiceError, service_error_handler)
 app.add_exception_handler(RequestValidationError, validation_error_handler)
 app.add_exception_handler(Exception, unexpected_error_handler)
+# the last added runs first: client address -> request log -> GeoIP -> rate limit -> CSRF -> headers -> app
+app.add_middleware(SecurityHeadersMiddleware)
+app.add_middleware(CsrfMiddleware)
+app.add_middleware(RateLimitMiddleware)
+app.add_middleware(GeoIpMiddleware)
+app.add_middleware(RequestLogMiddleware)  # sees the refusals above, with the real client address
+app.add_middleware(ClientIpMiddleware)
 app.on_startup(lambda: startup.on_startup(settings))
 app.on_shutdown(startup.on_shutdown)
 pages.register()
@@ -43,4 +56,5 @@ if __name__ in {'__main__', '__mp_main__'}:
         favicon='💶',
         fastapi_docs=True,
         show_welcome_message=False,
+        proxy_headers=False,  # the client address comes from app/web/client_ip.py (FORWARDED_ALLOW_IPS)
     )

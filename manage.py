@@ -6,11 +6,13 @@ import fire
 
 from app.cli.backup import BackupCommands
 from app.cli.database import DbCommands
+from app.cli.geoip import GeoIpCommands
 from app.cli.importer import ImportCommands
 from app.cli.interactive import interactive
 from app.cli.logs import LogsCommands
 from app.cli.server import ServerCommands
 from app.cli.status import status
+from app.cli.token import TokenCommands
 from app.cli.update import update
 from app.cli.user import UserCommands
 
@@ -24,6 +26,8 @@ COMMANDS = {
     'db': DbCommands,
     'import': ImportCommands,
     'interactive': interactive,
+    'token': TokenCommands,
+    'geoip': GeoIpCommands,
     'update': update,
 }
 

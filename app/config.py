@@ -135,6 +135,7 @@ class Settings:
     geoip_allowed_countries: tuple[str, ...] = ('FR',)
     geoip_db_path: str = 'data/GeoLite2-Country.mmdb'
     geoip_unknown: str = 'allow'
+    geoip_download_url: str = 'https://download.maxmind.com/app/geoip_download'
     forwarded_allow_ips: tuple[Any, ...] = ()
     cookie_secure: str = 'auto'
     database_url: str = 'sqlite:///data/whatispend.db'
@@ -195,6 +196,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     'GEOIP_ALLOWED_COUNTRIES': _countries,
     'GEOIP_DB_PATH': _text,
     'GEOIP_UNKNOWN': _choice('allow', 'deny'),
+    'GEOIP_DOWNLOAD_URL': _text,
     'FORWARDED_ALLOW_IPS': _networks,
     'COOKIE_SECURE': _choice('auto', 'true', 'false'),
     'DATABASE_URL': _database_url,

@@ -79,6 +79,12 @@ def _migration_1_initial() -> None:
     db.create_tables(ALL_MODELS, safe=True)
 
 
+def _migration_2_audit_log() -> None:
+    from app.models import AuditEvent
+
+    db.create_tables([AuditEvent], safe=True)
+
+
 def _migration_5_legacy_records() -> None:
     from app.models import LegacyRecord
 
@@ -87,6 +93,7 @@ def _migration_5_legacy_records() -> None:
 
 MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (1, 'initial schema', _migration_1_initial),
+    (2, 'audit log', _migration_2_audit_log),
     (5, 'legacy import records', _migration_5_legacy_records),
 ]
 

@@ -7,7 +7,7 @@ _whatispend_manage() {
     done
     local n=$((COMP_CWORD - start)) group="${COMP_WORDS[start]}" verb="${COMP_WORDS[start + 1]}"
     COMPREPLY=()
-    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup db import interactive logs server status update user -i --help" -- "$cur")); return 0; fi
+    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup db geoip import interactive logs server status token update user -i --help" -- "$cur")); return 0; fi
     case "$group" in
     backup)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list prune restore verify" -- "$cur")); return 0; fi
@@ -22,6 +22,11 @@ _whatispend_manage() {
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "migrate" -- "$cur")); return 0; fi
         case "$verb" in
         migrate) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
+        esac ;;
+    geoip)
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "update" -- "$cur")); return 0; fi
+        case "$verb" in
+        update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     import)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "legacy" -- "$cur")); return 0; fi
@@ -43,6 +48,13 @@ _whatispend_manage() {
         stop) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--timeout" -- "$cur")) ;;
         esac ;;
     status) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
+    token)
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list revoke" -- "$cur")); return 0; fi
+        case "$verb" in
+        create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--name --username" -- "$cur")) ;;
+        list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--username" -- "$cur")) ;;
+        revoke) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--id" -- "$cur")) ;;
+        esac ;;
     update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--check --yes" -- "$cur")) ;;
     user)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "admin create delete link list passwd unlink" -- "$cur")); return 0; fi

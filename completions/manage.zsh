@@ -5,7 +5,7 @@ _whatispend_manage() {
     local start=2 i
     for ((i = 1; i < CURRENT; i++)); do [[ $words[i] == *manage.py ]] && start=$((i + 1)); done
     local n=$((CURRENT - start)) group=$words[start] verb=$words[start+1]
-    if (( n == 0 )); then compadd -- backup db import interactive logs server status update user -i --help; return; fi
+    if (( n == 0 )); then compadd -- backup db geoip import interactive logs server status token update user -i --help; return; fi
     local -a flags
     case $group in
     backup)
@@ -21,6 +21,11 @@ _whatispend_manage() {
         if (( n == 1 )); then compadd -- migrate; return; fi
         case $verb in
         migrate) flags=() ;;
+        esac ;;
+    geoip)
+        if (( n == 1 )); then compadd -- update; return; fi
+        case $verb in
+        update) flags=() ;;
         esac ;;
     import)
         if (( n == 1 )); then compadd -- legacy; return; fi
@@ -42,6 +47,13 @@ _whatispend_manage() {
         stop) flags=(--timeout) ;;
         esac ;;
     status) flags=() ;;
+    token)
+        if (( n == 1 )); then compadd -- create list revoke; return; fi
+        case $verb in
+        create) flags=(--name --username) ;;
+        list) flags=(--username) ;;
+        revoke) flags=(--id) ;;
+        esac ;;
     update) flags=(--check --yes) ;;
     user)
         if (( n == 1 )); then compadd -- admin create delete link list passwd unlink; return; fi

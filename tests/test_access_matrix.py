@@ -321,6 +321,8 @@ EXEMPT = {
     '/sysapi/users/delete': 'administrators only (403 for others); tested in test_api_users',
     '/sysapi/users/password': 'administrators only (403 for others); tested in test_api_users',
     '/sysapi/users/admin': 'administrators only (403 for others); tested in test_api_users',
+    '/sysapi/tokens': "the caller's own personal tokens; tested in test_tokens",
+    '/sysapi/tokens/{token_id}': "revokes only one of the caller's own tokens (404 otherwise); tested in test_tokens",
 }
 
 

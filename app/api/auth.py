@@ -55,7 +55,7 @@ def api_login(
     user, token = login_service.login(
         body.username, body.password, ip=client_ip(request), user_agent=request.headers.get('user-agent', '')
     )
-    login_service.logout(session_token(request))
+    sessions.end_session(session_token(request))  # the session the browser had before, if any
     set_session_cookie(response, request, token)
     return {'success': True, 'user': UserView.of(user).as_dict()}
 
@@ -63,7 +63,7 @@ def api_login(
 @router.post('/logout', response_model=OkOut)
 def api_logout(request: Request, response: Response, caller: Caller = Depends(api_caller)):
     """End the current session, on the server too."""
-    login_service.logout(session_token(request))
+    login_service.logout(session_token(request), ip=client_ip(request))
     clear_session_cookie(response, request)
     return {'success': True}
 

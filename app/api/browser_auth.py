@@ -38,7 +38,7 @@ def browser_login(request: Request, username: str = Form(''), password: str = Fo
 
 @router.post('/logout')
 def browser_logout(request: Request):
-    login_service.logout(session_token(request))
+    login_service.logout(session_token(request), ip=client_ip(request))
     response = RedirectResponse('/login', status_code=303)
     clear_session_cookie(response, request)
     return response

@@ -22,7 +22,11 @@ class ErrorBody(BaseModel):
 ERROR_RESPONSES = {
     401: {'model': ErrorBody, 'description': 'Missing or wrong API key, or no session'},
     422: {'model': ErrorBody, 'description': 'Invalid input; `field` names the culprit'},
-    429: {'model': ErrorBody, 'description': 'Too many requests; see Retry-After'},
+    429: {
+        'model': ErrorBody,
+        'description': 'Too many requests (rate limit, or too many failed logins); retry after Retry-After seconds',
+        'headers': {'Retry-After': {'description': 'Seconds to wait before retrying', 'schema': {'type': 'integer'}}},
+    },
 }
 
 

@@ -1,5 +1,6 @@
 """Peewee models, one file per aggregate."""
 
+from app.models.audit import AuditEvent
 from app.models.base import BaseModel, utcnow
 from app.models.category import Category
 from app.models.expense import Expense
@@ -10,11 +11,22 @@ from app.models.session import Session
 from app.models.token import ApiToken
 from app.models.user import User
 
-ALL_MODELS: list[type[BaseModel]] = [User, Category, PaymentMethod, Expense, Session, UserLink, ApiToken, LegacyRecord]
+ALL_MODELS: list[type[BaseModel]] = [
+    User,
+    Category,
+    PaymentMethod,
+    Expense,
+    Session,
+    UserLink,
+    ApiToken,
+    AuditEvent,
+    LegacyRecord,
+]
 
 __all__ = [
     'ALL_MODELS',
     'ApiToken',
+    'AuditEvent',
     'BaseModel',
     'Category',
     'Expense',

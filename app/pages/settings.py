@@ -7,8 +7,9 @@ from nicegui import run, ui
 from app.config import get_settings
 from app.models import User
 from app.pages import settings_audit, settings_sharing, settings_tokens, settings_update, settings_users
-from app.services import sessions, users
+from app.services import login, sessions, users
 from app.services.errors import ServiceError
+from app.web.client_ip import client_ip
 
 
 async def notify_errors(action, *args, success: str | None = None, **kwargs):
@@ -46,14 +47,47 @@ def password_card(user: User) -> None:
         )
 
         async def change() -> None:
-            token = ui.context.client.request.cookies.get(sessions.COOKIE_NAME)
-            done = await notify_errors(users.change_password, user, current.value, new.value, confirm.value)
-            if done:
-                ended = await run.io_bound(sessions.end_all_sessions, user, except_token=token)
+            request = ui.context.client.request
+            ended = await notify_errors(
+                login.change_password,
+                user,
+                current.value,
+                new.value,
+                confirm.value,
+                current_token=request.cookies.get(sessions.COOKIE_NAME),
+                ip=client_ip(request),
+            )
+            if ended is not None:
                 current.value = new.value = confirm.value = ''
                 ui.notify(f'Password changed; {ended} other session(s) logged out.', type='positive')
 
         ui.button('Change password', on_click=change).mark('change-password')
+
+
+def sessions_card(user: User) -> None:
+    """Where else this account is logged in, and a way to end all of those sessions at once."""
+    with ui.card().classes('w-full max-w-xl'):
+        ui.label('Sessions').classes('text-lg font-semibold')
+        count = ui.label().classes('text-sm opacity-80').mark('session-count')
+
+        async def refresh() -> None:
+            open_sessions = await run.io_bound(sessions.count_sessions, user)
+            if open_sessions is None:  # the page went away meanwhile
+                return
+            others = max(0, open_sessions - 1)
+            count.text = f'Logged in on {others} other browser(s) or device(s).' if others else 'No other session.'
+
+        async def end_others() -> None:
+            request = ui.context.client.request
+            ended = await notify_errors(
+                login.end_other_sessions, user, request.cookies.get(sessions.COOKIE_NAME), ip=client_ip(request)
+            )
+            if ended is not None:
+                ui.notify(f'{ended} other session(s) logged out.', type='positive')
+                await refresh()
+
+        ui.button('Log out other sessions', on_click=end_others).props('outline').mark('end-other-sessions')
+        ui.timer(0, refresh, once=True)
 
 
 def appearance_card(user: User) -> None:
@@ -128,6 +162,7 @@ def _tabs(user: User) -> list[tuple[str, str, object]]:
 
 async def account_tab(user: User) -> None:
     password_card(user)
+    sessions_card(user)
     appearance_card(user)
     api_card()
 

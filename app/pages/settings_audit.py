@@ -1,8 +1,77 @@
-"""Settings › audit (filled in by the issue that builds it)."""
+"""Settings › Audit (administrators): who logged in, failed to, changed a password or a token, and from where."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
 
 from app.models import User
-from app.pages.placeholders import coming_soon
+from app.services import audit
+
+PAGE_SIZE = 50
+COLUMNS = [
+    {'name': 'at', 'label': 'When (UTC)', 'field': 'at', 'align': 'left'},
+    {'name': 'label', 'label': 'Event', 'field': 'label', 'align': 'left'},
+    {'name': 'username', 'label': 'User', 'field': 'username', 'align': 'left'},
+    {'name': 'ip', 'label': 'Address', 'field': 'ip', 'align': 'left'},
+    {'name': 'detail', 'label': 'Detail', 'field': 'detail', 'align': 'left'},
+]
 
 
 async def audit_tab(user: User) -> None:
-    coming_soon('audit settings')
+    state = {'page': 0}
+    with ui.card().classes('w-full'):
+        ui.label('Audit log').classes('text-lg font-semibold')
+        with ui.row().classes('w-full items-center gap-2'):
+            event = (
+                ui.select({'': 'All events', **audit.EVENTS}, value='', label='Event')
+                .props('outlined dense')
+                .classes('min-w-56')
+                .mark('audit-event')
+            )
+            username = ui.input('User').props('outlined dense clearable').mark('audit-user')
+        table = (
+            ui.table(columns=COLUMNS, rows=[], row_key='id')
+            .props('flat dense wrap-cells hide-pagination')
+            .classes('w-full')
+            .mark('audit-table')
+        )
+        table.pagination = {'rowsPerPage': 0}
+        with ui.row().classes('w-full items-center justify-between no-wrap'):
+            previous = ui.button('Newer', icon='chevron_left').props('flat').mark('audit-newer')
+            status = ui.label().classes('text-sm opacity-80').mark('audit-status')
+            following = ui.button('Older', icon='chevron_right').props('flat').mark('audit-older')
+
+    async def load() -> None:
+        result = await run.io_bound(
+            audit.list_events,
+            user,
+            limit=PAGE_SIZE,
+            offset=state['page'] * PAGE_SIZE,
+            event=event.value or '',
+            username=(username.value or '').strip(),
+        )
+        if result is None:  # the page went away meanwhile
+            return
+        views, total = result
+        table.rows = [{**view.as_dict(), 'at': view.at.strftime('%Y-%m-%d %H:%M:%S')} for view in views]
+        table.update()
+        first = state['page'] * PAGE_SIZE
+        status.text = f'{first + 1}–{first + len(views)} of {total}' if views else 'No event.'
+        previous.set_enabled(state['page'] > 0)
+        following.set_enabled(first + len(views) < total)
+
+    async def filter_changed() -> None:
+        state['page'] = 0
+        await load()
+
+    async def move(step: int) -> None:
+        state['page'] = max(0, state['page'] + step)
+        await load()
+
+    event.on_value_change(filter_changed)
+    username.on('keydown.enter', filter_changed)
+    username.on('blur', filter_changed)
+    username.on('clear', filter_changed)
+    previous.on_click(lambda: move(-1))
+    following.on_click(lambda: move(1))
+    ui.timer(0, load, once=True)  # after the page is sent: the other tabs are not kept waiting

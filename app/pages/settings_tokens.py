@@ -1,8 +1,106 @@
-"""Settings › tokens (filled in by the issue that builds it)."""
+"""Settings › API tokens: create a personal token (shown once), see when each was last used, revoke."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
 
 from app.models import User
-from app.pages.placeholders import coming_soon
+from app.services import tokens
+from app.web.client_ip import client_ip
+
+
+def _when(moment) -> str:
+    return moment.strftime('%Y-%m-%d %H:%M UTC') if moment else 'never'
 
 
 async def tokens_tab(user: User) -> None:
-    coming_soon('tokens settings')
+    from app.pages.settings import notify_errors  # settings imports this module
+
+    with ui.card().classes('w-full max-w-2xl'):
+        ui.label('Personal API tokens').classes('text-lg font-semibold')
+        ui.label(
+            'A token lets a script or a phone shortcut call /sysapi as you, without logging in: send it as '
+            '"Authorization: Bearer TOKEN", as an X-API-Key header or as ?key=TOKEN. '
+            'Revoke it as soon as you no longer need it.'
+        ).classes('text-sm opacity-80')
+        with ui.row().classes('w-full items-center gap-2'):
+            name = (
+                ui.input('Name, e.g. phone shortcut')
+                .props('outlined dense maxlength=80')
+                .classes('grow')
+                .mark('token-name')
+            )
+            create_button = ui.button('Create token').mark('create-token')
+        created = ui.column().classes('w-full gap-1')
+
+    with ui.card().classes('w-full max-w-2xl'):
+        ui.label('Your tokens').classes('text-lg font-semibold')
+
+        token_rows = ui.column().classes('w-full gap-0')
+
+    async def show_tokens() -> None:
+        """(Re)build the list; loaded after the page is sent, so that the other tabs are not kept waiting."""
+        views = await run.io_bound(tokens.list_tokens, user)
+        if views is None:  # the page went away meanwhile
+            return
+        token_rows.clear()
+        with token_rows:
+            if not views:
+                ui.label('No token yet.').classes('opacity-70').mark('no-tokens')
+            for view in views:
+                with (
+                    ui.row()
+                    .classes('w-full items-center justify-between no-wrap border-b py-1')
+                    .mark(f'token-{view.id}')
+                ):
+                    with ui.column().classes('gap-0 min-w-0'):
+                        ui.label(view.name).classes('font-medium break-words')
+                        ui.label(f'created {_when(view.created_at)} · last used {_when(view.last_used_at)}').classes(
+                            'text-xs opacity-70'
+                        )
+                    ui.button(icon='delete', on_click=lambda v=view: confirm_revoke(v)).props(
+                        'flat round color=negative'
+                    ).tooltip('Revoke').mark(f'revoke-token-{view.id}')
+
+    ui.timer(0, show_tokens, once=True)
+    dialogs = ui.element()  # outside the list, which a revocation rebuilds
+
+    async def create() -> None:
+        ip = client_ip(ui.context.client.request)
+        result = await notify_errors(tokens.create_token, user, name.value or '', ip=ip)
+        if not result:
+            return
+        row, token = result
+        name.value = ''
+        created.clear()
+        with created:
+            ui.label(f'Token "{row.name}" created. Copy it now: it will not be shown again.').classes(
+                'text-sm font-medium text-positive'
+            )
+            with ui.row().classes('w-full items-center no-wrap gap-2'):
+                ui.label(token).classes('grow min-w-0 break-all select-all font-mono text-sm p-2 rounded').style(
+                    'background: rgba(127, 127, 127, 0.12)'
+                ).mark('new-token')
+
+                def copy(value: str = token) -> None:
+                    ui.clipboard.write(value)
+                    ui.notify('Token copied.')
+
+                ui.button(icon='content_copy', on_click=copy).props('flat round').tooltip('Copy').mark('copy-token')
+            ui.button('Done, hide it', on_click=created.clear).props('flat').mark('hide-token')
+        await show_tokens()
+
+    async def confirm_revoke(view: tokens.TokenView) -> None:
+        with dialogs, ui.dialog() as dialog, ui.card():
+            ui.label(f'Revoke the token "{view.name}"? Scripts using it stop working at once.')
+            with ui.row().classes('justify-end w-full'):
+                ui.button('Cancel', on_click=lambda: dialog.submit(False)).props('flat')
+                ui.button('Revoke', on_click=lambda: dialog.submit(True)).props('color=negative').mark('confirm-revoke')
+        if await dialog:
+            ip = client_ip(ui.context.client.request)
+            if await notify_errors(tokens.revoke_token, view.id, user, ip=ip, success=f'Token "{view.name}" revoked.'):
+                await show_tokens()
+        dialog.delete()
+
+    create_button.on_click(create)
+    name.on('keydown.enter', create)

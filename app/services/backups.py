@@ -31,6 +31,7 @@ from pathlib import Path
 
 from app.config import Settings, config_path, get_settings
 from app.db import LATEST_SCHEMA, close_database, open_database, sqlite_path
+from app.services import audit
 from app.services.errors import Conflict, Invalid, NotFound
 from app.version import current_version
 
@@ -259,6 +260,7 @@ def create_backup(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     log.info('backup %s written (%s, schema %s, %s rows)', target, kind, manifest.schema_version, manifest.total_rows)
+    audit.record('backup_created', detail=f'{target.name} ({kind}, {manifest.total_rows} rows)')
     return BackupInfo(path=target, size=target.stat().st_size, manifest=manifest)
 
 
@@ -481,6 +483,8 @@ def restore_backup(
         manifest.total_rows,
         result.safety.path.name if result.safety else 'not needed (no database)',
     )
+    rows = manifest.total_rows
+    audit.record('backup_restored', detail=f'{path.name} (schema {manifest.schema_version}, {rows} rows)')
     return result
 
 

@@ -19,7 +19,7 @@ from peewee import IntegrityError
 
 from app.db import db
 from app.models import Category, Expense, PaymentMethod, User, UserLink
-from app.services import access, users
+from app.services import access, audit, users
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 PENDING = 'pending'
@@ -216,6 +216,10 @@ def invite(me: User, username: str) -> LinkView:
         else:
             a, b = _pair(me, other)
             link = _create_link(a, b, PENDING, me.id)
+        if link.status == ACTIVE:
+            audit.record('link_created', me, detail=f'linked with {other.username} (accepted their invitation)')
+        else:
+            audit.record('link_changed', me, detail=f'invited {other.username} to share')
         return LinkView(link.id, other.id, other.username, link.status, link.invited_by_id == me.id, link.created_at)
 
 
@@ -235,6 +239,7 @@ def accept(me: User, username: str) -> LinkView:
             raise NotFound(f'{other.username} has not invited you; your own invitation waits for their answer.')
         link.status = ACTIVE
         link.save()
+        audit.record('link_created', me, detail=f'linked with {other.username} (accepted their invitation)')
         return LinkView(link.id, other.id, other.username, ACTIVE, False, link.created_at)
 
 
@@ -245,6 +250,7 @@ def decline(me: User, username: str) -> None:
         if link.invited_by_id == me.id:
             raise NotFound(f'{other.username} has not invited you; to withdraw your own invitation, cancel it.')
         link.delete_instance()
+        audit.record('link_removed', me, detail=f'declined the invitation of {other.username}')
 
 
 def cancel(me: User, username: str) -> None:
@@ -254,6 +260,7 @@ def cancel(me: User, username: str) -> None:
         if link.invited_by_id != me.id:
             raise NotFound(f'You did not invite {other.username}; to refuse their invitation, decline it.')
         link.delete_instance()
+        audit.record('link_removed', me, detail=f'withdrew the invitation to {other.username}')
 
 
 # --- linking and unlinking two named users (admin, CLI, API) -------------------------------------------
@@ -305,6 +312,8 @@ def link_users(actor: User | None, user1: str, user2: str) -> LinkResult:
         else:
             a, b = _pair(first, second)
             _create_link(a, b, ACTIVE, actor.id if actor else None)
+        by = f' by {actor.username}' if actor else ' from the command line'
+        audit.record('link_created', first, detail=f'linked with {second.username}{by}')
         return LinkResult(first.username, second.username, ACTIVE, True)
 
 
@@ -424,6 +433,8 @@ def unlink_users(actor: User | None, user1: str, user2: str) -> UnlinkReport:
         link = _find_link(first, second)
         if link is None:
             raise NotFound(f'{first.username} and {second.username} are not linked.')
+        by = f' by {actor.username}' if actor else ' from the command line'
+        audit.record('link_removed', first, detail=f'unlinked from {second.username}{by}')
         return _unlink(first, second, link)
 
 
@@ -434,6 +445,7 @@ def unlink(me: User, username: str) -> UnlinkReport:
         link = _find_link(me, other)
         if link is None or link.status != ACTIVE:
             raise NotFound(f'You are not linked with {other.username}.')
+        audit.record('link_removed', me, detail=f'stopped sharing with {other.username}')
         return _unlink(me, other, link)
 
 

@@ -54,12 +54,11 @@ def parse_amount(value: object, *, field: str = 'amount') -> int:
         raise Invalid(f'{value!s:.40} is not an amount; use digits such as 12.50.', field=field) from None
     if amount <= 0:
         raise Invalid('The amount must be more than zero.', field=field)
+    if amount * 100 > MAX_AMOUNT_CENTS:  # before quantize(), which fails past 28 digits
+        raise Invalid('The amount is too large to be real (over one billion); check it.', field=field)
     if amount != amount.quantize(Decimal('0.01')):
         raise Invalid('The amount has more than two decimals; round it to the cent.', field=field)
-    cents = int(amount * 100)
-    if cents > MAX_AMOUNT_CENTS:
-        raise Invalid('The amount is too large to be real (over one billion); check it.', field=field)
-    return cents
+    return int(amount * 100)
 
 
 def cents_to_number(cents: int) -> float:

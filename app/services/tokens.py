@@ -5,12 +5,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from app.config import get_settings
 from app.models import ApiToken, User, utcnow
-from app.services.errors import Invalid, NotFound
+from app.services import audit
+from app.services.errors import Conflict, Invalid, NotFound
 
 TOKEN_PREFIX = 'wis_'
+MAX_TOKENS_PER_USER = 50
+MAX_ID = 2**63 - 1
 
 
 def token_hmac(token: str) -> str:
@@ -25,12 +30,43 @@ def is_installation_key(key: str | None) -> bool:
     return hmac.compare_digest(key.encode('utf-8', 'surrogatepass'), get_settings().api_key.encode())
 
 
-def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+@dataclass(frozen=True)
+class TokenView:
+    """What may be shown of a token after its creation: never the token itself."""
+
+    id: int
+    name: str
+    username: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, row: ApiToken) -> TokenView:
+        return cls(row.id, row.name, row.user.username, row.created_at, row.last_used_at)
+
+    def as_dict(self) -> dict:
+        return {
+            'id': self.id,
+            'name': self.name,
+            'created_at': _iso(self.created_at),
+            'last_used_at': _iso(self.last_used_at) if self.last_used_at else None,
+        }
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec='seconds') + 'Z'
+
+
+def create_token(user: User, name: str, *, ip: str = '') -> tuple[ApiToken, str]:
+    """A new personal token for `user`; returns the row and the token, which is shown this once only."""
     name = (name or '').strip()
-    if not name or len(name) > 80:
+    if not name or len(name) > 80 or any(ord(c) < 32 for c in name):
         raise Invalid('Give the token a name of 1 to 80 characters, such as "phone shortcut".', field='name')
+    if ApiToken.select().where(ApiToken.user == user).count() >= MAX_TOKENS_PER_USER:
+        raise Conflict(f'You already have {MAX_TOKENS_PER_USER} tokens; revoke one you no longer use first.')
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken.create(user=user, name=name, token_hmac=token_hmac(token))
+    audit.record('token_created', user, ip=ip, detail=f'token {row.id} "{name}"')
     return row, token
 
 
@@ -52,17 +88,23 @@ def user_for_api_token(token: str | None) -> User | None:
     return row.user
 
 
-def list_tokens(user: User | None = None) -> list[ApiToken]:
+def list_tokens(user: User | None = None) -> list[TokenView]:
+    """The tokens of `user` (all users' when None, for the CLI), oldest first."""
     query = ApiToken.select(ApiToken, User).join(User).order_by(ApiToken.id)
     if user is not None:
         query = query.where(ApiToken.user == user)
-    return list(query)
+    return [TokenView.of(row) for row in query]
 
 
-def revoke_token(token_id: int, user: User | None = None) -> None:
-    """Revoke a token; with `user`, only one of that user's own."""
-    query = ApiToken.delete().where(ApiToken.id == token_id)
+def revoke_token(token_id: int, user: User | None = None, *, ip: str = '') -> TokenView:
+    """Revoke a token at once; with `user`, only one of that user's own (others' look nonexistent)."""
+    query = ApiToken.select(ApiToken, User).join(User).where(ApiToken.id == token_id)
     if user is not None:
         query = query.where(ApiToken.user == user)
-    if query.execute() == 0:
-        raise NotFound(f'No API token with id {token_id}; list them to see their ids.')
+    row = query.first() if 0 < token_id <= MAX_ID else None
+    if row is None:
+        raise NotFound(f'No API token with id {token_id}; list the tokens to see their ids.')
+    view = TokenView.of(row)
+    row.delete_instance()
+    audit.record('token_revoked', row.user, ip=ip, detail=f'token {view.id} "{view.name}"')
+    return view

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from app.config import Settings, config_path, get_settings
 from app.db import sqlite_path
+from app.services import audit
 from app.services.errors import Conflict, Invalid
 from app.services.update_sources import Release, SourceError, changelog_between, is_newer, parse_version, source_for
 from app.version import ROOT, current_version
@@ -184,6 +185,11 @@ class Status:
         if state == 'succeeded':
             self.data['progress'] = 100
         self.save()
+        versions = f'{self.data.get("from_version") or "?"} to {self.data.get("to_version") or "?"}'
+        if state == 'succeeded':
+            audit.record('update_finished', detail=f'updated from {versions}')
+        else:
+            audit.record('update_failed', detail=f'{versions}: {self.data.get("error") or state}'[:500])
 
 
 # --- one update at a time ---------------------------------------------------------------------------
@@ -765,6 +771,7 @@ def start(settings: Settings | None = None) -> dict:
             )
         source, release = _target(settings)
         status = _new_status(settings, release, 'server')
+        audit.record('update_started', detail=f'to {release.version}')
     except BaseException:
         lock.release()
         raise

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from app.db import db
 from app.models import User, utcnow
-from app.services import passwords
+from app.services import audit, passwords
 from app.services.errors import Conflict, Invalid, NotFound
 
 USERNAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$')
@@ -125,10 +125,13 @@ def create_user(username: str, password: str, *, is_admin: bool = False, passwor
             existing.is_admin = is_admin
             existing.deleted_at = None
             existing.save()
+            audit.record('user_created', existing, detail='a deleted account brought back with its data')
             return existing
-        return User.create(
+        user = User.create(
             username=username, username_key=username.lower(), password_hash=password_hash, is_admin=is_admin
         )
+        audit.record('user_created', user, detail='administrator' if is_admin else '')
+        return user
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -230,6 +233,8 @@ def set_admin(user: User, is_admin: bool, *, actor: User | None = None) -> User:
                 raise Invalid('You cannot demote yourself; ask another administrator.')
         user.is_admin = bool(is_admin)
         user.save(only=[User.is_admin])
+        by = f' by {actor.username}' if actor else ''
+        audit.record('user_changed', user, detail=f'administrator: {"yes" if is_admin else "no"}{by}')
         return user
 
 
@@ -239,7 +244,9 @@ def reset_password(user: User, new: str, confirm: str | None = None) -> int:
 
     with db.atomic():
         set_password(user, new, confirm)
-        return Session.delete().where(Session.user == user.id).execute()
+        ended = Session.delete().where(Session.user == user.id).execute()
+    audit.record('password_changed', user, detail=f'reset by an administrator; {ended} session(s) ended')
+    return ended
 
 
 def seed_defaults(user: User) -> tuple[int, int]:
@@ -332,6 +339,8 @@ def delete_user(user: User, *, delete_data: bool = False, actor: User | None = N
         else:
             counts = (expenses.count(), categories.count(), methods.count())
         mark_deleted(user)
+        by = f' by {actor.username}' if actor else ''
+        audit.record('user_deleted', user, detail=f'{"with" if delete_data else "keeping"} its data{by}')
         return DeleteReport(
             user.username,
             delete_data,

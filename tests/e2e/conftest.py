@@ -27,8 +27,10 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope='session')
+@pytest.fixture(scope='module')
 def browser():
+    """One Chromium per test module: Playwright's sync API keeps an event loop running while it is open,
+    so it must be closed before an async test of another module runs in the same worker."""
     if not os.path.exists(CHROMIUM):
         message = 'Chromium is missing: install the Debian packages chromium and chromium-driver'
         if os.environ.get('CI', '').lower() == 'true':

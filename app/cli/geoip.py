@@ -1,0 +1,21 @@
+"""`manage.py geoip ...`: the GeoLite2-Country database behind the GeoIP filter."""
+
+from __future__ import annotations
+
+from app.cli.common import open_db, verb
+from app.config import get_settings
+from app.services import geoip_download
+
+
+class GeoIpCommands:
+    """Download and check the GeoIP database."""
+
+    @verb
+    def update(self) -> None:
+        """Download the current GeoLite2-Country database to GEOIP_DB_PATH (needs GEOIP_LICENSE_KEY)."""
+        open_db(migrate=False)
+        result = geoip_download.update_database(get_settings())
+        print(
+            f'GeoIP database saved to {result.path} ({result.database_type}, built {result.build_date:%Y-%m-%d}, '
+            f'{result.size // 1024} KiB). Restart the server to use it.'
+        )

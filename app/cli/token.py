@@ -1,0 +1,44 @@
+"""`manage.py token ...`: personal API tokens from the command line."""
+
+from __future__ import annotations
+
+from app.cli.common import CliError, open_db, table, verb
+from app.services import tokens, users
+
+
+def _when(moment) -> str:
+    return moment.strftime('%Y-%m-%d %H:%M') if moment else 'never'
+
+
+class TokenCommands:
+    """Create, list and revoke personal API tokens."""
+
+    @verb
+    def create(self, username: str, name: str) -> None:
+        """Create a token for USERNAME; the token alone is printed on the last line (shown this once)."""
+        open_db()
+        user = users.get_user_by_username(str(username))
+        row, token = tokens.create_token(user, str(name), ip='cli')
+        print(f'Created token {row.id} "{row.name}" for {user.username}. Store it now: it is not shown again.')
+        print(token)
+
+    @verb
+    def list(self, username: str | None = None) -> None:
+        """List the tokens (of one user with --username); the tokens themselves are never shown."""
+        open_db()
+        user = users.get_user_by_username(str(username)) if username is not None else None
+        views = tokens.list_tokens(user)
+        if not views:
+            print('No API tokens.')
+            return
+        rows = [(v.id, v.username, v.name, _when(v.created_at), _when(v.last_used_at)) for v in views]
+        print(table(['id', 'user', 'name', 'created (UTC)', 'last used (UTC)'], rows))
+
+    @verb
+    def revoke(self, id: int) -> None:  # noqa: A002 - the option is --id
+        """Revoke the token with this id (see `token list`); it stops working at once."""
+        if isinstance(id, bool) or not isinstance(id, int):
+            raise CliError(f'--id must be a token id (a whole number) such as 3, not {id!r}')
+        open_db()
+        view = tokens.revoke_token(id, ip='cli')
+        print(f'Revoked token {view.id} "{view.name}" of {view.username}.')
