@@ -51,7 +51,7 @@ async def test_a_new_expense_gets_the_position_and_the_next_one_the_suggestion(u
     await user.should_see('Expense added.')
     first = Expense.get()
     assert (first.latitude, first.longitude, first.place) == (BAKERY[0], BAKERY[1], 'Le Comptoir')
-    assert _table(user).rows[0]['place'] == 'Le Comptoir'
+    await until(lambda: bool(_table(user).rows) and _table(user).rows[0]['place'] == 'Le Comptoir')  # table refreshed
 
     # the next expense at the same spot: the place is offered; choosing it sets what is usual there,
     # even over the "last used" choices the form starts from
