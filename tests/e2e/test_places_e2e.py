@@ -115,6 +115,8 @@ def test_the_map_of_the_month(browser, map_server) -> None:
         markers.first.wait_for()
         page.wait_for_function('document.querySelectorAll("path.leaflet-interactive").length >= 4')
         assert page.get_by_text('Test tiles').is_visible()
+        page.locator('img.leaflet-tile-loaded').first.wait_for()  # tiles come after the markers on a busy machine
+        page.wait_for_function('!document.querySelector(".leaflet-zoom-anim")')  # the fit to bounds has ended
         assert tiles and all(re.fullmatch(r'http://tiles\.invalid/\d+/\d+/\d+\.png', url) for url in tiles)
 
         # the bounds are fitted: every marker inside the map's box
