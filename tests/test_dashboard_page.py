@@ -212,3 +212,24 @@ def test_option_builders_for_empty_and_odd_inputs() -> None:
     assert widgets.change_text({'direction': 'up', 'percent': None}, 'March') == 'nothing in March'
     assert widgets.change_text({'direction': 'same', 'percent': 0.0}, 'March') == 'same as March'
     assert widgets.change_text({'direction': 'down', 'percent': -12.4}, 'March') == '▼ 12 % vs March'
+
+
+async def test_linked_accounts_can_show_only_their_own_spending(user: User) -> None:
+    from app.services import links
+
+    h = sample()  # alice: 42,49 € in February 2024
+    b = household('bob')
+    spend(b.user, 10000, '2024-02-15', b.food, b.groceries, b.card, "Bob's shopping")
+    await api_login(user)
+    await user.open('/?month=2024-02')
+    await user.should_not_see(marker='dashboard-scope')  # not linked yet: nothing to choose
+    links.link_users(None, h.user.username, 'bob')
+    await user.open('/?month=2024-02')
+    assert text_of(user, 'figure-total-value') == '142,49\u00a0€'
+    [toggle] = user.find(marker='dashboard-scope').elements
+    toggle.value = 'mine'
+    for _ in range(500):  # the figures are read in a worker thread: wait for them, at most 5 s
+        if text_of(user, 'figure-total-value') == '42,49\u00a0€':
+            break
+        await asyncio.sleep(0.01)
+    assert text_of(user, 'figure-total-value') == '42,49\u00a0€'

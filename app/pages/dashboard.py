@@ -17,7 +17,7 @@ from app.models import User
 from app.pages.components import dashboard_widgets as w
 from app.pages.components.month_picker import month_label, month_picker
 from app.pages.theme import theme_to_dark
-from app.services import clock, stats
+from app.services import access, clock, stats
 from app.services.errors import Invalid, ServiceError
 from app.services.months import Month, parse_month
 
@@ -35,13 +35,15 @@ class Dashboard:
         self.category_id: int | None = None  # the category whose subcategories the donut shows
         self.wanted = month  # the month the last move asked for
         self.formats = w.Formats(user.currency, user.locale)
+        self.scope = 'everyone'  # or 'mine': only the user's own expenses
+        self.shared = False  # whether the account is linked, so the scope toggle is worth showing
         self.root = ui.column().classes('w-full gap-4')  # stays while its content is refreshed
 
     async def load(self, month: Month) -> bool:
         """Fetch the figures of `month`; False when a later move made them stale (quick clicks)."""
         self.wanted = month
         try:
-            data = await run.io_bound(stats.dashboard, self.user, month)
+            data = await run.io_bound(stats.dashboard, self.user, month, self.scope)
         except ServiceError as exc:
             ui.notify(exc.message, type='negative')
             return False
@@ -56,6 +58,10 @@ class Dashboard:
             if await self.load(month):
                 ui.navigate.history.replace(f'/?month={month}')
                 self.content.refresh()
+
+    async def set_scope(self, scope: str) -> None:
+        self.scope = scope if scope in access.SCOPES else 'everyone'
+        await self.go(self.month)
 
     def set_dark(self, dark: bool) -> None:
         if bool(dark) != self.dark:
@@ -72,6 +78,14 @@ class Dashboard:
     def content(self) -> None:
         with ui.row().classes('w-full items-center justify-between'):
             month_picker(self.month, self.go)
+            if self.shared:
+                ui.toggle(
+                    {'everyone': 'Everyone', 'mine': 'Only mine'},
+                    value=self.scope,
+                    on_change=lambda e: self.set_scope(e.value),
+                ).props('no-caps dense').tooltip('Your expenses, or also those of the accounts linked to yours').mark(
+                    'dashboard-scope'
+                )
         data = self.data
         if data is None:
             return
@@ -234,6 +248,7 @@ async def dashboard_page(user: User, month: str = '') -> None:
         ui.notify(exc.message, type='warning')
         chosen = parse_month('', default=today)
     dashboard = Dashboard(user, chosen)
+    dashboard.shared = bool(await run.io_bound(access.linked_user_ids, user))
     await dashboard.load(chosen)
     with dashboard.root:
         dashboard.content()
