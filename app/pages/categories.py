@@ -6,6 +6,7 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from app.models import User
+from app.pages.components.field_errors import show_service_error
 from app.pages.components.move_dialog import ask_move_target
 from app.services import categories
 from app.services.errors import Conflict, ServiceError
@@ -110,10 +111,7 @@ async def categories_page(user: User) -> None:
                             icon=icon.value or UNSET,
                         )
                 except ServiceError as exc:
-                    target = {'name': name, 'parent_id': parent, 'color': color, 'icon': icon}.get(exc.field or '')
-                    if target is not None:
-                        target.error = exc.message
-                    ui.notify(exc.message, type='negative')
+                    show_service_error(exc, {'name': name, 'parent_id': parent, 'color': color, 'icon': icon})
                     return
                 dialog.close()
                 dialog.delete()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from app.models import User
+from app.pages.components.field_errors import show_service_error
 from app.pages.components.move_dialog import ask_move_target
 from app.services import payment_methods
 from app.services.errors import Conflict, ServiceError
@@ -82,10 +83,7 @@ async def payment_methods_page(user: User) -> None:
                             icon=icon.value or UNSET,
                         )
                 except ServiceError as exc:
-                    target = {'name': name, 'icon': icon}.get(exc.field or '')
-                    if target is not None:
-                        target.error = exc.message
-                    ui.notify(exc.message, type='negative')
+                    show_service_error(exc, {'name': name, 'icon': icon})
                     return
                 dialog.close()
                 dialog.delete()

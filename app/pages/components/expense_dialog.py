@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from nicegui import background_tasks, ui
 
 from app.models import User
+from app.pages.components.field_errors import show_service_error
 from app.pages.components.location import LocationField
 from app.services.errors import ServiceError
 from app.services.links import label_duplicates
@@ -163,10 +164,7 @@ def expense_dialog(
                 if inspect.isawaitable(result):
                     await result
             except ServiceError as exc:
-                target = fields.get(exc.field or '')
-                if target is not None:
-                    target.error = exc.message
-                ui.notify(exc.message, type='negative')
+                show_service_error(exc, fields)
                 return
             dialog.close()
 
