@@ -7,9 +7,11 @@ production defaults.
 from __future__ import annotations
 
 import os
+import traceback
 from pathlib import Path
 
 import pytest
+from nicegui.testing.user_notify import UserNotify
 
 from app.config import VARIABLES, get_settings, load, use_settings
 from app.db import close_database, open_database
@@ -56,6 +58,48 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, st
     yield env
     close_database()
     use_settings(None)
+
+
+@pytest.fixture(autouse=True)
+def no_server_problems(request: pytest.FixtureRequest):
+    """A real server started by the test must not log a traceback or an ERROR line while it runs: that is a
+    user meeting a broken page or a 500. A test that provokes one on purpose marks itself `server_errors`."""
+    from tests.e2e.harness import STARTED
+
+    before = len(STARTED)
+    yield
+    started, STARTED[before:] = STARTED[before:], []
+    if request.node.get_closest_marker('server_errors'):
+        return
+    problems = [line for server in started for line in server.problems()]
+    if problems:
+        pytest.fail('The server logged problems while the test ran:\n' + '\n'.join(problems[:40]), pytrace=False)
+
+
+class CheckedNotify(UserNotify):
+    """NiceGUI's simulated `ui.notify` records the message without touching the page, so a notification
+    sent from inside a deleted dialog passed in tests while it raised for real users. This one reaches for
+    the current client first, exactly as the real `ui.notify` does."""
+
+    def __call__(self, message: str, **kwargs) -> None:
+        from nicegui import context
+
+        context.client  # noqa: B018 - raises "The parent element this slot belongs to has been deleted"
+        super().__call__(message, **kwargs)
+
+
+@pytest.fixture
+async def user(user):
+    """NiceGUI's simulated user, failing the test on any exception raised in a page's handler."""
+    from nicegui import app
+
+    raised: list[BaseException] = []
+    app.on_exception(raised.append)
+    user.notify = CheckedNotify()
+    yield user
+    if raised:
+        details = '\n'.join(''.join(traceback.format_exception(error)) for error in raised[:5])
+        pytest.fail(f'A page handler raised {len(raised)} exception(s):\n{details}', pytrace=False)
 
 
 @pytest.fixture

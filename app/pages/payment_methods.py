@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from app.models import User
-from app.pages.components.field_errors import show_service_error
+from app.pages.components.actions import show_service_error
 from app.pages.components.move_dialog import ask_move_target
 from app.services import payment_methods
 from app.services.errors import Conflict, ServiceError

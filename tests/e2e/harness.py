@@ -16,6 +16,8 @@ from tests.conftest import API_KEY, test_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_LINE = 'What I Spend started'
+# Every server started by a test, so that a fixture can fail the test when one of them logged a problem.
+STARTED: list[Server] = []
 
 
 def free_port() -> int:
@@ -40,7 +42,16 @@ class Server:
         joiner = '&' if '?' in path else '?'
         return f'{self.url}/sysapi/{path.lstrip("/")}{joiner}key={API_KEY}'
 
+    def problems(self) -> list[str]:
+        """Tracebacks and ERROR (or CRITICAL) lines the server printed: a user saw something break."""
+        found = []
+        for line in self.output:
+            if line.startswith('Traceback') or ' ERROR ' in line or ' CRITICAL ' in line:
+                found.append(line.rstrip())
+        return found
+
     def start(self, timeout: float = 60) -> Server:
+        STARTED.append(self)
         self.process = subprocess.Popen(
             [sys.executable, 'main.py'],
             cwd=ROOT,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from nicegui import background_tasks, ui
 
 from app.models import User
-from app.pages.components.field_errors import show_service_error
+from app.pages.components.actions import show_service_error
 from app.pages.components.location import LocationField
 from app.services.errors import ServiceError
 from app.services.links import label_duplicates
