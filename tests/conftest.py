@@ -6,6 +6,7 @@ production defaults.
 
 from __future__ import annotations
 
+import logging
 import os
 import traceback
 from pathlib import Path
@@ -88,18 +89,50 @@ class CheckedNotify(UserNotify):
         super().__call__(message, **kwargs)
 
 
+HANDLER_ERRORS = pytest.StashKey[list]()
+
+
 @pytest.fixture
-async def user(user):
-    """NiceGUI's simulated user, failing the test on any exception raised in a page's handler."""
+async def user(user, request: pytest.FixtureRequest):
+    """NiceGUI's simulated user; any exception raised in a page's handler fails the test (see below)."""
     from nicegui import app
 
     raised: list[BaseException] = []
+    request.node.stash[HANDLER_ERRORS] = raised
     app.on_exception(raised.append)
     user.notify = CheckedNotify()
     yield user
-    if raised:
-        details = '\n'.join(''.join(traceback.format_exception(error)) for error in raised[:5])
-        pytest.fail(f'A page handler raised {len(raised)} exception(s):\n{details}', pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Fail in the test's own phase when a page handler raised or something logged an ERROR.
+
+    NiceGUI's fixture checks ERROR logs only in its teardown, and failing there leaves the app marked as
+    started, so every later test of the worker errors too; failing here (and clearing the records) keeps
+    the failure on the test that caused it."""
+    caplog = item.funcargs.get('caplog')
+    try:
+        result = yield
+    except BaseException:
+        if caplog is not None and HANDLER_ERRORS in item.stash:
+            caplog.clear()  # the test failed already; the captured log is still in its report
+        raise
+    raised = item.stash.get(HANDLER_ERRORS, None)
+    if raised is None:
+        return result
+    logged = [r for r in caplog.records if r.levelno >= logging.ERROR] if caplog is not None else []
+    if raised or logged:
+        details = [''.join(traceback.format_exception(error)) for error in raised[:5]]
+        details += [f'{r.levelname} {r.name}: {r.getMessage()}' for r in logged[:10] if not r.exc_info]
+        if caplog is not None:
+            caplog.clear()
+        pytest.fail(
+            f'A page handler raised {len(raised)} exception(s), {len(logged)} ERROR log line(s):\n'
+            + '\n'.join(details),
+            pytrace=False,
+        )
+    return result
 
 
 @pytest.fixture
