@@ -195,7 +195,7 @@ async def settings_page(user: User, tab: str = 'account') -> None:
 
     with (
         ui.tabs(value=selected, on_change=lambda e: remember(e.value))
-        .props('inline-label no-caps align=left dense')
+        .props('inline-label no-caps align=left dense breakpoint=0')
         .classes('w-full wis-settings-tabs')
         .mark('settings-tabs') as tab_bar
     ):

@@ -51,8 +51,8 @@ ACTIONS_CELL = r"""
          @click="$parent.$emit('delete', props.row)" />
 </q-td>
 """
-# Quasar's reactive screen size: cards below 600 px, a table above.
-PHONE_GRID = ':grid="Quasar.Screen.lt.sm"'
+# Quasar's reactive screen size: cards below 1024 px (the table with its buttons needs about 900), a table above.
+PHONE_GRID = ':grid="Quasar.Screen.lt.md"'
 
 
 def _rows() -> list[dict]:
@@ -134,7 +134,7 @@ async def users_tab(user: User) -> None:
         table = (
             ui.table(columns=COLUMNS, rows=[], row_key='id')
             .props(f'flat dense {PHONE_GRID}')
-            .classes('w-full')
+            .classes('w-full bg-transparent')
             .mark('users-table')
         )
         table.add_slot('body-cell-actions', ACTIONS_CELL)
