@@ -31,7 +31,7 @@ def password_card(user: User) -> None:
             .mark('current-password')
         )
         new = (
-            ui.input('New password (8 characters or more)', password=True)
+            ui.input('New password (8+ characters)', password=True)
             .props('outlined autocomplete=new-password')
             .classes('w-full')
             .mark('new-password')

@@ -9,7 +9,7 @@ from app.services import audit
 
 PAGE_SIZE = 50
 COLUMNS = [
-    {'name': 'at', 'label': 'When (UTC)', 'field': 'at', 'align': 'left'},
+    {'name': 'at', 'label': 'When (UTC)', 'field': 'at', 'align': 'left', 'style': 'white-space: nowrap'},
     {'name': 'label', 'label': 'Event', 'field': 'label', 'align': 'left'},
     {'name': 'username', 'label': 'User', 'field': 'username', 'align': 'left'},
     {'name': 'ip', 'label': 'Address', 'field': 'ip', 'align': 'left'},

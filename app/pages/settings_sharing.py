@@ -42,14 +42,14 @@ async def sharing_tab(user: User) -> None:
         with ui.card().classes('w-full max-w-xl'):
             ui.label('Share with someone').classes('text-lg font-semibold')
             _explanation()
-            with ui.row().classes('w-full items-start gap-2 no-wrap'):
+            with ui.row().classes('w-full items-center gap-2 no-wrap'):
                 username = (
                     ui.input('Their username')
                     .props('outlined dense autocomplete=off autocapitalize=off spellcheck=false')
                     .classes('grow')
                     .mark('invite-username')
                 )
-                invite = ui.button('Invite', icon='send').mark('send-invite')
+                invite = ui.button('Invite', icon='send').props('no-caps').classes('shrink-0').mark('send-invite')
 
                 async def send() -> None:
                     await call_service(

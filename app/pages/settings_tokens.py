@@ -49,7 +49,7 @@ async def tokens_tab(user: User) -> None:
             for view in views:
                 with (
                     ui.row()
-                    .classes('w-full items-center justify-between no-wrap border-b py-1')
+                    .classes('w-full items-center justify-between no-wrap border-b border-gray-500/30 py-1')
                     .mark(f'token-{view.id}')
                 ):
                     with ui.column().classes('gap-0 min-w-0'):
@@ -57,9 +57,9 @@ async def tokens_tab(user: User) -> None:
                         ui.label(f'created {_when(view.created_at)} · last used {_when(view.last_used_at)}').classes(
                             'text-xs opacity-70'
                         )
-                    ui.button(icon='delete', on_click=lambda v=view: confirm_revoke(v)).props(
-                        'flat round color=negative'
-                    ).tooltip('Revoke').mark(f'revoke-token-{view.id}')
+                    revoke = ui.button(icon='delete', on_click=lambda v=view: confirm_revoke(v))
+                    revoke.props('flat round color=negative').tooltip('Revoke').mark(f'revoke-token-{view.id}')
+                    revoke.props['aria-label'] = f'Revoke the token {view.name}'  # set, not parsed: a user's text
 
     ui.timer(0, show_tokens, once=True)
     dialogs = ui.element()  # outside the list, which a revocation rebuilds
@@ -81,7 +81,9 @@ async def tokens_tab(user: User) -> None:
                     ui.clipboard.write(value)
                     ui.notify('Token copied.')
 
-                ui.button(icon='content_copy', on_click=copy).props('flat round').tooltip('Copy').mark('copy-token')
+                copy_button = ui.button(icon='content_copy', on_click=copy).props('flat round')
+                copy_button.props['aria-label'] = 'Copy the token'
+                copy_button.tooltip('Copy').mark('copy-token')
             ui.button('Done, hide it', on_click=created.clear).props('flat').mark('hide-token')
 
     async def create() -> None:

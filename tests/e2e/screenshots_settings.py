@@ -36,6 +36,12 @@ SIZES = {
     'phone-dark': ({'width': 390, 'height': 844}, 'dark'),
 }
 OVERFLOW = 'document.documentElement.scrollWidth - window.innerWidth'
+# The pictures the README shows keep the names it links to.
+README_NAMES = {
+    ('account', 'dark'): 'settings-dark',
+    ('sharing', 'light'): 'settings-sharing',
+    ('users', 'light'): 'settings-users',
+}
 
 
 def seed(folder: Path) -> None:
@@ -96,7 +102,7 @@ def main() -> int:
                         wider = page.evaluate(OVERFLOW)
                         if wider > 0:
                             problems.append(f'{tab} {size}: {wider}px wider than the window')
-                        path = args.out / f'settings-{tab}-{size}.png'
+                        path = args.out / f'{README_NAMES.get((tab, size), f"settings-{tab}-{size}")}.png'
                         page.screenshot(path=str(path), full_page=True)
                         print(path)
                     context.close()
