@@ -149,3 +149,29 @@ async def test_the_address_opens_its_tab_or_the_first_one_allowed(user: User) ->
     await user.open('/settings?tab=users')  # not an administrator: the first tab instead
     await see(user, marker='change-password')
     assert user.find(marker='settings-tabs').elements.pop().value == 'account'
+
+
+async def test_the_update_dialog_goes_away_on_cancel_and_says_why_it_cannot_start(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services import updates
+    from app.services.errors import Conflict
+    from tests.test_update_page import store_check
+
+    def refuse() -> None:
+        raise Conflict('An update to 9.1.0 is already running (step: backup); wait for it to finish.')
+
+    make_user('root', admin=True)
+    await api_login(user, 'root')
+    store_check()
+    monkeypatch.setattr(updates, 'start', refuse)
+    await user.open('/settings?tab=update')
+    await see(user, marker='update-start')
+    user.find(marker='update-start').click()
+    await see(user, marker='update-dialog')
+    user.find(marker='update-cancel').click()
+    await user.should_not_see(marker='update-dialog')
+    user.find(marker='update-start').click()
+    user.find(marker='update-confirm').click()
+    await toasted(user, 'already running (step: backup)')
+    await see(user, marker='update-dialog')  # refused: still open, for Cancel
