@@ -208,12 +208,19 @@ def cancel(me: User = Depends(api_user), body: UsernameBody = body_of(UsernameBo
 
 @router.post('/users/create', response_model=CreatedOut, openapi_extra=body_docs(CreateUserBody))
 def create(admin: User = Depends(api_admin), body: CreateUserBody = body_of(CreateUserBody)):
-    """Administrator: create an account (a deleted username comes back with its data)."""
-    user = users.create_user(body.username, body.password, is_admin=body.is_admin)
-    restored = any(users.owned_counts(user))
-    if not restored and body.presets:
-        users.seed_defaults(user)
-    return {'success': True, 'id': user.id, 'username': user.username, 'is_admin': user.is_admin, 'restored': restored}
+    """Administrator: create an account (a deleted username comes back with its data). A new account takes
+    the currency, locale and time zone of the administrator who creates it."""
+    account = users.create_account(
+        body.username, body.password, is_admin=body.is_admin, presets=body.presets, creator=admin
+    )
+    user = account.user
+    return {
+        'success': True,
+        'id': user.id,
+        'username': user.username,
+        'is_admin': user.is_admin,
+        'restored': account.was_restored,
+    }
 
 
 @router.post('/users/delete', response_model=DeleteOut, openapi_extra=body_docs(DeleteUserBody))

@@ -30,25 +30,23 @@ class UserCommands:
     def create(self, username: str, password: str | None = None, admin: bool = False, presets: bool = True) -> None:
         """Create an account. Without --password, the password is asked for without echo.
 
-        A username deleted earlier (without --delete-data) comes back with its expenses, categories and
-        payment methods. A new empty account gets the starting categories and payment methods, unless
-        --nopresets is given.
+        A new account takes the currency, locale and time zone of the first administrator. A username
+        deleted earlier (without --delete-data) comes back with its expenses, categories and payment
+        methods. A new empty account gets the starting categories and payment methods, unless --nopresets
+        is given.
         """
         open_db()
         if password is None:
             password = _ask_password()
-        make_admin = admin or users.count_users() == 0
-        user = users.create_user(str(username), str(password), is_admin=make_admin)
+        account = users.create_account(str(username), str(password), is_admin=bool(admin), presets=bool(presets))
+        user = account.user
         role = 'administrator' if user.is_admin else 'user'
         print(f'Created {role} {user.username!r} (id {user.id}).')
-        restored = users.owned_counts(user)
-        if any(restored):
-            print(
-                f'Restored its data: {restored[0]} expense(s), {restored[1]} categories, '
-                f'{restored[2]} payment method(s).'
-            )
+        if account.was_restored:
+            expenses, categories, methods = account.restored
+            print(f'Restored its data: {expenses} expense(s), {categories} categories, {methods} payment method(s).')
         elif presets:
-            categories, methods = users.seed_defaults(user)
+            categories, methods = account.presets
             print(f'Added the starting {categories} categories and {methods} payment methods.')
 
     @verb

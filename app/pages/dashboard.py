@@ -15,9 +15,10 @@ from nicegui import run, ui
 
 from app.models import User
 from app.pages.components import dashboard_widgets as w
+from app.pages.components.currency_note import currency_note
 from app.pages.components.month_picker import month_label, month_picker
 from app.pages.theme import theme_to_dark
-from app.services import access, clock, stats
+from app.services import access, clock, links, stats
 from app.services.errors import Invalid, ServiceError
 from app.services.months import Month, parse_month
 
@@ -247,6 +248,7 @@ async def dashboard_page(user: User, month: str = '') -> None:
     except Invalid as exc:
         ui.notify(exc.message, type='warning')
         chosen = parse_month('', default=today)
+    currency_note(await run.io_bound(links.currency_differences, user) or [], banner=True)
     dashboard = Dashboard(user, chosen)
     dashboard.shared = bool(await run.io_bound(access.linked_user_ids, user))
     await dashboard.load(chosen)

@@ -1,27 +1,24 @@
-"""Settings: password, appearance and formats, API access."""
+"""Settings: password, sessions, appearance and formats, API access; and the tabs around them."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from nicegui import run, ui
 
-from app.config import get_settings
 from app.models import User
 from app.pages import settings_audit, settings_sharing, settings_tokens, settings_update, settings_users
+from app.pages.components.actions import call_service
+from app.pages.theme import theme_to_dark
 from app.services import login, sessions, users
-from app.services.errors import ServiceError
 from app.web.client_ip import client_ip
 
-
-async def notify_errors(action, *args, success: str | None = None, **kwargs):
-    """Run a service call off the event loop; a refusal becomes a notification, not a crash."""
-    try:
-        result = await run.io_bound(action, *args, **kwargs)
-    except ServiceError as exc:
-        ui.notify(exc.message, type='negative')
-        return None
-    if success:
-        ui.notify(success, type='positive')
-    return result if result is not None else True
+# On a phone the tab names wrap onto a second line instead of scrolling behind arrows.
+TABS_CSS = (
+    '<style>.wis-settings-tabs .q-tabs__content{flex-wrap:wrap}'
+    '.wis-settings-tabs .q-tabs__arrow{display:none}'
+    '.wis-settings-tabs .q-tab{min-height:40px;padding:0 12px}</style>'
+)
 
 
 def password_card(user: User) -> None:
@@ -34,7 +31,7 @@ def password_card(user: User) -> None:
             .mark('current-password')
         )
         new = (
-            ui.input('New password (8 characters or more)', password=True)
+            ui.input('New password (8+ characters)', password=True)
             .props('outlined autocomplete=new-password')
             .classes('w-full')
             .mark('new-password')
@@ -46,22 +43,26 @@ def password_card(user: User) -> None:
             .mark('new-password-confirm')
         )
 
+        def emptied(_ended: int) -> None:
+            current.value = new.value = confirm.value = ''
+
         async def change() -> None:
             request = ui.context.client.request
-            ended = await notify_errors(
+            await call_service(
                 login.change_password,
                 user,
-                current.value,
-                new.value,
-                confirm.value,
+                current.value or '',
+                new.value or '',
+                confirm.value or '',
                 current_token=request.cookies.get(sessions.COOKIE_NAME),
                 ip=client_ip(request),
+                fields={'current_password': current, 'password': new, 'password_confirm': confirm},
+                busy=button,
+                after=emptied,
+                success=lambda ended: f'Password changed; {ended} other session(s) logged out.',
             )
-            if ended is not None:
-                current.value = new.value = confirm.value = ''
-                ui.notify(f'Password changed; {ended} other session(s) logged out.', type='positive')
 
-        ui.button('Change password', on_click=change).mark('change-password')
+        button = ui.button('Change password', on_click=change).mark('change-password')
 
 
 def sessions_card(user: User) -> None:
@@ -79,14 +80,17 @@ def sessions_card(user: User) -> None:
 
         async def end_others() -> None:
             request = ui.context.client.request
-            ended = await notify_errors(
-                login.end_other_sessions, user, request.cookies.get(sessions.COOKIE_NAME), ip=client_ip(request)
+            await call_service(
+                login.end_other_sessions,
+                user,
+                request.cookies.get(sessions.COOKIE_NAME),
+                ip=client_ip(request),
+                busy=button,
+                refresh=refresh,
+                success=lambda ended: f'{ended} other session(s) logged out.',
             )
-            if ended is not None:
-                ui.notify(f'{ended} other session(s) logged out.', type='positive')
-                await refresh()
 
-        ui.button('Log out other sessions', on_click=end_others).props('outline').mark('end-other-sessions')
+        button = ui.button('Log out other sessions', on_click=end_others).props('outline').mark('end-other-sessions')
         ui.timer(0, refresh, once=True)
 
 
@@ -114,39 +118,60 @@ def appearance_card(user: User) -> None:
         )
 
         async def save() -> None:
-            done = await notify_errors(
+            await call_service(
                 users.update_preferences,
                 user,
                 theme=theme.value,
                 currency=currency.value,
                 locale=locale.value,
                 timezone=timezone.value or '',
+                fields={'theme': theme, 'currency': currency, 'locale': locale, 'timezone': timezone},
+                busy=button,
+                after=lambda saved: ui.dark_mode(theme_to_dark(saved.theme)),
                 success='Preferences saved.',
             )
-            if done:
-                ui.dark_mode({'dark': True, 'light': False}.get(theme.value))
 
-        ui.button('Save', on_click=save).mark('save-preferences')
+        button = ui.button('Save', on_click=save).mark('save-preferences')
 
 
-def api_card() -> None:
-    with ui.card().classes('w-full max-w-xl'):
+def api_card(user: User, open_tab: Callable[[str], None]) -> None:
+    """Scripts use personal tokens; the installation key is an administrator's secret (it opens every
+    account's API with a session), so only administrators may reveal it."""
+    with ui.card().classes('w-full max-w-xl').mark('api-access'):
         ui.label('API access').classes('text-lg font-semibold')
         ui.label(
-            'Scripts call /sysapi with the installation key (?key=...) after POST /sysapi/login, '
-            'as described in the README.'
+            'Scripts and phone shortcuts call /sysapi with a personal API token: create one in the API tokens tab.'
+        ).classes('text-sm opacity-80')
+        ui.button('Personal API tokens', icon='key', on_click=lambda: open_tab('tokens')).props('flat no-caps').mark(
+            'go-to-tokens'
+        )
+        if not user.is_admin:
+            return
+        ui.label(
+            'As an administrator you may also see the installation key (?key=... after POST /sysapi/login, as the '
+            'README describes). Keep it secret: with a session it reaches every account.'
         ).classes('text-sm opacity-80')
         key = ui.code('•' * 32, language='text').classes('w-full').mark('api-key')
 
-        def reveal() -> None:
-            key.set_content(get_settings().api_key)
+        async def reveal() -> None:
+            await call_service(users.installation_api_key, user, busy=button, after=key.set_content)
 
-        ui.button('Show the API key', on_click=reveal).props('flat').mark('show-api-key')
+        button = ui.button('Show the API key', on_click=reveal).props('flat no-caps').mark('show-api-key')
 
 
-def _tabs(user: User) -> list[tuple[str, str, object]]:
+Builder = Callable[[User], Awaitable[None]]
+
+
+def _tabs(user: User, open_tab: Callable[[str], None]) -> list[tuple[str, str, Builder]]:
     """(name, label, builder) of each tab the user may open; admin-only tabs are hidden from others."""
-    tabs = [
+
+    async def account_tab(user: User) -> None:
+        password_card(user)
+        sessions_card(user)
+        appearance_card(user)
+        api_card(user, open_tab)
+
+    tabs: list[tuple[str, str, Builder]] = [
         ('account', 'Account', account_tab),
         ('sharing', 'Sharing', settings_sharing.sharing_tab),
         ('tokens', 'API tokens', settings_tokens.tokens_tab),
@@ -160,18 +185,20 @@ def _tabs(user: User) -> list[tuple[str, str, object]]:
     return tabs
 
 
-async def account_tab(user: User) -> None:
-    password_card(user)
-    sessions_card(user)
-    appearance_card(user)
-    api_card()
-
-
 async def settings_page(user: User, tab: str = 'account') -> None:
-    tabs = _tabs(user)
-    names = [name for name, _, _ in tabs]
-    selected = tab if tab in names else 'account'
-    with ui.tabs(value=selected).props('inline-label no-caps align=left').classes('w-full') as tab_bar:
+    tabs = _tabs(user, lambda name: tab_bar.set_value(name))
+    selected = tab if tab in [name for name, _, _ in tabs] else 'account'
+    ui.add_head_html(TABS_CSS)
+
+    def remember(name: str) -> None:  # the address names the open tab: a reload or a shared link opens it
+        ui.navigate.history.replace(f'/settings?tab={name}')
+
+    with (
+        ui.tabs(value=selected, on_change=lambda e: remember(e.value))
+        .props('inline-label no-caps align=left dense breakpoint=0')
+        .classes('w-full wis-settings-tabs')
+        .mark('settings-tabs') as tab_bar
+    ):
         for name, label, _ in tabs:
             ui.tab(name, label).mark(f'tab-{name}')
     with ui.tab_panels(tab_bar, value=selected).props('animated=false').classes('w-full bg-transparent'):

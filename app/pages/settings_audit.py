@@ -9,12 +9,29 @@ from app.services import audit
 
 PAGE_SIZE = 50
 COLUMNS = [
-    {'name': 'at', 'label': 'When (UTC)', 'field': 'at', 'align': 'left'},
+    {'name': 'at', 'label': 'When (UTC)', 'field': 'at', 'align': 'left', 'style': 'white-space: nowrap'},
     {'name': 'label', 'label': 'Event', 'field': 'label', 'align': 'left'},
     {'name': 'username', 'label': 'User', 'field': 'username', 'align': 'left'},
     {'name': 'ip', 'label': 'Address', 'field': 'ip', 'align': 'left'},
     {'name': 'detail', 'label': 'Detail', 'field': 'detail', 'align': 'left'},
 ]
+# On a phone each event is a card (Quasar's grid mode below 600 px) instead of a table cut off at the right.
+EVENT_CARD = r"""
+<div class="q-pa-xs col-12">
+  <q-card flat bordered>
+    <q-card-section class="q-py-sm">
+      <div class="row items-baseline justify-between no-wrap q-gutter-x-sm">
+        <div class="text-weight-medium">{{ props.row.label }}</div>
+        <div class="text-caption" style="white-space:nowrap">{{ props.row.at }}</div>
+      </div>
+      <div class="text-caption" style="overflow-wrap:anywhere">
+        {{ props.row.username || '—' }}<span v-if="props.row.ip"> · {{ props.row.ip }}</span>
+      </div>
+      <div v-if="props.row.detail" class="text-caption" style="overflow-wrap:anywhere">{{ props.row.detail }}</div>
+    </q-card-section>
+  </q-card>
+</div>
+"""
 
 
 async def audit_tab(user: User) -> None:
@@ -31,14 +48,15 @@ async def audit_tab(user: User) -> None:
             username = ui.input('User').props('outlined dense clearable').mark('audit-user')
         table = (
             ui.table(columns=COLUMNS, rows=[], row_key='id')
-            .props('flat dense wrap-cells hide-pagination')
-            .classes('w-full')
+            .props(':grid="Quasar.Screen.lt.sm" flat dense wrap-cells hide-pagination')
+            .classes('w-full bg-transparent')
             .mark('audit-table')
         )
+        table.add_slot('item', EVENT_CARD)
         table.pagination = {'rowsPerPage': 0}
         with ui.row().classes('w-full items-center justify-between no-wrap'):
             previous = ui.button('Newer', icon='chevron_left').props('flat').mark('audit-newer')
-            status = ui.label().classes('text-sm opacity-80').mark('audit-status')
+            status = ui.label().classes('text-sm opacity-80 whitespace-nowrap').mark('audit-status')
             following = ui.button('Older', icon='chevron_right').props('flat').mark('audit-older')
 
     async def load() -> None:

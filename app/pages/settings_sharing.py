@@ -5,6 +5,8 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from app.models import User
+from app.pages.components.actions import call_service
+from app.pages.components.currency_note import currency_note
 from app.services import links
 
 
@@ -25,88 +27,91 @@ def _person(username: str, detail: str) -> None:
 
 
 async def sharing_tab(user: User) -> None:
-    from app.pages.settings import notify_errors
+    dialogs = ui.element()  # outside the list, which every change rebuilds
 
     @ui.refreshable
     async def content(first: bool = False) -> None:
         if first:  # the page is sent at once; its data follows (later settings tabs are not held up)
             ui.spinner(size='lg').classes('m-4')
             return
-        state = await run.io_bound(links.sharing, user)
+        state = await run.io_bound(_load, user)
         if state is None:  # the app is shutting down
             return
+        sharing, differences = state
 
         with ui.card().classes('w-full max-w-xl'):
             ui.label('Share with someone').classes('text-lg font-semibold')
             _explanation()
-            with ui.row().classes('w-full items-start gap-2 no-wrap'):
+            with ui.row().classes('w-full items-center gap-2 no-wrap'):
                 username = (
                     ui.input('Their username')
                     .props('outlined dense autocomplete=off autocapitalize=off spellcheck=false')
                     .classes('grow')
                     .mark('invite-username')
                 )
+                invite = ui.button('Invite', icon='send').props('no-caps').classes('shrink-0').mark('send-invite')
 
                 async def send() -> None:
-                    view = await notify_errors(links.invite, user, username.value or '')
-                    if view:
-                        if view.status == 'active':
-                            ui.notify(
-                                f'{view.other_username} had invited you: you now share your data.', type='positive'
-                            )
-                        else:
-                            ui.notify(
-                                f'Invitation sent to {view.other_username}; it appears in their Settings › Sharing.',
-                                type='positive',
-                            )
-                        await content.refresh()
+                    await call_service(
+                        links.invite,
+                        user,
+                        username.value or '',
+                        fields={'username': username},
+                        busy=invite,
+                        refresh=content.refresh,
+                        success=_invited,
+                    )
 
                 username.on('keydown.enter', send)
-                ui.button('Invite', icon='send', on_click=send).mark('send-invite')
+                invite.on_click(send)
 
-        if state.incoming:
+        if sharing.incoming:
             with ui.card().classes('w-full max-w-xl').mark('incoming-invitations'):
                 ui.label('Invitations for you').classes('text-lg font-semibold')
-                for view in state.incoming:
+                for view in sharing.incoming:
                     with ui.row().classes('w-full items-center gap-2 no-wrap'):
                         _person(view.other_username, f'wants to share data with you · {view.created_at:%Y-%m-%d}')
-                        ui.button('Accept', on_click=lambda v=view: answer(links.accept, v, 'accepted')).props(
-                            'unelevated no-caps'
-                        ).mark(f'accept-{view.other_username}')
-                        ui.button('Decline', on_click=lambda v=view: answer(links.decline, v, 'declined')).props(
-                            'flat no-caps'
-                        ).mark(f'decline-{view.other_username}')
+                        accept = ui.button('Accept').props('unelevated no-caps').mark(f'accept-{view.other_username}')
+                        accept.on_click(lambda _, v=view, b=accept: answer(links.accept, v, 'accepted', b))
+                        decline = ui.button('Decline').props('flat no-caps').mark(f'decline-{view.other_username}')
+                        decline.on_click(lambda _, v=view, b=decline: answer(links.decline, v, 'declined', b))
 
-        if state.outgoing:
+        if sharing.outgoing:
             with ui.card().classes('w-full max-w-xl').mark('outgoing-invitations'):
                 ui.label('Invitations you sent').classes('text-lg font-semibold')
-                for view in state.outgoing:
+                for view in sharing.outgoing:
                     with ui.row().classes('w-full items-center gap-2 no-wrap'):
                         _person(view.other_username, f'waiting for their answer · sent {view.created_at:%Y-%m-%d}')
-                        ui.button('Cancel', on_click=lambda v=view: answer(links.cancel, v, 'withdrawn')).props(
-                            'flat no-caps'
-                        ).mark(f'cancel-{view.other_username}')
+                        cancel = ui.button('Cancel').props('flat no-caps').mark(f'cancel-{view.other_username}')
+                        cancel.on_click(lambda _, v=view, b=cancel: answer(links.cancel, v, 'withdrawn', b))
 
         with ui.card().classes('w-full max-w-xl').mark('current-links'):
             ui.label('Sharing with').classes('text-lg font-semibold')
-            if not state.linked:
+            if not sharing.linked:
                 ui.label('Nobody yet. Invite someone above; the link exists once they accept.').classes(
                     'text-sm opacity-70'
                 ).mark('no-links')
-            for view in state.linked:
-                with ui.row().classes('w-full items-center gap-2 no-wrap'):
+            for view in sharing.linked:
+                with ui.row().classes('w-full items-center gap-2 no-wrap').mark(f'link-{view.other_username}'):
                     _person(view.other_username, f'linked since {view.created_at:%Y-%m-%d}')
                     ui.button('Unlink', icon='link_off', on_click=lambda v=view: confirm_unlink(v)).props(
                         'flat no-caps color=negative'
                     ).mark(f'unlink-{view.other_username}')
+            currency_note(differences)
 
-    async def answer(action, view: links.LinkView, done: str) -> None:
-        if await notify_errors(action, user, view.other_username):
-            ui.notify(f'Invitation {"from" if done != "withdrawn" else "to"} {view.other_username} {done}.')
-            await content.refresh()
+    async def answer(action, view: links.LinkView, done: str, button: ui.button) -> None:
+        word = 'to' if done == 'withdrawn' else 'from'
+        await call_service(
+            action,
+            user,
+            view.other_username,
+            busy=button,
+            refresh=content.refresh,
+            success=f'Invitation {word} {view.other_username} {done}.',
+        )
 
     def confirm_unlink(view: links.LinkView) -> None:
-        with ui.dialog() as dialog, ui.card().classes('max-w-md'):
+        with dialogs, ui.dialog() as dialog, ui.card().classes('max-w-md').mark('unlink-dialog'):
             ui.label(f'Stop sharing with {view.other_username}?').classes('text-lg font-semibold')
             ui.label(
                 "You will no longer see each other's data. Nothing is lost: each keeps what it created, and an "
@@ -114,17 +119,30 @@ async def sharing_tab(user: User) -> None:
             ).classes('text-sm')
             with ui.row().classes('w-full justify-end'):
                 ui.button('Keep sharing', on_click=dialog.close).props('flat no-caps').mark('cancel-unlink')
-
-                async def go() -> None:
-                    dialog.close()
-                    report = await notify_errors(links.unlink, user, view.other_username)
-                    if report:
-                        ui.notify(report.message(), type='positive', multi_line=True)
-                        await content.refresh()
-
-                ui.button('Unlink', on_click=go).props('unelevated no-caps color=negative').mark('confirm-unlink')
-        dialog.on_value_change(lambda e: None if e.value else dialog.delete())
+                go = ui.button('Unlink').props('unelevated no-caps color=negative').mark('confirm-unlink')
+                go.on_click(
+                    lambda: call_service(
+                        links.unlink,
+                        user,
+                        view.other_username,
+                        dialog=dialog,
+                        busy=go,
+                        refresh=content.refresh,
+                        success=lambda report: report.message(),
+                    )
+                )
+        dialog.on_value_change(lambda e: None if e.value or dialog.is_deleted else dialog.delete())
         dialog.open()
 
     await content(first=True)
     ui.timer(0, lambda: content.refresh(first=False), once=True)
+
+
+def _load(user: User) -> tuple[links.Sharing, list[links.CurrencyDifference]]:
+    return links.sharing(user), links.currency_differences(user)
+
+
+def _invited(view: links.LinkView) -> str:
+    if view.status == 'active':
+        return f'{view.other_username} had invited you: you now share your data.'
+    return f'Invitation sent to {view.other_username}; it appears in their Settings › Sharing.'

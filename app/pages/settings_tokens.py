@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
-from app.models import User
+from app.models import ApiToken, User
+from app.pages.components.actions import call_service
 from app.services import tokens
 from app.web.client_ip import client_ip
 
@@ -14,8 +15,6 @@ def _when(moment) -> str:
 
 
 async def tokens_tab(user: User) -> None:
-    from app.pages.settings import notify_errors  # settings imports this module
-
     with ui.card().classes('w-full max-w-2xl'):
         ui.label('Personal API tokens').classes('text-lg font-semibold')
         ui.label(
@@ -50,7 +49,7 @@ async def tokens_tab(user: User) -> None:
             for view in views:
                 with (
                     ui.row()
-                    .classes('w-full items-center justify-between no-wrap border-b py-1')
+                    .classes('w-full items-center justify-between no-wrap border-b border-gray-500/30 py-1')
                     .mark(f'token-{view.id}')
                 ):
                     with ui.column().classes('gap-0 min-w-0'):
@@ -58,18 +57,14 @@ async def tokens_tab(user: User) -> None:
                         ui.label(f'created {_when(view.created_at)} · last used {_when(view.last_used_at)}').classes(
                             'text-xs opacity-70'
                         )
-                    ui.button(icon='delete', on_click=lambda v=view: confirm_revoke(v)).props(
-                        'flat round color=negative'
-                    ).tooltip('Revoke').mark(f'revoke-token-{view.id}')
+                    revoke = ui.button(icon='delete', on_click=lambda v=view: confirm_revoke(v))
+                    revoke.props('flat round color=negative').tooltip('Revoke').mark(f'revoke-token-{view.id}')
+                    revoke.props['aria-label'] = f'Revoke the token {view.name}'  # set, not parsed: a user's text
 
     ui.timer(0, show_tokens, once=True)
     dialogs = ui.element()  # outside the list, which a revocation rebuilds
 
-    async def create() -> None:
-        ip = client_ip(ui.context.client.request)
-        result = await notify_errors(tokens.create_token, user, name.value or '', ip=ip)
-        if not result:
-            return
+    def show_secret(result: tuple[ApiToken, str]) -> None:
         row, token = result
         name.value = ''
         created.clear()
@@ -86,21 +81,43 @@ async def tokens_tab(user: User) -> None:
                     ui.clipboard.write(value)
                     ui.notify('Token copied.')
 
-                ui.button(icon='content_copy', on_click=copy).props('flat round').tooltip('Copy').mark('copy-token')
+                copy_button = ui.button(icon='content_copy', on_click=copy).props('flat round')
+                copy_button.props['aria-label'] = 'Copy the token'
+                copy_button.tooltip('Copy').mark('copy-token')
             ui.button('Done, hide it', on_click=created.clear).props('flat').mark('hide-token')
-        await show_tokens()
 
-    async def confirm_revoke(view: tokens.TokenView) -> None:
-        with dialogs, ui.dialog() as dialog, ui.card():
+    async def create() -> None:
+        await call_service(
+            tokens.create_token,
+            user,
+            name.value or '',
+            ip=client_ip(ui.context.client.request),
+            fields={'name': name},
+            busy=create_button,
+            after=show_secret,
+            refresh=show_tokens,
+        )
+
+    def confirm_revoke(view: tokens.TokenView) -> None:
+        with dialogs, ui.dialog() as dialog, ui.card().mark('revoke-dialog'):
             ui.label(f'Revoke the token "{view.name}"? Scripts using it stop working at once.')
             with ui.row().classes('justify-end w-full'):
-                ui.button('Cancel', on_click=lambda: dialog.submit(False)).props('flat')
-                ui.button('Revoke', on_click=lambda: dialog.submit(True)).props('color=negative').mark('confirm-revoke')
-        if await dialog:
-            ip = client_ip(ui.context.client.request)
-            if await notify_errors(tokens.revoke_token, view.id, user, ip=ip, success=f'Token "{view.name}" revoked.'):
-                await show_tokens()
-        dialog.delete()
+                ui.button('Cancel', on_click=dialog.close).props('flat').mark('cancel-revoke')
+                revoke = ui.button('Revoke').props('color=negative').mark('confirm-revoke')
+                revoke.on_click(
+                    lambda: call_service(
+                        tokens.revoke_token,
+                        view.id,
+                        user,
+                        ip=client_ip(ui.context.client.request),
+                        dialog=dialog,
+                        busy=revoke,
+                        refresh=show_tokens,
+                        success=f'Token "{view.name}" revoked.',
+                    )
+                )
+        dialog.on_value_change(lambda e: None if e.value or dialog.is_deleted else dialog.delete())
+        dialog.open()
 
     create_button.on_click(create)
     name.on('keydown.enter', create)

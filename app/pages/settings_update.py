@@ -9,8 +9,8 @@ from nicegui import background_tasks, run, ui
 
 from app.config import get_settings
 from app.models import User
+from app.pages.components.actions import call_service
 from app.services import updates
-from app.services.errors import ServiceError
 
 STEP_ICONS = {
     'pending': ('radio_button_unchecked', 'grey'),
@@ -147,23 +147,16 @@ async def update_tab(user: User) -> None:
         progress_card(updates.public_status(shown['status']))
         notes_card(shown['check'])
 
-    async def check_now() -> None:
-        result = await run.io_bound(updates.check)
-        if result is None:
-            return
+    def checked(result: dict) -> None:
         shown['check'] = result
         if result['error']:
-            ui.notify(f'Cannot check for updates: {shown["check"]["error"]}', type='warning')
+            ui.notify(f'Cannot check for updates: {result["error"]}', type='warning')
         body.refresh()
 
-    async def start_update() -> None:
-        dialog.close()
-        try:
-            await run.io_bound(updates.start)
-        except ServiceError as exc:
-            ui.notify(exc.message, type='negative')
-        else:
-            ui.notify('Update started; follow it below.', type='info')
+    async def check_now() -> None:
+        await call_service(updates.check, after=checked)
+
+    def follow() -> None:
         poll()
         timer.activate()
 
@@ -177,19 +170,28 @@ async def update_tab(user: User) -> None:
         if latest['state'] not in updates.ACTIVE_STATES:
             timer.deactivate()
 
-    with ui.dialog() as dialog, ui.card():
-        ui.label('Update now?').classes('text-lg font-semibold')
-        ui.label(
-            'A backup is made first. The server restarts at the end: open pages reconnect by themselves. '
-            'If anything fails, the previous version and its data are put back.'
-        ).classes('text-sm max-w-md')
-        with ui.row().classes('w-full justify-end'):
-            ui.button('Cancel', on_click=dialog.close).props('flat').mark('update-cancel')
-            ui.button('Update', icon='system_update', on_click=start_update).mark('update-confirm')
-
     def confirm_update() -> None:
+        with dialogs, ui.dialog() as dialog, ui.card().mark('update-dialog'):
+            ui.label('Update now?').classes('text-lg font-semibold')
+            ui.label(
+                'A backup is made first. The server restarts at the end: open pages reconnect by themselves. '
+                'If anything fails, the previous version and its data are put back.'
+            ).classes('text-sm max-w-md')
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Cancel', on_click=dialog.close).props('flat').mark('update-cancel')
+                go = ui.button('Update', icon='system_update').mark('update-confirm')
+
+                async def start() -> None:
+                    await call_service(
+                        updates.start, dialog=dialog, busy=go, success='Update started; follow it below.'
+                    )
+                    follow()  # started, or refused because one runs: either way the page shows its progress
+
+                go.on_click(start)
+        dialog.on_value_change(lambda e: None if e.value or dialog.is_deleted else dialog.delete())
         dialog.open()
 
+    dialogs = ui.element()
     body()
     timer = ui.timer(1.0, poll, active=status['state'] in updates.ACTIVE_STATES)
     settings = get_settings()

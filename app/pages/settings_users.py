@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from app.models import User
+from app.pages.components.actions import call_service
 from app.services import links, users
 
 COLUMNS = [
@@ -14,6 +15,44 @@ COLUMNS = [
     {'name': 'created', 'label': 'Created', 'field': 'created', 'align': 'left', 'sortable': True},
     {'name': 'actions', 'label': '', 'field': 'id', 'align': 'right'},
 ]
+
+
+# On a phone the table becomes one card per user (Quasar's grid mode), with the same buttons.
+USER_CARD = r"""
+<div class="q-pa-xs col-12">
+  <q-card flat bordered>
+    <q-card-section class="q-pb-xs">
+      <div class="text-subtitle1 text-weight-medium" style="overflow-wrap:anywhere">{{ props.row.username }}</div>
+      <div class="text-caption">{{ props.row.role }} · created {{ props.row.created }}</div>
+      <div class="text-caption">Shares with: {{ props.row.linked }}</div>
+    </q-card-section>
+    <q-card-actions class="q-pt-none">
+      <q-btn flat dense no-caps size="sm" icon="key" label="Password"
+             @click="$parent.$emit('password', props.row)" />
+      <q-btn flat dense no-caps size="sm"
+             :icon="props.row.is_admin ? 'remove_moderator' : 'admin_panel_settings'"
+             :label="props.row.is_admin ? 'Remove admin' : 'Make admin'"
+             @click="$parent.$emit('admin', props.row)" />
+      <q-btn flat dense no-caps size="sm" color="negative" icon="delete" label="Delete"
+             @click="$parent.$emit('delete', props.row)" />
+    </q-card-actions>
+  </q-card>
+</div>
+"""
+ACTIONS_CELL = r"""
+<q-td :props="props" class="q-gutter-xs">
+  <q-btn flat dense no-caps size="sm" icon="key" label="Password"
+         @click="$parent.$emit('password', props.row)" />
+  <q-btn flat dense no-caps size="sm"
+         :icon="props.row.is_admin ? 'remove_moderator' : 'admin_panel_settings'"
+         :label="props.row.is_admin ? 'Remove admin' : 'Make admin'"
+         @click="$parent.$emit('admin', props.row)" />
+  <q-btn flat dense no-caps size="sm" color="negative" icon="delete" label="Delete"
+         @click="$parent.$emit('delete', props.row)" />
+</q-td>
+"""
+# Quasar's reactive screen size: cards below 1024 px (the table with its buttons needs about 900), a table above.
+PHONE_GRID = ':grid="Quasar.Screen.lt.md"'
 
 
 def _rows() -> list[dict]:
@@ -31,16 +70,25 @@ def _rows() -> list[dict]:
     ]
 
 
-def _create(username: str, password: str, is_admin: bool, presets: bool) -> tuple[User, bool]:
-    user = users.create_user(username, password, is_admin=is_admin)
-    restored = any(users.owned_counts(user))
-    if not restored and presets:
-        users.seed_defaults(user)
-    return user, restored
+def _created(account: users.NewAccount) -> str:
+    extra = ' with the data it had before' if account.was_restored else ''
+    return f'Created {account.user.username}{extra}.'
+
+
+def _reset(user_id: int, password: str) -> int:
+    return users.reset_password(users.get_user(user_id), password)
+
+
+def _toggle_admin(user_id: int, is_admin: bool, actor: User) -> User:
+    return users.set_admin(users.get_user(user_id), is_admin, actor=actor)
+
+
+def _delete(user_id: int, delete_data: bool, actor: User) -> users.DeleteReport:
+    return users.delete_user(users.get_user(user_id), delete_data=delete_data, actor=actor)
 
 
 async def users_tab(user: User) -> None:
-    from app.pages.settings import notify_errors
+    dialogs = ui.element()
 
     with ui.card().classes('w-full max-w-xl'):
         ui.label('New user').classes('text-lg font-semibold')
@@ -55,43 +103,42 @@ async def users_tab(user: User) -> None:
         presets = ui.checkbox('Start with the usual categories and payment methods', value=True).mark(
             'new-user-presets'
         )
-        ui.label('Creating again a username that was deleted with its data kept brings that data back.').classes(
-            'text-xs opacity-70'
-        )
+        ui.label(
+            'A new user counts in your currency, number format and time zone; they can change them in their '
+            'Settings. Creating again a username that was deleted with its data kept brings that data back.'
+        ).classes('text-xs opacity-70')
+
+        def emptied(_account: users.NewAccount) -> None:
+            username.value = password.value = ''
+            make_admin.value = False
 
         async def create() -> None:
-            result = await notify_errors(
-                _create, username.value or '', password.value or '', make_admin.value, presets.value
+            await call_service(
+                users.create_account,
+                username.value or '',
+                password.value or '',
+                is_admin=make_admin.value,
+                presets=presets.value,
+                creator=user,
+                fields={'username': username, 'password': password},
+                busy=create_button,
+                refresh=refresh,
+                after=emptied,
+                success=_created,
             )
-            if result:
-                created, restored = result
-                extra = ' with the data it had before' if restored else ''
-                ui.notify(f'Created {created.username}{extra}.', type='positive')
-                username.value = password.value = ''
-                make_admin.value = False
-                await refresh()
 
-        ui.button('Create user', icon='person_add', on_click=create).mark('create-user')
+        create_button = ui.button('Create user', icon='person_add', on_click=create).mark('create-user')
 
     with ui.card().classes('w-full'):
         ui.label('Users').classes('text-lg font-semibold')
-        table = ui.table(columns=COLUMNS, rows=[], row_key='id').props('flat dense').classes('w-full')
-        table.mark('users-table')
-        table.add_slot(
-            'body-cell-actions',
-            r"""
-            <q-td :props="props" class="q-gutter-xs">
-              <q-btn flat dense no-caps size="sm" icon="key" label="Password"
-                     @click="$parent.$emit('password', props.row)" />
-              <q-btn flat dense no-caps size="sm"
-                     :icon="props.row.is_admin ? 'remove_moderator' : 'admin_panel_settings'"
-                     :label="props.row.is_admin ? 'Remove admin' : 'Make admin'"
-                     @click="$parent.$emit('admin', props.row)" />
-              <q-btn flat dense no-caps size="sm" color="negative" icon="delete" label="Delete"
-                     @click="$parent.$emit('delete', props.row)" />
-            </q-td>
-            """,
+        table = (
+            ui.table(columns=COLUMNS, rows=[], row_key='id')
+            .props(f'flat dense {PHONE_GRID}')
+            .classes('w-full bg-transparent')
+            .mark('users-table')
         )
+        table.add_slot('body-cell-actions', ACTIONS_CELL)
+        table.add_slot('item', USER_CARD)
 
     with ui.card().classes('w-full max-w-xl'):
         ui.label('Link two accounts').classes('text-lg font-semibold')
@@ -104,21 +151,24 @@ async def users_tab(user: User) -> None:
             second = ui.select([], label='User').props('outlined dense').classes('grow').mark('link-user2')
         with ui.row().classes('gap-2'):
 
-            async def pair(action, done) -> None:
+            async def pair(action, button: ui.button) -> None:
                 if not first.value or not second.value:
-                    ui.notify('Choose two users.', type='warning')
+                    ui.notify('Choose two users in the lists above, then link or unlink them.', type='warning')
                     return
-                result = await notify_errors(action, user, first.value, second.value)
-                if result:
-                    ui.notify(done(result), type='positive', multi_line=True)
-                    await refresh()
+                await call_service(
+                    action,
+                    user,
+                    first.value,
+                    second.value,
+                    busy=button,
+                    refresh=refresh,
+                    success=lambda result: result.message(),
+                )
 
-            ui.button('Link', icon='link', on_click=lambda: pair(links.link_users, lambda r: r.message())).props(
-                'no-caps'
-            ).mark('admin-link')
-            ui.button(
-                'Unlink', icon='link_off', on_click=lambda: pair(links.unlink_users, lambda r: r.message())
-            ).props('flat no-caps color=negative').mark('admin-unlink')
+            link_button = ui.button('Link', icon='link').props('no-caps').mark('admin-link')
+            link_button.on_click(lambda: pair(links.link_users, link_button))
+            unlink_button = ui.button('Unlink', icon='link_off').props('flat no-caps color=negative')
+            unlink_button.mark('admin-unlink').on_click(lambda: pair(links.unlink_users, unlink_button))
 
     async def refresh() -> None:
         rows = await run.io_bound(_rows)
@@ -129,11 +179,8 @@ async def users_tab(user: User) -> None:
             for select in (first, second):
                 select.set_options(names, value=select.value if select.value in names else None)
 
-    async def target(row: dict) -> User | None:
-        return await notify_errors(users.get_user, int(row['id']))
-
     def password_dialog(row: dict) -> None:
-        with ui.dialog() as dialog, ui.card().classes('w-96'):
+        with dialogs, ui.dialog() as dialog, ui.card().classes('w-96 max-w-full').mark('reset-password-dialog'):
             ui.label(f'New password for {row["username"]}').classes('text-lg font-semibold')
             new = (
                 ui.input('New password', password=True, password_toggle_button=True)
@@ -143,35 +190,38 @@ async def users_tab(user: User) -> None:
             )
             ui.label('Their open sessions end; they log in again with the new password.').classes('text-xs opacity-70')
             with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
-
-                async def save() -> None:
-                    account = await target(row)
-                    if account is None:
-                        return
-                    ended = await notify_errors(users.reset_password, account, new.value or '')
-                    if ended is not None:
-                        dialog.close()
-                        ui.notify(
-                            f'Password of {account.username} changed; {int(ended)} session(s) ended.', type='positive'
-                        )
-
-                ui.button('Set password', on_click=save).props('unelevated no-caps').mark('save-reset-password')
-        dialog.on_value_change(lambda e: None if e.value else dialog.delete())
+                ui.button('Cancel', on_click=dialog.close).props('flat no-caps').mark('cancel-reset-password')
+                save = ui.button('Set password').props('unelevated no-caps').mark('save-reset-password')
+                save.on_click(
+                    lambda: call_service(
+                        _reset,
+                        int(row['id']),
+                        new.value or '',
+                        fields={'password': new},
+                        dialog=dialog,
+                        busy=save,
+                        success=lambda ended: f'Password of {row["username"]} changed; {ended} session(s) ended.',
+                    )
+                )
+        _delete_when_closed(dialog)
         dialog.open()
 
     async def toggle_admin(row: dict) -> None:
-        account = await target(row)
-        if account is None:
-            return
-        changed = await notify_errors(users.set_admin, account, not row['is_admin'], actor=user)
-        if changed:
-            state = 'is now an administrator' if changed.is_admin else 'is no longer an administrator'
-            ui.notify(f'{changed.username} {state}.', type='positive')
-            await refresh()
+        await call_service(
+            _toggle_admin,
+            int(row['id']),
+            not row['is_admin'],
+            user,
+            refresh=refresh,
+            success=lambda changed: (
+                f'{changed.username} is now an administrator.'
+                if changed.is_admin
+                else f'{changed.username} is no longer an administrator.'
+            ),
+        )
 
     def delete_dialog(row: dict) -> None:
-        with ui.dialog() as dialog, ui.card().classes('w-[28rem]'):
+        with dialogs, ui.dialog() as dialog, ui.card().classes('w-[28rem] max-w-full').mark('delete-user-dialog'):
             ui.label(f'Delete {row["username"]}?').classes('text-lg font-semibold')
             ui.label(
                 'The account can no longer log in and its links end. Its expenses, categories and payment methods '
@@ -179,23 +229,29 @@ async def users_tab(user: User) -> None:
             ).classes('text-sm')
             with_data = ui.checkbox('Also delete its expenses, categories and payment methods').mark('delete-data')
             with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
-
-                async def go() -> None:
-                    account = await target(row)
-                    if account is None:
-                        return
-                    report = await notify_errors(users.delete_user, account, delete_data=with_data.value, actor=user)
-                    dialog.close()
-                    if report:
-                        ui.notify(report.message(), type='positive', multi_line=True)
-                        await refresh()
-
-                ui.button('Delete', on_click=go).props('unelevated no-caps color=negative').mark('confirm-delete-user')
-        dialog.on_value_change(lambda e: None if e.value else dialog.delete())
+                ui.button('Cancel', on_click=dialog.close).props('flat no-caps').mark('cancel-delete-user')
+                go = ui.button('Delete').props('unelevated no-caps color=negative').mark('confirm-delete-user')
+                go.on_click(
+                    lambda: call_service(
+                        _delete,
+                        int(row['id']),
+                        with_data.value,
+                        user,
+                        dialog=dialog,
+                        busy=go,
+                        refresh=refresh,
+                        success=lambda report: report.message(),
+                    )
+                )
+        _delete_when_closed(dialog)
         dialog.open()
 
     table.on('password', lambda e: password_dialog(e.args))
     table.on('admin', lambda e: toggle_admin(e.args))
     table.on('delete', lambda e: delete_dialog(e.args))
     ui.timer(0, refresh, once=True)  # the page is sent at once; the rows follow
+
+
+def _delete_when_closed(dialog: ui.dialog) -> None:
+    """A dialog closed by Cancel, Escape or a click outside is not needed again: it goes."""
+    dialog.on_value_change(lambda e: None if e.value or dialog.is_deleted else dialog.delete())

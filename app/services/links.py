@@ -461,3 +461,36 @@ def unlink_everyone(user: User) -> tuple[int, UnlinkReport]:
         total.payment_methods_copied += report.payment_methods_copied
         total.expenses_repointed += report.expenses_repointed
     return len(rows), total
+
+
+# --- currencies ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrencyDifference:
+    """A linked account that counts in another currency than `me`. Amounts carry no currency of their
+    own, so a total over both accounts adds the two as they are; the person should know it."""
+
+    username: str
+    currency: str
+    my_currency: str
+
+    def message(self) -> str:
+        return (
+            f'{self.username} counts in {self.currency}, you in {self.my_currency}: totals that mix your '
+            'expenses add both as they are.'
+        )
+
+
+def currency_differences(me: User) -> list[CurrencyDifference]:
+    """The linked accounts whose currency differs from `me`'s (Settings › Sharing and the dashboard)."""
+    others = access.linked_user_ids(me)
+    if not others:
+        return []
+    mine = User.get_by_id(me.id).currency  # the page's copy may predate a change made in another tab
+    rows = (
+        User.select(User.username, User.currency)
+        .where(User.id.in_(others) & (User.currency != mine))
+        .order_by(User.username_key)
+    )
+    return [CurrencyDifference(row.username, row.currency, mine) for row in rows]

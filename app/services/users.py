@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from app.db import db
 from app.models import User, utcnow
 from app.services import audit, passwords
-from app.services.errors import Conflict, Invalid, NotFound
+from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 USERNAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$')
 THEMES = ('auto', 'light', 'dark')
@@ -134,6 +134,54 @@ def create_user(username: str, password: str, *, is_admin: bool = False, passwor
         return user
 
 
+@dataclass(frozen=True)
+class NewAccount:
+    """What creating an account did: the account, what a deleted account of that name brought back
+    (expenses, categories, payment methods) and the starting categories and payment methods it got."""
+
+    user: User
+    restored: tuple[int, int, int]
+    presets: tuple[int, int]
+
+    @property
+    def was_restored(self) -> bool:
+        return any(self.restored)
+
+
+def _household_admin() -> User | None:
+    """The administrator whose formats a new account copies when nobody in particular creates it (the
+    CLI): the earliest one, who ran the setup wizard."""
+    return User.select().where(_active() & (User.is_admin == True)).order_by(User.id).first()  # noqa: E712
+
+
+def create_account(
+    username: str, password: str, *, is_admin: bool = False, presets: bool = True, creator: User | None = None
+) -> NewAccount:
+    """Create an account the way the Users tab, `POST /sysapi/users/create` and `manage.py user create` do.
+
+    The first account of an installation is an administrator. A new account counts like the household it
+    joins: it takes the currency, locale and time zone of the administrator who creates it (`creator`;
+    from the CLI the earliest administrator), so that linked accounts add up in one currency from the
+    start. A deleted account brought back keeps its own formats and data, and gets no presets on top.
+    """
+    username = validate_username(username)
+    validate_password(password)
+    password_hash = passwords.hash_password(password)  # slow on purpose: before the transaction
+    with db.atomic():
+        first = not users_exist()
+        user = create_user(username, '', is_admin=is_admin or first, password_hash=password_hash)
+        restored = owned_counts(user)
+        if any(restored):
+            return NewAccount(user, restored, (0, 0))
+        # read again: the creator's page may hold formats changed since in another tab
+        model = User.get_or_none(User.id == creator.id) if creator is not None else _household_admin()
+        if model is not None and model.id != user.id:
+            user.currency, user.locale, user.timezone = model.currency, model.locale, model.timezone
+            user.save(only=[User.currency, User.locale, User.timezone])
+        seeded = seed_defaults(user) if presets else (0, 0)
+        return NewAccount(user, restored, seeded)
+
+
 def authenticate(username: str, password: str) -> User | None:
     """The user whose credentials these are, or None. Unknown users cost the same time as wrong passwords."""
     user = find_user(username) if username and len(username) <= 64 else None
@@ -200,6 +248,17 @@ def update_preferences(
         user.capture_location = bool(capture_location)
     user.save()
     return user
+
+
+def installation_api_key(user: User) -> str:
+    """The installation's API_KEY, for administrators only: with a session it reaches every account's
+    API, so other users are pointed to their personal tokens instead."""
+    from app.config import get_settings
+
+    current = User.get_or_none((User.id == user.id) & _active())  # not the page's copy: rights change
+    if current is None or not current.is_admin:
+        raise Forbidden('Only an administrator may see the installation API key; create a personal API token instead.')
+    return get_settings().api_key
 
 
 def mark_deleted(user: User) -> None:
