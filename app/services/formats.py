@@ -91,14 +91,14 @@ def _today(today: date | None) -> date:
 
 def short_date(day: date | str, locale: str = FALLBACK, *, today: date | None = None) -> str:
     """'Feb 10' / '10 févr.' / '10. Feb.'; the year is added when it is not the current one."""
-    day = _as_date(day)
+    day = as_date(day)
     skeleton = 'MMMd' if day.year == _today(today).year else 'yMMMd'
     return format_skeleton(skeleton, day, locale=babel_locale(locale))
 
 
 def long_date(day: date | str, locale: str = FALLBACK, *, today: date | None = None) -> str:
     """'February 10' / '10 février'; the year is added when it is not the current one."""
-    day = _as_date(day)
+    day = as_date(day)
     if day.year == _today(today).year:
         return format_skeleton('MMMMd', day, locale=babel_locale(locale))
     return format_date(day, 'long', locale=babel_locale(locale))
@@ -106,7 +106,7 @@ def long_date(day: date | str, locale: str = FALLBACK, *, today: date | None = N
 
 def date_range(start: date | str, end: date | str, locale: str = FALLBACK, *, today: date | None = None) -> str:
     """'Feb 1 – 4' / '1–4 févr.' (one day: its short date); the year as `short_date` decides."""
-    start, end = _as_date(start), _as_date(end)
+    start, end = as_date(start), as_date(end)
     if start == end:
         return short_date(start, locale, today=today)
     current = _today(today).year
@@ -135,7 +135,7 @@ def timestamp(moment: datetime, locale: str = FALLBACK, *, today: date | None = 
     return f'{when}, {format_time(moment, "short", locale=babel_locale(locale))}'
 
 
-def _as_date(day: date | str) -> date:
+def as_date(day: date | str) -> date:
     if isinstance(day, datetime):
         return day.date()
     if isinstance(day, date):
