@@ -30,6 +30,8 @@ from babel.numbers import (
     get_decimal_symbol,
 )
 
+from app.services.months import Month
+
 FALLBACK = 'en-US'
 
 
@@ -124,9 +126,9 @@ def month_abbr(month: int, locale: str = FALLBACK) -> str:
     return get_month_names('abbreviated', context='stand-alone', locale=babel_locale(locale))[month]
 
 
-def month_year(year: int, month: int, locale: str = FALLBACK) -> str:
-    """'February 2024', 'février 2024', 'Februar 2024'."""
-    return format_skeleton('yMMMM', date(year, month, 1), locale=babel_locale(locale))
+def month_year(month: Month | date, locale: str = FALLBACK) -> str:
+    """'February 2024', 'février 2024', 'Februar 2024' (of a Month, or of the month of a date)."""
+    return format_skeleton('yMMMM', date(month.year, month.month, 1), locale=babel_locale(locale))
 
 
 def timestamp(moment: datetime, locale: str = FALLBACK, *, today: date | None = None) -> str:

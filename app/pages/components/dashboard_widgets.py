@@ -90,7 +90,7 @@ class Formats:
         return fmt.short_date(day, self.locale, today=fmt.as_date(day))
 
     def month_year(self, year: int, month: int) -> str:
-        return fmt.month_year(year, month, self.locale)
+        return fmt.month_year(date(year, month, 1), self.locale)
 
     def month_name(self, month: int) -> str:
         return fmt.month_name(month, self.locale)
