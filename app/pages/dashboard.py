@@ -208,7 +208,7 @@ class Dashboard:
                 f'background: {safe_color(part["color"])}'
             )
             ui.label(part['name']).classes('truncate grow text-sm')
-            ui.label(self.formats.percent(part['percent'])).classes('text-xs opacity-60 shrink-0')
+            ui.label(self.formats.percent(part['percent'], fixed=True)).classes('text-xs opacity-60 shrink-0')
             ui.label(self.formats.money(part['total_cents'])).classes('text-sm font-medium shrink-0 text-right')
             if clickable and part['subcategories']:
                 ui.icon('chevron_right', size='1rem').classes('opacity-50 shrink-0')

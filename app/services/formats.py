@@ -60,10 +60,16 @@ def number(value: float | int | Decimal, locale: str = FALLBACK, *, digits: int 
     return format_decimal(rounded, locale=babel_locale(locale), decimal_quantization=False)
 
 
-def percent(value: float, locale: str = FALLBACK) -> str:
-    """`value` in percent (58.7 for 58.7 %), one decimal at most: en-US '58.7%', fr-FR '58,7 %'."""
+def percent(value: float, locale: str = FALLBACK, *, fixed: bool = False) -> str:
+    """`value` in percent (58.7 for 58.7 %), one decimal at most: en-US '58.7%', fr-FR '58,7 %'.
+
+    `fixed` always writes the decimal ('17.0%'), for a column of shares that should line up."""
     rounded = round(Decimal(str(value)), 1) / 100
-    return format_percent(rounded, locale=babel_locale(locale), decimal_quantization=False)
+    where = babel_locale(locale)
+    if fixed:
+        pattern = where.percent_formats[None].pattern
+        return format_percent(rounded, pattern.replace('#,##0', '#,##0.0', 1), locale=where)
+    return format_percent(rounded, locale=where, decimal_quantization=False)
 
 
 def compact(value: float | int, locale: str = FALLBACK) -> str:

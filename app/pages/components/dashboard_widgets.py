@@ -26,8 +26,6 @@ from app.services import formats as fmt
 
 # The canvas needs a real font list ('inherit' would make it fall back to 10px sans-serif): Quasar's Roboto.
 FONT = 'Roboto, -apple-system, "Helvetica Neue", Helvetica, Arial, sans-serif'
-PER_DAY_COLOR = '#6366f1'
-RUNNING_COLOR = '#059669'
 PAYMENT_COLOR = '#8b5cf6'
 
 # Installs, once per page, an observer that tells the server when Quasar switches dark mode
@@ -52,14 +50,32 @@ class Palette:
     grid: str
     tooltip: str
     border: str
+    per_day: str  # the bars, and the per-day axis named after them
+    running: str  # the running total's area, and its own axis
 
     @classmethod
     def of(cls, dark: bool) -> Palette:
         if dark:
             return cls(
-                text='#e2e8f0', muted='#94a3b8', axis='#475569', grid='#334155', tooltip='#1e293b', border='#334155'
+                text='#e2e8f0',
+                muted='#94a3b8',
+                axis='#475569',
+                grid='#334155',
+                tooltip='#1e293b',
+                border='#334155',
+                per_day='#818cf8',
+                running='#34d399',
             )
-        return cls(text='#1e293b', muted='#64748b', axis='#cbd5e1', grid='#e2e8f0', tooltip='#ffffff', border='#e2e8f0')
+        return cls(
+            text='#1e293b',
+            muted='#64748b',
+            axis='#cbd5e1',
+            grid='#e2e8f0',
+            tooltip='#ffffff',
+            border='#e2e8f0',
+            per_day='#4f46e5',
+            running='#047857',
+        )
 
 
 @dataclass(frozen=True)
@@ -73,8 +89,8 @@ class Formats:
     def money(self, cents: int) -> str:
         return fmt.money(int(cents), self.currency, self.locale)
 
-    def percent(self, value: float) -> str:
-        return fmt.percent(value, self.locale)
+    def percent(self, value: float, *, fixed: bool = False) -> str:
+        return fmt.percent(value, self.locale, fixed=fixed)
 
     def short_date(self, day: date | str) -> str:
         return fmt.short_date(day, self.locale, today=self.today)
@@ -172,13 +188,13 @@ def daily_options(days: list[dict], formats: Formats, dark: bool) -> dict[str, A
     for d in days:
         head = escape(formats.long_date(d['date']))
         per_day.append(
-            {'value': d['total'], 'head': head, 'tip': tip(PER_DAY_COLOR, 'Per day', formats.money(d['total_cents']))}
+            {'value': d['total'], 'head': head, 'tip': tip(palette.per_day, 'Per day', formats.money(d['total_cents']))}
         )
         running.append(
             {
                 'value': d['cumulative'],
                 'head': head,
-                'tip': tip(RUNNING_COLOR, 'Running total', formats.money(d['cumulative_cents'])),
+                'tip': tip(palette.running, 'Running total', formats.money(d['cumulative_cents'])),
             }
         )
     options = _base(palette)
@@ -202,15 +218,15 @@ def daily_options(days: list[dict], formats: Formats, dark: bool) -> dict[str, A
             'grid': {'left': 8, 'right': 8, 'top': 32, 'bottom': 32, 'containLabel': True},
             'xAxis': _category_axis(palette, [formats.day_of_month(d['date']) for d in days]),
             'yAxis': [
-                axis('Per day', PER_DAY_COLOR, 'left'),
-                axis('Running total', RUNNING_COLOR, 'right', splitLine={'show': False}, alignTicks=True),
+                axis('Per day', palette.per_day, 'left'),
+                axis('Running total', palette.running, 'right', splitLine={'show': False}, alignTicks=True),
             ],
             'series': [
                 {
                     'name': 'Per day',
                     'type': 'bar',
                     'data': per_day,
-                    'color': PER_DAY_COLOR,
+                    'color': palette.per_day,
                     'barMaxWidth': 14,
                     'itemStyle': {'borderRadius': [3, 3, 0, 0]},
                 },
@@ -219,7 +235,7 @@ def daily_options(days: list[dict], formats: Formats, dark: bool) -> dict[str, A
                     'type': 'line',
                     'yAxisIndex': 1,
                     'data': running,
-                    'color': RUNNING_COLOR,
+                    'color': palette.running,
                     'showSymbol': False,
                     'lineStyle': {'width': 2},
                     'areaStyle': {'opacity': 0.15},
@@ -285,7 +301,7 @@ def weekly_options(weeks: list[dict], formats: Formats, dark: bool) -> dict[str,
         {
             'value': w['total'],
             'text': formats.money(w['total_cents']),
-            'tip': tip(PER_DAY_COLOR, label, formats.money(w['total_cents']), expenses_text(w['count'])),
+            'tip': tip(palette.per_day, label, formats.money(w['total_cents']), expenses_text(w['count'])),
         }
         for w, label in zip(weeks, labels)
     ]
@@ -300,6 +316,9 @@ def weekly_options(weeks: list[dict], formats: Formats, dark: bool) -> dict[str,
                     'interval': 0,
                     'fontSize': 11,
                     'hideOverlap': False,
+                    'width': 44,  # a phone's fifth of the chart: '28–30 sept.' breaks after its days
+                    'overflow': 'break',
+                    'lineHeight': 13,
                 },
             ),
             'yAxis': _value_axis(palette, formats),
@@ -308,7 +327,7 @@ def weekly_options(weeks: list[dict], formats: Formats, dark: bool) -> dict[str,
                     'type': 'bar',
                     'name': 'Week',
                     'data': data,
-                    'color': PER_DAY_COLOR,
+                    'color': palette.per_day,
                     'barMaxWidth': 48,
                     'itemStyle': {'borderRadius': [4, 4, 0, 0]},
                     'label': {
@@ -428,12 +447,12 @@ def year_legend(categories: list[dict], on_toggle: Callable[[str], None]) -> Non
     with ui.row().classes('w-full gap-x-1 gap-y-0 justify-center').mark('year-legend'):
         for category in categories:
             name = category['name']
-            button = ui.button().props('flat dense no-caps size=sm aria-pressed=true').classes('text-xs')
+            button = ui.button(color=None).props('flat dense no-caps size=sm aria-pressed=true').classes('text-xs')
             with button, ui.row().classes('items-center gap-1 no-wrap'):
                 ui.element('span').classes('inline-block w-2.5 h-2.5 rounded-full shrink-0').style(
                     f'background: {safe_color(category["color"])}'
                 )
-                ui.label(name).classes('normal-case')
+                ui.label(name)
 
             def toggle(button=button, name=name) -> None:
                 shown = 'opacity-50' in button.classes
