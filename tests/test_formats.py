@@ -93,6 +93,8 @@ def test_percentages_keep_one_decimal_at_most() -> None:
     assert formats.percent(12, 'en-US') == '12%'
     assert formats.percent(33.333, 'en-GB') == '33.3%'
     assert formats.percent(0, 'de-CH') == '0%'
+    assert formats.percent(17, 'en-US', fixed=True) == '17.0%'  # a column of shares lines up
+    assert formats.percent(17, 'fr-FR', fixed=True) == '17,0\u00a0%'
 
 
 def test_amounts_for_editing_use_the_locales_decimal_sign_and_read_back() -> None:
