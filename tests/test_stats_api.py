@@ -134,4 +134,20 @@ async def test_empty_month_over_http(user: User) -> None:
     assert data['stats']['highest'] is None
     assert data['stats']['change']['total'] == {'direction': 'same', 'percent': None}
     assert data['top_expenses'] == [] and data['category_distribution'] == []
-    assert len(data['daily_evolution']) == 31
+    assert data['daily_evolution'] == [] and data['weekly_comparison'] == []  # July 2030 has not happened yet
+    past = (await get(user, 'dashboard-data', month='2020-07')).json()
+    assert len(past['daily_evolution']) == 31  # a past month shows whole, zeros included
+
+
+async def test_the_current_month_stops_at_today(user: User) -> None:
+    alice, _ = sample_month()
+    spend(alice.user, 4200, '2024-03-05', alice.food)
+    await api_login(user)
+    with time_machine.travel('2024-03-20 12:00:00', tick=False):
+        data = (await get(user, 'dashboard-data', month='2024-03')).json()
+        daily = (await get(user, 'daily_evolution', month='2024-03')).json()
+        weekly = (await get(user, 'weekly_comparison', month='2024-03')).json()
+    assert [d['day'] for d in data['daily_evolution']] == list(range(1, 21))
+    assert daily == data['daily_evolution']
+    assert weekly == data['weekly_comparison']
+    assert weekly[-1]['start'] == '2024-03-18' and weekly[-1]['end'] == '2024-03-20' and weekly[-1]['days'] == 3

@@ -1,5 +1,8 @@
 """/sysapi statistics: the dashboard in one call, and each of its figures on its own.
 
+In the current month, `daily_evolution` and `weekly_comparison` stop at today (or at the last expense
+dated later): days that have not happened are not answered as zeros. Past months are whole.
+
 Every route reads `month=YYYY-MM` (default: this month in the caller's time zone) and `scope=`
 (`everyone`: the caller and the users linked to them, the default; `mine`: the caller alone). Each
 single route answers exactly the matching part of `/sysapi/dashboard-data`: same service, same shapes.

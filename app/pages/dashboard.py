@@ -14,12 +14,15 @@ from typing import Any
 from nicegui import run, ui
 
 from app.models import User
+from app.pages.components import dashboard_cards as cards
 from app.pages.components import dashboard_widgets as w
+from app.pages.components.actions import call_service, show_service_error
+from app.pages.components.chart_colors import safe_color, shades
 from app.pages.components.currency_note import currency_note
-from app.pages.components.month_picker import month_label, month_picker
+from app.pages.components.month_picker import month_picker
 from app.pages.theme import theme_to_dark
 from app.services import access, clock, links, stats
-from app.services.errors import Invalid, ServiceError
+from app.services.errors import Invalid
 from app.services.months import Month, parse_month
 
 CHART_HEIGHT = 'height: 300px'
@@ -35,7 +38,7 @@ class Dashboard:
         self.dark = bool(theme_to_dark(user.theme))
         self.category_id: int | None = None  # the category whose subcategories the donut shows
         self.wanted = month  # the month the last move asked for
-        self.formats = w.Formats(user.currency, user.locale)
+        self.formats = w.Formats(user.currency, user.locale, clock.today(user.timezone))
         self.scope = 'everyone'  # or 'mine': only the user's own expenses
         self.shared = False  # whether the account is linked, so the scope toggle is worth showing
         self.root = ui.column().classes('w-full gap-4')  # stays while its content is refreshed
@@ -43,12 +46,8 @@ class Dashboard:
     async def load(self, month: Month) -> bool:
         """Fetch the figures of `month`; False when a later move made them stale (quick clicks)."""
         self.wanted = month
-        try:
-            data = await run.io_bound(stats.dashboard, self.user, month, self.scope)
-        except ServiceError as exc:
-            ui.notify(exc.message, type='negative')
-            return False
-        if self.wanted != month:
+        data = await call_service(stats.dashboard, self.user, month, self.scope)
+        if data is None or self.wanted != month:
             return False
         self.month, self.data, self.category_id = month, data, None
         return True
@@ -107,46 +106,61 @@ class Dashboard:
     def empty_state(self) -> None:
         with ui.card().classes('w-full items-center text-center py-10 gap-2').mark('dashboard-empty'):
             ui.icon('savings', size='3rem').classes('text-primary opacity-80')
-            ui.label(f'Nothing spent in {month_label(self.month)}').classes('text-lg font-semibold')
+            ui.label(f'Nothing spent in {self.formats.month_year(self.month.year, self.month.month)}').classes(
+                'text-lg font-semibold'
+            )
             ui.label('Expenses you add for this month will show up here as figures and charts.').classes('opacity-70')
             ui.button('Add an expense', icon='add', on_click=lambda: ui.navigate.to('/expenses')).props(
                 'unelevated no-caps'
             ).mark('dashboard-add-expense')
 
     def key_figures(self, figures: dict) -> None:
-        previous = month_label(self.month.previous()).split(' ')[0]
+        previous = self.formats.month_name(self.month.previous().month)
         money = self.formats.money
         highest = figures['highest']
         caption = ''
         if highest:
             what = highest['description'] or highest['subcategory'] or highest['category']
-            caption = f'{what} · {w.short_date(highest["date"])}'
+            caption = f'{what} · {self.formats.short_date(highest["date"])}'
         with ui.element('div').classes('grid grid-cols-2 lg:grid-cols-4 gap-3 w-full'):
             change = figures['change']
-            w.figure_card(
-                'Total spent', money(figures['total_cents']), change['total'], previous, marker='figure-total'
+            cards.figure_card(
+                'Total spent',
+                money(figures['total_cents']),
+                change['total'],
+                previous,
+                self.formats,
+                marker='figure-total',
             )
-            w.figure_card(
-                'Expenses', str(figures['count']), change['count'], previous, marker='figure-count', spending=False
+            cards.figure_card(
+                'Expenses',
+                str(figures['count']),
+                change['count'],
+                previous,
+                self.formats,
+                marker='figure-count',
+                spending=False,
             )
-            w.figure_card(
+            cards.figure_card(
                 'Average per expense',
                 money(figures['average_cents']),
                 change['average'],
                 previous,
+                self.formats,
                 marker='figure-average',
             )
-            w.figure_card(
+            cards.figure_card(
                 'Highest expense',
                 money(highest['amount_cents'] if highest else 0),
                 change['highest'],
                 previous,
+                self.formats,
                 marker='figure-highest',
                 caption=caption,
             )
 
     def daily_chart(self) -> None:
-        with w.chart_card('Day by day', marker='card-daily'):
+        with cards.chart_card('Day by day', marker='card-daily'):
             options = w.daily_options(self.data['daily_evolution'], self.formats, self.dark)
             ui.echart(options).style(CHART_HEIGHT).classes('w-full').mark('chart-daily')
 
@@ -155,6 +169,9 @@ class Dashboard:
         categories = self.data['category_distribution']
         chosen = next((c for c in categories if c['category_id'] == self.category_id), None)
         slices = chosen['subcategories'] if chosen else categories
+        if chosen:  # subcategories in shades of their category's colour, each slice apart
+            colors = shades(chosen['color'], len(slices))
+            slices = [{**part, 'color': color} for part, color in zip(slices, colors)]
         total_cents = chosen['total_cents'] if chosen else self.data['stats']['total_cents']
 
         def back() -> None:
@@ -163,7 +180,7 @@ class Dashboard:
             ).mark('category-back')
 
         title = f'{chosen["name"]} by subcategory' if chosen else 'By category'
-        with w.chart_card(title, marker='card-categories', extra=back if chosen else None):
+        with cards.chart_card(title, marker='card-categories', extra=back if chosen else None):
 
             def clicked(event) -> None:
                 if chosen is None and 0 <= event.data_index < len(categories):
@@ -189,32 +206,32 @@ class Dashboard:
             row.mark(f'subcategory-row-{key if key is not None else "none"}')
         with row:
             ui.element('span').classes('inline-block w-3 h-3 rounded-full shrink-0').style(
-                f'background: {part["color"]}'
+                f'background: {safe_color(part["color"])}'
             )
             ui.label(part['name']).classes('truncate grow text-sm')
-            ui.label(self.formats.percent(part['percent'])).classes('text-xs opacity-60 shrink-0')
+            ui.label(self.formats.percent(part['percent'], fixed=True)).classes('text-xs opacity-60 shrink-0')
             ui.label(self.formats.money(part['total_cents'])).classes('text-sm font-medium shrink-0 text-right')
             if clickable and part['subcategories']:
                 ui.icon('chevron_right', size='1rem').classes('opacity-50 shrink-0')
 
     def weekly_chart(self) -> None:
-        with w.chart_card('Week by week', marker='card-weekly'):
+        with cards.chart_card('Week by week', marker='card-weekly'):
             options = w.weekly_options(self.data['weekly_comparison'], self.formats, self.dark)
             ui.echart(options).style(CHART_HEIGHT).classes('w-full').mark('chart-weekly')
 
     def payment_chart(self) -> None:
         methods = self.data['payment_method_stats']
-        with w.chart_card('By payment method', marker='card-payment-methods'):
+        with cards.chart_card('By payment method', marker='card-payment-methods'):
             height = max(300, 48 * len(methods) + 24)  # as tall as the weekly chart beside it, or taller
             options = w.payment_options(methods, self.formats, self.dark)
             ui.echart(options).style(f'height: {height}px').classes('w-full').mark('chart-payment-methods')
 
     def top_list(self) -> None:
-        with w.chart_card('Top 5 expenses', marker='top-expenses'), ui.column().classes('w-full gap-0'):
+        with cards.chart_card('Top 5 expenses', marker='top-expenses'), ui.column().classes('w-full gap-0'):
             for rank, expense in enumerate(self.data['top_expenses'], start=1):
                 what = expense['description'] or expense['subcategory'] or expense['category']
                 category = ' › '.join(filter(None, [expense['category'], expense['subcategory']]))
-                details = f'{w.short_date(expense["date"])} · {category} · {expense["payment_method"]}'
+                details = f'{self.formats.short_date(expense["date"])} · {category} · {expense["payment_method"]}'
                 if expense['owner']:
                     details += f' · {expense["owner"]}'
                 with (
@@ -236,9 +253,14 @@ class Dashboard:
         async def open_month(event) -> None:
             await self.go(Month(year['year'], event.data_index + 1))
 
-        with w.chart_card(f'{year["year"]} month by month', marker='card-year'):
+        with cards.chart_card(f'{year["year"]} month by month', marker='card-year'):
             options = w.year_options(year, self.formats, self.dark)
-            ui.echart(options, on_point_click=open_month).style('height: 340px').classes('w-full').mark('chart-year')
+            chart = ui.echart(options, on_point_click=open_month).style('height: 320px').classes('w-full')
+            chart.mark('chart-year')
+            w.year_legend(
+                year['categories'],
+                lambda name: chart.run_chart_method('dispatchAction', {'type': 'legendToggleSelect', 'name': name}),
+            )
 
 
 async def dashboard_page(user: User, month: str = '') -> None:
@@ -246,7 +268,7 @@ async def dashboard_page(user: User, month: str = '') -> None:
     try:
         chosen = parse_month(month, default=today)
     except Invalid as exc:
-        ui.notify(exc.message, type='warning')
+        show_service_error(exc)
         chosen = parse_month('', default=today)
     currency_note(await run.io_bound(links.currency_differences, user) or [], banner=True)
     dashboard = Dashboard(user, chosen)

@@ -15,11 +15,11 @@ from app.models import User
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.month_picker import month_picker
 from app.pages.components.undo_notification import notify_with_undo
-from app.services import access, categories, exports, links, payment_methods
+from app.services import access, categories, exports, formats, links, payment_methods
 from app.services import expenses as expense_service
 from app.services.clock import today
 from app.services.errors import Invalid, ServiceError
-from app.services.money import cents_to_text, format_money
+from app.services.money import format_money
 from app.services.months import Month, parse_month
 
 ROWS_PER_PAGE = 25
@@ -114,7 +114,7 @@ def display_row(row: dict, user: User) -> dict:
     category = row['category'] or ''
     return {
         **row,
-        'day': f'{day:%a %d %b}',
+        'day': formats.short_date(day, user.locale, today=today(user.timezone)),
         'amount_text': format_money(row['amount_cents'], user.currency, user.locale),
         'category_text': f'{category} › {row["subcategory"]}' if row['subcategory'] else category,
         'payment_method': row['payment_method'] or '',
@@ -123,8 +123,7 @@ def display_row(row: dict, user: User) -> dict:
 
 
 def amount_for_input(cents: int, locale: str) -> str:
-    text = cents_to_text(cents)
-    return text if locale.startswith('en') else text.replace('.', ',')
+    return formats.amount_for_input(cents, locale)
 
 
 async def expenses_page(user: User, month: str = '', search: str = '') -> None:

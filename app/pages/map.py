@@ -15,8 +15,8 @@ from nicegui import run, ui
 
 from app.config import get_settings
 from app.models import User
-from app.pages.components.month_picker import month_label, month_picker
-from app.services import places
+from app.pages.components.month_picker import month_picker
+from app.services import formats, places
 from app.services.clock import today
 from app.services.errors import Invalid, ServiceError
 from app.services.money import format_money
@@ -55,8 +55,8 @@ def _category_text(expense: places.MapExpense) -> str:
     return f'{expense.category} › {expense.subcategory}' if expense.subcategory else expense.category
 
 
-def _day_text(expense: places.MapExpense) -> str:
-    return f'{expense.day.day} {month_label(Month.of(expense.day))}'
+def _day_text(expense: places.MapExpense, locale: str) -> str:
+    return formats.short_date(expense.day, locale)
 
 
 def popup_html(group: list[places.MapExpense], currency: str, locale: str) -> str:
@@ -66,7 +66,7 @@ def popup_html(group: list[places.MapExpense], currency: str, locale: str) -> st
         lines = [
             f'<div class="amount">{escape(format_money(e.amount_cents, currency, locale))}</div>',
             f'<div>{escape(_category_text(e))}</div>',
-            f'<div class="muted">{escape(_day_text(e))}'
+            f'<div class="muted">{escape(_day_text(e, locale))}'
             + (f' · {escape(e.payment_method)}' if e.payment_method else '')
             + '</div>',
         ]
@@ -82,7 +82,7 @@ def popup_html(group: list[places.MapExpense], currency: str, locale: str) -> st
     for e in group[:POPUP_ROWS]:
         what = escape(e.description or _category_text(e))
         rows.append(
-            f'<tr><td class="muted">{e.day.day} {escape(month_label(Month.of(e.day))[:3])}</td><td>{what}</td>'
+            f'<tr><td class="muted">{escape(formats.short_date(e.day, locale))}</td><td>{what}</td>'
             f'<td class="num">{escape(format_money(e.amount_cents, currency, locale))}</td></tr>'
         )
     more = len(group) - POPUP_ROWS
@@ -304,8 +304,8 @@ class MapView:
             if not self.data.expenses:
                 what = 'of this category ' if self.category_id else ''
                 ui.label(
-                    f'No expense {what}in {month_label(self.month)} has a position. The location button of the '
-                    'expense form records where you are.'
+                    f'No expense {what}in {formats.month_year(self.month, self.user.locale)} has a position. '
+                    'The location button of the expense form records where you are.'
                 ).classes('p-4 text-sm opacity-70').mark('map-empty')
                 return
             with ui.list().props('separator').classes('w-full'):
@@ -319,7 +319,9 @@ class MapView:
                             ui.icon(expense.icon).style(f'color:{expense.color}')
                         with ui.item_section():
                             ui.item_label(expense.place or expense.description or _category_text(expense))
-                            ui.item_label(f'{_day_text(expense)} · {_category_text(expense)}').props('caption')
+                            ui.item_label(f'{_day_text(expense, self.user.locale)} · {_category_text(expense)}').props(
+                                'caption'
+                            )
                         with ui.item_section().props('side'):
                             ui.item_label(format_money(expense.amount_cents, self.user.currency, self.user.locale))
 
@@ -362,7 +364,7 @@ class MapView:
         if usual:
             parts.append(usual)
         if place.last_visit:
-            parts.append(f'last {place.last_visit.day} {month_label(Month.of(place.last_visit))}')
+            parts.append(f'last {formats.short_date(place.last_visit, self.user.locale)}')
         return ' · '.join(parts)
 
     def focus_place(self, place: places.Place) -> None:

@@ -1,4 +1,5 @@
-"""Amounts: text a person typed into integer cents, and cents back into text for their locale.
+"""Amounts: text a person typed into integer cents, and cents back into text (locale formatting lives in
+`app.services.formats`).
 
 Money never becomes a float: "12,50" is parsed digit by digit with Decimal.
 """
@@ -7,7 +8,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
+from babel.numbers import get_currency_symbol
+
+from app.services import formats
 from app.services.errors import Invalid
 
 MAX_AMOUNT_CENTS = 100_000_000_000  # one billion in any currency: past that it is a typo
@@ -30,9 +35,7 @@ def parse_amount(value: object, *, field: str = 'amount') -> int:
         text = value
     else:
         raise Invalid('Enter the amount as a number, such as 12.50.', field=field)
-    text = _SPACES.sub('', text.strip()).lstrip('+')
-    for symbol in ('€', '$', '£'):
-        text = text.replace(symbol, '')
+    text = _strip_currency(_SPACES.sub('', text.strip())).lstrip('+')
     if not text:
         raise Invalid('Enter an amount, such as 12.50.', field=field)
     if len(text) > 40:
@@ -61,6 +64,28 @@ def parse_amount(value: object, *, field: str = 'amount') -> int:
     return int(amount * 100)
 
 
+def _strip_currency(text: str) -> str:
+    """'€12.50', '12,50 $US', 'CHF 12.50', 'EUR-12.50': the currency sign or code that we display, at either end."""
+    for marker in currency_markers():
+        if text.startswith(marker):
+            text = text[len(marker) :]
+        if text.endswith(marker):
+            text = text[: -len(marker)]
+    return text
+
+
+@lru_cache(maxsize=1)
+def currency_markers() -> tuple[str, ...]:
+    """Every sign and code that `format_money` may write for the supported currencies, the longest first."""
+    from app.services.users import CURRENCIES, LOCALES  # here: users reaches the database, money does not
+
+    markers = set(CURRENCIES) | {'€', '$', '£', '¥'}
+    for code in CURRENCIES:
+        for locale in (*LOCALES, 'de-CH'):
+            markers.add(_SPACES.sub('', get_currency_symbol(code, formats.babel_locale(locale))))
+    return tuple(sorted(markers, key=lambda m: (-len(m), m)))
+
+
 def cents_to_number(cents: int) -> float:
     """For JSON answers: a number rounded to cents, as the reference API answers."""
     return round(cents / 100, 2)
@@ -73,30 +98,6 @@ def cents_to_text(cents: int) -> str:
     return f'{sign}{cents // 100}.{cents % 100:02d}'
 
 
-_SYMBOLS = {'EUR': '€', 'USD': '$', 'GBP': '£', 'CHF': 'CHF', 'JPY': '¥', 'CAD': '$', 'AUD': '$'}
-# decimal separator, thousands separator, symbol after the number
-_LOCALE_FORMATS = {
-    'fr': (',', '\u202f', True),
-    'de': (',', '.', True),
-    'es': (',', '.', True),
-    'it': (',', '.', True),
-    'nl': (',', '.', False),
-    'pt': (',', '.', True),
-    'en': ('.', ',', False),
-    'fr-CH': ('.', '\u2019', True),
-}
-
-
 def format_money(cents: int, currency: str = 'EUR', locale: str = 'fr-FR') -> str:
-    """1234.56 EUR in fr-FR -> '1 234,56 €'; in en-US -> '€1,234.56'."""
-    decimal_sep, thousands_sep, after = _LOCALE_FORMATS.get(locale) or _LOCALE_FORMATS.get(
-        locale[:2], _LOCALE_FORMATS['en']
-    )
-    negative = cents < 0
-    cents = abs(int(cents))
-    whole = f'{cents // 100:,}'.replace(',', thousands_sep)
-    digits = 0 if currency == 'JPY' else 2
-    number = whole if digits == 0 else f'{whole}{decimal_sep}{cents % 100:02d}'
-    symbol = _SYMBOLS.get(currency, currency)
-    text = f'{number}\u00a0{symbol}' if after else f'{symbol}{number}'
-    return f'-{text}' if negative else text
+    """1234.56 EUR in fr-FR -> '1 234,56 €'; in en-US -> '€1,234.56' (Babel, through `formats.money`)."""
+    return formats.money(cents, currency, locale)

@@ -22,10 +22,22 @@ from peewee import SQL, Case, fn
 
 from app.db import db, is_postgres
 from app.models import Category, Expense, PaymentMethod, User
+from app.services import clock
 from app.services.access import owner_ids_for
 from app.services.errors import Invalid
-from app.services.money import cents_to_number
 from app.services.months import Month
+from app.services.stats_periods import (  # noqa: F401  (part of this module's interface)
+    MONTH_ABBREVIATIONS,
+    Week,
+    as_date,
+    average_cents,
+    change,
+    day_label,
+    last_day_shown,
+    money,
+    percent,
+    weeks_of,
+)
 
 TOP_DEFAULT = 5
 TOP_MAX = 100
@@ -33,80 +45,7 @@ NO_SUBCATEGORY = 'Without subcategory'
 NO_PAYMENT_METHOD = 'No payment method'
 DELETED_PAYMENT_METHOD = 'Deleted payment method'
 DELETED_CATEGORY = 'Deleted category'
-MONTH_ABBREVIATIONS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
 FALLBACK_COLOR = '#94a3b8'
-
-
-# --- small pure helpers ----------------------------------------------------------------------------
-
-
-def as_date(value: date | str) -> date:
-    """SQLite gives dates back as text, PostgreSQL as dates: one type for the rest of the code."""
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def average_cents(total_cents: int, count: int) -> int:
-    """Total / count rounded half up to the cent, in integers."""
-    if count <= 0:
-        return 0
-    return (2 * total_cents + count) // (2 * count)
-
-
-def percent(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0
-
-
-def change(current: int, previous: int) -> dict[str, Any]:
-    """How `current` compares with `previous`: direction and percentage (None when previous is 0)."""
-    direction = 'up' if current > previous else 'down' if current < previous else 'same'
-    pct = round(100 * (current - previous) / previous, 1) if previous else None
-    return {'direction': direction, 'percent': pct}
-
-
-def money(cents: int) -> float:
-    return cents_to_number(int(cents))
-
-
-def day_label(start: date, end: date) -> str:
-    """'Feb 1–2', 'Feb 28', 'Jan 30–Feb 1' (the latter never happens inside one month, but stays right)."""
-    first = f'{MONTH_ABBREVIATIONS[start.month - 1]} {start.day}'
-    if start == end:
-        return first
-    if start.month == end.month:
-        return f'{first}–{end.day}'
-    return f'{first}–{MONTH_ABBREVIATIONS[end.month - 1]} {end.day}'
-
-
-@dataclass(frozen=True)
-class Week:
-    """The part of an ISO week (Monday to Sunday) that falls inside a month."""
-
-    iso_year: int
-    iso_week: int
-    start: date
-    end: date
-
-    @property
-    def partial(self) -> bool:
-        return self.start.isoweekday() != 1 or self.end.isoweekday() != 7
-
-    @property
-    def label(self) -> str:
-        return day_label(self.start, self.end) if self.partial else f'Week {self.iso_week}'
-
-
-def weeks_of(month: Month) -> list[Week]:
-    """The ISO weeks of a month, clipped to the month: the first and last may be partial."""
-    weeks = []
-    start = month.first_day
-    while start <= month.last_day:
-        end = min(start + timedelta(days=7 - start.isoweekday()), month.last_day)
-        iso_year, iso_week, _ = start.isocalendar()
-        weeks.append(Week(iso_year, iso_week, start, end))
-        start = end + timedelta(days=1)
-    return weeks
 
 
 def month_number(date_field) -> Any:
@@ -237,8 +176,9 @@ def _summary(owner_ids: list[int], month: Month, top: list[dict]) -> dict[str, A
     }
 
 
-def _daily(owner_ids: list[int], month: Month) -> list[dict[str, Any]]:
-    """Every day of the month (days without expenses included) with its total and the running total."""
+def _daily(owner_ids: list[int], month: Month, today: date) -> list[dict[str, Any]]:
+    """Each day of the month that has happened (see `last_day_shown`), days without expenses included,
+    with its total and the running total."""
     rows = (
         Expense.select(Expense.date, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
         .where(_month_rows(owner_ids, month.first_day, month.last_day))
@@ -246,8 +186,9 @@ def _daily(owner_ids: list[int], month: Month) -> list[dict[str, Any]]:
         .tuples()
     )
     per_day = {as_date(day): (int(count), int(total)) for day, count, total in rows}
+    last = last_day_shown(month, today, max(per_day, default=None))
     days, running = [], 0
-    for offset in range(month.days):
+    for offset in range(last.day if last else 0):
         day = month.first_day + timedelta(days=offset)
         count, total = per_day.get(day, (0, 0))
         running += total
@@ -266,9 +207,11 @@ def _daily(owner_ids: list[int], month: Month) -> list[dict[str, Any]]:
 
 
 def _weekly(month: Month, daily: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The month's ISO weeks; each week's figures add up the day totals that SQL grouped by date."""
+    """The month's ISO weeks up to the last day `daily` shows; each week adds up the day totals of SQL."""
+    if not daily:
+        return []
     result = []
-    for week in weeks_of(month):
+    for week in weeks_of(month, until=as_date(daily[-1]['date'])):
         days = daily[week.start.day - 1 : week.end.day]
         total = sum(d['total_cents'] for d in days)
         result.append(
@@ -486,12 +429,21 @@ def summary(user: User, month: Month, scope: str = 'everyone') -> dict[str, Any]
     return _summary(owner_ids, month, _top(owner_ids, month, 1, _Names(owner_ids[0])))
 
 
-def daily_evolution(user: User, month: Month, scope: str = 'everyone') -> list[dict[str, Any]]:
-    return _daily(owner_ids_for(user, scope), month)
+def _today(user: User, today: date | None) -> date:
+    """The day that separates what happened from what has not, in the user's time zone."""
+    return today if today is not None else clock.today(user.timezone)
 
 
-def weekly_comparison(user: User, month: Month, scope: str = 'everyone') -> list[dict[str, Any]]:
-    return _weekly(month, _daily(owner_ids_for(user, scope), month))
+def daily_evolution(
+    user: User, month: Month, scope: str = 'everyone', today: date | None = None
+) -> list[dict[str, Any]]:
+    return _daily(owner_ids_for(user, scope), month, _today(user, today))
+
+
+def weekly_comparison(
+    user: User, month: Month, scope: str = 'everyone', today: date | None = None
+) -> list[dict[str, Any]]:
+    return _weekly(month, _daily(owner_ids_for(user, scope), month, _today(user, today)))
 
 
 def category_distribution(user: User, month: Month, scope: str = 'everyone') -> list[dict[str, Any]]:
@@ -515,12 +467,15 @@ def year_overview(user: User, year: int, scope: str = 'everyone') -> dict[str, A
     return _year(owner_ids, year, _Names(owner_ids[0]))
 
 
-def dashboard(user: User, month: Month, scope: str = 'everyone') -> dict[str, Any]:
-    """Every figure of the dashboard for `month`, in one read transaction (a consistent snapshot)."""
+def dashboard(user: User, month: Month, scope: str = 'everyone', today: date | None = None) -> dict[str, Any]:
+    """Every figure of the dashboard for `month`, in one read transaction (a consistent snapshot).
+
+    The day and week figures stop at `today` (default: today in the user's time zone) in the current
+    month; the totals count every expense of the month."""
     with db.atomic():
         owner_ids = owner_ids_for(user, scope)
         names = _Names(owner_ids[0])
-        daily = _daily(owner_ids, month)
+        daily = _daily(owner_ids, month, _today(user, today))
         # categories and payment methods first: they load the names that the top expenses then reuse
         categories = _categories(owner_ids, month, names)
         payment_methods = _payment_methods(owner_ids, month, names)

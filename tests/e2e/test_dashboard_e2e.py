@@ -44,6 +44,7 @@ def test_dashboard_draws_its_charts_and_drills_down(page, seeded_server) -> None
     page.get_by_text('2026 month by month').wait_for()
     assert page.locator('.nicegui-echart canvas').count() == 5  # day, category, week, payment method, year
     assert '€' in page.locator('.q-card', has_text='Total spent').inner_text()
+    assert 'vs août' in page.locator('.q-card', has_text='Total spent').inner_text()  # a fr-FR user's month names
 
     # drill into the largest category, then come back
     categories = page.locator('.q-card', has_text='By category')
@@ -82,5 +83,10 @@ def test_dashboard_follows_dark_mode_and_fits_a_phone(browser, seeded_server) ->
         assert light == '#1e293b'
         # nothing wider than the phone: no sideways scrolling
         assert page.evaluate('document.documentElement.scrollWidth') <= 390
+        # the year chart's legend is whole: every category's name inside the screen, none cut or paged
+        legend = page.locator('.q-card', has_text='month by month').locator('.q-btn')
+        assert legend.count() >= 2
+        for box in (legend.nth(i).bounding_box() for i in range(legend.count())):
+            assert box is not None and box['x'] >= 0 and box['x'] + box['width'] <= 390
     finally:
         context.close()

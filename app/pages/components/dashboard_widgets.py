@@ -1,25 +1,32 @@
-"""The dashboard's pieces: key-figure cards and the ECharts options of each chart.
+"""The dashboard's charts: the ECharts options of each, and the year chart's legend (cards: dashboard_cards).
 
-The option builders are plain functions of the figures that `app.services.stats` computed, the
-user's currency and locale, and light or dark mode; they never query anything. Every amount a person
-reads (tooltips, bar labels, the centre of the donut) is text from `format_money`, carried in the data
-items as `text`; axes show compact numbers in the user's locale.
+The option builders are plain functions of the figures that `app.services.stats` computed, the user's
+currency and locale (through `app.services.formats`, Babel), and light or dark mode; they never query
+anything. Every amount and date a person reads (tooltips, bar labels, axis labels of days and months, the
+centre of the donut) is text formatted in Python; value axes show compact numbers through the browser's
+Intl in the user's locale.
+
+Tooltips are HTML: each is built here from escaped text and carried in the data item as `tip` (and
+`head`), so a category named `<img onerror=...>` stays text; the JavaScript formatters only join them.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
 from typing import Any
 
 from nicegui import ui
 
-from app.services.money import format_money
+from app.pages.components.chart_colors import safe_color
+from app.services import formats as fmt
 
 # The canvas needs a real font list ('inherit' would make it fall back to 10px sans-serif): Quasar's Roboto.
 FONT = 'Roboto, -apple-system, "Helvetica Neue", Helvetica, Arial, sans-serif'
-MONTH_SHORT = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
+PAYMENT_COLOR = '#8b5cf6'
 
 # Installs, once per page, an observer that tells the server when Quasar switches dark mode
 # (the header toggle, or the system theme when the user's preference is "auto").
@@ -43,37 +50,88 @@ class Palette:
     grid: str
     tooltip: str
     border: str
+    per_day: str  # the bars, and the per-day axis named after them
+    running: str  # the running total's area, and its own axis
 
     @classmethod
     def of(cls, dark: bool) -> Palette:
         if dark:
             return cls(
-                text='#e2e8f0', muted='#94a3b8', axis='#475569', grid='#334155', tooltip='#1e293b', border='#334155'
+                text='#e2e8f0',
+                muted='#94a3b8',
+                axis='#475569',
+                grid='#334155',
+                tooltip='#1e293b',
+                border='#334155',
+                per_day='#818cf8',
+                running='#34d399',
             )
-        return cls(text='#1e293b', muted='#64748b', axis='#cbd5e1', grid='#e2e8f0', tooltip='#ffffff', border='#e2e8f0')
+        return cls(
+            text='#1e293b',
+            muted='#64748b',
+            axis='#cbd5e1',
+            grid='#e2e8f0',
+            tooltip='#ffffff',
+            border='#e2e8f0',
+            per_day='#4f46e5',
+            running='#047857',
+        )
 
 
 @dataclass(frozen=True)
 class Formats:
+    """The user's currency and locale, and today (which decides when a date needs its year)."""
+
     currency: str
     locale: str
+    today: date = field(default_factory=date.today)
 
     def money(self, cents: int) -> str:
-        return format_money(int(cents), self.currency, self.locale)
+        return fmt.money(int(cents), self.currency, self.locale)
 
-    def percent(self, value: float) -> str:
-        text = f'{value:.1f}\u00a0%'
-        return text.replace('.', ',') if ',' in format_money(1, 'EUR', self.locale) else text
+    def percent(self, value: float, *, fixed: bool = False) -> str:
+        return fmt.percent(value, self.locale, fixed=fixed)
+
+    def short_date(self, day: date | str) -> str:
+        return fmt.short_date(day, self.locale, today=self.today)
+
+    def long_date(self, day: date | str) -> str:
+        return fmt.long_date(day, self.locale, today=self.today)
+
+    def date_range(self, start: date | str, end: date | str) -> str:
+        return fmt.date_range(start, end, self.locale, today=self.today)
+
+    def day_of_month(self, day: date | str) -> str:
+        """An axis tick of a month's chart: the month and day, never the year (the title has it)."""
+        return fmt.short_date(day, self.locale, today=fmt.as_date(day))
+
+    def month_year(self, year: int, month: int) -> str:
+        return fmt.month_year(date(year, month, 1), self.locale)
+
+    def month_name(self, month: int) -> str:
+        return fmt.month_name(month, self.locale)
+
+    def month_abbr(self, month: int) -> str:
+        return fmt.month_abbr(month, self.locale)
 
     def axis_formatter(self) -> str:
-        """Compact axis numbers in the user's locale (1.2k, 1,2 k)."""
+        """Compact axis numbers in the user's locale (1.2K, 1,2 k); no user text reaches this code."""
         locale = json.dumps(self.locale)
         return f'v => new Intl.NumberFormat({locale}, {{notation: "compact", maximumFractionDigits: 1}}).format(v)'
 
 
-def short_date(iso: str) -> str:
-    year, month, day = (int(part) for part in iso.split('-'))
-    return f'{MONTH_SHORT[month - 1]} {day}'
+def marker(color: str) -> str:
+    """The coloured dot of a tooltip line (ECharts' own `p.marker`, with a colour we checked)."""
+    return (
+        '<span style="display:inline-block;margin-right:6px;border-radius:50%;width:10px;height:10px;'
+        f'background-color:{safe_color(color)}"></span>'
+    )
+
+
+def tip(color: str, name: str, amount: str, note: str = '') -> str:
+    """One tooltip line: dot, name, amount in bold, an optional second line; every text escaped."""
+    line = f'{marker(color)}{escape(name)}: <b>{escape(amount)}</b>'
+    return f'{line}<br>{escape(note)}' if note else line
 
 
 def _base(palette: Palette) -> dict[str, Any]:
@@ -110,49 +168,78 @@ def _category_axis(palette: Palette, labels: list[str], **extra: Any) -> dict[st
     }
 
 
-# Tooltip of an axis-triggered chart: one line per series, with the formatted amount of each point.
+def expenses_text(count: int) -> str:
+    return f'{count} expense{"s" * (count != 1)}'
+
+
+# Tooltip of an axis-triggered chart: the head of the point (its date or month), then each series' line.
 AXIS_TOOLTIP = (
-    'ps => ps[0].axisValueLabel + "<br>" + ps.filter(p => p.data && p.data.text)'
-    '.map(p => p.marker + p.seriesName + ": <b>" + p.data.text + "</b>").join("<br>")'
+    'ps => { const shown = ps.filter(p => p.data && p.data.tip); '
+    'return shown.length ? [shown[0].data.head].concat(shown.map(p => p.data.tip)).join("<br>") : ""; }'
 )
-ITEM_TOOLTIP = 'p => p.marker + p.name + ": <b>" + p.data.text + "</b>" + (p.data.note ? "<br>" + p.data.note : "")'
+ITEM_TOOLTIP = 'p => p.data && p.data.tip ? p.data.tip : ""'
 
 
 def daily_options(days: list[dict], formats: Formats, dark: bool) -> dict[str, Any]:
-    """A line of the total of each day and the running total of the month (right axis)."""
+    """Each day's total as a bar on the left axis, and the running total as an area on its own right
+    axis; each axis is named and coloured like its series, so neither is read against the other's scale."""
     palette = Palette.of(dark)
-    per_day = [{'value': d['total'], 'text': formats.money(d['total_cents'])} for d in days]
-    running = [{'value': d['cumulative'], 'text': formats.money(d['cumulative_cents'])} for d in days]
-    labels = [short_date(d['date']) for d in days]
+    per_day, running = [], []
+    for d in days:
+        head = escape(formats.long_date(d['date']))
+        per_day.append(
+            {'value': d['total'], 'head': head, 'tip': tip(palette.per_day, 'Per day', formats.money(d['total_cents']))}
+        )
+        running.append(
+            {
+                'value': d['cumulative'],
+                'head': head,
+                'tip': tip(palette.running, 'Running total', formats.money(d['cumulative_cents'])),
+            }
+        )
     options = _base(palette)
     options['tooltip'].update({'trigger': 'axis', ':formatter': AXIS_TOOLTIP})
+
+    def axis(name: str, color: str, position: str, **extra: Any) -> dict[str, Any]:
+        return _value_axis(
+            palette,
+            formats,
+            name=name,
+            position=position,
+            nameTextStyle={'color': color, 'fontWeight': 600, 'align': position},
+            axisLabel={'color': color, ':formatter': formats.axis_formatter()},
+            axisLine={'show': True, 'lineStyle': {'color': color}},
+            **extra,
+        )
+
     options.update(
         {
-            'legend': {'top': 0, 'textStyle': {'color': palette.text}, 'data': ['Per day', 'Running total']},
-            'grid': {'left': 8, 'right': 8, 'top': 36, 'bottom': 8, 'containLabel': True},
-            'xAxis': _category_axis(palette, labels, boundaryGap=False),
+            'legend': {'bottom': 0, 'textStyle': {'color': palette.text}, 'data': ['Per day', 'Running total']},
+            'grid': {'left': 8, 'right': 8, 'top': 32, 'bottom': 32, 'containLabel': True},
+            'xAxis': _category_axis(palette, [formats.day_of_month(d['date']) for d in days]),
             'yAxis': [
-                _value_axis(palette, formats),
-                _value_axis(palette, formats, splitLine={'show': False}),
+                axis('Per day', palette.per_day, 'left'),
+                axis('Running total', palette.running, 'right', splitLine={'show': False}, alignTicks=True),
             ],
             'series': [
                 {
                     'name': 'Per day',
-                    'type': 'line',
+                    'type': 'bar',
                     'data': per_day,
-                    'color': '#6366f1',
-                    'symbolSize': 5,
-                    'lineStyle': {'width': 2},
+                    'color': palette.per_day,
+                    'barMaxWidth': 14,
+                    'itemStyle': {'borderRadius': [3, 3, 0, 0]},
                 },
                 {
                     'name': 'Running total',
                     'type': 'line',
                     'yAxisIndex': 1,
                     'data': running,
-                    'color': '#10b981',
+                    'color': palette.running,
                     'showSymbol': False,
                     'lineStyle': {'width': 2},
-                    'areaStyle': {'opacity': 0.12},
+                    'areaStyle': {'opacity': 0.15},
+                    'z': 1,
                 },
             ],
         }
@@ -161,7 +248,8 @@ def daily_options(days: list[dict], formats: Formats, dark: bool) -> dict[str, A
 
 
 def donut_options(slices: list[dict], centre: str, caption: str, formats: Formats, dark: bool) -> dict[str, Any]:
-    """A donut of `slices` (categories, or one category's subcategories) with the total in its centre."""
+    """A donut of `slices` (categories, or one category's subcategories, each with the `color` to draw it
+    in) with the total in its centre."""
     palette = Palette.of(dark)
     options = _base(palette)
     options['tooltip'].update({'trigger': 'item', ':formatter': ITEM_TOOLTIP})
@@ -169,9 +257,8 @@ def donut_options(slices: list[dict], centre: str, caption: str, formats: Format
         {
             'name': s['name'],
             'value': s['total'],
-            'text': formats.money(s['total_cents']),
-            'note': formats.percent(s['percent']),
-            'itemStyle': {'color': s['color']},
+            'tip': tip(s['color'], s['name'], formats.money(s['total_cents']), formats.percent(s['percent'])),
+            'itemStyle': {'color': safe_color(s['color'])},
         }
         for s in slices
     ]
@@ -205,31 +292,33 @@ def donut_options(slices: list[dict], centre: str, caption: str, formats: Format
 
 
 def weekly_options(weeks: list[dict], formats: Formats, dark: bool) -> dict[str, Any]:
-    """A bar per ISO week of the month; partial weeks at the edges are labelled by their dates."""
+    """A bar per ISO week of the month (up to today in the current month), labelled by its dates."""
     palette = Palette.of(dark)
     options = _base(palette)
     options['tooltip'].update({'trigger': 'item', ':formatter': ITEM_TOOLTIP})
+    labels = [formats.date_range(w['start'], w['end']) for w in weeks]
     data = [
         {
             'value': w['total'],
             'text': formats.money(w['total_cents']),
-            'note': (
-                f'{short_date(w["start"])} – {short_date(w["end"])} · {w["count"]} expense{"s" * (w["count"] != 1)}'
-            ),
+            'tip': tip(palette.per_day, label, formats.money(w['total_cents']), expenses_text(w['count'])),
         }
-        for w in weeks
+        for w, label in zip(weeks, labels)
     ]
     options.update(
         {
             'grid': {'left': 8, 'right': 8, 'top': 24, 'bottom': 8, 'containLabel': True},
             'xAxis': _category_axis(
                 palette,
-                [w['label'] for w in weeks],
+                labels,
                 axisLabel={
                     'color': palette.muted,
                     'interval': 0,
                     'fontSize': 11,
                     'hideOverlap': False,
+                    'width': 44,  # a phone's fifth of the chart: '28–30 sept.' breaks after its days
+                    'overflow': 'break',
+                    'lineHeight': 13,
                 },
             ),
             'yAxis': _value_axis(palette, formats),
@@ -238,7 +327,7 @@ def weekly_options(weeks: list[dict], formats: Formats, dark: bool) -> dict[str,
                     'type': 'bar',
                     'name': 'Week',
                     'data': data,
-                    'color': '#6366f1',
+                    'color': palette.per_day,
                     'barMaxWidth': 48,
                     'itemStyle': {'borderRadius': [4, 4, 0, 0]},
                     'label': {
@@ -266,7 +355,7 @@ def payment_options(methods: list[dict], formats: Formats, dark: bool) -> dict[s
         {
             'value': m['total'],
             'text': formats.money(m['total_cents']),
-            'note': f'{m["count"]} expense{"s" * (m["count"] != 1)}',
+            'tip': tip(PAYMENT_COLOR, m['name'], formats.money(m['total_cents']), expenses_text(m['count'])),
         }
         for m in ordered
     ]
@@ -288,7 +377,7 @@ def payment_options(methods: list[dict], formats: Formats, dark: bool) -> dict[s
                     'type': 'bar',
                     'name': 'Payment method',
                     'data': data,
-                    'color': '#8b5cf6',
+                    'color': PAYMENT_COLOR,
                     'barMaxWidth': 28,
                     'itemStyle': {'borderRadius': [0, 4, 4, 0]},
                     'label': {
@@ -306,18 +395,23 @@ def payment_options(methods: list[dict], formats: Formats, dark: bool) -> dict[s
 
 
 def year_options(year: dict, formats: Formats, dark: bool) -> dict[str, Any]:
-    """The 12 months as bars with the categories stacked; the tooltip adds the month's total."""
+    """The 12 months as bars with the categories stacked; the tooltip's head has the month's total.
+
+    The legend is not drawn on the canvas, where a phone cuts it or pages it: `year_legend` writes it
+    as wrapping text under the chart."""
     palette = Palette.of(dark)
     options = _base(palette)
-    totals = json.dumps([formats.money(c) for c in year['totals_cents']])
+    heads = [
+        f'{escape(formats.month_year(year["year"], m + 1))} · <b>{escape(formats.money(cents))}</b>'
+        for m, cents in enumerate(year['totals_cents'])
+    ]
     options['tooltip'].update(
         {
             'trigger': 'axis',
             'axisPointer': {'type': 'shadow'},
             ':formatter': (
-                f'ps => ps[0].axisValueLabel + " · <b>" + {totals}[ps[0].dataIndex] + "</b><br>" + '
-                'ps.filter(p => p.value > 0).reverse()'
-                '.map(p => p.marker + p.seriesName + ": " + p.data.text).join("<br>")'
+                'ps => { const shown = ps.filter(p => p.value > 0).reverse(); '
+                'return shown.length ? [shown[0].data.head].concat(shown.map(p => p.data.tip)).join("<br>") : ""; }'
             ),
         }
     )
@@ -326,25 +420,21 @@ def year_options(year: dict, formats: Formats, dark: bool) -> dict[str, Any]:
             'name': c['name'],
             'type': 'bar',
             'stack': 'month',
-            'color': c['color'],
+            'color': safe_color(c['color']),
             'barMaxWidth': 36,
             'emphasis': {'focus': 'series'},
-            'data': [{'value': v, 'text': formats.money(cents)} for v, cents in zip(c['totals'], c['totals_cents'])],
+            'data': [
+                {'value': v, 'head': heads[m], 'tip': tip(c['color'], c['name'], formats.money(cents))}
+                for m, (v, cents) in enumerate(zip(c['totals'], c['totals_cents']))
+            ],
         }
         for c in year['categories']
     ]
     options.update(
         {
-            'legend': {
-                'type': 'scroll',
-                'bottom': 0,
-                'textStyle': {'color': palette.text},
-                'pageTextStyle': {'color': palette.muted},
-                'pageIconColor': palette.text,
-                'pageIconInactiveColor': palette.axis,
-            },
-            'grid': {'left': 8, 'right': 8, 'top': 16, 'bottom': 40, 'containLabel': True},
-            'xAxis': _category_axis(palette, list(MONTH_SHORT)),
+            'legend': {'show': False},
+            'grid': {'left': 8, 'right': 8, 'top': 16, 'bottom': 8, 'containLabel': True},
+            'xAxis': _category_axis(palette, [formats.month_abbr(m) for m in range(1, 13)]),
             'yAxis': _value_axis(palette, formats),
             'series': series,
         }
@@ -352,46 +442,25 @@ def year_options(year: dict, formats: Formats, dark: bool) -> dict[str, Any]:
     return options
 
 
-# --- cards -----------------------------------------------------------------------------------------
+def year_legend(categories: list[dict], on_toggle: Callable[[str], None]) -> None:
+    """The year chart's legend as wrapping buttons: whole at any width; a click shows or hides a category."""
+    with ui.row().classes('w-full gap-x-1 gap-y-0 justify-center').mark('year-legend'):
+        for category in categories:
+            name = category['name']
+            button = ui.button(color=None).props('flat dense no-caps size=sm aria-pressed=true').classes('text-xs')
+            with button, ui.row().classes('items-center gap-1 no-wrap'):
+                ui.element('span').classes('inline-block w-2.5 h-2.5 rounded-full shrink-0').style(
+                    f'background: {safe_color(category["color"])}'
+                )
+                ui.label(name)
 
-# Spending more than the month before is shown in red, less in green; the number of expenses is neutral.
-_TONES = {('up', True): 'text-rose-600', ('down', True): 'text-emerald-600'}
+            def toggle(button=button, name=name) -> None:
+                shown = 'opacity-50' in button.classes
+                if shown:
+                    button.classes(remove='opacity-50 line-through')
+                else:
+                    button.classes('opacity-50 line-through')
+                button.props(f'aria-pressed={"true" if shown else "false"}')
+                on_toggle(name)
 
-
-def change_text(change: dict, previous_label: str) -> str:
-    if change['percent'] is None:
-        return f'nothing in {previous_label}' if change['direction'] != 'same' else f'as in {previous_label}'
-    if change['direction'] == 'same':
-        return f'same as {previous_label}'
-    arrow = '▲' if change['direction'] == 'up' else '▼'
-    return f'{arrow} {abs(change["percent"]):.0f} % vs {previous_label}'
-
-
-def figure_card(
-    label: str,
-    value: str,
-    change: dict,
-    previous_label: str,
-    *,
-    marker: str,
-    caption: str = '',
-    spending: bool = True,
-) -> None:
-    """A key figure with how it compares with the previous month."""
-    with ui.card().classes('p-3 gap-1 min-w-0').mark(marker):
-        ui.label(label).classes('text-xs uppercase tracking-wide opacity-70')
-        ui.label(value).classes('text-xl sm:text-2xl font-semibold break-words').mark(f'{marker}-value')
-        if caption:
-            ui.label(caption).classes('text-xs opacity-70 truncate w-full').mark(f'{marker}-caption')
-        tone = _TONES.get((change['direction'], spending), 'opacity-70')
-        ui.label(change_text(change, previous_label)).classes(f'text-xs {tone}').mark(f'{marker}-change')
-
-
-def chart_card(title: str, *, marker: str, extra: Callable[[], None] | None = None):
-    """A card with a title row (and optional controls on its right) for a chart; use as a context."""
-    card = ui.card().classes('w-full p-3 gap-2 min-w-0').mark(marker)
-    with card, ui.row().classes('w-full items-center justify-between no-wrap min-h-[2rem]'):
-        ui.label(title).classes('text-base font-semibold')
-        if extra:
-            extra()
-    return card
+            button.on_click(toggle)

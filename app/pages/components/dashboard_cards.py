@@ -1,0 +1,59 @@
+"""The dashboard's cards: a key figure with its comparison with the month before, and a chart's frame."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import ui
+
+from app.pages.components.dashboard_widgets import Formats
+
+# Spending more than the month before is shown in red, less in green; the number of expenses, and any
+# comparison with a month without spending ("nothing in November"), are neutral.
+_TONES = {('up', True): 'text-rose-600', ('down', True): 'text-emerald-600'}
+
+
+def change_text(change: dict, previous_label: str, formats: Formats) -> str:
+    if change['percent'] is None:
+        return f'nothing in {previous_label}' if change['direction'] != 'same' else f'as in {previous_label}'
+    if change['direction'] == 'same':
+        return f'same as {previous_label}'
+    arrow = '▲' if change['direction'] == 'up' else '▼'
+    return f'{arrow} {formats.percent(round(abs(change["percent"])))} vs {previous_label}'
+
+
+def change_tone(change: dict, spending: bool) -> str:
+    if change['percent'] is None:
+        return 'opacity-70'
+    return _TONES.get((change['direction'], spending), 'opacity-70')
+
+
+def figure_card(
+    label: str,
+    value: str,
+    change: dict,
+    previous_label: str,
+    formats: Formats,
+    *,
+    marker: str,
+    caption: str = '',
+    spending: bool = True,
+) -> None:
+    """A key figure with how it compares with the previous month."""
+    with ui.card().classes('p-3 gap-1 min-w-0').mark(marker):
+        ui.label(label).classes('text-xs uppercase tracking-wide opacity-70')
+        ui.label(value).classes('text-xl sm:text-2xl font-semibold break-words').mark(f'{marker}-value')
+        if caption:
+            ui.label(caption).classes('text-xs opacity-70 truncate w-full').mark(f'{marker}-caption')
+        tone = change_tone(change, spending)
+        ui.label(change_text(change, previous_label, formats)).classes(f'text-xs {tone}').mark(f'{marker}-change')
+
+
+def chart_card(title: str, *, marker: str, extra: Callable[[], None] | None = None):
+    """A card with a title row (and optional controls on its right) for a chart; use as a context."""
+    card = ui.card().classes('w-full p-3 gap-2 min-w-0').mark(marker)
+    with card, ui.row().classes('w-full items-center justify-between no-wrap min-h-[2rem]'):
+        ui.label(title).classes('text-base font-semibold')
+        if extra:
+            extra()
+    return card

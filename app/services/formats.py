@@ -1,0 +1,151 @@
+"""Numbers, amounts and dates as a person's locale writes them, through Babel (CLDR data).
+
+One module for the whole UI, so that a figure is written the same way on every page and no page guesses
+a decimal separator from a table of its own. Locales are the app's `fr-FR` style (users.LOCALES); an
+unknown one falls back to en-US rather than failing a page.
+
+One date style per place:
+- `short_date` (lists, captions, chart axes and tooltips): "Feb 10" / "10 févr.", with the year when it
+  is not the current one ("Feb 10, 2023");
+- `long_date` (a single day on its own, such as a tooltip's title): "February 10" / "10 février", with
+  the year when it is not the current one;
+- `month_year` (month pickers and titles): "February 2024" / "février 2024";
+- `timestamp` (when something happened: audit, tokens, accounts): the short date and the time.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_interval, format_skeleton, format_time, get_month_names
+from babel.numbers import (
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_precision,
+    get_decimal_symbol,
+)
+
+from app.services.months import Month
+
+FALLBACK = 'en-US'
+
+
+@lru_cache(maxsize=64)
+def babel_locale(locale: str) -> Locale:
+    """`fr-FR`, `fr_FR` or `fr` as a Babel Locale; en-US when the name is unknown or malformed."""
+    try:
+        return Locale.parse(str(locale).replace('-', '_'))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale.parse(FALLBACK.replace('-', '_'))
+
+
+# --- numbers -----------------------------------------------------------------------------------------
+
+
+def money(cents: int, currency: str = 'EUR', locale: str = FALLBACK) -> str:
+    """1234.56 EUR: fr-FR '1 234,56 €', en-US '€1,234.56', de-CH '€ 1’234.56'; negative amounts too.
+
+    Amounts are integer cents; a currency without cents (JPY) is shown rounded to its own precision."""
+    return format_currency(Decimal(int(cents)) / 100, currency, locale=babel_locale(locale))
+
+
+def number(value: float | int | Decimal, locale: str = FALLBACK, *, digits: int = 2) -> str:
+    """A plain number with the locale's separators and at most `digits` decimals: 1 234,5 / 1,234.5."""
+    rounded = round(Decimal(str(value)), digits)
+    return format_decimal(rounded, locale=babel_locale(locale), decimal_quantization=False)
+
+
+def percent(value: float, locale: str = FALLBACK, *, fixed: bool = False) -> str:
+    """`value` in percent (58.7 for 58.7 %), one decimal at most: en-US '58.7%', fr-FR '58,7 %'.
+
+    `fixed` always writes the decimal ('17.0%'), for a column of shares that should line up."""
+    rounded = round(Decimal(str(value)), 1) / 100
+    where = babel_locale(locale)
+    if fixed:
+        pattern = where.percent_formats[None].pattern
+        return format_percent(rounded, pattern.replace('#,##0', '#,##0.0', 1), locale=where)
+    return format_percent(rounded, locale=where, decimal_quantization=False)
+
+
+def compact(value: float | int, locale: str = FALLBACK) -> str:
+    """For chart axes: 1.2K, 1,2 k."""
+    return format_compact_decimal(value, locale=babel_locale(locale), fraction_digits=1)
+
+
+def amount_for_input(cents: int, locale: str = FALLBACK, currency: str = 'EUR') -> str:
+    """What an amount field shows for editing: no grouping, the locale's decimal sign ('12,50', '12.50').
+
+    `money.parse_amount` reads either sign back, so the text round-trips whatever the locale."""
+    digits = get_currency_precision(currency)
+    text = f'{Decimal(int(cents)) / 100:.{digits}f}'
+    return text.replace('.', get_decimal_symbol(babel_locale(locale)))
+
+
+def decimal_sign(locale: str = FALLBACK) -> str:
+    return get_decimal_symbol(babel_locale(locale))
+
+
+# --- dates -------------------------------------------------------------------------------------------
+
+
+def _today(today: date | None) -> date:
+    return today if today is not None else date.today()
+
+
+def short_date(day: date | str, locale: str = FALLBACK, *, today: date | None = None) -> str:
+    """'Feb 10' / '10 févr.' / '10. Feb.'; the year is added when it is not the current one."""
+    day = as_date(day)
+    skeleton = 'MMMd' if day.year == _today(today).year else 'yMMMd'
+    return format_skeleton(skeleton, day, locale=babel_locale(locale))
+
+
+def long_date(day: date | str, locale: str = FALLBACK, *, today: date | None = None) -> str:
+    """'February 10' / '10 février'; the year is added when it is not the current one."""
+    day = as_date(day)
+    if day.year == _today(today).year:
+        return format_skeleton('MMMMd', day, locale=babel_locale(locale))
+    return format_date(day, 'long', locale=babel_locale(locale))
+
+
+def date_range(start: date | str, end: date | str, locale: str = FALLBACK, *, today: date | None = None) -> str:
+    """'Feb 1 – 4' / '1–4 févr.' (one day: its short date); the year as `short_date` decides."""
+    start, end = as_date(start), as_date(end)
+    if start == end:
+        return short_date(start, locale, today=today)
+    current = _today(today).year
+    skeleton = 'MMMd' if start.year == end.year == current else 'yMMMd'
+    return format_interval(start, end, skeleton, locale=babel_locale(locale))
+
+
+def month_name(month: int, locale: str = FALLBACK) -> str:
+    """The month on its own, as a title says it: 'February', 'février', 'Februar'."""
+    return get_month_names('wide', context='stand-alone', locale=babel_locale(locale))[month]
+
+
+def month_abbr(month: int, locale: str = FALLBACK) -> str:
+    """For a chart's axis of 12 months: 'Feb', 'févr.', 'Feb'."""
+    return get_month_names('abbreviated', context='stand-alone', locale=babel_locale(locale))[month]
+
+
+def month_year(month: Month | date, locale: str = FALLBACK) -> str:
+    """'February 2024', 'février 2024', 'Februar 2024' (of a Month, or of the month of a date)."""
+    return format_skeleton('yMMMM', date(month.year, month.month, 1), locale=babel_locale(locale))
+
+
+def timestamp(moment: datetime, locale: str = FALLBACK, *, today: date | None = None) -> str:
+    """When something happened: the short date and the time, '10 févr. 2023, 14:03' / 'Feb 10, 2:03 PM'."""
+    when = short_date(moment.date(), locale, today=today)
+    return f'{when}, {format_time(moment, "short", locale=babel_locale(locale))}'
+
+
+def as_date(day: date | str) -> date:
+    if isinstance(day, datetime):
+        return day.date()
+    if isinstance(day, date):
+        return day
+    return date.fromisoformat(str(day)[:10])
