@@ -34,7 +34,7 @@ async def test_wizard_creates_the_admin_once(user: User) -> None:
     user.find(marker='setup-add-method').click()
     user.find(kind=ui.checkbox, content='Cash').click()  # untick a preset
     user.find(marker='setup-create').click()
-    await user.should_see('Account Admin created.')
+    await user.should_see('Account Admin created: your tracker is ready.')
     await user.should_see(marker='setup-api-key')
 
     admin = Account.get()

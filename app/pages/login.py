@@ -19,9 +19,10 @@ ERRORS = {
 }
 
 
-def auth_card_start() -> ui.card:
+def auth_card_start(width: str = 'max-w-sm') -> ui.card:
+    """The card the login page and the setup wizard sit in; `width` is a Tailwind max-width class."""
     ui.query('body').classes('bg-gradient-to-br from-indigo-50 to-violet-100 dark:from-slate-900 dark:to-slate-800')
-    return ui.card().classes('w-full max-w-sm mx-auto mt-16 p-6 gap-3')
+    return ui.card().classes(f'w-full {width} mx-auto mt-4 sm:mt-16 p-4 sm:p-6 gap-3')
 
 
 async def login_page(request: Request, next: str = '/', error: str = '', username: str = ''):

@@ -35,7 +35,7 @@ async def setup_page(request: Request):
     locale_default = locale_choices.default_locale(request.headers.get('accept-language'))
     currency_default = locale_choices.default_currency(locale_default)
 
-    with auth_card_start().classes('max-w-2xl'):
+    with auth_card_start('max-w-2xl'):
         with ui.row().classes('items-center gap-2 no-wrap'):
             ui.icon('account_balance_wallet', size='md', color='primary')
             ui.label('Welcome to What I Spend').classes('text-2xl font-bold')
@@ -68,7 +68,7 @@ async def setup_page(request: Request):
                         return
                     state['token'] = await call_service(sessions.create_session, admin)
                     account['password'].value = account['password_confirm'].value = ''
-                    ui.notify(f'Account {admin.username} created.', type='positive')
+                    ready.text = f'Account {admin.username} created: your tracker is ready.'
                     stepper.next()
 
                 with ui.stepper_navigation():
@@ -76,7 +76,7 @@ async def setup_page(request: Request):
                     ui.button('Back', on_click=stepper.previous).props('flat')
 
             with ui.step('Ready', icon='check'):
-                _ready_step(state)
+                ready = _ready_step(state)
     return None
 
 
@@ -140,7 +140,11 @@ def _preferences_step(
         .mark('setup-locale')
     )
     currency.on_value_change(lambda e: locale.set_options(locale_choices.locale_options(e.value), value=locale.value))
-    theme = ui.toggle({'auto': 'Follow the system', 'light': 'Light', 'dark': 'Dark'}, value='auto').mark('setup-theme')
+    theme = (
+        ui.toggle({'auto': 'Follow the system', 'light': 'Light', 'dark': 'Dark'}, value='auto')
+        .props('no-caps')
+        .mark('setup-theme')
+    )
     theme.on_value_change(lambda e: dark.set_value({'dark': True, 'light': False}.get(e.value)))
     with ui.stepper_navigation():
         ui.button('Next', on_click=stepper.next).mark('setup-next-2')
@@ -195,8 +199,9 @@ def _presets_editor(state: dict) -> None:
         adder('payment_methods', 'Another payment method', 'method', 'Add this payment method')
 
 
-def _ready_step(state: dict) -> None:
-    ui.label('Your account is ready.').classes('font-semibold')
+def _ready_step(state: dict) -> ui.label:
+    """The installation key, explained; returns the headline that names the new account."""
+    ready = ui.label('Your account is ready.').classes('font-semibold').mark('setup-ready')
     with ui.column().classes('gap-2 text-sm'):
         ui.label(
             'One more thing, for later: the installation key below lets scripts and other programs use '
@@ -211,7 +216,10 @@ def _ready_step(state: dict) -> None:
             'You do not need to copy it now: an administrator finds it again in Settings › Account, '
             'and it is API_KEY in config.env on the server.'
         ).classes('opacity-80')
-    ui.code(get_settings().api_key, language='text').classes('w-full').mark('setup-api-key')
+    # the key wraps on a phone instead of running out of the card
+    ui.code(get_settings().api_key, language='text').classes(
+        'w-full [&_pre]:whitespace-pre-wrap [&_pre]:break-all [&_pre]:pr-10'
+    ).mark('setup-api-key')
 
     async def enter() -> None:
         await ui.run_javascript(
@@ -224,3 +232,4 @@ def _ready_step(state: dict) -> None:
 
     with ui.stepper_navigation():
         ui.button('Open my dashboard', on_click=enter).mark('setup-finish')
+    return ready
