@@ -269,3 +269,22 @@ def test_status_reports_the_errors_of_the_last_day(tmp_path: Path, database) -> 
     assert 'Errors 24 h  2' in out
     assert '2 error(s) logged in the last 24 hours' in out and 'app.pages: the latest failure' in out
     assert 'logs show --level error' in out and 'none' not in out
+
+
+def test_interactive_user_create_asks_too(tmp_path: Path) -> None:
+    env = cli_env(tmp_path)
+    ok(env, 'db', 'migrate')
+    terminal = Terminal(env, '-i')
+    terminal.expect('expense-tracker> ')
+    terminal.type('u create --admin')
+    terminal.expect('Username: ')
+    terminal.type('dora')
+    terminal.expect('Password: ')
+    terminal.type('a long pass phrase')
+    terminal.expect('Password again: ')
+    terminal.type('a long pass phrase')
+    terminal.expect("Created administrator 'dora'")
+    terminal.expect('expense-tracker> ')  # the prompt goes on
+    terminal.type('q')
+    assert terminal.finish() == 0, terminal.seen
+    assert 'a long pass phrase' not in terminal.seen
