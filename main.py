@@ -46,15 +46,18 @@ app.on_shutdown(startup.on_shutdown)
 pages.register()
 
 if __name__ in {'__main__', '__mp_main__'}:
-    ui.run(
-        host=settings.host,
-        port=settings.port,
-        title='What I Spend',
-        storage_secret=settings.storage_secret,
-        reload=False,
-        show=False,
-        favicon='💶',
-        fastapi_docs=True,
-        show_welcome_message=False,
-        proxy_headers=False,  # the client address comes from app/web/client_ip.py (FORWARDED_ALLOW_IPS)
-    )
+    try:
+        ui.run(
+            host=settings.host,
+            port=settings.port,
+            title='What I Spend',
+            storage_secret=settings.storage_secret,
+            reload=False,
+            show=False,
+            favicon='💶',
+            fastapi_docs=True,
+            show_welcome_message=False,
+            proxy_headers=False,  # the client address comes from app/web/client_ip.py (FORWARDED_ALLOW_IPS)
+        )
+    except KeyboardInterrupt:  # Ctrl+C: uvicorn has already shut down cleanly and re-raised the signal
+        print('What I Spend stopped.', file=sys.stderr)

@@ -6,6 +6,7 @@ import fire
 
 from app.cli.backup import BackupCommands
 from app.cli.database import DbCommands
+from app.cli.dispatch import USAGE_EXIT, UnknownCommand, fire_words
 from app.cli.geoip import GeoIpCommands
 from app.cli.importer import ImportCommands
 from app.cli.interactive import interactive
@@ -44,7 +45,13 @@ def main() -> None:
     if sys.argv[1:] in (['-i'], ['--interactive']):
         interactive()
         return
-    fire.Fire(Manage(), name='manage.py')
+    root = Manage()
+    try:
+        words = fire_words(root, sys.argv[1:])
+    except UnknownCommand as exc:
+        print(f'error: {exc}', file=sys.stderr)
+        raise SystemExit(USAGE_EXIT) from None
+    fire.Fire(root, command=words, name='manage.py')
 
 
 if __name__ == '__main__':

@@ -13,6 +13,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Iterator
+from datetime import datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -203,6 +204,34 @@ def read_records(settings: Settings, n: int = 50, min_level: int = logging.DEBUG
         if level >= min_level:
             kept.append(text)
     return list(kept) if n > 0 else []
+
+
+def records_since(settings: Settings, since: datetime, min_level: int = logging.ERROR) -> list[tuple[datetime, str]]:
+    """The records at `min_level` or above logged at or after `since` (naive local time, as the log writes
+    it), oldest first, each with its time. Rotated files last written before `since` are not read."""
+    cutoff = since.timestamp()
+
+    def lines() -> Iterator[str]:
+        for path in log_files(settings):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    continue
+                with path.open(encoding='utf-8', errors='replace') as handle:
+                    yield from handle
+            except OSError:
+                continue
+
+    found = []
+    for level, text in _records(lines()):
+        if level < min_level:
+            continue
+        try:
+            moment = datetime.strptime(text[:23], '%Y-%m-%d %H:%M:%S,%f')
+        except ValueError:
+            continue  # lines before the first timestamped record
+        if moment >= since:
+            found.append((moment, text))
+    return found
 
 
 def follow(settings: Settings, min_level: int = logging.DEBUG, poll: float = 0.5) -> Iterator[str]:

@@ -34,7 +34,7 @@ async def test_wizard_creates_the_admin_once(user: User) -> None:
     user.find(marker='setup-add-method').click()
     user.find(kind=ui.checkbox, content='Cash').click()  # untick a preset
     user.find(marker='setup-create').click()
-    await user.should_see('Account Admin created.')
+    await user.should_see('Account Admin created: your tracker is ready.')
     await user.should_see(marker='setup-api-key')
 
     admin = Account.get()
@@ -122,3 +122,77 @@ async def test_change_password_ends_other_sessions(user: User) -> None:
     assert sessions.user_for_token(other) is None
     assert users.authenticate('alice', 'a brand new password') is not None
     assert ui is not None
+
+
+def _only(user: User, marker: str):
+    (element,) = user.find(marker=marker).elements
+    return element
+
+
+async def test_wizard_errors_sit_under_their_field_and_go_once_fixed(user: User) -> None:
+    await user.open('/setup')
+    user.find(marker='setup-username').type('Admin')
+    user.find(marker='setup-password').type('short')
+    user.find(marker='setup-password-confirm').type('shorty')
+    user.find(marker='setup-next-1').click()
+    password, confirm, username = (_only(user, f'setup-{m}') for m in ('password', 'password-confirm', 'username'))
+    assert 'at least 8 characters' in password.error
+    assert 'differ' in confirm.error
+    assert username.error is None
+    await user.should_see(marker='setup-next-1')  # still on the first step
+
+    user.find(marker='setup-password').clear().type('long enough pw')  # fixed: its error goes at once
+    assert password.error is None
+    assert 'differ' in confirm.error  # still wrong, still said
+    user.find(marker='setup-password-confirm').clear().type('long enough pw')
+    assert confirm.error is None
+    user.find(marker='setup-username').clear().type('bad name!')
+    assert username.error is None  # no error appears while typing; only Next judges a fresh field
+    user.find(marker='setup-next-1').click()
+    assert 'letters, digits' in username.error
+    user.find(marker='setup-username').clear().type('Admin')
+    assert username.error is None
+    user.find(marker='setup-next-1').click()
+    await user.should_see(marker='setup-next-2')
+
+
+async def test_wizard_offers_locales_in_words_with_the_browsers_defaults(user: User) -> None:
+    user.http_client.headers['Accept-Language'] = 'en-US,en;q=0.9,fr;q=0.5'
+    await user.open('/setup')
+    locale, currency = _only(user, 'setup-locale'), _only(user, 'setup-currency')
+    assert (locale.value, currency.value) == ('en-US', 'USD')
+    assert locale.options['en-US'] == 'English (United States) — $1,234.56'
+    assert locale.options['fr-FR'] == 'Français (France) — 1\u202f234,56\xa0$US'
+    assert currency.options['EUR'] == 'EUR — Euro'
+    currency.set_value('EUR')  # the examples follow the chosen currency
+    assert locale.options['fr-FR'] == 'Français (France) — 1\u202f234,56\xa0€'
+    assert locale.options['en-US'] == 'English (United States) — €1,234.56'
+    assert locale.value == 'en-US'
+
+
+async def test_wizard_defaults_to_french_and_euros_for_a_french_browser(user: User) -> None:
+    user.http_client.headers['Accept-Language'] = 'fr-CH, fr;q=0.9'
+    await user.open('/setup')
+    assert (_only(user, 'setup-locale').value, _only(user, 'setup-currency').value) == ('fr-CH', 'CHF')
+
+
+async def test_wizard_says_what_the_installation_key_is_for(user: User) -> None:
+    await user.open('/setup')
+    user.find(marker='setup-username').type('Admin')
+    user.find(marker='setup-password').type('long enough pw')
+    user.find(marker='setup-password-confirm').type('long enough pw')
+    user.find(marker='setup-next-1').click()
+    user.find(marker='setup-next-2').click()
+    user.find(marker='setup-new-category').type('   ')
+    user.find(marker='setup-add-category').click()
+    assert _only(user, 'setup-new-category').error == 'Type a name of 1 to 80 characters first.'
+    user.find(marker='setup-new-category').type('Food')
+    assert _only(user, 'setup-new-category').error is None  # typing again takes the complaint away
+    user.find(marker='setup-add-category').click()
+    assert 'already in the list' in _only(user, 'setup-new-category').error
+    user.find(marker='setup-create').click()
+    await user.should_see(marker='setup-api-key')
+    await user.should_see('including scripts written for version 2.4')
+    await user.should_see('Keep it secret, like a password')
+    await user.should_see('a personal token (Settings › API tokens) is the better way')
+    await user.should_see('an administrator finds it again in Settings › Account')

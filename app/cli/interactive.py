@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import inspect
 import shlex
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import fire
 
+from app.cli.dispatch import UnknownCommand, description, fire_words, is_command, public, wrapped
+
 PROMPT = 'expense-tracker> '
 SHORTCUTS = {'u': 'user', 'srv': 'server', 'bkp': 'backup'}
 HELP_WORDS = ('h', 'help', '?')
 QUIT_WORDS = ('q', 'quit', 'exit')
-
-
-def _public(obj: object) -> list[str]:
-    return sorted(name for name in dir(obj) if not name.startswith('_'))
 
 
 def _flags(func: Callable) -> set[str]:
@@ -35,31 +35,52 @@ def _flags(func: Callable) -> set[str]:
 def command_tree(root: object) -> dict[str, dict[str, set[str]] | set[str]]:
     """{group: {verb: flags}} and {command: flags} for the root's top-level functions."""
     tree: dict[str, dict[str, set[str]] | set[str]] = {}
-    for name in _public(root):
+    for name in public(root):
         member = getattr(root, name)
-        if inspect.isfunction(member) or inspect.ismethod(member):
+        if is_command(member):
             tree[name] = _flags(member)
         else:
-            tree[name] = {verb: _flags(getattr(member, verb)) for verb in _public(member)}
+            tree[name] = {verb: _flags(getattr(member, verb)) for verb in public(member)}
     return tree
 
 
-def _summary(obj: object) -> str:
-    return (inspect.getdoc(obj) or '').strip().splitlines()[0] if inspect.getdoc(obj) else ''
+def _width() -> int:
+    return max(60, min(shutil.get_terminal_size((100, 24)).columns, 120) - 1)
 
 
-def help_text(root: object) -> str:
+def help_text(root: object, width: int | None = None) -> str:
+    """Every command with its whole description, wrapped to the terminal rather than cut."""
+    width = width or _width()
     lines = ['Commands (type them as on the command line, without `python manage.py`):']
-    for name in _public(root):
+    for name in public(root):
         member = getattr(root, name)
-        if inspect.isfunction(member) or inspect.ismethod(member):
-            lines.append(f'  {name:<22} {_summary(member)}')
+        if is_command(member):
+            lines += wrapped(name, description(member), width=width)
             continue
-        for verb in _public(member):
-            lines.append(f'  {name + " " + verb:<22} {_summary(getattr(member, verb))}')
+        for verb in public(member):
+            lines += wrapped(f'{name} {verb}', description(getattr(member, verb)), width=width)
     lines.append('Shortcuts: u = user, srv = server, bkp = backup, h = help, q = quit.')
-    lines.append('`h GROUP` or `GROUP --help` shows the options of a group; Tab completes.')
+    lines.append('`h GROUP` shows every verb of a group with its options; Tab completes.')
     return '\n'.join(lines)
+
+
+def group_help(root: object, name: str, width: int | None = None) -> str:
+    """`h user`: each verb of the group with its options and its whole docstring."""
+    width = width or _width()
+    member = getattr(root, name)
+    if is_command(member):
+        verbs, lines = [(name, member)], []
+    else:
+        verbs = [(f'{name} {verb}', getattr(member, verb)) for verb in public(member)]
+        lines = [description(member), '']
+    for label, func in verbs:
+        flags = ' '.join(sorted(_flags(func)))
+        lines.append(f'{label} {flags}'.rstrip())
+        for paragraph in (inspect.getdoc(func) or '').split('\n\n'):
+            text = ' '.join(paragraph.split())
+            lines += textwrap.wrap(text, width, initial_indent='    ', subsequent_indent='    ') if text else []
+        lines.append('')
+    return '\n'.join(lines).rstrip()
 
 
 def completer(root: object):
@@ -100,17 +121,25 @@ def run_line(factory: Callable[[], object], line: str) -> bool:
         return False
     root = factory()
     if words[0] in HELP_WORDS:
-        if len(words) > 1:
-            words = [SHORTCUTS.get(words[1], words[1]), '--help']
-        else:
+        if len(words) == 1:
             print(help_text(root))
             return True
+        words = [SHORTCUTS.get(words[1], words[1]), *words[2:]]
+        if len(words) == 1 and words[0] in public(root):
+            print(group_help(root, words[0]))
+            return True
+        words.append('--help')
     if words[0] == 'interactive':
         print('Already in interactive mode; q quits.')
         return True
     if words[:2] == ['server', 'start'] and '--background' not in words:
         print('(interactive mode: the server starts in the background)')
         words.append('--background')
+    try:
+        words = fire_words(root, words, prompt=True)
+    except UnknownCommand as exc:
+        print(f'error: {exc}', file=sys.stderr)
+        return True
     try:
         fire.Fire(root, command=words, name='manage.py')
     except SystemExit:

@@ -15,6 +15,7 @@ class ServerCommands:
         """Start the server (in this terminal, or detached with --background) on --host/--port or config.env's."""
         settings = load_config()
         if not background:
+            host, port = server_control.check_startable(settings, host, port)  # refuses before announcing
             print('Starting the server in the foreground; Ctrl+C stops it.', flush=True)
             server_control.start_foreground(settings, host=host, port=port)
             return

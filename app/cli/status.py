@@ -42,7 +42,8 @@ def local_time(moment: datetime) -> str:
 
 @verb
 def status() -> None:
-    """Show the version, whether the server runs, the database, the last backup and configuration problems."""
+    """Show the version, whether the server runs, the database, the last backup, the errors logged in the last
+    24 hours and configuration problems."""
     settings = load_config()
     state = server_control.server_status(settings)
     problems: list[str] = []
@@ -56,6 +57,9 @@ def status() -> None:
         problems.append(f'cannot read the database: {exc}')
     problems += facts.problems
     problems += status_service.config_problems(settings)
+    errors = status_service.logged_errors(settings)
+    if errors.count:
+        problems.append(errors.sentence())
     listing = backups.list_backups(settings)
     good = [b for b in listing if b.manifest]
     last = max(good, key=lambda b: b.manifest.created_at) if good else None
@@ -79,6 +83,7 @@ def status() -> None:
         ),
         ('Backups', f'{len(listing)} in {backups.backup_dir(settings)}'),
         ('Logs', str(settings.data_path / 'logs' / 'whatispend.log')),
+        (f'Errors {errors.hours} h', color(str(errors.count), '31') if errors.count else '0'),
     ]
     width = max(len(label) for label, _ in rows)
     for label, value in rows:

@@ -7,28 +7,48 @@ import sys
 
 from app.cli.common import CliError, open_db, table, verb
 from app.services import links, users
+from app.services.errors import ServiceError
 
 
 def _ask_password() -> str:
-    """The password from standard input: asked twice without echo on a terminal, else its first line."""
+    """The password from standard input: on a terminal asked twice without echo (again until both agree
+    and it is long enough), else the first line of standard input."""
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         if not line:
             raise CliError('no password given: pass --password or type it on standard input')
         return line.rstrip('\n')
-    first = getpass.getpass('Password: ')
-    second = getpass.getpass('Password again: ')
-    if first != second:
-        raise CliError('the two passwords differ; run the command again')
-    return first
+    while True:
+        first = getpass.getpass('Password: ')
+        second = getpass.getpass('Password again: ')
+        try:
+            return users.validate_password(first, second)
+        except ServiceError as exc:
+            print(f'{exc.message} Try again (Ctrl+C gives up).')
+
+
+def _ask_username() -> str:
+    """A missing username: asked for on a terminal until a valid one is typed; a script must pass it."""
+    if not sys.stdin.isatty():
+        raise CliError('no username given: pass --username NAME')
+    while True:
+        try:
+            return users.validate_username(input('Username: '))
+        except ServiceError as exc:
+            print(f'{exc.message} Try again (Ctrl+C gives up).')
+        except EOFError:
+            raise CliError('no username given: pass --username NAME') from None
 
 
 class UserCommands:
     """Create, list and manage accounts."""
 
     @verb
-    def create(self, username: str, password: str | None = None, admin: bool = False, presets: bool = True) -> None:
-        """Create an account. Without --password, the password is asked for without echo.
+    def create(
+        self, username: str | None = None, password: str | None = None, admin: bool = False, presets: bool = True
+    ) -> None:
+        """Create an account. On a terminal, what is missing is asked for: the username, then the password
+        twice without echo.
 
         A new account takes the currency, locale and time zone of the first administrator. A username
         deleted earlier (without --delete-data) comes back with its expenses, categories and payment
@@ -36,6 +56,8 @@ class UserCommands:
         is given.
         """
         open_db()
+        if username is None:
+            username = _ask_username()
         if password is None:
             password = _ask_password()
         account = users.create_account(str(username), str(password), is_admin=bool(admin), presets=bool(presets))

@@ -19,9 +19,10 @@ ERRORS = {
 }
 
 
-def auth_card_start() -> ui.card:
+def auth_card_start(width: str = 'max-w-sm') -> ui.card:
+    """The card the login page and the setup wizard sit in; `width` is a Tailwind max-width class."""
     ui.query('body').classes('bg-gradient-to-br from-indigo-50 to-violet-100 dark:from-slate-900 dark:to-slate-800')
-    return ui.card().classes('w-full max-w-sm mx-auto mt-16 p-6 gap-3')
+    return ui.card().classes(f'w-full {width} mx-auto mt-4 sm:mt-16 p-4 sm:p-6 gap-3')
 
 
 async def login_page(request: Request, next: str = '/', error: str = '', username: str = ''):
@@ -37,13 +38,17 @@ async def login_page(request: Request, next: str = '/', error: str = '', usernam
             ui.label('What I Spend').classes('text-2xl font-bold')
         ui.label('Log in to record and review your spending.').classes('text-sm opacity-70')
         if error:
-            ui.label(ERRORS.get(error, ERRORS['credentials'])).classes('text-negative text-sm').mark('login-error')
+            ui.label(ERRORS.get(error, ERRORS['credentials'])).props('role=alert').classes(
+                'text-negative text-sm'
+            ).mark('login-error')
+        # After a refusal the username is filled in again, so the cursor waits in the password field.
+        retry = bool(error and username)
         with ui.element('form').props('method=post action=/auth/login').classes('w-full flex flex-col gap-3'):
             ui.input('Username', value=username[:64]).props(
-                'name=username autocomplete=username autofocus outlined'
+                'name=username autocomplete=username outlined' + ('' if retry else ' autofocus')
             ).classes('w-full').mark('username')
             ui.input('Password', password=True, password_toggle_button=True).props(
-                'name=password autocomplete=current-password outlined'
+                'name=password autocomplete=current-password outlined' + (' autofocus' if retry else '')
             ).classes('w-full').mark('password')
             ui.html(f'<input type="hidden" name="next" value="{html.escape(target, quote=True)}">')
             ui.button('Log in').props('type=submit unelevated color=primary').classes('w-full').mark('login')

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from app.config import get_settings
+from app.pages.components.actions import call_service
 from app.pages.login import auth_card_start
 from app.pages.theme import apply_theme
-from app.services import sessions, setup, users
-from app.services.errors import ServiceError
+from app.services import locale_choices, sessions, setup
 from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS
 
+NAME_PROBLEM = 'Type a name of 1 to 80 characters first.'
 
-async def setup_page():
-    if not await run.io_bound(setup.needs_setup):
-        return RedirectResponse('/login', status_code=303)
-    dark = apply_theme('auto')
-    state = {
+
+def _fresh_state() -> dict:
+    return {
         'categories': [
             {'name': c['name'], 'color': c['color'], 'icon': c['icon'], 'children': list(c['children']), 'on': True}
             for c in DEFAULT_CATEGORIES
@@ -26,155 +26,210 @@ async def setup_page():
         'token': None,
     }
 
-    with auth_card_start().classes('max-w-2xl'):
-        with ui.row().classes('items-center gap-2'):
+
+async def setup_page(request: Request):
+    if not await run.io_bound(setup.needs_setup):
+        return RedirectResponse('/login', status_code=303)
+    dark = apply_theme('auto')
+    state = _fresh_state()
+    locale_default = locale_choices.default_locale(request.headers.get('accept-language'))
+    currency_default = locale_choices.default_currency(locale_default)
+
+    with auth_card_start('max-w-2xl'):
+        with ui.row().classes('items-center gap-2 no-wrap'):
             ui.icon('account_balance_wallet', size='md', color='primary')
             ui.label('Welcome to What I Spend').classes('text-2xl font-bold')
-        ui.label('A few questions and your tracker is ready.').classes('text-sm opacity-70')
+        ui.label('A few questions and your tracker is ready.').classes('text-sm opacity-80')
 
         with ui.stepper().props('vertical flat animated').classes('w-full') as stepper:
-            with ui.step('Your account', icon='person'):
-                ui.label('This first account is the administrator.').classes('text-sm')
-                username = (
-                    ui.input('Username')
-                    .props('outlined autofocus autocomplete=username')
-                    .classes('w-full')
-                    .mark('setup-username')
-                )
-                password = (
-                    ui.input('Password (8 characters or more)', password=True, password_toggle_button=True)
-                    .props('outlined autocomplete=new-password')
-                    .classes('w-full')
-                    .mark('setup-password')
-                )
-                confirm = (
-                    ui.input('Password again', password=True)
-                    .props('outlined autocomplete=new-password')
-                    .classes('w-full')
-                    .mark('setup-password-confirm')
-                )
-
-                def check_account() -> None:
-                    try:
-                        setup.validate_account(username.value, password.value, confirm.value)
-                    except ServiceError as exc:
-                        ui.notify(exc.message, type='negative')
-                        return
-                    stepper.next()
-
-                confirm.on('keydown.enter', check_account)
-                with ui.stepper_navigation():
-                    ui.button('Next', on_click=check_account).mark('setup-next-1')
-
+            with ui.step('Your account', icon='person') as account_step:
+                account = _account_step(stepper)
             with ui.step('Preferences', icon='tune'):
-                currency = (
-                    ui.select(list(users.CURRENCIES), value='EUR', label='Currency')
-                    .props('outlined')
-                    .classes('w-full')
-                    .mark('setup-currency')
-                )
-                locale = (
-                    ui.select(list(users.LOCALES), value='fr-FR', label='Number and date format')
-                    .props('outlined')
-                    .classes('w-full')
-                    .mark('setup-locale')
-                )
-                theme = ui.toggle({'auto': 'Follow the system', 'light': 'Light', 'dark': 'Dark'}, value='auto').mark(
-                    'setup-theme'
-                )
-                theme.on_value_change(lambda e: dark.set_value({'dark': True, 'light': False}.get(e.value)))
-                with ui.stepper_navigation():
-                    ui.button('Next', on_click=stepper.next).mark('setup-next-2')
-                    ui.button('Back', on_click=stepper.previous).props('flat')
-
+                currency, locale, theme = _preferences_step(stepper, dark, locale_default, currency_default)
             with ui.step('Categories and payment methods', icon='category'):
                 ui.label('A starting set you can rename, remove or extend at any time.').classes('text-sm')
-
-                @ui.refreshable
-                def preset_lists() -> None:
-                    with ui.row().classes('w-full gap-6 items-start'):
-                        with ui.column().classes('gap-1 min-w-[14rem]'):
-                            ui.label('Categories').classes('font-semibold')
-                            for category in state['categories']:
-                                ui.checkbox(category['name'], value=category['on']).bind_value(category, 'on')
-                                if category['children']:
-                                    ui.label(', '.join(category['children'])).classes('text-xs opacity-60 ml-10 -mt-2')
-                        with ui.column().classes('gap-1'):
-                            ui.label('Payment methods').classes('font-semibold')
-                            for method in state['payment_methods']:
-                                ui.checkbox(method['name'], value=method['on']).bind_value(method, 'on')
-
-                def add(kind: str, field: ui.input) -> None:
-                    name = (field.value or '').strip()
-                    if not name or len(name) > 80:
-                        ui.notify('Type a name of 1 to 80 characters first.', type='warning')
-                        return
-                    items = state[kind]
-                    if any(item['name'].lower() == name.lower() for item in items):
-                        ui.notify(f'{name} is already in the list.', type='warning')
-                        return
-                    if kind == 'categories':
-                        items.append({'name': name, 'color': '#64748b', 'icon': 'label', 'children': [], 'on': True})
-                    else:
-                        items.append({'name': name, 'icon': 'payments', 'on': True})
-                    field.value = ''
-                    preset_lists.refresh()
-
-                preset_lists()
-                with ui.row().classes('w-full gap-2 items-center'):
-                    new_category = ui.input('Another category').props('outlined dense').mark('setup-new-category')
-                    new_category.on('keydown.enter', lambda: add('categories', new_category))
-                    ui.button(icon='add', on_click=lambda: add('categories', new_category)).props('flat round').mark(
-                        'setup-add-category'
-                    )
-                    new_method = ui.input('Another payment method').props('outlined dense').mark('setup-new-method')
-                    new_method.on('keydown.enter', lambda: add('payment_methods', new_method))
-                    ui.button(icon='add', on_click=lambda: add('payment_methods', new_method)).props('flat round').mark(
-                        'setup-add-method'
-                    )
+                _presets_editor(state)
 
                 async def create_account() -> None:
                     choices = setup.SetupChoices(
-                        username=username.value or '',
-                        password=password.value or '',
-                        password_confirm=confirm.value or '',
+                        username=account['username'].value or '',
+                        password=account['password'].value or '',
+                        password_confirm=account['password_confirm'].value or '',
                         currency=currency.value,
                         locale=locale.value,
                         theme=theme.value,
                         categories=[c for c in state['categories'] if c['on']],
                         payment_methods=[p for p in state['payment_methods'] if p['on']],
                     )
-                    try:
-                        admin = await run.io_bound(setup.complete_setup, choices)
-                    except ServiceError as exc:
-                        ui.notify(exc.message, type='negative')
+                    admin = await call_service(setup.complete_setup, choices, fields=account, busy=create_button)
+                    if admin is None:
+                        if any(field.error for field in account.values()):
+                            stepper.value = account_step  # the refusal is under a field of the first step
                         return
-                    state['token'] = await run.io_bound(sessions.create_session, admin)
-                    password.value = confirm.value = ''
-                    ui.notify(f'Account {admin.username} created.', type='positive')
+                    state['token'] = await call_service(sessions.create_session, admin)
+                    account['password'].value = account['password_confirm'].value = ''
+                    ready.text = f'Account {admin.username} created: your tracker is ready.'
                     stepper.next()
 
                 with ui.stepper_navigation():
-                    ui.button('Create my account', on_click=create_account).mark('setup-create')
+                    create_button = ui.button('Create my account', on_click=create_account).mark('setup-create')
                     ui.button('Back', on_click=stepper.previous).props('flat')
 
             with ui.step('Ready', icon='check'):
-                ui.label('Your account is ready.').classes('font-semibold')
-                ui.label(
-                    'Scripts and other tools reach the API with this installation key '
-                    '(also in config.env, and in Settings later):'
-                ).classes('text-sm')
-                ui.code(get_settings().api_key, language='text').classes('w-full').mark('setup-api-key')
-
-                async def enter() -> None:
-                    await ui.run_javascript(
-                        "const r = await fetch('/auth/adopt', {method: 'POST',"
-                        " headers: {'Content-Type': 'application/json'},"
-                        f' body: JSON.stringify({{token: {state["token"]!r}}})}});'
-                        " if (r.ok) { window.location.href = '/'; }",
-                        timeout=10,
-                    )
-
-                with ui.stepper_navigation():
-                    ui.button('Open my dashboard', on_click=enter).mark('setup-finish')
+                ready = _ready_step(state)
     return None
+
+
+def _account_step(stepper: ui.stepper) -> dict[str, ui.input]:
+    """Username and password twice. A problem shows under its field and goes as soon as it is fixed."""
+    ui.label('This first account is the administrator.').classes('text-sm')
+    fields = {
+        'username': ui.input('Username')
+        .props('outlined autofocus autocomplete=username')
+        .classes('w-full')
+        .mark('setup-username'),
+        'password': ui.input('Password (8 characters or more)', password=True, password_toggle_button=True)
+        .props('outlined autocomplete=new-password')
+        .classes('w-full')
+        .mark('setup-password'),
+        'password_confirm': ui.input('Password again', password=True)
+        .props('outlined autocomplete=new-password')
+        .classes('w-full')
+        .mark('setup-password-confirm'),
+    }
+
+    def problems() -> dict[str, str]:
+        return setup.account_problems(*(fields[name].value or '' for name in fields))
+
+    def recheck() -> None:
+        """Only fields already showing a problem are re-judged: no error appears while someone types."""
+        found = problems()
+        for name, field in fields.items():
+            if field.error:
+                field.error = found.get(name)
+
+    def check_account() -> None:
+        found = problems()
+        for name, field in fields.items():
+            field.error = found.get(name)
+        if not found:
+            stepper.next()
+
+    for field in fields.values():
+        field.on_value_change(recheck)
+    fields['password_confirm'].on('keydown.enter', check_account)
+    with ui.stepper_navigation():
+        ui.button('Next', on_click=check_account).mark('setup-next-1')
+    return fields
+
+
+def _preferences_step(
+    stepper: ui.stepper, dark: ui.dark_mode, locale_default: str, currency_default: str
+) -> tuple[ui.select, ui.select, ui.toggle]:
+    ui.label('Guessed from your browser; each person can change them later in Settings.').classes('text-sm opacity-80')
+    currency = (
+        ui.select(locale_choices.currency_options(), value=currency_default, label='Currency')
+        .props('outlined')
+        .classes('w-full')
+        .mark('setup-currency')
+    )
+    locale = (
+        ui.select(locale_choices.locale_options(currency_default), value=locale_default, label='Numbers and dates')
+        .props('outlined')
+        .classes('w-full')
+        .mark('setup-locale')
+    )
+    currency.on_value_change(lambda e: locale.set_options(locale_choices.locale_options(e.value), value=locale.value))
+    theme = (
+        ui.toggle({'auto': 'Follow the system', 'light': 'Light', 'dark': 'Dark'}, value='auto')
+        .props('no-caps')
+        .mark('setup-theme')
+    )
+    theme.on_value_change(lambda e: dark.set_value({'dark': True, 'light': False}.get(e.value)))
+    with ui.stepper_navigation():
+        ui.button('Next', on_click=stepper.next).mark('setup-next-2')
+        ui.button('Back', on_click=stepper.previous).props('flat')
+    return currency, locale, theme
+
+
+def _presets_editor(state: dict) -> None:
+    @ui.refreshable
+    def preset_lists() -> None:
+        with ui.row().classes('w-full gap-6 items-start'):
+            with ui.column().classes('gap-1 min-w-[14rem]'):
+                ui.label('Categories').classes('font-semibold')
+                for category in state['categories']:
+                    ui.checkbox(category['name'], value=category['on']).bind_value(category, 'on')
+                    if category['children']:
+                        ui.label(', '.join(category['children'])).classes('text-xs opacity-80 ml-10 -mt-2')
+            with ui.column().classes('gap-1'):
+                ui.label('Payment methods').classes('font-semibold')
+                for method in state['payment_methods']:
+                    ui.checkbox(method['name'], value=method['on']).bind_value(method, 'on')
+
+    def add(kind: str, field: ui.input) -> None:
+        name = (field.value or '').strip()
+        if not name or len(name) > 80:
+            field.error = NAME_PROBLEM
+            return
+        items = state[kind]
+        if any(item['name'].lower() == name.lower() for item in items):
+            field.error = f'{name} is already in the list; type another name.'
+            return
+        if kind == 'categories':
+            items.append({'name': name, 'color': '#64748b', 'icon': 'label', 'children': [], 'on': True})
+        else:
+            items.append({'name': name, 'icon': 'payments', 'on': True})
+        field.value = ''
+        field.error = None
+        preset_lists.refresh()
+
+    def adder(kind: str, label: str, marker: str, button_label: str) -> None:
+        with ui.row().classes('items-start gap-1 no-wrap'):
+            field = ui.input(label).props('outlined dense').classes('min-w-[12rem]').mark(f'setup-new-{marker}')
+            field.on('keydown.enter', lambda: add(kind, field))
+            field.on_value_change(lambda: setattr(field, 'error', None) if field.error else None)
+            ui.button(icon='add', on_click=lambda: add(kind, field)).props(
+                f'flat round aria-label="{button_label}"'
+            ).tooltip(button_label).mark(f'setup-add-{marker}')
+
+    preset_lists()
+    with ui.row().classes('w-full gap-2 items-start'):
+        adder('categories', 'Another category', 'category', 'Add this category')
+        adder('payment_methods', 'Another payment method', 'method', 'Add this payment method')
+
+
+def _ready_step(state: dict) -> ui.label:
+    """The installation key, explained; returns the headline that names the new account."""
+    ready = ui.label('Your account is ready.').classes('font-semibold').mark('setup-ready')
+    with ui.column().classes('gap-2 text-sm'):
+        ui.label(
+            'One more thing, for later: the installation key below lets scripts and other programs use '
+            "What I Spend's API (/sysapi), including scripts written for version 2.4."
+        )
+        ui.label(
+            'Keep it secret, like a password: with it and an account, anyone can reach the API. '
+            'For your own scripts, a personal token (Settings › API tokens) is the better way: it acts only as '
+            'you and can be revoked on its own.'
+        )
+        ui.label(
+            'You do not need to copy it now: an administrator finds it again in Settings › Account, '
+            'and it is API_KEY in config.env on the server.'
+        ).classes('opacity-80')
+    # the key wraps on a phone instead of running out of the card
+    ui.code(get_settings().api_key, language='text').classes(
+        'w-full [&_pre]:whitespace-pre-wrap [&_pre]:break-all [&_pre]:pr-10'
+    ).mark('setup-api-key')
+
+    async def enter() -> None:
+        await ui.run_javascript(
+            "const r = await fetch('/auth/adopt', {method: 'POST',"
+            " headers: {'Content-Type': 'application/json'},"
+            f' body: JSON.stringify({{token: {state["token"]!r}}})}});'
+            " if (r.ok) { window.location.href = '/'; }",
+            timeout=10,
+        )
+
+    with ui.stepper_navigation():
+        ui.button('Open my dashboard', on_click=enter).mark('setup-finish')
+    return ready

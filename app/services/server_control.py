@@ -209,10 +209,15 @@ def _server_env(host: str, port: int, *, background: bool = False) -> dict[str, 
     return env
 
 
-def _check_startable(settings: Settings, host: str | None, port: int | None) -> tuple[str, int]:
+def check_startable(settings: Settings, host: str | None, port: int | None) -> tuple[str, int]:
+    """The address to start on; refuses first when this installation's server already runs (saying where,
+    and how to stop or restart it) or when the address cannot be listened on."""
     state = server_status(settings, measure_cpu=False)
     if state.running:
-        raise Conflict(f'The server is already running (pid {state.pid}) at {state.address}.')
+        raise Conflict(
+            f'The server is already running (pid {state.pid}) at {state.address}. '
+            'Stop it with `manage.py server stop`, or use `manage.py server restart`.'
+        )
     host = str(host) if host else settings.host
     try:
         port = int(port) if port is not None else settings.port
@@ -228,7 +233,7 @@ def _check_startable(settings: Settings, host: str | None, port: int | None) -> 
 
 def start_foreground(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Replace this process by the server (same pid, so Ctrl+C and service managers work as expected)."""
-    host, port = _check_startable(settings, host, port)
+    host, port = check_startable(settings, host, port)
     log.info('starting the server in the foreground on %s:%s', host, port)
     os.chdir(ROOT)
     os.execve(sys.executable, _server_command(), _server_env(host, port))
@@ -238,7 +243,7 @@ def start_background(
     settings: Settings, host: str | None = None, port: int | None = None, timeout: float = START_TIMEOUT
 ) -> ServerState:
     """Start the server detached from this terminal and wait until it accepts connections."""
-    host, port = _check_startable(settings, host, port)
+    host, port = check_startable(settings, host, port)
     console = console_log_path(settings)
     console.parent.mkdir(parents=True, exist_ok=True)
     if console.exists() and console.stat().st_size > settings.log_max_bytes:

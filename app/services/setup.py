@@ -49,6 +49,23 @@ def validate_account(username: str, password: str, password_confirm: str) -> Non
     users.validate_password(password, password_confirm)
 
 
+def account_problems(username: str, password: str, password_confirm: str) -> dict[str, str]:
+    """Every problem of the first step at once, by field (username, password, password_confirm), so the
+    wizard can show each under its field and take it away as soon as that field is right."""
+    problems: dict[str, str] = {}
+    try:
+        users.validate_username(username or '')
+    except Invalid as exc:
+        problems['username'] = exc.message
+    try:
+        users.validate_password(password or '')
+    except Invalid as exc:
+        problems['password'] = exc.message
+    if (password_confirm or '') != (password or ''):
+        problems['password_confirm'] = 'The two passwords differ; type the same password twice.'
+    return problems
+
+
 def complete_setup(choices: SetupChoices) -> User:
     """Create the admin with its preferences, categories and payment methods in one transaction."""
     validate_account(choices.username, choices.password, choices.password_confirm)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import stat
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from app import logs
 from app.config import Settings, config_path
 from app.db import LATEST_SCHEMA, db, schema_version, sqlite_path
 from app.models import Expense
@@ -49,6 +51,39 @@ def database_facts(settings: Settings) -> InstallationFacts:
             facts.users = users.count_users()
             facts.expenses = Expense.select().count()
     return facts
+
+
+@dataclass(frozen=True)
+class LoggedErrors:
+    """ERROR (and CRITICAL) records of the recent past: a problem the owner has not seen yet."""
+
+    hours: int
+    count: int
+    latest_at: datetime | None = None
+    latest: str = ''  # the latest record's first line, without its time and level
+
+    def sentence(self) -> str:
+        if not self.count:
+            return ''
+        when = self.latest_at.strftime('%Y-%m-%d %H:%M') if self.latest_at else '?'
+        return (
+            f'{self.count} error(s) logged in the last {self.hours} hours; the latest, at {when}: {self.latest} '
+            '(see them with `manage.py logs show --level error`)'
+        )
+
+
+def logged_errors(settings: Settings, hours: int = 24, now: datetime | None = None) -> LoggedErrors:
+    """Counted from the rotating log under data/logs, whose times are local: so is `now`."""
+    since = (now or datetime.now()) - timedelta(hours=hours)
+    records = logs.records_since(settings, since)
+    if not records:
+        return LoggedErrors(hours=hours, count=0)
+    moment, text = records[-1]
+    first_line = text.splitlines()[0]
+    message = first_line.split(' ', 3)[-1].strip()  # drop the date, the time and the level
+    if len(message) > 200:
+        message = message[:199] + '…'
+    return LoggedErrors(hours=hours, count=len(records), latest_at=moment, latest=message)
 
 
 def config_problems(settings: Settings) -> list[str]:

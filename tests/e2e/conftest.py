@@ -61,14 +61,21 @@ def page(browser):
 
 
 def run_wizard(page, server: Server, username: str = 'admin', password: str = 'long enough pw') -> None:
-    """Go through the setup wizard in the browser and land on the dashboard, logged in."""
+    """Go through the setup wizard in the browser and land on the dashboard, logged in.
+
+    The wizard guesses the currency and the locale from the browser (Playwright's is en-US); the tests
+    written around French amounts (`12,50`, `€`) choose euros and fr-FR explicitly."""
     page.goto(server.url + '/')
     page.wait_for_url('**/setup')
     page.get_by_label('Username').fill(username)
     page.get_by_label('Password (8 characters or more)').fill(password)
     page.get_by_label('Password again').fill(password)
     page.get_by_role('button', name='Next').first.click()
-    page.get_by_role('button', name='Next').nth(1).click()
+    page.get_by_label('Currency').click()
+    page.get_by_role('option', name='EUR — Euro').click()
+    page.get_by_label('Numbers and dates').click()
+    page.get_by_role('option', name='Français (France)').click()
+    page.get_by_role('button', name='Next').last.click()  # the first step's Next is folded away
     page.get_by_role('button', name='Create my account').click()
     page.get_by_role('button', name='Open my dashboard').click()
     page.wait_for_url(server.url + '/')

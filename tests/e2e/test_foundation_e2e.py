@@ -17,8 +17,12 @@ def test_wizard_then_dashboard_then_login(page, server) -> None:
     page.get_by_label('Password').fill('wrong password')
     page.get_by_role('button', name='Log in').click()
     page.get_by_text('Wrong username or password').wait_for()
-    page.get_by_label('Password').fill('long enough pw')
-    page.get_by_label('Password').press('Enter')
+    # the cursor waits in the password field, the username is kept: typing the right password is enough
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'password'")
+    assert page.evaluate('document.activeElement.type') == 'password'
+    assert page.get_by_label('Username').input_value() == 'admin'
+    page.keyboard.type('long enough pw')
+    page.keyboard.press('Enter')
     page.wait_for_url(server.url + '/expenses')
 
     page.goto(server.url + '/setup')

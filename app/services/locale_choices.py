@@ -1,0 +1,89 @@
+"""How locales and currencies are offered to a person: in words, with an example amount written the way
+the locale writes it, and the defaults guessed from the browser's Accept-Language.
+
+A code such as `fr-CH` means little to most people; "Français (Suisse) — 1 234,56 CHF" shows what they
+will see. Babel knows the names and the formats, so nothing here is a hand-written table.
+"""
+
+from __future__ import annotations
+
+from babel import Locale, UnknownLocaleError
+from babel.core import LOCALE_ALIASES
+from babel.numbers import format_currency, get_currency_name, get_territory_currencies
+
+from app.services.users import CURRENCIES, LOCALES
+
+EXAMPLE_AMOUNT = 1234.56
+FALLBACK_LOCALE = 'fr-FR'  # the reference product's home, when the browser says nothing we offer
+FALLBACK_CURRENCY = 'EUR'
+
+
+def _babel(code: str) -> Locale:
+    return Locale.parse(code.replace('-', '_'))
+
+
+def locale_label(code: str, currency: str = FALLBACK_CURRENCY) -> str:
+    """`Français (France) — 1 234,56 €`: the locale's own name, then an amount in `currency` as it writes it."""
+    locale = _babel(code)
+    name = locale.get_display_name(locale) or code
+    return f'{name[:1].upper()}{name[1:]} — {format_currency(EXAMPLE_AMOUNT, currency, locale=locale)}'
+
+
+def locale_options(currency: str = FALLBACK_CURRENCY) -> dict[str, str]:
+    """{code: label} for a select, in the order of users.LOCALES."""
+    return {code: locale_label(code, currency) for code in LOCALES}
+
+
+def currency_options(display_locale: str = 'en-US') -> dict[str, str]:
+    """{code: 'EUR — Euro'} for a select."""
+    locale = _babel(display_locale)
+    return {code: f'{code} — {get_currency_name(code, locale=locale)}' for code in CURRENCIES}
+
+
+def preferred_languages(accept_language: str | None) -> list[str]:
+    """The tags of an Accept-Language header, most wanted first (q=0 means "not this one")."""
+    weighted = []
+    for position, part in enumerate((accept_language or '').split(',')):
+        tag, *params = [piece.strip() for piece in part.split(';')]
+        if not tag or tag == '*':
+            continue
+        quality = 1.0
+        for param in params:
+            if param.startswith('q='):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            weighted.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def default_locale(accept_language: str | None) -> str:
+    """The offered locale closest to what the browser asks for: the same tag, else the same language
+    (its usual country first: `en` is en-US, `fr-LU` is fr-FR), else the fallback."""
+    by_lower = {code.lower(): code for code in LOCALES}
+    for tag in preferred_languages(accept_language):
+        tag = tag.replace('_', '-').lower()
+        if tag in by_lower:
+            return by_lower[tag]
+        language = tag.split('-')[0]
+        usual = LOCALE_ALIASES.get(language, '').replace('_', '-').lower()
+        if usual in by_lower:
+            return by_lower[usual]
+        for code in LOCALES:
+            if code.split('-')[0].lower() == language:
+                return code
+    return FALLBACK_LOCALE
+
+
+def default_currency(locale_code: str) -> str:
+    """The currency of the locale's country when we offer it (en-US: USD, fr-CH: CHF), else the euro."""
+    try:
+        territory = _babel(locale_code).territory
+    except (ValueError, UnknownLocaleError):
+        return FALLBACK_CURRENCY
+    for currency in get_territory_currencies(territory, tender=True) if territory else []:
+        if currency in CURRENCIES:
+            return currency
+    return FALLBACK_CURRENCY
