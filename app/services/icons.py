@@ -43,9 +43,9 @@ GROUPS: tuple[IconGroup, ...] = (
         """home house cottage apartment villa cabin bungalow chalet holiday_village home_work bed king_bed
         single_bed bedroom_parent chair weekend living table_restaurant countertops light lightbulb bolt
         electric_bolt power gas_meter propane_tank water shower bathtub plumbing hvac ac_unit thermostat
-        fireplace heat_pump local_fire_department roofing construction handyman build carpenter hardware home_repair_service
-        cleaning_services local_laundry_service iron yard grass local_florist deck fence garage door_front
-        key lock security wifi router tv blinds curtains doorbell real_estate_agent""",
+        fireplace heat_pump local_fire_department roofing construction handyman build carpenter hardware
+        home_repair_service cleaning_services local_laundry_service iron yard grass local_florist deck fence
+        garage door_front key lock security wifi router tv blinds curtains doorbell real_estate_agent""",
     ),
     _group(
         'Transport and travel',
