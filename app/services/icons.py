@@ -126,6 +126,10 @@ KEYWORDS: dict[str, str] = {
     'directions_subway': 'metro underground',
     'subway': 'metro underground',
     'train': 'rail',
+    'directions_railway': 'train rail',
+    'directions_transit': 'train metro public transport',
+    'tram': 'train',
+    'directions_bus': 'coach public transport',
     'flight': 'plane airplane travel',
     'hotel': 'bed sleep travel',
     'local_grocery_store': 'groceries supermarket cart',
@@ -220,9 +224,13 @@ def display_icon(name: object, default: str = DEFAULT_CATEGORY_ICON) -> str:
     return name if is_known(name) else default
 
 
-def _words(name: str) -> str:
-    group = _GROUP_OF[name]
-    return f'{name.replace("_", " ")} {group.title} {KEYWORDS.get(name, "")}'.lower()
+def _matches(name: str, term: str) -> bool:
+    """A word of the name or of its synonyms starts with `term`, or `term` is a whole word of its theme
+    (so that `car` finds car_rental and cart but not every icon of "Health and care")."""
+    words = name.split('_') + KEYWORDS.get(name, '').split()
+    if any(word.startswith(term) for word in words):
+        return True
+    return term in _GROUP_OF[name].title.lower().replace(',', ' ').split()
 
 
 def search(query: object) -> list[str]:
@@ -230,9 +238,7 @@ def search(query: object) -> list[str]:
     order of the groups; every name when the query is blank."""
     terms = str(query or '').lower().replace('_', ' ').split()
     names = [name for group in GROUPS for name in group.names]
-    if not terms:
-        return names
-    return [name for name in names if all(term in _words(name) for term in terms)]
+    return [name for name in names if all(_matches(name, term) for term in terms)]
 
 
 def suggestions(value: str, limit: int = 3) -> list[str]:

@@ -100,9 +100,9 @@ def open_icon_picker(current: str | None, on_pick: Callable[[str], object]) -> u
 def _icon_button(name: str, selected: bool, pick: Callable[[str], None]) -> ui.button:
     label = name.replace('_', ' ')
     look = 'unelevated color=primary' if selected else 'flat'
-    button = ui.button(icon=name, on_click=lambda: pick(name)).props(
+    button = ui.button(icon=name, color=None, on_click=lambda: pick(name)).props(
         f'{look} square aria-label="{label}" title="{name}"'
     )
     if selected:
-        button.props('aria-current=true')
+        button.props['aria-current'] = 'true'
     return button.classes('w-11 h-11').mark(f'icon-{name}')
