@@ -24,9 +24,13 @@ async def test_search_and_pick_an_icon_for_a_category(user: User) -> None:
     transport = t['transport'].id
     user.find(marker=f'edit-category-{transport}').click()
     await user.should_see(marker='category-dialog')
+    assert one(user, 'category-icon-preview')._style == {'color': '#6366f1'}  # in the category's colour
+    one(user, 'category-color').value = '#00aa00'
+    assert one(user, 'category-icon-preview')._style == {'color': '#00aa00'}
     user.find(marker='category-icon-choose').click()
     await user.should_see(marker='icon-picker')
     assert len(visible_icons(user)) == len(icons.KNOWN_ICONS)
+    assert one(user, 'icon-current').text == 'Now: label'
     current = one(user, 'icon-label')
     assert current.props['unelevated'] is True and current.props['aria-current'] == 'true'
     assert 'unelevated' not in one(user, 'icon-train').props

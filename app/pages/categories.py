@@ -96,12 +96,15 @@ async def categories_page(user: User) -> None:
             )
             color = (
                 ui.color_input('Colour', value='' if creating else node['color'])
+                .props('outlined')
                 .classes('w-full')
                 .mark('category-color')
             )
-            icon = icon_field('' if creating else node['icon'], default=categories.DEFAULT_ICON, mark='category-icon')
+            icon = icon_field(
+                '' if creating else node['icon'], default=categories.DEFAULT_ICON, mark='category-icon', tint=color
+            )
             fields = {'name': name, 'parent_id': parent, 'color': color, 'icon': icon}
-            with ui.row().classes('w-full justify-end'):
+            with ui.row().classes('w-full justify-end pt-2'):
                 ui.button('Cancel', on_click=lambda: (dialog.close(), dialog.delete())).props('flat')
                 save_button = ui.button('Save', icon='check').mark('save-category')
 

@@ -81,7 +81,7 @@ async def payment_methods_page(user: User) -> None:
             icon = icon_field(
                 '' if creating else method['icon'], default=payment_methods.DEFAULT_ICON, mark='payment-method-icon'
             )
-            with ui.row().classes('w-full justify-end'):
+            with ui.row().classes('w-full justify-end pt-2'):
                 ui.button('Cancel', on_click=lambda: (dialog.close(), dialog.delete())).props('flat')
                 save_button = ui.button('Save', icon='check').mark('save-payment-method')
 

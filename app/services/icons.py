@@ -260,7 +260,5 @@ def clean_icon(value: object, *, field: str = 'icon') -> str:
     close = suggestions(text.lower()) if text else []
     hint = f'Try {", ".join(close)}, or choose one' if close else 'Choose one'
     raise Invalid(
-        f'{shown!r} is not an icon What I Spend knows. {hint} in the icon picker (Material icon names such as '
-        'shopping_cart).',
-        field=field,
+        f'{shown!r} is not an icon What I Spend knows. {hint} in the icon picker, which lists them all.', field=field
     )

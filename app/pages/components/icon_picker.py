@@ -7,17 +7,20 @@ field, exactly as the API and the CLI refuse it; the grid is how most people cho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from nicegui import ui
 
 from app.services import icons
 
+_HEX_COLOUR = re.compile(r'^#[0-9a-fA-F]{3,8}$')
 GRID_STYLE = 'grid-template-columns: repeat(auto-fill, minmax(44px, 1fr))'
 
 
-def icon_field(value: str, *, default: str, mark: str) -> ui.input:
-    """An input for an icon name showing the icon it names, with a button opening the picker.
+def icon_field(value: str, *, default: str, mark: str, tint: ui.color_input | None = None) -> ui.input:
+    """An input for an icon name showing the icon it names (in the colour of `tint` when given), with a
+    button opening the picker.
 
     A stored name from before the list of known icons shows the default icon and a hint, and is kept as it
     is on save unless another one is chosen (the service accepts an unchanged icon)."""
@@ -26,6 +29,13 @@ def icon_field(value: str, *, default: str, mark: str) -> ui.input:
         field.props['hint'] = f'{value} is not an icon we know; it shows as {default}. Choose another.'
     with field.add_slot('prepend'):
         preview = ui.icon(icons.display_icon(value, default)).mark(f'{mark}-preview')
+    if tint is not None:
+
+        def recolour(colour: str | None) -> None:
+            preview.style(replace=f'color: {colour}' if _HEX_COLOUR.match(colour or '') else '')
+
+        recolour(tint.value)
+        tint.on_value_change(lambda event: recolour(event.value))
     field.on_value_change(lambda event: preview.set_name(icons.display_icon((event.value or '').strip(), default)))
     with field.add_slot('append'):
         ui.button(icon='apps', on_click=lambda: open_icon_picker(field.value, field.set_value)).props(
@@ -52,6 +62,8 @@ def open_icon_picker(current: str | None, on_pick: Callable[[str], object]) -> u
         with ui.row().classes('w-full items-center no-wrap px-4 pt-3'):
             ui.label('Choose an icon').classes('text-lg font-semibold')
             ui.space()
+            if icons.is_known(current):
+                ui.label(f'Now: {current}').classes('text-sm opacity-80 truncate').mark('icon-current')
             ui.button(icon='close', on_click=lambda: (dialog.close(), dialog.delete())).props(
                 'flat round dense aria-label="Close"'
             ).mark('icon-picker-close')
@@ -93,6 +105,10 @@ def open_icon_picker(current: str | None, on_pick: Callable[[str], object]) -> u
 
         search.on_value_change(lambda event: apply(event.value))
         search.on('keydown.enter', pick_first)
+    if current in buttons:
+        # once shown, the current icon scrolls into view inside the grid (it may be far down)
+        script = f'getHtmlElement({buttons[current].id})?.scrollIntoView({{block: "center"}})'
+        dialog.on('show', lambda: ui.run_javascript(script))
     dialog.open()
     return dialog
 
