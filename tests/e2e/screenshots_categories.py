@@ -38,7 +38,8 @@ def set_theme(page, dark: bool) -> None:
 
 
 def shoot(page, out: Path, name: str) -> None:
-    page.wait_for_timeout(450)  # let Quasar's transitions settle before the picture
+    page.mouse.move(1, 60)  # away from any button: no tooltip or hover in the picture
+    page.wait_for_timeout(600)  # let Quasar's transitions settle before the picture
     path = out / f'{name}.png'
     page.screenshot(path=str(path))
     overflow = page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')

@@ -42,7 +42,13 @@ def test_pick_an_icon_on_a_phone_then_delete_and_undo(page, server) -> None:
     search = page.get_by_label('Search icons')
     search.wait_for()
     assert page.evaluate(NO_OVERFLOW)
-    assert page.locator('[aria-current="true"]').get_attribute('aria-label') == 'sports esports'
+    current = page.locator('[aria-current="true"]')
+    assert current.get_attribute('aria-label') == 'sports esports'
+    # far down the grid, yet scrolled into view
+    page.wait_for_function(
+        """() => { const r = document.querySelector('[aria-current="true"]').getBoundingClientRect();
+                   return r.top >= 0 && r.bottom <= window.innerHeight; }"""
+    )
     search.fill('dog')
     page.get_by_role('button', name='pets', exact=True).click()
     search.wait_for(state='detached')

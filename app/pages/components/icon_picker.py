@@ -15,6 +15,18 @@ from nicegui import ui
 from app.services import icons
 
 _HEX_COLOUR = re.compile(r'^#[0-9a-fA-F]{3,8}$')
+# The current icon may be far down the grid: once the dialog has drawn it, bring it into view (the grid of a
+# few hundred buttons takes a moment to appear, hence the bounded retries).
+SCROLL_INTO_VIEW = """(function scroll(tries) {
+    const button = getHtmlElement(%d);
+    const grid = button && button.closest('.overflow-y-auto');
+    if (grid && grid.clientHeight > 0) {
+        const shown = button.getBoundingClientRect(), frame = grid.getBoundingClientRect();
+        if (shown.height > 0 && shown.top >= frame.top && shown.bottom <= frame.bottom) return;
+        button.scrollIntoView({block: 'center'});
+    }
+    if (tries > 0) setTimeout(() => scroll(tries - 1), 100);
+})(50)"""
 GRID_STYLE = 'grid-template-columns: repeat(auto-fill, minmax(44px, 1fr))'
 
 
@@ -105,11 +117,9 @@ def open_icon_picker(current: str | None, on_pick: Callable[[str], object]) -> u
 
         search.on_value_change(lambda event: apply(event.value))
         search.on('keydown.enter', pick_first)
-    if current in buttons:
-        # once shown, the current icon scrolls into view inside the grid (it may be far down)
-        script = f'getHtmlElement({buttons[current].id})?.scrollIntoView({{block: "center"}})'
-        dialog.on('show', lambda: ui.run_javascript(script))
     dialog.open()
+    if current in buttons:
+        ui.run_javascript(SCROLL_INTO_VIEW % buttons[current].id)
     return dialog
 
 
