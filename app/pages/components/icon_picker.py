@@ -71,11 +71,12 @@ def open_icon_picker(current: str | None, on_pick: Callable[[str], object]) -> u
             dialog.close()
             dialog.delete()
 
-        with ui.row().classes('w-full items-center no-wrap px-4 pt-3'):
-            ui.label('Choose an icon').classes('text-lg font-semibold')
+        with ui.row().classes('w-full items-start no-wrap px-4 pt-3'):
+            with ui.column().classes('gap-0 min-w-0'):
+                ui.label('Choose an icon').classes('text-lg font-semibold')
+                if icons.is_known(current):
+                    ui.label(f'Now: {current}').classes('text-sm opacity-80 truncate').mark('icon-current')
             ui.space()
-            if icons.is_known(current):
-                ui.label(f'Now: {current}').classes('text-sm opacity-80 truncate').mark('icon-current')
             ui.button(icon='close', on_click=lambda: (dialog.close(), dialog.delete())).props(
                 'flat round dense aria-label="Close"'
             ).mark('icon-picker-close')
