@@ -50,7 +50,11 @@ class CategoryCreate(BaseModel):
     name: str = Field(max_length=500, examples=['Groceries'])
     parent_id: OptionalId = Field(None, description='A top-level category; empty for a top-level one')
     color: Text = Field(None, description="#RRGGBB; the parent's colour by default", examples=['#f59e0b'])
-    icon: Text = Field(None, description='A Material icon name', examples=['restaurant'])
+    icon: Text = Field(
+        None,
+        description="One of the Material icon names the icon picker offers; the parent's icon by default",
+        examples=['restaurant'],
+    )
 
 
 class CategoryUpdate(BaseModel):
@@ -58,7 +62,7 @@ class CategoryUpdate(BaseModel):
     name: Text = None
     parent_id: OptionalId = Field(None, description='A new parent; empty to make it top-level')
     color: Text = None
-    icon: Text = None
+    icon: Text = Field(None, description="One of the icon picker's names; the current one is kept as it is")
 
 
 class CategoryDelete(BaseModel):
@@ -66,6 +70,7 @@ class CategoryDelete(BaseModel):
     move_to_id: OptionalId = Field(
         None, description='Move the expenses of the category here first (a category or a subcategory)'
     )
+    with_subcategories: bool = Field(False, description='Delete its subcategories with it (none may be in use)')
 
 
 @router.get('/categories', response_model=list[CategoryNodeOut])
@@ -103,7 +108,9 @@ def update(user: User = Depends(api_user), body: CategoryUpdate = body_of(Catego
     responses={409: {'model': ErrorBody, 'description': 'In use: the message says by how many expenses'}},
 )
 def delete(user: User = Depends(api_user), body: CategoryDelete = body_of(CategoryDelete)):
-    """Delete a category that no expense uses and that has no subcategories. With `move_to_id`, its
-    expenses move there first."""
-    moved = categories.delete_category(user, body.id, move_to=body.move_to_id)
-    return {'success': True, 'id': body.id, 'moved': moved}
+    """Delete a category that no expense uses and that has no subcategories (or, with `with_subcategories`,
+    together with them). With `move_to_id`, its expenses move there first."""
+    deleted = categories.delete_category(
+        user, body.id, move_to=body.move_to_id, with_subcategories=body.with_subcategories
+    )
+    return {'success': True, 'id': body.id, 'moved': deleted.moved}

@@ -42,13 +42,15 @@ class PaymentMethodDeletedOut(BaseModel):
 
 class PaymentMethodCreate(BaseModel):
     name: str = Field(max_length=500, examples=['Card'])
-    icon: Text = Field(None, description='A Material icon name', examples=['credit_card'])
+    icon: Text = Field(
+        None, description='One of the Material icon names the icon picker offers', examples=['credit_card']
+    )
 
 
 class PaymentMethodUpdate(BaseModel):
     id: Id
     name: Text = None
-    icon: Text = None
+    icon: Text = Field(None, description="One of the icon picker's names; the current one is kept as it is")
 
 
 class PaymentMethodDelete(BaseModel):
@@ -84,5 +86,5 @@ def update(user: User = Depends(api_user), body: PaymentMethodUpdate = body_of(P
 )
 def delete(user: User = Depends(api_user), body: PaymentMethodDelete = body_of(PaymentMethodDelete)):
     """Delete a payment method that no expense uses; with `move_to_id`, its expenses move there first."""
-    moved = payment_methods.delete_payment_method(user, body.id, move_to=body.move_to_id)
-    return {'success': True, 'id': body.id, 'moved': moved}
+    deleted = payment_methods.delete_payment_method(user, body.id, move_to=body.move_to_id)
+    return {'success': True, 'id': body.id, 'moved': deleted.moved}

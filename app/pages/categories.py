@@ -1,23 +1,35 @@
-"""The categories page: the tree of categories and subcategories, with create, rename, recolour,
-re-parent and delete (moving the expenses of a category in use first)."""
+"""The categories page: the tree of categories and subcategories, with create, rename, recolour, change the
+icon, re-parent and delete (with Undo, or moving the expenses of a category in use first)."""
 
 from __future__ import annotations
 
 from nicegui import run, ui
 
 from app.models import User
-from app.pages.components.actions import show_service_error
-from app.pages.components.move_dialog import ask_move_target
-from app.services import categories
-from app.services.errors import Conflict, ServiceError
+from app.pages.components.actions import call_service
+from app.pages.components.buttons import icon_button
+from app.pages.components.icon_picker import icon_field
+from app.pages.components.move_dialog import confirm_delete, move_and_delete
+from app.pages.components.undo_notification import notify_with_undo
+from app.services import categories, icons
 from app.services.validation import UNSET
+
+UNDO_EVENT = 'undo_category_delete_{id}'
 
 
 def load(user: User) -> tuple[list[dict], dict[int, int]]:
     return categories.category_tree(user), categories.usage_counts(user)
 
 
+def _expenses(count: int) -> str:
+    return f'{count} expense{"" if count == 1 else "s"}'
+
+
 async def categories_page(user: User) -> None:
+    pending: dict[str, categories.CategorySnapshot] = {}  # deletions the Undo of a notification can restore
+    listening: set[str] = set()
+    state: dict[str, list[dict]] = {'tree': []}
+
     with ui.row().classes('w-full items-center'):
         ui.label('Categories group your expenses; a subcategory refines its category.').classes('opacity-70')
         ui.space()
@@ -31,41 +43,43 @@ async def categories_page(user: User) -> None:
         if loaded is None:  # the client went away meanwhile
             return
         tree, counts = loaded
+        state['tree'] = tree
         if not tree:
             ui.label('No categories yet. Add one to start recording expenses.').classes('opacity-70')
             return
         with ui.card().classes('w-full p-0'), ui.list().props('separator').classes('w-full').mark('category-list'):
             for node in tree:
-                category_row(node, counts, tree)
+                category_row(node, counts)
                 for child in node['children']:
-                    category_row(child, counts, tree, parent=node)
+                    category_row(child, counts, parent=node)
 
-    def category_row(node: dict, counts: dict[int, int], tree: list[dict], parent: dict | None = None) -> None:
+    def category_row(node: dict, counts: dict[int, int], parent: dict | None = None) -> None:
         used = counts.get(node['id'], 0)
         with ui.item().classes('pl-10' if parent else '').mark(f'category-{node["id"]}'):
             with ui.item_section().props('avatar'):
-                ui.icon(node['icon'] or 'label').style(f'color: {node["color"]}')
+                ui.icon(icons.display_icon(node['icon'], categories.DEFAULT_ICON)).style(
+                    f'color: {node["color"]}'
+                ).mark(f'category-icon-{node["id"]}')
             with ui.item_section():
                 ui.item_label(node['name']).classes('font-medium' if parent is None else '')
                 if used:
-                    ui.item_label(f'{used} expense{"" if used == 1 else "s"}').props('caption')
+                    ui.item_label(_expenses(used)).props('caption')
             with ui.item_section().props('side'), ui.row().classes('gap-0 no-wrap'):
                 if parent is None:
-                    ui.button(icon='add', on_click=lambda n=node: edit_dialog(None, n['id'])).props(
-                        'flat round dense'
-                    ).tooltip('Add a subcategory').mark(f'add-subcategory-{node["id"]}')
-                ui.button(icon='edit', on_click=lambda n=node: edit_dialog(n, n['parent_id'])).props(
-                    'flat round dense'
-                ).tooltip('Edit').mark(f'edit-category-{node["id"]}')
-                ui.button(icon='delete', on_click=lambda n=node: delete(n, tree)).props(
-                    'flat round dense color=negative'
-                ).tooltip('Delete').mark(f'delete-category-{node["id"]}')
+                    icon_button(
+                        'add', f'Add a subcategory to {node["name"]}', f'add-subcategory-{node["id"]}'
+                    ).on_click(lambda n=node: edit_dialog(None, n['id']))
+                icon_button('edit', f'Edit {node["name"]}', f'edit-category-{node["id"]}').on_click(
+                    lambda n=node: edit_dialog(n, n['parent_id'])
+                )
+                icon_button('delete', f'Delete {node["name"]}', f'delete-category-{node["id"]}').props(
+                    'color=negative'
+                ).on_click(lambda n=node: delete(n))
 
-    async def edit_dialog(node: dict | None, parent_id: int | None) -> None:
-        tree, _ = await run.io_bound(load, user)
-        parents = {None: '— none (top level) —'}
-        parents.update({n['id']: n['name'] for n in tree if node is None or n['id'] != node['id']})
+    def edit_dialog(node: dict | None, parent_id: int | None) -> None:
         creating = node is None
+        parents: dict[int | None, str] = {None: '— none (top level) —'}
+        parents.update({n['id']: n['name'] for n in state['tree'] if node is None or n['id'] != node['id']})
         with ui.dialog() as dialog, ui.card().classes('w-full max-w-md').mark('category-dialog'):
             ui.label('New category' if creating else f'Edit {node["name"]}').classes('text-lg font-semibold')
             name = (
@@ -82,77 +96,124 @@ async def categories_page(user: User) -> None:
             )
             color = (
                 ui.color_input('Colour', value='' if creating else node['color'])
+                .props('outlined')
                 .classes('w-full')
                 .mark('category-color')
             )
-            icon = (
-                ui.input('Icon (Material icon name, optional)', value='' if creating else node['icon'])
-                .props('outlined maxlength=40')
-                .classes('w-full')
-                .mark('category-icon')
+            icon = icon_field(
+                '' if creating else node['icon'], default=categories.DEFAULT_ICON, mark='category-icon', tint=color
             )
+            fields = {'name': name, 'parent_id': parent, 'color': color, 'icon': icon}
+            with ui.row().classes('w-full justify-end pt-2'):
+                ui.button('Cancel', on_click=lambda: (dialog.close(), dialog.delete())).props('flat')
+                save_button = ui.button('Save', icon='check').mark('save-category')
 
             async def save() -> None:
-                for field in (name, parent, color, icon):
-                    field.error = None
-                try:
-                    if creating:
-                        await run.io_bound(
-                            categories.create_category, user, name.value, parent.value, color.value, icon.value
-                        )
-                    else:
-                        await run.io_bound(
-                            categories.update_category,
-                            user,
-                            node['id'],
-                            name=name.value,
-                            parent_id=parent.value,
-                            color=color.value or UNSET,
-                            icon=icon.value or UNSET,
-                        )
-                except ServiceError as exc:
-                    show_service_error(exc, {'name': name, 'parent_id': parent, 'color': color, 'icon': icon})
-                    return
-                dialog.close()
-                dialog.delete()
-                ui.notify('Category saved.', type='positive')
-                listing.refresh()
+                shown = {'fields': fields, 'dialog': dialog, 'busy': save_button, 'refresh': listing.refresh}
+                if creating:
+                    await call_service(
+                        categories.create_category,
+                        user,
+                        name.value,
+                        parent.value,
+                        color.value,
+                        icon.value,
+                        success=lambda c: f'{c.name} added.',
+                        **shown,
+                    )
+                else:
+                    await call_service(
+                        categories.update_category,
+                        user,
+                        node['id'],
+                        name=name.value,
+                        parent_id=parent.value,
+                        color=color.value or UNSET,
+                        icon=icon.value or UNSET,
+                        success=lambda c: f'{c.name} saved.',
+                        **shown,
+                    )
 
+            save_button.on_click(save)
             name.on('keydown.enter', save)
-            with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=lambda: (dialog.close(), dialog.delete())).props('flat')
-                ui.button('Save', icon='check', on_click=save).mark('save-category')
         dialog.open()
 
-    async def delete(node: dict, tree: list[dict]) -> None:
-        try:
-            await run.io_bound(categories.delete_category, user, node['id'])
-        except Conflict as exc:
-            if node.get('children'):
-                ui.notify(exc.message, type='warning', multi_line=True)
-                return
-            options = {}
-            for top in tree:
-                if top['id'] != node['id']:
-                    options[top['id']] = top['name']
-                for child in top['children']:
-                    if child['id'] != node['id'] and top['id'] != node['id']:
-                        options[child['id']] = f'{top["name"]} › {child["name"]}'
-            target = await ask_move_target(exc.message, options, what='category')
-            if target is None:
-                return
-            try:
-                moved = await run.io_bound(categories.delete_category, user, node['id'], move_to=target)
-            except ServiceError as again:
-                ui.notify(again.message, type='negative')
-                return
-            ui.notify(f'{moved} expense{"" if moved == 1 else "s"} moved; {node["name"]} deleted.', type='positive')
-            listing.refresh()
+    async def delete(node: dict) -> None:
+        plan = await call_service(categories.plan_deletion, user, node['id'])
+        if plan is None:
             return
-        except ServiceError as exc:
-            ui.notify(exc.message, type='negative')
+        if plan.used:
+            message = plan.in_use_message
+            if plan.subcategories:
+                message += f' Its subcategories ({", ".join(plan.subcategories)}) are deleted with it.'
+            move_and_delete(message, _move_targets(node), what='category', field='to_category_id', on_move=moved(plan))
             return
-        ui.notify(f'{node["name"]} deleted.', type='positive')
-        listing.refresh()
+        if plan.subcategories:
+            question = f'Delete {plan.name} and its {len(plan.subcategories)} subcategories?'
+            detail = (
+                f'{", ".join(plan.subcategories)} go with it. No expense uses them; you can undo for a few seconds.'
+            )
+        else:
+            question = f'Delete {plan.name}?'
+            detail = 'No expense uses it; you can undo for a few seconds.'
+
+        async def confirmed(**shown) -> None:
+            await call_service(
+                categories.delete_category,
+                user,
+                plan.id,
+                with_subcategories=True,
+                refresh=listing.refresh,
+                after=offer_undo,
+                **shown,
+            )
+
+        confirm_delete(question, detail, confirmed)
+
+    def moved(plan: categories.DeletionPlan):
+        async def run_move(target: int, **shown) -> None:
+            await call_service(
+                categories.delete_category,
+                user,
+                plan.id,
+                move_to=target,
+                with_subcategories=True,
+                refresh=listing.refresh,
+                success=lambda result: f'{_expenses(result.moved)} moved; {plan.name} deleted.',
+                **shown,
+            )
+
+        return run_move
+
+    def _move_targets(node: dict) -> dict[int, str]:
+        options: dict[int, str] = {}
+        for top in state['tree']:
+            if top['id'] == node['id']:
+                continue  # neither the category itself nor its own subcategories
+            options[top['id']] = top['name']
+            for child in top['children']:
+                if child['id'] != node['id']:
+                    options[child['id']] = f'{top["name"]} › {child["name"]}'
+        return options
+
+    def offer_undo(result: categories.DeletedCategory) -> None:
+        event = UNDO_EVENT.format(id=result.snapshot.id)
+        pending[event] = result.snapshot
+        if event not in listening:
+            listening.add(event)
+            ui.on(event, lambda: undo(event))
+        notify_with_undo(f'{result.snapshot.name} deleted.', event)
+
+    async def undo(event: str) -> None:
+        snapshot = pending.pop(event, None)
+        if snapshot is None:
+            return
+        await call_service(
+            categories.restore_category,
+            user,
+            snapshot,
+            refresh=listing.refresh,
+            success=lambda c: f'{c.name} restored.',
+        )
 
     await listing()

@@ -1,15 +1,20 @@
-"""The payment methods page: create, rename, change the icon, delete (moving the expenses first when in use)."""
+"""The payment methods page: create, rename, change the icon, delete (with Undo, or moving the expenses
+first when in use)."""
 
 from __future__ import annotations
 
 from nicegui import run, ui
 
 from app.models import User
-from app.pages.components.actions import show_service_error
-from app.pages.components.move_dialog import ask_move_target
-from app.services import payment_methods
-from app.services.errors import Conflict, ServiceError
+from app.pages.components.actions import call_service
+from app.pages.components.buttons import icon_button
+from app.pages.components.icon_picker import icon_field
+from app.pages.components.move_dialog import confirm_delete, move_and_delete
+from app.pages.components.undo_notification import notify_with_undo
+from app.services import icons, payment_methods
 from app.services.validation import UNSET
+
+UNDO_EVENT = 'undo_payment_method_delete_{id}'
 
 
 def load(user: User) -> tuple[list[dict], dict[int, int]]:
@@ -17,7 +22,15 @@ def load(user: User) -> tuple[list[dict], dict[int, int]]:
     return methods, payment_methods.usage_counts(user)
 
 
+def _expenses(count: int) -> str:
+    return f'{count} expense{"" if count == 1 else "s"}'
+
+
 async def payment_methods_page(user: User) -> None:
+    pending: dict[str, payment_methods.PaymentMethodSnapshot] = {}  # what the Undo of a notification restores
+    listening: set[str] = set()
+    state: dict[str, list[dict]] = {'methods': []}
+
     with ui.row().classes('w-full items-center'):
         ui.label('How you pay: cash, card, transfer...').classes('opacity-70')
         ui.space()
@@ -31,6 +44,7 @@ async def payment_methods_page(user: User) -> None:
         if loaded is None:  # the client went away meanwhile
             return
         methods, counts = loaded
+        state['methods'] = methods
         if not methods:
             ui.label('No payment methods yet. Add one to start recording expenses.').classes('opacity-70')
             return
@@ -39,18 +53,20 @@ async def payment_methods_page(user: User) -> None:
                 used = counts.get(method['id'], 0)
                 with ui.item().mark(f'payment-method-{method["id"]}'):
                     with ui.item_section().props('avatar'):
-                        ui.icon(method['icon'] or 'payments').classes('text-primary')
+                        ui.icon(icons.display_icon(method['icon'], payment_methods.DEFAULT_ICON)).classes(
+                            'text-primary'
+                        ).mark(f'payment-method-icon-{method["id"]}')
                     with ui.item_section():
                         ui.item_label(method['name']).classes('font-medium')
                         if used:
-                            ui.item_label(f'{used} expense{"" if used == 1 else "s"}').props('caption')
+                            ui.item_label(_expenses(used)).props('caption')
                     with ui.item_section().props('side'), ui.row().classes('gap-0 no-wrap'):
-                        ui.button(icon='edit', on_click=lambda m=method: edit_dialog(m)).props(
-                            'flat round dense'
-                        ).tooltip('Edit').mark(f'edit-payment-method-{method["id"]}')
-                        ui.button(icon='delete', on_click=lambda m=method: delete(m, methods)).props(
-                            'flat round dense color=negative'
-                        ).tooltip('Delete').mark(f'delete-payment-method-{method["id"]}')
+                        icon_button('edit', f'Edit {method["name"]}', f'edit-payment-method-{method["id"]}').on_click(
+                            lambda m=method: edit_dialog(m)
+                        )
+                        icon_button(
+                            'delete', f'Delete {method["name"]}', f'delete-payment-method-{method["id"]}'
+                        ).props('color=negative').on_click(lambda m=method: delete(m))
 
     def edit_dialog(method: dict | None) -> None:
         creating = method is None
@@ -62,61 +78,98 @@ async def payment_methods_page(user: User) -> None:
                 .classes('w-full')
                 .mark('payment-method-name')
             )
-            icon = (
-                ui.input('Icon (Material icon name, optional)', value='' if creating else method['icon'])
-                .props('outlined maxlength=40')
-                .classes('w-full')
-                .mark('payment-method-icon')
+            icon = icon_field(
+                '' if creating else method['icon'], default=payment_methods.DEFAULT_ICON, mark='payment-method-icon'
             )
+            with ui.row().classes('w-full justify-end pt-2'):
+                ui.button('Cancel', on_click=lambda: (dialog.close(), dialog.delete())).props('flat')
+                save_button = ui.button('Save', icon='check').mark('save-payment-method')
 
             async def save() -> None:
-                name.error = icon.error = None
-                try:
-                    if creating:
-                        await run.io_bound(payment_methods.create_payment_method, user, name.value, icon.value)
-                    else:
-                        await run.io_bound(
-                            payment_methods.update_payment_method,
-                            user,
-                            method['id'],
-                            name=name.value,
-                            icon=icon.value or UNSET,
-                        )
-                except ServiceError as exc:
-                    show_service_error(exc, {'name': name, 'icon': icon})
-                    return
-                dialog.close()
-                dialog.delete()
-                ui.notify('Payment method saved.', type='positive')
-                listing.refresh()
+                shown = {
+                    'fields': {'name': name, 'icon': icon},
+                    'dialog': dialog,
+                    'busy': save_button,
+                    'refresh': listing.refresh,
+                }
+                if creating:
+                    await call_service(
+                        payment_methods.create_payment_method,
+                        user,
+                        name.value,
+                        icon.value,
+                        success=lambda m: f'{m.name} added.',
+                        **shown,
+                    )
+                else:
+                    await call_service(
+                        payment_methods.update_payment_method,
+                        user,
+                        method['id'],
+                        name=name.value,
+                        icon=icon.value or UNSET,
+                        success=lambda m: f'{m.name} saved.',
+                        **shown,
+                    )
 
+            save_button.on_click(save)
             name.on('keydown.enter', save)
             icon.on('keydown.enter', save)
-            with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=lambda: (dialog.close(), dialog.delete())).props('flat')
-                ui.button('Save', icon='check', on_click=save).mark('save-payment-method')
         dialog.open()
 
-    async def delete(method: dict, methods: list[dict]) -> None:
-        try:
-            await run.io_bound(payment_methods.delete_payment_method, user, method['id'])
-        except Conflict as exc:
-            options = {m['id']: m['name'] for m in methods if m['id'] != method['id']}
-            target = await ask_move_target(exc.message, options, what='payment method')
-            if target is None:
-                return
-            try:
-                moved = await run.io_bound(payment_methods.delete_payment_method, user, method['id'], move_to=target)
-            except ServiceError as again:
-                ui.notify(again.message, type='negative')
-                return
-            ui.notify(f'{moved} expense{"" if moved == 1 else "s"} moved; {method["name"]} deleted.', type='positive')
-            listing.refresh()
+    async def delete(method: dict) -> None:
+        plan = await call_service(payment_methods.plan_deletion, user, method['id'])
+        if plan is None:
             return
-        except ServiceError as exc:
-            ui.notify(exc.message, type='negative')
+        if plan.used:
+            options = {m['id']: m['name'] for m in state['methods'] if m['id'] != plan.id}
+
+            async def run_move(target: int, **shown) -> None:
+                await call_service(
+                    payment_methods.delete_payment_method,
+                    user,
+                    plan.id,
+                    move_to=target,
+                    refresh=listing.refresh,
+                    success=lambda result: f'{_expenses(result.moved)} moved; {plan.name} deleted.',
+                    **shown,
+                )
+
+            move_and_delete(
+                plan.in_use_message, options, what='payment method', field='to_payment_method_id', on_move=run_move
+            )
             return
-        ui.notify(f'{method["name"]} deleted.', type='positive')
-        listing.refresh()
+
+        async def confirmed(**shown) -> None:
+            await call_service(
+                payment_methods.delete_payment_method,
+                user,
+                plan.id,
+                refresh=listing.refresh,
+                after=offer_undo,
+                **shown,
+            )
+
+        confirm_delete(f'Delete {plan.name}?', 'No expense uses it; you can undo for a few seconds.', confirmed)
+
+    def offer_undo(result: payment_methods.DeletedPaymentMethod) -> None:
+        event = UNDO_EVENT.format(id=result.snapshot.id)
+        pending[event] = result.snapshot
+        if event not in listening:
+            listening.add(event)
+            ui.on(event, lambda: undo(event))
+        notify_with_undo(f'{result.snapshot.name} deleted.', event)
+
+    async def undo(event: str) -> None:
+        snapshot = pending.pop(event, None)
+        if snapshot is None:
+            return
+        await call_service(
+            payment_methods.restore_payment_method,
+            user,
+            snapshot,
+            refresh=listing.refresh,
+            success=lambda m: f'{m.name} restored.',
+        )
 
     await listing()

@@ -6,16 +6,54 @@ an id the caller may not see answers NotFound, exactly like an id that does not 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from peewee import JOIN, fn
 
 from app.db import db
 from app.models import Category, Expense, User, utcnow
-from app.services import access
+from app.services import access, icons
 from app.services.errors import Conflict, Invalid, NotFound
-from app.services.validation import UNSET, clean_color, clean_icon, clean_name, is_blank, parse_id
+from app.services.validation import UNSET, clean_color, clean_name, is_blank, parse_id
 
 DEFAULT_COLOR = '#6366f1'
-DEFAULT_ICON = 'label'
+DEFAULT_ICON = icons.DEFAULT_CATEGORY_ICON
+
+
+@dataclass(frozen=True)
+class CategorySnapshot:
+    """A deleted category as it was, subcategories included, so that Undo can bring the same rows back."""
+
+    id: int
+    owner_id: int
+    name: str
+    parent_id: int | None
+    color: str
+    icon: str
+    created_at: datetime
+    children: tuple[CategorySnapshot, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeletedCategory:
+    moved: int
+    snapshot: CategorySnapshot
+
+
+@dataclass(frozen=True)
+class DeletionPlan:
+    """What deleting a category would do, so that a page asks the right question before anything changes:
+    confirm (nothing uses it), or choose where its expenses go first."""
+
+    id: int
+    name: str
+    used: int
+    subcategories: tuple[str, ...]
+
+    @property
+    def in_use_message(self) -> str:
+        return _in_use_message(self.name, self.used)
 
 
 def category_dict(category: Category) -> dict:
@@ -58,14 +96,23 @@ def get_category(user: User, category_id: object, *, field: str = 'id') -> Categ
     return category
 
 
-def _check_unique(owner_id: int, name: str, parent_id: int | None, exclude_id: int | None = None) -> None:
+def _name_taken(owner_id: int, name: str, parent_id: int | None, exclude_id: int | None = None) -> bool:
     query = Category.select(Category.id).where((Category.owner == owner_id) & (fn.LOWER(Category.name) == name.lower()))
     query = query.where(Category.parent.is_null() if parent_id is None else Category.parent == parent_id)
     if exclude_id is not None:
         query = query.where(Category.id != exclude_id)
-    if query.exists():
-        where = 'at the top level' if parent_id is None else 'under this parent'
-        raise Conflict(f'A category named {name!r} already exists {where}; choose another name.', field='name')
+    return query.exists()
+
+
+def _level(parent_id: int | None) -> str:
+    return 'at the top level' if parent_id is None else 'under this parent'
+
+
+def _check_unique(owner_id: int, name: str, parent_id: int | None, exclude_id: int | None = None) -> None:
+    if _name_taken(owner_id, name, parent_id, exclude_id):
+        raise Conflict(
+            f'A category named {name!r} already exists {_level(parent_id)}; choose another name.', field='name'
+        )
 
 
 def _parent_for(user: User, parent_id: object, *, moving: Category | None = None) -> Category | None:
@@ -88,7 +135,10 @@ def create_category(
     with db.atomic():
         parent = _parent_for(user, parent_id)
         color = clean_color(color) if not is_blank(color) else (parent.color if parent else DEFAULT_COLOR)
-        icon = clean_icon(icon) if not is_blank(icon) else (parent.icon if parent else DEFAULT_ICON)
+        if not is_blank(icon):
+            icon = icons.clean_icon(icon)
+        else:
+            icon = icons.display_icon(parent.icon, DEFAULT_ICON) if parent else DEFAULT_ICON
         _check_unique(user.id, name, parent.id if parent else None)
         return Category.create(owner=user.id, name=name, parent=parent, color=color, icon=icon)
 
@@ -102,16 +152,17 @@ def update_category(
     color: object = UNSET,
     icon: object = UNSET,
 ) -> Category:
-    """Rename, recolour or re-parent. Expenses follow a re-parented category so that an expense's
-    subcategory always belongs to its category."""
+    """Rename, recolour, change the icon or re-parent. Expenses follow a re-parented category so that an
+    expense's subcategory always belongs to its category. An icon sent back unchanged is kept even when it
+    predates the list of known icons, so that such a category stays editable."""
     with db.atomic():
         category = get_category(user, category_id)
         if name is not UNSET:
             category.name = clean_name(name, label='category name')
         if color is not UNSET:
             category.color = clean_color(color)
-        if icon is not UNSET:
-            category.icon = clean_icon(icon)
+        if icon is not UNSET and str(icon if icon is not None else '').strip() != category.icon:
+            category.icon = icons.clean_icon(icon)
         old_parent_id = category.parent_id
         if parent_id is not UNSET:
             parent = _parent_for(user, parent_id, moving=category)
@@ -166,28 +217,106 @@ def usage_counts(user: User) -> dict[int, int]:
     return counts
 
 
-def delete_category(user: User, category_id: object, *, move_to: object = None) -> int:
-    """Delete a category without subcategories that no expense uses. With `move_to`, its expenses move
-    there first, in the same transaction; returns how many moved."""
+def _in_use_message(name: str, used: int) -> str:
+    return (
+        f'{name!r} is used by {used} expense{"" if used == 1 else "s"}; '
+        'move them to another category first, then delete it.'
+    )
+
+
+def plan_deletion(user: User, category_id: object) -> DeletionPlan:
+    """What `delete_category(..., with_subcategories=True)` would remove and how many expenses stop it."""
+    category = get_category(user, category_id)
+    children = category.children.order_by(fn.LOWER(Category.name))
+    return DeletionPlan(category.id, category.name, usage_count(category), tuple(c.name for c in children))
+
+
+def delete_category(
+    user: User, category_id: object, *, move_to: object = None, with_subcategories: bool = False
+) -> DeletedCategory:
+    """Delete a category that no expense uses; with `with_subcategories`, its subcategories go with it,
+    otherwise it must have none. With `move_to`, its expenses (those of its subcategories included) move
+    there first, in the same transaction. The snapshot in the result lets `restore_category` undo it."""
     with db.atomic():
         category = get_category(user, category_id)
         moved = 0 if is_blank(move_to) else move_expenses(user, category.id, move_to)
-        children = category.children.count()
-        if children:
+        children = list(category.children.order_by(Category.id))
+        if children and not with_subcategories:
+            count = len(children)
             raise Conflict(
-                f'{category.name!r} has {children} subcategor{"y" if children == 1 else "ies"}; '
-                'delete them or move them to another category first.',
+                f'{category.name!r} has {count} subcategor{"y" if count == 1 else "ies"}; delete them or move '
+                'them to another category first (or send with_subcategories to delete them with it).',
                 field='id',
             )
-        used = usage_count(category)
+        visible = access.visible_owner_ids(user)
+        if any(child.owner_id not in visible for child in children):
+            raise Conflict(
+                f'{category.name!r} has subcategories of someone who no longer shares with you; '
+                'they stay, so the category stays too.',
+                field='id',
+            )
+        ids = [category.id, *(child.id for child in children)]
+        used = Expense.select().where(Expense.category.in_(ids) | Expense.subcategory.in_(ids)).count()
         if used:
-            raise Conflict(
-                f'{category.name!r} is used by {used} expense{"" if used == 1 else "s"}; '
-                'move them to another category first, then delete it.',
-                field='id',
-            )
+            raise Conflict(_in_use_message(category.name, used), field='id')
+        snapshot = _snapshot(category, children)
+        for child in children:
+            child.delete_instance()
         category.delete_instance()
-    return moved
+    return DeletedCategory(moved, snapshot)
+
+
+def _snapshot(category: Category, children: list[Category]) -> CategorySnapshot:
+    return CategorySnapshot(
+        id=category.id,
+        owner_id=category.owner_id,
+        name=category.name,
+        parent_id=category.parent_id,
+        color=category.color,
+        icon=category.icon,
+        created_at=category.created_at,
+        children=tuple(_snapshot(child, []) for child in children),
+    )
+
+
+def restore_category(user: User, snapshot: CategorySnapshot) -> Category:
+    """Undo a deletion: the same category again (same id when still free), subcategories included.
+    Refused, with the reason, when its name or its parent changed meanwhile."""
+    with db.atomic():
+        visible = access.visible_owner_ids(user)
+        if snapshot.owner_id not in visible:
+            raise NotFound(f'{snapshot.name!r} can no longer be restored: its owner no longer shares with you.')
+        parent = None
+        if snapshot.parent_id is not None:
+            parent = Category.get_or_none((Category.id == snapshot.parent_id) & Category.owner.in_(visible))
+            if parent is None or parent.parent_id is not None:
+                raise Conflict(
+                    f'{snapshot.name!r} cannot come back: its parent category was deleted or moved meanwhile. '
+                    'Add it again where you want it.'
+                )
+        if _name_taken(snapshot.owner_id, snapshot.name, snapshot.parent_id):
+            raise Conflict(
+                f'{snapshot.name!r} cannot come back: a category of that name was added {_level(snapshot.parent_id)} '
+                'meanwhile. Use that one, or rename it and add this one again.',
+                field='name',
+            )
+        restored = _recreate(snapshot, parent)
+        for child in snapshot.children:
+            _recreate(child, restored)
+    return restored
+
+
+def _recreate(snapshot: CategorySnapshot, parent: Category | None) -> Category:
+    same_id = {} if Category.select().where(Category.id == snapshot.id).exists() else {'id': snapshot.id}
+    return Category.create(
+        owner=snapshot.owner_id,
+        name=snapshot.name,
+        parent=parent,
+        color=snapshot.color,
+        icon=snapshot.icon,
+        created_at=snapshot.created_at,
+        **same_id,
+    )
 
 
 def move_expenses(user: User, from_category: object, to_category: object) -> int:

@@ -5,15 +5,48 @@ Reads and writes go through `access.visible_owner_ids`, like categories.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from peewee import fn
 
 from app.db import db
 from app.models import Expense, PaymentMethod, User, utcnow
-from app.services import access
+from app.services import access, icons
 from app.services.errors import Conflict, Invalid, NotFound
-from app.services.validation import UNSET, clean_icon, clean_name, is_blank, parse_id
+from app.services.validation import UNSET, clean_name, is_blank, parse_id
 
-DEFAULT_ICON = 'payments'
+DEFAULT_ICON = icons.DEFAULT_PAYMENT_METHOD_ICON
+
+
+@dataclass(frozen=True)
+class PaymentMethodSnapshot:
+    """A deleted payment method as it was, so that Undo can bring the same row back."""
+
+    id: int
+    owner_id: int
+    name: str
+    icon: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DeletedPaymentMethod:
+    moved: int
+    snapshot: PaymentMethodSnapshot
+
+
+@dataclass(frozen=True)
+class DeletionPlan:
+    """What deleting a payment method would do: confirm when nothing uses it, else choose where to move."""
+
+    id: int
+    name: str
+    used: int
+
+    @property
+    def in_use_message(self) -> str:
+        return _in_use_message(self.name, self.used)
 
 
 def payment_method_dict(method: PaymentMethod) -> dict:
@@ -39,19 +72,23 @@ def get_payment_method(user: User, method_id: object, *, field: str = 'id') -> P
     return method
 
 
-def _check_unique(owner_id: int, name: str, exclude_id: int | None = None) -> None:
+def _name_taken(owner_id: int, name: str, exclude_id: int | None = None) -> bool:
     query = PaymentMethod.select(PaymentMethod.id).where(
         (PaymentMethod.owner == owner_id) & (fn.LOWER(PaymentMethod.name) == name.lower())
     )
     if exclude_id is not None:
         query = query.where(PaymentMethod.id != exclude_id)
-    if query.exists():
+    return query.exists()
+
+
+def _check_unique(owner_id: int, name: str, exclude_id: int | None = None) -> None:
+    if _name_taken(owner_id, name, exclude_id):
         raise Conflict(f'A payment method named {name!r} already exists; choose another name.', field='name')
 
 
 def create_payment_method(user: User, name: object, icon: object = None) -> PaymentMethod:
     name = clean_name(name, label='payment method name')
-    icon = clean_icon(icon) if not is_blank(icon) else DEFAULT_ICON
+    icon = icons.clean_icon(icon) if not is_blank(icon) else DEFAULT_ICON
     with db.atomic():
         _check_unique(user.id, name)
         return PaymentMethod.create(owner=user.id, name=name, icon=icon)
@@ -60,12 +97,14 @@ def create_payment_method(user: User, name: object, icon: object = None) -> Paym
 def update_payment_method(
     user: User, method_id: object, *, name: object = UNSET, icon: object = UNSET
 ) -> PaymentMethod:
+    """Rename or change the icon. An icon sent back unchanged is kept even when it predates the list of
+    known icons, so that such a payment method stays editable."""
     with db.atomic():
         method = get_payment_method(user, method_id)
         if name is not UNSET:
             method.name = clean_name(name, label='payment method name')
-        if icon is not UNSET:
-            method.icon = clean_icon(icon)
+        if icon is not UNSET and str(icon if icon is not None else '').strip() != method.icon:
+            method.icon = icons.clean_icon(icon)
         _check_unique(method.owner_id, method.name, exclude_id=method.id)
         method.save()
         return method
@@ -87,21 +126,49 @@ def usage_counts(user: User) -> dict[int, int]:
     return dict(rows)
 
 
-def delete_payment_method(user: User, method_id: object, *, move_to: object = None) -> int:
+def _in_use_message(name: str, used: int) -> str:
+    return (
+        f'{name!r} is used by {used} expense{"" if used == 1 else "s"}; '
+        'move them to another payment method first, then delete it.'
+    )
+
+
+def plan_deletion(user: User, method_id: object) -> DeletionPlan:
+    """How many expenses stop `delete_payment_method` from deleting it right away."""
+    method = get_payment_method(user, method_id)
+    return DeletionPlan(method.id, method.name, usage_count(method))
+
+
+def delete_payment_method(user: User, method_id: object, *, move_to: object = None) -> DeletedPaymentMethod:
     """Delete a payment method no expense uses. With `move_to`, its expenses move there first, in the same
-    transaction; returns how many moved."""
+    transaction. The snapshot in the result lets `restore_payment_method` undo it."""
     with db.atomic():
         method = get_payment_method(user, method_id)
         moved = 0 if is_blank(move_to) else move_expenses(user, method.id, move_to)
         used = usage_count(method)
         if used:
-            raise Conflict(
-                f'{method.name!r} is used by {used} expense{"" if used == 1 else "s"}; '
-                'move them to another payment method first, then delete it.',
-                field='id',
-            )
+            raise Conflict(_in_use_message(method.name, used), field='id')
+        snapshot = PaymentMethodSnapshot(method.id, method.owner_id, method.name, method.icon, method.created_at)
         method.delete_instance()
-    return moved
+    return DeletedPaymentMethod(moved, snapshot)
+
+
+def restore_payment_method(user: User, snapshot: PaymentMethodSnapshot) -> PaymentMethod:
+    """Undo a deletion: the same payment method again (same id when still free); refused, with the reason,
+    when its name was taken meanwhile."""
+    with db.atomic():
+        if snapshot.owner_id not in access.visible_owner_ids(user):
+            raise NotFound(f'{snapshot.name!r} can no longer be restored: its owner no longer shares with you.')
+        if _name_taken(snapshot.owner_id, snapshot.name):
+            raise Conflict(
+                f'{snapshot.name!r} cannot come back: a payment method of that name was added meanwhile. '
+                'Use that one, or rename it and add this one again.',
+                field='name',
+            )
+        same_id = {} if PaymentMethod.select().where(PaymentMethod.id == snapshot.id).exists() else {'id': snapshot.id}
+        return PaymentMethod.create(
+            owner=snapshot.owner_id, name=snapshot.name, icon=snapshot.icon, created_at=snapshot.created_at, **same_id
+        )
 
 
 def move_expenses(user: User, from_method: object, to_method: object) -> int:

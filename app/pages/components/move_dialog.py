@@ -1,15 +1,39 @@
-"""The dialog shown when something in use is deleted: say how many expenses use it, offer to move them."""
+"""The dialogs of deleting something: confirm when nothing uses it, or choose where its expenses go first.
+
+Both hand their action a `dialog` and a `busy` button (and the move dialog its `fields`) for
+`actions.call_service`, so a refusal shows in the dialog and a success closes it from the page's root.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from nicegui import ui
 
+Action = Callable[..., Awaitable[Any]]
 
-async def ask_move_target(message: str, options: dict[int, str], *, what: str) -> int | None:
-    """Show `message` and a choice among `options`; the chosen id, or None when cancelled."""
+
+def confirm_delete(question: str, detail: str, on_confirm: Action) -> ui.dialog:
+    """Ask `question`; Delete runs `on_confirm(dialog=..., busy=...)`, Cancel closes without a change."""
+    with ui.dialog() as dialog, ui.card().classes('w-full max-w-md').mark('confirm-delete'):
+        ui.label(question).classes('text-lg font-semibold').mark('confirm-question')
+        ui.label(detail).classes('opacity-80')
+        with ui.row().classes('w-full justify-end'):
+            ui.button('Cancel', on_click=lambda: (dialog.close(), dialog.delete())).props('flat').mark('cancel-delete')
+            button = ui.button('Delete', color='negative', icon='delete').mark('confirm-delete-yes')
+            button.on_click(lambda: on_confirm(dialog=dialog, busy=button))
+    dialog.open()
+    return dialog
+
+
+def move_and_delete(message: str, options: dict[int, str], *, what: str, field: str, on_move: Action) -> ui.dialog:
+    """Show `message` and a choice among `options`; Move and delete runs
+    `on_move(target, fields={field: select}, dialog=..., busy=...)` once a target is chosen."""
     with ui.dialog() as dialog, ui.card().classes('w-full max-w-md').mark('move-dialog'):
         ui.label(f'This {what} is in use').classes('text-lg font-semibold')
         ui.label(message).classes('opacity-80').mark('move-message')
+        target = None
         if options:
             target = (
                 ui.select(options, label='Move its expenses to', value=None)
@@ -20,16 +44,16 @@ async def ask_move_target(message: str, options: dict[int, str], *, what: str) -
         else:
             ui.label(f'Create another {what} first, to move the expenses to it.').classes('text-sm')
         with ui.row().classes('w-full justify-end'):
-            ui.button('Cancel', on_click=lambda: dialog.submit(None)).props('flat').mark('cancel-move')
-            if options:
+            ui.button('Cancel', on_click=lambda: (dialog.close(), dialog.delete())).props('flat').mark('cancel-move')
+            if target is not None:
+                button = ui.button('Move and delete', color='negative').mark('move-and-delete')
 
-                def submit() -> None:
+                async def submit() -> None:
                     if target.value is None:
                         target.error = f'Choose a {what} to move the expenses to.'
                         return
-                    dialog.submit(target.value)
+                    await on_move(target.value, fields={field: target}, dialog=dialog, busy=button)
 
-                ui.button('Move and delete', color='negative', on_click=submit).mark('move-and-delete')
-    choice = await dialog
-    dialog.delete()
-    return choice
+                button.on_click(submit)
+    dialog.open()
+    return dialog

@@ -1,0 +1,51 @@
+"""Steps the user-fixture tests of the categories and payment methods pages share."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from nicegui.testing import User
+from nicegui.testing.user_interaction import UserInteraction
+
+from tests.conftest import api_login, make_user
+from tests.expense_data import basics
+
+
+async def until(condition, seconds: float = 3.0) -> None:
+    """Wait, boundedly, for `condition()` to hold."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    assert condition()
+
+
+async def open_page(user: User, path: str) -> dict:
+    """alice with Food (Groceries, Restaurants), Transport, Card and Cash, logged in on `path`."""
+    alice = make_user('alice')
+    things = basics(alice)
+    await api_login(user)
+    await user.open(path)
+    return {'alice': alice, **things}
+
+
+def one(user: User, marker: str):
+    found = user.find(marker=marker).elements
+    assert len(found) == 1, f'{len(found)} elements marked {marker}'
+    return next(iter(found))
+
+
+def record_undo_toasts(monkeypatch: pytest.MonkeyPatch, page_module: str) -> list[tuple[str, str]]:
+    """The Undo notification is created by Quasar in the browser (the simulated user does not run it):
+    record what it would show and which event its button emits. The page's module is patched by name
+    once `user` loaded the app: NiceGUI's fixture imports page modules afresh for every test."""
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(f'{page_module}.notify_with_undo', lambda message, event: shown.append((message, event)))
+    return shown
+
+
+async def press_undo(user: User, toasts: list[tuple[str, str]]) -> None:
+    """Press Undo in the last notification, once it was shown."""
+    await until(lambda: toasts)
+    UserInteraction(user, {user.client.layout}, None).trigger(toasts[-1][1])
