@@ -55,7 +55,7 @@ async def test_a_new_expense_gets_the_position_and_the_next_one_the_suggestion(u
 
     # the next expense at the same spot: the place is offered; choosing it sets what is usual there,
     # even over the "last used" choices the form starts from
-    user.find(marker='expense-dialog').elements.pop().parent_slot.parent.delete()
+    await user.should_not_see(marker='expense-dialog')  # saved: closed and gone
     add(alice, t, place='', category_id=t['transport'].id, payment_method_id=t['card'].id)  # the last used
     user.find(marker='add-expense').click()
     await user.should_see(marker='expense-dialog')
@@ -108,6 +108,7 @@ async def test_editing_keeps_the_position_and_never_asks_the_browser(user: User)
     assert (round(saved.latitude, 6), round(saved.longitude, 6)) == (round(target[0], 6), round(target[1], 6))
     assert saved.place == 'Carrefour Market'
     assert asked == []
+    await user.should_not_see(marker='expense-dialog')  # saved: closed and gone
 
     # cleared, then saved: the expense loses its position
     user.find(marker='expenses-table').trigger('edit', _table(user).rows[0])

@@ -235,6 +235,16 @@ def get_expense(user: User, expense_id: object) -> Expense:
     return expense
 
 
+def is_far_ahead(day: date, today: date) -> bool:
+    """More than a year after `today`: most likely a slip in the year (2062 for 2026). Such a date is
+    allowed (a planned expense), but forms ask before saving it."""
+    try:
+        limit = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        limit = date(today.year + 1, 3, 1)
+    return day > limit
+
+
 def last_choices(user: User) -> dict:
     """The category, subcategory and payment method of the last expense the user created, still visible:
     the add dialog starts from them."""
