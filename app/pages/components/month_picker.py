@@ -54,16 +54,17 @@ class MonthPicker:
             ).mark('month-previous')
             with (
                 ui.button()
-                .props('flat no-caps icon-right=arrow_drop_down aria-label="Choose a month and a year"')
+                .props('flat no-caps icon-right=arrow_drop_down')
                 .classes('min-w-[10.5rem]')
-                .mark('month-label-button')
+                .mark('month-label-button') as self.label_button
             ):
-                self.label = ui.label(month_label(month)).classes('text-base font-medium').mark('month-label')
+                self.label = ui.label().classes('text-base font-medium').mark('month-label')
                 with ui.menu().on('show', self._menu_opened) as self.menu, ui.column().classes('p-2 gap-1 w-64'):
                     self._menu()
             ui.button(icon='chevron_right', on_click=lambda: self._step(1)).props(
                 'flat round dense aria-label="Next month"'
             ).mark('month-next')
+        self._show_label()
 
     @property
     def month(self) -> Month:
@@ -75,12 +76,17 @@ class MonthPicker:
             return
         self._month = month
         self._year = month.year
-        self.label.set_text(month_label(month))
+        self._show_label()
         self._menu.refresh()
         if notify:
             result = self._on_change(month)
             if inspect.isawaitable(result):
                 await result
+
+    def _show_label(self) -> None:
+        text = month_label(self._month)
+        self.label.set_text(text)
+        self.label_button.props(f'aria-label="{text}: choose another month or year"')
 
     async def _step(self, months: int) -> None:
         # The target is counted here, when the move runs, not when the click is received: two quick clicks
