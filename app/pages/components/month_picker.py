@@ -109,17 +109,16 @@ class MonthPicker:
             for number, name in enumerate(MONTH_NAMES, start=1):
                 target = Month(self._year, number)
                 chosen = target == self._month
-                button = ui.button(name[:3], on_click=lambda t=target: self._choose(t)).props(
-                    f'no-caps dense aria-label="{name} {self._year}"'
-                    + (' unelevated color=primary aria-current=date' if chosen else ' flat')
-                )
-                button.mark(f'month-menu-{number}')
-                if target == self._today and not chosen:
-                    button.classes('text-primary font-semibold')
+                button = ui.button(
+                    name[:3], color='primary' if chosen else None, on_click=lambda t=target: self._choose(t)
+                ).props(f'no-caps dense aria-label="{name} {self._year}"')
+                button.props('unelevated aria-current=date' if chosen else 'flat').mark(f'month-menu-{number}')
+                if target == self._today:
+                    button.classes('font-bold underline')
         if self._today is not None:
-            ui.button('This month', on_click=lambda: self._choose(self._today)).props('flat dense no-caps').classes(
-                'w-full'
-            ).mark('month-menu-today')
+            ui.button('This month', icon='today', color=None, on_click=lambda: self._choose(self._today)).props(
+                'flat dense no-caps'
+            ).classes('w-full').mark('month-menu-today')
 
     def _show_year(self, year: int) -> None:
         self._year = min(max(year, MIN_YEAR), MAX_YEAR)
