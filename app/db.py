@@ -91,10 +91,21 @@ def _migration_5_legacy_records() -> None:
     db.create_tables([LegacyRecord], safe=True)
 
 
+def _migration_6_expense_request_id() -> None:
+    """A create may carry the client's request id; the unique index makes a replay find the first expense."""
+    from peewee import CharField
+
+    from app.models.expense import REQUEST_ID_LENGTH
+
+    add_column_if_missing('expense', 'request_id', CharField(max_length=REQUEST_ID_LENGTH, null=True))
+    db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS expense_owner_id_request_id ON expense (owner_id, request_id)')
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (1, 'initial schema', _migration_1_initial),
     (2, 'audit log', _migration_2_audit_log),
     (5, 'legacy import records', _migration_5_legacy_records),
+    (6, 'expense request ids', _migration_6_expense_request_id),
 ]
 
 LATEST_SCHEMA = MIGRATIONS[-1][0]

@@ -7,13 +7,14 @@ The browser's position is simulated with `user.javascript_rules` (the component'
 from __future__ import annotations
 
 import re
+import threading
 
 import time_machine
 from nicegui.testing import User
 
 from app.models import Expense
 from app.models import User as Account
-from app.services import users
+from app.services import places, users
 from tests.conftest import api_login, make_user
 from tests.expense_data import add, basics
 from tests.places_data import BAKERY, SUPERMARKET, east_of
@@ -55,7 +56,7 @@ async def test_a_new_expense_gets_the_position_and_the_next_one_the_suggestion(u
 
     # the next expense at the same spot: the place is offered; choosing it sets what is usual there,
     # even over the "last used" choices the form starts from
-    user.find(marker='expense-dialog').elements.pop().parent_slot.parent.delete()
+    await user.should_not_see(marker='expense-dialog')  # saved: closed and gone
     add(alice, t, place='', category_id=t['transport'].id, payment_method_id=t['card'].id)  # the last used
     user.find(marker='add-expense').click()
     await user.should_see(marker='expense-dialog')
@@ -70,6 +71,7 @@ async def test_a_new_expense_gets_the_position_and_the_next_one_the_suggestion(u
     assert user.find(marker='place-name').elements.pop().value == 'Le Comptoir'
     user.find(marker='expense-amount').type('12')
     user.find(marker='save-expense').click()
+    await user.should_not_see(marker='expense-dialog')  # saved, the table refreshed, then the dialog went
     await until(lambda: Expense.select().count() == 3)
     latest = Expense.select().order_by(Expense.id.desc()).get()
     assert (latest.place, latest.subcategory_id, latest.payment_method_id) == (
@@ -108,6 +110,7 @@ async def test_editing_keeps_the_position_and_never_asks_the_browser(user: User)
     assert (round(saved.latitude, 6), round(saved.longitude, 6)) == (round(target[0], 6), round(target[1], 6))
     assert saved.place == 'Carrefour Market'
     assert asked == []
+    await user.should_not_see(marker='expense-dialog')  # saved: closed and gone
 
     # cleared, then saved: the expense loses its position
     user.find(marker='expenses-table').trigger('edit', _table(user).rows[0])
@@ -115,7 +118,42 @@ async def test_editing_keeps_the_position_and_never_asks_the_browser(user: User)
     user.find(marker='location-clear').click()
     await user.should_see('No position')
     user.find(marker='save-expense').click()
+    await user.should_not_see(marker='expense-dialog')
     await until(lambda: Expense.get_by_id(expense.id).latitude is None)
     cleared = Expense.get_by_id(expense.id)
     assert (cleared.latitude, cleared.longitude) == (None, None)
     assert Account.get_by_id(alice.id).capture_location is True
+
+
+@time_machine.travel('2026-01-20 09:00:00', tick=False)
+async def test_saving_while_the_suggestions_load_is_quiet(user: User, monkeypatch) -> None:
+    """The block keeps loading in the background after Save closed and deleted the dialog: what it finds
+    then is dropped, without an error and without a message in a dialog that no longer exists."""
+    alice = make_user('alice')
+    t = basics(alice)
+    add(alice, t, latitude=BAKERY[0], longitude=BAKERY[1], place='Le Comptoir')
+    release, asked, answered = threading.Event(), threading.Event(), threading.Event()
+    real_suggest = places.suggest_places
+
+    def slow_suggest(*args, **kwargs):
+        asked.set()
+        release.wait(5)
+        try:
+            return real_suggest(*args, **kwargs)
+        finally:
+            answered.set()
+
+    monkeypatch.setattr(places, 'suggest_places', slow_suggest)
+    await api_login(user)
+    await user.open('/expenses?month=2026-01')
+    user.find(marker='add-expense').click()
+    await user.should_see(marker='expense-dialog')
+    await until(asked.is_set)  # the suggestions are on their way
+    user.find(marker='expense-amount').type('3')
+    user.find(marker='save-expense').click()
+    await user.should_see('Expense added.')
+    await user.should_not_see(marker='expense-dialog')
+    release.set()
+    await until(answered.is_set)
+    await until(lambda: len(_table(user).rows) == 2)
+    await user.should_not_see('Frequent places')  # nothing rendered into the deleted dialog

@@ -153,6 +153,28 @@ async def test_create_bad_input(user: User, change, status, field) -> None:
     assert Expense.select().count() == 0
 
 
+async def test_a_replayed_request_id_returns_the_first_expense(user: User) -> None:
+    t = await _setup(user)
+    http = user.http_client
+    form = f'amount=7,20&date=2026-01-15&category_id={t["food"].id}&payment_method_id={t["card"].id}&request_id=r-1'
+    headers = {'content-type': 'application/x-www-form-urlencoded'}
+    first = await http.post(f'/sysapi/expense_create?{K}', content=form, headers=headers)
+    assert first.status_code == 200, first.text
+    again = await http.post(f'/sysapi/expense_create?{K}', content=form, headers=headers)
+    assert again.status_code == 200 and again.json() == first.json()
+    # the same id in a JSON body, even with another amount, is still the first expense
+    body = {'amount': 99, 'category_id': t['food'].id, 'payment_method_id': t['card'].id, 'request_id': 'r-1'}
+    replay = await http.post(f'/sysapi/expense_create?{K}', json=body)
+    assert replay.status_code == 200 and replay.json()['expense']['id'] == first.json()['expense']['id']
+    assert replay.json()['expense']['amount'] == 7.2
+    assert Expense.select().count() == 1
+    fresh = await http.post(f'/sysapi/expense_create?{K}', json={**body, 'request_id': 'r-2'})
+    assert fresh.status_code == 200 and Expense.select().count() == 2
+    bad = await http.post(f'/sysapi/expense_create?{K}', json={**body, 'request_id': 'two words'})
+    assert bad.status_code == 422 and bad.json()['field'] == 'request_id'
+    assert Expense.select().count() == 2
+
+
 async def test_malformed_bodies(user: User) -> None:
     await _setup(user)
     for kwargs in ({'content': b'{not json', 'headers': {'content-type': 'application/json'}}, {'json': [1, 2]}):
@@ -331,3 +353,4 @@ async def test_openapi_documents_shapes(user: User) -> None:
     create = paths['/sysapi/expense_create']['post']['requestBody']['content']
     assert set(create) == {'application/x-www-form-urlencoded', 'application/json'}
     assert set(create['application/json']['schema']['required']) == {'amount', 'category_id', 'payment_method_id'}
+    assert 'a retry' in create['application/json']['schema']['properties']['request_id']['description']

@@ -230,13 +230,19 @@ def test_owner_labels_and_duplicate_labels() -> None:
     rent = Category.create(owner=bob, name='Rent')
     cash_a = PaymentMethod.create(owner=alice, name='Cash')
     cash_a2 = PaymentMethod.create(owner=alice, name='Card')
-    labels = links.label_duplicates([food_a, food_b, rent])
-    assert labels == {food_a.id: 'Food (alice)', food_b.id: 'food (bob)', rent.id: 'Rent'}
-    assert list(labels) == [food_a.id, food_b.id, rent.id]
-    # Plain dicts work too, and a known owner map avoids the lookup.
-    dicts = [{'id': 1, 'name': 'Cash', 'owner_id': 7}, {'id': 2, 'name': 'Cash', 'owner_id': 8}]
-    assert links.label_duplicates(dicts, {7: 'x', 8: 'y'}) == {1: 'Cash (x)', 2: 'Cash (y)'}
-    assert links.label_duplicates([cash_a, cash_a2]) == {cash_a.id: 'Cash', cash_a2.id: 'Card'}
+    # a name both linked users have appears once, standing for the chooser's own; other names all appear
+    assert links.label_duplicates([food_a, food_b, rent], alice.id) == {food_a.id: 'Food', rent.id: 'Rent'}
+    assert links.label_duplicates([food_a, food_b, rent], bob.id) == {food_b.id: 'food', rent.id: 'Rent'}
+    # the value the picker holds (an expense filed under bob's Food) stands for its name instead
+    assert links.label_duplicates([food_a, food_b, rent], alice.id, keep=[food_b.id]) == {
+        food_b.id: 'food',
+        rent.id: 'Rent',
+    }
+    # Plain dicts work too; without a chooser the first of a name stands for it.
+    dicts = [{'id': 1, 'name': 'Cash', 'owner_id': 7}, {'id': 2, 'name': ' cash ', 'owner_id': 8}]
+    assert links.label_duplicates(dicts) == {1: 'Cash'}
+    assert links.label_duplicates(dicts, 8) == {2: ' cash '}
+    assert links.label_duplicates([cash_a, cash_a2], alice.id) == {cash_a.id: 'Cash', cash_a2.id: 'Card'}
     assert links.label_duplicates([]) == {}
 
 

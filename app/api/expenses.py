@@ -71,6 +71,15 @@ class ExpenseCreate(BaseModel):
     latitude: Coordinate = None
     longitude: Coordinate = None
     place: Text = Field(None, description='A short name for the place', examples=['Market'])
+    request_id: Text = Field(
+        None,
+        description=(
+            "The client's id for this create (up to 100 letters, digits, . _ : -; a UUID for instance): a retry "
+            'with the same request_id answers with the expense the first call recorded, and records nothing. The '
+            'retried body is not compared, so use a new request_id for every new expense.'
+        ),
+        examples=['0b6f8c1e-5a8e-4f0e-9a51-2f7d3c9e1a44'],
+    )
 
 
 class ExpenseUpdate(BaseModel):
@@ -124,8 +133,10 @@ def list_expenses(
 @router.post('/expense_create', response_model=ExpenseOkOut, openapi_extra=body_docs(ExpenseCreate))
 def create_expense(user: User = Depends(api_user), body: ExpenseCreate = body_of(ExpenseCreate)):
     """Record an expense: amount, date, category_id, subcategory_id?, payment_method_id, description?,
-    latitude?, longitude?."""
-    expense = expenses.create_expense(user, body.model_dump(exclude_unset=True))
+    latitude?, longitude?, place?, request_id? (a replayed request_id returns the first expense)."""
+    data = body.model_dump(exclude_unset=True)
+    request_id = data.pop('request_id', None)
+    expense = expenses.create_expense(user, data, request_id=request_id)
     return {'success': True, 'expense': expenses.expense_dict(expense)}
 
 

@@ -5,6 +5,8 @@ from app.models.category import Category
 from app.models.payment_method import PaymentMethod
 from app.models.user import User
 
+REQUEST_ID_LENGTH = 100
+
 
 class Expense(BaseModel):
     owner = ForeignKeyField(User, backref='expenses', on_delete='CASCADE')
@@ -19,9 +21,15 @@ class Expense(BaseModel):
     place = CharField(max_length=120, default='')
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    # The client's id for the request that created it: a retried create finds it instead of adding a twin.
+    request_id = CharField(max_length=REQUEST_ID_LENGTH, null=True)
 
     class Meta:
         # The dashboard aggregates a month of one household: an index that carries the aggregated
         # columns answers those queries from the index alone, without touching the table.
-        indexes = ((('owner', 'date', 'amount_cents', 'category', 'subcategory', 'payment_method'), False),)
+        # (owner, request_id) is unique so that two racing replays cannot both insert (NULLs never clash).
+        indexes = (
+            (('owner', 'date', 'amount_cents', 'category', 'subcategory', 'payment_method'), False),
+            (('owner', 'request_id'), True),
+        )
         constraints = [SQL('CHECK (amount_cents > 0)')]

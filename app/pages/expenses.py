@@ -8,19 +8,21 @@ expenses costs the same as a month of fifty.
 from __future__ import annotations
 
 from datetime import date
+from uuid import uuid4
 
-from nicegui import run, ui
+from nicegui import ui
 
-from app.models import User
+from app.models import Expense, User
+from app.pages.components.actions import call_service
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
-from app.pages.components.month_picker import month_picker
+from app.pages.components.month_picker import month_label, month_picker
 from app.pages.components.undo_notification import notify_with_undo
-from app.services import access, categories, exports, formats, links, payment_methods
+from app.services import access, categories, exports, formats, payment_methods
 from app.services import expenses as expense_service
 from app.services.clock import today
-from app.services.errors import Invalid, ServiceError
+from app.services.errors import Invalid
 from app.services.money import format_money
-from app.services.months import Month, parse_month
+from app.services.months import Month, parse_date, parse_month
 
 ROWS_PER_PAGE = 25
 UNDO_EVENT = 'undo_expense_delete'
@@ -97,11 +99,12 @@ PHONE_ITEM_SLOT = r"""
 """
 
 
-def load_choices(user: User) -> ExpenseChoices:
+def load_choices(user: User, keep: tuple[int | None, ...] = ()) -> ExpenseChoices:
     return ExpenseChoices(
         categories=categories.category_tree(user),
         payment_methods=[payment_methods.payment_method_dict(m) for m in payment_methods.list_payment_methods(user)],
-        owners=links.owner_labels(user),
+        me=user.id,
+        keep={i for i in keep if i is not None},
     )
 
 
@@ -127,22 +130,25 @@ def amount_for_input(cents: int, locale: str) -> str:
 
 
 async def expenses_page(user: User, month: str = '', search: str = '') -> None:
+    this_month = Month.of(today(user.timezone))
     try:
-        chosen = parse_month(month, default=today(user.timezone))
+        chosen = parse_month(month, default=this_month.first_day)
     except Invalid as exc:
         ui.notify(exc.message, type='warning')
-        chosen = parse_month('', default=today(user.timezone))
+        chosen = this_month
+    # The month lives in the picker alone (picker.month): the label, the address and the table follow it.
     state = {
-        'month': chosen,
         'search': search[:100],
         'pagination': {'sortBy': 'date', 'descending': True, 'page': 1, 'rowsPerPage': ROWS_PER_PAGE},
         'deleted': None,
         'scope': 'everyone',
+        'loads': 0,  # the latest refresh; an older one finishing later must not overwrite the table
+        'opening': False,  # a dialog is being prepared: a second click does not open a second one
     }
-    shared = bool(await run.io_bound(access.linked_user_ids, user))
+    shared = bool(await call_service(access.linked_user_ids, user))
 
     with ui.row().classes('w-full items-center gap-2'):
-        month_picker(chosen, lambda new: change_month(new))
+        picker = month_picker(chosen, lambda new: month_changed(new), today=this_month)
         ui.space()
         with ui.button('Export', icon='download').props('outline no-caps').mark('export'), ui.menu():
             ui.menu_item('CSV of this month', lambda: export('csv', True)).mark('export-csv')
@@ -150,7 +156,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ui.separator()
             ui.menu_item('CSV of everything', lambda: export('csv', False)).mark('export-csv-all')
             ui.menu_item('Excel (XLSX) of everything', lambda: export('xlsx', False)).mark('export-xlsx-all')
-        ui.button('Add expense', icon='add', on_click=lambda: add()).props('no-caps').mark('add-expense')
+        add_button = ui.button('Add expense', icon='add', on_click=lambda: add()).props('no-caps').mark('add-expense')
 
     with ui.row().classes('w-full items-end gap-6'):
         with ui.column().classes('gap-0'):
@@ -193,26 +199,26 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         ui.label('No expenses this month. Add one with the button above.').classes('w-full text-center opacity-70 p-4')
 
     async def refresh() -> None:
+        state['loads'] += 1
+        load = state['loads']
         pagination = state['pagination']
         sort = pagination.get('sortBy') or 'date'
         if pagination.get('descending'):
             sort = '-' + sort
         rows_per_page = int(pagination.get('rowsPerPage') or ROWS_PER_PAGE)
         page = max(int(pagination.get('page') or 1), 1)
-        try:
-            result = await run.io_bound(
-                expense_service.list_expenses,
-                user,
-                state['month'],
-                scope=state['scope'],
-                search=state['search'] or '',
-                sort=sort,
-                offset=(page - 1) * rows_per_page,
-                limit=rows_per_page,
-            )
-        except ServiceError as exc:
-            ui.notify(exc.message, type='negative')
-            return
+        result = await call_service(
+            expense_service.list_expenses,
+            user,
+            picker.month,
+            scope=state['scope'],
+            search=state['search'] or '',
+            sort=sort,
+            offset=(page - 1) * rows_per_page,
+            limit=rows_per_page,
+        )
+        if result is None or load != state['loads']:
+            return  # refused (and said so), or a later refresh (another month, page or filter) owns the table
         if not result.expenses and result.count and page > 1:
             state['pagination'] = {**pagination, 'page': 1}
             await refresh()
@@ -234,15 +240,20 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
 
     table.on('request', on_request)
 
-    def page_url() -> str:
-        query = f'?month={state["month"]}'
-        return '/expenses' + query
-
-    async def change_month(new: Month) -> None:
-        state['month'] = new
+    async def month_changed(new: Month) -> None:
+        """The picker moved (its arrows, its menu, or `show_month`): the address and the table follow."""
         state['pagination'] = {**state['pagination'], 'page': 1}
-        ui.navigate.history.replace(page_url())
+        ui.navigate.history.replace(f'/expenses?month={new}')
         await refresh()
+
+    async def show_saved(expense: Expense) -> None:
+        """After a save: stay on this month, or follow the expense to the month it is dated in."""
+        dated = Month.of(parse_date(expense.date))
+        if dated == picker.month:
+            await refresh()
+            return
+        ui.notify(f'It is dated in {month_label(dated)}: showing that month.', type='info')
+        await picker.set_month(dated)
 
     async def search_changed(event) -> None:
         state['search'] = (event.value or '')[:100]
@@ -256,60 +267,50 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         state['pagination'] = {**state['pagination'], 'page': 1}
         await refresh()
 
-    async def save_new(values: dict) -> None:
-        await run.io_bound(expense_service.create_expense, user, values)
-        new_month = Month.of(date.fromisoformat(values['date'])) if values.get('date') else state['month']
-        ui.notify('Expense added.', type='positive')
-        if new_month != state['month']:
-            ui.notify(f'It is dated in {new_month}; showing that month.', type='info')
-            await change_month(new_month)
-        else:
-            await refresh()
-
     async def add() -> None:
-        choices = await run.io_bound(load_choices, user)
+        form = await call_service(load_add_form, user, picker.month, busy=add_button)
+        if form is None:
+            return
+        choices, initial = form
         if not choices.categories or not choices.payment_methods:
             ui.notify(
                 'Create a category and a payment method first (menu: Categories, Payment methods).', type='warning'
             )
             return
-        last = await run.io_bound(expense_service.last_choices, user)
-        day = today(user.timezone)
-        if not state['month'].contains(day):
-            day = state['month'].first_day if state['month'] < Month.of(day) else day
-        initial = {**last, 'date': day.isoformat(), 'amount': '', 'description': ''}
-        expense_dialog(choices, initial, save_new, title='Add an expense', user=user, locate=user.capture_location)
+        request_id = uuid4().hex  # one per dialog: however often its Save reaches the server, one expense
+
+        def create(values: dict) -> Expense:
+            return expense_service.create_expense(user, values, request_id=request_id)
+
+        expense_dialog(
+            choices,
+            initial,
+            create,
+            title='Add an expense',
+            user=user,
+            locate=user.capture_location,
+            after=show_saved,
+            success='Expense added.',
+        )
 
     async def edit(row: dict) -> None:
         expense_id = row.get('id')
-        if not expense_id:
+        if not expense_id or state['opening']:
             return
+        state['opening'] = True
         try:  # the row comes from the browser: read the expense again, as this user may see it
-            current = await run.io_bound(
-                lambda: expense_service.expense_dict(expense_service.get_expense(user, expense_id))
-            )
-        except ServiceError as exc:
-            ui.notify(exc.message, type='negative')
+            form = await call_service(load_edit_form, user, expense_id)
+        finally:
+            state['opening'] = False
+        if form is None:
+            await refresh()  # it is gone: so is its row
             return
+        choices, initial = form
 
-        async def save(values: dict) -> None:
-            await run.io_bound(expense_service.update_expense, user, expense_id, values)
-            ui.notify('Expense saved.', type='positive')
-            await refresh()
+        def update(values: dict) -> Expense:
+            return expense_service.update_expense(user, expense_id, values)
 
-        initial = {
-            'amount': amount_for_input(int(current['amount_cents']), user.locale),
-            'date': current['date'],
-            'category_id': current['category_id'],
-            'subcategory_id': current['subcategory_id'],
-            'payment_method_id': current['payment_method_id'],
-            'description': current['description'] or '',
-            'latitude': current['latitude'],
-            'longitude': current['longitude'],
-            'place': current['place'] or '',
-        }
-        choices = await run.io_bound(load_choices, user)
-        expense_dialog(choices, initial, save, title='Edit the expense', user=user)
+        expense_dialog(choices, initial, update, title='Edit the expense', user=user, after=show_saved)
 
     async def delete(event) -> None:
         row = event.args if isinstance(event.args, dict) else {}
@@ -326,26 +327,24 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         confirm.delete()
         if not confirmed:
             return
-        try:
-            state['deleted'] = await run.io_bound(expense_service.delete_expense, user, row.get('id'))
-        except ServiceError as exc:
-            ui.notify(exc.message, type='negative')
-            await refresh()
-            return
-        notify_with_undo('Expense deleted.', UNDO_EVENT)
-        await refresh()
+
+        def deleted(snapshot: dict) -> None:
+            state['deleted'] = snapshot
+            notify_with_undo('Expense deleted.', UNDO_EVENT)
+
+        snapshot = await call_service(
+            expense_service.delete_expense, user, row.get('id'), refresh=refresh, after=deleted
+        )
+        if snapshot is None:
+            await refresh()  # already gone, or no longer shared: the table shows what is there now
 
     async def undo() -> None:
         snapshot, state['deleted'] = state['deleted'], None
         if snapshot is None:
             return
-        try:
-            await run.io_bound(expense_service.restore_expense, user, snapshot)
-        except ServiceError as exc:
-            ui.notify(exc.message, type='negative')
-            return
-        ui.notify('Expense restored.', type='positive')
-        await refresh()
+        await call_service(
+            expense_service.restore_expense, user, snapshot, refresh=refresh, success='Expense restored.'
+        )
 
     ui.on(UNDO_EVENT, undo)
     table.on('edit', lambda event: edit(event.args if isinstance(event.args, dict) else {}))
@@ -353,15 +352,55 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     table.on('rowClick', lambda event: edit(_clicked_row(event.args)))
 
     async def export(kind: str, this_month: bool) -> None:
-        month_arg = state['month'] if this_month else None
-        try:
-            path, filename = await run.io_bound(exports.export_to_file, user, month_arg, kind, scope=state['scope'])
-        except ServiceError as exc:
-            ui.notify(exc.message, type='negative')
-            return
-        ui.download.file(path, filename)
+        await call_service(
+            exports.export_to_file,
+            user,
+            picker.month if this_month else None,
+            kind,
+            scope=state['scope'],
+            after=lambda found: ui.download.file(*found),
+        )
 
     await refresh()
+
+
+def load_add_form(user: User, month: Month) -> tuple[ExpenseChoices, dict]:
+    """The add dialog's choices and first values: the last category and payment method used (each standing
+    as the chooser's own when a linked user's of the same name was used), and a date in the shown month."""
+    choices = load_choices(user)
+    last = expense_service.last_choices(user)
+    category_id = choices.shown_category(last['category_id'])
+    initial = {
+        'category_id': category_id,
+        'subcategory_id': choices.shown_subcategory(category_id, last['subcategory_id']),
+        'payment_method_id': choices.shown_payment_method(last['payment_method_id']),
+        'amount': '',
+        'description': '',
+    }
+    day = today(user.timezone)
+    if not month.contains(day):
+        day = month.first_day if month < Month.of(day) else day
+    initial['date'] = day.isoformat()
+    return choices, initial
+
+
+def load_edit_form(user: User, expense_id: object) -> tuple[ExpenseChoices, dict]:
+    """The edit dialog's choices and values; the expense's own category and payment method stay choosable
+    even when a same-named one of the chooser's would otherwise stand for them."""
+    current = read_expense(user, expense_id)
+    choices = load_choices(user, (current['category_id'], current['subcategory_id'], current['payment_method_id']))
+    initial = {
+        'amount': amount_for_input(int(current['amount_cents']), user.locale),
+        'date': current['date'],
+        'category_id': current['category_id'],
+        'subcategory_id': current['subcategory_id'],
+        'payment_method_id': current['payment_method_id'],
+        'description': current['description'] or '',
+        'latitude': current['latitude'],
+        'longitude': current['longitude'],
+        'place': current['place'] or '',
+    }
+    return choices, initial
 
 
 def _clicked_row(args) -> dict:

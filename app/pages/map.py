@@ -11,14 +11,15 @@ from __future__ import annotations
 import math
 from html import escape
 
-from nicegui import run, ui
+from nicegui import ui
 
 from app.config import get_settings
 from app.models import User
+from app.pages.components.actions import call_service
 from app.pages.components.month_picker import month_picker
 from app.services import formats, places
 from app.services.clock import today
-from app.services.errors import Invalid, ServiceError
+from app.services.errors import Invalid
 from app.services.money import format_money
 from app.services.months import Month, parse_month
 
@@ -124,11 +125,10 @@ class MapView:
         self.signature: tuple = ()
 
     async def load(self) -> bool:
-        try:
-            self.data = await run.io_bound(places.month_map, self.user, self.month, self.category_id)
-        except ServiceError as exc:
-            ui.notify(exc.message, type='negative')
+        data = await call_service(places.month_map, self.user, self.month, self.category_id)
+        if data is None:
             return False
+        self.data = data
         return True
 
     async def build(self) -> None:
@@ -138,7 +138,7 @@ class MapView:
         settings = get_settings()
         await self._frame()
         with ui.row().classes('w-full items-center gap-3'):
-            month_picker(self.month, self.change_month)
+            month_picker(self.month, self.change_month, today=Month.of(today(self.user.timezone)))
             self.category_select = (
                 ui.select(self._category_options(), value=self.category_id or 0, on_change=self.change_category)
                 .props('outlined dense options-dense')
@@ -204,7 +204,7 @@ class MapView:
             self.center = ((south + north) / 2, (west + east) / 2)
             self.zoom = estimated_zoom(bounds)
         else:
-            frequent = await run.io_bound(places.frequent_places, self.user, 1)
+            frequent = await call_service(places.frequent_places, self.user, 1) or []
             self.center = (frequent[0].latitude, frequent[0].longitude) if frequent else (30.0, 0.0)
             self.zoom = 13 if frequent else 2
 
@@ -327,10 +327,8 @@ class MapView:
 
     async def show_places(self) -> None:
         """The household's places of all time, most visited first, each with a rename button."""
-        try:
-            found = await run.io_bound(places.frequent_places, self.user, PLACES_LISTED)
-        except ServiceError as exc:
-            ui.notify(exc.message, type='negative')
+        found = await call_service(places.frequent_places, self.user, PLACES_LISTED)
+        if found is None:
             return
         self.places_box.clear()
         with self.places_box:
@@ -385,24 +383,29 @@ class MapView:
                 .mark('place-new-name')
             )
 
-            async def save() -> None:
-                try:
-                    renamed = await run.io_bound(
-                        places.rename_place, self.user, place.latitude, place.longitude, name.value
-                    )
-                except ServiceError as exc:
-                    name.error = exc.message
-                    return
-                dialog.close()
-                ui.notify(f'Renamed: {renamed.name} ({renamed.visits} expenses).', type='positive')
+            async def reload() -> None:
                 if await self.load():
                     await self.show(fit=False)
                 await self.show_places()
 
+            async def save() -> None:
+                await call_service(
+                    places.rename_place,
+                    self.user,
+                    place.latitude,
+                    place.longitude,
+                    name.value,
+                    fields={'name': name},
+                    dialog=dialog,
+                    busy=save_button,
+                    refresh=reload,
+                    success=lambda renamed: f'Renamed: {renamed.name} ({renamed.visits} expenses).',
+                )
+
             name.on('keydown.enter', save)
             with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat')
-                ui.button('Save', on_click=save).mark('save-place-name')
+                ui.button('Cancel', on_click=dialog.close).props('flat').mark('cancel-place-name')
+                save_button = ui.button('Save', on_click=save).mark('save-place-name')
         dialog.on('hide', lambda: dialog.delete())
         dialog.open()
 

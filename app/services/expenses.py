@@ -8,14 +8,16 @@ sees is decided by `access`: an id outside that set answers NotFound, exactly li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from peewee import JOIN, fn
+from peewee import JOIN, IntegrityError, fn
 
-from app.db import db
+from app.db import db, is_postgres
 from app.models import Category, Expense, PaymentMethod, User, utcnow
+from app.models.expense import REQUEST_ID_LENGTH
 from app.services import access, categories, payment_methods
 from app.services.clock import today
 from app.services.errors import Invalid, NotFound
@@ -39,6 +41,7 @@ MAX_PLACE = 120
 MAX_PAGE = 1000
 SORT_FIELDS = ('date', 'amount', 'category', 'payment_method', 'description', 'created_by')
 DEFAULT_SORT = '-date'
+_REQUEST_ID = re.compile(r'[A-Za-z0-9._:-]+')
 
 Subcategory = Category.alias('subcategory')
 
@@ -232,6 +235,16 @@ def get_expense(user: User, expense_id: object) -> Expense:
     return expense
 
 
+def is_far_ahead(day: date, today: date) -> bool:
+    """More than a year after `today`: most likely a slip in the year (2062 for 2026). Such a date is
+    allowed (a planned expense), but forms ask before saving it."""
+    try:
+        limit = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        limit = date(today.year + 1, 3, 1)
+    return day > limit
+
+
 def last_choices(user: User) -> dict:
     """The category, subcategory and payment method of the last expense the user created, still visible:
     the add dialog starts from them."""
@@ -258,6 +271,15 @@ def last_choices(user: User) -> dict:
 
 
 # --- writing ------------------------------------------------------------------------------------------
+
+
+def _writing():
+    """A write transaction that takes SQLite's write lock first (BEGIN IMMEDIATE).
+
+    These transactions read (the category, the expense) before they write; a deferred one that reads and
+    then finds another write committed meanwhile fails at once with "database is locked" instead of
+    waiting for busy_timeout. Two replays of one request id racing hit exactly that."""
+    return db.atomic() if is_postgres() else db.atomic(lock_type='IMMEDIATE')
 
 
 def validate_location(data: Mapping, current: Expense | None = None) -> dict:
@@ -341,17 +363,55 @@ def _parse(user: User, data: Mapping, current: Expense | None) -> dict:
     return out
 
 
-def create_expense(user: User, data: Mapping) -> Expense:
-    """Record an expense from the fields of the reference's form (see FIELDS); the user is its owner."""
-    with db.atomic():
-        columns = _parse(user, data, None)
-        expense = Expense.create(owner=user.id, **columns)
+def create_expense(user: User, data: Mapping, request_id: object = None) -> Expense:
+    """Record an expense from the fields of the reference's form (see FIELDS); the user is its owner.
+
+    `request_id` is the client's id for this create (any text up to 100 characters, a UUID for instance):
+    a replay by the same user with the same id returns the expense the first call made, without a second
+    row, even when two replays race. The body of a replay is not compared: an id reused for a different
+    expense still answers with the first one, so a client uses a new id for every new expense. Once that
+    expense is deleted, the id is free again.
+    """
+    key = parse_request_id(request_id)
+    if key is not None:
+        first = _created_by_request(user, key)
+        if first is not None:
+            return first
+    try:
+        with _writing():
+            columns = _parse(user, data, None)
+            expense = Expense.create(owner=user.id, request_id=key, **columns)
+    except IntegrityError:
+        # a concurrent replay inserted first: the unique (owner, request_id) index refused this one
+        first = _created_by_request(user, key) if key is not None else None
+        if first is None:
+            raise
+        return first
     return get_expense(user, expense.id)
+
+
+def parse_request_id(value: object) -> str | None:
+    """The client's request id: printable text without spaces, at most REQUEST_ID_LENGTH characters."""
+    if is_blank(value):
+        return None
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else None
+    if text is None or len(text) > REQUEST_ID_LENGTH or not _REQUEST_ID.fullmatch(text):
+        raise Invalid(
+            f'request_id must be up to {REQUEST_ID_LENGTH} letters, digits or the signs . _ : - '
+            '(a UUID for instance), one per new expense.',
+            field='request_id',
+        )
+    return text
+
+
+def _created_by_request(user: User, key: str) -> Expense | None:
+    found = Expense.select(Expense.id).where((Expense.owner == user.id) & (Expense.request_id == key)).first()
+    return get_expense(user, found.id) if found is not None else None
 
 
 def update_expense(user: User, expense_id: object, data: Mapping) -> Expense:
     """Change the fields present in `data`; a blank optional field (subcategory, location) clears it."""
-    with db.atomic():
+    with _writing():
         current = get_expense(user, expense_id)
         columns = _parse(user, data, current)
         if columns:
@@ -362,7 +422,7 @@ def update_expense(user: User, expense_id: object, data: Mapping) -> Expense:
 
 def delete_expense(user: User, expense_id: object) -> dict:
     """Delete; returns what is needed to undo it (`restore_expense`)."""
-    with db.atomic():
+    with _writing():
         expense = get_expense(user, expense_id)
         snapshot = {
             'id': expense.id,
@@ -377,6 +437,7 @@ def delete_expense(user: User, expense_id: object) -> dict:
             'longitude': expense.longitude,
             'place': expense.place,
             'created_at': expense.created_at,
+            'request_id': expense.request_id,
         }
         Expense.delete().where(Expense.id == expense.id).execute()
     return snapshot
@@ -384,7 +445,7 @@ def delete_expense(user: User, expense_id: object) -> dict:
 
 def restore_expense(user: User, snapshot: Mapping) -> Expense:
     """Undo a deletion: the same expense again (same id when free), checked like a new one."""
-    with db.atomic():
+    with _writing():
         owner_id = int(snapshot['owner_id'])
         if owner_id not in access.visible_owner_ids(user):
             raise NotFound('This expense can no longer be restored: its owner is not shared with you any more.')
@@ -403,5 +464,15 @@ def restore_expense(user: User, snapshot: Mapping) -> Expense:
         extra = {}
         if not Expense.select().where(Expense.id == snapshot['id']).exists():
             extra['id'] = snapshot['id']
-        expense = Expense.create(owner=owner_id, created_at=snapshot.get('created_at') or utcnow(), **columns, **extra)
+        request_id = snapshot.get('request_id')
+        taken = Expense.select().where((Expense.owner == owner_id) & (Expense.request_id == request_id))
+        if request_id and taken.exists():
+            request_id = None  # recorded again meanwhile by a replay: the restored one gives the id up
+        expense = Expense.create(
+            owner=owner_id,
+            created_at=snapshot.get('created_at') or utcnow(),
+            request_id=request_id,
+            **columns,
+            **extra,
+        )
     return get_expense(user, expense.id)

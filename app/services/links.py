@@ -154,36 +154,35 @@ def _owner_id(item: object) -> int:
     return owner_id if owner_id is not None else item.owner.id
 
 
-def label_duplicates(items: Iterable[object], owners: Mapping[int, str] | None = None) -> dict[int, str]:
-    """Labels for a picker of categories or payment methods that may belong to several linked users.
+def label_duplicates(
+    items: Iterable[object], chooser_id: int | None = None, *, keep: Iterable[int] = ()
+) -> dict[int, str]:
+    """Options for a picker of categories or payment methods that may belong to several linked users.
 
-    `items` are models or dicts with `id`, `name` and `owner_id`. A name that only one owner uses is
-    shown as is; a name that several owners use gets one entry per owner, labelled with the owner's
-    username: "Food (alice)", "Food (bob)". Returns {item id: label} in the order of `items`, ready for
-    `ui.select(options=...)`. `owners` maps owner ids to usernames (owner_labels(user)); without it the
-    usernames are read from the database.
+    Linked users often have the same names ("Food", "Card"), and choosing between "Food (alice)" and
+    "Food (bob)" is a question nobody should have to answer: each name (case and spaces aside) appears once,
+    standing for the chooser's own item. An item whose name only a linked user has still appears, and so
+    does an item in `keep` (the value the picker already holds, e.g. the expense being edited), standing for
+    its name in place of the chooser's. Otherwise the first item of a name in `items` order stands for it.
+
+    `items` are models or dicts with `id`, `name` and `owner_id`. Returns {item id: name} in the order of
+    `items`, ready for `ui.select(options=...)`.
     """
     items = list(items)
-    owners_by_name: dict[str, set[int]] = {}
+    kept = set(keep)
+
+    def rank(item: object) -> int:
+        if _field(item, 'id') in kept:
+            return 0
+        return 1 if chooser_id is not None and _owner_id(item) == chooser_id else 2
+
+    standing: dict[str, object] = {}
     for item in items:
-        owners_by_name.setdefault(str(_field(item, 'name')).strip().lower(), set()).add(_owner_id(item))
-    shared_names = {name for name, ids in owners_by_name.items() if len(ids) > 1}
-    if owners is None:
-        needed = {_owner_id(i) for i in items if str(_field(i, 'name')).strip().lower() in shared_names}
-        owners = (
-            {u.id: u.username for u in User.select(User.id, User.username).where(User.id.in_(list(needed)))}
-            if needed
-            else {}
-        )
-    labels: dict[int, str] = {}
-    for item in items:
-        name = str(_field(item, 'name'))
-        if name.strip().lower() in shared_names:
-            owner_id = _owner_id(item)
-            labels[_field(item, 'id')] = f'{name} ({owners.get(owner_id, f"user {owner_id}")})'
-        else:
-            labels[_field(item, 'id')] = name
-    return labels
+        name = ' '.join(str(_field(item, 'name')).split()).lower()
+        if name not in standing or rank(item) < rank(standing[name]):
+            standing[name] = item
+    shown = {_field(item, 'id') for item in standing.values()}
+    return {_field(item, 'id'): str(_field(item, 'name')) for item in items if _field(item, 'id') in shown}
 
 
 # --- inviting ------------------------------------------------------------------------------------------

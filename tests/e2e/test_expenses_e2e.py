@@ -73,13 +73,43 @@ def test_add_an_expense_and_download_the_csv(page, server) -> None:
     assert page.get_by_label('Amount').input_value() == '12,50'
 
 
-def test_month_picker_jumps_to_a_month(page, server) -> None:
+def test_month_picker_changes_month_and_year(page, server) -> None:
     run_wizard(page, server)
     page.goto(server.url + '/expenses?month=2026-01')
     page.get_by_text('January 2026').click()
-    page.get_by_role('button', name='Mar', exact=True).click()
-    page.get_by_text('March 2026').wait_for()
+    page.get_by_role('button', name='March 2026', exact=True).click()
+    page.locator('.q-menu').wait_for(state='hidden')
+    page.get_by_role('button', name='March 2026: choose another month or year').wait_for()
     page.wait_for_url('**/expenses?month=2026-03')
-    page.get_by_role('button', name='Previous month').first.click()  # (the calendar has its own, later)
+    page.get_by_role('button', name='Previous month').click()
     page.get_by_text('February 2026').wait_for()
     page.wait_for_url('**/expenses?month=2026-02')
+    # another year from the same menu
+    page.get_by_text('February 2026').click()
+    page.get_by_role('button', name='Previous year, 2025').click()
+    page.get_by_role('button', name='November 2025', exact=True).click()
+    page.get_by_text('November 2025').wait_for()
+    page.wait_for_url('**/expenses?month=2025-11')
+
+
+def test_a_double_click_on_save_records_one_expense(page, server) -> None:
+    run_wizard(page, server)
+    page.goto(server.url + '/expenses?month=2026-01')
+    page.get_by_text('No expenses this month').wait_for()
+    page.get_by_role('button', name='Add expense').click()
+    page.get_by_label('Amount').fill('7,30')
+    page.get_by_label('Date').fill('2026-03-14')  # another month: the page follows it
+    page.get_by_label('Category', exact=True).click()
+    page.get_by_role('option', name='Food').click()
+    page.get_by_label('Payment method').click()
+    page.get_by_role('option', name='Card').click()
+    page.get_by_label('Description (optional)').fill('Double-clicked')
+    page.get_by_role('button', name='Save').dblclick()
+    page.get_by_text('Expense added.').wait_for()
+    page.get_by_role('cell', name='Double-clicked').wait_for()
+    page.get_by_text('March 2026', exact=True).wait_for()  # label, address and table agree
+    page.wait_for_url('**/expenses?month=2026-03')
+    assert page.locator('[role=dialog]').count() == 0
+    assert page.get_by_role('cell', name='Double-clicked').count() == 1
+    listed = page.request.get(server.api('expenses?month=2026-03'))  # the browser's session
+    assert listed.ok and listed.json()['count'] == 1

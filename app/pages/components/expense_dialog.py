@@ -1,62 +1,95 @@
-"""The add / edit expense dialog. It renders the form and hands the typed values to `on_save`; the page
-calls the service, and a refusal comes back here as a message under the field it names.
+"""The add / edit expense dialog. It renders the form and saves it through `call_service`: a refusal shows
+under the field it names, a success closes the dialog, refreshes the page and confirms.
+
+Saving is safe to repeat: the Save button is disabled while a save runs, a second Save or Enter meanwhile is
+ignored, and the add dialog's service call carries one request id for the dialog's whole life, so even a
+save that reached the server twice records one expense.
 
 Keyboard: the amount field has the focus, Enter in any text field saves, Escape cancels.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from nicegui import background_tasks, ui
 
 from app.models import User
-from app.pages.components.actions import show_service_error
+from app.pages.components.actions import call_service
 from app.pages.components.location import LocationField
-from app.services.errors import ServiceError
+from app.services.clock import today as today_in
+from app.services.expenses import is_far_ahead
 from app.services.links import label_duplicates
 from app.services.places import Place
 
 
 @dataclass
 class ExpenseChoices:
-    """What the selects offer: the category tree (dicts with `children`) and the payment methods."""
+    """What the selects offer: the category tree (dicts with `children`) and the payment methods of the
+    chooser (`me`) and of the users linked to them. A name both have appears once, for the chooser's own
+    (see `label_duplicates`); `keep` are the ids the form starts with, which must stay choosable."""
 
     categories: list[dict] = field(default_factory=list)
     payment_methods: list[dict] = field(default_factory=list)
-    owners: dict[int, str] = field(default_factory=dict)  # owner id -> username, for same-name items
+    me: int | None = None
+    keep: set[int] = field(default_factory=set)
 
     def category_options(self) -> dict[int, str]:
-        return label_duplicates(self.categories, self.owners)
+        return label_duplicates(self.categories, self.me, keep=self.keep)
 
     def subcategory_options(self, category_id: int | None) -> dict[int, str]:
         for node in self.categories:
             if node['id'] == category_id:
-                return label_duplicates(node['children'], self.owners)
+                return label_duplicates(node['children'], self.me, keep=self.keep)
         return {}
 
     def payment_method_options(self) -> dict[int, str]:
-        return label_duplicates(self.payment_methods, self.owners)
+        return label_duplicates(self.payment_methods, self.me, keep=self.keep)
+
+    def shown_category(self, category_id: int | None) -> int | None:
+        """The option standing for `category_id` (a linked user's "Food" stands as the chooser's "Food")."""
+        return _same_name(self.categories, category_id, self.category_options())
+
+    def shown_subcategory(self, category_id: int | None, subcategory_id: int | None) -> int | None:
+        children = [child for node in self.categories for child in node['children']]
+        return _same_name(children, subcategory_id, self.subcategory_options(category_id))
+
+    def shown_payment_method(self, method_id: int | None) -> int | None:
+        return _same_name(self.payment_methods, method_id, self.payment_method_options())
 
 
-SaveHandler = Callable[[dict], Awaitable[object] | object]
+def _same_name(items: list[dict], item_id: int | None, options: dict[int, str]) -> int | None:
+    if item_id in options:
+        return item_id
+    name = next((' '.join(i['name'].split()).lower() for i in items if i['id'] == item_id), None)
+    return next((key for key, label in options.items() if ' '.join(label.split()).lower() == name), None)
+
+
+Save = Callable[[dict], Any]
 
 
 def expense_dialog(
     choices: ExpenseChoices,
     initial: dict,
-    on_save: SaveHandler,
+    save: Save,
     *,
     title: str,
     user: User | None = None,
     locate: bool = False,
+    refresh: Callable[[], Any] | None = None,
+    after: Callable[[Any], Awaitable[Any] | Any] | None = None,
+    success: str | Callable[[Any], str | None] | None = 'Expense saved.',
 ) -> ui.dialog:
     """Open the dialog prefilled with `initial` (amount as text, date, category_id, subcategory_id,
-    payment_method_id, description, latitude, longitude, place); `on_save(values)` may raise a
-    ServiceError to keep it open. With `user`, the form has the location block (position, place name,
-    suggestions); `locate` asks the browser for the position as the dialog opens."""
+    payment_method_id, description, latitude, longitude, place).
+
+    `save(values)` is the service call (run in a worker thread); on success the dialog closes, `refresh()`
+    and `after(result)` run and `success` is shown. With `user`, the form has the location block (position,
+    place name, suggestions); `locate` asks the browser for the position as the dialog opens."""
+    today = today_in(user.timezone if user is not None else None)
     with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2').mark('expense-dialog'):
         ui.label(title).classes('text-lg font-semibold')
         amount = (
@@ -69,12 +102,14 @@ def expense_dialog(
             ui.input('Date', value=initial.get('date', ''))
             .props('outlined mask="####-##-##"')
             .classes('w-full')
-            .mark('expense-date') as date
+            .mark('expense-date') as day
         ):
             with ui.menu().props('no-parent-event') as date_menu:
-                ui.date(on_change=lambda: date_menu.close()).props('first-day-of-week=1').bind_value(date)
-            with date.add_slot('append'):
-                ui.icon('event').classes('cursor-pointer').on('click', date_menu.open)
+                ui.date(on_change=lambda: date_menu.close()).props('first-day-of-week=1').bind_value(day)
+            with day.add_slot('append'):
+                ui.icon('event').classes('cursor-pointer').on('click', date_menu.open).props(
+                    'aria-label="Open the calendar" role=button tabindex=0'
+                )
         category = (
             ui.select(choices.category_options(), value=initial.get('category_id'), label='Category')
             .props('outlined options-dense')
@@ -109,13 +144,16 @@ def expense_dialog(
 
             def place_chosen(place: Place) -> None:
                 """A known place: pre-select what is used most there (the person can still change it)."""
-                if place.category_id in category.options:
-                    category.set_value(place.category_id)
+                category_id = choices.shown_category(place.category_id)
+                if category_id is not None:
+                    category.set_value(category_id)
                     category_changed()
-                    if place.subcategory_id in subcategory.options:
-                        subcategory.set_value(place.subcategory_id)
-                if place.payment_method_id in payment_method.options:
-                    payment_method.set_value(place.payment_method_id)
+                    subcategory_id = choices.shown_subcategory(category_id, place.subcategory_id)
+                    if subcategory_id is not None:
+                        subcategory.set_value(subcategory_id)
+                method_id = choices.shown_payment_method(place.payment_method_id)
+                if method_id is not None:
+                    payment_method.set_value(method_id)
 
             location = LocationField(
                 user,
@@ -124,9 +162,9 @@ def expense_dialog(
                 place=initial.get('place') or '',
                 on_place_chosen=place_chosen,
             )
-        fields = {
+        fields: dict[str, Any] = {
             'amount': amount,
-            'date': date,
+            'date': day,
             'category_id': category,
             'subcategory_id': subcategory,
             'payment_method_id': payment_method,
@@ -143,15 +181,14 @@ def expense_dialog(
         category.on_value_change(category_changed)
         subcategory.set_visibility(bool(subcategory.options))
 
-        def clear_errors() -> None:
-            for element in fields.values():
-                element.error = None
+        asking = {'now': False}  # the far-ahead question is open: Save and Enter wait for its answer
 
-        async def save() -> None:
-            clear_errors()
+        async def submit() -> None:
+            if asking['now'] or not save_button.enabled:
+                return
             values = {
                 'amount': amount.value,
-                'date': date.value,
+                'date': day.value,
                 'category_id': category.value,
                 'subcategory_id': subcategory.value,
                 'payment_method_id': payment_method.value,
@@ -159,22 +196,61 @@ def expense_dialog(
             }
             if location is not None:
                 values.update(latitude=location.latitude, longitude=location.longitude, place=location.place)
-            try:
-                result = on_save(values)
-                if inspect.isawaitable(result):
-                    await result
-            except ServiceError as exc:
-                show_service_error(exc, fields)
-                return
-            dialog.close()
+            chosen = _as_date(day.value)
+            if chosen is not None and is_far_ahead(chosen, today):
+                asking['now'] = True
+                try:
+                    sure = await confirm_far_ahead(chosen, today)
+                finally:
+                    asking['now'] = False
+                if not sure:
+                    day.run_method('focus')
+                    return
+            await call_service(
+                save,
+                values,
+                fields=fields,
+                dialog=dialog,
+                busy=save_button,
+                refresh=refresh,
+                after=after,
+                success=success,
+            )
 
-        for element in (amount, date, description):
-            element.on('keydown.enter', save)
+        for element in (amount, day, description):
+            element.on('keydown.enter', submit)
         with ui.row().classes('w-full justify-end gap-2 pt-2'):
             ui.button('Cancel', on_click=dialog.close).props('flat').mark('cancel-expense')
-            ui.button('Save', icon='check', on_click=save).mark('save-expense')
+            save_button = ui.button('Save', icon='check', on_click=submit).mark('save-expense')
     dialog.on('hide', lambda: dialog.delete())
     dialog.open()
     if location is not None:
-        background_tasks.create(location.start(capture=locate), name='expense location')
+        background_tasks.create(location.start(capture=locate), name='expense location', context=location.container)
     return dialog
+
+
+async def confirm_far_ahead(chosen: date, today: date) -> bool:
+    """Ask before saving a date more than a year ahead: most often a slip in the year."""
+    with ui.dialog() as question, ui.card().classes('max-w-sm').mark('far-ahead-dialog'):
+        ui.label(f'Save this expense on {_long(chosen)}?').classes('text-lg font-semibold')
+        ui.label(
+            f'That date is more than a year after today ({_long(today)}). If the year is a typing slip, fix '
+            'the date; if the expense is planned that far ahead, save it.'
+        ).classes('opacity-80')
+        with ui.row().classes('w-full justify-end gap-2'):
+            ui.button('Fix the date', on_click=lambda: question.submit(False)).props('flat').mark('far-ahead-fix')
+            ui.button('Save anyway', on_click=lambda: question.submit(True)).mark('far-ahead-save')
+    answer = await question
+    question.delete()
+    return bool(answer)
+
+
+def _long(day: date) -> str:
+    return f'{day.day} {day:%B %Y}'
+
+
+def _as_date(text: object) -> date | None:
+    try:
+        return date.fromisoformat(str(text or ''))
+    except ValueError:
+        return None  # the service says what is wrong with it

@@ -17,11 +17,12 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable
 
-from nicegui import run, ui
+from nicegui import ui
 
 from app.models import User
+from app.pages.components.actions import call_service
 from app.services import places, users
-from app.services.errors import Invalid, ServiceError
+from app.services.errors import Invalid
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,11 @@ class LocationField:
         return ' '.join((self.place_input.value or '').split())
 
     @property
+    def gone(self) -> bool:
+        """The dialog holding the block was deleted (saved or closed) while something was awaited."""
+        return self.container.is_deleted
+
+    @property
     def position(self) -> tuple[float, float] | None:
         if self.latitude is None or self.longitude is None:
             return None
@@ -155,10 +161,16 @@ class LocationField:
     # --- actions -------------------------------------------------------------------------------------
 
     async def start(self, *, capture: bool = False) -> None:
-        """Load the suggestions and the known place names; locate first when `capture` (new expenses)."""
+        """Load the suggestions and the known place names; locate first when `capture` (new expenses).
+
+        Runs as a background task inside `container` (so that call_service finds the page), and may still be
+        running when the dialog is saved and deleted: every step after an await checks that it is still there.
+        """
         self._started = True
-        names = await run.io_bound(places.place_names, self.user)
-        self.place_input.set_autocomplete(names)
+        names = await call_service(places.place_names, self.user)
+        if self.gone:
+            return
+        self.place_input.set_autocomplete(names or [])
         if capture and self.position is None:
             await self.capture()
         else:
@@ -178,7 +190,7 @@ class LocationField:
             result = {'error': 'timeout'}
         finally:
             self.busy = False
-        if result is None:  # the page was closed meanwhile
+        if result is None or self.gone:  # the page or the dialog was closed meanwhile
             return
         if not isinstance(result, dict) or ('error' not in result and 'latitude' not in result):
             result = {'error': 'unavailable'}
@@ -226,12 +238,10 @@ class LocationField:
 
     async def refresh_suggestions(self) -> None:
         position = self.position
-        try:
-            found = await run.io_bound(
-                places.suggest_places, self.user, *(position or (None, None)), limit=places.SUGGESTIONS
-            )
-        except ServiceError as exc:
-            self._say(exc.message)
+        found = await call_service(
+            places.suggest_places, self.user, *(position or (None, None)), limit=places.SUGGESTIONS
+        )
+        if found is None or self.gone:  # refused (and said so), or the dialog was saved or closed meanwhile
             return
         self.suggestions = found
         self._render_suggestions()
@@ -343,13 +353,11 @@ class LocationField:
             self._map.set_center(self.position)
 
     async def _save_setting(self, event) -> None:
-        try:
-            await run.io_bound(users.update_preferences, self.user, capture_location=bool(event.value))
-        except ServiceError as exc:
-            ui.notify(exc.message, type='negative')
-            return
-        ui.notify(
-            'Your position will be asked for each new expense.'
+        await call_service(
+            users.update_preferences,
+            self.user,
+            capture_location=bool(event.value),
+            success='Your position will be asked for each new expense.'
             if event.value
-            else 'Your position will be asked only when you press the location button.'
+            else 'Your position will be asked only when you press the location button.',
         )

@@ -1,4 +1,11 @@
-"""A month picker: previous / month label / next, plus a calendar to jump to any month."""
+"""A month picker: previous / month label / next, and on the label a menu of years and months.
+
+The picker owns the month its page shows. `MonthPicker.month` is the one source of truth: the label, the
+menu and the page's `on_change` (which moves the table and the address) all follow `set_month`, so a page
+that moves to another month by itself (an expense dated elsewhere) calls `set_month` too, and the label,
+the address and the table cannot disagree. (Before, the page kept its own copy: the label stayed behind
+and › then counted from the stale month.)
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
-from app.services.errors import Invalid
-from app.services.months import Month, parse_month
+from app.services.months import MAX_YEAR, MIN_YEAR, Month
 
 MONTH_NAMES = (
     'January',
@@ -25,50 +31,111 @@ MONTH_NAMES = (
     'December',
 )
 
+MonthChanged = Callable[[Month], Awaitable[None] | None]
+
 
 def month_label(month: Month) -> str:
     return f'{MONTH_NAMES[month.month - 1]} {month.year}'
 
 
-def month_picker(month: Month, on_change: Callable[[Month], Awaitable[None] | None]) -> None:
-    """Render the picker for `month`; `on_change(new_month)` runs after every move (sync or async).
+class MonthPicker:
+    """Markers: `month-picker`, `month-previous`, `month-next`, `month-label` (opens the menu), and in the
+    menu `month-menu-year`, `month-menu-previous-year`, `month-menu-next-year`, `month-menu-1`..`-12`,
+    `month-menu-today`."""
 
-    Markers: `month-previous`, `month-next`, `month-label`, `month-input` (the YYYY-MM field of the menu).
-    """
-    state = {'month': month}
+    def __init__(self, month: Month, on_change: MonthChanged, *, today: Month | None = None) -> None:
+        self._month = month
+        self._on_change = on_change
+        self._today = today
+        self._year = month.year  # the year the menu shows; the month changes only when one is chosen
+        with ui.row().classes('items-center gap-1 no-wrap').mark('month-picker'):
+            ui.button(icon='chevron_left', on_click=lambda: self._step(-1)).props(
+                'flat round dense aria-label="Previous month"'
+            ).mark('month-previous')
+            with (
+                ui.button()
+                .props('flat no-caps icon-right=arrow_drop_down')
+                .classes('min-w-[10.5rem]')
+                .mark('month-label-button') as self.label_button
+            ):
+                self.label = ui.label().classes('text-base font-medium').mark('month-label')
+                with ui.menu().on('show', self._menu_opened) as self.menu, ui.column().classes('p-2 gap-1 w-64'):
+                    self._menu()
+            ui.button(icon='chevron_right', on_click=lambda: self._step(1)).props(
+                'flat round dense aria-label="Next month"'
+            ).mark('month-next')
+        self._show_label()
 
-    async def go(target: Month) -> None:
-        state['month'] = target
-        label.set_text(month_label(target))
-        field.set_value(str(target))
-        result = on_change(target)
-        if inspect.isawaitable(result):
-            await result
+    @property
+    def month(self) -> Month:
+        return self._month
 
-    async def jump(event) -> None:
-        if event.value != field.value or event.value == str(state['month']):
-            return  # the echo of a move made with the arrows (possibly a stale one): not a jump
-        try:
-            target = parse_month(event.value or '')
-        except Invalid as exc:
-            ui.notify(exc.message, type='warning')
+    async def set_month(self, month: Month, *, notify: bool = True) -> None:
+        """Show `month` everywhere the picker does, then let the page follow (`notify`)."""
+        if not MIN_YEAR <= month.year <= MAX_YEAR:
             return
-        if target != state['month']:
-            menu.close()
-            await go(target)
+        self._month = month
+        self._year = month.year
+        self._show_label()
+        self._menu.refresh()
+        if notify:
+            result = self._on_change(month)
+            if inspect.isawaitable(result):
+                await result
 
-    with ui.row().classes('items-center gap-1 no-wrap').mark('month-picker'):
-        ui.button(icon='chevron_left', on_click=lambda: go(state['month'].previous())).props(
-            'flat round dense aria-label="Previous month"'
-        ).mark('month-previous')
-        with ui.button().props('flat no-caps').classes('min-w-[10rem]'):
-            label = ui.label(month_label(month)).classes('text-base font-medium').mark('month-label')
-            with ui.menu() as menu:
-                field = (
-                    ui.date(value=str(month), on_change=jump)
-                    .props('minimal default-view=Months emit-immediately mask="YYYY-MM"')
-                    .mark('month-input')
-                )
-        ui.button(icon='chevron_right', on_click=lambda: go(state['month'].next())).props(
-            'flat round dense aria-label="Next month"'
-        ).mark('month-next')
+    def _show_label(self) -> None:
+        text = month_label(self._month)
+        self.label.set_text(text)
+        self.label_button.props(f'aria-label="{text}: choose another month or year"')
+
+    async def _step(self, months: int) -> None:
+        # The target is counted here, when the move runs, not when the click is received: two quick clicks
+        # queue two moves, and the second must count from the month the first one reached.
+        await self.set_month(self._month.next() if months > 0 else self._month.previous())
+
+    # --- the menu ------------------------------------------------------------------------------------
+
+    @ui.refreshable_method
+    def _menu(self) -> None:
+        with ui.row().classes('w-full items-center no-wrap'):
+            ui.button(icon='chevron_left', on_click=lambda: self._show_year(self._year - 1)).props(
+                f'flat round dense aria-label="Previous year, {self._year - 1}"'
+            ).mark('month-menu-previous-year').set_enabled(self._year > MIN_YEAR)
+            ui.label(str(self._year)).classes('grow text-center text-base font-semibold').mark('month-menu-year')
+            ui.button(icon='chevron_right', on_click=lambda: self._show_year(self._year + 1)).props(
+                f'flat round dense aria-label="Next year, {self._year + 1}"'
+            ).mark('month-menu-next-year').set_enabled(self._year < MAX_YEAR)
+        with ui.element('div').classes('grid grid-cols-3 gap-1 w-full'):
+            for number, name in enumerate(MONTH_NAMES, start=1):
+                target = Month(self._year, number)
+                chosen = target == self._month
+                button = ui.button(
+                    name[:3], color='primary' if chosen else None, on_click=lambda t=target: self._choose(t)
+                ).props(f'no-caps dense aria-label="{name} {self._year}"')
+                button.props('unelevated aria-current=date' if chosen else 'flat').mark(f'month-menu-{number}')
+                if target == self._today:
+                    button.classes('font-bold underline')
+        if self._today is not None:
+            ui.button('This month', icon='today', color=None, on_click=lambda: self._choose(self._today)).props(
+                'flat dense no-caps'
+            ).classes('w-full').mark('month-menu-today')
+
+    def _show_year(self, year: int) -> None:
+        self._year = min(max(year, MIN_YEAR), MAX_YEAR)
+        self._menu.refresh()
+
+    def _menu_opened(self) -> None:
+        if self._year != self._month.year:  # browsed other years last time without choosing
+            self._year = self._month.year
+            self._menu.refresh()
+
+    async def _choose(self, month: Month) -> None:
+        self.menu.close()
+        if month != self._month:
+            await self.set_month(month)
+
+
+def month_picker(month: Month, on_change: MonthChanged, *, today: Month | None = None) -> MonthPicker:
+    """Render the picker for `month`; `on_change(new_month)` runs after every move (sync or async).
+    `today` adds a "This month" entry to the menu and marks that month in it."""
+    return MonthPicker(month, on_change, today=today)
