@@ -52,13 +52,13 @@ async def categories_page(user: User) -> None:
             with ui.item_section().props('side'), ui.row().classes('gap-0 no-wrap'):
                 if parent is None:
                     ui.button(icon='add', on_click=lambda n=node: edit_dialog(None, n['id'])).props(
-                        'flat round dense'
+                        'flat round dense aria-label="Add a subcategory"'
                     ).tooltip('Add a subcategory').mark(f'add-subcategory-{node["id"]}')
                 ui.button(icon='edit', on_click=lambda n=node: edit_dialog(n, n['parent_id'])).props(
-                    'flat round dense'
+                    'flat round dense aria-label=Edit'
                 ).tooltip('Edit').mark(f'edit-category-{node["id"]}')
                 ui.button(icon='delete', on_click=lambda n=node: delete(n, tree)).props(
-                    'flat round dense color=negative'
+                    'flat round dense color=negative aria-label=Delete'
                 ).tooltip('Delete').mark(f'delete-category-{node["id"]}')
 
     async def edit_dialog(node: dict | None, parent_id: int | None) -> None:

@@ -46,10 +46,10 @@ async def payment_methods_page(user: User) -> None:
                             ui.item_label(f'{used} expense{"" if used == 1 else "s"}').props('caption')
                     with ui.item_section().props('side'), ui.row().classes('gap-0 no-wrap'):
                         ui.button(icon='edit', on_click=lambda m=method: edit_dialog(m)).props(
-                            'flat round dense'
+                            'flat round dense aria-label=Edit'
                         ).tooltip('Edit').mark(f'edit-payment-method-{method["id"]}')
                         ui.button(icon='delete', on_click=lambda m=method: delete(m, methods)).props(
-                            'flat round dense color=negative'
+                            'flat round dense color=negative aria-label=Delete'
                         ).tooltip('Delete').mark(f'delete-payment-method-{method["id"]}')
 
     def edit_dialog(method: dict | None) -> None:

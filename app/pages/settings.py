@@ -7,6 +7,7 @@ from nicegui import run, ui
 from app.config import get_settings
 from app.models import User
 from app.pages import settings_audit, settings_sharing, settings_tokens, settings_update, settings_users
+from app.pages.components.code_block import code_block
 from app.services import login, sessions, users
 from app.services.errors import ServiceError
 from app.web.client_ip import client_ip
@@ -136,7 +137,7 @@ def api_card() -> None:
             'Scripts call /sysapi with the installation key (?key=...) after POST /sysapi/login, '
             'as described in the README.'
         ).classes('text-sm opacity-80')
-        key = ui.code('•' * 32, language='text').classes('w-full').mark('api-key')
+        key = code_block('•' * 32, label='API key').classes('w-full').mark('api-key')
 
         def reveal() -> None:
             key.set_content(get_settings().api_key)

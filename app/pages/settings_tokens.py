@@ -59,7 +59,7 @@ async def tokens_tab(user: User) -> None:
                             'text-xs opacity-70'
                         )
                     ui.button(icon='delete', on_click=lambda v=view: confirm_revoke(v)).props(
-                        'flat round color=negative'
+                        'flat round color=negative aria-label=Revoke'
                     ).tooltip('Revoke').mark(f'revoke-token-{view.id}')
 
     ui.timer(0, show_tokens, once=True)
@@ -86,7 +86,9 @@ async def tokens_tab(user: User) -> None:
                     ui.clipboard.write(value)
                     ui.notify('Token copied.')
 
-                ui.button(icon='content_copy', on_click=copy).props('flat round').tooltip('Copy').mark('copy-token')
+                ui.button(icon='content_copy', on_click=copy).props('flat round aria-label=Copy').tooltip('Copy').mark(
+                    'copy-token'
+                )
             ui.button('Done, hide it', on_click=created.clear).props('flat').mark('hide-token')
         await show_tokens()
 

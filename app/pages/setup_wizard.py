@@ -6,6 +6,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from app.config import get_settings
+from app.pages.components.code_block import code_block
 from app.pages.login import auth_card_start
 from app.pages.theme import apply_theme
 from app.services import sessions, setup, users
@@ -124,14 +125,14 @@ async def setup_page():
                 with ui.row().classes('w-full gap-2 items-center'):
                     new_category = ui.input('Another category').props('outlined dense').mark('setup-new-category')
                     new_category.on('keydown.enter', lambda: add('categories', new_category))
-                    ui.button(icon='add', on_click=lambda: add('categories', new_category)).props('flat round').mark(
-                        'setup-add-category'
-                    )
+                    ui.button(icon='add', on_click=lambda: add('categories', new_category)).props(
+                        'flat round aria-label="Add the category"'
+                    ).mark('setup-add-category')
                     new_method = ui.input('Another payment method').props('outlined dense').mark('setup-new-method')
                     new_method.on('keydown.enter', lambda: add('payment_methods', new_method))
-                    ui.button(icon='add', on_click=lambda: add('payment_methods', new_method)).props('flat round').mark(
-                        'setup-add-method'
-                    )
+                    ui.button(icon='add', on_click=lambda: add('payment_methods', new_method)).props(
+                        'flat round aria-label="Add the payment method"'
+                    ).mark('setup-add-method')
 
                 async def create_account() -> None:
                     choices = setup.SetupChoices(
@@ -164,7 +165,7 @@ async def setup_page():
                     'Scripts and other tools reach the API with this installation key '
                     '(also in config.env, and in Settings later):'
                 ).classes('text-sm')
-                ui.code(get_settings().api_key, language='text').classes('w-full').mark('setup-api-key')
+                code_block(get_settings().api_key, label='API key').classes('w-full').mark('setup-api-key')
 
                 async def enter() -> None:
                     await ui.run_javascript(

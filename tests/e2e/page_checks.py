@@ -93,8 +93,9 @@ class PageWatch:
         return found
 
     def _console(self, message) -> None:
-        if message.type == 'error':
-            self.found.append(f'console error: {message.text} ({message.location.get("url", "")})')
+        url = message.location.get('url', '')
+        if message.type == 'error' and not self._tile(url):  # a tile that did not load says so in the console
+            self.found.append(f'console error: {message.text} ({url})')
 
     def _tile(self, url: str) -> bool:
         return urlsplit(url).hostname == self.tile_host

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import Server, make_server
-from tests.e2e.household import ADMIN, TOKEN_NAME, Household, seed_household
+from tests.e2e.household import ADMIN, FLATMATE, PARTNER, TOKEN_NAME, Household, seed_household
 from tests.e2e.page_checks import DEFAULT_TILES, PageWatch, drawn, page_problems
 
 ADMIN_PASSWORD = 'tour admin password'
@@ -31,6 +31,8 @@ THEMES = ('light', 'dark')
 SHOTS = os.environ.get('WIS_TOUR_SHOTS', '')
 CHARTS_DRAWN = "document.querySelectorAll('.nicegui-echart canvas').length >= 5"
 MAP_DRAWN = "document.querySelectorAll('.leaflet-overlay-pane path').length > 0"
+# a table on wide screens, a list of cards on phones
+EXPENSES_SHOWN = "document.querySelectorAll('.q-table tbody td, .q-table__grid-content .q-card').length > 3"
 DRAWER_OPEN = "(document.querySelector('.q-drawer')?.getBoundingClientRect().left ?? -1) >= 0"
 
 
@@ -48,15 +50,15 @@ class Stop:
 STOPS = [
     Stop('dashboard', '/', js=CHARTS_DRAWN),
     Stop('menu', '/', js=CHARTS_DRAWN, phone_only=True),  # the navigation drawer, opened
-    Stop('expenses', '/expenses', js="document.querySelectorAll('.q-table tbody tr td').length > 3"),
+    Stop('expenses', '/expenses', js=EXPENSES_SHOWN),
     Stop('categories', '/categories', text='Garden'),
     Stop('payment-methods', '/payment-methods', text='Transfer'),
     Stop('map', '/map', js=MAP_DRAWN),
     Stop('settings-account', '/settings?tab=account', text='Appearance and formats'),
-    Stop('settings-sharing', '/settings?tab=sharing', text='carol'),
+    Stop('settings-sharing', '/settings?tab=sharing', text=FLATMATE),
     Stop('settings-tokens', '/settings?tab=tokens', text=TOKEN_NAME),
-    Stop('settings-users', '/settings?tab=users', text='carol'),
-    Stop('settings-audit', '/settings?tab=audit', text='user_created'),
+    Stop('settings-users', '/settings?tab=users', text=FLATMATE),
+    Stop('settings-audit', '/settings?tab=audit', text=PARTNER),
     Stop('settings-update', '/settings?tab=update', text='Installed'),
 ]
 VISITS = [

@@ -355,7 +355,7 @@ def year_options(year: dict, formats: Formats, dark: bool) -> dict[str, Any]:
 # --- cards -----------------------------------------------------------------------------------------
 
 # Spending more than the month before is shown in red, less in green; the number of expenses is neutral.
-_TONES = {('up', True): 'text-rose-600', ('down', True): 'text-emerald-600'}
+_TONES = {('up', True): 'text-negative', ('down', True): 'text-positive'}  # brand colours follow the theme
 
 
 def change_text(change: dict, previous_label: str) -> str:
