@@ -198,7 +198,7 @@ def test_setup_wizard(tour: Tour, width: str, theme: str) -> None:
     problems = tour.check(tour.guest, 'setup wizard, step 1 (account)', width, theme, screenshot=shot)
     fill_account(page)
     page.get_by_role('button', name='Next').first.click()
-    page.get_by_text('Number and date format').first.wait_for()
+    page.get_by_label('Currency').wait_for()
     problems += tour.check(tour.guest, 'setup wizard, step 2 (preferences)', width, theme)
     page.get_by_role('button', name='Next').last.click()  # step 1's button leaves once its step is closed
     page.get_by_role('button', name='Create my account').wait_for()
