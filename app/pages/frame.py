@@ -43,10 +43,6 @@ def _nav_links(current: str, *, vertical: bool) -> None:
 def frame(user: User, title: str) -> Iterator[None]:
     dark = apply_theme(user.theme)
     current = ui.context.client.page.path
-    ui.add_head_html(
-        '<style>.nav-active{background:rgba(127,127,127,.22)}'
-        '.body--dark .q-card{background:#1e1e2e}.wis-page{max-width:1200px;margin:0 auto;width:100%}</style>'
-    )
     logout_form()
 
     with ui.left_drawer(value=False).props('overlay bordered behavior=mobile').classes('p-2') as drawer:
@@ -59,17 +55,19 @@ def frame(user: User, title: str) -> Iterator[None]:
         await run.io_bound(users.update_preferences, user, theme=new_theme)
 
     with ui.header(elevated=True).classes('items-center px-3 py-1 gap-1 bg-primary'):
-        ui.button(icon='menu', on_click=drawer.toggle).props('flat round color=white').classes('lg:hidden').mark('menu')
+        ui.button(icon='menu', on_click=drawer.toggle).props('flat round color=white aria-label=Menu').classes(
+            'lg:hidden'
+        ).mark('menu')
         ui.link('What I Spend', '/').classes('text-white text-lg font-bold no-underline mr-4')
         with ui.row().classes('gap-0 max-lg:hidden text-white'):
             _nav_links(current, vertical=False)
         ui.space()
         settings_update.update_badge(user)
         ui.label(user.username).classes('text-white text-sm max-sm:hidden').mark('current-user')
-        ui.button(icon='dark_mode', on_click=toggle_dark).props('flat round color=white').tooltip('Light / dark').mark(
-            'toggle-dark'
-        )
-        ui.button(icon='logout').props('flat round color=white').tooltip('Log out').on(
+        ui.button(icon='dark_mode', on_click=toggle_dark).props(
+            'flat round color=white aria-label="Light or dark theme"'
+        ).tooltip('Light / dark').mark('toggle-dark')
+        ui.button(icon='logout').props('flat round color=white aria-label="Log out"').tooltip('Log out').on(
             'click', js_handler='() => document.getElementById("logout-form").submit()'
         ).mark('logout')
 

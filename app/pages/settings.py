@@ -10,6 +10,7 @@ from app.models import User
 from app.pages import settings_audit, settings_sharing, settings_tokens, settings_update, settings_users
 from app.pages.components.actions import call_service
 from app.pages.theme import theme_to_dark
+from app.pages.components.code_block import code_block
 from app.services import login, sessions, users
 from app.web.client_ip import client_ip
 
@@ -151,7 +152,7 @@ def api_card(user: User, open_tab: Callable[[str], None]) -> None:
             'As an administrator you may also see the installation key (?key=... after POST /sysapi/login, as the '
             'README describes). Keep it secret: with a session it reaches every account.'
         ).classes('text-sm opacity-80')
-        key = ui.code('•' * 32, language='text').classes('w-full').mark('api-key')
+        key = code_block('•' * 32, label='API key').classes('w-full').mark('api-key')
 
         async def reveal() -> None:
             await call_service(users.installation_api_key, user, busy=button, after=key.set_content)

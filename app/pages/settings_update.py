@@ -231,7 +231,7 @@ def update_badge(user: User) -> None:
         return
     with (
         ui.button(icon='system_update', on_click=lambda: ui.navigate.to('/settings?tab=update'))
-        .props('flat round color=white')
+        .props('flat round color=white aria-label="An update is available"')
         .mark('update-badge')
     ):
         ui.badge('1', color='orange').props('floating rounded')

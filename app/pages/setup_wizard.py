@@ -8,6 +8,7 @@ from nicegui import run, ui
 
 from app.config import get_settings
 from app.pages.components.actions import call_service
+from app.pages.components.code_block import code_block
 from app.pages.login import auth_card_start
 from app.pages.theme import apply_theme
 from app.services import locale_choices, sessions, setup
@@ -217,7 +218,7 @@ def _ready_step(state: dict) -> ui.label:
             'and it is API_KEY in config.env on the server.'
         ).classes('opacity-80')
     # the key wraps on a phone instead of running out of the card
-    ui.code(get_settings().api_key, language='text').classes(
+    code_block(get_settings().api_key, label='installation API key').classes(
         'w-full [&_pre]:whitespace-pre-wrap [&_pre]:break-all [&_pre]:pr-10'
     ).mark('setup-api-key')
 

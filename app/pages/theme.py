@@ -1,4 +1,13 @@
-"""Colours and the dark-mode decision shared by every page."""
+"""Colours and the dark-mode decision shared by every page.
+
+Quasar draws text, borders and fills in its brand colours through CSS variables (`--q-primary` ...). One
+colour cannot serve everywhere: the indigo that reads well on white is about 3:1 on a dark page, and the
+light indigo that reads well on a dark page cannot carry white text. So each brand colour has, per theme,
+a text colour (`--q-*`: text, icons, outlines, on the page's own background) and a fill (`--wis-fill-*`:
+the background of filled buttons, badges, notifications, the header, under white or dark text). Every
+pair is at least 4.5:1 (WCAG AA for normal text) on the backgrounds it meets; the tour test
+(tests/e2e/test_tour.py) measures them with axe-core in both themes.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +15,55 @@ import copy
 
 from nicegui import ui
 
-PRIMARY = '#4f46e5'
-SECONDARY = '#7c3aed'
+# name: (light text, light fill, dark text, dark fill); the fills carry white text, but warning's dark text
+BRAND = {
+    'primary': ('#4f46e5', '#4f46e5', '#a5b4fc', '#4f46e5'),
+    'secondary': ('#6d28d9', '#6d28d9', '#c4b5fd', '#6d28d9'),
+    'accent': ('#7c3aed', '#7c3aed', '#c4b5fd', '#7c3aed'),
+    'positive': ('#047857', '#047857', '#6ee7b7', '#047857'),
+    'negative': ('#be123c', '#be123c', '#fda4af', '#be123c'),
+    'info': ('#0369a1', '#0369a1', '#7dd3fc', '#0369a1'),
+    'warning': ('#92400e', '#f2c037', '#fcd34d', '#f2c037'),
+}
+PRIMARY = BRAND['primary'][0]
+SECONDARY = BRAND['secondary'][0]
+DARK_PAGE = '#121212'
+DARK_CARD = '#1e1e2e'
+
+
+def _variables(column_text: int, column_fill: int) -> str:
+    # !important: Quasar writes its default brand colours into the body's own style attribute
+    return ''.join(
+        f'--q-{name}:{colours[column_text]}!important;--wis-fill-{name}:{colours[column_fill]};'
+        for name, colours in BRAND.items()
+    )
+
+
+THEME_CSS = (
+    '<style>'
+    f'body{{{_variables(0, 1)}}}'
+    f'body.body--dark{{{_variables(2, 3)}--q-dark-page:{DARK_PAGE}!important;}}'
+    # Quasar's `.bg-primary{background:var(--q-primary)!important}` sits in a CSS layer that no unlayered rule
+    # overrides; the variable, set on the filled element itself, does
+    + ''.join(f'body .bg-{name}{{--q-{name}:var(--wis-fill-{name})}}' for name in BRAND)
+    # Quasar's greys for steps not reached yet and for hints are below 4.5:1; these are not
+    + '.q-stepper__tab{color:#616161}.body--dark .q-stepper__tab{color:#bdbdbd}'
+    '.q-field__bottom{color:rgba(0,0,0,.68)}.body--dark .q-field__bottom{color:rgba(255,255,255,.74)}'
+    # white marks on a light fill (dark theme): dark marks instead
+    '.body--dark .q-checkbox__svg{color:#121212}'
+    f'.body--dark .q-card{{background:{DARK_CARD}}}'
+    '.nav-active{background:rgba(127,127,127,.22)}.wis-page{max-width:1200px;margin:0 auto;width:100%}'
+    '</style>'
+)
+# Quasar's loading bar is a progress bar without a name (axe: aria-progressbar-name); it gets one when it appears.
+NAME_LOADING_BAR = """<script>
+document.addEventListener('DOMContentLoaded', () => {
+  const name = () => document.querySelectorAll('.q-loading-bar:not([aria-label])')
+    .forEach(bar => bar.setAttribute('aria-label', 'Loading'));
+  new MutationObserver(name).observe(document.body, {childList: true});
+  name();
+});
+</script>"""
 
 
 def theme_to_dark(theme: str) -> bool | None:
@@ -19,5 +75,6 @@ def apply_theme(theme: str) -> ui.dark_mode:
     client = ui.context.client
     client.page = copy.copy(client.page)  # per-client, so one user's theme never leaks into another's page
     client.page.dark = theme_to_dark(theme)
-    ui.colors(primary=PRIMARY, secondary=SECONDARY, accent='#8b5cf6', positive='#10b981', negative='#e11d48')
+    client.page.language = 'en-US'  # the language of the text, for screen readers (<html lang>)
+    ui.add_head_html(THEME_CSS + NAME_LOADING_BAR)
     return ui.dark_mode(theme_to_dark(theme))

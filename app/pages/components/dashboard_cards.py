@@ -10,7 +10,7 @@ from app.pages.components.dashboard_widgets import Formats
 
 # Spending more than the month before is shown in red, less in green; the number of expenses, and any
 # comparison with a month without spending ("nothing in November"), are neutral.
-_TONES = {('up', True): 'text-rose-600', ('down', True): 'text-emerald-600'}
+_TONES = {('up', True): 'text-negative', ('down', True): 'text-positive'}  # brand colours follow the theme
 
 
 def change_text(change: dict, previous_label: str, formats: Formats) -> str:

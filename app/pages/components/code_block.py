@@ -1,0 +1,14 @@
+"""A block of text to copy (a key, a token), readable by keyboard and screen-reader users."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+
+def code_block(content: str, *, label: str) -> ui.code:
+    """`ui.code` whose copy button says what it copies and whose scrolling box can take the focus (a keyboard
+    scrolls a long key only from inside it; axe: button-name, scrollable-region-focusable)."""
+    block = ui.code(content, language='text')
+    block.copy_button.props(f'aria-label="Copy the {label}"')
+    block.markdown.props(f'tabindex=0 role=region aria-label="{label.capitalize()}"')
+    return block

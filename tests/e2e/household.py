@@ -1,0 +1,109 @@
+"""A household for the tour: three linked accounts with a few months of spending, made through the API.
+
+The first account (the administrator) comes from the setup wizard; this module adds the others, links them,
+gives one of them its own category with a subcategory, records expenses over the last four months (some
+with a place, for the map), creates a personal API token, and so leaves a few audit events (logins, a user
+created by an administrator, a token). Everything goes through `/sysapi`, as a script would, so the data
+is what the services make of it.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+import httpx
+
+from tests.conftest import API_KEY
+
+ADMIN, PARTNER, FLATMATE = 'alice', 'bob', 'carol'
+PASSWORD = 'household password'
+TOKEN_NAME = 'Phone shortcut'
+MONTHS = 4
+DESCRIPTIONS = ['Supermarket', 'Bakery', 'Dinner out', 'Metro tickets', 'Pharmacy', 'Cinema', 'Hardware store']
+PLACES = [('Market', 48.8530, 2.3499), ('Bakery', 48.8606, 2.3376), ('Station', 48.8443, 2.3744)]
+
+
+@dataclass(frozen=True)
+class Household:
+    usernames: tuple[str, ...]
+    password: str
+    expenses: int
+    month: str  # the current month, YYYY-MM, where the dashboard opens
+
+
+class Account:
+    """One user's API session (cookie + installation key)."""
+
+    def __init__(self, url: str, username: str, password: str) -> None:
+        self.client = httpx.Client(base_url=url + '/sysapi', params={'key': API_KEY}, timeout=30)
+        self.call('post', '/login', data={'username': username, 'password': password})
+
+    def call(self, method: str, path: str, **kwargs) -> dict | list:
+        response = self.client.request(method, path, **kwargs)
+        if response.status_code != 200:
+            raise AssertionError(f'{method.upper()} /sysapi{path} answered {response.status_code}: {response.text}')
+        return response.json()
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _months_back(today: date, count: int) -> list[tuple[int, int]]:
+    year, month = today.year, today.month
+    months = []
+    for _ in range(count):
+        months.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
+
+
+def _record_expenses(account: Account, today: date, rng: random.Random) -> int:
+    """About a dozen expenses a month in categories and subcategories the account sees, never after today."""
+    tree = account.call('get', '/categories')
+    methods = account.call('get', '/payment_methods')
+    count = 0
+    for year, month in _months_back(today, MONTHS):
+        last_day = today.day if (year, month) == (today.year, today.month) else 28
+        for _ in range(12):
+            category = rng.choice(tree)
+            children = category['children']
+            body = {
+                'amount': f'{rng.randint(150, 9000) / 100:.2f}',
+                'date': date(year, month, rng.randint(1, last_day)).isoformat(),
+                'category_id': category['id'],
+                'subcategory_id': rng.choice(children)['id'] if children and rng.random() < 0.7 else None,
+                'payment_method_id': rng.choice(methods)['id'],
+                'description': rng.choice(DESCRIPTIONS),
+            }
+            if rng.random() < 0.3:
+                place, latitude, longitude = rng.choice(PLACES)
+                body.update(place=place, latitude=latitude, longitude=longitude)
+            account.call('post', '/expense_create', json=body)
+            count += 1
+    return count
+
+
+def seed_household(url: str, admin_password: str, today: date | None = None) -> Household:
+    """Fill the installation whose administrator `ADMIN` (with `admin_password`) the wizard created."""
+    today = today or date.today()
+    rng = random.Random(12)
+    admin = Account(url, ADMIN, admin_password)
+    accounts = [admin]
+    try:
+        for username in (PARTNER, FLATMATE):
+            admin.call('post', '/users/create', json={'username': username, 'password': PASSWORD})
+            admin.call('post', '/users/link', json={'user1': ADMIN, 'user2': username})
+            accounts.append(Account(url, username, PASSWORD))
+        partner = accounts[1]
+        garden = partner.call('post', '/category_create', json={'name': 'Garden', 'color': '#15803d', 'icon': 'yard'})
+        partner.call('post', '/category_create', json={'name': 'Plants', 'parent_id': garden['category']['id']})
+        admin.call('post', '/tokens', json={'name': TOKEN_NAME})
+        expenses = sum(_record_expenses(account, today, rng) for account in accounts)
+    finally:
+        for account in accounts:
+            account.close()
+    return Household(
+        usernames=(ADMIN, PARTNER, FLATMATE), password=PASSWORD, expenses=expenses, month=today.strftime('%Y-%m')
+    )
