@@ -9,8 +9,8 @@ from nicegui import run, ui
 from app.models import User
 from app.pages import settings_audit, settings_sharing, settings_tokens, settings_update, settings_users
 from app.pages.components.actions import call_service
-from app.pages.theme import theme_to_dark
 from app.pages.components.code_block import code_block
+from app.pages.theme import theme_to_dark
 from app.services import login, sessions, users
 from app.web.client_ip import client_ip
 
