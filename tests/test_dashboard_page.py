@@ -70,7 +70,7 @@ async def test_key_figures_in_the_users_currency_and_locale(user: User) -> None:
     assert text_of(user, 'figure-total-change') == '▼ 15\u00a0% vs janvier'
     assert text_of(user, 'figure-count-change') == '▲ 200\u00a0% vs janvier'
     [total_change] = user.find(marker='figure-total-change').elements
-    assert 'text-emerald-600' in total_change.classes  # less spent than in January
+    assert 'text-positive' in total_change.classes  # less spent than in January
     for expense_marker in ('top-expense-2', 'top-expense-1', 'top-expense-3'):
         await user.should_see(marker=expense_marker)
     await user.should_not_see(marker='top-expense-4')  # January's
@@ -183,7 +183,7 @@ async def test_month_picker_moves_and_empty_months_are_friendly(user: User) -> N
     # compared with a month without spending: said plainly, in a neutral tone (not the red of "more")
     assert text_of(user, 'figure-total-change') == 'nothing in décembre'
     [total_change] = user.find(marker='figure-total-change').elements
-    assert 'text-rose-600' not in total_change.classes and 'opacity-70' in total_change.classes
+    assert 'text-negative' not in total_change.classes and 'opacity-70' in total_change.classes
     user.find(marker='month-previous').click()
     await user.should_see('December 2023')
     await user.should_see(marker='dashboard-empty')
@@ -265,7 +265,7 @@ def test_option_builders_for_empty_and_odd_inputs() -> None:
     assert widgets.daily_options([], formats, dark=False)['series'][0]['data'] == []
     assert cards.change_text({'direction': 'up', 'percent': None}, 'March', english) == 'nothing in March'
     assert cards.change_tone({'direction': 'up', 'percent': None}, spending=True) == 'opacity-70'
-    assert cards.change_tone({'direction': 'up', 'percent': 20.0}, spending=True) == 'text-rose-600'
+    assert cards.change_tone({'direction': 'up', 'percent': 20.0}, spending=True) == 'text-negative'
     assert cards.change_text({'direction': 'same', 'percent': 0.0}, 'March', english) == 'same as March'
     assert cards.change_text({'direction': 'down', 'percent': -12.4}, 'March', english) == '▼ 12% vs March'
     assert cards.change_text({'direction': 'down', 'percent': -12.4}, 'mars', formats) == '▼ 12\u00a0% vs mars'

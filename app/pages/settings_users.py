@@ -27,13 +27,13 @@ USER_CARD = r"""
       <div class="text-caption">Shares with: {{ props.row.linked }}</div>
     </q-card-section>
     <q-card-actions class="q-pt-none">
-      <q-btn flat dense no-caps size="sm" icon="key" label="Password"
+      <q-btn flat no-caps icon="key" label="Password"
              @click="$parent.$emit('password', props.row)" />
-      <q-btn flat dense no-caps size="sm"
+      <q-btn flat no-caps
              :icon="props.row.is_admin ? 'remove_moderator' : 'admin_panel_settings'"
              :label="props.row.is_admin ? 'Remove admin' : 'Make admin'"
              @click="$parent.$emit('admin', props.row)" />
-      <q-btn flat dense no-caps size="sm" color="negative" icon="delete" label="Delete"
+      <q-btn flat no-caps color="negative" icon="delete" label="Delete"
              @click="$parent.$emit('delete', props.row)" />
     </q-card-actions>
   </q-card>

@@ -447,7 +447,12 @@ def year_legend(categories: list[dict], on_toggle: Callable[[str], None]) -> Non
     with ui.row().classes('w-full gap-x-1 gap-y-0 justify-center').mark('year-legend'):
         for category in categories:
             name = category['name']
-            button = ui.button(color=None).props('flat dense no-caps size=sm aria-pressed=true').classes('text-xs')
+            button = (
+                ui.button(color=None)
+                .props('flat dense no-caps size=sm aria-pressed=true')
+                .classes('text-xs')
+                .style('min-height: 24px')  # a touch target of at least 24 px (WCAG 2.5.8)
+            )
             with button, ui.row().classes('items-center gap-1 no-wrap'):
                 ui.element('span').classes('inline-block w-2.5 h-2.5 rounded-full shrink-0').style(
                     f'background: {safe_color(category["color"])}'
