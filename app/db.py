@@ -65,6 +65,17 @@ def is_postgres() -> bool:
     return db.obj is not None and type(db.obj).__name__.startswith('Postgres')
 
 
+def write_transaction():
+    """The one way services open a transaction that writes: on SQLite it takes the write lock first
+    (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads (the category, the expense) and then writes cannot wait for the lock:
+    when another writer committed meanwhile, SQLite fails it at once with "database is locked" instead of
+    waiting for busy_timeout. Taking the lock at BEGIN makes every writer queue for busy_timeout. Nested
+    inside another transaction it is a savepoint, as `atomic()` is."""
+    return db.atomic() if is_postgres() else db.atomic(lock_type='IMMEDIATE')
+
+
 # --- migrations -------------------------------------------------------------------------------------
 #
 # Each migration is a function applied once, in order, inside a transaction; the version reached is

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from peewee import JOIN, fn
 
-from app.db import db
+from app.db import write_transaction
 from app.models import Category, Expense, User, utcnow
 from app.services import access, icons
 from app.services.errors import Conflict, Invalid, NotFound
@@ -132,7 +132,7 @@ def create_category(
     user: User, name: object, parent_id: object = None, color: object = None, icon: object = None
 ) -> Category:
     name = clean_name(name, label='category name')
-    with db.atomic():
+    with write_transaction():
         parent = _parent_for(user, parent_id)
         color = clean_color(color) if not is_blank(color) else (parent.color if parent else DEFAULT_COLOR)
         if not is_blank(icon):
@@ -155,7 +155,7 @@ def update_category(
     """Rename, recolour, change the icon or re-parent. Expenses follow a re-parented category so that an
     expense's subcategory always belongs to its category. An icon sent back unchanged is kept even when it
     predates the list of known icons, so that such a category stays editable."""
-    with db.atomic():
+    with write_transaction():
         category = get_category(user, category_id)
         if name is not UNSET:
             category.name = clean_name(name, label='category name')
@@ -237,7 +237,7 @@ def delete_category(
     """Delete a category that no expense uses; with `with_subcategories`, its subcategories go with it,
     otherwise it must have none. With `move_to`, its expenses (those of its subcategories included) move
     there first, in the same transaction. The snapshot in the result lets `restore_category` undo it."""
-    with db.atomic():
+    with write_transaction():
         category = get_category(user, category_id)
         moved = 0 if is_blank(move_to) else move_expenses(user, category.id, move_to)
         children = list(category.children.order_by(Category.id))
@@ -282,7 +282,7 @@ def _snapshot(category: Category, children: list[Category]) -> CategorySnapshot:
 def restore_category(user: User, snapshot: CategorySnapshot) -> Category:
     """Undo a deletion: the same category again (same id when still free), subcategories included.
     Refused, with the reason, when its name or its parent changed meanwhile."""
-    with db.atomic():
+    with write_transaction():
         visible = access.visible_owner_ids(user)
         if snapshot.owner_id not in visible:
             raise NotFound(f'{snapshot.name!r} can no longer be restored: its owner no longer shares with you.')
@@ -322,7 +322,7 @@ def _recreate(snapshot: CategorySnapshot, parent: Category | None) -> Category:
 def move_expenses(user: User, from_category: object, to_category: object) -> int:
     """Move every expense of `from_category` to `to_category` (a category or a subcategory); returns
     how many moved. Only expenses the user may see are moved."""
-    with db.atomic():
+    with write_transaction():
         source = get_category(user, from_category, field='id')
         target = get_category(user, to_category, field='to_category_id')
         if source.id == target.id:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from peewee import JOIN, IntegrityError, fn
 
-from app.db import db, is_postgres
+from app.db import write_transaction
 from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.models.expense import REQUEST_ID_LENGTH
 from app.services import access, categories, payment_methods
@@ -273,15 +273,6 @@ def last_choices(user: User) -> dict:
 # --- writing ------------------------------------------------------------------------------------------
 
 
-def _writing():
-    """A write transaction that takes SQLite's write lock first (BEGIN IMMEDIATE).
-
-    These transactions read (the category, the expense) before they write; a deferred one that reads and
-    then finds another write committed meanwhile fails at once with "database is locked" instead of
-    waiting for busy_timeout. Two replays of one request id racing hit exactly that."""
-    return db.atomic() if is_postgres() else db.atomic(lock_type='IMMEDIATE')
-
-
 def validate_location(data: Mapping, current: Expense | None = None) -> dict:
     """Latitude and longitude together (both or neither), finite and in range; place is short text.
 
@@ -378,7 +369,7 @@ def create_expense(user: User, data: Mapping, request_id: object = None) -> Expe
         if first is not None:
             return first
     try:
-        with _writing():
+        with write_transaction():
             columns = _parse(user, data, None)
             expense = Expense.create(owner=user.id, request_id=key, **columns)
     except IntegrityError:
@@ -411,7 +402,7 @@ def _created_by_request(user: User, key: str) -> Expense | None:
 
 def update_expense(user: User, expense_id: object, data: Mapping) -> Expense:
     """Change the fields present in `data`; a blank optional field (subcategory, location) clears it."""
-    with _writing():
+    with write_transaction():
         current = get_expense(user, expense_id)
         columns = _parse(user, data, current)
         if columns:
@@ -422,7 +413,7 @@ def update_expense(user: User, expense_id: object, data: Mapping) -> Expense:
 
 def delete_expense(user: User, expense_id: object) -> dict:
     """Delete; returns what is needed to undo it (`restore_expense`)."""
-    with _writing():
+    with write_transaction():
         expense = get_expense(user, expense_id)
         snapshot = {
             'id': expense.id,
@@ -445,7 +436,7 @@ def delete_expense(user: User, expense_id: object) -> dict:
 
 def restore_expense(user: User, snapshot: Mapping) -> Expense:
     """Undo a deletion: the same expense again (same id when free), checked like a new one."""
-    with _writing():
+    with write_transaction():
         owner_id = int(snapshot['owner_id'])
         if owner_id not in access.visible_owner_ids(user):
             raise NotFound('This expense can no longer be restored: its owner is not shared with you any more.')

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
-from app.db import db
+from app.db import write_transaction
 from app.models import Category, Expense, LegacyRecord, PaymentMethod, User, UserLink
 from app.services import users
 from app.services.errors import Invalid, ServiceError
@@ -472,7 +472,7 @@ def import_legacy(folder: str | Path, *, dry_run: bool = False) -> ImportReport:
     report = ImportReport(folder=folder, dry_run=dry_run)
     importer = _Importer(folder, report)
     try:
-        with db.atomic():
+        with write_transaction():
             expenses = _load(folder, 'expenses.json')
             importer.import_users()
             importer.import_categories(expenses)

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from peewee import IntegrityError
 
-from app.db import db
+from app.db import write_transaction
 from app.models import Category, Expense, PaymentMethod, User, UserLink
 from app.services import access, audit, users
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -72,7 +72,7 @@ def _find_link(first: User, second: User) -> UserLink | None:
 def _create_link(a: int, b: int, status: str, invited_by: int | None) -> UserLink:
     """Insert the pair's one row; a concurrent request that inserted it first makes this a Conflict."""
     try:
-        with db.atomic():
+        with write_transaction():
             return UserLink.create(user_a=a, user_b=b, status=status, invited_by=invited_by)
     except IntegrityError:
         raise Conflict('These two users were just linked or invited by another request; reload and check.') from None
@@ -202,7 +202,7 @@ def _other(me: User, username: str) -> User:
 
 def invite(me: User, username: str) -> LinkView:
     """Invite `username` to share data with `me`. If that user already invited `me`, this accepts it."""
-    with db.atomic():
+    with write_transaction():
         other = _other(me, username)
         link = _find_link(me, other)
         if link is not None and link.status == ACTIVE:
@@ -232,7 +232,7 @@ def _pending_with(me: User, username: str) -> tuple[UserLink, User]:
 
 def accept(me: User, username: str) -> LinkView:
     """Accept the invitation that `username` sent to `me`: from now on both see each other's data."""
-    with db.atomic():
+    with write_transaction():
         link, other = _pending_with(me, username)
         if link.invited_by_id == me.id:
             raise NotFound(f'{other.username} has not invited you; your own invitation waits for their answer.')
@@ -244,7 +244,7 @@ def accept(me: User, username: str) -> LinkView:
 
 def decline(me: User, username: str) -> None:
     """Refuse the invitation that `username` sent to `me`."""
-    with db.atomic():
+    with write_transaction():
         link, other = _pending_with(me, username)
         if link.invited_by_id == me.id:
             raise NotFound(f'{other.username} has not invited you; to withdraw your own invitation, cancel it.')
@@ -254,7 +254,7 @@ def decline(me: User, username: str) -> None:
 
 def cancel(me: User, username: str) -> None:
     """Withdraw the invitation that `me` sent to `username`."""
-    with db.atomic():
+    with write_transaction():
         link, other = _pending_with(me, username)
         if link.invited_by_id != me.id:
             raise NotFound(f'You did not invite {other.username}; to refuse their invitation, decline it.')
@@ -300,7 +300,7 @@ def link_users(actor: User | None, user1: str, user2: str) -> LinkResult:
             raise Invalid('user1 and user2 are the same account; name two different users.', field='user2')
         view = invite(actor, other_name)
         return LinkResult(actor.username, view.other_username, view.status, True)
-    with db.atomic():
+    with write_transaction():
         first, second = _two_users(user1, user2)
         link = _find_link(first, second)
         if link is not None and link.status == ACTIVE:
@@ -425,7 +425,7 @@ def unlink_users(actor: User | None, user1: str, user2: str) -> UnlinkReport:
     """Remove the link (or pending invitation) between two users, in one transaction that first gives
     each expense's owner a copy of the other user's categories and payment methods it uses.
     `actor` None (the CLI) or an admin may unlink anyone; other users only themselves."""
-    with db.atomic():
+    with write_transaction():
         first, second = _two_users(user1, user2)
         if actor is not None and not actor.is_admin and actor.id not in (first.id, second.id):
             raise Forbidden('You may only unlink your own account; only an administrator unlinks two other users.')
@@ -439,7 +439,7 @@ def unlink_users(actor: User | None, user1: str, user2: str) -> UnlinkReport:
 
 def unlink(me: User, username: str) -> UnlinkReport:
     """Stop sharing with `username` (Settings › Sharing)."""
-    with db.atomic():
+    with write_transaction():
         other = _other(me, username)
         link = _find_link(me, other)
         if link is None or link.status != ACTIVE:

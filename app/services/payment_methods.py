@@ -10,7 +10,7 @@ from datetime import datetime
 
 from peewee import fn
 
-from app.db import db
+from app.db import write_transaction
 from app.models import Expense, PaymentMethod, User, utcnow
 from app.services import access, icons
 from app.services.errors import Conflict, Invalid, NotFound
@@ -89,7 +89,7 @@ def _check_unique(owner_id: int, name: str, exclude_id: int | None = None) -> No
 def create_payment_method(user: User, name: object, icon: object = None) -> PaymentMethod:
     name = clean_name(name, label='payment method name')
     icon = icons.clean_icon(icon) if not is_blank(icon) else DEFAULT_ICON
-    with db.atomic():
+    with write_transaction():
         _check_unique(user.id, name)
         return PaymentMethod.create(owner=user.id, name=name, icon=icon)
 
@@ -99,7 +99,7 @@ def update_payment_method(
 ) -> PaymentMethod:
     """Rename or change the icon. An icon sent back unchanged is kept even when it predates the list of
     known icons, so that such a payment method stays editable."""
-    with db.atomic():
+    with write_transaction():
         method = get_payment_method(user, method_id)
         if name is not UNSET:
             method.name = clean_name(name, label='payment method name')
@@ -142,7 +142,7 @@ def plan_deletion(user: User, method_id: object) -> DeletionPlan:
 def delete_payment_method(user: User, method_id: object, *, move_to: object = None) -> DeletedPaymentMethod:
     """Delete a payment method no expense uses. With `move_to`, its expenses move there first, in the same
     transaction. The snapshot in the result lets `restore_payment_method` undo it."""
-    with db.atomic():
+    with write_transaction():
         method = get_payment_method(user, method_id)
         moved = 0 if is_blank(move_to) else move_expenses(user, method.id, move_to)
         used = usage_count(method)
@@ -156,7 +156,7 @@ def delete_payment_method(user: User, method_id: object, *, move_to: object = No
 def restore_payment_method(user: User, snapshot: PaymentMethodSnapshot) -> PaymentMethod:
     """Undo a deletion: the same payment method again (same id when still free); refused, with the reason,
     when its name was taken meanwhile."""
-    with db.atomic():
+    with write_transaction():
         if snapshot.owner_id not in access.visible_owner_ids(user):
             raise NotFound(f'{snapshot.name!r} can no longer be restored: its owner no longer shares with you.')
         if _name_taken(snapshot.owner_id, snapshot.name):
@@ -173,7 +173,7 @@ def restore_payment_method(user: User, snapshot: PaymentMethodSnapshot) -> Payme
 
 def move_expenses(user: User, from_method: object, to_method: object) -> int:
     """Move the visible expenses paid with `from_method` to `to_method`; returns how many moved."""
-    with db.atomic():
+    with write_transaction():
         source = get_payment_method(user, from_method, field='id')
         target = get_payment_method(user, to_method, field='to_payment_method_id')
         if source.id == target.id:

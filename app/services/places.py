@@ -27,7 +27,7 @@ from datetime import date
 
 from peewee import JOIN, fn
 
-from app.db import db
+from app.db import db, write_transaction
 from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.services.access import visible_owner_ids
 from app.services.errors import Invalid, NotFound
@@ -454,7 +454,7 @@ def _household_places(owner_ids: list[int]) -> list[Place]:
 def household_places(user: User | int) -> list[Place]:
     """Every place of the user's household, most visited first (ties: most recent, then name)."""
     owner_ids = visible_owner_ids(user)
-    with db.atomic():  # one snapshot: the version read and the rows read agree
+    with write_transaction():  # one snapshot: the version read and the rows read agree
         found = _household_places(owner_ids)
         if not found:
             return []
@@ -523,7 +523,7 @@ def rename_place(user: User | int, latitude: object, longitude: object, name: ob
         raise Invalid('Give the place a name, such as "Bakery".', field='name')
     place = place_at(user, latitude, longitude)
     owner_ids = visible_owner_ids(user)
-    with db.atomic():
+    with write_transaction():
         (
             Expense.update(place=new_name, updated_at=utcnow())
             .where(Expense.id.in_(list(place.expense_ids)) & Expense.owner.in_(owner_ids))
@@ -594,7 +594,7 @@ def month_map(user: User | int, month: Month, category_id: object = None) -> Map
         except (TypeError, ValueError):
             raise Invalid('The category filter must be a category id.', field='category_id') from None
     sub = Category.alias('sub')
-    with db.atomic():
+    with write_transaction():
         in_month = Expense.owner.in_(owner_ids) & (Expense.date >= month.first_day) & (Expense.date <= month.last_day)
         located = Expense.latitude.is_null(False) & Expense.longitude.is_null(False)
         unlocated = Expense.select().where(in_month & ~located).count()

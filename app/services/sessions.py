@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 from app.config import get_settings
-from app.db import db
+from app.db import write_transaction
 from app.models import Session, User, utcnow
 
 COOKIE_NAME = 'wis_session'
@@ -78,5 +78,5 @@ def count_sessions(user: User) -> int:
 
 
 def purge_expired() -> int:
-    with db.atomic():
+    with write_transaction():
         return Session.delete().where(Session.expires_at <= utcnow()).execute()

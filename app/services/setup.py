@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from app.db import db
+from app.db import write_transaction
 from app.models import Category, PaymentMethod, User
 from app.services import users
 from app.services.errors import Conflict, Invalid
@@ -70,7 +70,7 @@ def complete_setup(choices: SetupChoices) -> User:
     """Create the admin with its preferences, categories and payment methods in one transaction."""
     validate_account(choices.username, choices.password, choices.password_confirm)
     password_hash = users.passwords.hash_password(choices.password)
-    with _lock, db.atomic():
+    with _lock, write_transaction():
         if users.users_exist():
             raise Conflict('Setup is already complete; log in with an existing account.')
         admin = users.create_user(choices.username, '', is_admin=True, password_hash=password_hash)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.db import db
+from app.db import write_transaction
 from app.models import User, utcnow
 from app.services import audit, passwords
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -115,7 +115,7 @@ def create_user(username: str, password: str, *, is_admin: bool = False, passwor
     if password_hash is None:
         validate_password(password)
         password_hash = passwords.hash_password(password)
-    with db.atomic():
+    with write_transaction():
         existing = User.get_or_none(User.username_key == username.lower())
         if existing is not None and existing.deleted_at is None:
             raise Conflict(f'The username {username!r} is taken; choose another.', field='username')
@@ -167,7 +167,7 @@ def create_account(
     username = validate_username(username)
     validate_password(password)
     password_hash = passwords.hash_password(password)  # slow on purpose: before the transaction
-    with db.atomic():
+    with write_transaction():
         first = not users_exist()
         user = create_user(username, '', is_admin=is_admin or first, password_hash=password_hash)
         restored = owned_counts(user)
@@ -284,7 +284,7 @@ def _refuse_losing_last_admin(user: User, what: str) -> None:
 
 def set_admin(user: User, is_admin: bool, *, actor: User | None = None) -> User:
     """Make `user` an administrator or a plain user. The last administrator cannot be demoted."""
-    with db.atomic():
+    with write_transaction():
         user = get_user(user.id)
         if not is_admin:
             _refuse_losing_last_admin(user, 'demote them')
@@ -301,7 +301,7 @@ def reset_password(user: User, new: str, confirm: str | None = None) -> int:
     """An administrator sets another user's password; every session of that user ends. Returns how many."""
     from app.models import Session
 
-    with db.atomic():
+    with write_transaction():
         set_password(user, new, confirm)
         ended = Session.delete().where(Session.user == user.id).execute()
     audit.record('password_changed', user, detail=f'reset by an administrator; {ended} session(s) ended')
@@ -314,7 +314,7 @@ def seed_defaults(user: User) -> tuple[int, int]:
     from app.models import Category, PaymentMethod
     from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS
 
-    with db.atomic():
+    with write_transaction():
         if (
             Category.select().where(Category.owner == user.id).exists()
             or PaymentMethod.select().where(PaymentMethod.owner == user.id).exists()
@@ -378,7 +378,7 @@ def delete_user(user: User, *, delete_data: bool = False, actor: User | None = N
     from app.models import ApiToken, Category, Expense, PaymentMethod, Session
     from app.services import links
 
-    with db.atomic():
+    with write_transaction():
         user = get_user(user.id)
         if actor is not None and actor.id == user.id:
             raise Invalid('You cannot delete your own account here; another administrator or the CLI can.')
