@@ -61,7 +61,7 @@ async def test_key_figures_in_the_users_currency_and_locale(user: User) -> None:
     sample()
     await api_login(user)
     await user.open('/?month=2024-02')
-    await user.should_see('February 2024')
+    await user.should_see('Février 2024')
     assert text_of(user, 'figure-total-value') == '42,49\u00a0€'
     assert text_of(user, 'figure-count-value') == '3'
     assert text_of(user, 'figure-average-value') == '14,16\u00a0€'
@@ -178,22 +178,22 @@ async def test_month_picker_moves_and_empty_months_are_friendly(user: User) -> N
     await api_login(user)
     await user.open('/?month=2024-02')
     user.find(marker='month-previous').click()
-    await user.should_see('January 2024')
+    await user.should_see('Janvier 2024')
     assert text_of(user, 'figure-total-value') == '50,00\u00a0€'
     # compared with a month without spending: said plainly, in a neutral tone (not the red of "more")
     assert text_of(user, 'figure-total-change') == 'nothing in décembre'
     [total_change] = user.find(marker='figure-total-change').elements
     assert 'text-negative' not in total_change.classes and 'opacity-70' in total_change.classes
     user.find(marker='month-previous').click()
-    await user.should_see('December 2023')
+    await user.should_see('Décembre 2023')
     await user.should_see(marker='dashboard-empty')
     await user.should_see('Nothing spent in décembre 2023')
     await user.should_not_see(marker='chart-daily')
     await user.should_not_see(marker='chart-year')  # nothing in all of 2023 either
     user.find(marker='month-next').click()
-    await user.should_see('January 2024')
+    await user.should_see('Janvier 2024')
     user.find(marker='month-next').click()
-    await user.should_see('February 2024')
+    await user.should_see('Février 2024')
     await user.should_see(marker='chart-daily')
 
 
@@ -215,7 +215,7 @@ async def test_year_chart_opens_a_month(user: User) -> None:
             'value': 50,
         },
     )
-    await user.should_see('January 2024')
+    await user.should_see('Janvier 2024')
     assert text_of(user, 'figure-total-value') == '50,00\u00a0€'
 
 
@@ -224,10 +224,10 @@ async def test_default_month_and_a_bad_month_in_the_address(user: User) -> None:
     await api_login(user)
     with time_machine.travel('2024-02-20 10:00:00', tick=False):
         await user.open('/')
-        await user.should_see('February 2024')
+        await user.should_see('Février 2024')
         await user.open('/?month=2024-99')
         await user.should_see('is not a month between')
-        await user.should_see('February 2024')
+        await user.should_see('Février 2024')
 
 
 async def test_a_new_user_sees_the_empty_state(user: User) -> None:
@@ -301,7 +301,7 @@ async def test_the_current_month_stops_at_today(user: User) -> None:
     spend(h.user, 300, '2024-03-04', h.food, h.groceries, h.card, 'Bakery')
     await api_login(user)
     await user.open('/?month=2024-03')  # today is Tuesday 5 March 2024
-    await user.should_see('March 2024')
+    await user.should_see('Mars 2024')
     daily = chart(user, 'chart-daily').options
     assert daily['xAxis']['data'] == ['1 mars', '2 mars', '3 mars', '4 mars', '5 mars']
     assert [p['value'] for p in daily['series'][1]['data']] == [7.0, 7.0, 7.0, 10.0, 10.0]

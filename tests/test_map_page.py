@@ -61,7 +61,7 @@ async def test_the_month_on_the_map(tiles, user: User, january) -> None:
     await api_login(user)
     await user.open('/map?month=2026-01')
     await user.should_see('3 expenses on the map · 106,60\u00a0€ · 1 without a position')
-    await user.should_see('January 2026')
+    await user.should_see('Janvier 2026')
     leaflet = the_map(user)
     tile_layers = [layer for layer in leaflet.layers if type(layer).__name__ == 'TileLayer']
     assert [(t.url_template, t.options['attribution']) for t in tile_layers] == [(TILES, 'Tiles by Example')]
@@ -129,7 +129,7 @@ async def test_filter_by_category_and_change_month(tiles, user: User, january) -
     await user.should_see('3 expenses on the map')
 
     user.find(marker='month-next').click()
-    await user.should_see('February 2026')
+    await user.should_see('Février 2026')
     await user.should_see('1 expense on the map · 1,00\u00a0€')
     user.find(marker='month-next').click()
     await user.should_see('No expense in mars 2026 has a position.')

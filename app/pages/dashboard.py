@@ -77,7 +77,7 @@ class Dashboard:
     @ui.refreshable_method
     def content(self) -> None:
         with ui.row().classes('w-full items-center justify-between'):
-            month_picker(self.month, self.go)
+            month_picker(self.month, self.go, locale=self.user.locale)
             if self.shared:
                 ui.toggle(
                     {'everyone': 'Everyone', 'mine': 'Only mine'},

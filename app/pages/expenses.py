@@ -148,7 +148,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     shared = bool(await call_service(access.linked_user_ids, user))
 
     with ui.row().classes('w-full items-center gap-2'):
-        picker = month_picker(chosen, lambda new: month_changed(new), today=this_month)
+        picker = month_picker(chosen, lambda new: month_changed(new), today=this_month, locale=user.locale)
         ui.space()
         with ui.button('Export', icon='download').props('outline no-caps').mark('export'), ui.menu():
             ui.menu_item('CSV of this month', lambda: export('csv', True)).mark('export-csv')
@@ -252,7 +252,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         if dated == picker.month:
             await refresh()
             return
-        ui.notify(f'It is dated in {month_label(dated)}: showing that month.', type='info')
+        ui.notify(f'It is dated in {month_label(dated, user.locale)}: showing that month.', type='info')
         await picker.set_month(dated)
 
     async def search_changed(event) -> None:

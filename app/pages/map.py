@@ -138,7 +138,9 @@ class MapView:
         settings = get_settings()
         await self._frame()
         with ui.row().classes('w-full items-center gap-3'):
-            month_picker(self.month, self.change_month, today=Month.of(today(self.user.timezone)))
+            month_picker(
+                self.month, self.change_month, today=Month.of(today(self.user.timezone)), locale=self.user.locale
+            )
             self.category_select = (
                 ui.select(self._category_options(), value=self.category_id or 0, on_change=self.change_category)
                 .props('outlined dense options-dense')

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from babel.dates import format_date
 from nicegui import background_tasks, ui
 
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.location import LocationField
+from app.services import formats
 from app.services.clock import today as today_in
 from app.services.expenses import is_far_ahead
 from app.services.links import label_duplicates
@@ -200,7 +202,7 @@ def expense_dialog(
             if chosen is not None and is_far_ahead(chosen, today):
                 asking['now'] = True
                 try:
-                    sure = await confirm_far_ahead(chosen, today)
+                    sure = await confirm_far_ahead(chosen, today, user.locale if user is not None else formats.FALLBACK)
                 finally:
                     asking['now'] = False
                 if not sure:
@@ -229,8 +231,12 @@ def expense_dialog(
     return dialog
 
 
-async def confirm_far_ahead(chosen: date, today: date) -> bool:
+async def confirm_far_ahead(chosen: date, today: date, locale: str = formats.FALLBACK) -> bool:
     """Ask before saving a date more than a year ahead: most often a slip in the year."""
+
+    def _long(day: date) -> str:  # always with the year: the year is what the question is about
+        return format_date(day, 'long', locale=formats.babel_locale(locale))
+
     with ui.dialog() as question, ui.card().classes('max-w-sm').mark('far-ahead-dialog'):
         ui.label(f'Save this expense on {_long(chosen)}?').classes('text-lg font-semibold')
         ui.label(
@@ -243,10 +249,6 @@ async def confirm_far_ahead(chosen: date, today: date) -> bool:
     answer = await question
     question.delete()
     return bool(answer)
-
-
-def _long(day: date) -> str:
-    return f'{day.day} {day:%B %Y}'
 
 
 def _as_date(text: object) -> date | None:

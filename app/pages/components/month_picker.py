@@ -14,28 +14,16 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
+from app.services import formats
 from app.services.months import MAX_YEAR, MIN_YEAR, Month
-
-MONTH_NAMES = (
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-)
 
 MonthChanged = Callable[[Month], Awaitable[None] | None]
 
 
-def month_label(month: Month) -> str:
-    return f'{MONTH_NAMES[month.month - 1]} {month.year}'
+def month_label(month: Month, locale: str = formats.FALLBACK) -> str:
+    """'December 2026', 'Décembre 2026': a title, so it starts with a capital in every language."""
+    text = formats.month_year(month, locale)
+    return text[:1].upper() + text[1:]
 
 
 class MonthPicker:
@@ -43,8 +31,11 @@ class MonthPicker:
     menu `month-menu-year`, `month-menu-previous-year`, `month-menu-next-year`, `month-menu-1`..`-12`,
     `month-menu-today`."""
 
-    def __init__(self, month: Month, on_change: MonthChanged, *, today: Month | None = None) -> None:
+    def __init__(
+        self, month: Month, on_change: MonthChanged, *, today: Month | None = None, locale: str = formats.FALLBACK
+    ) -> None:
         self._month = month
+        self._locale = locale
         self._on_change = on_change
         self._today = today
         self._year = month.year  # the year the menu shows; the month changes only when one is chosen
@@ -84,7 +75,7 @@ class MonthPicker:
                 await result
 
     def _show_label(self) -> None:
-        text = month_label(self._month)
+        text = month_label(self._month, self._locale)
         self.label.set_text(text)
         self.label_button.props(f'aria-label="{text}: choose another month or year"')
 
@@ -106,12 +97,14 @@ class MonthPicker:
                 f'flat round dense aria-label="Next year, {self._year + 1}"'
             ).mark('month-menu-next-year').set_enabled(self._year < MAX_YEAR)
         with ui.element('div').classes('grid grid-cols-3 gap-1 w-full'):
-            for number, name in enumerate(MONTH_NAMES, start=1):
+            for number in range(1, 13):
                 target = Month(self._year, number)
                 chosen = target == self._month
                 button = ui.button(
-                    name[:3], color='primary' if chosen else None, on_click=lambda t=target: self._choose(t)
-                ).props(f'no-caps dense aria-label="{name} {self._year}"')
+                    formats.month_abbr(number, self._locale),
+                    color='primary' if chosen else None,
+                    on_click=lambda t=target: self._choose(t),
+                ).props(f'no-caps dense aria-label="{month_label(target, self._locale)}"')
                 button.props('unelevated aria-current=date' if chosen else 'flat').mark(f'month-menu-{number}')
                 if target == self._today:
                     button.classes('font-bold underline')
@@ -135,7 +128,9 @@ class MonthPicker:
             await self.set_month(month)
 
 
-def month_picker(month: Month, on_change: MonthChanged, *, today: Month | None = None) -> MonthPicker:
+def month_picker(
+    month: Month, on_change: MonthChanged, *, today: Month | None = None, locale: str = formats.FALLBACK
+) -> MonthPicker:
     """Render the picker for `month`; `on_change(new_month)` runs after every move (sync or async).
     `today` adds a "This month" entry to the menu and marks that month in it."""
-    return MonthPicker(month, on_change, today=today)
+    return MonthPicker(month, on_change, today=today, locale=locale)
