@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from app.models import User
-from app.services import audit
+from app.services import audit, formats
 
 PAGE_SIZE = 50
 COLUMNS = [
@@ -71,7 +71,9 @@ async def audit_tab(user: User) -> None:
         if result is None:  # the page went away meanwhile
             return
         views, total = result
-        table.rows = [{**view.as_dict(), 'at': view.at.strftime('%Y-%m-%d %H:%M:%S')} for view in views]
+        table.rows = [
+            {**view.as_dict(), 'at': formats.local_timestamp(view.at, user.locale, user.timezone)} for view in views
+        ]
         table.update()
         first = state['page'] * PAGE_SIZE
         status.text = f'{first + 1}–{first + len(views)} of {total}' if views else 'No event.'

@@ -6,12 +6,12 @@ from nicegui import run, ui
 
 from app.models import ApiToken, User
 from app.pages.components.actions import call_service
-from app.services import tokens
+from app.services import formats, tokens
 from app.web.client_ip import client_ip
 
 
-def _when(moment) -> str:
-    return moment.strftime('%Y-%m-%d %H:%M UTC') if moment else 'never'
+def _when(moment, user: User) -> str:
+    return formats.local_timestamp(moment, user.locale, user.timezone) or 'never'
 
 
 async def tokens_tab(user: User) -> None:
@@ -54,9 +54,9 @@ async def tokens_tab(user: User) -> None:
                 ):
                     with ui.column().classes('gap-0 min-w-0'):
                         ui.label(view.name).classes('font-medium break-words')
-                        ui.label(f'created {_when(view.created_at)} · last used {_when(view.last_used_at)}').classes(
-                            'text-xs opacity-70'
-                        )
+                        ui.label(
+                            f'created {_when(view.created_at, user)} · last used {_when(view.last_used_at, user)}'
+                        ).classes('text-xs opacity-70')
                     revoke = ui.button(icon='delete', on_click=lambda v=view: confirm_revoke(v))
                     revoke.props('flat round color=negative').tooltip('Revoke').mark(f'revoke-token-{view.id}')
                     revoke.props['aria-label'] = f'Revoke the token {view.name}'  # set, not parsed: a user's text

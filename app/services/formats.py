@@ -15,9 +15,10 @@ One date style per place:
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton, format_time, get_month_names
@@ -141,6 +142,21 @@ def timestamp(moment: datetime, locale: str = FALLBACK, *, today: date | None = 
     """When something happened: the short date and the time, '10 févr. 2023, 14:03' / 'Feb 10, 2:03 PM'."""
     when = short_date(moment.date(), locale, today=today)
     return f'{when}, {format_time(moment, "short", locale=babel_locale(locale))}'
+
+
+def local_timestamp(moment: datetime | None, locale: str = FALLBACK, timezone: str | None = None) -> str:
+    """A stored moment (UTC, naive or aware) as the person reads it: in their time zone (the server's when
+    they set none), then `timestamp`. An empty moment is an empty string, for the page to say 'never'."""
+    if moment is None:
+        return ''
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        zone = ZoneInfo(timezone) if timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+    local = moment.astimezone(zone)  # None: the server's local time zone
+    return timestamp(local, locale)
 
 
 def as_date(day: date | str) -> date:
