@@ -11,7 +11,7 @@ from app.pages import settings_audit, settings_sharing, settings_tokens, setting
 from app.pages.components.actions import call_service
 from app.pages.components.code_block import code_block
 from app.pages.theme import theme_to_dark
-from app.services import login, sessions, users
+from app.services import locale_choices, login, sessions, users
 from app.web.client_ip import client_ip
 
 # On a phone the tab names wrap onto a second line instead of scrolling behind arrows.
@@ -100,13 +100,13 @@ def appearance_card(user: User) -> None:
         ui.label('Appearance and formats').classes('text-lg font-semibold')
         theme = ui.toggle({'auto': 'System', 'light': 'Light', 'dark': 'Dark'}, value=user.theme).mark('theme')
         currency = (
-            ui.select(list(users.CURRENCIES), value=user.currency, label='Currency')
+            ui.select(locale_choices.currency_options(user.locale), value=user.currency, label='Currency')
             .props('outlined')
             .classes('w-full')
             .mark('currency')
         )
         locale = (
-            ui.select(list(users.LOCALES), value=user.locale, label='Number and date format')
+            ui.select(locale_choices.locale_options(user.currency), value=user.locale, label='Number and date format')
             .props('outlined')
             .classes('w-full')
             .mark('locale')
