@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.harness import Server, make_server
 from tests.e2e.household import ADMIN, FLATMATE, PARTNER, TOKEN_NAME, Household, seed_household
@@ -103,7 +104,12 @@ class Tour:
         page = self.screen(self.members_page(), width, theme)
         if self.showing != (stop.path, width):
             self.showing = None
-            page.goto(self.server.url + stop.path)
+            try:
+                page.goto(self.server.url + stop.path)
+            except PlaywrightError as error:  # the previous page reloaded itself (NiceGUI reconnecting) meanwhile
+                if 'ERR_ABORTED' not in str(error):
+                    raise
+                page.goto(self.server.url + stop.path)
             if stop.text:
                 page.get_by_text(stop.text).first.wait_for()
             if stop.js:
