@@ -34,6 +34,46 @@ class SourceError(Exception):
     """The update source cannot answer; the message says what to check."""
 
 
+# userinfo of any URL (https://user:token@host, ssh://token@host) and token-like query parameters
+_URL_USERINFO = re.compile(r'(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s\'"]+@')
+_SECRET_PARAM = re.compile(r'(?P<key>[?&](?:access_token|private_token|token|key|password)=)[^&\s\'"]+', re.I)
+MASK = '***'
+
+
+def mask_credentials(text: str) -> str:
+    """Hide the credentials of any URL in `text`. UPDATE_REMOTE and UPDATE_SOURCE may carry a token
+    (https://user:token@host/repo.git); git repeats it in its messages. Everything the update shows
+    (API, page, CLI, log file, error messages) goes through this one function."""
+    if not text:
+        return text
+    text = _URL_USERINFO.sub(lambda m: f'{m.group("scheme")}{MASK}@', text)
+    return _SECRET_PARAM.sub(lambda m: f'{m.group("key")}{MASK}', text)
+
+
+_GIT_PREFIX = re.compile(r'^(?:fatal|error|warning|remote|hint):\s*', re.I)
+
+
+def git_reason(output: str) -> str:
+    """git's whole complaint as one sentence: each `fatal:`/`error:` line starts a clause, the lines
+    that continue it (git wraps its advice) are joined with spaces, clauses with semicolons."""
+    clauses: list[str] = []
+    fresh = True
+    for raw in output.splitlines():
+        line = raw.strip()
+        if not line:
+            fresh = True
+            continue
+        prefixed = _GIT_PREFIX.match(line)
+        line = _GIT_PREFIX.sub('', line)
+        if prefixed or fresh or not clauses:
+            clauses.append(line)
+        else:
+            clauses[-1] = f'{clauses[-1]} {line}'
+        fresh = False
+    text = '; '.join(clause.rstrip(' .;') for clause in clauses if clause.rstrip(' .;'))
+    return mask_credentials(text + '.') if text else ''
+
+
 def parse_version(text: str) -> tuple[int, int, int] | None:
     match = VERSION_PATTERN.match(text.strip())
     return tuple(int(part) for part in match.groups()) if match else None  # type: ignore[return-value]
@@ -81,8 +121,7 @@ def run_git(root: Path, *args: str, timeout: float = 120) -> str:
     except subprocess.TimeoutExpired:
         raise SourceError(f'git {args[0]} took more than {timeout:.0f} s; check the network and the remote')
     if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        reason = detail[-1] if detail else f'exit status {done.returncode}'
+        reason = git_reason(done.stderr or done.stdout) or f'exit status {done.returncode}.'
         raise SourceError(f'git {" ".join(args[:2])} failed: {reason}')
     return done.stdout
 
@@ -99,7 +138,7 @@ class GitSource:
 
     def describe(self) -> str:
         where = f'branch {self.branch} and ' if self.branch else ''
-        return f'git remote {self.remote} ({where}release tags vX.Y.Z)'
+        return mask_credentials(f'git remote {self.remote} ({where}release tags vX.Y.Z)')
 
     @property
     def tracking_ref(self) -> str:
@@ -126,7 +165,7 @@ class GitSource:
             if sha:
                 version = self._show(sha, 'VERSION')
                 if version and parse_version(version.strip()):
-                    found.append(Release(version.strip(), sha, f'{self.remote}/{self.branch}'))
+                    found.append(Release(version.strip(), sha, f'{mask_credentials(self.remote)}/{self.branch}'))
         return found
 
     def _show(self, sha: str, name: str) -> str | None:
@@ -168,7 +207,7 @@ class ArchiveSource:
         self.is_url = urlparse(location).scheme in ('http', 'https')
 
     def describe(self) -> str:
-        return f'release archives in {self.location}'
+        return mask_credentials(f'release archives in {self.location}')
 
     def refresh(self) -> None:
         return None
@@ -184,9 +223,9 @@ class ArchiveSource:
         try:
             response = httpx.get(url, timeout=60, follow_redirects=True)
         except httpx.HTTPError as exc:
-            raise SourceError(f'cannot read {url}: {exc}')
+            raise SourceError(mask_credentials(f'cannot read {url}: {exc}'))
         if response.status_code != 200:
-            raise SourceError(f'{url} answered HTTP {response.status_code}')
+            raise SourceError(mask_credentials(f'{url} answered HTTP {response.status_code}'))
         return response.content
 
     def _names(self) -> list[str]:
@@ -194,7 +233,7 @@ class ArchiveSource:
             return ARCHIVE_PATTERN.findall(self._get(self.location).decode('utf-8', 'replace'))
         folder = Path(self.location)
         if not folder.is_dir():
-            raise SourceError(f'UPDATE_SOURCE {self.location} is not a folder or an http(s) URL')
+            raise SourceError(f'UPDATE_SOURCE {mask_credentials(self.location)} is not a folder or an http(s) URL')
         return [m.group(1) for m in (ARCHIVE_PATTERN.fullmatch(p.name) for p in folder.iterdir()) if m]
 
     def releases(self) -> list[Release]:
@@ -358,7 +397,9 @@ __all__ = [
     'Release',
     'SourceError',
     'changelog_between',
+    'git_reason',
     'is_newer',
+    'mask_credentials',
     'parse_version',
     'source_for',
     'write_release_archive',
