@@ -12,8 +12,9 @@ import pytest
 from nicegui.testing import User
 
 from app.config import get_settings, use_settings
+from app.logs import mask_secrets
 from app.services import updates
-from app.services.update_sources import GitSource, SourceError, git_reason, mask_credentials
+from app.services.update_sources import GitSource, SourceError, git_reason
 from tests.conftest import API_KEY, api_login, make_user
 
 SECRET = 'ghp_s3cretT0ken'
@@ -50,8 +51,8 @@ def remote_with_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ('/srv/releases', '/srv/releases'),
     ],
 )
-def test_mask_credentials(text: str, expected: str) -> None:
-    assert mask_credentials(text) == expected
+def test_mask_secrets(text: str, expected: str) -> None:
+    assert mask_secrets(text) == expected
 
 
 def test_a_check_never_shows_the_token(remote_with_token: Path, caplog: pytest.LogCaptureFixture) -> None:

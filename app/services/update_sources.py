@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
+from app.logs import mask_secrets
+
 VERSION_PATTERN = re.compile(r'^v?(\d+)\.(\d+)\.(\d+)$')
 ARCHIVE_PATTERN = re.compile(r'whatispend-(\d+\.\d+\.\d+)\.tar\.gz(?!\.)')
 CHANGELOG_HEADING = re.compile(r'^##\s+\[?v?(\d+\.\d+\.\d+)\]?[ \t]*(?:[-–—(][ \t]*([^)\n]*)\)?)?[ \t]*$', re.M)
@@ -32,22 +34,6 @@ KEPT_NAMES = frozenset(
 
 class SourceError(Exception):
     """The update source cannot answer; the message says what to check."""
-
-
-# userinfo of any URL (https://user:token@host, ssh://token@host) and token-like query parameters
-_URL_USERINFO = re.compile(r'(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s\'"]+@')
-_SECRET_PARAM = re.compile(r'(?P<key>[?&](?:access_token|private_token|token|key|password)=)[^&\s\'"]+', re.I)
-MASK = '***'
-
-
-def mask_credentials(text: str) -> str:
-    """Hide the credentials of any URL in `text`. UPDATE_REMOTE and UPDATE_SOURCE may carry a token
-    (https://user:token@host/repo.git); git repeats it in its messages. Everything the update shows
-    (API, page, CLI, log file, error messages) goes through this one function."""
-    if not text:
-        return text
-    text = _URL_USERINFO.sub(lambda m: f'{m.group("scheme")}{MASK}@', text)
-    return _SECRET_PARAM.sub(lambda m: f'{m.group("key")}{MASK}', text)
 
 
 _GIT_PREFIX = re.compile(r'^(?:fatal|error|warning|remote|hint):\s*', re.I)
@@ -71,7 +57,7 @@ def git_reason(output: str) -> str:
             clauses[-1] = f'{clauses[-1]} {line}'
         fresh = False
     text = '; '.join(clause.rstrip(' .;') for clause in clauses if clause.rstrip(' .;'))
-    return mask_credentials(text + '.') if text else ''
+    return mask_secrets(text + '.') if text else ''
 
 
 def parse_version(text: str) -> tuple[int, int, int] | None:
@@ -138,7 +124,7 @@ class GitSource:
 
     def describe(self) -> str:
         where = f'branch {self.branch} and ' if self.branch else ''
-        return mask_credentials(f'git remote {self.remote} ({where}release tags vX.Y.Z)')
+        return mask_secrets(f'git remote {self.remote} ({where}release tags vX.Y.Z)')
 
     @property
     def tracking_ref(self) -> str:
@@ -165,7 +151,7 @@ class GitSource:
             if sha:
                 version = self._show(sha, 'VERSION')
                 if version and parse_version(version.strip()):
-                    found.append(Release(version.strip(), sha, f'{mask_credentials(self.remote)}/{self.branch}'))
+                    found.append(Release(version.strip(), sha, f'{mask_secrets(self.remote)}/{self.branch}'))
         return found
 
     def _show(self, sha: str, name: str) -> str | None:
@@ -207,7 +193,7 @@ class ArchiveSource:
         self.is_url = urlparse(location).scheme in ('http', 'https')
 
     def describe(self) -> str:
-        return mask_credentials(f'release archives in {self.location}')
+        return mask_secrets(f'release archives in {self.location}')
 
     def refresh(self) -> None:
         return None
@@ -223,9 +209,9 @@ class ArchiveSource:
         try:
             response = httpx.get(url, timeout=60, follow_redirects=True)
         except httpx.HTTPError as exc:
-            raise SourceError(mask_credentials(f'cannot read {url}: {exc}'))
+            raise SourceError(mask_secrets(f'cannot read {url}: {exc}'))
         if response.status_code != 200:
-            raise SourceError(mask_credentials(f'{url} answered HTTP {response.status_code}'))
+            raise SourceError(mask_secrets(f'{url} answered HTTP {response.status_code}'))
         return response.content
 
     def _names(self) -> list[str]:
@@ -233,7 +219,7 @@ class ArchiveSource:
             return ARCHIVE_PATTERN.findall(self._get(self.location).decode('utf-8', 'replace'))
         folder = Path(self.location)
         if not folder.is_dir():
-            raise SourceError(f'UPDATE_SOURCE {mask_credentials(self.location)} is not a folder or an http(s) URL')
+            raise SourceError(f'UPDATE_SOURCE {mask_secrets(self.location)} is not a folder or an http(s) URL')
         return [m.group(1) for m in (ARCHIVE_PATTERN.fullmatch(p.name) for p in folder.iterdir()) if m]
 
     def releases(self) -> list[Release]:
@@ -399,7 +385,6 @@ __all__ = [
     'changelog_between',
     'git_reason',
     'is_newer',
-    'mask_credentials',
     'parse_version',
     'source_for',
     'write_release_archive',

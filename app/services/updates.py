@@ -33,6 +33,7 @@ from pathlib import Path
 
 from app.config import Settings, config_path, get_settings
 from app.db import sqlite_path
+from app.logs import mask_secrets
 from app.services import audit
 from app.services.errors import Conflict, Invalid
 from app.services.update_sources import (
@@ -40,7 +41,6 @@ from app.services.update_sources import (
     SourceError,
     changelog_between,
     is_newer,
-    mask_credentials,
     parse_version,
     source_for,
 )
@@ -145,14 +145,14 @@ def public_status(status: dict) -> dict:
         'to_version': status['to_version'],
         'started_at': status['started_at'],
         'finished_at': status['finished_at'],
-        'error': mask_credentials(status['error']),
+        'error': mask_secrets(status['error']),
         'failed_step': status['failed_step'],
         'rolled_back': status['rolled_back'],
         'executor': status['executor'],
         'steps': [
             {'name': name, 'label': label, 'state': status['steps'].get(name, 'pending')} for name, label, _ in STEPS
         ],
-        'log': [{**line, 'message': mask_credentials(line.get('message', ''))} for line in status['log']],
+        'log': [{**line, 'message': mask_secrets(line.get('message', ''))} for line in status['log']],
     }
 
 
@@ -167,11 +167,11 @@ class Status:
         return self.data['plan']
 
     def save(self) -> None:
-        self.data['error'] = mask_credentials(self.data.get('error') or '')
+        self.data['error'] = mask_secrets(self.data.get('error') or '')
         _write_json(status_path(self.settings), self.data)
 
     def log(self, message: str, level: str = 'info') -> None:
-        message = mask_credentials(message)
+        message = mask_secrets(message)
         self.data['log'].append({'time': _now(), 'level': level, 'message': message})
         del self.data['log'][:-MAX_LOG_LINES]
         getattr(log, 'warning' if level == 'error' else level, log.info)('update: %s', message)
@@ -359,7 +359,7 @@ def check(settings: Settings | None = None, *, force: bool = True) -> dict:
     except OSError as exc:
         result['error'] = f'cannot read the update source: {exc}'
     for key in ('source', 'release', 'error'):
-        result[key] = mask_credentials(result[key])
+        result[key] = mask_secrets(result[key])
     try:
         _write_json(_check_path(settings), result)
     except OSError:
@@ -374,7 +374,7 @@ def cached_check(settings: Settings | None = None) -> dict | None:
     current = current_version()
     for key in ('source', 'release', 'error'):
         if cached and isinstance(cached.get(key), str):
-            cached[key] = mask_credentials(cached[key])  # written by a version that did not mask
+            cached[key] = mask_secrets(cached[key])  # written by a version that did not mask
     if cached and cached.get('current_version') != current and not cached.get('error'):
         latest = cached.get('latest_version', current)
         newer = is_newer(latest, current)
