@@ -126,3 +126,46 @@ def test_fetch_errors_are_masked(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
         source.refresh()
     assert SECRET not in str(caught.value)
+
+
+async def test_the_page_never_shows_the_token(user: User) -> None:
+    """A check stored by a version that did not mask, and a failed update's log: the tab shows neither
+    token, and the log lines it shows are masked."""
+    make_user('alice', admin=True)
+    await api_login(user)
+    updates._write_json(
+        updates._check_path(get_settings()),
+        {
+            'current_version': updates.current_version(),
+            'latest_version': updates.current_version(),
+            'update_available': False,
+            'source': f'git remote {REMOTE} (branch main and release tags vX.Y.Z)',
+            'release': '',
+            'notes': [],
+            'checked_at': '2099-01-01T00:00:00+00:00',
+            'error': f'git fetch --tags failed: unable to access {REMOTE}.',
+        },
+    )
+    status = {**updates.idle_status(), 'state': 'failed', 'error': f'Fetch failed: {REMOTE}'}
+    status['log'] = [{'time': '2026-12-02T10:00:00+00:00', 'level': 'error', 'message': f'fetching {REMOTE}'}]
+    updates._write_json(updates.status_path(), status)
+    await user.open('/settings?tab=update')
+    await user.should_see('https://***@127.0.0.1:9/owner/whatispend.git')
+    await user.should_see('fetching https://***@127.0.0.1:9/owner/whatispend.git')
+    await user.should_not_see(SECRET)
+
+
+def test_the_cli_check_never_prints_the_token(
+    remote_with_token: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from app.cli.update import update
+
+    monkeypatch.setenv('UPDATE_REMOTE', REMOTE)
+    with pytest.raises(SystemExit):
+        update(check=True)  # the remote does not answer: exit 1 with the reason
+    out = capsys.readouterr()
+    assert 'Update source:     git remote https://***@127.0.0.1:9/owner/whatispend.git' in out.out
+    assert 'cannot check for updates: git fetch' in out.err
+    assert SECRET not in out.out + out.err
+    log_file = get_settings().data_path / 'logs' / 'whatispend.log'
+    assert not log_file.exists() or SECRET not in log_file.read_text()
