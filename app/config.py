@@ -259,7 +259,7 @@ SECRETS: dict[str, int] = {'API_KEY': 16, 'API_KEY_SALT': 16, 'STORAGE_SECRET': 
 def add_missing_secrets(path: Path, environ: dict[str, str] | None = None) -> list[str]:
     """Append a fresh random value for each secret that neither `path` nor the environment sets.
 
-    The existing lines are kept byte for byte (appended, never rewritten) and the file is made 600.
+    The existing lines are kept byte for byte (appended, never rewritten) and a file written to is made 600.
     Nothing happens when the file does not exist: ./install.sh writes a complete one."""
     environ = os.environ if environ is None else environ
     try:
@@ -273,7 +273,7 @@ def add_missing_secrets(path: Path, environ: dict[str, str] | None = None) -> li
         separator = b'' if not original or original.endswith(b'\n') else b'\n'
         with path.open('ab') as handle:
             handle.write(separator + f'# Added by What I Spend (required since 3.0)\n{lines}'.encode())
-    os.chmod(path, 0o600)
+        os.chmod(path, 0o600)  # it now holds a key written by us (start-up and migrate fix the rest)
     return missing
 
 
