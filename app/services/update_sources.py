@@ -12,6 +12,7 @@ CHANGELOG.md, requirements.txt), and how to switch the code to a release and bac
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -100,7 +101,12 @@ class Release:
 def run_git(root: Path, *args: str, timeout: float = 120) -> str:
     try:
         done = subprocess.run(
-            ['git', '-C', str(root), *args], capture_output=True, text=True, timeout=timeout, check=False
+            ['git', '-C', str(root), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            env={**os.environ, 'GIT_TERMINAL_PROMPT': '0'},  # a remote asking for a password fails, never waits
         )
     except FileNotFoundError:
         raise SourceError('git is not installed; install git or set UPDATE_SOURCE to a folder of release archives')
