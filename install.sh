@@ -22,8 +22,9 @@ Usage: ./install.sh [serve|test|setup|--help]
 What "set up" does, each step only when needed:
   1. checks for Python 3.11 or newer (PYTHON=/path/to/python3 to choose one)
   2. creates .venv and installs requirements.txt into it
-  3. writes config.env (mode 600) with fresh random keys, unless it already exists
-  4. creates data/ and brings the database schema up to date
+  3. writes config.env (mode 600) with fresh random keys, unless it already exists; an existing one
+     gains the secrets it lacks (STORAGE_SECRET for a v2.4 config.env), its other lines untouched
+  4. creates data/ (mode 700) and brings the database schema up to date
 No sudo is needed. Settings live in config.env; see README.md.
 EOF
 }
@@ -70,6 +71,9 @@ make_venv() {
 write_config() {
   if [ -f config.env ]; then
     say "Keeping the existing config.env"
+    # a config.env of an older version (v2.4 has no STORAGE_SECRET) gains the secrets it lacks, once
+    "$PY" -c 'from app.config import complete_config; complete_config()' ||
+      die "could not add the missing secrets to config.env; see the message above"
     return 0
   fi
   say "Writing config.env with new random keys"
@@ -109,7 +113,8 @@ PYEOF
 setup_all() {
   make_venv
   write_config
-  mkdir -p data
+  (umask 077 && mkdir -p data)
+  chmod 700 data
   say "Bringing the database up to date"
   "$PY" manage.py db migrate || die "the database migration failed; see the message above"
 }

@@ -2,10 +2,12 @@
 
 import sys
 
-from app.config import ConfigError, load, use_settings
+from app.config import ConfigError, complete_config, load, restrict_umask, use_settings
 from app.web.geoip import GeoIpError, open_reader
 
+restrict_umask()  # before any file is created: the database, its WAL and the logs are the owner's alone
 try:
+    complete_config()  # a v2.4 config.env gains the secrets it lacks instead of refusing to start
     settings = load()
     open_reader(settings)  # with GEOIP_ENABLED, the database must be there before we serve anyone
 except (ConfigError, GeoIpError) as error:

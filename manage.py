@@ -16,6 +16,7 @@ from app.cli.status import status
 from app.cli.token import TokenCommands
 from app.cli.update import update
 from app.cli.user import UserCommands
+from app.config import ConfigError, complete_config, restrict_umask
 
 # One line per command group; a group is a class of verbs, a single command is a function.
 COMMANDS = {
@@ -42,6 +43,12 @@ class Manage:
 
 
 def main() -> None:
+    restrict_umask()  # before any file is created: backups, logs and the database are the owner's alone
+    try:
+        complete_config()  # a v2.4 config.env gains the secrets it lacks
+    except ConfigError as exc:
+        print(f'error: configuration: {exc}', file=sys.stderr)
+        raise SystemExit(1) from None
     if sys.argv[1:] in (['-i'], ['--interactive']):
         interactive()
         return

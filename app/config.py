@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import secrets
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -247,6 +249,49 @@ def read_env_file(path: Path) -> dict[str, str]:
             value = value[1:-1]
         values[key.strip()] = value
     return values
+
+
+# The secrets an installation needs, with how many random bytes each gets. A config.env written by an
+# older version (v2.4 had no STORAGE_SECRET) gains the missing ones instead of refusing to start.
+SECRETS: dict[str, int] = {'API_KEY': 16, 'API_KEY_SALT': 16, 'STORAGE_SECRET': 32}
+
+
+def add_missing_secrets(path: Path, environ: dict[str, str] | None = None) -> list[str]:
+    """Append a fresh random value for each secret that neither `path` nor the environment sets.
+
+    The existing lines are kept byte for byte (appended, never rewritten) and a file written to is made 600.
+    Nothing happens when the file does not exist: ./install.sh writes a complete one."""
+    environ = os.environ if environ is None else environ
+    try:
+        original = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    present = read_env_file(path)
+    missing = [name for name in SECRETS if name not in present and name not in environ]
+    if missing:
+        lines = ''.join(f'{name}={secrets.token_hex(SECRETS[name])}\n' for name in missing)
+        separator = b'' if not original or original.endswith(b'\n') else b'\n'
+        with path.open('ab') as handle:
+            handle.write(separator + f'# Added by What I Spend (required since 3.0)\n{lines}'.encode())
+        os.chmod(path, 0o600)  # it now holds a key written by us (start-up and migrate fix the rest)
+    return missing
+
+
+def complete_config(path: Path | None = None) -> list[str]:
+    """At start-up (server, CLI, install.sh): add what a v2.4 config.env lacks, saying so once."""
+    path = path or config_path()
+    try:
+        added = add_missing_secrets(path)
+    except OSError as exc:
+        raise ConfigError(f'cannot complete {path}: {exc.strerror}; make it writable or set the secrets') from None
+    for name in added:
+        print(f'Added {name} to {path.name}', file=sys.stderr)
+    return added
+
+
+def restrict_umask() -> None:
+    """Files the server and the CLI create (database, WAL, logs, backups) are for the owner alone."""
+    os.umask(0o077)
 
 
 def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:

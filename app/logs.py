@@ -26,12 +26,20 @@ LEVELS = ('DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL')
 _SECRET = re.compile(r'((?:[?&;\s,]|^)[\w.-]*(?:key|token|password|passwd|secret)[\w.-]*=)[^&\s"\';,]+', re.IGNORECASE)
 # The same in JSON-ish text: "password": "...".
 _SECRET_JSON = re.compile(r'(["\'](?:[\w.-]*(?:key|token|password|secret)[\w.-]*)["\']\s*:\s*["\'])[^"\']*', re.I)
+# The user and password of a URL (https://user:token@host/repo.git, as UPDATE_REMOTE may hold).
+_URL_USERINFO = re.compile(r'(\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s\'"]+@')
 _BEARER = re.compile(r'(Bearer\s+)[A-Za-z0-9._~+/=-]+', re.IGNORECASE)
 _RECORD_START = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) ')
 
 
 def mask_secrets(text: str) -> str:
-    """Hide API keys, tokens and passwords that would otherwise land in a log line."""
+    """Hide API keys, tokens, passwords and URL credentials that would otherwise land in a log line.
+
+    The one masking function: the log handlers, and the update's API, page, CLI and error messages
+    (the remote's https://user:token@host is shown as https://***@host)."""
+    if not text:
+        return text
+    text = _URL_USERINFO.sub(r'\1***@', text)
     text = _SECRET.sub(r'\1***', text)
     text = _SECRET_JSON.sub(r'\1***', text)
     return _BEARER.sub(r'\1***', text)

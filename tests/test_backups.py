@@ -250,3 +250,123 @@ def test_restore_onto_a_new_machine_without_a_database(tmp_path: Path, installat
     assert conn.execute('SELECT COUNT(*) FROM expense').fetchone()[0] == 5
     conn.close()
     assert 'Users        1' in ok(env, 'status')
+
+
+# --- archives that expand beyond what they announce (issue 13, item 8) ------------------------------
+
+BOMB_BYTES = 300 << 20  # 300 MB of zeros: about 300 kB compressed
+
+
+class Zeros(io.RawIOBase):
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        self.left -= size
+        return bytes(size)
+
+
+def bomb(path: Path, manifest: dict, members: list[tuple[str, int, str]]) -> Path:
+    """An archive with `manifest.json` first, then members (name, size, type) of zeros or links."""
+    with tarfile.open(path, 'w:gz', compresslevel=1) as tar:
+        data = json.dumps(manifest).encode()
+        info = tarfile.TarInfo('manifest.json')
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+        for name, size, kind in members:
+            info = tarfile.TarInfo(name)
+            if kind == 'link':
+                info.type, info.linkname = tarfile.SYMTYPE, '/etc/passwd'
+                tar.addfile(info)
+            else:
+                info.size = size
+                tar.addfile(info, Zeros(size))
+    return path
+
+
+@pytest.fixture
+def live(tmp_path: Path, database, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """The live database with rows, a real backup's manifest to forge from, and a count of the bytes
+    extraction writes."""
+    owner = make_user('alice')
+    Category.create(owner=owner, name='Food')
+    good = backups.create_backup(get_settings(), 'good')
+    manifest = json.loads(members_of(good.path)['manifest.json'])
+    written = []
+    real_copy = backups.backup_extract._copy
+
+    def counting_copy(handle, out, limit, name, where):
+        try:
+            return real_copy(handle, out, limit, name, where)
+        finally:
+            written.append(out.tell())
+
+    monkeypatch.setattr(backups.backup_extract, '_copy', counting_copy)
+    database_file = tmp_path / 'whatispend.db'
+    return {'manifest': manifest, 'written': written, 'db': database_file, 'before': sha256(database_file)}
+
+
+def refused_restore(live: dict, archive: Path, max_bytes: int | None = 8 << 20) -> str:
+    before = sorted(p.name for p in live['db'].parent.iterdir())
+    with pytest.raises(Invalid) as caught:
+        backups.restore_backup(get_settings(), str(archive), max_bytes=max_bytes)
+    assert sha256(live['db']) == live['before'], 'the live database must be untouched'
+    assert sorted(p.name for p in live['db'].parent.iterdir()) == before, 'no staging files left behind'
+    return caught.value.message
+
+
+def test_a_bomb_announced_in_its_manifest_is_refused_before_writing(tmp_path: Path, live: dict) -> None:
+    manifest = live['manifest']
+    manifest['members'] = {'database.sqlite3': {'sha256': '0' * 64, 'size': BOMB_BYTES}}
+    archive = bomb(tmp_path / 'bomb.tar.gz', manifest, [('database.sqlite3', BOMB_BYTES, 'file')])
+    assert archive.stat().st_size < 2 << 20
+    message = refused_restore(live, archive)
+    assert 'would expand to 300.0 MB, more than the 8.0 MB allowed' in message
+    assert live['written'] == []
+
+
+def test_a_manifest_lying_about_sizes_is_refused_at_the_first_excess(tmp_path: Path, live: dict) -> None:
+    manifest = live['manifest']  # says the real, small sizes
+    archive = bomb(tmp_path / 'liar.tar.gz', manifest, [('database.sqlite3', BOMB_BYTES, 'file')])
+    message = refused_restore(live, archive, max_bytes=None)
+    assert 'database.sqlite3 is 300.0 MB but its manifest says' in message
+    assert sum(live['written']) <= sum(m['size'] for m in manifest['members'].values())
+
+
+def test_not_enough_free_space_is_refused(tmp_path: Path, live: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    manifest = live['manifest']
+    manifest['members'] = {'database.sqlite3': {'sha256': '0' * 64, 'size': 200 << 20}}
+    archive = bomb(tmp_path / 'big.tar.gz', manifest, [('database.sqlite3', 200 << 20, 'file')])
+    usage = backups.backup_extract.shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(backups.backup_extract.shutil, 'disk_usage', lambda path: usage._replace(free=100 << 20))
+    message = refused_restore(live, archive, max_bytes=None)
+    assert 'would expand to 200.0 MB but only 100.0 MB are free' in message
+    assert live['written'] == []
+
+
+@pytest.mark.parametrize(
+    ('member', 'kind', 'expected'),
+    [
+        ('database.sqlite3', 'link', 'is a link or a special file'),
+        ('../evil', 'file', "unexpected member '../evil'"),
+        ('/tmp/evil', 'file', "unexpected member '/tmp/evil'"),
+        ('config.env', 'file', "unexpected member 'config.env'"),  # not in this manifest
+    ],
+)
+def test_members_outside_the_manifest_are_refused(tmp_path: Path, live: dict, member, kind, expected) -> None:
+    manifest = live['manifest']
+    manifest['members'] = {'database.sqlite3': manifest['members']['database.sqlite3']}
+    archive = bomb(tmp_path / 'odd.tar.gz', manifest, [(member, 10, kind)])
+    assert expected in refused_restore(live, archive)
+    assert not (tmp_path / 'evil').exists() and not Path('/tmp/evil').exists()
+
+
+def test_a_stream_longer_than_announced_stops_at_the_limit() -> None:
+    out = io.BytesIO()
+    with pytest.raises(Invalid, match='larger than its manifest says'):
+        backups.backup_extract._copy(Zeros(5 << 20), out, 1 << 20, 'database.sqlite3', 'x.tar.gz')
+    assert out.tell() <= 1 << 20

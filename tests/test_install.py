@@ -48,5 +48,21 @@ def test_install_setup_is_idempotent(tmp_path: Path) -> None:
     assert 'Keeping the existing config.env' in second.stdout
     assert config.read_text() == text + '\n# my own note\n'
 
+    # a v2.4 config.env (no STORAGE_SECRET): kept byte for byte, the secret added once, mode 600
+    from tests.test_config import V24_CONFIG
+
+    config.write_bytes(V24_CONFIG.replace(b'PORT=3000', b'PORT=3000\r\nDATABASE_URL=sqlite:///data/whatispend.db'))
+    config.chmod(0o644)
+    (copy / 'data' / 'whatispend.db').chmod(0o644)
+    before = config.read_bytes()
+    for attempt in range(2):
+        run = subprocess.run(['./install.sh', 'setup'], cwd=copy, env=env, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert run.stderr.count('Added STORAGE_SECRET to config.env') == (1 - attempt), run.stderr
+        assert config.read_bytes().startswith(before + b'\n') and config.read_bytes().count(b'STORAGE_SECRET=') == 1
+        assert stat.S_IMODE(config.stat().st_mode) == 0o600
+    assert stat.S_IMODE((copy / 'data').stat().st_mode) == 0o700
+    assert stat.S_IMODE((copy / 'data' / 'whatispend.db').stat().st_mode) == 0o600  # fixed by db migrate
+
     help_text = subprocess.run(['./install.sh', '--help'], cwd=copy, env=env, capture_output=True, text=True)
     assert './install.sh test' in help_text.stdout and help_text.returncode == 0

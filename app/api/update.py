@@ -66,11 +66,15 @@ class HealthOut(BaseModel):
     database: str
 
 
-@router.get('/update/check', response_model=CheckOut)
-def update_check(user: User = Depends(api_user)):
-    """The installed and the latest version, with the changelog between them. An administrator's call
-    asks the update source; other users get the result of the last check (at most a day old)."""
-    return updates.check(force=user.is_admin)
+@router.get(
+    '/update/check',
+    response_model=CheckOut,
+    responses={403: {'model': ErrorBody, 'description': 'Only administrators may check for updates'}},
+)
+def update_check(user: User = Depends(api_admin)):
+    """The installed and the latest version, with the changelog between them (administrators only: the
+    check contacts the update source, and the answer names it)."""
+    return updates.check(force=True)
 
 
 @router.post(

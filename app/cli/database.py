@@ -9,10 +9,13 @@ class DbCommands:
     @verb
     def migrate(self) -> None:
         """Apply pending schema migrations (also done at every server start)."""
+        from app.config import get_settings
         from app.db import run_migrations, schema_version
+        from app.services.file_modes import secure_files
 
         open_db(migrate=False)
         applied = run_migrations()
+        secure_files(get_settings())  # an older installation's data/ and backups/ were world-readable
         if applied:
             for line in applied:
                 print(f'applied migration {line}')

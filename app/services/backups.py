@@ -31,7 +31,7 @@ from pathlib import Path
 
 from app.config import Settings, config_path, get_settings
 from app.db import LATEST_SCHEMA, close_database, open_database, sqlite_path
-from app.services import audit
+from app.services import audit, backup_extract
 from app.services.errors import Conflict, Invalid, NotFound
 from app.version import current_version
 
@@ -304,39 +304,31 @@ def read_manifest(path: Path) -> Manifest:
     return _manifest_from(data, path.name)
 
 
-def verify_backup(path: Path, extract_to: Path | None = None) -> Manifest:
+def verify_backup(path: Path, extract_to: Path | None = None, *, max_bytes: int | None = None) -> Manifest:
     """Check an archive completely: readable to the end, ours, every checksum and size right, nothing
     missing or extra, schema not newer than this app, and the SQLite snapshot sound and matching its
-    row counts. With `extract_to`, the database (and config.env) are left there for restore."""
+    row counts. With `extract_to`, the database (and config.env) are left there for restore.
+
+    Extraction is capped before it starts (backup_extract.py): by the manifest's sizes, by `max_bytes`
+    and by the free disk space, so an archive that expands to gigabytes cannot fill data/."""
     path = Path(path)
     if not path.is_file():
         raise NotFound(f'No backup file {path}; `manage.py backup list` shows the backups.')
     work = Path(tempfile.mkdtemp(prefix='.verify-', dir=extract_to))  # beside the target: renames stay atomic
     try:
-        manifest, seen = None, {}
         try:
-            with tarfile.open(path, 'r:gz') as tar:
-                for info in tar:
-                    if info.name not in KNOWN_MEMBERS or not info.isfile() or info.name in seen:
-                        raise Invalid(f'{path.name} is not a What I Spend backup: unexpected member {info.name!r}.')
-                    handle = tar.extractfile(info)
-                    digest, size = hashlib.sha256(), 0
-                    with (work / info.name).open('wb') as out:
-                        while block := handle.read(1 << 20):
-                            digest.update(block)
-                            size += len(block)
-                            out.write(block)
-                    seen[info.name] = (digest.hexdigest(), size)
+            data, seen = backup_extract.extract(
+                path,
+                work,
+                MANIFEST,
+                set(KNOWN_MEMBERS) - {MANIFEST},
+                max_bytes=max_bytes,
+                check_manifest=lambda data: _manifest_from(data, path.name),
+            )
         except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
             raise Invalid(
                 f'{path.name} cannot be read to the end ({exc}): it is truncated or corrupted; use another backup.'
             ) from None
-        if MANIFEST not in seen:
-            raise Invalid(f'{path.name} is not a What I Spend backup (it has no manifest.json).')
-        try:
-            data = json.loads((work / MANIFEST).read_text(encoding='utf-8'))
-        except ValueError:
-            raise Invalid(f'{path.name} has a damaged manifest.json; use another backup.') from None
         manifest = _manifest_from(data, path.name)
         listed = set(manifest.members)
         present = set(seen) - {MANIFEST}
@@ -419,7 +411,12 @@ def resolve_backup(settings: Settings, file: str) -> Path:
 
 
 def restore_backup(
-    settings: Settings | None = None, file: str = '', *, force: bool = False, with_config: bool = False
+    settings: Settings | None = None,
+    file: str = '',
+    *,
+    force: bool = False,
+    with_config: bool = False,
+    max_bytes: int | None = None,
 ) -> RestoreResult:
     """Replace the database by the archive's, after verifying it and keeping a safety backup."""
     from app.services import server_control
@@ -435,7 +432,7 @@ def restore_backup(
     staging = Path(tempfile.mkdtemp(prefix='.restore-', dir=staging_parent))
     result = None
     try:
-        manifest = verify_backup(path, extract_to=staging)
+        manifest = verify_backup(path, extract_to=staging, max_bytes=max_bytes)
         if manifest.engine != ('postgresql' if postgres else 'sqlite'):
             raise Invalid(
                 f'{path.name} holds a {manifest.engine} database but DATABASE_URL points to '

@@ -12,6 +12,7 @@ CHANGELOG.md, requirements.txt), and how to switch the code to a release and bac
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -19,6 +20,8 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
+
+from app.logs import mask_secrets
 
 VERSION_PATTERN = re.compile(r'^v?(\d+)\.(\d+)\.(\d+)$')
 ARCHIVE_PATTERN = re.compile(r'whatispend-(\d+\.\d+\.\d+)\.tar\.gz(?!\.)')
@@ -32,6 +35,30 @@ KEPT_NAMES = frozenset(
 
 class SourceError(Exception):
     """The update source cannot answer; the message says what to check."""
+
+
+_GIT_PREFIX = re.compile(r'^(?:fatal|error|warning|remote|hint):\s*', re.I)
+
+
+def git_reason(output: str) -> str:
+    """git's whole complaint as one sentence: each `fatal:`/`error:` line starts a clause, the lines
+    that continue it (git wraps its advice) are joined with spaces, clauses with semicolons."""
+    clauses: list[str] = []
+    fresh = True
+    for raw in output.splitlines():
+        line = raw.strip()
+        if not line:
+            fresh = True
+            continue
+        prefixed = _GIT_PREFIX.match(line)
+        line = _GIT_PREFIX.sub('', line)
+        if prefixed or fresh or not clauses:
+            clauses.append(line)
+        else:
+            clauses[-1] = f'{clauses[-1]} {line}'
+        fresh = False
+    text = '; '.join(clause.rstrip(' .;') for clause in clauses if clause.rstrip(' .;'))
+    return mask_secrets(text + '.') if text else ''
 
 
 def parse_version(text: str) -> tuple[int, int, int] | None:
@@ -74,15 +101,19 @@ class Release:
 def run_git(root: Path, *args: str, timeout: float = 120) -> str:
     try:
         done = subprocess.run(
-            ['git', '-C', str(root), *args], capture_output=True, text=True, timeout=timeout, check=False
+            ['git', '-C', str(root), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            env={**os.environ, 'GIT_TERMINAL_PROMPT': '0'},  # a remote asking for a password fails, never waits
         )
     except FileNotFoundError:
         raise SourceError('git is not installed; install git or set UPDATE_SOURCE to a folder of release archives')
     except subprocess.TimeoutExpired:
         raise SourceError(f'git {args[0]} took more than {timeout:.0f} s; check the network and the remote')
     if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        reason = detail[-1] if detail else f'exit status {done.returncode}'
+        reason = git_reason(done.stderr or done.stdout) or f'exit status {done.returncode}.'
         raise SourceError(f'git {" ".join(args[:2])} failed: {reason}')
     return done.stdout
 
@@ -99,7 +130,7 @@ class GitSource:
 
     def describe(self) -> str:
         where = f'branch {self.branch} and ' if self.branch else ''
-        return f'git remote {self.remote} ({where}release tags vX.Y.Z)'
+        return mask_secrets(f'git remote {self.remote} ({where}release tags vX.Y.Z)')
 
     @property
     def tracking_ref(self) -> str:
@@ -126,7 +157,7 @@ class GitSource:
             if sha:
                 version = self._show(sha, 'VERSION')
                 if version and parse_version(version.strip()):
-                    found.append(Release(version.strip(), sha, f'{self.remote}/{self.branch}'))
+                    found.append(Release(version.strip(), sha, f'{mask_secrets(self.remote)}/{self.branch}'))
         return found
 
     def _show(self, sha: str, name: str) -> str | None:
@@ -168,7 +199,7 @@ class ArchiveSource:
         self.is_url = urlparse(location).scheme in ('http', 'https')
 
     def describe(self) -> str:
-        return f'release archives in {self.location}'
+        return mask_secrets(f'release archives in {self.location}')
 
     def refresh(self) -> None:
         return None
@@ -184,9 +215,9 @@ class ArchiveSource:
         try:
             response = httpx.get(url, timeout=60, follow_redirects=True)
         except httpx.HTTPError as exc:
-            raise SourceError(f'cannot read {url}: {exc}')
+            raise SourceError(mask_secrets(f'cannot read {url}: {exc}'))
         if response.status_code != 200:
-            raise SourceError(f'{url} answered HTTP {response.status_code}')
+            raise SourceError(mask_secrets(f'{url} answered HTTP {response.status_code}'))
         return response.content
 
     def _names(self) -> list[str]:
@@ -194,7 +225,7 @@ class ArchiveSource:
             return ARCHIVE_PATTERN.findall(self._get(self.location).decode('utf-8', 'replace'))
         folder = Path(self.location)
         if not folder.is_dir():
-            raise SourceError(f'UPDATE_SOURCE {self.location} is not a folder or an http(s) URL')
+            raise SourceError(f'UPDATE_SOURCE {mask_secrets(self.location)} is not a folder or an http(s) URL')
         return [m.group(1) for m in (ARCHIVE_PATTERN.fullmatch(p.name) for p in folder.iterdir()) if m]
 
     def releases(self) -> list[Release]:
@@ -358,6 +389,7 @@ __all__ = [
     'Release',
     'SourceError',
     'changelog_between',
+    'git_reason',
     'is_newer',
     'parse_version',
     'source_for',

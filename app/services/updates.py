@@ -33,9 +33,17 @@ from pathlib import Path
 
 from app.config import Settings, config_path, get_settings
 from app.db import sqlite_path
+from app.logs import mask_secrets
 from app.services import audit
 from app.services.errors import Conflict, Invalid
-from app.services.update_sources import Release, SourceError, changelog_between, is_newer, parse_version, source_for
+from app.services.update_sources import (
+    Release,
+    SourceError,
+    changelog_between,
+    is_newer,
+    parse_version,
+    source_for,
+)
 from app.version import ROOT, current_version
 
 log = logging.getLogger('whatispend.update')
@@ -137,14 +145,14 @@ def public_status(status: dict) -> dict:
         'to_version': status['to_version'],
         'started_at': status['started_at'],
         'finished_at': status['finished_at'],
-        'error': status['error'],
+        'error': mask_secrets(status['error']),
         'failed_step': status['failed_step'],
         'rolled_back': status['rolled_back'],
         'executor': status['executor'],
         'steps': [
             {'name': name, 'label': label, 'state': status['steps'].get(name, 'pending')} for name, label, _ in STEPS
         ],
-        'log': status['log'],
+        'log': [{**line, 'message': mask_secrets(line.get('message', ''))} for line in status['log']],
     }
 
 
@@ -159,9 +167,11 @@ class Status:
         return self.data['plan']
 
     def save(self) -> None:
+        self.data['error'] = mask_secrets(self.data.get('error') or '')
         _write_json(status_path(self.settings), self.data)
 
     def log(self, message: str, level: str = 'info') -> None:
+        message = mask_secrets(message)
         self.data['log'].append({'time': _now(), 'level': level, 'message': message})
         del self.data['log'][:-MAX_LOG_LINES]
         getattr(log, 'warning' if level == 'error' else level, log.info)('update: %s', message)
@@ -348,6 +358,8 @@ def check(settings: Settings | None = None, *, force: bool = True) -> dict:
         result['error'] = str(exc)
     except OSError as exc:
         result['error'] = f'cannot read the update source: {exc}'
+    for key in ('source', 'release', 'error'):
+        result[key] = mask_secrets(result[key])
     try:
         _write_json(_check_path(settings), result)
     except OSError:
@@ -360,6 +372,9 @@ def cached_check(settings: Settings | None = None) -> dict | None:
     now: after an update, the version it announced is no longer "available"."""
     cached = _read_json(_check_path(settings or get_settings()))
     current = current_version()
+    for key in ('source', 'release', 'error'):
+        if cached and isinstance(cached.get(key), str):
+            cached[key] = mask_secrets(cached[key])  # written by a version that did not mask
     if cached and cached.get('current_version') != current and not cached.get('error'):
         latest = cached.get('latest_version', current)
         newer = is_newer(latest, current)
