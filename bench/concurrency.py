@@ -271,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--levels', type=int, nargs='+', default=list(LEVELS), help='numbers of writers')
     parser.add_argument('--readers', type=int, default=READERS)
     parser.add_argument('--expenses', type=int, default=4000, help='expenses seeded before the run')
+    parser.add_argument('--server-log', type=Path, help="write the server's console output to this file")
     parser.add_argument('--workdir', type=Path, help='keep the installation here (default: a temporary folder)')
     args = parser.parse_args(argv)
 
@@ -310,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
             failed = True
     finally:
         server.stop()
+        if args.server_log:
+            args.server_log.write_text(''.join(server.output))
         print(f'load average {" ".join(f"{x:.2f}" for x in os.getloadavg())}')
         if args.workdir is None:
             shutil.rmtree(folder, ignore_errors=True)
