@@ -122,3 +122,51 @@ def test_http_writers_and_dashboard_readers_get_no_error_or_reset(tmp_path: Path
     assert len(acknowledged) >= THREADS  # every writer got through at least once
     assert stored_writes(database, acknowledged) == (len(acknowledged), 0)  # none lost, none duplicated
     assert server.problems() == []
+
+
+async def test_an_unexpected_error_is_answered_without_closing_the_connection(caplog) -> None:
+    """The reset source: left to Starlette's ServerErrorMiddleware, the 500 is sent and the exception
+    re-raised to uvicorn, which closes the keep-alive connection. The request log answers it instead."""
+    from app.api.errors import unexpected_error_handler
+    from app.logs import RequestLogMiddleware
+
+    class Failing:
+        exception_handlers = {Exception: unexpected_error_handler}
+
+        async def __call__(self, scope, receive, send) -> None:
+            raise RuntimeError('database is locked')
+
+    sent: list[dict] = []
+
+    async def send(message) -> None:
+        sent.append(message)
+
+    async def receive() -> dict:
+        return {'type': 'http.request', 'body': b'', 'more_body': False}
+
+    app = Failing()
+    scope = {'type': 'http', 'method': 'POST', 'path': '/sysapi/expense_create', 'query_string': b'', 'headers': []}
+    await RequestLogMiddleware(app)({**scope, 'app': app}, receive, send)  # no exception reaches the server
+    assert sent[0]['type'] == 'http.response.start' and sent[0]['status'] == 500
+    assert b'Something went wrong on the server' in sent[1]['body']
+    assert 'unexpected error on POST /sysapi/expense_create' in caplog.text
+    caplog.clear()  # the ERROR is the point of this test
+
+
+async def test_an_error_after_the_response_started_still_reaches_the_server() -> None:
+    from app.logs import RequestLogMiddleware
+
+    class HalfSent:
+        exception_handlers = {Exception: None}
+
+        async def __call__(self, scope, receive, send) -> None:
+            await send({'type': 'http.response.start', 'status': 200, 'headers': []})
+            raise RuntimeError('broken mid-response')
+
+    async def send(message) -> None:
+        pass
+
+    app = HalfSent()
+    scope = {'type': 'http', 'method': 'GET', 'path': '/x', 'query_string': b'', 'headers': [], 'app': app}
+    with pytest.raises(RuntimeError):
+        await RequestLogMiddleware(app)(scope, None, send)
