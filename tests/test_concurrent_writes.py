@@ -170,3 +170,38 @@ async def test_an_error_after_the_response_started_still_reaches_the_server() ->
     scope = {'type': 'http', 'method': 'GET', 'path': '/x', 'query_string': b'', 'headers': [], 'app': app}
     with pytest.raises(RuntimeError):
         await RequestLogMiddleware(app)(scope, None, send)
+
+
+@pytest.mark.usefixtures('database')
+def test_racing_token_creates_cannot_pass_the_cap() -> None:
+    """The count and the insert run under one write lock: of 8 creates racing for the last free slot,
+    exactly one gets it and the others are told to revoke a token first."""
+    from app.models import ApiToken
+    from app.services import tokens
+    from app.services.errors import Conflict
+
+    alice = make_user('alice')
+    for n in range(tokens.MAX_TOKENS_PER_USER - 1):
+        tokens.create_token(alice, f'token {n}')
+    start = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+
+    def create(index: int) -> None:
+        start.wait(30)
+        try:
+            tokens.create_token(alice, f'racer {index}')
+            outcomes.append('created')
+        except Conflict:
+            outcomes.append('refused')
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcomes.append(f'{type(exc).__name__}: {exc}')
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=create, args=(i,), daemon=True) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == ['created'] + ['refused'] * (THREADS - 1)
+    assert ApiToken.select().where(ApiToken.user == alice.id).count() == tokens.MAX_TOKENS_PER_USER
