@@ -9,6 +9,7 @@ and 8 HTTP writers with dashboard readers against the real server (bench/concurr
 
 from __future__ import annotations
 
+import ast
 import threading
 import uuid
 from pathlib import Path
@@ -205,3 +206,78 @@ def test_racing_token_creates_cannot_pass_the_cap() -> None:
         thread.join(60)
     assert sorted(outcomes) == ['created'] + ['refused'] * (THREADS - 1)
     assert ApiToken.select().where(ApiToken.user == alice.id).count() == tokens.MAX_TOKENS_PER_USER
+
+
+# --- every write inside write_transaction() -----------------------------------------------------------
+
+_WRITE_METHODS = {'save', 'delete_instance', 'insert_many', 'bulk_create', 'bulk_update', 'get_or_create'}
+_QUERY_WRITES = {'update', 'delete', 'insert', 'insert_many', 'replace'}
+_NOT_THE_DATABASE = {'book', 'status', 'self'}  # .save() of a spreadsheet and of the update's JSON status file
+
+
+def _on_model(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id[:1].isupper()
+
+
+def _is_write(call: ast.Call) -> bool:
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    name, target = call.func.attr, call.func.value
+    if name == 'save' and isinstance(target, ast.Attribute | ast.Name):
+        holder = target.attr if isinstance(target, ast.Attribute) else target.id
+        return holder not in _NOT_THE_DATABASE
+    if name in _WRITE_METHODS or (name == 'create' and _on_model(target)):
+        return True
+    if name == 'execute':  # Model.update(...).where(...).execute()
+        node = target
+        while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in _QUERY_WRITES and _on_model(node.func.value):
+                return True
+            node = node.func.value
+    return False
+
+
+def _stray_writes(function: ast.FunctionDef) -> list[int]:
+    found: list[int] = []
+
+    def visit(node: ast.AST, guarded: bool) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            return  # judged on its own
+        if isinstance(node, ast.With):
+            opens = any(
+                isinstance(item.context_expr, ast.Call)
+                and getattr(item.context_expr.func, 'id', None) == 'write_transaction'
+                for item in node.items
+            )
+            for child in node.body:
+                visit(child, guarded or opens)
+            return
+        if isinstance(node, ast.Call) and not guarded and _is_write(node):
+            found.append(node.lineno)
+        for child in ast.iter_child_nodes(node):
+            visit(child, guarded)
+
+    for statement in function.body:
+        visit(statement, False)
+    return found
+
+
+def test_every_public_service_write_is_inside_write_transaction() -> None:
+    """A write outside write_transaction() runs deferred (or in autocommit beside a deferred read) and
+    can fail with "database is locked". Private helpers (`_name`, or methods of a `_Class`) run inside
+    their caller's transaction; every public service function must open it itself."""
+    root = Path(__file__).resolve().parents[1]
+    strays = []
+    for path in sorted((root / 'app' / 'services').glob('*.py')):
+        tree = ast.parse(path.read_text(encoding='utf-8'))
+        private_methods = {
+            id(f)
+            for c in ast.walk(tree)
+            if isinstance(c, ast.ClassDef) and c.name.startswith('_')
+            for f in c.body
+            if isinstance(f, ast.FunctionDef)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith('_') and id(node) not in private_methods:
+                strays += [f'{path.name}:{line} {node.name}' for line in _stray_writes(node)]
+    assert strays == []
