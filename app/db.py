@@ -46,7 +46,10 @@ def open_database(database_url: str, *, migrate: bool = True) -> None:
     path = sqlite_path(database_url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        database = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+        # thread_safe: each thread (request threadpool, run.io_bound, background tasks) opens its own
+        # connection with its own transaction state; sqlite3's check_same_thread stays on, so a connection
+        # handed to another thread mid-transaction fails loudly instead of mixing two requests' writes.
+        database = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, thread_safe=True)
     else:
         database = connect_url(database_url)
     if not db.is_closed() if db.obj is not None else False:

@@ -123,7 +123,12 @@ request_log = logging.getLogger('whatispend.requests')
 class RequestLogMiddleware:
     """Pure ASGI middleware: one line per HTTP request (method, path with masked query, status, time,
     client). NiceGUI's own assets and websocket traffic are logged at DEBUG only, so the log stays
-    about what people and scripts asked for."""
+    about what people and scripts asked for.
+
+    It also answers an unexpected error itself, with the app's handler for `Exception` (the JSON 500):
+    left to Starlette's outermost ServerErrorMiddleware, the 500 is sent and the exception re-raised to
+    uvicorn, which then closes the keep-alive connection, so the client's next request on it was reset
+    (issue 13: 985 resets beside 1,013 HTTP 500). Answered here, the connection stays usable."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -133,15 +138,23 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = {'code': 500}
+        status = {'code': 500, 'started': False}
 
         async def send_with_status(message) -> None:
             if message['type'] == 'http.response.start':
-                status['code'] = message['status']
+                status['code'], status['started'] = message['status'], True
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_status)
+        except Exception as exc:
+            handler = getattr(scope.get('app'), 'exception_handlers', {}).get(Exception)
+            if status['started'] or handler is None:
+                raise  # half a response is out: only closing the connection can tell the client
+            from starlette.requests import Request
+
+            response = await handler(Request(scope, receive), exc)
+            await response(scope, receive, send_with_status)
         finally:
             path = scope.get('path', '')
             level = logging.DEBUG if path.startswith('/_nicegui') else logging.INFO

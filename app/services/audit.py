@@ -14,7 +14,7 @@ from datetime import datetime
 
 from peewee import fn
 
-from app.db import db
+from app.db import db, write_transaction
 from app.models import AuditEvent, User
 from app.services.errors import Forbidden, Invalid
 from app.web.client_ip import current_client_ip
@@ -94,7 +94,8 @@ def record(event: str, user: User | str | None = None, ip: str = '', detail: str
     if db.obj is None:  # a command that works without the database (the log line above is the record)
         return None
     try:
-        return AuditEvent.create(event=event, user=user_row, username=username, ip=ip, detail=detail)
+        with write_transaction():  # a savepoint inside the action's own transaction
+            return AuditEvent.create(event=event, user=user_row, username=username, ip=ip, detail=detail)
     except Exception:  # noqa: BLE001 - the audit trail must not break the action it records
         log.exception('could not store the audit event %s', event)
         return None

@@ -454,7 +454,7 @@ def _household_places(owner_ids: list[int]) -> list[Place]:
 def household_places(user: User | int) -> list[Place]:
     """Every place of the user's household, most visited first (ties: most recent, then name)."""
     owner_ids = visible_owner_ids(user)
-    with write_transaction():  # one snapshot: the version read and the rows read agree
+    with db.atomic():  # a read snapshot (deferred: a read must not take the write lock and stall every writer)
         found = _household_places(owner_ids)
         if not found:
             return []
@@ -594,7 +594,7 @@ def month_map(user: User | int, month: Month, category_id: object = None) -> Map
         except (TypeError, ValueError):
             raise Invalid('The category filter must be a category id.', field='category_id') from None
     sub = Category.alias('sub')
-    with write_transaction():
+    with db.atomic():  # a read snapshot, deferred like the one above
         in_month = Expense.owner.in_(owner_ids) & (Expense.date >= month.first_day) & (Expense.date <= month.last_day)
         located = Expense.latitude.is_null(False) & Expense.longitude.is_null(False)
         unlocated = Expense.select().where(in_month & ~located).count()

@@ -31,15 +31,16 @@ def create_session(user: User, *, ip: str = '', user_agent: str = '') -> str:
     """A new session for `user`; returns the token to put in the cookie. Always a fresh token (no fixation)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    Session.create(
-        user=user,
-        token_hash=_digest(token),
-        created_at=now,
-        last_seen_at=now,
-        expires_at=now + _duration(),
-        ip=ip[:64],
-        user_agent=(user_agent or '')[:200],
-    )
+    with write_transaction():
+        Session.create(
+            user=user,
+            token_hash=_digest(token),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + _duration(),
+            ip=ip[:64],
+            user_agent=(user_agent or '')[:200],
+        )
     return token
 
 
@@ -57,20 +58,23 @@ def user_for_token(token: str | None) -> User | None:
     if row is None:
         return None
     if now - row.last_seen_at >= _RENEW_EVERY:
-        Session.update(last_seen_at=now, expires_at=now + _duration()).where(Session.id == row.id).execute()
+        with write_transaction():
+            Session.update(last_seen_at=now, expires_at=now + _duration()).where(Session.id == row.id).execute()
     return row.user
 
 
 def end_session(token: str | None) -> None:
     if token:
-        Session.delete().where(Session.token_hash == _digest(token)).execute()
+        with write_transaction():
+            Session.delete().where(Session.token_hash == _digest(token)).execute()
 
 
 def end_all_sessions(user: User, *, except_token: str | None = None) -> int:
     query = Session.delete().where(Session.user == user)
     if except_token:
         query = query.where(Session.token_hash != _digest(except_token))
-    return query.execute()
+    with write_transaction():
+        return query.execute()
 
 
 def count_sessions(user: User) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.config import get_settings
+from app.db import write_transaction
 from app.models import ApiToken, User, utcnow
 from app.services import audit
 from app.services.errors import Conflict, Invalid, NotFound
@@ -62,10 +63,11 @@ def create_token(user: User, name: str, *, ip: str = '') -> tuple[ApiToken, str]
     name = (name or '').strip()
     if not name or len(name) > 80 or any(ord(c) < 32 for c in name):
         raise Invalid('Give the token a name of 1 to 80 characters, such as "phone shortcut".', field='name')
-    if ApiToken.select().where(ApiToken.user == user).count() >= MAX_TOKENS_PER_USER:
-        raise Conflict(f'You already have {MAX_TOKENS_PER_USER} tokens; revoke one you no longer use first.')
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken.create(user=user, name=name, token_hmac=token_hmac(token))
+    with write_transaction():  # the count and the insert under one lock: two racing creates cannot pass the cap
+        if ApiToken.select().where(ApiToken.user == user).count() >= MAX_TOKENS_PER_USER:
+            raise Conflict(f'You already have {MAX_TOKENS_PER_USER} tokens; revoke one you no longer use first.')
+        row = ApiToken.create(user=user, name=name, token_hmac=token_hmac(token))
     audit.record('token_created', user, ip=ip, detail=f'token {row.id} "{name}"')
     return row, token
 
@@ -84,7 +86,8 @@ def user_for_api_token(token: str | None) -> User | None:
         return None
     now = utcnow()
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
-        ApiToken.update(last_used_at=now).where(ApiToken.id == row.id).execute()
+        with write_transaction():
+            ApiToken.update(last_used_at=now).where(ApiToken.id == row.id).execute()
     return row.user
 
 
@@ -105,6 +108,7 @@ def revoke_token(token_id: int, user: User | None = None, *, ip: str = '') -> To
     if row is None:
         raise NotFound(f'No API token with id {token_id}; list the tokens to see their ids.')
     view = TokenView.of(row)
-    row.delete_instance()
+    with write_transaction():
+        row.delete_instance()
     audit.record('token_revoked', row.user, ip=ip, detail=f'token {view.id} "{view.name}"')
     return view

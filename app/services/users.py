@@ -192,7 +192,8 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-        user.save(only=[User.password_hash])
+        with write_transaction():
+            user.save(only=[User.password_hash])
     return user
 
 
@@ -205,7 +206,8 @@ def change_password(user: User, current: str, new: str, confirm: str | None = No
 def set_password(user: User, new: str, confirm: str | None = None) -> None:
     validate_password(new, confirm)
     user.password_hash = passwords.hash_password(new)
-    user.save(only=[User.password_hash])
+    with write_transaction():
+        user.save(only=[User.password_hash])
 
 
 def update_preferences(
@@ -246,7 +248,8 @@ def update_preferences(
         user.timezone = timezone
     if capture_location is not None:
         user.capture_location = bool(capture_location)
-    user.save()
+    with write_transaction():
+        user.save()
     return user
 
 
@@ -265,7 +268,8 @@ def mark_deleted(user: User) -> None:
     user.deleted_at = utcnow()
     user.password_hash = ''
     user.is_admin = False
-    user.save()
+    with write_transaction():
+        user.save()
 
 
 # --- administration ------------------------------------------------------------------------------------
