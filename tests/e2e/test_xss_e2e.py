@@ -32,6 +32,25 @@ VICTIM, ATTACKER = 'victim', 'mallory'
 CHARTS = "document.querySelectorAll('.nicegui-echart canvas').length >= 4"
 MARKERS = "document.querySelectorAll('.leaflet-overlay-pane path').length >= 2"
 
+# An `<img onerror>` runs only once its image failed to load, after the tooltip may have moved on: so every
+# element the page gets is also looked at as it arrives, and markup made of a payload is recorded at once.
+WATCH_INJECTIONS = """
+window.__injected = [];
+new MutationObserver(records => {
+  const check = el => {
+    const hostile = (el.tagName === 'SCRIPT' && el.textContent.trim() === 'window.__xss=1')
+      || [...el.attributes].some(a => a.name.startsWith('on') && a.value.includes('__xss'));
+    if (hostile) window.__injected.push(el.outerHTML.slice(0, 120));
+  };
+  for (const record of records) {
+    for (const node of record.addedNodes) {
+      if (node.nodeType !== 1) continue;
+      check(node);
+      node.querySelectorAll('*').forEach(check);
+    }
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
 # Every data point of every chart on the page, shown with ECharts' own `showTip`; returns the tooltips' text.
 SHOW_EVERY_TIP = """
 () => {
@@ -119,6 +138,7 @@ def victim_page(browser, tmp_path_factory):
     server.start()
     context = browser.new_context(viewport={'width': 1280, 'height': 900})
     context.route(lambda url: '127.0.0.1' not in url, lambda route: route.abort())  # map tiles: no internet
+    context.add_init_script(WATCH_INJECTIONS)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.js_dialogs = []
@@ -135,6 +155,7 @@ def victim_page(browser, tmp_path_factory):
 
 
 def _harmless(page, where: str) -> None:
+    assert page.evaluate('window.__injected') == [], f'a payload became markup on {where}'
     assert page.evaluate('window.__xss') is None, f'a payload ran on {where}'
     assert page.js_dialogs == [], f'a JavaScript dialog opened on {where}: {page.js_dialogs}'
 
