@@ -13,7 +13,11 @@ Usernames cannot carry markup at all (letters, digits and `._@-`), which the tes
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -281,3 +285,58 @@ def test_settings_tabs(victim_page, tab: str) -> None:
     if tab == 'audit':
         page.get_by_text('token', exact=False).first.wait_for()
     _harmless(page, f'the {tab} tab')
+
+
+POLLING = '/_nicegui_ws/socket.io/?EIO=4&transport=polling'
+
+
+@contextmanager
+def another_site() -> Iterator[str]:
+    """A page of another origin (another port) with nothing but a paragraph, for the duration of the block."""
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b'<p>another site</p>'
+            self.send_response(200)
+            self.send_header('Content-Type', 'text/html')
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(('127.0.0.1', 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f'http://127.0.0.1:{server.server_address[1]}/'
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_socket_io_polling_only_from_the_app_itself(victim_page, browser) -> None:
+    """Issue 13, item 10, in Chromium: the app's own page opens a long-polling handshake; a page of another
+    site is refused (403 without its origin reflected, so the browser does not hand it the answer; before
+    the fix it read the handshake with the victim's credentials). The headers are checked over HTTP in
+    tests/test_web_security.py."""
+    page = victim_page
+    page.goto(page.server.url + '/')
+    page.wait_for_function(CHARTS)
+    same = page.evaluate(f"fetch('{POLLING}', {{credentials: 'include'}}).then(r => r.status)")
+    assert same == 200
+    # another site: a page served from another port of this machine (Chromium keeps public sites off loopback)
+    with another_site() as elsewhere:
+        foreign = browser.new_context()
+        other = foreign.new_page()
+        other.goto(elsewhere)
+        outcome = other.evaluate(
+            f"fetch('{page.server.url}{POLLING}', {{credentials: 'include'}}).then(r => r.status, e => 'refused')"
+        )
+        foreign.close()
+    assert outcome == 'refused'
+    refusals = [line for line in page.server.output if 'cross-site request refused' in line]
+    assert any('GET /_nicegui_ws/socket.io/' in line for line in refusals), page.server.output[-5:]
+    page.reload()
+    page.wait_for_function(CHARTS)  # the app itself still connects and draws
