@@ -196,6 +196,13 @@ def test_dashboard_charts(victim_page) -> None:
     for name in PAYLOADS:
         assert name in shown, f'no tooltip shows {name!r} as text: {tips}'
     _shows_literally(page, 'the dashboard')
+    for name in PAYLOADS:  # each category's subcategories: the donut drilled down, its title and centre
+        page.locator('.cursor-pointer', has_text=name).first.click()
+        page.get_by_role('button', name='All categories').wait_for()
+        assert name in '\n'.join(page.evaluate(SHOW_EVERY_TIP))
+        _harmless(page, 'the subcategory donut')
+        page.get_by_role('button', name='All categories').click()
+        page.get_by_role('button', name='All categories').wait_for(state='detached')
 
 
 def test_expenses_page_and_its_dialogs(victim_page) -> None:
