@@ -153,3 +153,30 @@ async def test_a_websocket_from_another_site_is_closed_before_it_opens(environme
         await guarded(scope, receive, send)
     assert sent == [{'type': 'websocket.close', 'code': 1008}]
     assert reached == [b'http://spend.example.org', None]
+
+
+POLLING = '/_nicegui_ws/socket.io/?EIO=4&transport=polling'
+
+
+async def test_socket_io_polling_from_another_site_is_refused(user: User) -> None:
+    """Socket.IO's long-polling transport is the websocket's twin: a page of another site that opens it with
+    the victim's cookie would drive the victim's pages; it gets 403 and its origin is never reflected."""
+    make_user('alice')
+    await api_login(user)
+    for headers in (
+        {'Origin': 'https://evil.example'},
+        {'Origin': 'null'},
+        {'Origin': 'https://evil.example', 'Sec-Fetch-Site': 'cross-site'},
+        {'Sec-Fetch-Site': 'same-site'},
+    ):
+        for method in ('GET', 'POST', 'OPTIONS'):
+            refused = await user.http_client.request(method, POLLING, headers=headers)
+            assert refused.status_code == 403, (method, headers)
+            assert 'access-control-allow-origin' not in refused.headers, (method, headers)
+            assert 'access-control-allow-credentials' not in refused.headers, (method, headers)
+    # the app itself (same origin) and a client without browser headers still get a handshake
+    for headers in ({'Origin': 'http://test', 'Sec-Fetch-Site': 'same-origin'}, {'Origin': 'http://test'}, {}):
+        handshake = await user.http_client.get(POLLING, headers=headers)
+        assert handshake.status_code == 200, headers
+        assert '"sid"' in handshake.text
+        assert handshake.headers.get('access-control-allow-origin') in (None, 'http://test')

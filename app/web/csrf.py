@@ -12,6 +12,9 @@ a request authenticated by a personal token without the cookie is not at risk an
 
 The same check guards NiceGUI's websocket (cross-site websocket hijacking): a browser always sends
 Origin with the handshake, and a page of another site gets the connection closed before it opens.
+Socket.IO's long-polling transport under the same mount is the websocket by other means, and NiceGUI's
+server allows every origin there (`cors_allowed_origins='*'`, reflected with credentials), so every
+HTTP request to `/_nicegui_ws/` gets the check too, whatever its method: 403, no CORS headers.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ log = logging.getLogger('whatispend.csrf')
 
 UNSAFE_METHODS = frozenset({'POST', 'PUT', 'PATCH', 'DELETE'})
 COOKIE_MARK = COOKIE_NAME.encode() + b'='
+SOCKET_PREFIX = '/_nicegui_ws/'  # where NiceGUI mounts Socket.IO (websocket and long-polling)
 
 
 def _headers(scope) -> dict[bytes, bytes]:
@@ -59,9 +63,13 @@ def cross_site_reason(scope) -> str | None:
 def needs_check(scope) -> bool:
     if scope['type'] == 'websocket':
         return True
-    if scope['type'] != 'http' or scope['method'] not in UNSAFE_METHODS:
+    if scope['type'] != 'http':
         return False
     path = scope['path']
+    if path.removeprefix(scope.get('root_path') or '').startswith(SOCKET_PREFIX):
+        return True
+    if scope['method'] not in UNSAFE_METHODS:
+        return False
     if path.startswith('/auth/'):
         return True
     if not path.startswith('/sysapi'):
