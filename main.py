@@ -22,8 +22,8 @@ from app.api.browser_auth import router as browser_auth_router  # noqa: E402
 from app.api.errors import service_error_handler, unexpected_error_handler, validation_error_handler  # noqa: E402
 from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
 from app.services.errors import ServiceError  # noqa: E402
-from app.web.client_ip import ClientIpMiddleware  # noqa: E402
 from app.web.body_limit import BodyLimitMiddleware  # noqa: E402
+from app.web.client_ip import ClientIpMiddleware  # noqa: E402
 from app.web.csrf import CsrfMiddleware  # noqa: E402
 from app.web.geoip import GeoIpMiddleware  # noqa: E402
 from app.web.ratelimit import RateLimitMiddleware  # noqa: E402
