@@ -120,16 +120,15 @@ def parse_coordinate(value: object, *, field: str, limit: float) -> float | None
         return None
     label = 'latitude' if limit == 90 else 'longitude'
     if isinstance(value, bool):
-        raise Invalid(f'true or false is not a {label}; use decimal degrees such as 48.8566.', field=field)
+        raise Invalid(f'true or false is not a {label}; it must be a number of degrees, such as 48.8566.', field=field)
     text = value.strip().replace(',', '.') if isinstance(value, str) else None
-    if text is not None and not _DECIMAL.fullmatch(text):
-        raise Invalid(f'{value[:20]!r} is not a {label}; use decimal degrees such as 48.8566.', field=field)
     try:
         number = float(text) if text is not None else float(value)
     except (TypeError, ValueError, OverflowError):
-        raise Invalid(
-            f'{str(value)[:20]!r} is not a {label}; use decimal degrees such as 48.8566.', field=field
-        ) from None
+        number = None
+    plain = text is None or _DECIMAL.fullmatch(text)
+    if number is None or (not plain and math.isfinite(number)):  # not '4_8', '４８' nor '1e1', which float() reads
+        raise Invalid(f'{str(value)[:20]!r} is not a {label}; use decimal degrees such as 48.8566.', field=field)
     if not math.isfinite(number):
         raise Invalid(f'The {label} must be a finite number of degrees.', field=field)
     if not -limit <= number <= limit:
