@@ -86,7 +86,7 @@ def clean_name(value: object, *, field: str = 'name', label: str = 'name', max_l
     text = ' '.join(clean_text(value, field=field, max_length=max_length * 2, label=label).split())
     if not text and isinstance(value, str) and value.strip():
         raise Invalid(
-            f'The {label} is made only of invisible characters; type a {label} with letters, digits or signs.',
+            f'The {label} has only invisible characters; type letters or digits.',
             field=field,
         )
     if not text:
