@@ -24,6 +24,7 @@ from app.api.browser_auth import router as browser_auth_router  # noqa: E402
 from app.api.errors import service_error_handler, unexpected_error_handler, validation_error_handler  # noqa: E402
 from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
 from app.services.errors import ServiceError  # noqa: E402
+from app.web.body_limit import BodyLimitMiddleware  # noqa: E402
 from app.web.client_ip import ClientIpMiddleware  # noqa: E402
 from app.web.csrf import CsrfMiddleware  # noqa: E402
 from app.web.geoip import GeoIpMiddleware  # noqa: E402
@@ -36,7 +37,8 @@ app.include_router(browser_auth_router)
 app.add_exception_handler(ServiceError, service_error_handler)
 app.add_exception_handler(RequestValidationError, validation_error_handler)
 app.add_exception_handler(Exception, unexpected_error_handler)
-# the last added runs first: client address -> request log -> GeoIP -> rate limit -> CSRF -> headers -> app
+# the last added runs first: client address -> request log -> GeoIP -> rate limit -> CSRF -> headers -> body limit
+app.add_middleware(BodyLimitMiddleware)
 app.add_middleware(SecurityHeadersMiddleware)
 app.add_middleware(CsrfMiddleware)
 app.add_middleware(RateLimitMiddleware)

@@ -6,28 +6,57 @@ The OpenAPI schema documents both content types, so every /sysapi operation has 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
+from app.web.body_limit import BodyTooLarge
+
 M = TypeVar('M', bound=BaseModel)
 
-MAX_BODY_BYTES = 64 * 1024
+# Every body the API takes is a flat object (a list of ids at most): 20 levels is more than any client needs,
+# and far below what makes Python's JSON parser run out of stack (RecursionError, a 500).
+MAX_JSON_DEPTH = 20
+_JSON_ESCAPE = re.compile(rb'\\.', re.DOTALL)
+_JSON_STRING = re.compile(rb'"[^"]*"')
+_BRACKETS = re.compile(rb'[\[\]{}]')
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply `raw` nests arrays and objects, counted without parsing (brackets inside strings skipped)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub(b'', _JSON_ESCAPE.sub(b'', raw))):
+        if bracket in (b'[', b'{'):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 async def read_body(request: Request) -> dict[str, Any]:
-    """The request's fields, from JSON or a form; a malformed body is a 422 naming the problem."""
+    """The request's fields, from JSON or a form; a malformed body is a 422 naming the problem.
+
+    The body's size is capped before it is read, by `app.web.body_limit` (413)."""
     raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise RequestValidationError(
-            [{'loc': ('body',), 'msg': f'the body is over {MAX_BODY_BYTES} bytes', 'type': 'too_long'}]
-        )
     content_type = request.headers.get('content-type', '').split(';')[0].strip().lower()
     if not raw.strip():
         return {}
     if content_type == 'application/json' or (not content_type and raw.lstrip()[:1] in (b'{', b'[')):
+        if json_depth(raw) > MAX_JSON_DEPTH:
+            raise RequestValidationError(
+                [
+                    {
+                        'loc': ('body',),
+                        'msg': f'the JSON body nests arrays or objects more than {MAX_JSON_DEPTH} levels deep; '
+                        'send a flat object of fields',
+                        'type': 'json',
+                    }
+                ]
+            )
         try:
             data = json.loads(raw.decode('utf-8'))
         except (UnicodeDecodeError, ValueError):
@@ -39,6 +68,8 @@ async def read_body(request: Request) -> dict[str, Any]:
         return data
     try:
         form = await request.form()
+    except BodyTooLarge:
+        raise
     except Exception:
         raise RequestValidationError(
             [{'loc': ('body',), 'msg': 'the form body could not be read', 'type': 'form'}]

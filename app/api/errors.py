@@ -21,6 +21,7 @@ class ErrorBody(BaseModel):
 
 ERROR_RESPONSES = {
     401: {'model': ErrorBody, 'description': 'Missing or wrong API key, or no session'},
+    413: {'model': ErrorBody, 'description': 'The request body is over the size limit, which the message states'},
     422: {'model': ErrorBody, 'description': 'Invalid input; `field` names the culprit'},
     429: {
         'model': ErrorBody,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from app.services.validation import MAX_ID
 
@@ -17,18 +18,45 @@ def _blank_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID, description='An id, as returned by the list endpoints', examples=[1])]
+def _refuse_booleans(what: str, example: str):
+    """Pydantic's lax mode reads true as 1: an amount of 1.00, a latitude of 1.0, the category of id 1."""
+
+    def check(value: object) -> object:
+        if isinstance(value, bool):
+            raise PydanticCustomError('not_a_number', f'true or false is not {what}; send a number such as {example}')
+        return value
+
+    return check
+
+
+def _plain_id(value: object) -> object:
+    """An id as a number or as ASCII digits: pydantic alone would read "1_0" as 10."""
+    if isinstance(value, str) and value.strip() and not (value.strip().isascii() and value.strip().isdigit()):
+        raise PydanticCustomError(
+            'not_an_id', '{value} is not an id; send digits such as 3', {'value': repr(value[:20])}
+        )
+    return value
+
+
+_ID_CHECKS = (BeforeValidator(_plain_id), BeforeValidator(_refuse_booleans('an id', '3')))
+
+Id = Annotated[
+    int, *_ID_CHECKS, Field(ge=1, le=MAX_ID, description='An id, as returned by the list endpoints', examples=[1])
+]
 OptionalId = Annotated[
     Annotated[int, Field(ge=1, le=MAX_ID)] | None,
+    *_ID_CHECKS,
     BeforeValidator(_blank_to_none),
     Field(description='An id, or empty / null for none', examples=[3]),
 ]
 Amount = Annotated[
     str | int | float,
+    BeforeValidator(_refuse_booleans('an amount', '12.50')),
     Field(description='Positive, at most 2 decimals: "50.00", "50,00", "1 234,56" or 50', examples=['50.00']),
 ]
 Coordinate = Annotated[
     float | str | None,
+    BeforeValidator(_refuse_booleans('a position', '48.8566 (decimal degrees)')),
     BeforeValidator(_blank_to_none),
     Field(description='Decimal degrees; empty / null for none', examples=[48.8566]),
 ]

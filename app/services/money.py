@@ -16,7 +16,8 @@ from app.services import formats
 from app.services.errors import Invalid
 
 MAX_AMOUNT_CENTS = 100_000_000_000  # one billion in any currency: past that it is a typo
-_SPACES = re.compile(r'[\s\u00a0\u202f\'’_]')
+# thousands separators people type or that our formatting writes (not '_': "1_000" is Python, not an amount)
+_SPACES = re.compile(r'[\s\u00a0\u202f\'’]')
 
 
 def parse_amount(value: object, *, field: str = 'amount') -> int:
@@ -47,7 +48,7 @@ def parse_amount(value: object, *, field: str = 'amount') -> int:
         text = text.replace(thousands, '').replace(decimal_sep, '.')
     else:
         text = text.replace(',', '.')
-    if not re.fullmatch(r'-?\d+(\.\d*)?|-?\.\d+', text):
+    if not re.fullmatch(r'-?[0-9]+(\.[0-9]*)?|-?\.[0-9]+', text):  # ASCII digits only: not '１２' nor '١٢'
         raise Invalid(
             f'{value!s:.40} is not an amount; use digits with at most two decimals, such as 12.50.', field=field
         )

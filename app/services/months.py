@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from app.services.errors import Invalid
 
-_MONTH = re.compile(r'^(\d{4})-(\d{2})$')
+_MONTH = re.compile(r'([0-9]{4})-([0-9]{2})')  # ASCII digits: '２０２５-０１' is refused, not read as 2025-01
 MIN_YEAR, MAX_YEAR = 1970, 2200
 
 
@@ -55,7 +55,7 @@ def parse_month(value: str | None, *, default: date | None = None, field: str = 
 
             default = today()
         return Month.of(default)
-    match = _MONTH.match(str(value).strip())
+    match = _MONTH.fullmatch(str(value).strip())
     if not match:
         raise Invalid(f'{str(value)[:20]!r} is not a month; use YYYY-MM, such as 2026-01.', field=field)
     year, month = int(match.group(1)), int(match.group(2))
@@ -70,7 +70,7 @@ def parse_date(value: object, *, field: str = 'date') -> date:
         day = value
     else:
         text = str(value or '').strip()
-        if not re.fullmatch(r'\d{4}-\d{2}-\d{2}', text):
+        if not re.fullmatch(r'[0-9]{4}-[0-9]{2}-[0-9]{2}', text):
             raise Invalid(f'{text[:20]!r} is not a date; use YYYY-MM-DD, such as 2026-01-15.', field=field)
         try:
             day = date.fromisoformat(text)

@@ -32,7 +32,7 @@ from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.services.access import visible_owner_ids
 from app.services.errors import Invalid, NotFound
 from app.services.months import Month
-from app.services.validation import parse_coordinate
+from app.services.validation import parse_coordinate, strip_invisible
 
 EARTH_RADIUS_M = 6_371_008.8
 PLACE_RADIUS_M = 150.0
@@ -70,7 +70,7 @@ def parse_position(
 
 def clean_place_name(name: object, *, field: str = 'place') -> str:
     """A place name as stored: spaces collapsed, at most 120 characters; '' for none."""
-    text = ' '.join(str(name or '').split())
+    text = strip_invisible(' '.join(str(name or '').split()))  # zero-width characters only: no name
     if len(text) > NAME_MAX:
         raise Invalid(f'A place name has at most {NAME_MAX} characters; shorten it.', field=field)
     return text

@@ -13,6 +13,7 @@ from app.db import write_transaction
 from app.models import ApiToken, User, utcnow
 from app.services import audit
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.validation import strip_invisible
 
 TOKEN_PREFIX = 'wis_'
 MAX_TOKENS_PER_USER = 50
@@ -60,7 +61,7 @@ def _iso(moment: datetime) -> str:
 
 def create_token(user: User, name: str, *, ip: str = '') -> tuple[ApiToken, str]:
     """A new personal token for `user`; returns the row and the token, which is shown this once only."""
-    name = (name or '').strip()
+    name = strip_invisible((name or '').strip())  # a name of zero-width characters only is no name
     if not name or len(name) > 80 or any(ord(c) < 32 for c in name):
         raise Invalid('Give the token a name of 1 to 80 characters, such as "phone shortcut".', field='name')
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

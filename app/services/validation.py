@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 from app.services.errors import Invalid
 
@@ -14,6 +15,27 @@ MAX_ID = 2**63 - 1
 _CONTROL = re.compile(r'[\x00-\x08\x0b-\x1f\x7f]')
 _COLOR = re.compile(r'^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$')
 _ICON = re.compile(r'^[a-z0-9_]{1,40}$')
+_DECIMAL = re.compile(r'[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)')
+# Characters that draw nothing: controls, format characters (zero-width space and joiners, word joiner,
+# BOM, soft hyphen, bidi marks), separators, marks without a base (not unassigned code points: an emoji newer
+# than Python's Unicode tables is one, and it is visible) ...
+_INVISIBLE_CATEGORIES = frozenset({'Cc', 'Cf', 'Cs', 'Zs', 'Zl', 'Zp', 'Mn', 'Me'})
+# ... and the letters and symbols that are blank by design (Hangul fillers, braille blank, Mongolian separator).
+_BLANK_LETTERS = frozenset('\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0')
+
+
+def is_invisible(char: str) -> bool:
+    return char in _BLANK_LETTERS or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without the invisible characters at either end (inside, a zero-width joiner may join an emoji)."""
+    start, end = 0, len(text)
+    while start < end and is_invisible(text[start]):
+        start += 1
+    while end > start and is_invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 def is_blank(value: object) -> bool:
@@ -46,16 +68,27 @@ def clean_text(value: object, *, field: str, max_length: int, label: str) -> str
     """Free text: stripped, control characters removed, at most `max_length` characters."""
     if value is None:
         return ''
-    if not isinstance(value, str | int | float):
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise Invalid(f'The {label} must be text.', field=field)
-    text = _CONTROL.sub(' ', str(value)).strip()
+    text = str(value)
+    if any('\ud800' <= char <= '\udfff' for char in text):
+        raise Invalid(
+            f'The {label} contains a broken character (half of a UTF-16 pair); retype it and try again.', field=field
+        )
+    text = strip_invisible(_CONTROL.sub(' ', text).strip())
     if len(text) > max_length:
         raise Invalid(f'The {label} is {len(text)} characters long; shorten it to {max_length} at most.', field=field)
     return text
 
 
 def clean_name(value: object, *, field: str = 'name', label: str = 'name', max_length: int = 80) -> str:
+    """A name a person will pick from a list: it must show at least one visible character."""
     text = ' '.join(clean_text(value, field=field, max_length=max_length * 2, label=label).split())
+    if not text and isinstance(value, str) and value.strip():
+        raise Invalid(
+            f'The {label} has only invisible characters; type letters or digits.',
+            field=field,
+        )
     if not text:
         raise Invalid(f'Enter a {label}.', field=field)
     if len(text) > max_length:
@@ -87,10 +120,14 @@ def parse_coordinate(value: object, *, field: str, limit: float) -> float | None
         return None
     label = 'latitude' if limit == 90 else 'longitude'
     if isinstance(value, bool):
-        raise Invalid(f'The {label} must be a number of degrees.', field=field)
+        raise Invalid(f'true or false is not a {label}; it must be a number of degrees, such as 48.8566.', field=field)
+    text = value.strip().replace(',', '.') if isinstance(value, str) else None
     try:
-        number = float(str(value).strip().replace(',', '.')) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
+        number = float(text) if text is not None else float(value)
+    except (TypeError, ValueError, OverflowError):
+        number = None
+    plain = text is None or _DECIMAL.fullmatch(text)
+    if number is None or (not plain and math.isfinite(number)):  # not '4_8', '４８' nor '1e1', which float() reads
         raise Invalid(f'{str(value)[:20]!r} is not a {label}; use decimal degrees such as 48.8566.', field=field)
     if not math.isfinite(number):
         raise Invalid(f'The {label} must be a finite number of degrees.', field=field)
