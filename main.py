@@ -23,6 +23,7 @@ from app.api.errors import service_error_handler, unexpected_error_handler, vali
 from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
 from app.services.errors import ServiceError  # noqa: E402
 from app.web.client_ip import ClientIpMiddleware  # noqa: E402
+from app.web.cookies import SessionRenewalMiddleware  # noqa: E402
 from app.web.csrf import CsrfMiddleware  # noqa: E402
 from app.web.geoip import GeoIpMiddleware  # noqa: E402
 from app.web.ratelimit import RateLimitMiddleware  # noqa: E402
@@ -34,7 +35,9 @@ app.include_router(browser_auth_router)
 app.add_exception_handler(ServiceError, service_error_handler)
 app.add_exception_handler(RequestValidationError, validation_error_handler)
 app.add_exception_handler(Exception, unexpected_error_handler)
-# the last added runs first: client address -> request log -> GeoIP -> rate limit -> CSRF -> headers -> app
+# the last added runs first: client address -> request log -> GeoIP -> rate limit -> CSRF -> headers
+# -> session renewal -> app
+app.add_middleware(SessionRenewalMiddleware)
 app.add_middleware(SecurityHeadersMiddleware)
 app.add_middleware(CsrfMiddleware)
 app.add_middleware(RateLimitMiddleware)

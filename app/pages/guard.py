@@ -3,23 +3,84 @@
 `app_page('/expenses', 'Expenses')(build)` registers a page whose `build(user, ...)` runs inside the
 shared frame only for a logged-in user; others go to /setup (no account yet) or /login?next=....
 Other parameters of `build` (such as `month: str = ''`) are filled from the query string, as text.
+
+An open page holds no rights of its own. Its handlers run over the websocket, long after the HTTP
+request that checked the session, so every event of a page registered here is checked first against
+the session it was opened with (`sessions.is_live`): once that session ended (logout in another tab,
+a password change or reset, account deletion, "log out other sessions", expiry), no handler runs and
+the browser is sent to /login. The check sits in NiceGUI's one dispatch point, `events.handle_event`,
+which every element listener (and the test `User`) goes through, so no page can forget it.
 """
 
 from __future__ import annotations
 
 import inspect
+import logging
+import weakref
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import run, ui
+from nicegui import Client, events, run, ui
 
 from app.models import User
 from app.services import sessions, setup
 from app.web.cookies import session_token
 
 Builder = Callable[[User], Awaitable[None] | None]
+log = logging.getLogger('whatispend.auth')
+
+SESSION_ENDED = 'Your session has ended (logged out, password changed or account removed); log in again.'
+
+
+class _PageSession:
+    """The session a page was opened with; `ended` once seen dead, so later events cost no query."""
+
+    def __init__(self, token: str | None, user_id: int) -> None:
+        self.token = token
+        self.user_id = user_id
+        self.ended = False
+
+
+_PAGES: weakref.WeakKeyDictionary[Client, _PageSession] = weakref.WeakKeyDictionary()
+_dispatch = events.handle_event
+
+
+def _client_of(arguments: Any) -> Client | None:
+    client = getattr(arguments, 'client', None)
+    if client is None and getattr(arguments, 'sender', None) is not None:
+        client = arguments.sender.client
+    return client if isinstance(client, Client) else None
+
+
+def session_alive(client: Client) -> bool:
+    """Whether `client` (a page) may still act: pages not registered here (login, setup) always may."""
+    page = _PAGES.get(client)
+    if page is None:
+        return True
+    if not page.ended and not sessions.is_live(page.token, page.user_id):
+        page.ended = True
+        log.info('event refused on an open page: its session (user id %s) has ended', page.user_id)
+    return not page.ended
+
+
+def _to_login(client: Client) -> None:
+    with client:
+        ui.navigate.to('/login')
+
+
+def _checked_dispatch(handler: Any, arguments: Any, *args: Any, **kwargs: Any) -> None:
+    """Every event of a guarded page: runs its handler only while the page's session is live."""
+    client = _client_of(arguments)
+    if client is not None and not session_alive(client):
+        _to_login(client)
+        return
+    _dispatch(handler, arguments, *args, **kwargs)
+
+
+events.handle_event = _checked_dispatch
 
 
 async def current_user(request: Request) -> User | None:
@@ -43,6 +104,7 @@ def app_page(path: str, title: str) -> Callable[[Builder], Builder]:
                 return _login_redirect(request)
             from app.pages.frame import frame
 
+            _PAGES[ui.context.client] = _PageSession(session_token(request), user.id)
             with frame(user, title):
                 params = {name: request.query_params[name] for name in query_names if name in request.query_params}
                 result = build(user, **params)
