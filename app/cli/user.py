@@ -112,7 +112,6 @@ class UserCommands:
         if not keep_tokens:
             print('Their scripts using a personal API token need a new token (pass --keep-tokens to keep them).')
 
-
     @verb
     def admin(self, username: str, revoke: bool = False) -> None:
         """Make a user administrator, or with --revoke a plain user (never the last administrator)."""

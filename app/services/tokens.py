@@ -57,7 +57,7 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec='seconds') + 'Z'
 
 
-SESSION_ENDED = 'Your session has ended (logged out, password changed or account removed); log in again to create a token.'
+SESSION_ENDED = 'Your session has ended (logged out, password changed or account removed); log in again.'
 
 
 def create_token(user: User, name: str, *, ip: str = '', session: str | None = None) -> tuple[ApiToken, str]:
