@@ -49,10 +49,8 @@ _dispatch = events.handle_event
 
 
 def _client_of(arguments: Any) -> Client | None:
-    client = getattr(arguments, 'client', None)
-    if client is None and getattr(arguments, 'sender', None) is not None:
-        client = arguments.sender.client
-    return client if isinstance(client, Client) else None
+    """The page of a user's event (an element event); None for NiceGUI's internal notifications."""
+    return arguments.client if isinstance(arguments, events.UiEventArguments) else None
 
 
 def session_alive(client: Client) -> bool:
