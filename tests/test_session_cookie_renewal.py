@@ -75,3 +75,15 @@ async def test_logout_is_not_undone_by_the_renewal(user: User) -> None:
         [cookie] = _session_cookies(response)  # only the deletion, no renewed cookie next to it
         assert 'Max-Age=0' in cookie or 'expires=Thu, 01 Jan 1970' in cookie
         assert sessions.user_for_token(token) is None
+
+
+async def test_an_open_page_keeps_its_cookie_fresh_through_auth_alive(user: User) -> None:
+    """A page used only over the websocket fetches /auth/alive now and then (app/pages/guard.py)."""
+    token, lifetime = await _logged_in(user)
+    with time_machine.travel(timedelta(seconds=lifetime // 2), tick=False):
+        response = await user.http_client.get('/auth/alive')
+        assert response.json() == {'authenticated': True}
+        [cookie] = _session_cookies(response)
+        assert _max_age(cookie) == lifetime
+    with time_machine.travel(timedelta(seconds=lifetime * 2), tick=False):
+        assert (await user.http_client.get('/auth/alive')).json() == {'authenticated': False}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -42,7 +43,13 @@ class _PageSession:
         self.token = token
         self.user_id = user_id
         self.ended = False
+        self.renewed = time.monotonic()  # the page's own HTTP request renewed the cookie
 
+
+# A page used only over the websocket makes no HTTP request; while it is used, it asks the server for
+# /auth/alive this often, which renews the session and re-sends its cookie (app/web/cookies.py).
+KEEP_ALIVE_SECONDS = 300
+_KEEP_ALIVE = "fetch('/auth/alive', {credentials: 'same-origin', cache: 'no-store'}).catch(() => {})"
 
 _PAGES: weakref.WeakKeyDictionary[Client, _PageSession] = weakref.WeakKeyDictionary()
 _dispatch = events.handle_event
@@ -75,6 +82,10 @@ def _checked_dispatch(handler: Any, arguments: Any, *args: Any, **kwargs: Any) -
     if client is not None and not session_alive(client):
         _to_login(client)
         return
+    page = _PAGES.get(client) if client is not None else None
+    if page is not None and time.monotonic() - page.renewed > KEEP_ALIVE_SECONDS and client.has_socket_connection:
+        page.renewed = time.monotonic()
+        client.run_javascript(_KEEP_ALIVE)
     _dispatch(handler, arguments, *args, **kwargs)
 
 
