@@ -15,7 +15,7 @@ from nicegui.testing import User
 from app.models import ApiToken, Expense, Session
 from app.services import login, sessions, tokens, users
 from app.services.errors import Unauthorized
-from tests.conftest import PASSWORD, api_login, make_user
+from tests.conftest import API_KEY, PASSWORD, api_login, make_user
 from tests.expense_data import basics
 from tests.page_steps import until
 from tests.settings_pages import rows, see, settle, toasted
@@ -146,3 +146,19 @@ async def test_the_reset_dialog_keeps_tokens_when_unticked(user: User) -> None:
     await _reset_dialog(user, untick=True)
     await toasted(user, 'Password of dana changed; 0 session(s) logged out, their personal API tokens still work.')
     assert ApiToken.select().count() == 1
+
+
+async def test_the_api_reset_revokes_tokens_unless_keep_tokens(user: User) -> None:
+    make_user('root', admin=True)
+    dana = make_user('dana')
+    tokens.create_token(dana, 'script')
+    await api_login(user, 'root')
+    url = f'/sysapi/users/password?key={API_KEY}'
+    kept = await user.http_client.post(
+        url, json={'username': 'dana', 'password': 'dana new password', 'keep_tokens': True}
+    )
+    assert kept.status_code == 200 and 'still work' in kept.json()['message']
+    assert ApiToken.select().count() == 1
+    reset = await user.http_client.post(url, json={'username': 'dana', 'password': 'dana newer password'})
+    assert reset.json()['message'].endswith('1 personal API token(s) revoked.')
+    assert ApiToken.select().count() == 0
