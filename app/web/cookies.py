@@ -7,10 +7,12 @@ out SESSION_DURATION hours after logging in while an idle one still is.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from http.cookies import SimpleCookie
 
 import anyio
+from peewee import DatabaseError, InterfaceError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -19,6 +21,8 @@ from app.models import utcnow
 from app.services import sessions
 from app.services.sessions import COOKIE_NAME
 from app.web.client_ip import is_https
+
+log = logging.getLogger('whatispend.auth')
 
 # NiceGUI's own assets and the websocket's long-polling need no session: no database query for them.
 _UNTOUCHED_PREFIXES = ('/_nicegui/', '/static/', '/favicon')
@@ -78,7 +82,11 @@ class SessionRenewalMiddleware:
             await self.app(scope, receive, send)
             return
         token = _cookie_token(scope)
-        expires = await anyio.to_thread.run_sync(sessions.touch, token) if token else None
+        try:
+            expires = await anyio.to_thread.run_sync(sessions.touch, token) if token else None
+        except (DatabaseError, InterfaceError) as exc:  # e.g. closed for a restore: the request decides
+            log.warning('session not renewed: the database is not available (%s)', exc)
+            expires = None
         if expires is None:
             await self.app(scope, receive, send)
             return
