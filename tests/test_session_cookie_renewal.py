@@ -87,3 +87,14 @@ async def test_an_open_page_keeps_its_cookie_fresh_through_auth_alive(user: User
         assert _max_age(cookie) == lifetime
     with time_machine.travel(timedelta(seconds=lifetime * 2), tick=False):
         assert (await user.http_client.get('/auth/alive')).json() == {'authenticated': False}
+
+
+async def test_a_page_in_use_asks_for_auth_alive(user: User, monkeypatch) -> None:
+    await _logged_in(user)
+    await user.open('/expenses')
+    asked: list[str] = []
+    monkeypatch.setattr('app.pages.guard.KEEP_ALIVE_SECONDS', -1)  # as if the page had been used for long
+    monkeypatch.setattr(type(user.client), 'run_javascript', lambda self, code, **_: asked.append(code))
+    monkeypatch.setattr(type(user.client), 'has_socket_connection', property(lambda self: True))
+    user.find(marker='toggle-dark').click()
+    assert any("fetch('/auth/alive'" in code for code in asked)
