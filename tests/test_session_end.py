@@ -43,7 +43,7 @@ async def _form_filled(user: User) -> dict:
 
 async def _refused_and_sent_to_login(user: User) -> None:
     user.find(marker='save-expense').click()
-    await until(lambda: user.back_history and user.back_history[-1] == '/login')
+    await until(lambda: user.back_history and user.back_history[-1] == '/login?next=/expenses')
     await user.should_see(marker='login')
     assert Expense.select().count() == 0
 
@@ -87,7 +87,7 @@ async def test_the_tokens_page_creates_nothing_after_logout(user: User) -> None:
     user.find(marker='token-name').type('phone')
     sessions.end_all_sessions(alice)
     user.find(marker='create-token').click()
-    await until(lambda: user.back_history[-1] == '/login')
+    await until(lambda: user.back_history[-1] == '/login?next=/settings')
     assert ApiToken.select().count() == 0
 
 

@@ -71,8 +71,9 @@ def session_alive(client: Client) -> bool:
 
 
 def _to_login(client: Client) -> None:
+    """To /login, back to this page once logged in again."""
     with client:
-        ui.navigate.to('/login')
+        ui.navigate.to(f'/login?next={quote(client.page.path)}')
 
 
 def _checked_dispatch(handler: Any, arguments: Any, *args: Any, **kwargs: Any) -> None:

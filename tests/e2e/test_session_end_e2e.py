@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from tests.e2e.conftest import run_wizard
@@ -26,6 +27,6 @@ def test_logout_in_one_tab_ends_the_other(page, server) -> None:
     page.wait_for_url('**/login')
 
     other.get_by_role('button', name='Light or dark theme').click()
-    other.wait_for_url('**/login')
+    other.wait_for_url(re.compile(r'/login\?next=/expenses$'))  # back to the page once logged in
     other.get_by_role('button', name='Log in').wait_for()
     assert _theme(server) == before  # the click after logout changed nothing
