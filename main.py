@@ -26,6 +26,7 @@ from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
 from app.services.errors import ServiceError  # noqa: E402
 from app.web.body_limit import BodyLimitMiddleware  # noqa: E402
 from app.web.client_ip import ClientIpMiddleware  # noqa: E402
+from app.web.cookies import SessionRenewalMiddleware  # noqa: E402
 from app.web.csrf import CsrfMiddleware  # noqa: E402
 from app.web.geoip import GeoIpMiddleware  # noqa: E402
 from app.web.ratelimit import RateLimitMiddleware  # noqa: E402
@@ -37,8 +38,10 @@ app.include_router(browser_auth_router)
 app.add_exception_handler(ServiceError, service_error_handler)
 app.add_exception_handler(RequestValidationError, validation_error_handler)
 app.add_exception_handler(Exception, unexpected_error_handler)
-# the last added runs first: client address -> request log -> GeoIP -> rate limit -> CSRF -> headers -> body limit
+# the last added runs first: client address -> request log -> GeoIP -> rate limit -> CSRF -> headers
+# -> session renewal -> body limit -> app
 app.add_middleware(BodyLimitMiddleware)
+app.add_middleware(SessionRenewalMiddleware)
 app.add_middleware(SecurityHeadersMiddleware)
 app.add_middleware(CsrfMiddleware)
 app.add_middleware(RateLimitMiddleware)

@@ -64,7 +64,7 @@ _whatispend_manage() {
         delete) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--delete-data --username" -- "$cur")) ;;
         link) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--user1 --user2" -- "$cur")) ;;
         list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
-        passwd) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--password --username" -- "$cur")) ;;
+        passwd) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--keep-tokens --password --username" -- "$cur")) ;;
         unlink) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--user1 --user2" -- "$cur")) ;;
         esac ;;
     esac

@@ -44,6 +44,7 @@ complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subc
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from delete" -l username
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from link" -l user1
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from link" -l user2
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from passwd" -l keep-tokens
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from passwd" -l password
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from passwd" -l username
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from unlink" -l user1
@@ -92,6 +93,7 @@ complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from delete" -l username
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from link" -l user1
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from link" -l user2
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from passwd" -l keep-tokens
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from passwd" -l password
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from passwd" -l username
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from unlink" -l user1

@@ -63,7 +63,7 @@ _whatispend_manage() {
         delete) flags=(--delete-data --username) ;;
         link) flags=(--user1 --user2) ;;
         list) flags=() ;;
-        passwd) flags=(--password --username) ;;
+        passwd) flags=(--keep-tokens --password --username) ;;
         unlink) flags=(--user1 --user2) ;;
         esac ;;
     esac

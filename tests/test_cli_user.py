@@ -55,7 +55,7 @@ def test_create_list_passwd_and_admin(manage) -> None:
     assert 'taken' in refused(manage('user', 'create', '--username', 'ALICE', '--password', PASSWORD))
 
     out = ok(manage('user', 'passwd', '--username', 'alice', stdin='alice new password\n'))
-    assert "Password of 'alice' changed; 0 session(s) logged out." in out
+    assert 'Password of alice changed; 0 session(s) logged out, 0 personal API token(s) revoked.' in out
     assert users.authenticate('alice', 'alice new password') is not None
     assert '8 characters' in refused(manage('user', 'passwd', '--username', 'alice', stdin='short\n'))
     assert 'No user named' in refused(manage('user', 'passwd', '--username', 'ghost', stdin='whatever long\n'))

@@ -151,7 +151,7 @@ async def test_admin_resets_a_password_in_a_dialog(user: User) -> None:
     await see(user, marker='reset-password-dialog')
     user.find(marker='reset-password').clear().type('dana new password')
     user.find(marker='save-reset-password').click()
-    await toasted(user, 'Password of dana changed; 0 session(s) ended.')
+    await toasted(user, 'Password of dana changed; 0 session(s) logged out, 0 personal API token(s) revoked.')
     await user.should_not_see(marker='reset-password-dialog')
     assert users.authenticate('dana', 'dana new password') is not None
 

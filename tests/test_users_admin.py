@@ -115,6 +115,6 @@ def test_reset_password_ends_sessions() -> None:
     with pytest.raises(Invalid):
         users.reset_password(alice, 'short')
     assert Session.select().count() == 2
-    assert users.reset_password(alice, 'another good one') == 2
+    assert users.reset_password(alice, 'another good one').sessions == 2
     assert users.authenticate('alice', 'another good one') is not None
     assert Session.select().count() == 0

@@ -56,3 +56,11 @@ def adopt_session(request: Request, body: AdoptBody):
     response = JSONResponse({'success': True})
     set_session_cookie(response, request, body.token)
     return response
+
+
+@router.get('/alive')
+def session_alive(request: Request):
+    """Called by an open page now and then while it is used (app/pages/guard.py): using a page only
+    over the websocket makes no HTTP request, so without this call the cookie would not be renewed. The
+    renewal itself is SessionRenewalMiddleware's; the answer only says whether the session is live."""
+    return JSONResponse({'authenticated': sessions.expires_at(session_token(request)) is not None})

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
 from app.api.bodies import body_docs, body_of
-from app.api.deps import api_user
+from app.api.deps import Caller, api_caller, api_user
 from app.api.errors import ERROR_RESPONSES, ErrorBody
 from app.models import User
 from app.services import tokens
 from app.web.client_ip import client_ip
+from app.web.cookies import session_token
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
@@ -55,9 +56,15 @@ def list_my_tokens(user: User = Depends(api_user)):
     openapi_extra=body_docs(NewTokenBody),
     responses={409: {'model': ErrorBody, 'description': 'Too many tokens already'}},
 )
-def create_my_token(request: Request, user: User = Depends(api_user), body: NewTokenBody = body_of(NewTokenBody)):
+def create_my_token(
+    request: Request,
+    user: User = Depends(api_user),
+    caller: Caller = Depends(api_caller),
+    body: NewTokenBody = body_of(NewTokenBody),
+):
     """Create a personal API token; the answer holds the token, which is never shown again."""
-    row, token = tokens.create_token(user, body.name, ip=client_ip(request))
+    session = None if caller.via_token else (session_token(request) or '')  # a cookie caller: still live?
+    row, token = tokens.create_token(user, body.name, ip=client_ip(request), session=session)
     return {**tokens.TokenView.of(row).as_dict(), 'token': token}
 
 

@@ -119,6 +119,7 @@ class DeleteOut(BaseModel):
 class PasswordBody(BaseModel):
     username: str = NAME
     password: str = Field(max_length=2000)
+    keep_tokens: bool = Field(False, description="Keep the user's personal API tokens (revoked by default)")
 
 
 class AdminBody(BaseModel):
@@ -239,10 +240,11 @@ def delete(admin: User = Depends(api_admin), body: DeleteUserBody = body_of(Dele
 
 @router.post('/users/password', response_model=OkOut, openapi_extra=body_docs(PasswordBody))
 def password(admin: User = Depends(api_admin), body: PasswordBody = body_of(PasswordBody)):
-    """Administrator: set a user's password; that user's sessions end."""
+    """Administrator: set a user's password; that user's sessions end and, unless keep_tokens is true, their
+    personal API tokens are revoked."""
     user = users.get_user_by_username(body.username)
-    ended = users.reset_password(user, body.password)
-    return {'success': True, 'message': f'Password of {user.username} changed; {ended} session(s) logged out.'}
+    report = users.reset_password(user, body.password, revoke_tokens=not body.keep_tokens)
+    return {'success': True, 'message': report.message()}
 
 
 @router.post('/users/admin', response_model=OkOut, openapi_extra=body_docs(AdminBody))

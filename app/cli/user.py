@@ -100,14 +100,17 @@ class UserCommands:
         print(report.message())
 
     @verb
-    def passwd(self, username: str, password: str | None = None) -> None:
-        """Set a user's password (asked twice without echo); every session of that user ends."""
+    def passwd(self, username: str, password: str | None = None, keep_tokens: bool = False) -> None:
+        """Set a user's password (asked twice without echo). Every session of that user ends, and every
+        personal API token of theirs is revoked unless --keep-tokens is given."""
         open_db()
         user = users.get_user_by_username(str(username))
         if password is None:
             password = _ask_password()
-        ended = users.reset_password(user, str(password))
-        print(f'Password of {user.username!r} changed; {ended} session(s) logged out.')
+        report = users.reset_password(user, str(password), revoke_tokens=not keep_tokens)
+        print(report.message())
+        if not keep_tokens:
+            print('Their scripts using a personal API token need a new token (pass --keep-tokens to keep them).')
 
     @verb
     def admin(self, username: str, revoke: bool = False) -> None:

@@ -8,6 +8,7 @@ from app.models import ApiToken, User
 from app.pages.components.actions import call_service
 from app.services import formats, tokens
 from app.web.client_ip import client_ip
+from app.web.cookies import session_token
 
 
 def _when(moment, user: User) -> str:
@@ -92,6 +93,7 @@ async def tokens_tab(user: User) -> None:
             user,
             name.value or '',
             ip=client_ip(ui.context.client.request),
+            session=session_token(ui.context.client.request) or '',
             fields={'name': name},
             busy=create_button,
             after=show_secret,

@@ -75,8 +75,8 @@ def _created(account: users.NewAccount) -> str:
     return f'Created {account.user.username}{extra}.'
 
 
-def _reset(user_id: int, password: str) -> int:
-    return users.reset_password(users.get_user(user_id), password)
+def _reset(user_id: int, password: str, revoke_tokens: bool) -> users.PasswordReset:
+    return users.reset_password(users.get_user(user_id), password, revoke_tokens=revoke_tokens)
 
 
 def _toggle_admin(user_id: int, is_admin: bool, actor: User) -> User:
@@ -188,7 +188,11 @@ async def users_tab(user: User) -> None:
                 .classes('w-full')
                 .mark('reset-password')
             )
-            ui.label('Their open sessions end; they log in again with the new password.').classes('text-xs opacity-70')
+            ui.label(
+                'Their open sessions end at once, open pages included; they log in again with the new password.'
+            ).classes('text-xs opacity-70')
+            revoke = ui.checkbox('Also revoke their personal API tokens (scripts using them stop working)', value=True)
+            revoke.mark('reset-revoke-tokens')
             with ui.row().classes('w-full justify-end'):
                 ui.button('Cancel', on_click=dialog.close).props('flat no-caps').mark('cancel-reset-password')
                 save = ui.button('Set password').props('unelevated no-caps').mark('save-reset-password')
@@ -197,10 +201,11 @@ async def users_tab(user: User) -> None:
                         _reset,
                         int(row['id']),
                         new.value or '',
+                        bool(revoke.value),
                         fields={'password': new},
                         dialog=dialog,
                         busy=save,
-                        success=lambda ended: f'Password of {row["username"]} changed; {ended} session(s) ended.',
+                        success=lambda report: report.message(),
                     )
                 )
         _delete_when_closed(dialog)

@@ -11,8 +11,8 @@ from datetime import datetime
 from app.config import get_settings
 from app.db import write_transaction
 from app.models import ApiToken, User, utcnow
-from app.services import audit
-from app.services.errors import Conflict, Invalid, NotFound
+from app.services import audit, sessions
+from app.services.errors import Conflict, Invalid, NotFound, Unauthorized
 from app.services.validation import strip_invisible
 
 TOKEN_PREFIX = 'wis_'
@@ -59,8 +59,18 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec='seconds') + 'Z'
 
 
-def create_token(user: User, name: str, *, ip: str = '') -> tuple[ApiToken, str]:
-    """A new personal token for `user`; returns the row and the token, which is shown this once only."""
+SESSION_ENDED = 'Your session has ended (logged out, password changed or account removed); log in again.'
+
+
+def create_token(user: User, name: str, *, ip: str = '', session: str | None = None) -> tuple[ApiToken, str]:
+    """A new personal token for `user`; returns the row and the token, which is shown this once only.
+
+    `session` is the session token of the page or request asking (the CLI and a caller authenticated by a
+    personal token have none): it must still be a live session of `user`, checked here and not only by
+    the page, so that a page left open across a logout or a password reset cannot mint a token that
+    outlives it."""
+    if session is not None and not sessions.is_live(session, user.id):
+        raise Unauthorized(SESSION_ENDED)
     name = strip_invisible((name or '').strip())  # a name of zero-width characters only is no name
     if not name or len(name) > 80 or any(ord(c) < 32 for c in name):
         raise Invalid('Give the token a name of 1 to 80 characters, such as "phone shortcut".', field='name')
@@ -90,6 +100,11 @@ def user_for_api_token(token: str | None) -> User | None:
         with write_transaction():
             ApiToken.update(last_used_at=now).where(ApiToken.id == row.id).execute()
     return row.user
+
+
+def revoke_all(user: User) -> int:
+    """Revoke every personal token of `user` (after an administrator's password reset); returns how many."""
+    return ApiToken.delete().where(ApiToken.user == user.id).execute()
 
 
 def list_tokens(user: User | None = None) -> list[TokenView]:

@@ -301,15 +301,40 @@ def set_admin(user: User, is_admin: bool, *, actor: User | None = None) -> User:
         return user
 
 
-def reset_password(user: User, new: str, confirm: str | None = None) -> int:
-    """An administrator sets another user's password; every session of that user ends. Returns how many."""
+@dataclass(frozen=True)
+class PasswordReset:
+    """What an administrator's password reset ended: the user's sessions and, unless kept, its tokens."""
+
+    username: str
+    sessions: int
+    tokens: int
+    tokens_kept: bool
+
+    def message(self) -> str:
+        tokens = (
+            'their personal API tokens still work'
+            if self.tokens_kept
+            else f'{self.tokens} personal API token(s) revoked'
+        )
+        return f'Password of {self.username} changed; {self.sessions} session(s) logged out, {tokens}.'
+
+
+def reset_password(user: User, new: str, confirm: str | None = None, *, revoke_tokens: bool = True) -> PasswordReset:
+    """An administrator sets another user's password: every session of that user ends (each open page of
+    it loses access at its next event) and, unless `revoke_tokens` is False, every personal API token is
+    revoked too, since a reset usually means the account was in someone else's hands."""
     from app.models import Session
+    from app.services import tokens
 
     with write_transaction():
         set_password(user, new, confirm)
         ended = Session.delete().where(Session.user == user.id).execute()
-    audit.record('password_changed', user, detail=f'reset by an administrator; {ended} session(s) ended')
-    return ended
+        revoked = tokens.revoke_all(user) if revoke_tokens else 0
+    kept = 'kept' if not revoke_tokens else f'{revoked} revoked'
+    audit.record(
+        'password_changed', user, detail=f'reset by an administrator; {ended} session(s) ended, API tokens {kept}'
+    )
+    return PasswordReset(user.username, ended, revoked, not revoke_tokens)
 
 
 def seed_defaults(user: User) -> tuple[int, int]:
