@@ -374,3 +374,38 @@ async def test_payment_methods_page_refuses_rename_and_move(user: User) -> None:
     await user.should_see('does not share with you')
     assert _database() == before
     assert _c_view(chain) == view
+
+
+async def test_expense_form_refuses_filing_under_what_c_cannot_see(user: User) -> None:
+    """B, in the middle, picks A's category in the expense form: the form says why under the field and nothing
+    is recorded (C would see B's expense under a category C cannot see)."""
+    chain = _chain()
+    before, view = _database(), _c_view(chain)
+    await _open(user, 'bob', '/expenses?month=2026-01')
+    user.find(marker='add-expense').click()
+    await user.should_see(marker='expense-dialog')
+    user.find(marker='expense-amount').type('4')
+    user.find(marker='expense-category').elements.pop().value = chain.a['food']
+    user.find(marker='expense-payment-method').elements.pop().value = chain.b['card']
+    user.find(marker='save-expense').click()
+    await user.should_see('does not share with everyone who sees this expense')
+    await user.should_see(marker='expense-dialog')
+    assert _database() == before
+    assert _c_view(chain) == view
+
+
+async def test_expense_form_refuses_a_editing_b_expense(user: User) -> None:
+    """A opens B's expense (A sees it) and saves a change: refused, since C sees B's expenses too."""
+    chain = _chain()
+    before, view = _database(), _c_view(chain)
+    await _open(user, 'alice', '/expenses?month=2026-01')
+    await user.should_see(marker='expenses-table')
+    row = {'id': chain.b['expense'], 'amount_cents': 1234, 'date': DAY.isoformat(), 'description': 'bob lunch'}
+    row |= {'category_id': chain.b['food'], 'subcategory_id': chain.b['sub'], 'payment_method_id': chain.b['card']}
+    user.find(marker='expenses-table').trigger('edit', row)
+    await user.should_see(marker='expense-dialog')
+    user.find(marker='expense-description').clear().type('changed by A')
+    user.find(marker='save-expense').click()
+    await user.should_see('does not share with you')
+    assert _database() == before
+    assert _c_view(chain) == view
