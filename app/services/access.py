@@ -3,6 +3,8 @@ payment methods goes through `visible_owner_ids`: it is the one place where shar
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from app.models import User, UserLink
 
 
@@ -43,3 +45,51 @@ def owner_ids_for(user: User | int, scope: str = 'everyone') -> list[int]:
 
         raise Invalid(f'{scope!r} is not a scope; use "mine" or "everyone".', field='scope')
     return visible_owner_ids(user)
+
+
+# Writes in a chain of links (A–B and B–C linked, A–C not). Links are not transitive, so B's data is seen by
+# A and by C, who do not share with each other. The rules below keep every write from changing what a user
+# the writer is not linked to sees (docs/security/chain.md):
+# 1. a write to things seen by some users is allowed only when the writer is, or is linked to, every one of
+#    them (`check_may_change`): in a chain only B may change B's things, while A and C still read them;
+# 2. an expense may point at a category or payment method only when everyone who sees the expense also sees
+#    that thing (`check_may_reference`), so nobody meets a name they cannot see, re-file or rename.
+
+
+def audience(owner_id: int) -> set[int]:
+    """Everyone who sees what `owner_id` owns: the owner and the users directly linked to them."""
+    return set(visible_owner_ids(owner_id))
+
+
+def outsiders(user: User | int, owner_ids: Iterable[int]) -> set[int]:
+    """Those who see something owned by `owner_ids` but are neither `user` nor linked to `user`."""
+    seen_by: set[int] = set()
+    for owner_id in set(owner_ids):
+        seen_by |= audience(owner_id)
+    return seen_by - set(visible_owner_ids(user))
+
+
+def check_may_change(user: User | int, owner_ids: Iterable[int], what: str, *, field: str | None = 'id') -> None:
+    """Refuse (409) a write to `what` when someone the writer is not linked to would see the change. The
+    outsider's name is not given: the writer does not share with them."""
+    from app.services.errors import Conflict
+
+    if outsiders(user, owner_ids):
+        raise Conflict(
+            f'{what} is also seen by someone who does not share with you, so you may not change it; '
+            'ask its owner to change it, or create your own.',
+            field=field,
+        )
+
+
+def check_may_reference(expense_owner_id: int, thing_owner_id: int, what: str, *, field: str) -> None:
+    """Refuse (422) filing an expense under a category or payment method that some of the expense's viewers
+    cannot see: they could neither read its name rightly nor re-file the expense."""
+    from app.services.errors import Invalid
+
+    if not audience(expense_owner_id) <= audience(thing_owner_id):
+        raise Invalid(
+            f'{what} belongs to someone who does not share with everyone who sees this expense; '
+            'choose one of your own.',
+            field=field,
+        )

@@ -115,10 +115,34 @@ def _check_unique(owner_id: int, name: str, parent_id: int | None, exclude_id: i
         )
 
 
-def _parent_for(user: User, parent_id: object, *, moving: Category | None = None) -> Category | None:
+def _seen_through(category_ids: list[int]) -> set[int]:
+    """The owners whose viewers see these categories: their owners, and the owners of the expenses filed under
+    them (an expense shows its category's name to everyone who sees the expense)."""
+    owners = {owner for (owner,) in Category.select(Category.owner).where(Category.id.in_(category_ids)).tuples()}
+    used_by = (
+        Expense.select(Expense.owner)
+        .where(Expense.category.in_(category_ids) | Expense.subcategory.in_(category_ids))
+        .distinct()
+        .tuples()
+    )
+    return owners | {owner for (owner,) in used_by}
+
+
+def _check_may_change(user: User, category: Category, extra_ids: tuple[int, ...] = ()) -> None:
+    access.check_may_change(user, _seen_through([category.id, *extra_ids]), f'The category {category.name!r}')
+
+
+def _parent_for(user: User, parent_id: object, *, owner_id: int, moving: Category | None = None) -> Category | None:
     if is_blank(parent_id) or parent_id == 0 or parent_id == '0':
         return None
     parent = get_category(user, parent_id, field='parent_id')
+    if parent.owner_id != owner_id:
+        # a parent of another owner would let that owner's edits reach the viewers of this one (issue 13)
+        raise Invalid(
+            f'{parent.name!r} belongs to someone else; a subcategory goes under a category of the same owner. '
+            'Choose one of your own categories as the parent.',
+            field='parent_id',
+        )
     if parent.parent_id is not None:
         raise Invalid(
             f'{parent.name!r} is itself a subcategory; choose a top-level category as the parent.', field='parent_id'
@@ -133,7 +157,7 @@ def create_category(
 ) -> Category:
     name = clean_name(name, label='category name')
     with write_transaction():
-        parent = _parent_for(user, parent_id)
+        parent = _parent_for(user, parent_id, owner_id=user.id)
         color = clean_color(color) if not is_blank(color) else (parent.color if parent else DEFAULT_COLOR)
         if not is_blank(icon):
             icon = icons.clean_icon(icon)
@@ -157,6 +181,7 @@ def update_category(
     predates the list of known icons, so that such a category stays editable."""
     with write_transaction():
         category = get_category(user, category_id)
+        _check_may_change(user, category)
         if name is not UNSET:
             category.name = clean_name(name, label='category name')
         if color is not UNSET:
@@ -165,7 +190,7 @@ def update_category(
             category.icon = icons.clean_icon(icon)
         old_parent_id = category.parent_id
         if parent_id is not UNSET:
-            parent = _parent_for(user, parent_id, moving=category)
+            parent = _parent_for(user, parent_id, owner_id=category.owner_id, moving=category)
             if parent is not None and category.children.count():
                 raise Conflict(
                     f'{category.name!r} has subcategories; move or delete them before making it a subcategory.',
@@ -239,8 +264,9 @@ def delete_category(
     there first, in the same transaction. The snapshot in the result lets `restore_category` undo it."""
     with write_transaction():
         category = get_category(user, category_id)
-        moved = 0 if is_blank(move_to) else move_expenses(user, category.id, move_to)
         children = list(category.children.order_by(Category.id))
+        _check_may_change(user, category, tuple(child.id for child in children))
+        moved = 0 if is_blank(move_to) else move_expenses(user, category.id, move_to)
         if children and not with_subcategories:
             count = len(children)
             raise Conflict(
@@ -286,10 +312,11 @@ def restore_category(user: User, snapshot: CategorySnapshot) -> Category:
         visible = access.visible_owner_ids(user)
         if snapshot.owner_id not in visible:
             raise NotFound(f'{snapshot.name!r} can no longer be restored: its owner no longer shares with you.')
+        access.check_may_change(user, [snapshot.owner_id], f'The category {snapshot.name!r}', field=None)
         parent = None
         if snapshot.parent_id is not None:
             parent = Category.get_or_none((Category.id == snapshot.parent_id) & Category.owner.in_(visible))
-            if parent is None or parent.parent_id is not None:
+            if parent is None or parent.parent_id is not None or parent.owner_id != snapshot.owner_id:
                 raise Conflict(
                     f'{snapshot.name!r} cannot come back: its parent category was deleted or moved meanwhile. '
                     'Add it again where you want it.'
@@ -335,8 +362,16 @@ def move_expenses(user: User, from_category: object, to_category: object) -> int
         new_category = target.parent_id or target.id
         new_subcategory = target.id if target.parent_id else None
         selector = Expense.subcategory == source.id if source.parent_id else Expense.category == source.id
+        selector &= Expense.owner.in_(access.visible_owner_ids(user))
+        owners = {owner for (owner,) in Expense.select(Expense.owner).where(selector).distinct().tuples()}
+        # every expense moved must be one the user may change, and land where all its viewers can follow
+        access.check_may_change(user, owners, f'An expense filed under {source.name!r}', field='to_category_id')
+        landing = [target] if target.parent is None else [target, target.parent]
+        for owner in owners:
+            for thing in landing:
+                access.check_may_reference(owner, thing.owner_id, f'{thing.name!r}', field='to_category_id')
         return (
             Expense.update(category=new_category, subcategory=new_subcategory, updated_at=utcnow())
-            .where(selector & Expense.owner.in_(access.visible_owner_ids(user)))
+            .where(selector)
             .execute()
         )

@@ -318,8 +318,28 @@ def _category_columns(user: User, category_value: object, subcategory_value: obj
     return {'category': category.id, 'subcategory': subcategory.id if subcategory else None}
 
 
-def _parse(user: User, data: Mapping, current: Expense | None) -> dict:
-    """The columns to write, from the fields present in `data` (all required ones when creating)."""
+def _check_references(owner_id: int, columns: dict) -> None:
+    """An expense is filed only under things all its viewers see (issue 13, docs/security/chain.md)."""
+    for column, model, label, name in (
+        ('category', Category, 'The category', 'category_id'),
+        ('subcategory', Category, 'The subcategory', 'subcategory_id'),
+        ('payment_method', PaymentMethod, 'The payment method', 'payment_method_id'),
+    ):
+        if columns.get(column) is not None:
+            thing = model.get_by_id(columns[column])
+            access.check_may_reference(owner_id, thing.owner_id, f'{label} {thing.name!r}', field=name)
+
+
+def _parse(user: User, data: Mapping, current: Expense | None, owner_id: int | None = None) -> dict:
+    """The columns to write, from the fields present in `data` (all required ones when creating), checked
+    against who sees the expense (its owner: `owner_id`, the current owner, or else the user)."""
+    out = _parse_columns(user, data, current)
+    owner = owner_id if owner_id is not None else current.owner_id if current is not None else user.id
+    _check_references(owner, out)
+    return out
+
+
+def _parse_columns(user: User, data: Mapping, current: Expense | None) -> dict:
     creating = current is None
     out: dict = {}
     if creating or 'amount' in data:
@@ -404,6 +424,7 @@ def update_expense(user: User, expense_id: object, data: Mapping) -> Expense:
     """Change the fields present in `data`; a blank optional field (subcategory, location) clears it."""
     with write_transaction():
         current = get_expense(user, expense_id)
+        access.check_may_change(user, [current.owner_id], 'This expense')
         columns = _parse(user, data, current)
         if columns:
             columns['updated_at'] = utcnow()
@@ -415,6 +436,7 @@ def delete_expense(user: User, expense_id: object) -> dict:
     """Delete; returns what is needed to undo it (`restore_expense`)."""
     with write_transaction():
         expense = get_expense(user, expense_id)
+        access.check_may_change(user, [expense.owner_id], 'This expense')
         snapshot = {
             'id': expense.id,
             'owner_id': expense.owner_id,
@@ -451,7 +473,8 @@ def restore_expense(user: User, snapshot: Mapping) -> Expense:
             'longitude': snapshot['longitude'],
             'place': snapshot['place'],
         }
-        columns = _parse(user, data, None)
+        access.check_may_change(user, [owner_id], 'This expense', field=None)
+        columns = _parse(user, data, None, owner_id)
         extra = {}
         if not Expense.select().where(Expense.id == snapshot['id']).exists():
             extra['id'] = snapshot['id']

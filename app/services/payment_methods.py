@@ -101,6 +101,7 @@ def update_payment_method(
     known icons, so that such a payment method stays editable."""
     with write_transaction():
         method = get_payment_method(user, method_id)
+        _check_may_change(user, method)
         if name is not UNSET:
             method.name = clean_name(name, label='payment method name')
         if icon is not UNSET and str(icon if icon is not None else '').strip() != method.icon:
@@ -108,6 +109,14 @@ def update_payment_method(
         _check_unique(method.owner_id, method.name, exclude_id=method.id)
         method.save()
         return method
+
+
+def _check_may_change(user: User, method: PaymentMethod) -> None:
+    """Everyone who sees the method (its owner's viewers, and those of the expenses paid with it) must be the
+    writer or linked to the writer (issue 13, docs/security/chain.md)."""
+    used_by = Expense.select(Expense.owner).where(Expense.payment_method == method.id).distinct().tuples()
+    owners = {method.owner_id} | {owner for (owner,) in used_by}
+    access.check_may_change(user, owners, f'The payment method {method.name!r}')
 
 
 def usage_count(method: PaymentMethod) -> int:
@@ -144,6 +153,7 @@ def delete_payment_method(user: User, method_id: object, *, move_to: object = No
     transaction. The snapshot in the result lets `restore_payment_method` undo it."""
     with write_transaction():
         method = get_payment_method(user, method_id)
+        _check_may_change(user, method)
         moved = 0 if is_blank(move_to) else move_expenses(user, method.id, move_to)
         used = usage_count(method)
         if used:
@@ -159,6 +169,7 @@ def restore_payment_method(user: User, snapshot: PaymentMethodSnapshot) -> Payme
     with write_transaction():
         if snapshot.owner_id not in access.visible_owner_ids(user):
             raise NotFound(f'{snapshot.name!r} can no longer be restored: its owner no longer shares with you.')
+        access.check_may_change(user, [snapshot.owner_id], f'The payment method {snapshot.name!r}', field=None)
         if _name_taken(snapshot.owner_id, snapshot.name):
             raise Conflict(
                 f'{snapshot.name!r} cannot come back: a payment method of that name was added meanwhile. '
@@ -178,8 +189,10 @@ def move_expenses(user: User, from_method: object, to_method: object) -> int:
         target = get_payment_method(user, to_method, field='to_payment_method_id')
         if source.id == target.id:
             raise Invalid('Choose a different payment method to move the expenses to.', field='to_payment_method_id')
-        return (
-            Expense.update(payment_method=target.id, updated_at=utcnow())
-            .where((Expense.payment_method == source.id) & Expense.owner.in_(access.visible_owner_ids(user)))
-            .execute()
-        )
+        selector = (Expense.payment_method == source.id) & Expense.owner.in_(access.visible_owner_ids(user))
+        owners = {owner for (owner,) in Expense.select(Expense.owner).where(selector).distinct().tuples()}
+        # every expense moved must be one the user may change, and land where all its viewers can follow
+        access.check_may_change(user, owners, f'An expense paid with {source.name!r}', field='to_payment_method_id')
+        for owner in owners:
+            access.check_may_reference(owner, target.owner_id, f'{target.name!r}', field='to_payment_method_id')
+        return Expense.update(payment_method=target.id, updated_at=utcnow()).where(selector).execute()
