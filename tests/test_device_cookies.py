@@ -92,7 +92,11 @@ async def test_http_login_with_a_device_cookie_while_locked(user: User) -> None:
     device = first.cookies.get(login.DEVICE_COOKIE)
     assert device
     set_cookie = [v for k, v in first.headers.multi_items() if k == 'set-cookie' and v.startswith('wis_device=')][0]
-    assert 'httponly' in set_cookie.lower() and 'path=/auth' in set_cookie.lower() and 'max-age=31536000' in set_cookie.lower()
+    assert (
+        'httponly' in set_cookie.lower()
+        and 'path=/auth' in set_cookie.lower()
+        and 'max-age=31536000' in set_cookie.lower()
+    )
     lock('alice')
     user.http_client.cookies.clear()
     without = await user.http_client.post('/auth/login', data={'username': 'alice', 'password': PASSWORD})

@@ -29,7 +29,7 @@ from app.web.redirects import safe_next
 router = APIRouter(prefix='/auth', include_in_schema=False)
 
 
-SETUP_TWO_FACTOR = '/settings?tab=account&setup=two-factor'
+SETUP_TWO_FACTOR = '/settings?tab=account'
 
 
 def _logged_in(request: Request, step: LoginStep, target: str) -> RedirectResponse:
