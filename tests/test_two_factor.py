@@ -150,3 +150,14 @@ def test_the_administrator_requirement(database) -> None:
     assert AuditEvent.get(AuditEvent.event == 'two_factor_required').username == 'root'
     two_factor.set_required(False, actor=admin)
     assert not two_factor.needs_setup(bob)
+
+
+def test_a_deleted_username_created_again_does_not_inherit_two_factor(database) -> None:
+    from app.services import users
+
+    user, _, _ = enrolled()
+    make_user('root', admin=True)
+    users.delete_user(user)
+    again = make_user('alice')
+    assert not two_factor.is_enabled(again) and RecoveryCode.select().count() == 0
+    assert login.login('alice', PASSWORD)[1]
