@@ -58,7 +58,11 @@ def _disabled(user: User, required: bool, show) -> None:
             ui.image(enrolment.qr_data_url).props('alt="QR code of the two-factor key"').classes(
                 'w-48 h-48 bg-white'
             ).mark('two-factor-qr')
-            code_block(enrolment.secret, label='two-factor key').classes('w-full').mark('two-factor-secret')
+            # In groups of four, wrapping on a phone; authenticator apps ignore the spaces.
+            grouped = ' '.join(enrolment.secret[i : i + 4] for i in range(0, len(enrolment.secret), 4))
+            ui.label(grouped).props('role=region aria-label="Two-factor key"').classes(
+                'font-mono text-base select-all break-words'
+            ).mark('two-factor-secret')
             ui.label('2. Type the 6-digit code the app shows for What I Spend.').classes('text-sm')
             code = (
                 ui.input('Code from the app')
