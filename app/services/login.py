@@ -70,7 +70,7 @@ PENDING_SECONDS = 300
 CODE_NEEDED = (
     'This account uses two-factor login; give the 6-digit code from your authenticator app, or use an API token.'
 )
-PENDING_EXPIRED = 'The login took too long or was already used; enter your username and password again.'
+PENDING_EXPIRED = 'The login took longer than 5 minutes or its form is stale; enter your username and password again.'
 
 
 def _key(purpose: str) -> bytes:
