@@ -115,11 +115,24 @@ def _migration_6_expense_request_id() -> None:
     db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS expense_owner_id_request_id ON expense (owner_id, request_id)')
 
 
+def _migration_7_two_factor() -> None:
+    """Two-factor login: the TOTP columns of a user, their recovery codes, the installation's settings."""
+    from peewee import CharField, IntegerField
+
+    from app.models import InstallationSetting, RecoveryCode
+
+    add_column_if_missing('user', 'totp_secret', CharField(max_length=64, default=''))
+    add_column_if_missing('user', 'totp_pending', CharField(max_length=64, default=''))
+    add_column_if_missing('user', 'totp_last_step', IntegerField(default=0))
+    db.create_tables([RecoveryCode, InstallationSetting], safe=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (1, 'initial schema', _migration_1_initial),
     (2, 'audit log', _migration_2_audit_log),
     (5, 'legacy import records', _migration_5_legacy_records),
     (6, 'expense request ids', _migration_6_expense_request_id),
+    (7, 'two-factor login', _migration_7_two_factor),
 ]
 
 LATEST_SCHEMA = MIGRATIONS[-1][0]

@@ -12,28 +12,81 @@ from pydantic import BaseModel
 from app.services import login as login_service
 from app.services import sessions
 from app.services.errors import ServiceError
+from app.services.login import LoginStep
 from app.web.client_ip import client_ip
-from app.web.cookies import clear_session_cookie, session_token, set_session_cookie
+from app.web.cookies import (
+    clear_pending_cookie,
+    clear_session_cookie,
+    device_cookie,
+    pending_token,
+    session_token,
+    set_device_cookie,
+    set_pending_cookie,
+    set_session_cookie,
+)
 from app.web.redirects import safe_next
 
 router = APIRouter(prefix='/auth', include_in_schema=False)
+
+
+SETUP_TWO_FACTOR = '/settings?tab=account'
+
+
+def _logged_in(request: Request, step: LoginStep, target: str) -> RedirectResponse:
+    login_service.logout(session_token(request))
+    response = RedirectResponse(SETUP_TWO_FACTOR if step.setup_two_factor else target, status_code=303)
+    set_session_cookie(response, request, step.session)
+    set_device_cookie(response, request, step.device)
+    clear_pending_cookie(response, request)
+    return response
+
+
+def _refused(exc: ServiceError, target: str, username: str = '', step: str = '') -> RedirectResponse:
+    code = 'throttled' if exc.status == 429 else ('code' if step else 'credentials')
+    url = f'/login?error={code}&next={quote(target)}'
+    url += '&step=code' if step else f'&username={quote(username[:64])}'
+    return RedirectResponse(url, status_code=303)
 
 
 @router.post('/login')
 def browser_login(request: Request, username: str = Form(''), password: str = Form(''), next: str = Form('/')):
     target = safe_next(next)
     try:
-        user, token = login_service.login(
-            username[:200], password[:2000], ip=client_ip(request), user_agent=request.headers.get('user-agent', '')
+        step = login_service.begin_login(
+            username[:200],
+            password[:2000],
+            ip=client_ip(request),
+            user_agent=request.headers.get('user-agent', ''),
+            device_cookie=device_cookie(request),
         )
     except ServiceError as exc:
-        code = 'throttled' if exc.status == 429 else 'credentials'
-        url = f'/login?error={code}&next={quote(target)}&username={quote(username[:64])}'
-        return RedirectResponse(url, status_code=303)
-    login_service.logout(session_token(request))
-    response = RedirectResponse(target, status_code=303)
-    set_session_cookie(response, request, token)
-    return response
+        return _refused(exc, target, username)
+    if step.pending:  # the account uses two-factor login: the code form comes next
+        response = RedirectResponse(f'/login?step=code&next={quote(target)}', status_code=303)
+        set_pending_cookie(response, request, step.pending)
+        return response
+    return _logged_in(request, step, target)
+
+
+@router.post('/login/code')
+def browser_login_code(request: Request, code: str = Form(''), next: str = Form('/')):
+    """The second step: the pending-login cookie set by the password step, and the code typed."""
+    target = safe_next(next)
+    try:
+        step = login_service.finish_login(
+            pending_token(request) or '',
+            code[:64],
+            ip=client_ip(request),
+            user_agent=request.headers.get('user-agent', ''),
+            device_cookie=device_cookie(request),
+        )
+    except ServiceError as exc:
+        if exc.message == login_service.PENDING_EXPIRED:
+            response = RedirectResponse(f'/login?error=expired&next={quote(target)}', status_code=303)
+            clear_pending_cookie(response, request)
+            return response
+        return _refused(exc, target, step='code')
+    return _logged_in(request, step, target)
 
 
 @router.post('/logout')

@@ -6,7 +6,7 @@ import getpass
 import sys
 
 from app.cli.common import CliError, open_db, table, verb
-from app.services import links, users
+from app.services import links, two_factor, users
 from app.services.errors import ServiceError
 
 
@@ -40,8 +40,30 @@ def _ask_username() -> str:
             raise CliError('no username given: pass --username NAME') from None
 
 
+class TwoFactorCommands:
+    """Two-factor login of an account."""
+
+    @verb
+    def reset(self, username: str | None = None) -> None:
+        """Turn off two-factor login for a user who lost their phone and their recovery codes: they log in
+        with the password alone (and set it up again if the installation requires it). Audited."""
+        if username is None:
+            raise CliError('no username given: pass --username NAME')
+        open_db()
+        user = users.get_user_by_username(str(username))
+        if not two_factor.is_enabled(user):
+            print(f'{user.username!r} does not use two-factor login; nothing to reset.')
+            return
+        two_factor.reset(user, actor=f'manage.py run by {getpass.getuser()}')
+        print(f'Two-factor login of {user.username!r} reset: the password alone logs in until it is set up again.')
+
+
 class UserCommands:
-    """Create, list and manage accounts."""
+    """Create, list and manage accounts; `user 2fa reset --username U` for a lost phone."""
+
+    def __init__(self) -> None:
+        # "2fa" is not a Python name; Fire finds the group as an attribute all the same.
+        setattr(self, '2fa', TwoFactorCommands())
 
     @verb
     def create(

@@ -4,11 +4,13 @@ from app.models.audit import AuditEvent
 from app.models.base import BaseModel, utcnow
 from app.models.category import Category
 from app.models.expense import Expense
+from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
 from app.models.session import Session
 from app.models.token import ApiToken
+from app.models.two_factor import RecoveryCode
 from app.models.user import User
 
 ALL_MODELS: list[type[BaseModel]] = [
@@ -21,6 +23,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     ApiToken,
     AuditEvent,
     LegacyRecord,
+    RecoveryCode,
+    InstallationSetting,
 ]
 
 __all__ = [
@@ -30,8 +34,10 @@ __all__ = [
     'BaseModel',
     'Category',
     'Expense',
+    'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',
+    'RecoveryCode',
     'Session',
     'User',
     'UserLink',

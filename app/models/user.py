@@ -1,4 +1,4 @@
-from peewee import BooleanField, CharField, DateTimeField
+from peewee import BooleanField, CharField, DateTimeField, IntegerField
 
 from app.models.base import BaseModel, utcnow
 
@@ -18,6 +18,11 @@ class User(BaseModel):
     capture_location = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
     deleted_at = DateTimeField(null=True)
+    # Two-factor login (app/services/two_factor.py): the TOTP secret once confirmed, the one being set up,
+    # and the last time step a code was accepted for, so that a code seen over a shoulder cannot be replayed.
+    totp_secret = CharField(max_length=64, default='')
+    totp_pending = CharField(max_length=64, default='')
+    totp_last_step = IntegerField(default=0)
 
     @property
     def is_active(self) -> bool:

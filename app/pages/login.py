@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -16,6 +17,8 @@ from app.web.redirects import safe_next
 ERRORS = {
     'credentials': 'Wrong username or password; check both and try again.',
     'throttled': 'Too many failed attempts; wait a few minutes before trying again.',
+    'code': 'That code is wrong or was already used; type the code your app shows now, or a recovery code.',
+    'expired': 'The login took too long; enter your username and password again.',
 }
 
 
@@ -25,7 +28,7 @@ def auth_card_start(width: str = 'max-w-sm') -> ui.card:
     return ui.card().classes(f'w-full {width} mx-auto mt-4 sm:mt-16 p-4 sm:p-6 gap-3')
 
 
-async def login_page(request: Request, next: str = '/', error: str = '', username: str = ''):
+async def login_page(request: Request, next: str = '/', error: str = '', username: str = '', step: str = ''):
     if await run.io_bound(setup.needs_setup):
         return RedirectResponse('/setup', status_code=303)
     target = safe_next(next)
@@ -41,6 +44,9 @@ async def login_page(request: Request, next: str = '/', error: str = '', usernam
             ui.label(ERRORS.get(error, ERRORS['credentials'])).props('role=alert').classes(
                 'text-negative text-sm'
             ).mark('login-error')
+        if step == 'code':
+            _code_form(target)
+            return None
         # After a refusal the username is filled in again, so the cursor waits in the password field.
         retry = bool(error and username)
         with ui.element('form').props('method=post action=/auth/login').classes('w-full flex flex-col gap-3'):
@@ -53,3 +59,17 @@ async def login_page(request: Request, next: str = '/', error: str = '', usernam
             ui.html(f'<input type="hidden" name="next" value="{html.escape(target, quote=True)}">')
             ui.button('Log in').props('type=submit unelevated color=primary').classes('w-full').mark('login')
     return None
+
+
+def _code_form(target: str) -> None:
+    """The second step: a plain form too, posted with the pending-login cookie the password step set."""
+    ui.label('Two-factor login: type the 6-digit code from your authenticator app, or a recovery code.').classes(
+        'text-sm'
+    ).mark('code-step')
+    with ui.element('form').props('method=post action=/auth/login/code').classes('w-full flex flex-col gap-3'):
+        ui.input('Code').props(
+            'name=code autocomplete=one-time-code inputmode=numeric outlined autofocus maxlength=20'
+        ).classes('w-full').mark('code')
+        ui.html(f'<input type="hidden" name="next" value="{html.escape(target, quote=True)}">')
+        ui.button('Log in').props('type=submit unelevated color=primary').classes('w-full').mark('login-code')
+    ui.link('Start again with the password', f'/login?next={quote(target)}').classes('text-sm').mark('restart-login')

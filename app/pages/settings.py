@@ -7,7 +7,14 @@ from collections.abc import Awaitable, Callable
 from nicegui import run, ui
 
 from app.models import User
-from app.pages import settings_audit, settings_sharing, settings_tokens, settings_update, settings_users
+from app.pages import (
+    settings_audit,
+    settings_sharing,
+    settings_tokens,
+    settings_two_factor,
+    settings_update,
+    settings_users,
+)
 from app.pages.components.actions import call_service
 from app.pages.components.code_block import code_block
 from app.pages.theme import theme_to_dark
@@ -168,6 +175,7 @@ def _tabs(user: User, open_tab: Callable[[str], None]) -> list[tuple[str, str, B
 
     async def account_tab(user: User) -> None:
         password_card(user)
+        await settings_two_factor.two_factor_card(user)
         sessions_card(user)
         appearance_card(user)
         api_card(user, open_tab)

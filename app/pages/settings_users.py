@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from app.models import User
+from app.pages import settings_two_factor
 from app.pages.components.actions import call_service
 from app.services import links, users
 
@@ -89,6 +90,7 @@ def _delete(user_id: int, delete_data: bool, actor: User) -> users.DeleteReport:
 
 async def users_tab(user: User) -> None:
     dialogs = ui.element()
+    await settings_two_factor.require_card(user)
 
     with ui.card().classes('w-full max-w-xl'):
         ui.label('New user').classes('text-lg font-semibold')

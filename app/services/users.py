@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from app.db import write_transaction
-from app.models import User, utcnow
+from app.models import RecoveryCode, User, utcnow
 from app.services import audit, passwords
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -268,8 +268,10 @@ def mark_deleted(user: User) -> None:
     user.deleted_at = utcnow()
     user.password_hash = ''
     user.is_admin = False
+    user.totp_secret = user.totp_pending = ''  # a username created again must not inherit the old phone
     with write_transaction():
         user.save()
+        RecoveryCode.delete().where(RecoveryCode.user == user.id).execute()
 
 
 # --- administration ------------------------------------------------------------------------------------

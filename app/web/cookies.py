@@ -103,3 +103,51 @@ class SessionRenewalMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+
+# The device cookie (app/services/login.py) is only ever needed by the login form's POSTs, so it is sent
+# to /auth only; the pending-login cookie lives as long as the code step may take.
+AUTH_PATH = '/auth'
+PENDING_COOKIE = 'wis_pending'
+
+
+def set_device_cookie(response: Response, request, value: str) -> None:
+    from app.services.login import DEVICE_COOKIE, DEVICE_DAYS
+
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        samesite='strict',
+        secure=_secure(request),
+        path=AUTH_PATH,
+    )
+
+
+def device_cookie(request) -> str | None:
+    from app.services.login import DEVICE_COOKIE
+
+    return request.cookies.get(DEVICE_COOKIE)
+
+
+def set_pending_cookie(response: Response, request, value: str) -> None:
+    from app.services.login import PENDING_SECONDS
+
+    response.set_cookie(
+        PENDING_COOKIE,
+        value,
+        max_age=PENDING_SECONDS,
+        httponly=True,
+        samesite='strict',
+        secure=_secure(request),
+        path='/',
+    )
+
+
+def clear_pending_cookie(response: Response, request) -> None:
+    response.delete_cookie(PENDING_COOKIE, path='/', httponly=True, samesite='strict', secure=_secure(request))
+
+
+def pending_token(request) -> str | None:
+    return request.cookies.get(PENDING_COOKIE)
