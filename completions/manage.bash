@@ -57,8 +57,9 @@ _whatispend_manage() {
         esac ;;
     update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--check --yes" -- "$cur")) ;;
     user)
-        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "admin create delete link list passwd unlink" -- "$cur")); return 0; fi
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "2fa admin create delete link list passwd unlink" -- "$cur")); return 0; fi
         case "$verb" in
+        2fa) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         admin) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--revoke --username" -- "$cur")) ;;
         create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--admin --password --presets --username" -- "$cur")) ;;
         delete) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--delete-data --username" -- "$cur")) ;;

@@ -33,7 +33,7 @@ complete -c manage.py -n "__fish_seen_subcommand_from token; and __fish_seen_sub
 complete -c manage.py -n "__fish_seen_subcommand_from token; and __fish_seen_subcommand_from revoke" -l id
 complete -c manage.py -n "__fish_seen_subcommand_from update" -l check
 complete -c manage.py -n "__fish_seen_subcommand_from update" -l yes
-complete -c manage.py -n "__fish_seen_subcommand_from user; and not __fish_seen_subcommand_from admin create delete link list passwd unlink" -a "admin create delete link list passwd unlink"
+complete -c manage.py -n "__fish_seen_subcommand_from user; and not __fish_seen_subcommand_from 2fa admin create delete link list passwd unlink" -a "2fa admin create delete link list passwd unlink"
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l revoke
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l username
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l admin
@@ -82,7 +82,7 @@ complete -c wis -n "__fish_seen_subcommand_from token; and __fish_seen_subcomman
 complete -c wis -n "__fish_seen_subcommand_from token; and __fish_seen_subcommand_from revoke" -l id
 complete -c wis -n "__fish_seen_subcommand_from update" -l check
 complete -c wis -n "__fish_seen_subcommand_from update" -l yes
-complete -c wis -n "__fish_seen_subcommand_from user; and not __fish_seen_subcommand_from admin create delete link list passwd unlink" -a "admin create delete link list passwd unlink"
+complete -c wis -n "__fish_seen_subcommand_from user; and not __fish_seen_subcommand_from 2fa admin create delete link list passwd unlink" -a "2fa admin create delete link list passwd unlink"
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l revoke
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l username
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l admin

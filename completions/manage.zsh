@@ -56,8 +56,9 @@ _whatispend_manage() {
         esac ;;
     update) flags=(--check --yes) ;;
     user)
-        if (( n == 1 )); then compadd -- admin create delete link list passwd unlink; return; fi
+        if (( n == 1 )); then compadd -- 2fa admin create delete link list passwd unlink; return; fi
         case $verb in
+        2fa) flags=() ;;
         admin) flags=(--revoke --username) ;;
         create) flags=(--admin --password --presets --username) ;;
         delete) flags=(--delete-data --username) ;;

@@ -118,7 +118,7 @@ def test_an_older_database_gets_the_column_and_the_unique_index(alice, things) -
     db.execute_sql('DROP INDEX expense_owner_id_request_id')
     db.execute_sql('ALTER TABLE expense DROP COLUMN request_id')
     db.execute_sql('DELETE FROM schema_version WHERE version >= 6')
-    assert run_migrations() == ['6: expense request ids']
+    assert run_migrations()[0] == '6: expense request ids'  # then any later ones, which are no-ops here
     assert 'request_id' in {c.name for c in db.get_columns('expense')}
     unique = {i.name: i for i in db.get_indexes('expense')}['expense_owner_id_request_id']
     assert unique.unique and unique.columns == ['owner_id', 'request_id']
