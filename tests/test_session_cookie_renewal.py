@@ -7,6 +7,7 @@ the cookie with what is left of the session (app/web/cookies.py SessionRenewalMi
 
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import timedelta
 
@@ -93,7 +94,8 @@ async def test_a_page_in_use_asks_for_auth_alive(user: User, monkeypatch) -> Non
     await _logged_in(user)
     await user.open('/expenses')
     asked: list[str] = []
-    monkeypatch.setattr('app.pages.guard.KEEP_ALIVE_SECONDS', -1)  # as if the page had been used for long
+    guard = importlib.import_module('app.pages.guard')  # the module the running app uses (tests reload pages)
+    monkeypatch.setattr(guard, 'KEEP_ALIVE_SECONDS', -1)  # as if the page had been used for long
     monkeypatch.setattr(type(user.client), 'run_javascript', lambda self, code, **_: asked.append(code))
     monkeypatch.setattr(type(user.client), 'has_socket_connection', property(lambda self: True))
     user.find(marker='toggle-dark').click()

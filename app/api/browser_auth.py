@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel
 
 from app.services import login as login_service
-from app.services import sessions
+from app.services import sessions, two_factor
 from app.services.errors import ServiceError
 from app.services.login import LoginStep
 from app.web.client_ip import client_ip
@@ -29,7 +29,7 @@ from app.web.redirects import safe_next
 router = APIRouter(prefix='/auth', include_in_schema=False)
 
 
-SETUP_TWO_FACTOR = '/settings?tab=account'
+SETUP_TWO_FACTOR = two_factor.SETUP_PAGE
 
 
 def _logged_in(request: Request, step: LoginStep, target: str) -> RedirectResponse:

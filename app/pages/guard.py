@@ -27,7 +27,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import Client, events, run, ui
 
 from app.models import User
-from app.services import sessions, setup
+from app.services import sessions, setup, two_factor
 from app.web.cookies import session_token
 
 Builder = Callable[[User], Awaitable[None] | None]
@@ -112,6 +112,9 @@ def app_page(path: str, title: str) -> Callable[[Builder], Builder]:
             user = await current_user(request)
             if user is None:
                 return _login_redirect(request)
+            if path != '/settings' and await run.io_bound(two_factor.needs_setup, user):
+                # an administrator requires two-factor login: until it is set up, only Settings opens
+                return RedirectResponse(two_factor.SETUP_PAGE, status_code=303)
             from app.pages.frame import frame
 
             _PAGES[ui.context.client] = _PageSession(session_token(request), user.id)

@@ -100,7 +100,8 @@ def touch(token: str | None) -> datetime | None:
     if row is None or now - row.last_seen_at < _RENEW_EVERY:
         return None
     expires = now + _duration()
-    Session.update(last_seen_at=now, expires_at=expires).where(Session.id == row.id).execute()
+    with write_transaction():
+        Session.update(last_seen_at=now, expires_at=expires).where(Session.id == row.id).execute()
     return expires
 
 

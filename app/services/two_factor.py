@@ -45,6 +45,10 @@ class Enrolment:
     qr_data_url: str  # an SVG data URL made by segno from the URI: an <img src>, never HTML from a string
 
 
+# Where a user whom the installation requires to use two-factor login sets it up (pages and login send them)
+SETUP_PAGE = '/settings?tab=account'
+
+
 def is_enabled(user: User) -> bool:
     return bool(user.totp_secret)
 

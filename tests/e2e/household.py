@@ -96,6 +96,8 @@ def seed_household(url: str, admin_password: str, today: date | None = None) -> 
             admin.call('post', '/users/create', json={'username': username, 'password': PASSWORD})
             admin.call('post', '/users/link', json={'user1': ADMIN, 'user2': username})
             accounts.append(Account(url, username, PASSWORD))
+        # a household of three where everyone shares with everyone (a chain is tested in test_household_chain)
+        admin.call('post', '/users/link', json={'user1': PARTNER, 'user2': FLATMATE})
         partner = accounts[1]
         garden = partner.call('post', '/category_create', json={'name': 'Garden', 'color': '#15803d', 'icon': 'yard'})
         partner.call('post', '/category_create', json={'name': 'Plants', 'parent_id': garden['category']['id']})
