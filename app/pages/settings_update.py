@@ -10,7 +10,7 @@ from nicegui import background_tasks, run, ui
 from app.config import get_settings
 from app.models import User
 from app.pages.components.actions import call_service
-from app.services import updates
+from app.services import formats, updates
 
 STEP_ICONS = {
     'pending': ('radio_button_unchecked', 'grey'),
@@ -29,15 +29,15 @@ STATE_TEXT = {
 }
 
 
-def _when(stamp: str) -> str:
+def _when(stamp: str, locale: str = formats.FALLBACK) -> str:
     try:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
         return stamp
-    return moment.astimezone().strftime('%Y-%m-%d %H:%M')
+    return formats.local_timestamp(moment, locale)
 
 
-def version_card(check: dict | None, status: dict, on_check, on_update) -> None:
+def version_card(check: dict | None, status: dict, on_check, on_update, locale: str = formats.FALLBACK) -> None:
     with ui.card().classes('w-full max-w-3xl'):
         ui.label('Version').classes('text-lg font-semibold')
         current = check['current_version'] if check else updates.current_version()
@@ -63,7 +63,7 @@ def version_card(check: dict | None, status: dict, on_check, on_update) -> None:
             ui.label('You run the latest version.').classes('text-sm').mark('update-summary')
         if check:
             source = f'{check["source"]} · ' if check['source'] else ''
-            ui.label(f'{source}checked {_when(check["checked_at"])}').classes('text-xs opacity-60')
+            ui.label(f'{source}checked {_when(check["checked_at"], locale)}').classes('text-xs opacity-60')
         busy = status['state'] in updates.ACTIVE_STATES
         with ui.row().classes('gap-2'):
             ui.button('Check now', icon='refresh', on_click=on_check).props('outline').mark('update-check')
@@ -143,7 +143,7 @@ async def update_tab(user: User) -> None:
 
     @ui.refreshable
     def body() -> None:
-        version_card(shown['check'], shown['status'], check_now, confirm_update)
+        version_card(shown['check'], shown['status'], check_now, confirm_update, user.locale)
         progress_card(updates.public_status(shown['status']))
         notes_card(shown['check'])
 

@@ -7,7 +7,7 @@ from nicegui import run, ui
 from app.models import User
 from app.pages import settings_two_factor
 from app.pages.components.actions import call_service
-from app.services import links, users
+from app.services import formats, links, users
 
 COLUMNS = [
     {'name': 'username', 'label': 'Username', 'field': 'username', 'align': 'left', 'sortable': True},
@@ -56,7 +56,7 @@ ACTIONS_CELL = r"""
 PHONE_GRID = ':grid="Quasar.Screen.lt.md"'
 
 
-def _rows() -> list[dict]:
+def _rows(viewer: User) -> list[dict]:
     linked = links.linked_usernames()
     return [
         {
@@ -65,7 +65,7 @@ def _rows() -> list[dict]:
             'role': 'Administrator' if u.is_admin else 'User',
             'is_admin': bool(u.is_admin),
             'linked': ', '.join(linked.get(u.id, [])) or '—',
-            'created': u.created_at.strftime('%Y-%m-%d'),
+            'created': formats.short_date(u.created_at.date(), viewer.locale),
         }
         for u in users.list_users()
     ]
@@ -173,7 +173,7 @@ async def users_tab(user: User) -> None:
             unlink_button.mark('admin-unlink').on_click(lambda: pair(links.unlink_users, unlink_button))
 
     async def refresh() -> None:
-        rows = await run.io_bound(_rows)
+        rows = await run.io_bound(_rows, user)
         if rows is not None:  # None: the app is shutting down
             table.rows = rows
             table.update()
