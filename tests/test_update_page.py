@@ -166,7 +166,7 @@ async def test_tab_shows_versions_and_live_progress(user: User) -> None:
     store_check()
     store_status(running_status())
     await user.open('/settings?tab=update')
-    await user.should_see(marker='update-current')
+    await user.should_see(marker='update-current', retries=100)  # the tab is built after the ones before it
     assert user.find(marker='update-current').elements.pop().text == current_version()
     assert user.find(marker='update-latest').elements.pop().text == '9.1.0'
     await user.should_see('Version 9.1.0 is available (tag v9.1.0).')
@@ -196,6 +196,7 @@ async def test_update_button_reports_a_running_update(user: User) -> None:
     lock = updates.UpdateLock(get_settings())
     assert lock.acquire()
     try:
+        await user.should_see(marker='update-start', retries=100)  # the tab is built after the ones before it
         user.find(marker='update-start').click()
         user.find(marker='update-confirm').click()
         await user.should_see('already running')

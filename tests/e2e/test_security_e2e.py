@@ -78,11 +78,11 @@ def test_every_page_works_under_the_csp_and_the_rate_limit(browser, guarded, til
         violations = []
         for path in PAGES:
             page.goto(guarded.url + path)
-            page.wait_for_load_state('networkidle')
+            page_ready(page)
             violations += page.evaluate('window.__csp')
         for tab in SETTINGS_TABS:
             page.goto(f'{guarded.url}/settings?tab={tab}')
-            page.wait_for_load_state('networkidle')
+            page_ready(page)
             violations += page.evaluate('window.__csp')
         assert violations == []
         assert errors == []
@@ -100,6 +100,14 @@ def test_every_page_works_under_the_csp_and_the_rate_limit(browser, guarded, til
         assert page.evaluate('window.__csp')[0].startswith('connect-src http://192.0.2.1')
     finally:
         context.close()
+
+
+def page_ready(page) -> None:
+    """Loaded and connected to its server. Not 'networkidle': a page that keeps a request open (Socket.IO
+    polling while the websocket upgrade is slow on a loaded machine) never becomes idle, and the test
+    timed out although the page was fine."""
+    page.wait_for_load_state('load')
+    page.wait_for_function('window.did_handshake === true')
 
 
 def add_expenses(page, server) -> None:
@@ -132,10 +140,10 @@ def test_charts_and_map_render(browser, guarded, tiles) -> None:
         run_wizard(page, guarded)
         add_expenses(page, guarded)
         page.goto(guarded.url + '/')
-        page.wait_for_load_state('networkidle')
+        page_ready(page)
         page.wait_for_function('document.querySelectorAll(".nicegui-echart canvas").length > 0')
         page.goto(guarded.url + '/map')
-        page.wait_for_load_state('networkidle')
+        page_ready(page)
         page.wait_for_function(
             '[...document.querySelectorAll(".leaflet-tile")].some(t => t.complete && t.naturalWidth > 0)'
         )
