@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 
 import pytest
 from nicegui.testing import User
@@ -38,10 +39,12 @@ def one(user: User, marker: str):
 
 def record_undo_toasts(monkeypatch: pytest.MonkeyPatch, page_module: str) -> list[tuple[str, str]]:
     """The Undo notification is created by Quasar in the browser (the simulated user does not run it):
-    record what it would show and which event its button emits. The page's module is patched by name
-    once `user` loaded the app: NiceGUI's fixture imports page modules afresh for every test."""
+    record what it would show and which event its button emits. The module is patched by name once `user`
+    loaded the app: NiceGUI's fixture imports page modules afresh for every test. `page_module` is kept for
+    the callers; every page's Undo goes through `undo_notification.UndoOffers`."""
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(f'{page_module}.notify_with_undo', lambda message, event: shown.append((message, event)))
+    module = importlib.import_module('app.pages.components.undo_notification')  # the one the app uses now
+    monkeypatch.setattr(module, 'notify_with_undo', lambda message, event: shown.append((message, event)))
     return shown
 
 

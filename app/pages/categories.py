@@ -10,7 +10,7 @@ from app.pages.components.actions import call_service
 from app.pages.components.buttons import icon_button
 from app.pages.components.icon_picker import icon_field
 from app.pages.components.move_dialog import confirm_delete, move_and_delete
-from app.pages.components.undo_notification import notify_with_undo
+from app.pages.components.undo_notification import UndoOffers
 from app.services import categories, icons
 from app.services.validation import UNSET
 
@@ -26,8 +26,6 @@ def _expenses(count: int) -> str:
 
 
 async def categories_page(user: User) -> None:
-    pending: dict[str, categories.CategorySnapshot] = {}  # deletions the Undo of a notification can restore
-    listening: set[str] = set()
     state: dict[str, list[dict]] = {'tree': []}
 
     with ui.row().classes('w-full items-center'):
@@ -196,24 +194,14 @@ async def categories_page(user: User) -> None:
                     options[child['id']] = f'{top["name"]} › {child["name"]}'
         return options
 
-    def offer_undo(result: categories.DeletedCategory) -> None:
-        event = UNDO_EVENT.format(id=result.snapshot.id)
-        pending[event] = result.snapshot
-        if event not in listening:
-            listening.add(event)
-            ui.on(event, lambda: undo(event))
-        notify_with_undo(f'{result.snapshot.name} deleted.', event)
+    undo_offers = UndoOffers(
+        UNDO_EVENT,
+        lambda snapshot: categories.restore_category(user, snapshot),
+        refresh=lambda: listing.refresh(),
+        restored=lambda item: f'{item.name} restored.',
+    )
 
-    async def undo(event: str) -> None:
-        snapshot = pending.pop(event, None)
-        if snapshot is None:
-            return
-        await call_service(
-            categories.restore_category,
-            user,
-            snapshot,
-            refresh=listing.refresh,
-            success=lambda c: f'{c.name} restored.',
-        )
+    def offer_undo(result: categories.DeletedCategory) -> None:
+        undo_offers.offer(result.snapshot.id, result.snapshot.name, result.snapshot)
 
     await listing()

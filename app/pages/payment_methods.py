@@ -10,7 +10,7 @@ from app.pages.components.actions import call_service
 from app.pages.components.buttons import icon_button
 from app.pages.components.icon_picker import icon_field
 from app.pages.components.move_dialog import confirm_delete, move_and_delete
-from app.pages.components.undo_notification import notify_with_undo
+from app.pages.components.undo_notification import UndoOffers
 from app.services import icons, payment_methods
 from app.services.validation import UNSET
 
@@ -27,8 +27,6 @@ def _expenses(count: int) -> str:
 
 
 async def payment_methods_page(user: User) -> None:
-    pending: dict[str, payment_methods.PaymentMethodSnapshot] = {}  # what the Undo of a notification restores
-    listening: set[str] = set()
     state: dict[str, list[dict]] = {'methods': []}
 
     with ui.row().classes('w-full items-center'):
@@ -152,24 +150,14 @@ async def payment_methods_page(user: User) -> None:
 
         confirm_delete(f'Delete {plan.name}?', 'No expense uses it; you can undo for a few seconds.', confirmed)
 
-    def offer_undo(result: payment_methods.DeletedPaymentMethod) -> None:
-        event = UNDO_EVENT.format(id=result.snapshot.id)
-        pending[event] = result.snapshot
-        if event not in listening:
-            listening.add(event)
-            ui.on(event, lambda: undo(event))
-        notify_with_undo(f'{result.snapshot.name} deleted.', event)
+    undo_offers = UndoOffers(
+        UNDO_EVENT,
+        lambda snapshot: payment_methods.restore_payment_method(user, snapshot),
+        refresh=lambda: listing.refresh(),
+        restored=lambda item: f'{item.name} restored.',
+    )
 
-    async def undo(event: str) -> None:
-        snapshot = pending.pop(event, None)
-        if snapshot is None:
-            return
-        await call_service(
-            payment_methods.restore_payment_method,
-            user,
-            snapshot,
-            refresh=listing.refresh,
-            success=lambda m: f'{m.name} restored.',
-        )
+    def offer_undo(result: payment_methods.DeletedPaymentMethod) -> None:
+        undo_offers.offer(result.snapshot.id, result.snapshot.name, result.snapshot)
 
     await listing()
