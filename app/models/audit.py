@@ -1,4 +1,6 @@
-from peewee import CharField, DateTimeField, ForeignKeyField, TextField
+from __future__ import annotations
+
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from app.models.base import BaseModel, utcnow
 from app.models.user import User
@@ -10,6 +12,7 @@ class AuditEvent(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
     event = CharField(max_length=40, index=True)
     user = ForeignKeyField(User, null=True, backref='+', on_delete='SET NULL')
+    user_id: IntegerField[int | None]
     username = CharField(max_length=64, default='')
     ip = CharField(max_length=64, default='')
     detail = TextField(default='')

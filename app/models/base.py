@@ -1,8 +1,10 @@
 """The base model: every table binds to the one database proxy."""
 
+from __future__ import annotations
+
 from datetime import UTC, datetime
 
-from peewee import Model
+from peewee import AutoField, Model
 
 from app.db import db
 
@@ -13,6 +15,9 @@ def utcnow() -> datetime:
 
 
 class BaseModel(Model):
+    # Peewee adds the `id` primary key itself; declared here so that type checkers know it.
+    id: AutoField[int]
+
     class Meta:
         database = db
         legacy_table_names = False

@@ -1,4 +1,6 @@
-from peewee import SQL, BigIntegerField, CharField, DateField, DateTimeField, DoubleField, ForeignKeyField
+from __future__ import annotations
+
+from peewee import SQL, BigIntegerField, CharField, DateField, DateTimeField, DoubleField, ForeignKeyField, IntegerField
 
 from app.models.base import BaseModel, utcnow
 from app.models.category import Category
@@ -10,11 +12,15 @@ REQUEST_ID_LENGTH = 100
 
 class Expense(BaseModel):
     owner = ForeignKeyField(User, backref='expenses', on_delete='CASCADE')
+    owner_id: IntegerField[int]
     amount_cents = BigIntegerField()
     date = DateField()
     category = ForeignKeyField(Category, backref='expenses', on_delete='RESTRICT')
+    category_id: IntegerField[int]
     subcategory = ForeignKeyField(Category, null=True, backref='sub_expenses', on_delete='RESTRICT')
+    subcategory_id: IntegerField[int | None]
     payment_method = ForeignKeyField(PaymentMethod, null=True, backref='expenses', on_delete='RESTRICT')
+    payment_method_id: IntegerField[int | None]
     description = CharField(max_length=500, default='')
     latitude = DoubleField(null=True)
     longitude = DoubleField(null=True)

@@ -1,4 +1,6 @@
-from peewee import CharField, DateTimeField, ForeignKeyField
+from __future__ import annotations
+
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from app.models.base import BaseModel, utcnow
 from app.models.user import User
@@ -8,6 +10,7 @@ class Session(BaseModel):
     """A login. Only the SHA-256 of the token is stored: a stolen database does not log anyone in."""
 
     user = ForeignKeyField(User, backref='sessions', on_delete='CASCADE')
+    user_id: IntegerField[int]
     token_hash = CharField(max_length=64, unique=True)
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField(index=True)
