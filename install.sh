@@ -14,8 +14,10 @@ Usage: ./install.sh [serve|test|setup|--help]
 
   ./install.sh          set everything up, then serve the app on http://localhost:PORT
                         (the setup wizard opens on first run)
-  ./install.sh test     set everything up plus the test tools (and Chromium when it can), then run
-                        the whole test suite; the exit status is the suite's; extra arguments go to pytest
+  ./install.sh test     set everything up plus the test tools (and Chromium when it can), then
+                        type-check app/ with mypy and, when that is clean, run the whole test suite;
+                        the exit status is mypy's when it fails, else the suite's; extra arguments
+                        go to pytest
   ./install.sh setup    set everything up and stop (for service managers)
   ./install.sh --help   this text
 
@@ -146,6 +148,13 @@ case "${1:-serve}" in
     setup_all
     pip_install requirements-dev.txt
     setup_browser
+    # the type check first: it takes seconds, the suite minutes; a type error stops here with mypy's status
+    say "Type-checking with mypy (settings in pyproject.toml)"
+    set +e
+    "$PY" -m mypy
+    status=$?
+    set -e
+    [ "$status" = 0 ] || { printf 'install.sh: mypy found errors; the test suite was not run\n' >&2; exit "$status"; }
     say "Running the test suite"
     set +e
     "$PY" -m pytest "$@"

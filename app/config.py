@@ -11,7 +11,7 @@ import ipaddress
 import os
 import secrets
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -256,7 +256,7 @@ def read_env_file(path: Path) -> dict[str, str]:
 SECRETS: dict[str, int] = {'API_KEY': 16, 'API_KEY_SALT': 16, 'STORAGE_SECRET': 32}
 
 
-def add_missing_secrets(path: Path, environ: dict[str, str] | None = None) -> list[str]:
+def add_missing_secrets(path: Path, environ: Mapping[str, str] | None = None) -> list[str]:
     """Append a fresh random value for each secret that neither `path` nor the environment sets.
 
     The existing lines are kept byte for byte (appended, never rewritten) and a file written to is made 600.

@@ -180,19 +180,20 @@ def parse_level(level: str | None) -> int:
         name = 'WARNING'
     if name not in LEVELS:
         raise ValueError(f'unknown level {level!r}; use one of {", ".join(LEVELS).lower()}')
-    return logging.getLevelName(name)
+    return logging.getLevelNamesMapping()[name]
 
 
 def _records(lines: Iterator[str]) -> Iterator[tuple[int, str]]:
     """Group lines into records (a traceback belongs to the line that logged it) with their level."""
-    level, buffer = logging.INFO, []
+    level = logging.INFO
+    buffer: list[str] = []
     for line in lines:
         match = _RECORD_START.match(line)
         if match and buffer:
             yield level, ''.join(buffer)
             buffer = []
         if match:
-            level = logging.getLevelName(match.group(1))
+            level = logging.getLevelNamesMapping()[match.group(1)]
         buffer.append(line)
     if buffer:
         yield level, ''.join(buffer)
@@ -276,7 +277,7 @@ def follow(settings: Settings, min_level: int = logging.DEBUG, poll: float = 0.5
                 for line in complete:
                     match = _RECORD_START.match(line)
                     if match:  # a line without a timestamp continues the record above it
-                        level = logging.getLevelName(match.group(1))
+                        level = logging.getLevelNamesMapping()[match.group(1)]
                     if level >= min_level:
                         yield line + '\n'
                 continue

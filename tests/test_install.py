@@ -1,5 +1,6 @@
 """install.sh in a copy of the repository: config.env written once with mode 600, never overwritten."""
 
+import hashlib
 import os
 import shutil
 import stat
@@ -66,3 +67,69 @@ def test_install_setup_is_idempotent(tmp_path: Path) -> None:
 
     help_text = subprocess.run(['./install.sh', '--help'], cwd=copy, env=env, capture_output=True, text=True)
     assert './install.sh test' in help_text.stdout and help_text.returncode == 0
+
+
+FAKE_PYTHON = """#!/usr/bin/env bash
+# stands in for .venv/bin/python: logs what it was asked to run, fails where the test says
+echo "$*" >>"$FAKE_LOG"
+case "$*" in
+  '-m mypy'*) exit "${FAKE_MYPY_STATUS:-0}" ;;
+  '-m pytest'*) exit "${FAKE_PYTEST_STATUS:-0}" ;;
+esac
+exit 0
+"""
+
+
+def _fake_install(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """install.sh with a stand-in venv whose install stamps are current, so `test` reaches its checks
+    at once and the order and exit status of mypy and pytest can be read from a log."""
+    copy = tmp_path / 'repo'
+    copy.mkdir()
+    for name in ('install.sh', 'requirements.txt', 'requirements-dev.txt'):
+        shutil.copy2(ROOT / name, copy / name)
+    (copy / 'config.env').write_text('PORT=3000\n')
+    bin_dir = copy / '.venv' / 'bin'
+    bin_dir.mkdir(parents=True)
+    (bin_dir / 'python').write_text(FAKE_PYTHON)
+    (bin_dir / 'python').chmod(0o755)
+    for name in ('requirements.txt', 'requirements-dev.txt'):
+        both = (copy / name).read_bytes() + (copy / 'requirements.txt').read_bytes()
+        (copy / '.venv' / f'.installed-{name}').write_text(hashlib.sha256(both).hexdigest() + '\n')
+    tools = tmp_path / 'tools'  # chromium present, so the test branch never reaches for apt-get
+    tools.mkdir()
+    for name in ('chromium', 'chromedriver'):
+        (tools / name).write_text('#!/bin/sh\nexit 0\n')
+        (tools / name).chmod(0o755)
+    env = {'PATH': f'{tools}:{os.environ["PATH"]}', 'HOME': str(tmp_path), 'FAKE_LOG': str(tmp_path / 'log')}
+    return copy, env
+
+
+def test_install_test_type_checks_before_the_suite_and_exits_with_the_suite_status(tmp_path: Path) -> None:
+    copy, env = _fake_install(tmp_path)
+    run = subprocess.run(
+        ['./install.sh', 'test', '-k', 'money'],
+        cwd=copy,
+        env={**env, 'FAKE_PYTEST_STATUS': '3'},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 3, run.stdout + run.stderr
+    calls = (tmp_path / 'log').read_text().splitlines()
+    assert calls[-2:] == ['-m mypy', '-m pytest -k money'], calls
+
+
+def test_install_test_stops_with_mypy_status_when_types_are_wrong(tmp_path: Path) -> None:
+    copy, env = _fake_install(tmp_path)
+    run = subprocess.run(
+        ['./install.sh', 'test'],
+        cwd=copy,
+        env={**env, 'FAKE_MYPY_STATUS': '1'},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert 'mypy found errors; the test suite was not run' in run.stderr
+    calls = (tmp_path / 'log').read_text().splitlines()
+    assert calls[-1] == '-m mypy' and not any(call.startswith('-m pytest') for call in calls), calls

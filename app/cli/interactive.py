@@ -174,7 +174,7 @@ def run(factory: Callable[[], object]) -> None:
     from prompt_toolkit.history import FileHistory, InMemoryHistory
 
     history_path = _history_path()
-    session = PromptSession(
+    session: PromptSession[str] = PromptSession(
         history=FileHistory(str(history_path)) if history_path else InMemoryHistory(),
         completer=completer(factory()),
         complete_while_typing=False,
@@ -194,7 +194,9 @@ def run(factory: Callable[[], object]) -> None:
 def interactive() -> None:
     """A prompt (expense-tracker>) that runs these commands with history and Tab completion; also `-i`."""
     main = sys.modules.get('__main__')
-    factory = getattr(main, 'Manage', None)
+    factory: Callable[[], object] | None = getattr(main, 'Manage', None)
     if factory is None:
-        from manage import Manage as factory  # type: ignore[no-redef]
+        from manage import Manage
+
+        factory = Manage
     run(factory)

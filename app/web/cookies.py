@@ -87,7 +87,7 @@ class SessionRenewalMiddleware:
         except (DatabaseError, InterfaceError) as exc:  # e.g. closed for a restore: the request decides
             log.warning('session not renewed: the database is not available (%s)', exc)
             expires = None
-        if expires is None:
+        if expires is None or not token:
             await self.app(scope, receive, send)
             return
         carrier = Response()

@@ -16,10 +16,10 @@ import contextlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from nicegui import run, ui
-from nicegui.element import Element
+from nicegui.elements.mixins.disableable_element import DisableableElement
 
 from app.services.errors import ServiceError
 
@@ -50,7 +50,7 @@ async def call_service(
     *args: Any,
     fields: Mapping[str, Any] | None = None,
     dialog: ui.dialog | None = None,
-    busy: Element | None = None,
+    busy: DisableableElement | None = None,
     refresh: Callable[[], Any] | None = None,
     success: str | Callable[[T], str | None] | None = None,
     after: Callable[[T], Awaitable[Any] | Any] | None = None,
@@ -74,7 +74,9 @@ async def call_service(
     try:
         clear_errors(fields)
         try:
-            result = await run.io_bound(call, *args, **kwargs)
+            # io_bound gives None also when the app shuts down mid-call; a service may return None itself,
+            # so None cannot be told apart here and is passed on as the service's result
+            result = cast(T, await run.io_bound(call, *args, **kwargs))
         except ServiceError as exc:
             with client.layout:
                 show_service_error(exc, fields)

@@ -77,9 +77,9 @@ def open_icon_picker(current: str | None, on_pick: Callable[[str], object]) -> u
                 if icons.is_known(current):
                     ui.label(f'Now: {current}').classes('text-sm opacity-80 truncate').mark('icon-current')
             ui.space()
-            ui.button(icon='close', on_click=lambda: (dialog.close(), dialog.delete())).props(
-                'flat round dense aria-label="Close"'
-            ).mark('icon-picker-close')
+            ui.button(icon='close', on_click=lambda: _close(dialog)).props('flat round dense aria-label="Close"').mark(
+                'icon-picker-close'
+            )
         search = (
             ui.input(placeholder='Search: car, food, dog, card...')
             .props('outlined dense clearable autofocus aria-label="Search icons"')
@@ -133,3 +133,8 @@ def _icon_button(name: str, selected: bool, pick: Callable[[str], None]) -> ui.b
     if selected:
         button.props['aria-current'] = 'true'
     return button.classes('w-11 h-11').mark(f'icon-{name}')
+
+
+def _close(dialog: ui.dialog) -> None:
+    dialog.close()
+    dialog.delete()
