@@ -35,8 +35,9 @@ from app.web.security_headers import SecurityHeadersMiddleware  # noqa: E402
 setup_logging(settings)
 app.include_router(sysapi)
 app.include_router(browser_auth_router)
-app.add_exception_handler(ServiceError, service_error_handler)
-app.add_exception_handler(RequestValidationError, validation_error_handler)
+# Starlette types a handler as taking any Exception; these take the class they are registered for.
+app.add_exception_handler(ServiceError, service_error_handler)  # type: ignore[arg-type]
+app.add_exception_handler(RequestValidationError, validation_error_handler)  # type: ignore[arg-type]
 app.add_exception_handler(Exception, unexpected_error_handler)
 # the last added runs first: client address -> request log -> GeoIP -> rate limit -> CSRF -> headers
 # -> session renewal -> body limit -> app

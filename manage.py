@@ -1,6 +1,7 @@
 """Command line for What I Spend: `python manage.py --help`, or `python manage.py -i` for a prompt."""
 
 import sys
+from collections.abc import Callable
 
 import fire
 
@@ -19,7 +20,7 @@ from app.cli.user import UserCommands
 from app.config import ConfigError, complete_config, restrict_umask
 
 # One line per command group; a group is a class of verbs, a single command is a function.
-COMMANDS = {
+COMMANDS: dict[str, Callable[..., object]] = {
     'status': status,
     'user': UserCommands,
     'server': ServerCommands,

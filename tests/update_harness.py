@@ -66,12 +66,14 @@ def copy_working_tree(target: Path) -> None:
 def add_migration(root: Path, number: int, body: str) -> None:
     """Add a migration module to the release and list it last; `body` is its `apply()` (4-space indented)."""
     name = f'v{number:04d}_release_test'
-    (root / 'app' / 'migrations' / f'{name}.py').write_text(f'from app.db import db\n\n\ndef apply() -> None:\n{body}\n')
-    registry = root / 'app' / 'migrations' / '__init__.py'
+    folder = root / 'app' / 'migrations'
+    (folder / f'{name}.py').write_text(f'from app.db import db\n\n\ndef apply() -> None:\n{body}\n')
+    registry = folder / '__init__.py'
     text = registry.read_text()
     anchor = 'LATEST_SCHEMA = '
     assert anchor in text
-    code = f'from app.migrations import {name}\n\nMIGRATIONS.append(Migration({number}, "release test", {name}.apply))\n\n'
+    listed = f'MIGRATIONS.append(Migration({number}, "release test", {name}.apply))'
+    code = f'from app.migrations import {name}\n\n{listed}\n\n'
     registry.write_text(text.replace(anchor, code + anchor, 1))
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from peewee import SQL, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import SQL, CharField, DateTimeField, Field, ForeignKeyField, IntegerField, TextField
 
 from app.db import db
 from app.migrations.base import FrozenModel, add_column_if_missing
 
 # NOT NULL columns added to a table that has rows: the default is in the DDL (see add_column_if_missing).
-USER_COLUMNS = {
+USER_COLUMNS: dict[str, Field] = {
     'totp_secret': CharField(max_length=64, constraints=[SQL("DEFAULT ''")]),
     'totp_pending': CharField(max_length=64, constraints=[SQL("DEFAULT ''")]),
     'totp_last_step': IntegerField(constraints=[SQL('DEFAULT 0')]),
