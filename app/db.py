@@ -1,5 +1,8 @@
-"""The database: one proxy that the models bind to, opened at start-up (app/migrations brings its schema
-up to date).
+"""The database: one proxy that the models bind to, opened at start-up.
+
+Opening only connects. Bringing the schema up to date is app/migrations' job, asked for by whoever needs
+it (start-up, `manage.py db migrate`, a restore), so this module knows nothing of the models that bind to
+it and the models and the migrations never import each other.
 
 SQLite is the default. WAL lets readers run beside the single writer, synchronous=FULL makes an
 acknowledged expense survive a power cut, busy_timeout makes a second process wait for the write
