@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from app.config import Settings
 from app.db import close_database, open_database
+from app.migrations import run_migrations
 from app.services import backups, file_modes, server_control, sessions, setup, updates
 
 log = logging.getLogger('whatispend')
@@ -24,6 +25,7 @@ def on_startup(settings: Settings) -> None:
     _settings = settings
     updates.resume_after_start(settings)  # finishes an interrupted update before the database is opened
     open_database(settings.database_url)
+    run_migrations()
     file_modes.secure_files(settings)  # after the migrations: the WAL and -shm files exist by now
     setup.reset_cache()
     purged = sessions.purge_expired()

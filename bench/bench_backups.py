@@ -38,10 +38,12 @@ def main(expenses: int) -> None:
     )
     from app.config import get_settings
     from app.db import db, open_database
+    from app.migrations import run_migrations
     from app.models import Category, Expense, PaymentMethod
     from app.services import backups, users
 
     open_database(get_settings().database_url)
+    run_migrations()
     owner = users.create_user('bench', 'bench password')
     categories = [Category.create(owner=owner, name=f'Category {n}') for n in range(12)]
     method = PaymentMethod.create(owner=owner, name='Card')

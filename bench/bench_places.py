@@ -36,11 +36,13 @@ def main(expense_count: int = 20_000, place_count: int = 300) -> None:
 
     use_settings(load())
     from app.db import db, open_database
+    from app.migrations import run_migrations
     from app.models import Category, Expense, PaymentMethod, User
     from app.services import places
     from app.services.months import Month
 
     open_database(os.environ['DATABASE_URL'])
+    run_migrations()
     rng = random.Random(8)
     user = User.create(username='bench', username_key='bench')
     categories = [Category.create(owner=user, name=f'Category {i}') for i in range(8)]

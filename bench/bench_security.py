@@ -139,10 +139,12 @@ def main(events: int) -> None:
     )
     from app.config import get_settings
     from app.db import close_database, open_database
+    from app.migrations import run_migrations
 
     try:
         bench_middleware(folder)
         open_database(get_settings().database_url)
+        run_migrations()
         bench_throttle(events)
         close_database()
         bench_argon2()

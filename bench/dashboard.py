@@ -61,7 +61,7 @@ def explain(database: Path, month: str) -> list[tuple[str, list[str]]]:
     from app.services import stats
     from app.services.months import parse_month
 
-    open_database(f'sqlite:///{database}', migrate=False)
+    open_database(f'sqlite:///{database}')
     statements: list[str] = []
     connection = db.connection()
     connection.set_trace_callback(statements.append)
@@ -122,7 +122,7 @@ def time_service(database: Path, month: str, calls: int) -> dict:
     from app.services import stats
     from app.services.months import parse_month
 
-    open_database(f'sqlite:///{database}', migrate=False)
+    open_database(f'sqlite:///{database}')
     try:
         user, chosen = User.get(User.username_key == 'bench1'), parse_month(month)
         for _ in range(20):

@@ -37,12 +37,14 @@ def seed(folder: Path, in_month: int, other: int) -> None:
     os.environ.update(env)
     from app.config import load, use_settings
     from app.db import close_database, db, open_database
+    from app.migrations import run_migrations
     from app.models import Category, Expense, PaymentMethod
     from app.services import users
     from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS
 
     use_settings(load())
     open_database(env['DATABASE_URL'])
+    run_migrations()
     user = users.create_user(USERNAME, PASSWORD, is_admin=True)
     pairs = []
     for preset in DEFAULT_CATEGORIES:

@@ -44,10 +44,12 @@ def main() -> int:
         os.environ.update(test_environment(folder))
         from app.config import load, use_settings
         from app.db import close_database, open_database
+        from app.migrations import run_migrations
         from app.services import exports, users
 
         use_settings(load())
         open_database(os.environ['DATABASE_URL'])
+        run_migrations()
         user = users.find_user(USERNAME)
         print(f'{args.expenses} expenses seeded; process max RSS before exporting: {max_rss_mb():.0f} MB')
         for kind, write in (('csv', exports.write_csv), ('xlsx', exports.write_xlsx)):

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from argon2 import PasswordHasher, Type  # noqa: E402
 
 from app.db import db, open_database  # noqa: E402
+from app.migrations import run_migrations  # noqa: E402
 from app.models import Category, PaymentMethod, User, UserLink  # noqa: E402
 from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS  # noqa: E402
 
@@ -157,6 +158,7 @@ def seed(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     args.database.parent.mkdir(parents=True, exist_ok=True)
     open_database(f'sqlite:///{args.database}')
+    run_migrations()
     owners = create_users(args)
     rng = random.Random(args.seed)
     first = date(args.end.year - args.years, args.end.month, 1) + timedelta(days=0)

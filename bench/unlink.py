@@ -40,11 +40,13 @@ def main() -> None:
 
     from app.config import get_settings, load, use_settings
     from app.db import db, open_database
+    from app.migrations import run_migrations
     from app.models import Category, Expense, PaymentMethod
     from app.services import links, users
 
     use_settings(load())
     open_database(get_settings().database_url)
+    run_migrations()
     alice = users.create_user('alice', 'bench password')
     bob = users.create_user('bob', 'bench password')
     users.seed_defaults(bob)

@@ -16,6 +16,7 @@ from nicegui.testing.user_notify import UserNotify
 
 from app.config import VARIABLES, get_settings, load, use_settings
 from app.db import close_database, open_database
+from app.migrations import run_migrations
 from app.services import setup
 
 API_KEY = '0123456789abcdef0123456789abcdef'
@@ -139,6 +140,7 @@ def pytest_runtest_call(item: pytest.Item):
 def database(environment: dict[str, str]) -> None:
     """An empty, migrated database for service tests."""
     open_database(get_settings().database_url)
+    run_migrations()
     yield
     close_database()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.config import get_settings, load, use_settings
-from app.db import LATEST_SCHEMA
+from app.migrations import LATEST_SCHEMA
 from app.models import Category, Expense
 from app.services import backups
 from app.services.errors import Conflict, Invalid, NotFound

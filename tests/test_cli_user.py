@@ -11,6 +11,7 @@ import pytest
 
 from app.config import get_settings
 from app.db import close_database, open_database
+from app.migrations import run_migrations
 from app.models import Category, Expense, PaymentMethod, UserLink
 from app.services import access, users
 from tests.conftest import PASSWORD
@@ -30,6 +31,7 @@ def manage(tmp_path: Path, database: None):
             [sys.executable, 'manage.py', *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True
         )
         open_database(get_settings().database_url)
+        run_migrations()
         return result
 
     return run

@@ -1,4 +1,5 @@
-from app.db import LATEST_SCHEMA, db, run_migrations, schema_version
+from app.db import db
+from app.migrations import LATEST_SCHEMA, run_migrations, schema_version
 
 
 def test_sqlite_pragmas(database) -> None:

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app.db import db, run_migrations
+from app.db import db
+from app.migrations import run_migrations
 from app.models import Expense
 from app.services import expenses
 from app.services.errors import Invalid

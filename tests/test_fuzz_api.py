@@ -19,6 +19,7 @@ from schemathesis.specs.openapi import checks
 
 from app.config import load, use_settings
 from app.db import close_database, open_database
+from app.migrations import run_migrations
 from tests.e2e.harness import make_server
 
 FUZZ_EXAMPLES = int(os.environ.get('WIS_FUZZ_EXAMPLES', '12'))
@@ -42,6 +43,7 @@ def prepare_data(env: dict[str, str]) -> str:
 
     use_settings(load(environ=env))
     open_database(load(environ=env).database_url)
+    run_migrations()
     try:
         admin = setup.complete_setup(setup.SetupChoices('fuzzer', 'fuzzing password', 'fuzzing password'))
         users.create_user('bob', 'bob password 1')

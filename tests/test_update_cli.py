@@ -143,7 +143,7 @@ def test_archive_release_with_a_failing_migration_is_rolled_back(install: Instal
     done = manage(install, 'update', '--yes', root=root, UPDATE_SOURCE=str(releases))
     assert done.returncode == 1 and 'broken archive' in done.stderr and 'rolled back to 3.0.0' in done.stderr
     assert (root / 'VERSION').read_text().strip() == '3.0.0'
-    assert '906' not in (root / 'app' / 'db.py').read_text()
+    assert '906' not in (root / 'app' / 'migrations' / '__init__.py').read_text()
     assert sorted(p.name for p in root.iterdir()) == code_before
     assert (root / 'local-notes.txt').read_text() == 'mine'
     assert install.rows() == before

@@ -64,14 +64,17 @@ def copy_working_tree(target: Path) -> None:
 
 
 def add_migration(root: Path, number: int, body: str) -> None:
-    """Append a migration to the release's app/db.py; `body` is the function body (4-space indented)."""
-    db_py = root / 'app' / 'db.py'
-    text = db_py.read_text()
+    """Add a migration module to the release and list it last; `body` is its `apply()` (4-space indented)."""
+    name = f'v{number:04d}_release_test'
+    folder = root / 'app' / 'migrations'
+    (folder / f'{name}.py').write_text(f'from app.db import db\n\n\ndef apply() -> None:\n{body}\n')
+    registry = folder / '__init__.py'
+    text = registry.read_text()
     anchor = 'LATEST_SCHEMA = '
     assert anchor in text
-    name = f'_release_migration_{number}'
-    code = f'def {name}() -> None:\n{body}\n\n\nMIGRATIONS.append(({number}, "release test", {name}))\n\n'
-    db_py.write_text(text.replace(anchor, code + anchor, 1))
+    listed = f'MIGRATIONS.append(Migration({number}, "release test", {name}.apply))'
+    code = f'from app.migrations import {name}\n\n{listed}\n\n'
+    registry.write_text(text.replace(anchor, code + anchor, 1))
 
 
 @dataclass
@@ -141,10 +144,12 @@ class Installation:
         from datetime import date
 
         from app.db import close_database, open_database
+        from app.migrations import run_migrations
         from app.models import Category, Expense, PaymentMethod
         from app.services import users
 
         open_database(f'sqlite:///{self.database}')
+        run_migrations()
         try:
             admin = users.create_user('admin', PASSWORD, is_admin=True)
             users.create_user('bob', PASSWORD)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from app.config import ConfigError, get_settings, load, use_settings
 from app.db import open_database
+from app.migrations import run_migrations
 from app.services.errors import ServiceError
 
 
@@ -35,7 +36,9 @@ def load_config():
 def open_db(*, migrate: bool = True) -> None:
     load_config()
     try:
-        open_database(get_settings().database_url, migrate=migrate)
+        open_database(get_settings().database_url)
+        if migrate:
+            run_migrations()
     except Exception as exc:  # noqa: BLE001 - any database failure becomes a message
         fail(f'cannot open the database {get_settings().database_url}: {exc}')
 

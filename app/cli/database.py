@@ -10,7 +10,7 @@ class DbCommands:
     def migrate(self) -> None:
         """Apply pending schema migrations (also done at every server start)."""
         from app.config import get_settings
-        from app.db import run_migrations, schema_version
+        from app.migrations import run_migrations, schema_version
         from app.services.file_modes import secure_files
 
         open_db(migrate=False)

@@ -50,7 +50,7 @@ def status() -> None:
     if state.stale_pid:
         problems.append('a stale pidfile (the server had stopped without cleaning up) was found and removed')
     try:
-        open_database(settings.database_url, migrate=False)
+        open_database(settings.database_url)
         facts = status_service.database_facts(settings)
     except Exception as exc:  # noqa: BLE001 - status reports, it does not crash
         facts = status_service.InstallationFacts(settings.database_url, None, None, None, None)

@@ -30,7 +30,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.config import Settings, config_path, get_settings
-from app.db import LATEST_SCHEMA, close_database, open_database, sqlite_path
+from app.db import close_database, open_database, sqlite_path
+from app.migrations import LATEST_SCHEMA
 from app.services import audit, backup_extract
 from app.services.errors import Conflict, Invalid, NotFound
 from app.version import current_version
@@ -166,10 +167,11 @@ def _postgres_dump(settings: Settings, target: Path) -> tuple[int, dict[str, int
     )
     if done.returncode != 0:
         raise Invalid(f'pg_dump failed: {done.stderr.strip()[:500]}')
-    from app.db import db, schema_version
+    from app.db import db
+    from app.migrations import schema_version
     from app.models import ALL_MODELS
 
-    open_database(settings.database_url, migrate=False)
+    open_database(settings.database_url)
     with db.connection_context():
         counts = {m._meta.table_name: m.select().count() for m in ALL_MODELS}
         version = schema_version()
@@ -455,8 +457,8 @@ def restore_backup(
             close_database()
             if postgres:
                 _postgres_restore(settings, staging / SQL_MEMBER)
-                open_database(settings.database_url, migrate=False)
-                from app.db import run_migrations
+                open_database(settings.database_url)
+                from app.migrations import run_migrations
 
                 result.migrations = run_migrations()
             else:
@@ -488,7 +490,7 @@ def restore_backup(
 def _swap_sqlite(settings: Settings, database: Path, snapshot: Path) -> list[str]:
     """Put the snapshot in place with one rename, the previous file kept (hard link) until the
     migrations have run, and put back if they fail."""
-    from app.db import run_migrations
+    from app.migrations import run_migrations
 
     previous = snapshot.with_name('previous.sqlite3')
     if database.exists():
@@ -502,7 +504,7 @@ def _swap_sqlite(settings: Settings, database: Path, snapshot: Path) -> list[str
         Path(str(database) + extra).unlink(missing_ok=True)
     os.replace(snapshot, database)
     try:
-        open_database(settings.database_url, migrate=False)
+        open_database(settings.database_url)
         return run_migrations()
     except Exception:
         close_database()

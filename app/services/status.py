@@ -9,7 +9,8 @@ from pathlib import Path
 
 from app import logs
 from app.config import Settings, config_path
-from app.db import LATEST_SCHEMA, db, schema_version, sqlite_path
+from app.db import db, sqlite_path
+from app.migrations import LATEST_SCHEMA, schema_version
 from app.models import Expense
 from app.services import backups, users
 

@@ -41,12 +41,14 @@ def seed(folder: Path) -> None:
     os.environ.update(env)
     from app.config import load, use_settings
     from app.db import close_database, open_database
+    from app.migrations import run_migrations
     from app.models import Category, PaymentMethod
     from app.services import expenses, users
     from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS
 
     use_settings(load())
     open_database(env['DATABASE_URL'])
+    run_migrations()
     user = users.create_user(USERNAME, PASSWORD, is_admin=True)
     users.update_preferences(user, theme='light')
     ids = {}

@@ -49,10 +49,12 @@ def seed(folder: Path) -> None:
     os.environ.update(env)
     from app.config import load, use_settings
     from app.db import close_database, open_database
+    from app.migrations import run_migrations
     from app.services import audit, links, tokens, users
 
     use_settings(load())
     open_database(env['DATABASE_URL'])
+    run_migrations()
     admin = users.create_account(ADMIN, PASSWORD, is_admin=True).user
     member = users.create_account(MEMBER, PASSWORD, creator=admin).user
     users.create_account('sam.martin', PASSWORD, creator=admin)

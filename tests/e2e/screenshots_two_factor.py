@@ -35,10 +35,12 @@ def seed(folder: Path) -> None:
     os.environ.update(env)
     from app.config import load, use_settings
     from app.db import close_database, open_database
+    from app.migrations import run_migrations
     from app.services import users
 
     use_settings(load())
     open_database(env['DATABASE_URL'])
+    run_migrations()
     admin = users.create_account('camille', PASSWORD, is_admin=True).user
     for size in SIZES:
         users.create_account(f'user-{size}', PASSWORD, creator=admin)

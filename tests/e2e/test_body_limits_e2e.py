@@ -18,6 +18,7 @@ import pytest
 
 from app.config import load, use_settings
 from app.db import close_database, open_database
+from app.migrations import run_migrations
 from app.web.body_limit import DEFAULT_LIMIT
 from tests.e2e.harness import make_server
 
@@ -33,6 +34,7 @@ def seed_token(env: dict[str, str]) -> str:
     settings = load(environ=env)
     use_settings(settings)
     open_database(settings.database_url)
+    run_migrations()
     try:
         owner = users.create_user('alice', 'alice password 1')
         return tokens.create_token(owner, 'body limit test')[1]

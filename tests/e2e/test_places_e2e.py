@@ -61,7 +61,7 @@ def map_server(tmp_path: Path):
 
 def seed_month(server, day: date) -> None:
     """A month of shopping around rue Saint-Jacques, written straight into the server's database."""
-    open_database(server.env['DATABASE_URL'], migrate=False)
+    open_database(server.env['DATABASE_URL'])
     try:
         from app.models import Category, Expense, PaymentMethod, User
 

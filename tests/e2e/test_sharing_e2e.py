@@ -12,6 +12,7 @@ from pathlib import Path
 
 from app.config import load, use_settings
 from app.db import close_database, open_database
+from app.migrations import run_migrations
 from app.models import Category, Expense, PaymentMethod
 from app.services import users
 from tests.e2e.conftest import run_wizard
@@ -24,6 +25,7 @@ def _record_expense(server, username: str, cents: int, description: str, day: da
     """Write an expense straight into the server's database, as a model, from this process."""
     use_settings(load())
     open_database(server.env['DATABASE_URL'])
+    run_migrations()
     try:
         owner = users.get_user_by_username(username)
         food = Category.get((Category.owner == owner.id) & (Category.name == 'Food'))

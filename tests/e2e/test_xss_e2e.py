@@ -24,6 +24,7 @@ import pytest
 
 from app.config import load, use_settings
 from app.db import close_database, open_database
+from app.migrations import run_migrations
 from app.services import categories, expenses, links, payment_methods, places, tokens, users
 from app.services.errors import Invalid
 from tests.e2e.harness import Server, make_server
@@ -99,6 +100,7 @@ def _seed(server: Server) -> None:
     """The victim (first account: an administrator) and mallory, linked, with hostile names everywhere."""
     use_settings(load(Path(server.env['WIS_CONFIG']), environ=server.env))
     open_database(server.env['DATABASE_URL'])
+    run_migrations()
     try:
         for name in PAYLOADS:
             with pytest.raises(Invalid):

@@ -1,0 +1,76 @@
+"""The schema's history: one module per version, each applied once, in order, by `run_migrations`.
+
+Each module holds frozen copies of the tables it creates (and the columns it adds) as they were at its
+version, and never imports app.models: a later change to a model must not change what an old migration
+does to a database that has not run it yet. A model change therefore comes with a new module here,
+listed last in MIGRATIONS; `tests/test_migrations.py` fails until the two agree.
+
+`open_database` only connects. What needs the schema current calls `run_migrations`: the server at
+start-up, `manage.py db migrate` (which ./install.sh and the updater run), CLI verbs, a restore.
+The versions reached are rows of the `schema_version` table, as they were before the migrations moved
+here, so a database migrated by any earlier version of the app carries on where it stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.db import db
+from app.migrations import (
+    v0001_initial,
+    v0002_audit_log,
+    v0005_legacy_records,
+    v0006_expense_request_ids,
+    v0007_two_factor,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[], None]
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, 'initial schema', v0001_initial.apply),
+    Migration(2, 'audit log', v0002_audit_log.apply),
+    Migration(5, 'legacy import records', v0005_legacy_records.apply),
+    Migration(6, 'expense request ids', v0006_expense_request_ids.apply),
+    Migration(7, 'two-factor login', v0007_two_factor.apply),
+]
+
+LATEST_SCHEMA = MIGRATIONS[-1].version
+
+
+def schema_version() -> int:
+    """The highest version this database has run; 0 for an empty one."""
+    db.execute_sql('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)')
+    row = db.execute_sql('SELECT MAX(version) FROM schema_version').fetchone()
+    return int(row[0] or 0)
+
+
+def run_migrations() -> list[str]:
+    """Apply the pending migrations, each in its own transaction with its version row; returns what was
+    applied. Refuses a database newer than the code."""
+    applied = []
+    with db.atomic():
+        current = schema_version()
+    if current > LATEST_SCHEMA:
+        raise RuntimeError(
+            f'The database is at schema {current} but this version of the app knows up to {LATEST_SCHEMA}; '
+            'update the app or restore a matching backup.'
+        )
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        with db.atomic():
+            migration.apply()
+            db.execute_sql(f'INSERT INTO schema_version (version) VALUES ({int(migration.version)})')
+        log.info('database migrated to schema %s (%s)', migration.version, migration.name)
+        applied.append(f'{migration.version}: {migration.name}')
+    return applied
