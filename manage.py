@@ -10,7 +10,7 @@ from app.cli.database import DbCommands
 from app.cli.dispatch import USAGE_EXIT, UnknownCommand, fire_words
 from app.cli.geoip import GeoIpCommands
 from app.cli.importer import ImportCommands
-from app.cli.interactive import interactive
+from app.cli.interactive import run as run_prompt
 from app.cli.logs import LogsCommands
 from app.cli.server import ServerCommands
 from app.cli.status import status
@@ -18,6 +18,12 @@ from app.cli.token import TokenCommands
 from app.cli.update import update
 from app.cli.user import UserCommands
 from app.config import ConfigError, complete_config, restrict_umask
+
+
+def interactive() -> None:
+    """A prompt (expense-tracker>) that runs these commands with history and Tab completion; also `-i`."""
+    run_prompt(Manage)
+
 
 # One line per command group; a group is a class of verbs, a single command is a function.
 COMMANDS: dict[str, Callable[..., object]] = {

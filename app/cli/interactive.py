@@ -189,14 +189,3 @@ def run(factory: Callable[[], object]) -> None:
             break
         if not run_line(factory, line):
             break
-
-
-def interactive() -> None:
-    """A prompt (expense-tracker>) that runs these commands with history and Tab completion; also `-i`."""
-    main = sys.modules.get('__main__')
-    factory: Callable[[], object] | None = getattr(main, 'Manage', None)
-    if factory is None:
-        from manage import Manage
-
-        factory = Manage
-    run(factory)
