@@ -49,27 +49,27 @@ class TopExpense:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PreviousMonth:
+class MonthTotals:
+    """What the key figures of a month and of the month before have in common."""
+
     month: str
     total: float
     total_cents: int
     count: int
-    average: float
+    average: float  # per expense, rounded half up to the cent
     average_cents: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PreviousMonth(MonthTotals):
     highest: float
     highest_cents: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Summary:
+class Summary(MonthTotals):
     """The month's key figures, and the month before for comparison."""
 
-    month: str
-    total: float
-    total_cents: int
-    count: int
-    average: float
-    average_cents: int
     highest: TopExpense | None  # None in a month without expenses
     previous: PreviousMonth
     change: Changes
