@@ -9,7 +9,8 @@ Portable to PostgreSQL: GROUP BY columns or ordinals, month numbers extracted th
 knows both dialects and cast to an integer, dates normalised in Python (SQLite returns text).
 
 Amounts are integer cents. Each figure carries `*_cents` (exact; they add up) and the same amount as a
-number rounded to cents, as the API has always answered.
+number rounded to cents, as the API has always answered. The figures are the frozen dataclasses of
+`stats_types` (re-exported here: `stats.Dashboard`, `stats.Summary`, ...), which /sysapi answers as they are.
 """
 
 from __future__ import annotations
