@@ -19,6 +19,8 @@ from app.models import User as Account
 from app.pages.components import dashboard_cards as cards
 from app.pages.components import dashboard_widgets as widgets
 from app.pages.components.chart_colors import shades
+from app.services.stats import CategoryShare, PaymentShare, YearOverview
+from app.services.stats_types import Change, YearCategory
 from tests.conftest import api_login
 from tests.stats_data import household, spend
 
@@ -263,31 +265,40 @@ def test_option_builders_for_empty_and_odd_inputs() -> None:
     options = widgets.payment_options([], formats, dark=True)
     assert options['series'][0]['data'] == []
     assert widgets.daily_options([], formats, dark=False)['series'][0]['data'] == []
-    assert cards.change_text({'direction': 'up', 'percent': None}, 'March', english) == 'nothing in March'
-    assert cards.change_tone({'direction': 'up', 'percent': None}, spending=True) == 'opacity-70'
-    assert cards.change_tone({'direction': 'up', 'percent': 20.0}, spending=True) == 'text-negative'
-    assert cards.change_text({'direction': 'same', 'percent': 0.0}, 'March', english) == 'same as March'
-    assert cards.change_text({'direction': 'down', 'percent': -12.4}, 'March', english) == '▼ 12% vs March'
-    assert cards.change_text({'direction': 'down', 'percent': -12.4}, 'mars', formats) == '▼ 12\u00a0% vs mars'
+    assert cards.change_text(Change('up', None), 'March', english) == 'nothing in March'
+    assert cards.change_tone(Change('up', None), spending=True) == 'opacity-70'
+    assert cards.change_tone(Change('up', 20.0), spending=True) == 'text-negative'
+    assert cards.change_text(Change('same', 0.0), 'March', english) == 'same as March'
+    assert cards.change_text(Change('down', -12.4), 'March', english) == '▼ 12% vs March'
+    assert cards.change_text(Change('down', -12.4), 'mars', formats) == '▼ 12\u00a0% vs mars'
 
 
 def test_tooltips_carry_names_as_text_never_html() -> None:
     formats = widgets.Formats('EUR', 'fr-FR')
     evil = '<img src=x onerror=window.__xss=1>'
-    slices = [{'name': evil, 'total': 1.0, 'total_cents': 100, 'percent': 100.0, 'color': '"><script>'}]
+    share = {'name': evil, 'total': 1.0, 'total_cents': 100, 'count': 1, 'percent': 100.0}
+    slices = [CategoryShare(category_id=1, category_ids=(1,), color='"><script>', subcategories=(), **share)]
     donut = widgets.donut_options(slices, '1,00 €', 'this month', formats, dark=False)
     [item] = donut['series'][0]['data']
     assert '<img' not in item['tip'] and '&lt;img src=x onerror=window.__xss=1&gt;' in item['tip']
     assert '<script>' not in item['tip'] and item['itemStyle']['color'] == '#94a3b8'  # not a colour: grey
-    methods = [{'name': evil, 'total': 1.0, 'total_cents': 100, 'count': 1}]
+    methods = [PaymentShare(payment_method_id=1, payment_method_ids=(1,), **share)]
     assert '<img' not in widgets.payment_options(methods, formats, dark=False)['series'][0]['data'][0]['tip']
-    year = {
-        'year': 2024,
-        'totals_cents': [100] + [0] * 11,
-        'categories': [
-            {'name': evil, 'color': '#f59e0b', 'totals': [1.0] + [0] * 11, 'totals_cents': [100] + [0] * 11}
-        ],
-    }
+    cents = (100,) + (0,) * 11
+    amounts = (1.0,) + (0.0,) * 11
+    category = YearCategory(
+        category_id=1,
+        category_ids=(1,),
+        name=evil,
+        color='#f59e0b',
+        totals=amounts,
+        totals_cents=cents,
+        total_cents=100,
+    )
+    months = tuple(f'2024-{m:02d}' for m in range(1, 13))
+    year = YearOverview(
+        year=2024, months=months, totals=amounts, totals_cents=cents, total_cents=100, categories=(category,)
+    )
     options = widgets.year_options(year, formats, dark=True)
     assert '<img' not in options['series'][0]['data'][0]['tip']
     # the formatters only join what Python escaped: no name, series name or axis label is read in JavaScript

@@ -46,14 +46,14 @@ def test_the_current_month_has_no_days_to_come() -> None:
     spend(h.user, 500, '2024-03-20', h.food)
     with time_machine.travel('2024-03-20 23:00:00', tick=False):
         data = stats.dashboard(h.user, MARCH_2024)
-    assert [d['day'] for d in data['daily_evolution']] == list(range(1, 21))
-    assert data['daily_evolution'][-1]['cumulative_cents'] == 1500 == data['stats']['total_cents']
-    assert [w['label'] for w in data['weekly_comparison']] == ['Mar 1–3', 'Week 10', 'Week 11', 'Mar 18–20']
-    assert stats.daily_evolution(h.user, MARCH_2024, today=date(2024, 3, 5))[-1]['date'] == '2024-03-20'
+    assert [d.day for d in data.daily_evolution] == list(range(1, 21))
+    assert data.daily_evolution[-1].cumulative_cents == 1500 == data.stats.total_cents
+    assert [w.label for w in data.weekly_comparison] == ['Mar 1–3', 'Week 10', 'Week 11', 'Mar 18–20']
+    assert stats.daily_evolution(h.user, MARCH_2024, today=date(2024, 3, 5))[-1].date == date(2024, 3, 20)
 
     # the same month seen later is whole
     whole = stats.dashboard(h.user, MARCH_2024, today=date(2024, 4, 2))
-    assert len(whole['daily_evolution']) == 31 and len(whole['weekly_comparison']) == 5
+    assert len(whole.daily_evolution) == 31 and len(whole.weekly_comparison) == 5
 
 
 @pytest.mark.usefixtures('database')
@@ -62,6 +62,6 @@ def test_a_planned_expense_keeps_the_charts_whole() -> None:
     spend(h.user, 1000, '2024-03-02', h.food)
     spend(h.user, 9900, '2024-03-28', h.food, description='rent, paid ahead')
     data = stats.dashboard(h.user, MARCH_2024, today=date(2024, 3, 10))
-    assert data['daily_evolution'][-1]['date'] == '2024-03-28'
-    assert data['daily_evolution'][-1]['cumulative_cents'] == data['stats']['total_cents'] == 10900
-    assert sum(w['total_cents'] for w in data['weekly_comparison']) == 10900
+    assert data.daily_evolution[-1].date == date(2024, 3, 28)
+    assert data.daily_evolution[-1].cumulative_cents == data.stats.total_cents == 10900
+    assert sum(w.total_cents for w in data.weekly_comparison) == 10900

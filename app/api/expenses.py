@@ -9,11 +9,10 @@ from app.api.bodies import body_docs, body_of
 from app.api.deps import api_user
 from app.api.errors import ERROR_RESPONSES, ErrorBody
 from app.api.fields import Amount, Coordinate, Id, OptionalId, Text
+from app.api.period import Period, month_period
 from app.models import User
 from app.services import expenses
-from app.services.clock import today
 from app.services.money import cents_to_number
-from app.services.months import parse_month
 
 router = APIRouter(
     responses={**ERROR_RESPONSES, 404: {'model': ErrorBody, 'description': 'No such expense, or not yours to see'}}
@@ -101,8 +100,7 @@ class ExpenseDelete(BaseModel):
 
 @router.get('/expenses', response_model=ExpenseListOut)
 def list_expenses(
-    month: str = Query('', description='YYYY-MM; the current month when empty', max_length=20),
-    scope: str = Query('everyone', description="everyone (yours and your linked users') or mine", max_length=20),
+    period: Period = Depends(month_period),
     search: str = Query(
         '',
         description='Text in the description, category, payment method, place, creator, or an exact amount',
@@ -118,7 +116,7 @@ def list_expenses(
     user: User = Depends(api_user),
 ):
     """The month's expenses you may see, newest first, with their count and total."""
-    chosen = parse_month(month, default=today(user.timezone))
+    chosen, scope = period.month, period.scope
     result = expenses.list_expenses(user, chosen, scope=scope, search=search, sort=sort, offset=offset, limit=limit)
     return {
         'month': str(chosen),

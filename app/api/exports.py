@@ -10,26 +10,17 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import api_user
 from app.api.errors import ERROR_RESPONSES
+from app.api.period import AnyPeriod, any_period
 from app.models import User
 from app.services import exports
-from app.services.clock import today
-from app.services.months import Month, parse_month
 
 router = APIRouter(responses=ERROR_RESPONSES)
-MONTH_QUERY = Query('', description='YYYY-MM, or all for every expense; the current month when empty', max_length=20)
-SCOPE_QUERY = Query('everyone', description="everyone (yours and your linked users') or mine", max_length=20)
 CHUNK = 64 * 1024
-
-
-def _month(user: User, value: str) -> Month | None:
-    if value.strip().lower() == 'all':
-        return None
-    return parse_month(value, default=today(user.timezone))
 
 
 def _stream(handle: IO[bytes]) -> Iterator[bytes]:
@@ -54,13 +45,13 @@ def _file_response(handle: IO[bytes], filename: str, media_type: str) -> Streami
     response_class=StreamingResponse,
     responses={200: {'content': {'text/csv': {'schema': {'type': 'string'}}}, 'description': 'The CSV file'}},
 )
-def export_csv(month: str = MONTH_QUERY, scope: str = SCOPE_QUERY, user: User = Depends(api_user)):
+def export_csv(period: AnyPeriod = Depends(any_period), user: User = Depends(api_user)):
     """CSV (UTF-8, header row, dot decimals): date, amount, category, subcategory, payment method, description,
     latitude, longitude, created by."""
-    chosen = _month(user, month)
+    chosen = period.month
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _stream once sent
     try:
-        exports.write_csv(user, chosen, handle, scope=scope)
+        exports.write_csv(user, chosen, handle, scope=period.scope)
     except BaseException:
         handle.close()
         raise
@@ -77,12 +68,12 @@ def export_csv(month: str = MONTH_QUERY, scope: str = SCOPE_QUERY, user: User = 
         }
     },
 )
-def export_xlsx(month: str = MONTH_QUERY, scope: str = SCOPE_QUERY, user: User = Depends(api_user)):
+def export_xlsx(period: AnyPeriod = Depends(any_period), user: User = Depends(api_user)):
     """XLSX: real dates and numbers, a bold frozen header, a totals row, and a By category sheet."""
-    chosen = _month(user, month)
+    chosen = period.month
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _stream once sent
     try:
-        exports.write_xlsx(user, chosen, handle, scope=scope)
+        exports.write_xlsx(user, chosen, handle, scope=period.scope)
     except BaseException:
         handle.close()
         raise

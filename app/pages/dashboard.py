@@ -9,7 +9,7 @@ this module only lays them out. Markers used by tests: `figure-total`, `figure-c
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from nicegui import run, ui
 
@@ -34,7 +34,7 @@ class Dashboard:
     def __init__(self, user: User, month: Month) -> None:
         self.user = user
         self.month = month
-        self.data: dict[str, Any] | None = None
+        self.data: stats.Dashboard | None = None
         self.dark = bool(theme_to_dark(user.theme))
         self.category_id: int | None = None  # the category whose subcategories the donut shows
         self.wanted = month  # the month the last move asked for
@@ -72,6 +72,13 @@ class Dashboard:
         self.category_id = category_id
         self.categories.refresh()
 
+    @property
+    def figures(self) -> stats.Dashboard:
+        """The month's figures: the charts below are drawn only once `load` has brought them."""
+        if self.data is None:
+            raise RuntimeError('the dashboard draws its charts only after loading its figures')
+        return self.data
+
     # --- layout ------------------------------------------------------------------------------------
 
     @ui.refreshable_method
@@ -89,18 +96,17 @@ class Dashboard:
         data = self.data
         if data is None:
             return
-        figures = data['stats']
-        if figures['count'] == 0:
+        if data.stats.count == 0:
             self.empty_state()
         else:
-            self.key_figures(figures)
+            self.key_figures(data.stats)
             with ui.element('div').classes('grid grid-cols-1 lg:grid-cols-2 gap-4 w-full'):
                 self.daily_chart()
                 self.categories()
                 self.weekly_chart()
                 self.payment_chart()
             self.top_list()
-        if data['year_overview']['total_cents'] > 0:
+        if data.year_overview.total_cents > 0:
             self.year_chart()
 
     def empty_state(self) -> None:
@@ -114,28 +120,28 @@ class Dashboard:
                 'unelevated no-caps'
             ).mark('dashboard-add-expense')
 
-    def key_figures(self, figures: dict) -> None:
+    def key_figures(self, figures: stats.Summary) -> None:
         previous = self.formats.month_name(self.month.previous().month)
         money = self.formats.money
-        highest = figures['highest']
+        highest = figures.highest
         caption = ''
         if highest:
-            what = highest['description'] or highest['subcategory'] or highest['category']
-            caption = f'{what} · {self.formats.short_date(highest["date"])}'
+            what = highest.description or highest.subcategory or highest.category
+            caption = f'{what} · {self.formats.short_date(highest.date)}'
         with ui.element('div').classes('grid grid-cols-2 lg:grid-cols-4 gap-3 w-full'):
-            change = figures['change']
+            change = figures.change
             cards.figure_card(
                 'Total spent',
-                money(figures['total_cents']),
-                change['total'],
+                money(figures.total_cents),
+                change.total,
                 previous,
                 self.formats,
                 marker='figure-total',
             )
             cards.figure_card(
                 'Expenses',
-                str(figures['count']),
-                change['count'],
+                str(figures.count),
+                change.count,
                 previous,
                 self.formats,
                 marker='figure-count',
@@ -143,16 +149,16 @@ class Dashboard:
             )
             cards.figure_card(
                 'Average per expense',
-                money(figures['average_cents']),
-                change['average'],
+                money(figures.average_cents),
+                change.average,
                 previous,
                 self.formats,
                 marker='figure-average',
             )
             cards.figure_card(
                 'Highest expense',
-                money(highest['amount_cents'] if highest else 0),
-                change['highest'],
+                money(highest.amount_cents if highest else 0),
+                change.highest,
                 previous,
                 self.formats,
                 marker='figure-highest',
@@ -161,32 +167,32 @@ class Dashboard:
 
     def daily_chart(self) -> None:
         with cards.chart_card('Day by day', marker='card-daily'):
-            options = w.daily_options(self.data['daily_evolution'], self.formats, self.dark)
+            options = w.daily_options(self.figures.daily_evolution, self.formats, self.dark)
             ui.echart(options).style(CHART_HEIGHT).classes('w-full').mark('chart-daily')
 
     @ui.refreshable_method
     def categories(self) -> None:
-        categories = self.data['category_distribution']
-        chosen = next((c for c in categories if c['category_id'] == self.category_id), None)
-        slices = chosen['subcategories'] if chosen else categories
+        categories = self.figures.category_distribution
+        chosen = next((c for c in categories if c.category_id == self.category_id), None)
+        slices: tuple[stats.CategoryShare | stats.SubcategoryShare, ...] = categories
         if chosen:  # subcategories in shades of their category's colour, each slice apart
-            colors = shades(chosen['color'], len(slices))
-            slices = [{**part, 'color': color} for part, color in zip(slices, colors)]
-        total_cents = chosen['total_cents'] if chosen else self.data['stats']['total_cents']
+            colors = shades(chosen.color, len(chosen.subcategories))
+            slices = tuple(replace(part, color=color) for part, color in zip(chosen.subcategories, colors))
+        total_cents = chosen.total_cents if chosen else self.figures.stats.total_cents
 
         def back() -> None:
             ui.button('All categories', icon='arrow_back', on_click=lambda: self.drill(None)).props(
                 'flat dense no-caps'
             ).mark('category-back')
 
-        title = f'{chosen["name"]} by subcategory' if chosen else 'By category'
+        title = f'{chosen.name} by subcategory' if chosen else 'By category'
         with cards.chart_card(title, marker='card-categories', extra=back if chosen else None):
 
             def clicked(event) -> None:
                 if chosen is None and 0 <= event.data_index < len(categories):
-                    self.drill(categories[event.data_index]['category_id'])
+                    self.drill(categories[event.data_index].category_id)
 
-            caption = chosen['name'] if chosen else 'this month'
+            caption = chosen.name if chosen else 'this month'
             options = w.donut_options(slices, self.formats.money(total_cents), caption, self.formats, self.dark)
             with ui.row().classes('w-full items-center no-wrap max-sm:flex-wrap gap-2'):
                 ui.echart(options, on_point_click=clicked).style('height: 240px').classes(
@@ -194,33 +200,34 @@ class Dashboard:
                 ).mark('chart-categories')
                 with ui.column().classes('w-full sm:w-1/2 gap-0 min-w-0'):
                     for part in slices:
-                        self.category_row(part, clickable=chosen is None)
+                        self.category_row(part)
 
-    def category_row(self, part: dict, *, clickable: bool) -> None:
-        key = part.get('category_id', part.get('subcategory_id'))
+    def category_row(self, part: stats.CategoryShare | stats.SubcategoryShare) -> None:
+        """A line of the list beside the donut: a category opens its subcategories; a subcategory is the end."""
         row = ui.row().classes('w-full items-center no-wrap gap-2 py-1 px-1 rounded')
-        if clickable:
+        if isinstance(part, stats.CategoryShare):
+            key = part.category_id
             row.classes('cursor-pointer hover:bg-gray-500/10').on('click', lambda key=key: self.drill(key))
             row.mark(f'category-row-{key}')
         else:
-            row.mark(f'subcategory-row-{key if key is not None else "none"}')
+            row.mark(f'subcategory-row-{part.subcategory_id if part.subcategory_id is not None else "none"}')
         with row:
             ui.element('span').classes('inline-block w-3 h-3 rounded-full shrink-0').style(
-                f'background: {safe_color(part["color"])}'
+                f'background: {safe_color(part.color)}'
             )
-            ui.label(part['name']).classes('truncate grow text-sm')
-            ui.label(self.formats.percent(part['percent'], fixed=True)).classes('text-xs opacity-60 shrink-0')
-            ui.label(self.formats.money(part['total_cents'])).classes('text-sm font-medium shrink-0 text-right')
-            if clickable and part['subcategories']:
+            ui.label(part.name).classes('truncate grow text-sm')
+            ui.label(self.formats.percent(part.percent, fixed=True)).classes('text-xs opacity-60 shrink-0')
+            ui.label(self.formats.money(part.total_cents)).classes('text-sm font-medium shrink-0 text-right')
+            if isinstance(part, stats.CategoryShare) and part.subcategories:
                 ui.icon('chevron_right', size='1rem').classes('opacity-50 shrink-0')
 
     def weekly_chart(self) -> None:
         with cards.chart_card('Week by week', marker='card-weekly'):
-            options = w.weekly_options(self.data['weekly_comparison'], self.formats, self.dark)
+            options = w.weekly_options(self.figures.weekly_comparison, self.formats, self.dark)
             ui.echart(options).style(CHART_HEIGHT).classes('w-full').mark('chart-weekly')
 
     def payment_chart(self) -> None:
-        methods = self.data['payment_method_stats']
+        methods = self.figures.payment_method_stats
         with cards.chart_card('By payment method', marker='card-payment-methods'):
             height = max(300, 48 * len(methods) + 24)  # as tall as the weekly chart beside it, or taller
             options = w.payment_options(methods, self.formats, self.dark)
@@ -228,16 +235,16 @@ class Dashboard:
 
     def top_list(self) -> None:
         with cards.chart_card('Top 5 expenses', marker='top-expenses'), ui.column().classes('w-full gap-0'):
-            for rank, expense in enumerate(self.data['top_expenses'], start=1):
-                what = expense['description'] or expense['subcategory'] or expense['category']
-                category = ' › '.join(filter(None, [expense['category'], expense['subcategory']]))
-                details = f'{self.formats.short_date(expense["date"])} · {category} · {expense["payment_method"]}'
-                if expense['owner']:
-                    details += f' · {expense["owner"]}'
+            for rank, expense in enumerate(self.figures.top_expenses, start=1):
+                what = expense.description or expense.subcategory or expense.category
+                category = ' › '.join(filter(None, [expense.category, expense.subcategory]))
+                details = f'{self.formats.short_date(expense.date)} · {category} · {expense.payment_method}'
+                if expense.owner:
+                    details += f' · {expense.owner}'
                 with (
                     ui.row()
                     .classes('w-full items-center no-wrap gap-3 py-2 border-b border-gray-500/20')
-                    .mark(f'top-expense-{expense["id"]}')
+                    .mark(f'top-expense-{expense.id}')
                 ):
                     ui.label(str(rank)).classes(
                         'w-6 h-6 rounded-full bg-primary text-white text-xs grid place-items-center shrink-0'
@@ -245,20 +252,20 @@ class Dashboard:
                     with ui.column().classes('gap-0 grow min-w-0'):
                         ui.label(what).classes('font-medium truncate w-full')
                         ui.label(details).classes('text-xs opacity-70 truncate w-full')
-                    ui.label(self.formats.money(expense['amount_cents'])).classes('font-semibold shrink-0')
+                    ui.label(self.formats.money(expense.amount_cents)).classes('font-semibold shrink-0')
 
     def year_chart(self) -> None:
-        year = self.data['year_overview']
+        year = self.figures.year_overview
 
         async def open_month(event) -> None:
-            await self.go(Month(year['year'], event.data_index + 1))
+            await self.go(Month(year.year, event.data_index + 1))
 
-        with cards.chart_card(f'{year["year"]} month by month', marker='card-year'):
+        with cards.chart_card(f'{year.year} month by month', marker='card-year'):
             options = w.year_options(year, self.formats, self.dark)
             chart = ui.echart(options, on_point_click=open_month).style('height: 320px').classes('w-full')
             chart.mark('chart-year')
             w.year_legend(
-                year['categories'],
+                year.categories,
                 lambda name: chart.run_chart_method('dispatchAction', {'type': 'legendToggleSelect', 'name': name}),
             )
 

@@ -36,14 +36,18 @@ def can_see(user: User | int, owner_id: int) -> bool:
 SCOPES = ('everyone', 'mine')
 
 
-def owner_ids_for(user: User | int, scope: str = 'everyone') -> list[int]:
-    """The owners a list or a figure covers: `mine` (only the user's own) or `everyone` (own and linked)."""
-    if scope == 'mine':
-        return [user if isinstance(user, int) else user.id]
-    if scope != 'everyone':
+def check_scope(scope: str) -> str:
+    if scope not in SCOPES:
         from app.services.errors import Invalid
 
         raise Invalid(f'{scope!r} is not a scope; use "mine" or "everyone".', field='scope')
+    return scope
+
+
+def owner_ids_for(user: User | int, scope: str = 'everyone') -> list[int]:
+    """The owners a list or a figure covers: `mine` (only the user's own) or `everyone` (own and linked)."""
+    if check_scope(scope) == 'mine':
+        return [user if isinstance(user, int) else user.id]
     return visible_owner_ids(user)
 
 

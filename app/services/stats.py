@@ -9,11 +9,13 @@ Portable to PostgreSQL: GROUP BY columns or ordinals, month numbers extracted th
 knows both dialects and cast to an integer, dates normalised in Python (SQLite returns text).
 
 Amounts are integer cents. Each figure carries `*_cents` (exact; they add up) and the same amount as a
-number rounded to cents, as the API has always answered.
+number rounded to cents, as the API has always answered. The figures are the frozen dataclasses of
+`stats_types` (re-exported here: `stats.Dashboard`, `stats.Summary`, ...), which /sysapi answers as they are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -26,18 +28,22 @@ from app.services import clock
 from app.services.access import owner_ids_for
 from app.services.errors import Invalid
 from app.services.months import Month
-from app.services.stats_periods import (  # noqa: F401  (part of this module's interface)
-    MONTH_ABBREVIATIONS,
+from app.services.stats_periods import average_cents, change, last_day_shown, money, percent, week_totals
+from app.services.stats_types import (
+    CategoryShare,
+    Changes,
+    Dashboard,
+    Day,
+    PaymentShare,
+    PreviousMonth,
+    SubcategoryShare,
+    Summary,
+    TopExpense,
     Week,
-    as_date,
-    average_cents,
-    change,
-    day_label,
-    last_day_shown,
-    money,
-    percent,
-    weeks_of,
+    YearCategory,
+    YearOverview,
 )
+from app.services.timestamps import as_date
 
 TOP_DEFAULT = 5
 TOP_MAX = 100
@@ -59,8 +65,13 @@ def month_number(date_field) -> Any:
 # --- the queries -----------------------------------------------------------------------------------
 
 
-def _month_rows(owner_ids: list[int], first: date, last: date):
+def _month_rows(owner_ids: list[int], first: date, last: date) -> Any:
     return Expense.owner.in_(owner_ids) & (Expense.date >= first) & (Expense.date <= last)
+
+
+def _tuples(query: Any) -> list[tuple[Any, ...]]:
+    """The rows of an aggregate query as plain tuples (peewee's stubs type `.tuples()` rows as models)."""
+    return list(query.tuples())
 
 
 @dataclass
@@ -77,14 +88,14 @@ class _Names:
     categories: dict[int, Category] = field(default_factory=dict)
     payment_methods: dict[int, PaymentMethod] = field(default_factory=dict)
 
-    def load_categories(self, ids) -> None:
+    def load_categories(self, ids: Iterable[int | None]) -> None:
         missing = {i for i in ids if i is not None and i not in self.categories}
         if missing:
             rows = Category.select(Category.id, Category.name, Category.color, Category.owner)
             for row in rows.where(Category.id.in_(sorted(missing))):
                 self.categories[row.id] = row
 
-    def load_payment_methods(self, ids) -> None:
+    def load_payment_methods(self, ids: Iterable[int | None]) -> None:
         missing = {i for i in ids if i is not None and i not in self.payment_methods}
         if missing:
             rows = PaymentMethod.select(PaymentMethod.id, PaymentMethod.name, PaymentMethod.owner)
@@ -92,7 +103,7 @@ class _Names:
                 self.payment_methods[row.id] = row
 
     def category(self, category_id: int | None) -> tuple[str, str]:
-        row = self.categories.get(category_id)
+        row = self.categories.get(category_id) if category_id is not None else None
         return (row.name, row.color or FALLBACK_COLOR) if row else (DELETED_CATEGORY, FALLBACK_COLOR)
 
     def payment_method(self, payment_method_id: int | None) -> str:
@@ -101,20 +112,27 @@ class _Names:
         row = self.payment_methods.get(payment_method_id)
         return row.name if row else DELETED_PAYMENT_METHOD
 
-    def rank(self, rows: dict[int, Any], object_id: int | None) -> tuple:
+    def rank(self, rows: Mapping[int, Category | PaymentMethod], object_id: int | None) -> tuple[bool, bool, int]:
         """Which id represents a merged group: the viewer's own first, then the oldest."""
-        row = rows.get(object_id)
+        row = rows.get(object_id) if object_id is not None else None
         return (row is None or row.owner_id != self.viewer_id, object_id is None, object_id or 0)
+
+    def category_of(self, group: _Group) -> int:
+        """The id that stands for a merged group of categories (never None: every expense has one)."""
+        return min((i for i in group.ids if i is not None), key=lambda i: self.rank(self.categories, i))
+
+    def representative(self, rows: Mapping[int, Category | PaymentMethod], group: _Group) -> int | None:
+        return min(group.ids, key=lambda i: self.rank(rows, i))
 
 
 @dataclass
 class _Group:
     """Figures of one name, merged over the ids that carry it."""
 
-    ids: list = field(default_factory=list)
+    ids: list[int | None] = field(default_factory=list)
     count: int = 0
     total: int = 0
-    children: dict = field(default_factory=dict)
+    children: dict[Any, _Group] = field(default_factory=dict)
 
     def add(self, object_id: int | None, count: int, total: int) -> None:
         if object_id not in self.ids:
@@ -122,16 +140,19 @@ class _Group:
         self.count += count
         self.total += total
 
+    def known_ids(self) -> tuple[int, ...]:
+        return tuple(sorted(i for i in self.ids if i is not None))
+
 
 def _key(name: str) -> str:
     return name.strip().casefold()
 
 
-def _summary(owner_ids: list[int], month: Month, top: list[dict]) -> dict[str, Any]:
+def _summary(owner_ids: list[int], month: Month, top: tuple[TopExpense, ...]) -> Summary:
     """Total, count, average and highest of the month and of the month before, in one query."""
     previous = month.previous()
     period = Case(None, [(Expense.date >= month.first_day, 1)], 0)
-    rows = (
+    rows = _tuples(
         Expense.select(
             period.alias('period'),
             fn.COUNT(Expense.id).alias('n'),
@@ -140,7 +161,6 @@ def _summary(owner_ids: list[int], month: Month, top: list[dict]) -> dict[str, A
         )
         .where(_month_rows(owner_ids, previous.first_day, month.last_day))
         .group_by(SQL('1'))
-        .tuples()
     )
     figures = {0: (0, 0, 0), 1: (0, 0, 0)}
     for period_value, count, total, highest in rows:
@@ -148,42 +168,40 @@ def _summary(owner_ids: list[int], month: Month, top: list[dict]) -> dict[str, A
     count, total, highest_cents = figures[1]
     prev_count, prev_total, prev_highest = figures[0]
     average, prev_average = average_cents(total, count), average_cents(prev_total, prev_count)
-    highest = top[0] if top else None
-    return {
-        'month': str(month),
-        'total': money(total),
-        'total_cents': total,
-        'count': count,
-        'average': money(average),
-        'average_cents': average,
-        'highest': highest,
-        'previous': {
-            'month': str(previous),
-            'total': money(prev_total),
-            'total_cents': prev_total,
-            'count': prev_count,
-            'average': money(prev_average),
-            'average_cents': prev_average,
-            'highest': money(prev_highest),
-            'highest_cents': prev_highest,
-        },
-        'change': {
-            'total': change(total, prev_total),
-            'count': change(count, prev_count),
-            'average': change(average, prev_average),
-            'highest': change(highest_cents, prev_highest),
-        },
-    }
+    return Summary(
+        month=str(month),
+        total=money(total),
+        total_cents=total,
+        count=count,
+        average=money(average),
+        average_cents=average,
+        highest=top[0] if top else None,
+        previous=PreviousMonth(
+            month=str(previous),
+            total=money(prev_total),
+            total_cents=prev_total,
+            count=prev_count,
+            average=money(prev_average),
+            average_cents=prev_average,
+            highest=money(prev_highest),
+            highest_cents=prev_highest,
+        ),
+        change=Changes(
+            total=change(total, prev_total),
+            count=change(count, prev_count),
+            average=change(average, prev_average),
+            highest=change(highest_cents, prev_highest),
+        ),
+    )
 
 
-def _daily(owner_ids: list[int], month: Month, today: date) -> list[dict[str, Any]]:
+def _daily(owner_ids: list[int], month: Month, today: date) -> tuple[Day, ...]:
     """Each day of the month that has happened (see `last_day_shown`), days without expenses included,
     with its total and the running total."""
-    rows = (
+    rows = _tuples(
         Expense.select(Expense.date, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
         .where(_month_rows(owner_ids, month.first_day, month.last_day))
         .group_by(Expense.date)
-        .tuples()
     )
     per_day = {as_date(day): (int(count), int(total)) for day, count, total in rows}
     last = last_day_shown(month, today, max(per_day, default=None))
@@ -193,51 +211,25 @@ def _daily(owner_ids: list[int], month: Month, today: date) -> list[dict[str, An
         count, total = per_day.get(day, (0, 0))
         running += total
         days.append(
-            {
-                'date': day.isoformat(),
-                'day': day.day,
-                'total': money(total),
-                'total_cents': total,
-                'count': count,
-                'cumulative': money(running),
-                'cumulative_cents': running,
-            }
+            Day(
+                date=day,
+                day=day.day,
+                total=money(total),
+                total_cents=total,
+                count=count,
+                cumulative=money(running),
+                cumulative_cents=running,
+            )
         )
-    return days
+    return tuple(days)
 
 
-def _weekly(month: Month, daily: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The month's ISO weeks up to the last day `daily` shows; each week adds up the day totals of SQL."""
-    if not daily:
-        return []
-    result = []
-    for week in weeks_of(month, until=as_date(daily[-1]['date'])):
-        days = daily[week.start.day - 1 : week.end.day]
-        total = sum(d['total_cents'] for d in days)
-        result.append(
-            {
-                'iso_year': week.iso_year,
-                'iso_week': week.iso_week,
-                'start': week.start.isoformat(),
-                'end': week.end.isoformat(),
-                'days': len(days),
-                'partial': week.partial,
-                'label': week.label,
-                'total': money(total),
-                'total_cents': total,
-                'count': sum(d['count'] for d in days),
-            }
-        )
-    return result
-
-
-def _categories(owner_ids: list[int], month: Month, names: _Names) -> list[dict[str, Any]]:
+def _categories(owner_ids: list[int], month: Month, names: _Names) -> tuple[CategoryShare, ...]:
     """Totals by category, each with its subcategories (expenses without one grouped together)."""
-    rows = list(
+    rows = _tuples(
         Expense.select(Expense.category, Expense.subcategory, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
         .where(_month_rows(owner_ids, month.first_day, month.last_day))
         .group_by(Expense.category, Expense.subcategory)
-        .tuples()
     )
     names.load_categories({r[0] for r in rows} | {r[1] for r in rows})
     groups: dict[str, _Group] = {}
@@ -249,49 +241,48 @@ def _categories(owner_ids: list[int], month: Month, names: _Names) -> list[dict[
     grand_total = sum(g.total for g in groups.values())
     result = []
     for group in groups.values():
-        category_id = min(group.ids, key=lambda i: names.rank(names.categories, i))
+        category_id = names.category_of(group)
         name, color = names.category(category_id)
         subcategories = []
         for sub_key, sub in group.children.items():
-            sub_id = min(sub.ids, key=lambda i: names.rank(names.categories, i))
+            sub_id = names.representative(names.categories, sub)
             sub_name, sub_color = names.category(sub_id) if sub_key is not None else (NO_SUBCATEGORY, color)
             subcategories.append(
-                {
-                    'subcategory_id': sub_id,
-                    'subcategory_ids': sorted(i for i in sub.ids if i is not None),
-                    'name': sub_name,
-                    'color': sub_color,
-                    'total': money(sub.total),
-                    'total_cents': sub.total,
-                    'count': sub.count,
-                    'percent': percent(sub.total, group.total),
-                }
+                SubcategoryShare(
+                    subcategory_id=sub_id,
+                    subcategory_ids=sub.known_ids(),
+                    name=sub_name,
+                    color=sub_color,
+                    total=money(sub.total),
+                    total_cents=sub.total,
+                    count=sub.count,
+                    percent=percent(sub.total, group.total),
+                )
             )
-        subcategories.sort(key=lambda s: (-s['total_cents'], s['subcategory_id'] is None, s['name'].lower()))
+        subcategories.sort(key=lambda s: (-s.total_cents, s.subcategory_id is None, s.name.lower()))
         result.append(
-            {
-                'category_id': category_id,
-                'category_ids': sorted(group.ids),
-                'name': name,
-                'color': color,
-                'total': money(group.total),
-                'total_cents': group.total,
-                'count': group.count,
-                'percent': percent(group.total, grand_total),
-                'subcategories': subcategories,
-            }
+            CategoryShare(
+                category_id=category_id,
+                category_ids=group.known_ids(),
+                name=name,
+                color=color,
+                total=money(group.total),
+                total_cents=group.total,
+                count=group.count,
+                percent=percent(group.total, grand_total),
+                subcategories=tuple(subcategories),
+            )
         )
-    result.sort(key=lambda c: (-c['total_cents'], c['name'].lower(), c['category_id']))
-    return result
+    result.sort(key=lambda c: (-c.total_cents, c.name.lower(), c.category_id))
+    return tuple(result)
 
 
-def _payment_methods(owner_ids: list[int], month: Month, names: _Names) -> list[dict[str, Any]]:
+def _payment_methods(owner_ids: list[int], month: Month, names: _Names) -> tuple[PaymentShare, ...]:
     """Totals by payment method (merged by name; none and deleted ones have their own line)."""
-    rows = list(
+    rows = _tuples(
         Expense.select(Expense.payment_method, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
         .where(_month_rows(owner_ids, month.first_day, month.last_day))
         .group_by(Expense.payment_method)
-        .tuples()
     )
     names.load_payment_methods(r[0] for r in rows)
     groups: dict[str, _Group] = {}
@@ -302,23 +293,23 @@ def _payment_methods(owner_ids: list[int], month: Month, names: _Names) -> list[
     grand_total = sum(g.total for g in groups.values())
     result = []
     for group in groups.values():
-        payment_method_id = min(group.ids, key=lambda i: names.rank(names.payment_methods, i))
+        payment_method_id = names.representative(names.payment_methods, group)
         result.append(
-            {
-                'payment_method_id': payment_method_id,
-                'payment_method_ids': sorted(i for i in group.ids if i is not None),
-                'name': names.payment_method(payment_method_id),
-                'total': money(group.total),
-                'total_cents': group.total,
-                'count': group.count,
-                'percent': percent(group.total, grand_total),
-            }
+            PaymentShare(
+                payment_method_id=payment_method_id,
+                payment_method_ids=group.known_ids(),
+                name=names.payment_method(payment_method_id),
+                total=money(group.total),
+                total_cents=group.total,
+                count=group.count,
+                percent=percent(group.total, grand_total),
+            )
         )
-    result.sort(key=lambda p: (-p['total_cents'], p['name'].lower()))
-    return result
+    result.sort(key=lambda p: (-p.total_cents, p.name.lower()))
+    return tuple(result)
 
 
-def _top(owner_ids: list[int], month: Month, limit: int, names: _Names) -> list[dict[str, Any]]:
+def _top(owner_ids: list[int], month: Month, limit: int, names: _Names) -> tuple[TopExpense, ...]:
     """The largest expenses of the month (ties: the most recent first).
 
     The inner query ranks the month's rows from the covering index alone; only the `limit` winners are
@@ -330,7 +321,7 @@ def _top(owner_ids: list[int], month: Month, limit: int, names: _Names) -> list[
         .order_by(*order)
         .limit(limit)
     )
-    rows = list(
+    rows = _tuples(
         Expense.select(
             Expense.id,
             Expense.date,
@@ -343,43 +334,39 @@ def _top(owner_ids: list[int], month: Month, limit: int, names: _Names) -> list[
         )
         .where(Expense.id.in_(winners))
         .order_by(*order)
-        .tuples()
     )
     names.load_categories({r[4] for r in rows} | {r[5] for r in rows})
     names.load_payment_methods(r[6] for r in rows)
-    owners = {}
+    owners: dict[int, str] = {}
     if len(owner_ids) > 1 and rows:
-        owners = dict(User.select(User.id, User.username).where(User.id.in_({r[7] for r in rows})).tuples())
-    result = []
-    for expense_id, day, cents, description, category_id, subcategory_id, payment_method_id, owner_id in rows:
-        result.append(
-            {
-                'id': expense_id,
-                'date': as_date(day).isoformat(),
-                'amount': money(cents),
-                'amount_cents': int(cents),
-                'description': description or '',
-                'category_id': category_id,
-                'category': names.category(category_id)[0],
-                'subcategory_id': subcategory_id,
-                'subcategory': names.category(subcategory_id)[0] if subcategory_id else None,
-                'payment_method_id': payment_method_id,
-                'payment_method': names.payment_method(payment_method_id),
-                'owner_id': owner_id,
-                'owner': owners.get(owner_id, ''),
-            }
+        owners = dict(_tuples(User.select(User.id, User.username).where(User.id.in_({r[7] for r in rows}))))
+    return tuple(
+        TopExpense(
+            id=expense_id,
+            date=as_date(day),
+            amount=money(cents),
+            amount_cents=int(cents),
+            description=description or '',
+            category_id=category_id,
+            category=names.category(category_id)[0],
+            subcategory_id=subcategory_id,
+            subcategory=names.category(subcategory_id)[0] if subcategory_id else None,
+            payment_method_id=payment_method_id,
+            payment_method=names.payment_method(payment_method_id),
+            owner_id=owner_id,
+            owner=owners.get(owner_id, ''),
         )
-    return result
+        for expense_id, day, cents, description, category_id, subcategory_id, payment_method_id, owner_id in rows
+    )
 
 
-def _year(owner_ids: list[int], year: int, names: _Names) -> dict[str, Any]:
+def _year(owner_ids: list[int], year: int, names: _Names) -> YearOverview:
     """The 12 months of a year, each split by category (merged by name), for stacked bars."""
     month_of = month_number(Expense.date)
-    rows = list(
+    rows = _tuples(
         Expense.select(month_of, Expense.category, fn.SUM(Expense.amount_cents))
         .where(_month_rows(owner_ids, date(year, 1, 1), date(year, 12, 31)))
         .group_by(SQL('1'), Expense.category)
-        .tuples()
     )
     names.load_categories(r[1] for r in rows)
     groups: dict[str, _Group] = {}
@@ -389,30 +376,30 @@ def _year(owner_ids: list[int], year: int, names: _Names) -> dict[str, Any]:
         group.children.setdefault(int(month_value), _Group()).add(None, 0, int(total))
     categories = []
     for group in groups.values():
-        category_id = min(group.ids, key=lambda i: names.rank(names.categories, i))
+        category_id = names.category_of(group)
         name, color = names.category(category_id)
-        amounts = [group.children[m].total if m in group.children else 0 for m in range(1, 13)]
+        amounts = tuple(group.children[m].total if m in group.children else 0 for m in range(1, 13))
         categories.append(
-            {
-                'category_id': category_id,
-                'category_ids': sorted(group.ids),
-                'name': name,
-                'color': color,
-                'totals': [money(c) for c in amounts],
-                'totals_cents': amounts,
-                'total_cents': group.total,
-            }
+            YearCategory(
+                category_id=category_id,
+                category_ids=group.known_ids(),
+                name=name,
+                color=color,
+                totals=tuple(money(c) for c in amounts),
+                totals_cents=amounts,
+                total_cents=group.total,
+            )
         )
-    categories.sort(key=lambda c: (-c['total_cents'], c['name'].lower()))
-    month_totals = [sum(c['totals_cents'][i] for c in categories) for i in range(12)]
-    return {
-        'year': year,
-        'months': [str(Month(year, m)) for m in range(1, 13)],
-        'totals': [money(c) for c in month_totals],
-        'totals_cents': month_totals,
-        'total_cents': sum(month_totals),
-        'categories': categories,
-    }
+    categories.sort(key=lambda c: (-c.total_cents, c.name.lower()))
+    month_totals = tuple(sum(c.totals_cents[i] for c in categories) for i in range(12))
+    return YearOverview(
+        year=year,
+        months=tuple(str(Month(year, m)) for m in range(1, 13)),
+        totals=tuple(money(c) for c in month_totals),
+        totals_cents=month_totals,
+        total_cents=sum(month_totals),
+        categories=tuple(categories),
+    )
 
 
 # --- the use cases: one per figure, and the whole dashboard at once ---------------------------------
@@ -424,7 +411,7 @@ def check_limit(limit: int) -> int:
     return limit
 
 
-def summary(user: User, month: Month, scope: str = 'everyone') -> dict[str, Any]:
+def summary(user: User, month: Month, scope: str = 'everyone') -> Summary:
     owner_ids = owner_ids_for(user, scope)
     return _summary(owner_ids, month, _top(owner_ids, month, 1, _Names(owner_ids[0])))
 
@@ -434,40 +421,36 @@ def _today(user: User, today: date | None) -> date:
     return today if today is not None else clock.today(user.timezone)
 
 
-def daily_evolution(
-    user: User, month: Month, scope: str = 'everyone', today: date | None = None
-) -> list[dict[str, Any]]:
+def daily_evolution(user: User, month: Month, scope: str = 'everyone', today: date | None = None) -> tuple[Day, ...]:
     return _daily(owner_ids_for(user, scope), month, _today(user, today))
 
 
-def weekly_comparison(
-    user: User, month: Month, scope: str = 'everyone', today: date | None = None
-) -> list[dict[str, Any]]:
-    return _weekly(month, _daily(owner_ids_for(user, scope), month, _today(user, today)))
+def weekly_comparison(user: User, month: Month, scope: str = 'everyone', today: date | None = None) -> tuple[Week, ...]:
+    return week_totals(month, _daily(owner_ids_for(user, scope), month, _today(user, today)))
 
 
-def category_distribution(user: User, month: Month, scope: str = 'everyone') -> list[dict[str, Any]]:
+def category_distribution(user: User, month: Month, scope: str = 'everyone') -> tuple[CategoryShare, ...]:
     owner_ids = owner_ids_for(user, scope)
     return _categories(owner_ids, month, _Names(owner_ids[0]))
 
 
-def payment_method_stats(user: User, month: Month, scope: str = 'everyone') -> list[dict[str, Any]]:
+def payment_method_stats(user: User, month: Month, scope: str = 'everyone') -> tuple[PaymentShare, ...]:
     owner_ids = owner_ids_for(user, scope)
     return _payment_methods(owner_ids, month, _Names(owner_ids[0]))
 
 
-def top_expenses(user: User, month: Month, limit: int = TOP_DEFAULT, scope: str = 'everyone') -> list[dict[str, Any]]:
+def top_expenses(user: User, month: Month, limit: int = TOP_DEFAULT, scope: str = 'everyone') -> tuple[TopExpense, ...]:
     limit = check_limit(limit)
     owner_ids = owner_ids_for(user, scope)
     return _top(owner_ids, month, limit, _Names(owner_ids[0]))
 
 
-def year_overview(user: User, year: int, scope: str = 'everyone') -> dict[str, Any]:
+def year_overview(user: User, year: int, scope: str = 'everyone') -> YearOverview:
     owner_ids = owner_ids_for(user, scope)
     return _year(owner_ids, year, _Names(owner_ids[0]))
 
 
-def dashboard(user: User, month: Month, scope: str = 'everyone', today: date | None = None) -> dict[str, Any]:
+def dashboard(user: User, month: Month, scope: str = 'everyone', today: date | None = None) -> Dashboard:
     """Every figure of the dashboard for `month`, in one read transaction (a consistent snapshot).
 
     The day and week figures stop at `today` (default: today in the user's time zone) in the current
@@ -480,17 +463,17 @@ def dashboard(user: User, month: Month, scope: str = 'everyone', today: date | N
         categories = _categories(owner_ids, month, names)
         payment_methods = _payment_methods(owner_ids, month, names)
         top = _top(owner_ids, month, TOP_DEFAULT, names)
-        return {
-            'month': str(month),
-            'previous_month': str(month.previous()),
-            'next_month': str(month.next()),
-            'currency': user.currency,
-            'locale': user.locale,
-            'stats': _summary(owner_ids, month, top[:1]),
-            'daily_evolution': daily,
-            'category_distribution': categories,
-            'weekly_comparison': _weekly(month, daily),
-            'payment_method_stats': payment_methods,
-            'top_expenses': top,
-            'year_overview': _year(owner_ids, month.year, names),
-        }
+        return Dashboard(
+            month=str(month),
+            previous_month=str(month.previous()),
+            next_month=str(month.next()),
+            currency=user.currency,
+            locale=user.locale,
+            stats=_summary(owner_ids, month, top[:1]),
+            daily_evolution=daily,
+            category_distribution=categories,
+            weekly_comparison=week_totals(month, daily),
+            payment_method_stats=payment_methods,
+            top_expenses=top,
+            year_overview=_year(owner_ids, month.year, names),
+        )

@@ -6,19 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from app.services.money import cents_to_number
 from app.services.months import Month
+from app.services.stats_types import Change, Day, Week
 
 MONTH_ABBREVIATIONS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
-
-
-def as_date(value: date | str) -> date:
-    """SQLite gives dates back as text, PostgreSQL as dates: one type for the rest of the code."""
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def average_cents(total_cents: int, count: int) -> int:
@@ -32,11 +25,11 @@ def percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def change(current: int, previous: int) -> dict[str, Any]:
+def change(current: int, previous: int) -> Change:
     """How `current` compares with `previous`: direction and percentage (None when previous is 0)."""
     direction = 'up' if current > previous else 'down' if current < previous else 'same'
     pct = round(100 * (current - previous) / previous, 1) if previous else None
-    return {'direction': direction, 'percent': pct}
+    return Change(direction, pct)
 
 
 def money(cents: int) -> float:
@@ -53,9 +46,9 @@ def day_label(start: date, end: date) -> str:
     return f'{first}–{MONTH_ABBREVIATIONS[end.month - 1]} {end.day}'
 
 
-@dataclass(frozen=True)
-class Week:
-    """The part of an ISO week (Monday to Sunday) that falls inside a month."""
+@dataclass(frozen=True, slots=True)
+class WeekSpan:
+    """The part of an ISO week (Monday to Sunday) that falls inside a month (its figures: `stats_types.Week`)."""
 
     iso_year: int
     iso_week: int
@@ -71,7 +64,7 @@ class Week:
         return day_label(self.start, self.end) if self.partial else f'Week {self.iso_week}'
 
 
-def weeks_of(month: Month, until: date | None = None) -> list[Week]:
+def weeks_of(month: Month, until: date | None = None) -> list[WeekSpan]:
     """The ISO weeks of a month, clipped to the month and to `until` (the last day shown): the first and
     last may be partial; none after `until`."""
     last = month.last_day if until is None else min(until, month.last_day)
@@ -80,7 +73,7 @@ def weeks_of(month: Month, until: date | None = None) -> list[Week]:
     while start <= last:
         end = min(start + timedelta(days=7 - start.isoweekday()), last)
         iso_year, iso_week, _ = start.isocalendar()
-        weeks.append(Week(iso_year, iso_week, start, end))
+        weeks.append(WeekSpan(iso_year, iso_week, start, end))
         start = end + timedelta(days=1)
     return weeks
 
@@ -100,3 +93,28 @@ def last_day_shown(month: Month, today: date, last_expense: date | None = None) 
     if last_expense is not None and month.contains(last_expense) and (end is None or last_expense > end):
         end = last_expense
     return end
+
+
+def week_totals(month: Month, daily: tuple[Day, ...]) -> tuple[Week, ...]:
+    """The month's ISO weeks up to the last day `daily` shows, each adding up its days' totals."""
+    if not daily:
+        return ()
+    result = []
+    for week in weeks_of(month, until=daily[-1].date):
+        days = daily[week.start.day - 1 : week.end.day]
+        total = sum(d.total_cents for d in days)
+        result.append(
+            Week(
+                iso_year=week.iso_year,
+                iso_week=week.iso_week,
+                start=week.start,
+                end=week.end,
+                days=len(days),
+                partial=week.partial,
+                label=week.label,
+                total=money(total),
+                total_cents=total,
+                count=sum(d.count for d in days),
+            )
+        )
+    return tuple(result)

@@ -7,31 +7,32 @@ from collections.abc import Callable
 from nicegui import ui
 
 from app.pages.components.dashboard_widgets import Formats
+from app.services.stats_types import Change
 
 # Spending more than the month before is shown in red, less in green; the number of expenses, and any
 # comparison with a month without spending ("nothing in November"), are neutral.
 _TONES = {('up', True): 'text-negative', ('down', True): 'text-positive'}  # brand colours follow the theme
 
 
-def change_text(change: dict, previous_label: str, formats: Formats) -> str:
-    if change['percent'] is None:
-        return f'nothing in {previous_label}' if change['direction'] != 'same' else f'as in {previous_label}'
-    if change['direction'] == 'same':
+def change_text(change: Change, previous_label: str, formats: Formats) -> str:
+    if change.percent is None:
+        return f'nothing in {previous_label}' if change.direction != 'same' else f'as in {previous_label}'
+    if change.direction == 'same':
         return f'same as {previous_label}'
-    arrow = '▲' if change['direction'] == 'up' else '▼'
-    return f'{arrow} {formats.percent(round(abs(change["percent"])))} vs {previous_label}'
+    arrow = '▲' if change.direction == 'up' else '▼'
+    return f'{arrow} {formats.percent(round(abs(change.percent)))} vs {previous_label}'
 
 
-def change_tone(change: dict, spending: bool) -> str:
-    if change['percent'] is None:
+def change_tone(change: Change, spending: bool) -> str:
+    if change.percent is None:
         return 'opacity-70'
-    return _TONES.get((change['direction'], spending), 'opacity-70')
+    return _TONES.get((change.direction, spending), 'opacity-70')
 
 
 def figure_card(
     label: str,
     value: str,
-    change: dict,
+    change: Change,
     previous_label: str,
     formats: Formats,
     *,

@@ -13,7 +13,7 @@ Tooltips are HTML: each is built here from escaped text and carried in the data 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
@@ -23,6 +23,7 @@ from nicegui import ui
 
 from app.pages.components.chart_colors import safe_color
 from app.services import formats as fmt
+from app.services.stats import CategoryShare, Day, PaymentShare, SubcategoryShare, Week, YearCategory, YearOverview
 
 # The canvas needs a real font list ('inherit' would make it fall back to 10px sans-serif): Quasar's Roboto.
 FONT = 'Roboto, -apple-system, "Helvetica Neue", Helvetica, Arial, sans-serif'
@@ -180,21 +181,21 @@ AXIS_TOOLTIP = (
 ITEM_TOOLTIP = 'p => p.data && p.data.tip ? p.data.tip : ""'
 
 
-def daily_options(days: list[dict], formats: Formats, dark: bool) -> dict[str, Any]:
+def daily_options(days: Sequence[Day], formats: Formats, dark: bool) -> dict[str, Any]:
     """Each day's total as a bar on the left axis, and the running total as an area on its own right
     axis; each axis is named and coloured like its series, so neither is read against the other's scale."""
     palette = Palette.of(dark)
     per_day, running = [], []
     for d in days:
-        head = escape(formats.long_date(d['date']))
+        head = escape(formats.long_date(d.date))
         per_day.append(
-            {'value': d['total'], 'head': head, 'tip': tip(palette.per_day, 'Per day', formats.money(d['total_cents']))}
+            {'value': d.total, 'head': head, 'tip': tip(palette.per_day, 'Per day', formats.money(d.total_cents))}
         )
         running.append(
             {
-                'value': d['cumulative'],
+                'value': d.cumulative,
                 'head': head,
-                'tip': tip(palette.running, 'Running total', formats.money(d['cumulative_cents'])),
+                'tip': tip(palette.running, 'Running total', formats.money(d.cumulative_cents)),
             }
         )
     options = _base(palette)
@@ -216,7 +217,7 @@ def daily_options(days: list[dict], formats: Formats, dark: bool) -> dict[str, A
         {
             'legend': {'bottom': 0, 'textStyle': {'color': palette.text}, 'data': ['Per day', 'Running total']},
             'grid': {'left': 8, 'right': 8, 'top': 32, 'bottom': 32, 'containLabel': True},
-            'xAxis': _category_axis(palette, [formats.day_of_month(d['date']) for d in days]),
+            'xAxis': _category_axis(palette, [formats.day_of_month(d.date) for d in days]),
             'yAxis': [
                 axis('Per day', palette.per_day, 'left'),
                 axis('Running total', palette.running, 'right', splitLine={'show': False}, alignTicks=True),
@@ -247,7 +248,9 @@ def daily_options(days: list[dict], formats: Formats, dark: bool) -> dict[str, A
     return options
 
 
-def donut_options(slices: list[dict], centre: str, caption: str, formats: Formats, dark: bool) -> dict[str, Any]:
+def donut_options(
+    slices: Sequence[CategoryShare | SubcategoryShare], centre: str, caption: str, formats: Formats, dark: bool
+) -> dict[str, Any]:
     """A donut of `slices` (categories, or one category's subcategories, each with the `color` to draw it
     in) with the total in its centre."""
     palette = Palette.of(dark)
@@ -255,10 +258,10 @@ def donut_options(slices: list[dict], centre: str, caption: str, formats: Format
     options['tooltip'].update({'trigger': 'item', ':formatter': ITEM_TOOLTIP})
     data = [
         {
-            'name': s['name'],
-            'value': s['total'],
-            'tip': tip(s['color'], s['name'], formats.money(s['total_cents']), formats.percent(s['percent'])),
-            'itemStyle': {'color': safe_color(s['color'])},
+            'name': s.name,
+            'value': s.total,
+            'tip': tip(s.color, s.name, formats.money(s.total_cents), formats.percent(s.percent)),
+            'itemStyle': {'color': safe_color(s.color)},
         }
         for s in slices
     ]
@@ -291,17 +294,17 @@ def donut_options(slices: list[dict], centre: str, caption: str, formats: Format
     return options
 
 
-def weekly_options(weeks: list[dict], formats: Formats, dark: bool) -> dict[str, Any]:
+def weekly_options(weeks: Sequence[Week], formats: Formats, dark: bool) -> dict[str, Any]:
     """A bar per ISO week of the month (up to today in the current month), labelled by its dates."""
     palette = Palette.of(dark)
     options = _base(palette)
     options['tooltip'].update({'trigger': 'item', ':formatter': ITEM_TOOLTIP})
-    labels = [formats.date_range(w['start'], w['end']) for w in weeks]
+    labels = [formats.date_range(w.start, w.end) for w in weeks]
     data = [
         {
-            'value': w['total'],
-            'text': formats.money(w['total_cents']),
-            'tip': tip(palette.per_day, label, formats.money(w['total_cents']), expenses_text(w['count'])),
+            'value': w.total,
+            'text': formats.money(w.total_cents),
+            'tip': tip(palette.per_day, label, formats.money(w.total_cents), expenses_text(w.count)),
         }
         for w, label in zip(weeks, labels)
     ]
@@ -345,7 +348,7 @@ def weekly_options(weeks: list[dict], formats: Formats, dark: bool) -> dict[str,
     return options
 
 
-def payment_options(methods: list[dict], formats: Formats, dark: bool) -> dict[str, Any]:
+def payment_options(methods: Sequence[PaymentShare], formats: Formats, dark: bool) -> dict[str, Any]:
     """Horizontal bars, the largest on top, each labelled with its amount."""
     palette = Palette.of(dark)
     options = _base(palette)
@@ -353,9 +356,9 @@ def payment_options(methods: list[dict], formats: Formats, dark: bool) -> dict[s
     ordered = list(reversed(methods))  # ECharts draws the first category at the bottom
     data = [
         {
-            'value': m['total'],
-            'text': formats.money(m['total_cents']),
-            'tip': tip(PAYMENT_COLOR, m['name'], formats.money(m['total_cents']), expenses_text(m['count'])),
+            'value': m.total,
+            'text': formats.money(m.total_cents),
+            'tip': tip(PAYMENT_COLOR, m.name, formats.money(m.total_cents), expenses_text(m.count)),
         }
         for m in ordered
     ]
@@ -365,7 +368,7 @@ def payment_options(methods: list[dict], formats: Formats, dark: bool) -> dict[s
             'xAxis': _value_axis(palette, formats, axisLabel={'show': False}),
             'yAxis': _category_axis(
                 palette,
-                [m['name'] for m in ordered],
+                [m.name for m in ordered],
                 axisLabel={
                     'color': palette.text,
                     'width': 110,
@@ -394,7 +397,7 @@ def payment_options(methods: list[dict], formats: Formats, dark: bool) -> dict[s
     return options
 
 
-def year_options(year: dict, formats: Formats, dark: bool) -> dict[str, Any]:
+def year_options(year: YearOverview, formats: Formats, dark: bool) -> dict[str, Any]:
     """The 12 months as bars with the categories stacked; the tooltip's head has the month's total.
 
     The legend is not drawn on the canvas, where a phone cuts it or pages it: `year_legend` writes it
@@ -402,8 +405,8 @@ def year_options(year: dict, formats: Formats, dark: bool) -> dict[str, Any]:
     palette = Palette.of(dark)
     options = _base(palette)
     heads = [
-        f'{escape(formats.month_year(year["year"], m + 1))} · <b>{escape(formats.money(cents))}</b>'
-        for m, cents in enumerate(year['totals_cents'])
+        f'{escape(formats.month_year(year.year, m + 1))} · <b>{escape(formats.money(cents))}</b>'
+        for m, cents in enumerate(year.totals_cents)
     ]
     options['tooltip'].update(
         {
@@ -417,18 +420,18 @@ def year_options(year: dict, formats: Formats, dark: bool) -> dict[str, Any]:
     )
     series = [
         {
-            'name': c['name'],
+            'name': c.name,
             'type': 'bar',
             'stack': 'month',
-            'color': safe_color(c['color']),
+            'color': safe_color(c.color),
             'barMaxWidth': 36,
             'emphasis': {'focus': 'series'},
             'data': [
-                {'value': v, 'head': heads[m], 'tip': tip(c['color'], c['name'], formats.money(cents))}
-                for m, (v, cents) in enumerate(zip(c['totals'], c['totals_cents']))
+                {'value': v, 'head': heads[m], 'tip': tip(c.color, c.name, formats.money(cents))}
+                for m, (v, cents) in enumerate(zip(c.totals, c.totals_cents))
             ],
         }
-        for c in year['categories']
+        for c in year.categories
     ]
     options.update(
         {
@@ -442,11 +445,11 @@ def year_options(year: dict, formats: Formats, dark: bool) -> dict[str, Any]:
     return options
 
 
-def year_legend(categories: list[dict], on_toggle: Callable[[str], None]) -> None:
+def year_legend(categories: Sequence[YearCategory], on_toggle: Callable[[str], object]) -> None:
     """The year chart's legend as wrapping buttons: whole at any width; a click shows or hides a category."""
     with ui.row().classes('w-full gap-x-1 gap-y-0 justify-center').mark('year-legend'):
         for category in categories:
-            name = category['name']
+            name = category.name
             button = (
                 ui.button(color=None)
                 .props('flat dense no-caps size=sm aria-pressed=true')
@@ -455,7 +458,7 @@ def year_legend(categories: list[dict], on_toggle: Callable[[str], None]) -> Non
             )
             with button, ui.row().classes('items-center gap-1 no-wrap'):
                 ui.element('span').classes('inline-block w-2.5 h-2.5 rounded-full shrink-0').style(
-                    f'background: {safe_color(category["color"])}'
+                    f'background: {safe_color(category.color)}'
                 )
                 ui.label(name)
 
