@@ -22,13 +22,13 @@ import sqlite3
 import tarfile
 import tempfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.config import Settings, config_path, get_settings
-from app.db import LATEST_SCHEMA, close_database, open_database, sqlite_path
-from app.services import audit, backup_extract, backup_postgres, sqlite_snapshot
+from app.db import LATEST_SCHEMA, close_database, open_database, run_migrations, sqlite_path
+from app.services import audit, backup_extract, backup_postgres, server_control, sqlite_snapshot
 from app.services.backup_manifest import MANIFEST, Manifest, manifest_bytes, manifest_from, read_manifest
 from app.services.backup_postgres import is_postgres_url
 from app.services.checksums import sha256_file
@@ -46,7 +46,7 @@ ROTATED = re.compile(r'^(backup|safety)-\d{8}-\d{6}(?:-\d+)?\.tar\.gz$')
 NAME_OK = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$')
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BackupInfo:
     path: Path
     size: int
@@ -58,11 +58,11 @@ class BackupInfo:
         return self.path.name
 
 
-@dataclass
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RestoreResult:
     manifest: Manifest
     safety: BackupInfo | None
-    migrations: list[str] = field(default_factory=list)
+    migrations: tuple[str, ...] = ()  # the migrations run on the restored database
     stopped_pid: int | None = None
     restarted_pid: int | None = None
     config_restored: bool = False
@@ -294,18 +294,15 @@ def restore_backup(
     max_bytes: int | None = None,
 ) -> RestoreResult:
     """Replace the database by the archive's, after verifying it and keeping a safety backup."""
-    from app.services import server_control
-
     settings = settings or get_settings()
     path = resolve_backup(settings, file)
     postgres = is_postgres_url(settings.database_url)
     database = None if postgres else sqlite_path(settings.database_url)
-    if not postgres and database is None:
+    if database is None and not postgres:
         raise Invalid('An in-memory database cannot be restored into.')
-    staging_parent = backup_dir(settings) if postgres else database.parent
+    staging_parent = backup_dir(settings) if database is None else database.parent
     staging_parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix='.restore-', dir=staging_parent))
-    result = None
     try:
         manifest = verify_backup(path, extract_to=staging, max_bytes=max_bytes)
         if manifest.engine != ('postgresql' if postgres else 'sqlite'):
@@ -319,33 +316,15 @@ def restore_backup(
                 f'The server is running (pid {state.pid}); stop it with `manage.py server stop`, or pass --force '
                 'to stop it, restore and start it again.'
             )
-        result = RestoreResult(manifest=manifest, safety=None)
+        stopped_pid = state.pid if state.running else None
+        restarted_pid = None
         if state.running:
             server_control.stop(settings)
-            result.stopped_pid = state.pid
         try:
-            exists = postgres or database.exists()
-            if exists:
-                result.safety = create_backup(settings, kind='safety')
-            close_database()
-            if postgres:
-                backup_postgres.restore(settings, staging / SQL_MEMBER)
-                open_database(settings.database_url, migrate=False)
-                from app.db import run_migrations
-
-                result.migrations = run_migrations()
-            else:
-                result.migrations = _swap_sqlite(settings, database, staging / SQLITE_MEMBER)
-            if with_config and (staging / CONFIG_MEMBER).exists():
-                target = config_path()
-                shutil.copyfile(staging / CONFIG_MEMBER, staging / 'config.new')
-                os.chmod(staging / 'config.new', 0o600)
-                os.replace(staging / 'config.new', target)
-                result.config_restored = True
+            safety, migrations, config_restored = _replace_database(settings, database, staging, with_config)
         finally:
-            if result.stopped_pid is not None:
-                restarted = server_control.start_background(settings, host=state.host or None, port=state.port)
-                result.restarted_pid = restarted.pid
+            if stopped_pid is not None:
+                restarted_pid = server_control.start_background(settings, host=state.host or None, port=state.port).pid
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     log.info(
@@ -353,18 +332,44 @@ def restore_backup(
         path.name,
         manifest.schema_version,
         manifest.total_rows,
-        result.safety.path.name if result.safety else 'not needed (no database)',
+        safety.path.name if safety else 'not needed (no database)',
     )
     rows = manifest.total_rows
     audit.record('backup_restored', detail=f'{path.name} (schema {manifest.schema_version}, {rows} rows)')
-    return result
+    return RestoreResult(
+        manifest=manifest,
+        safety=safety,
+        migrations=tuple(migrations),
+        stopped_pid=stopped_pid,
+        restarted_pid=restarted_pid,
+        config_restored=config_restored,
+    )
+
+
+def _replace_database(
+    settings: Settings, database: Path | None, staging: Path, with_config: bool
+) -> tuple[BackupInfo | None, list[str], bool]:
+    """With the server stopped: the safety backup, the swap (SQLite) or the dump run (PostgreSQL, `database`
+    None), the migrations, and config.env when asked. Returns (safety backup, migrations, config restored)."""
+    safety = create_backup(settings, kind='safety') if database is None or database.exists() else None
+    close_database()
+    if database is None:
+        backup_postgres.restore(settings, staging / SQL_MEMBER)
+        open_database(settings.database_url, migrate=False)
+        migrations = run_migrations()
+    else:
+        migrations = _swap_sqlite(settings, database, staging / SQLITE_MEMBER)
+    if not (with_config and (staging / CONFIG_MEMBER).exists()):
+        return safety, migrations, False
+    shutil.copyfile(staging / CONFIG_MEMBER, staging / 'config.new')
+    os.chmod(staging / 'config.new', 0o600)
+    os.replace(staging / 'config.new', config_path())
+    return safety, migrations, True
 
 
 def _swap_sqlite(settings: Settings, database: Path, snapshot: Path) -> list[str]:
     """Put the snapshot in place with one rename, the previous file kept (hard link) until the
     migrations have run, and put back if they fail."""
-    from app.db import run_migrations
-
     previous = snapshot.with_name('previous.sqlite3')
     if database.exists():
         conn = sqlite3.connect(str(database), timeout=30)

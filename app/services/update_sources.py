@@ -235,7 +235,7 @@ class ArchiveSource:
         return [m.group(1) for m in (ARCHIVE_PATTERN.fullmatch(p.name) for p in folder.iterdir()) if m]
 
     def releases(self) -> list[Release]:
-        versions = sorted(set(self._names()), key=parse_version)
+        versions = sorted(set(self._names()), key=lambda name: parse_version(name) or (0, 0, 0))
         return [Release(v, f'whatispend-{v}.tar.gz', f'whatispend-{v}.tar.gz') for v in versions]
 
     def _read_source(self, name: str) -> bytes:
