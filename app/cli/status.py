@@ -55,7 +55,7 @@ def status() -> None:
     except Exception as exc:  # noqa: BLE001 - status reports, it does not crash
         facts = status_service.InstallationFacts(settings.database_url, None, None, None, None)
         problems.append(f'cannot read the database: {exc}')
-    problems += facts.problems
+    problems += list(facts.problems)
     problems += status_service.config_problems(settings)
     errors = status_service.logged_errors(settings)
     if errors.count:
