@@ -1,9 +1,10 @@
 """Backups: consistent archives of the database and config.env, their verification, and restore.
 
 An archive is a tar.gz holding `manifest.json` (first), the database (`database.sqlite3`, a snapshot
-taken with SQLite's online backup API so the server keeps running, or `database.sql` from pg_dump
-on PostgreSQL) and `config.env`. The manifest carries the app and schema versions, the time, the
-SHA-256 and size of every other member and the row count of every table.
+taken with SQLite's online backup API so the server keeps running (sqlite_snapshot.py), or
+`database.sql` from pg_dump on PostgreSQL (backup_postgres.py)) and `config.env`. The manifest
+(backup_manifest.py) carries the app and schema versions, the time, the SHA-256 and size of every
+other member and the row count of every table.
 
 Restore verifies everything before it touches anything, keeps a safety backup of the current state,
 swaps the database file in with one atomic rename and runs the migrations. Archives named
