@@ -10,7 +10,10 @@ from nicegui.testing import User
 
 from app.config import get_settings, load, use_settings
 from app.services import updates
+from app.services.errors import Conflict
 from app.services.update_sources import Release, changelog_between, is_newer, parse_version
+from app.services.updates import releases, snapshots
+from app.services.updates.status import idle_record, write_json
 from app.version import current_version
 from tests.conftest import API_KEY, api_login, make_user
 
@@ -31,7 +34,7 @@ CHANGELOG = """# Changelog
 
 
 def running_status(step: str = 'migrate', message: str = 'applying migration 7') -> dict:
-    status = updates.idle_status()
+    status = idle_record()
     order = [name for name, _, _ in updates.STEPS]
     status.update(
         state='running',
@@ -48,12 +51,12 @@ def running_status(step: str = 'migrate', message: str = 'applying migration 7')
 
 
 def store_status(status: dict) -> None:
-    updates._write_json(updates.status_path(), status)
+    write_json(updates.status_path(), status)
 
 
 def store_check(available: bool = True, age: timedelta = timedelta(0)) -> None:
-    updates._write_json(
-        updates._check_path(get_settings()),
+    write_json(
+        releases.check_path(get_settings()),
         {
             'current_version': current_version(),
             'latest_version': '9.1.0' if available else current_version(),
@@ -78,36 +81,36 @@ def test_versions_compare_as_numbers() -> None:
 
 def test_changelog_between_two_versions() -> None:
     entries = changelog_between(CHANGELOG, '3.0.0', '3.1.1')
-    assert [e['version'] for e in entries] == ['3.1.1', '3.1.0']
-    assert entries[0]['date'] == '2026-12-02' and entries[0]['notes'] == '- Fix the map.'
-    assert entries[1]['date'] == '' and entries[1]['notes'] == '- Faster dashboard.'
+    assert [e.version for e in entries] == ['3.1.1', '3.1.0']
+    assert entries[0].date == '2026-12-02' and entries[0].notes == '- Fix the map.'
+    assert entries[1].date == '' and entries[1].notes == '- Faster dashboard.'
     assert changelog_between(CHANGELOG, '3.2.0', '3.2.0') == []
     everything = changelog_between(CHANGELOG, '0.0.0', '9.0.0')
-    assert [e['version'] for e in everything] == ['3.2.0', '3.1.1', '3.1.0', '3.0.0']
+    assert [e.version for e in everything] == ['3.2.0', '3.1.1', '3.1.0', '3.0.0']
 
 
 def test_a_tag_wins_over_a_branch_tip_of_the_same_version() -> None:
-    picked = updates._pick(
+    picked = releases.pick(
         [Release('3.1.0', 'b', 'origin/main'), Release('3.1.0', 't', 'tag v3.1.0'), Release('3.0.9', 'x', 'tag v3.0.9')]
     )
     assert picked.ref == 't'
-    assert updates._pick([]) is None
+    assert releases.pick([]) is None
 
 
 def test_snapshot_and_restore_through_the_online_api(database, tmp_path) -> None:
     make_user('alice', admin=True)
-    snapshot = updates.snapshot_database(tmp_path / 'snap.sqlite3')
+    snapshot = snapshots.snapshot_database(tmp_path / 'snap.sqlite3')
     make_user('bob')
     from app.models import User as Account
 
     assert Account.select().count() == 2
-    updates.restore_snapshot(snapshot)
+    snapshots.restore_snapshot(snapshot)
     assert [a.username for a in Account.select()] == ['alice']  # the open connection sees the restored data
     snapshot.write_bytes(b'not a database')
     with pytest.raises(updates.StepFailed, match='damaged'):
-        updates.restore_snapshot(snapshot)
+        snapshots.restore_snapshot(snapshot)
     with pytest.raises(updates.StepFailed, match='missing'):
-        updates.restore_snapshot(tmp_path / 'nowhere.sqlite3')
+        snapshots.restore_snapshot(tmp_path / 'nowhere.sqlite3')
     assert Account.select().count() == 1
 
 
@@ -116,7 +119,7 @@ def test_a_held_lock_means_409(database) -> None:
     assert lock.acquire()
     try:
         assert updates.is_running()
-        with pytest.raises(updates.Conflict, match='already running'):
+        with pytest.raises(Conflict, match='already running'):
             updates.start()
     finally:
         lock.release()

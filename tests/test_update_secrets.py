@@ -15,6 +15,9 @@ from app.config import get_settings, use_settings
 from app.logs import mask_secrets
 from app.services import updates
 from app.services.update_sources import GitSource, SourceError, git_reason
+from app.services.updates import releases
+from app.services.updates.status import Status, UpdateStatus, idle_record, write_json
+from app.version import current_version
 from tests.conftest import API_KEY, api_login, make_user
 
 SECRET = 'ghp_s3cretT0ken'
@@ -35,7 +38,7 @@ def git_checkout(root: Path) -> Path:
 @pytest.fixture
 def remote_with_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = git_checkout(tmp_path / 'install')
-    monkeypatch.setattr(updates, 'ROOT', root)
+    monkeypatch.setattr(releases, 'ROOT', root)  # where source_of looks for the checkout
     use_settings(replace(get_settings(), update_remote=REMOTE, update_branch='main'))
     return root
 
@@ -58,26 +61,26 @@ def test_mask_secrets(text: str, expected: str) -> None:
 def test_a_check_never_shows_the_token(remote_with_token: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     result = updates.check(force=True)
-    assert result['error'], 'the remote does not answer, so the check reports an error'
-    assert 'https://***@127.0.0.1:9/owner/whatispend.git' in result['source']
-    shown = str(result) + updates._check_path(get_settings()).read_text() + str(updates.cached_check())
+    assert result.error, 'the remote does not answer, so the check reports an error'
+    assert 'https://***@127.0.0.1:9/owner/whatispend.git' in result.source
+    shown = str(result) + releases.check_path(get_settings()).read_text() + str(updates.cached_check())
     assert SECRET not in shown and SECRET not in caplog.text
 
 
 def test_the_update_log_and_error_are_masked(tmp_path: Path) -> None:
-    status = updates.Status(get_settings(), updates.idle_status())
+    status = Status(get_settings(), idle_record())
     status.data['error'] = f'Fetch failed: git fetch {REMOTE} refused'
     status.log(f'fetching {REMOTE}')
     stored = updates.status_path().read_text()
-    public = updates.public_status(updates.read_status())
+    public = updates.read_status()
     assert SECRET not in stored and SECRET not in str(public)
-    assert public['log'][-1]['message'] == 'fetching https://***@127.0.0.1:9/owner/whatispend.git'
+    assert public.log[-1].message == 'fetching https://***@127.0.0.1:9/owner/whatispend.git'
 
 
 def test_an_old_unmasked_status_is_masked_when_shown() -> None:
-    status = {**updates.idle_status(), 'error': f'cannot fetch {REMOTE}'}
+    status = {**idle_record(), 'error': f'cannot fetch {REMOTE}'}
     status['log'] = [{'time': '2026-12-02T10:00:00+00:00', 'level': 'error', 'message': f'from {REMOTE}'}]
-    assert SECRET not in str(updates.public_status(status))
+    assert SECRET not in str(UpdateStatus.from_record(status))
 
 
 async def test_only_administrators_check(user: User, remote_with_token: Path, monkeypatch) -> None:
@@ -133,11 +136,11 @@ async def test_the_page_never_shows_the_token(user: User) -> None:
     token, and the log lines it shows are masked."""
     make_user('alice', admin=True)
     await api_login(user)
-    updates._write_json(
-        updates._check_path(get_settings()),
+    write_json(
+        releases.check_path(get_settings()),
         {
-            'current_version': updates.current_version(),
-            'latest_version': updates.current_version(),
+            'current_version': current_version(),
+            'latest_version': current_version(),
             'update_available': False,
             'source': f'git remote {REMOTE} (branch main and release tags vX.Y.Z)',
             'release': '',
@@ -146,9 +149,9 @@ async def test_the_page_never_shows_the_token(user: User) -> None:
             'error': f'git fetch --tags failed: unable to access {REMOTE}.',
         },
     )
-    status = {**updates.idle_status(), 'state': 'failed', 'error': f'Fetch failed: {REMOTE}'}
+    status = {**idle_record(), 'state': 'failed', 'error': f'Fetch failed: {REMOTE}'}
     status['log'] = [{'time': '2026-12-02T10:00:00+00:00', 'level': 'error', 'message': f'fetching {REMOTE}'}]
-    updates._write_json(updates.status_path(), status)
+    write_json(updates.status_path(), status)
     await user.open('/settings?tab=update')
     await user.should_see('https://***@127.0.0.1:9/owner/whatispend.git')
     await user.should_see('fetching https://***@127.0.0.1:9/owner/whatispend.git')

@@ -2,76 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from app.api.deps import api_admin, api_user
 from app.api.errors import ERROR_RESPONSES, ErrorBody
 from app.models import User
-from app.services import updates
+from app.services import database_health, updates
+from app.services.database_health import Health
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
 
-class ChangelogEntry(BaseModel):
-    version: str
-    date: str
-    notes: str
-
-
-class CheckOut(BaseModel):
-    current_version: str
-    latest_version: str
-    update_available: bool
-    source: str
-    release: str
-    notes: list[ChangelogEntry]
-    checked_at: str
-    error: str
-
-
-class StepOut(BaseModel):
-    name: str
-    label: str
-    state: str
-
-
-class LogLine(BaseModel):
-    time: str
-    level: str
-    message: str
-
-
-class StatusOut(BaseModel):
-    state: str
-    step: str
-    step_label: str
-    progress: int
-    from_version: str
-    to_version: str
-    started_at: str
-    finished_at: str
-    error: str
-    failed_step: str
-    rolled_back: bool
-    executor: str
-    steps: list[StepOut]
-    log: list[LogLine]
-
-
-class HealthOut(BaseModel):
-    status: str
-    version: str
-    database: str
-
-
 @router.get(
     '/update/check',
-    response_model=CheckOut,
+    response_model=updates.UpdateCheck,
     responses={403: {'model': ErrorBody, 'description': 'Only administrators may check for updates'}},
 )
-def update_check(user: User = Depends(api_admin)):
+def update_check(user: User = Depends(api_admin)) -> updates.UpdateCheck:
     """The installed and the latest version, with the changelog between them (administrators only: the
     check contacts the update source, and the answer names it)."""
     return updates.check(force=True)
@@ -79,26 +29,26 @@ def update_check(user: User = Depends(api_admin)):
 
 @router.post(
     '/update/execute',
-    response_model=StatusOut,
+    response_model=updates.UpdateStatus,
     status_code=202,
     responses={
         403: {'model': ErrorBody, 'description': 'Only administrators may update'},
         409: {'model': ErrorBody, 'description': 'An update is already running'},
     },
 )
-def update_execute(user: User = Depends(api_admin)):
+def update_execute(user: User = Depends(api_admin)) -> updates.UpdateStatus:
     """Start the update (administrators only); follow it with GET /sysapi/update/status."""
     return updates.start()
 
 
-@router.get('/update/status', response_model=StatusOut)
-def update_status(user: User = Depends(api_user)):
+@router.get('/update/status', response_model=updates.UpdateStatus)
+def update_status(user: User = Depends(api_user)) -> updates.UpdateStatus:
     """The current or last update: state, step, progress, log and error; kept across restarts."""
-    return updates.public_status(updates.read_status())
+    return updates.read_status()
 
 
-@router.get('/health', response_model=HealthOut, responses={503: {'model': HealthOut}})
-def health():
+@router.get('/health', response_model=Health, responses={503: {'model': Health}})
+def health() -> Health | JSONResponse:
     """For monitors and the update's checks: no key needed; 503 when the database does not answer."""
-    answer = updates.health()
-    return answer if answer['status'] == 'ok' else JSONResponse(answer, status_code=503)
+    answer = database_health.health()
+    return answer if answer.ok else JSONResponse(asdict(answer), status_code=503)

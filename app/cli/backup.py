@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.common import color, load_config, table, verb
+from app.cli.common import CliError, color, load_config, table, verb
 from app.cli.status import local_time
 from app.services import backups
 from app.services.backups import format_size
@@ -21,6 +21,8 @@ class BackupCommands:
         if output is None:
             backups.prune(settings)
         manifest = info.manifest
+        if manifest is None:  # create_backup always reads back what it wrote
+            raise CliError(f'{info.path} was written but its manifest cannot be read')
         print(
             f'Backup written: {info.path} ({format_size(info.size)}, schema {manifest.schema_version}, '
             f'{manifest.row_counts.get("expense", 0)} expenses, {manifest.total_rows} rows).'
@@ -34,7 +36,7 @@ class BackupCommands:
         if not found:
             print(f'No backups in {backups.backup_dir(settings)} yet; `manage.py backup create` makes one.')
             return
-        rows = []
+        rows: list[tuple[object, ...]] = []
         for info in found:
             if info.manifest:
                 m = info.manifest

@@ -55,16 +55,16 @@ def status() -> None:
     except Exception as exc:  # noqa: BLE001 - status reports, it does not crash
         facts = status_service.InstallationFacts(settings.database_url, None, None, None, None)
         problems.append(f'cannot read the database: {exc}')
-    problems += facts.problems
+    problems += list(facts.problems)
     problems += status_service.config_problems(settings)
     errors = status_service.logged_errors(settings)
     if errors.count:
         problems.append(errors.sentence())
     listing = backups.list_backups(settings)
-    good = [b for b in listing if b.manifest]
-    last = max(good, key=lambda b: b.manifest.created_at) if good else None
+    made = [(b.manifest.created_at, b.name) for b in listing if b.manifest]
+    last = max(made) if made else None  # (when, name) of the newest readable backup
     if settings.backup_interval_hours > 0 and last is not None:
-        age = (datetime.now(UTC) - last.manifest.created_at).total_seconds() / 3600
+        age = (datetime.now(UTC) - last[0]).total_seconds() / 3600
         if age > 2 * settings.backup_interval_hours:
             problems.append(
                 f'the last backup is {age:.0f} hours old although one is due every '
@@ -79,7 +79,7 @@ def status() -> None:
         ('Expenses', '-' if facts.expenses is None else str(facts.expenses)),
         (
             'Last backup',
-            f'{local_time(last.manifest.created_at)} ({last.name})' if last else color('never', '33'),
+            f'{local_time(last[0])} ({last[1]})' if last else color('never', '33'),
         ),
         ('Backups', f'{len(listing)} in {backups.backup_dir(settings)}'),
         ('Logs', str(settings.data_path / 'logs' / 'whatispend.log')),

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from app.cli.common import CliError, color, fail, verb
 from app.config import ConfigError, load, use_settings
+
+if TYPE_CHECKING:
+    from app.services.updates import UpdateCheck
 
 
 def _settings():
@@ -20,19 +24,19 @@ def _settings():
     return settings
 
 
-def _print_check(result: dict) -> None:
-    print(f'Installed version: {result["current_version"]}')
-    if result['source']:
-        print(f'Update source:     {result["source"]}')
-    if result['error']:
-        raise CliError(f'cannot check for updates: {result["error"]}')
-    if not result['update_available']:
+def _print_check(result: UpdateCheck) -> None:
+    print(f'Installed version: {result.current_version}')
+    if result.source:
+        print(f'Update source:     {result.source}')
+    if result.error:
+        raise CliError(f'cannot check for updates: {result.error}')
+    if not result.update_available:
         print(color('Up to date.', '32'))
         return
-    print(color(f'Version {result["latest_version"]} is available ({result["release"]}).', '1;33'))
-    for entry in result['notes']:
-        print(f'\n## {entry["version"]}' + (f' - {entry["date"]}' if entry['date'] else ''))
-        print(entry['notes'])
+    print(color(f'Version {result.latest_version} is available ({result.release}).', '1;33'))
+    for entry in result.notes:
+        print(f'\n## {entry.version}' + (f' - {entry.date}' if entry.date else ''))
+        print(entry.notes)
 
 
 @verb
@@ -48,19 +52,19 @@ def update(check: bool = False, yes: bool = False) -> None:
     settings = _settings()
     result = updates.check(settings, force=True)
     _print_check(result)
-    if check or not result['update_available']:
+    if check or not result.update_available:
         return
     if not yes:
         if not sys.stdin.isatty():
             raise CliError('not asking without a terminal: add --yes to update')
-        answer = input(f'\nUpdate {result["current_version"]} to {result["latest_version"]} now? [y/N] ')
+        answer = input(f'\nUpdate {result.current_version} to {result.latest_version} now? [y/N] ')
         if answer.strip().lower() not in ('y', 'yes'):
             print('Nothing changed.')
             return
     print()
     status = updates.run_from_cli(settings, echo=lambda message: print(f'  {message}', flush=True))
-    if status['state'] == 'succeeded':
-        print(color(f'\nWhat I Spend {status["to_version"]} is installed.', '32'))
+    if status.state == 'succeeded':
+        print(color(f'\nWhat I Spend {status.to_version} is installed.', '32'))
         return
-    outcome = f'rolled back to {status["from_version"]}' if status['rolled_back'] else 'the rollback is incomplete'
-    raise CliError(f'{status["error"]} ({outcome})')
+    outcome = f'rolled back to {status.from_version}' if status.rolled_back else 'the rollback is incomplete'
+    raise CliError(f'{status.error} ({outcome})')

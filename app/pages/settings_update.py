@@ -3,7 +3,8 @@ and the header badge that tells an administrator a new version is out."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
 from nicegui import background_tasks, run, ui
 
@@ -11,6 +12,8 @@ from app.config import get_settings
 from app.models import User
 from app.pages.components.actions import call_service
 from app.services import formats, updates
+from app.services.updates import UpdateCheck, UpdateStatus
+from app.version import current_version
 
 STEP_ICONS = {
     'pending': ('radio_button_unchecked', 'grey'),
@@ -29,46 +32,42 @@ STATE_TEXT = {
 }
 
 
-def _when(stamp: str, locale: str = formats.FALLBACK) -> str:
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp
-    return formats.local_timestamp(moment, locale)
+def _when(moment: datetime | None, locale: str = formats.FALLBACK) -> str:
+    return formats.local_timestamp(moment, locale) if moment else ''
 
 
-def version_card(check: dict | None, status: dict, on_check, on_update, locale: str = formats.FALLBACK) -> None:
+def version_card(
+    check: UpdateCheck | None, status: UpdateStatus, on_check, on_update, locale: str = formats.FALLBACK
+) -> None:
     with ui.card().classes('w-full max-w-3xl'):
         ui.label('Version').classes('text-lg font-semibold')
-        current = check['current_version'] if check else updates.current_version()
+        current = check.current_version if check else current_version()
         with ui.row().classes('gap-8 items-baseline'):
             with ui.column().classes('gap-0'):
                 ui.label('Installed').classes('text-xs opacity-70')
                 ui.label(current).classes('text-xl font-semibold').mark('update-current')
             with ui.column().classes('gap-0'):
                 ui.label('Latest').classes('text-xs opacity-70')
-                latest = check['latest_version'] if check and not check['error'] else '—'
+                latest = check.latest_version if check and not check.error else '—'
                 ui.label(latest).classes('text-xl font-semibold').mark('update-latest')
         if check is None:
             ui.label('Not checked yet.').classes('text-sm opacity-70').mark('update-summary')
-        elif check['error']:
-            ui.label(f'Cannot check for updates: {check["error"]}').classes('text-sm text-negative').mark(
-                'update-summary'
-            )
-        elif check['update_available']:
-            ui.label(f'Version {check["latest_version"]} is available ({check["release"]}).').classes(
+        elif check.error:
+            ui.label(f'Cannot check for updates: {check.error}').classes('text-sm text-negative').mark('update-summary')
+        elif check.update_available:
+            ui.label(f'Version {check.latest_version} is available ({check.release}).').classes(
                 'text-sm text-positive font-medium'
             ).mark('update-summary')
         else:
             ui.label('You run the latest version.').classes('text-sm').mark('update-summary')
         if check:
-            source = f'{check["source"]} · ' if check['source'] else ''
-            ui.label(f'{source}checked {_when(check["checked_at"], locale)}').classes('text-xs opacity-60')
-        busy = status['state'] in updates.ACTIVE_STATES
+            source = f'{check.source} · ' if check.source else ''
+            ui.label(f'{source}checked {_when(check.checked_at, locale)}').classes('text-xs opacity-60')
+        busy = status.active
         with ui.row().classes('gap-2'):
             ui.button('Check now', icon='refresh', on_click=on_check).props('outline').mark('update-check')
-            if check and check['update_available']:
-                button = ui.button(f'Update to {check["latest_version"]}', icon='system_update', on_click=on_update)
+            if check and check.update_available:
+                button = ui.button(f'Update to {check.latest_version}', icon='system_update', on_click=on_update)
                 button.mark('update-start')
                 if busy:
                     button.disable()
@@ -78,60 +77,60 @@ def version_card(check: dict | None, status: dict, on_check, on_update, locale: 
         ).classes('text-xs opacity-70')
 
 
-def notes_card(check: dict | None) -> None:
-    if not check or not check['notes']:
+def notes_card(check: UpdateCheck | None) -> None:
+    if not check or not check.notes:
         return
     with ui.card().classes('w-full max-w-3xl').mark('update-notes'):
         ui.label("What's new").classes('text-lg font-semibold')
-        for entry in check['notes']:
-            heading = entry['version'] + (f' · {entry["date"]}' if entry['date'] else '')
+        for entry in check.notes:
+            heading = entry.version + (f' · {entry.date}' if entry.date else '')
             ui.label(heading).classes('font-semibold')
-            ui.markdown(entry['notes']).classes('text-sm')
+            ui.markdown(entry.notes).classes('text-sm')
 
 
-def progress_card(status: dict) -> None:
-    if status['state'] == 'idle':
+def progress_card(status: UpdateStatus) -> None:
+    if status.state == 'idle':
         return
     with ui.card().classes('w-full max-w-3xl').mark('update-progress-card'):
-        title = f'Update {status["from_version"]} → {status["to_version"]}'
+        title = f'Update {status.from_version} → {status.to_version}'
         with ui.row().classes('w-full items-center justify-between'):
             ui.label(title).classes('text-lg font-semibold')
-            ui.label(_when(status['started_at'])).classes('text-xs opacity-60')
-        state = status['state']
+            ui.label(_when(status.started_at)).classes('text-xs opacity-60')
+        state = status.state
         text = STATE_TEXT.get(state, state)
-        if state == 'failed' and status['rolled_back']:
-            text = f'The update failed and was rolled back: {status["from_version"]} runs with its data as before.'
+        if state == 'failed' and status.rolled_back:
+            text = f'The update failed and was rolled back: {status.from_version} runs with its data as before.'
         color = {'succeeded': 'text-positive', 'failed': 'text-negative'}.get(state, '')
         ui.label(text).classes(f'font-medium {color}').mark('update-state')
-        progress = status['progress'] / 100
+        progress = status.progress / 100
         bar = ui.linear_progress(value=progress, show_value=False, size='12px').mark('update-progress')
         tone = {'failed': 'negative', 'succeeded': 'positive'}.get(state, 'primary')
         bar.props(f'rounded color={tone}')
-        if state in updates.ACTIVE_STATES:
+        if status.active:
             bar.props('stripe')
-        ui.label(f'{status["progress"]} %').classes('text-xs opacity-70 -mt-2')
-        if status['error']:
+        ui.label(f'{status.progress} %').classes('text-xs opacity-70 -mt-2')
+        if status.error:
             with ui.row().classes('items-start gap-2 w-full'):
                 ui.icon('error', color='negative')
-                ui.label(status['error']).classes('text-sm text-negative flex-1 break-all').mark('update-error')
+                ui.label(status.error).classes('text-sm text-negative flex-1 break-all').mark('update-error')
         with ui.column().classes('gap-1 w-full').mark('update-steps'):
-            for step in status['steps']:
-                icon, tint = STEP_ICONS.get(step['state'], STEP_ICONS['pending'])
+            for step in status.steps:
+                icon, tint = STEP_ICONS.get(step.state, STEP_ICONS['pending'])
                 with ui.row().classes('items-center gap-2 no-wrap'):
-                    spin = ' animate-spin' if step['state'] == 'running' else ''
+                    spin = ' animate-spin' if step.state == 'running' else ''
                     ui.icon(icon, color=tint).classes('text-xl' + spin)
-                    suffix = {'skipped': ' (nothing to do)', 'failed': ' — failed'}.get(step['state'], '')
-                    weight = ' font-semibold' if step['state'] == 'running' else ''
-                    ui.label(step['label'] + suffix).classes('text-sm' + weight)
-        opened = state in updates.ACTIVE_STATES or state == 'failed'
+                    suffix = {'skipped': ' (nothing to do)', 'failed': ' — failed'}.get(step.state, '')
+                    weight = ' font-semibold' if step.state == 'running' else ''
+                    ui.label(step.label + suffix).classes('text-sm' + weight)
+        opened = status.active or state == 'failed'
         with (
             ui.expansion('Log', icon='notes', value=opened).classes('w-full'),
             ui.scroll_area().classes('h-56 w-full rounded bg-black/5 dark:bg-white/5').mark('update-log') as log_area,
         ):
-            for line in status['log']:
-                time = line['time'][11:19]
-                tint = {'error': 'text-negative', 'warning': 'text-warning'}.get(line['level'], '')
-                ui.label(f'{time}  {line["message"]}').classes(f'font-mono text-xs break-all {tint}')
+            for line in status.log:
+                time = line.time.strftime('%H:%M:%S') if line.time else ''
+                tint = {'error': 'text-negative', 'warning': 'text-warning'}.get(line.level, '')
+                ui.label(f'{time}  {line.message}').classes(f'font-mono text-xs break-all {tint}')
         ui.timer(0.2, lambda: log_area.scroll_to(percent=1.0), once=True)  # the newest line in view
 
 
@@ -139,18 +138,18 @@ async def update_tab(user: User) -> None:
     # Two small JSON files under data/: read directly, they never wait on the database or the network.
     check = updates.cached_check()
     status = updates.read_status()
-    shown = {'check': check, 'status': status}
+    shown: dict[str, Any] = {'check': check, 'status': status}
 
     @ui.refreshable
     def body() -> None:
         version_card(shown['check'], shown['status'], check_now, confirm_update, user.locale)
-        progress_card(updates.public_status(shown['status']))
+        progress_card(shown['status'])
         notes_card(shown['check'])
 
-    def checked(result: dict) -> None:
+    def checked(result: UpdateCheck) -> None:
         shown['check'] = result
-        if result['error']:
-            ui.notify(f'Cannot check for updates: {result["error"]}', type='warning')
+        if result.error:
+            ui.notify(f'Cannot check for updates: {result.error}', type='warning')
         body.refresh()
 
     async def check_now() -> None:
@@ -164,10 +163,10 @@ async def update_tab(user: User) -> None:
         latest = updates.read_status()
         if latest != shown['status']:
             shown['status'] = latest
-            if latest['state'] == 'succeeded':
+            if latest.state == 'succeeded':
                 shown['check'] = updates.cached_check()
             body.refresh()
-        if latest['state'] not in updates.ACTIVE_STATES:
+        if not latest.active:
             timer.deactivate()
 
     def confirm_update() -> None:
@@ -193,17 +192,10 @@ async def update_tab(user: User) -> None:
 
     dialogs = ui.element()
     body()
-    timer = ui.timer(1.0, poll, active=status['state'] in updates.ACTIVE_STATES)
+    timer = ui.timer(1.0, poll, active=status.active)
     settings = get_settings()
-    if settings.update_check and (check is None or _stale(check)):
+    if settings.update_check and (check is None or check.stale):
         background_tasks.create(check_now(), name='update check')
-
-
-def _stale(check: dict) -> bool:
-    try:
-        return datetime.now(UTC) - datetime.fromisoformat(check['checked_at']) > updates.CHECK_INTERVAL
-    except (KeyError, ValueError):
-        return True
 
 
 # --- the header badge -------------------------------------------------------------------------------
@@ -225,9 +217,9 @@ def update_badge(user: User) -> None:
     if not user.is_admin or not settings.update_check:
         return
     check = updates.cached_check(settings)
-    if (check is None or _stale(check)) and not _background_check['running']:
+    if (check is None or check.stale) and not _background_check['running']:
         background_tasks.create(_refresh_check(), name='daily update check')
-    if not check or not check.get('update_available') or check.get('current_version') != updates.current_version():
+    if not check or not check.update_available or check.current_version != current_version():
         return
     with (
         ui.button(icon='system_update', on_click=lambda: ui.navigate.to('/settings?tab=update'))
@@ -235,4 +227,4 @@ def update_badge(user: User) -> None:
         .mark('update-badge')
     ):
         ui.badge('1', color='orange').props('floating rounded')
-        ui.tooltip(f'Version {check["latest_version"]} is available')
+        ui.tooltip(f'Version {check.latest_version} is available')

@@ -1,9 +1,10 @@
 """Backups: consistent archives of the database and config.env, their verification, and restore.
 
 An archive is a tar.gz holding `manifest.json` (first), the database (`database.sqlite3`, a snapshot
-taken with SQLite's online backup API so the server keeps running, or `database.sql` from pg_dump
-on PostgreSQL) and `config.env`. The manifest carries the app and schema versions, the time, the
-SHA-256 and size of every other member and the row count of every table.
+taken with SQLite's online backup API so the server keeps running (sqlite_snapshot.py), or
+`database.sql` from pg_dump on PostgreSQL (backup_postgres.py)) and `config.env`. The manifest
+(backup_manifest.py) carries the app and schema versions, the time, the SHA-256 and size of every
+other member and the row count of every table.
 
 Restore verifies everything before it touches anything, keeps a safety backup of the current state,
 swaps the database file in with one atomic rename and runs the migrations. Archives named
@@ -14,33 +15,30 @@ with `-o` are kept until deleted by hand.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import tarfile
 import tempfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.config import Settings, config_path, get_settings
 from app.db import close_database, open_database, sqlite_path
-from app.migrations import LATEST_SCHEMA
-from app.services import audit, backup_extract
+from app.migrations import LATEST_SCHEMA, run_migrations
+from app.services import audit, backup_extract, backup_postgres, server_control, sqlite_snapshot
+from app.services.backup_manifest import MANIFEST, Manifest, manifest_bytes, manifest_from, read_manifest
+from app.services.backup_postgres import is_postgres_url
+from app.services.checksums import sha256_file
 from app.services.errors import Conflict, Invalid, NotFound
 from app.version import current_version
 
 log = logging.getLogger('whatispend.backups')
 
-APP_MARKER = 'whatispend'
-FORMAT = 1
-MANIFEST = 'manifest.json'
 SQLITE_MEMBER = 'database.sqlite3'
 SQL_MEMBER = 'database.sql'
 CONFIG_MEMBER = 'config.env'
@@ -50,35 +48,7 @@ ROTATED = re.compile(r'^(backup|safety)-\d{8}-\d{6}(?:-\d+)?\.tar\.gz$')
 NAME_OK = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$')
 
 
-@dataclass(frozen=True)
-class Manifest:
-    app_version: str
-    schema_version: int
-    created_at: datetime
-    engine: str  # sqlite | postgresql
-    kind: str  # manual | auto | safety
-    members: dict[str, dict]
-    row_counts: dict[str, int]
-
-    @property
-    def total_rows(self) -> int:
-        return sum(self.row_counts.values())
-
-    def as_json(self) -> dict:
-        return {
-            'app': APP_MARKER,
-            'format': FORMAT,
-            'app_version': self.app_version,
-            'schema_version': self.schema_version,
-            'created_at': self.created_at.isoformat(timespec='seconds'),
-            'engine': self.engine,
-            'kind': self.kind,
-            'members': self.members,
-            'row_counts': self.row_counts,
-        }
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BackupInfo:
     path: Path
     size: int
@@ -90,11 +60,11 @@ class BackupInfo:
         return self.path.name
 
 
-@dataclass
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RestoreResult:
     manifest: Manifest
     safety: BackupInfo | None
-    migrations: list[str] = field(default_factory=list)
+    migrations: tuple[str, ...] = ()  # the migrations run on the restored database
     stopped_pid: int | None = None
     restarted_pid: int | None = None
     config_restored: bool = False
@@ -107,75 +77,17 @@ def backup_dir(settings: Settings) -> Path:
     return settings.backup_path
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open('rb') as handle:
-        for block in iter(lambda: handle.read(1 << 20), b''):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _is_postgres_url(url: str) -> bool:
-    return url.startswith(('postgres://', 'postgresql://', 'postgresext://'))
-
-
-def _libpq_url(url: str) -> str:
-    return 'postgresql://' + url.split('://', 1)[1]
-
-
 def _sqlite_snapshot(source: Path, target: Path) -> tuple[int, dict[str, int]]:
-    """Copy the database with SQLite's online backup API (one step: a consistent point in time, while
-    other connections keep writing), then read the schema version and row counts from the copy."""
+    """A consistent copy of the live database (sqlite_snapshot.py), and the schema version and row counts
+    read from the copy."""
     if not source.exists():
         raise NotFound(f'There is no database at {source} yet; start the app or run `manage.py db migrate` first.')
-    src = sqlite3.connect(str(source), timeout=30)
-    dst = sqlite3.connect(str(target))
+    sqlite_snapshot.copy_database(source, target)
+    connection = sqlite3.connect(str(target))
     try:
-        src.execute('PRAGMA busy_timeout = 30000')
-        src.backup(dst)
-        dst.execute('PRAGMA journal_mode = DELETE')  # one self-contained file
-        return _sqlite_facts(dst)
+        return sqlite_snapshot.schema_and_counts(connection)
     finally:
-        dst.close()
-        src.close()
-
-
-def _sqlite_facts(conn: sqlite3.Connection) -> tuple[int, dict[str, int]]:
-    tables = [
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-        )
-    ]
-    counts = {table: int(conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]) for table in tables}
-    version = 0
-    if 'schema_version' in tables:
-        version = int(conn.execute('SELECT MAX(version) FROM schema_version').fetchone()[0] or 0)
-    return version, counts
-
-
-def _postgres_dump(settings: Settings, target: Path) -> tuple[int, dict[str, int]]:
-    pg_dump = shutil.which('pg_dump')
-    if pg_dump is None:
-        raise Invalid('pg_dump is not installed; install the PostgreSQL client tools (apt install postgresql-client).')
-    done = subprocess.run(
-        [pg_dump, '--no-owner', '--no-privileges', '--clean', '--if-exists', '--file', str(target)],
-        env={**os.environ, 'PGDATABASE': _libpq_url(settings.database_url)},
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    )
-    if done.returncode != 0:
-        raise Invalid(f'pg_dump failed: {done.stderr.strip()[:500]}')
-    from app.db import db
-    from app.migrations import schema_version
-    from app.models import ALL_MODELS
-
-    open_database(settings.database_url)
-    with db.connection_context():
-        counts = {m._meta.table_name: m.select().count() for m in ALL_MODELS}
-        version = schema_version()
-    return version, counts
+        connection.close()
 
 
 def _target_path(settings: Settings, name: str | None, kind: str, now: datetime) -> Path:
@@ -225,10 +137,10 @@ def create_backup(
             os.chmod(target.parent, 0o700)
     work = Path(tempfile.mkdtemp(prefix='.backup-', dir=target.parent))
     try:
-        postgres = _is_postgres_url(settings.database_url)
+        postgres = is_postgres_url(settings.database_url)
         if postgres:
             database_member = SQL_MEMBER
-            version, counts = _postgres_dump(settings, work / SQL_MEMBER)
+            version, counts = backup_postgres.dump(settings, work / SQL_MEMBER)
         else:
             source = sqlite_path(settings.database_url)
             if source is None:
@@ -246,10 +158,10 @@ def create_backup(
             created_at=now.astimezone(UTC).replace(microsecond=0),
             engine='postgresql' if postgres else 'sqlite',
             kind=kind,
-            members={n: {'sha256': _sha256(p), 'size': p.stat().st_size} for n, p in files.items()},
+            members={n: {'sha256': sha256_file(p), 'size': p.stat().st_size} for n, p in files.items()},
             row_counts=counts,
         )
-        (work / MANIFEST).write_text(json.dumps(manifest.as_json(), indent=2), encoding='utf-8')
+        (work / MANIFEST).write_bytes(manifest_bytes(manifest))
         partial = work / (target.name + '.partial')
         with tarfile.open(partial, 'w:gz', compresslevel=6) as tar:
             _member(tar, work / MANIFEST, MANIFEST)
@@ -267,43 +179,6 @@ def create_backup(
 
 
 # --- reading and verifying --------------------------------------------------------------------------
-
-
-def _manifest_from(data: dict, where: str) -> Manifest:
-    if not isinstance(data, dict) or data.get('app') != APP_MARKER:
-        raise Invalid(f'{where} is not a What I Spend backup (its manifest is not ours).')
-    if not isinstance(data.get('format'), int) or data['format'] > FORMAT:
-        raise Invalid(f'{where} has backup format {data.get("format")!r}, newer than this app understands; update.')
-    try:
-        members = data['members']
-        counts = data['row_counts']
-        if not isinstance(members, dict) or not isinstance(counts, dict):
-            raise TypeError('members')
-        return Manifest(
-            app_version=str(data['app_version']),
-            schema_version=int(data['schema_version']),
-            created_at=datetime.fromisoformat(data['created_at']).astimezone(UTC),
-            engine=str(data.get('engine', 'sqlite')),
-            kind=str(data.get('kind', 'manual')),
-            members={str(k): dict(v) for k, v in members.items()},
-            row_counts={str(k): int(v) for k, v in counts.items()},
-        )
-    except (KeyError, TypeError, ValueError):
-        raise Invalid(f'{where} has a damaged manifest.json; use another backup.') from None
-
-
-def read_manifest(path: Path) -> Manifest:
-    """The manifest alone (the first member: cheap). Raises Invalid for anything that is not ours."""
-    try:
-        with tarfile.open(path, 'r:gz') as tar:
-            first = tar.next()
-            if first is None or first.name != MANIFEST or not first.isfile():
-                raise Invalid(f'{path.name} is not a What I Spend backup (no manifest.json at its start).')
-            handle = tar.extractfile(first)
-            data = json.loads(handle.read(1 << 20)) if handle else None
-    except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as exc:
-        raise Invalid(f'{path.name} is not a readable backup archive ({exc}).') from None
-    return _manifest_from(data, path.name)
 
 
 def verify_backup(path: Path, extract_to: Path | None = None, *, max_bytes: int | None = None) -> Manifest:
@@ -325,13 +200,13 @@ def verify_backup(path: Path, extract_to: Path | None = None, *, max_bytes: int 
                 MANIFEST,
                 set(KNOWN_MEMBERS) - {MANIFEST},
                 max_bytes=max_bytes,
-                check_manifest=lambda data: _manifest_from(data, path.name),
+                check_manifest=lambda data: manifest_from(data, path.name),
             )
         except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
             raise Invalid(
                 f'{path.name} cannot be read to the end ({exc}): it is truncated or corrupted; use another backup.'
             ) from None
-        manifest = _manifest_from(data, path.name)
+        manifest = manifest_from(data, path.name)
         listed = set(manifest.members)
         present = set(seen) - {MANIFEST}
         if listed != present:
@@ -361,10 +236,10 @@ def verify_backup(path: Path, extract_to: Path | None = None, *, max_bytes: int 
 
 def _check_snapshot(snapshot: Path, manifest: Manifest, where: str) -> None:
     try:
-        conn = sqlite3.connect(f'file:{snapshot}?mode=ro', uri=True)
+        conn = sqlite_snapshot.open_read_only(snapshot)
         try:
             verdict = conn.execute('PRAGMA integrity_check').fetchone()[0]
-            version, counts = _sqlite_facts(conn)
+            version, counts = sqlite_snapshot.schema_and_counts(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -421,18 +296,15 @@ def restore_backup(
     max_bytes: int | None = None,
 ) -> RestoreResult:
     """Replace the database by the archive's, after verifying it and keeping a safety backup."""
-    from app.services import server_control
-
     settings = settings or get_settings()
     path = resolve_backup(settings, file)
-    postgres = _is_postgres_url(settings.database_url)
+    postgres = is_postgres_url(settings.database_url)
     database = None if postgres else sqlite_path(settings.database_url)
-    if not postgres and database is None:
+    if database is None and not postgres:
         raise Invalid('An in-memory database cannot be restored into.')
-    staging_parent = backup_dir(settings) if postgres else database.parent
+    staging_parent = backup_dir(settings) if database is None else database.parent
     staging_parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix='.restore-', dir=staging_parent))
-    result = None
     try:
         manifest = verify_backup(path, extract_to=staging, max_bytes=max_bytes)
         if manifest.engine != ('postgresql' if postgres else 'sqlite'):
@@ -446,33 +318,15 @@ def restore_backup(
                 f'The server is running (pid {state.pid}); stop it with `manage.py server stop`, or pass --force '
                 'to stop it, restore and start it again.'
             )
-        result = RestoreResult(manifest=manifest, safety=None)
+        stopped_pid = state.pid if state.running else None
+        restarted_pid = None
         if state.running:
             server_control.stop(settings)
-            result.stopped_pid = state.pid
         try:
-            exists = postgres or database.exists()
-            if exists:
-                result.safety = create_backup(settings, kind='safety')
-            close_database()
-            if postgres:
-                _postgres_restore(settings, staging / SQL_MEMBER)
-                open_database(settings.database_url)
-                from app.migrations import run_migrations
-
-                result.migrations = run_migrations()
-            else:
-                result.migrations = _swap_sqlite(settings, database, staging / SQLITE_MEMBER)
-            if with_config and (staging / CONFIG_MEMBER).exists():
-                target = config_path()
-                shutil.copyfile(staging / CONFIG_MEMBER, staging / 'config.new')
-                os.chmod(staging / 'config.new', 0o600)
-                os.replace(staging / 'config.new', target)
-                result.config_restored = True
+            safety, migrations, config_restored = _replace_database(settings, database, staging, with_config)
         finally:
-            if result.stopped_pid is not None:
-                restarted = server_control.start_background(settings, host=state.host or None, port=state.port)
-                result.restarted_pid = restarted.pid
+            if stopped_pid is not None:
+                restarted_pid = server_control.start_background(settings, host=state.host or None, port=state.port).pid
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     log.info(
@@ -480,18 +334,44 @@ def restore_backup(
         path.name,
         manifest.schema_version,
         manifest.total_rows,
-        result.safety.path.name if result.safety else 'not needed (no database)',
+        safety.path.name if safety else 'not needed (no database)',
     )
     rows = manifest.total_rows
     audit.record('backup_restored', detail=f'{path.name} (schema {manifest.schema_version}, {rows} rows)')
-    return result
+    return RestoreResult(
+        manifest=manifest,
+        safety=safety,
+        migrations=tuple(migrations),
+        stopped_pid=stopped_pid,
+        restarted_pid=restarted_pid,
+        config_restored=config_restored,
+    )
+
+
+def _replace_database(
+    settings: Settings, database: Path | None, staging: Path, with_config: bool
+) -> tuple[BackupInfo | None, list[str], bool]:
+    """With the server stopped: the safety backup, the swap (SQLite) or the dump run (PostgreSQL, `database`
+    None), the migrations, and config.env when asked. Returns (safety backup, migrations, config restored)."""
+    safety = create_backup(settings, kind='safety') if database is None or database.exists() else None
+    close_database()
+    if database is None:
+        backup_postgres.restore(settings, staging / SQL_MEMBER)
+        open_database(settings.database_url)
+        migrations = run_migrations()
+    else:
+        migrations = _swap_sqlite(settings, database, staging / SQLITE_MEMBER)
+    if not (with_config and (staging / CONFIG_MEMBER).exists()):
+        return safety, migrations, False
+    shutil.copyfile(staging / CONFIG_MEMBER, staging / 'config.new')
+    os.chmod(staging / 'config.new', 0o600)
+    os.replace(staging / 'config.new', config_path())
+    return safety, migrations, True
 
 
 def _swap_sqlite(settings: Settings, database: Path, snapshot: Path) -> list[str]:
     """Put the snapshot in place with one rename, the previous file kept (hard link) until the
     migrations have run, and put back if they fail."""
-    from app.migrations import run_migrations
-
     previous = snapshot.with_name('previous.sqlite3')
     if database.exists():
         conn = sqlite3.connect(str(database), timeout=30)
@@ -513,21 +393,6 @@ def _swap_sqlite(settings: Settings, database: Path, snapshot: Path) -> list[str
                 Path(str(database) + extra).unlink(missing_ok=True)
             os.replace(previous, database)
         raise
-
-
-def _postgres_restore(settings: Settings, dump: Path) -> None:
-    psql = shutil.which('psql')
-    if psql is None:
-        raise Invalid('psql is not installed; install the PostgreSQL client tools (apt install postgresql-client).')
-    done = subprocess.run(
-        [psql, '--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--file', str(dump)],
-        env={**os.environ, 'PGDATABASE': _libpq_url(settings.database_url)},
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    )
-    if done.returncode != 0:
-        raise Invalid(f'psql could not restore the dump (nothing was changed): {done.stderr.strip()[:500]}')
 
 
 # --- retention and the automatic backup -------------------------------------------------------------

@@ -249,13 +249,13 @@ def start_background(
     if console.exists() and console.stat().st_size > settings.log_max_bytes:
         os.replace(console, console.with_name(console.name + '.1'))
     offset = console.stat().st_size if console.exists() else 0
-    with console.open('ab') as output:
+    with console.open('ab') as sink:
         process = subprocess.Popen(
             _server_command(),
             cwd=ROOT,
             env=_server_env(host, port, background=True),
             stdin=subprocess.DEVNULL,
-            stdout=output,
+            stdout=sink,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -306,7 +306,7 @@ def stop(settings: Settings, timeout: float = STOP_TIMEOUT) -> StopResult | None
     """Stop the running server: SIGTERM, then SIGKILL after `timeout` seconds. None if none was running."""
     record = _read_pidfile(settings)
     process = _live_process(record) if record else None
-    if process is None:
+    if record is None or process is None:
         server_status(settings, measure_cpu=False)  # cleans a stale pidfile
         return None
     killed = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,46 +15,41 @@ from app.models import Expense
 from app.services import backups, users
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class InstallationFacts:
     database: str
     database_size: int | None
     schema: int | None
     users: int | None
     expenses: int | None
-    problems: list[str] = field(default_factory=list)
+    problems: tuple[str, ...] = ()
 
 
 def database_facts(settings: Settings) -> InstallationFacts:
     """Counts and schema of the database, read without changing it (no migration runs)."""
     path = sqlite_path(settings.database_url)
-    facts = InstallationFacts(
-        database=str(path) if path else settings.database_url.split('@')[-1],
-        database_size=path.stat().st_size if path and path.exists() else None,
-        schema=None,
-        users=None,
-        expenses=None,
-    )
+    where = str(path) if path else settings.database_url.split('@')[-1]
+    size = path.stat().st_size if path and path.exists() else None
     if path is not None and not path.exists():
-        facts.problems.append(f'no database at {path} yet: run `manage.py db migrate` or start the server')
-        return facts
+        problem = f'no database at {path} yet: run `manage.py db migrate` or start the server'
+        return InstallationFacts(where, size, None, None, None, (problem,))
+    problems: list[str] = []
+    user_count = expense_count = None
     with db.connection_context():
-        facts.schema = schema_version()
-        if facts.schema < LATEST_SCHEMA:
-            facts.problems.append(
-                f'the database is at schema {facts.schema}, the app at {LATEST_SCHEMA}: run `manage.py db migrate`'
+        schema = schema_version()
+        if schema < LATEST_SCHEMA:
+            problems.append(
+                f'the database is at schema {schema}, the app at {LATEST_SCHEMA}: run `manage.py db migrate`'
             )
-        elif facts.schema > LATEST_SCHEMA:
-            facts.problems.append(
-                f'the database (schema {facts.schema}) is newer than the app ({LATEST_SCHEMA}): update the app'
-            )
-        if facts.schema:
-            facts.users = users.count_users()
-            facts.expenses = Expense.select().count()
-    return facts
+        elif schema > LATEST_SCHEMA:
+            problems.append(f'the database (schema {schema}) is newer than the app ({LATEST_SCHEMA}): update the app')
+        if schema:
+            user_count = users.count_users()
+            expense_count = Expense.select().count()
+    return InstallationFacts(where, size, schema, user_count, expense_count, tuple(problems))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LoggedErrors:
     """ERROR (and CRITICAL) records of the recent past: a problem the owner has not seen yet."""
 

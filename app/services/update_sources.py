@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from app.logs import mask_secrets
+from app.services.checksums import sha256_file
 
 VERSION_PATTERN = re.compile(r'^v?(\d+)\.(\d+)\.(\d+)$')
 ARCHIVE_PATTERN = re.compile(r'whatispend-(\d+\.\d+\.\d+)\.tar\.gz(?!\.)')
@@ -71,7 +72,14 @@ def is_newer(candidate: str, current: str) -> bool:
     return new is not None and (old is None or new > old)
 
 
-def changelog_between(text: str, current: str, latest: str) -> list[dict[str, str]]:
+@dataclass(frozen=True, slots=True)
+class ChangelogEntry:
+    version: str
+    date: str  # as the heading gives it, '' when it gives none
+    notes: str  # markdown
+
+
+def changelog_between(text: str, current: str, latest: str) -> list[ChangelogEntry]:
     """The CHANGELOG.md entries newer than `current` up to `latest`, newest first."""
     low, high = parse_version(current) or (0, 0, 0), parse_version(latest)
     if high is None:
@@ -84,10 +92,8 @@ def changelog_between(text: str, current: str, latest: str) -> list[dict[str, st
         if parsed is None or not (low < parsed <= high):
             continue
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
-        entries.append(
-            {'version': version, 'date': (heading.group(2) or '').strip(), 'notes': text[heading.end() : end].strip()}
-        )
-    entries.sort(key=lambda entry: parse_version(entry['version']), reverse=True)
+        entries.append(ChangelogEntry(version, (heading.group(2) or '').strip(), text[heading.end() : end].strip()))
+    entries.sort(key=lambda entry: parse_version(entry.version) or (0, 0, 0), reverse=True)
     return entries
 
 
@@ -229,7 +235,7 @@ class ArchiveSource:
         return [m.group(1) for m in (ARCHIVE_PATTERN.fullmatch(p.name) for p in folder.iterdir()) if m]
 
     def releases(self) -> list[Release]:
-        versions = sorted(set(self._names()), key=parse_version)
+        versions = sorted(set(self._names()), key=lambda name: parse_version(name) or (0, 0, 0))
         return [Release(v, f'whatispend-{v}.tar.gz', f'whatispend-{v}.tar.gz') for v in versions]
 
     def _read_source(self, name: str) -> bytes:
@@ -249,7 +255,7 @@ class ArchiveSource:
         expected = checksum_text[0].lower() if checksum_text else ''
         if not re.fullmatch(r'[0-9a-f]{64}', expected):
             raise SourceError(f'{release.ref}.sha256 does not hold a SHA-256 checksum')
-        if not target.exists() or _sha256(target) != expected:
+        if not target.exists() or sha256_file(target) != expected:
             data = self._read_source(release.ref)
             if hashlib.sha256(data).hexdigest() != expected:
                 raise SourceError(f'{release.ref} does not match its checksum; the download is damaged or altered')
@@ -332,14 +338,6 @@ class ArchiveSource:
                 shutil.move(str(previous / name), str(self.root / name))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open('rb') as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b''):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _read_version(root: Path) -> str:
     try:
         return (root / 'VERSION').read_text(encoding='utf-8').strip()
@@ -379,7 +377,7 @@ def write_release_archive(source_dir: Path, version: str, out_dir: Path) -> Path
 
     with tarfile.open(archive, 'w:gz') as tar:
         tar.add(source_dir, arcname=prefix, filter=keep)
-    (out_dir / (archive.name + '.sha256')).write_text(f'{_sha256(archive)}  {archive.name}\n', encoding='ascii')
+    (out_dir / (archive.name + '.sha256')).write_text(f'{sha256_file(archive)}  {archive.name}\n', encoding='ascii')
     return archive
 
 
