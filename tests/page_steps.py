@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 
 import pytest
@@ -11,15 +10,7 @@ from nicegui.testing.user_interaction import UserInteraction
 
 from tests.conftest import api_login, make_user
 from tests.expense_data import basics
-
-
-async def until(condition, seconds: float = 3.0) -> None:
-    """Wait, boundedly, for `condition()` to hold."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    assert condition()
+from tests.polling import until
 
 
 async def open_page(user: User, path: str) -> dict:

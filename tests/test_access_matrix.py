@@ -13,7 +13,6 @@ that neither the table nor EXEMPT lists, so a new endpoint cannot slip past thes
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import io
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from app.api import sysapi
 from app.models import ApiToken, Category, Expense, PaymentMethod
 from app.services import links, tokens
 from tests.conftest import api_login, make_user
+from tests.polling import until
 
 MONTH = '2026-01'
 A_PLACE = (48.8530, 2.3499)
@@ -454,17 +454,6 @@ def rendered(user: User) -> str:
     return '\n'.join(f'{getattr(e, "text", "")} {e.props}' for e in list(user.client.elements.values()))
 
 
-async def until(condition, seconds: float = 10) -> bool:
-    """Poll (as should_see does) until `condition` holds; False after `seconds`."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        if loop.time() > deadline:
-            return False
-        await asyncio.sleep(0.01)
-    return True
-
-
 def page_leaks(user: User) -> list[str]:
     text = rendered(user)
     return [marker for marker in MARKERS if marker in text]
@@ -479,15 +468,15 @@ async def _open_as(user: User, username: str, path: str) -> None:
 async def test_pages_show_a_only_to_linked_users(user: User, path: str) -> None:
     _world()
     await _open_as(user, 'carol', path)
-    assert await until(lambda: 'C-secret' in rendered(user)), f'{path}: C should see its own data'
+    await until(lambda: 'C-secret' in rendered(user), failure=f'{path}: C should see its own data')
     assert not page_leaks(user), (path, page_leaks(user))
 
     await _open_as(user, 'bob', path)
-    assert await until(lambda: 'A-secret' in rendered(user)), f"{path}: B should see A's data"
+    await until(lambda: 'A-secret' in rendered(user), failure=f"{path}: B should see A's data")
 
     links.unlink_users(None, 'alice', 'bob')
     await _open_as(user, 'bob', path)
-    assert await until(lambda: 'B-secret' in rendered(user))
+    await until(lambda: 'B-secret' in rendered(user))
     assert not page_leaks(user), (path, 'after unlink', page_leaks(user))
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import time_machine
 from nicegui import ui
 from nicegui.testing import User
@@ -12,6 +10,7 @@ from nicegui.testing.user_interaction import UserInteraction
 from app.models import Expense
 from tests.conftest import api_login, make_user
 from tests.expense_data import add, basics, link
+from tests.polling import until
 
 
 async def _open(user: User, path: str = '/expenses?month=2026-01') -> dict:
@@ -20,15 +19,6 @@ async def _open(user: User, path: str = '/expenses?month=2026-01') -> dict:
     await api_login(user)
     await user.open(path)
     return {'alice': alice, **things}
-
-
-async def until(condition, seconds: float = 3.0) -> None:
-    """Wait for work the page does in a thread (NiceGUI's `run.io_bound`) to show its result."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    assert condition()
 
 
 def _table(user: User) -> ui.table:
