@@ -8,8 +8,8 @@ import pytest
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
+from tests.builders import basics
 from tests.conftest import api_login, make_user
-from tests.expense_data import basics
 from tests.polling import until
 
 

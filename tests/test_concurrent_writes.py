@@ -19,8 +19,8 @@ import pytest
 from app.db import close_database, db
 from app.models import Expense, Session
 from app.services import audit, expenses, sessions
+from tests.builders import basics
 from tests.conftest import make_user
-from tests.expense_data import basics
 
 THREADS = 8
 WRITES = 25

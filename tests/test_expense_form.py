@@ -12,8 +12,8 @@ from nicegui.testing import User
 from app.models import Category, Expense, PaymentMethod
 from app.services import categories, payment_methods
 from app.services import expenses as expense_service
+from tests.builders import add, basics, link
 from tests.conftest import api_login, make_user
-from tests.expense_data import add, basics, link
 from tests.polling import until
 from tests.test_expenses_pages import _labels, _table
 

@@ -11,8 +11,8 @@ from nicegui.testing import User
 from openpyxl import load_workbook
 
 from app.models import Category, Expense, PaymentMethod
+from tests.builders import add, basics, link
 from tests.conftest import API_KEY, api_login, make_user
-from tests.expense_data import add, basics, link
 
 K = f'key={API_KEY}'
 

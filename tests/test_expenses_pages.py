@@ -8,8 +8,8 @@ from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
 from app.models import Expense
+from tests.builders import add, basics, link
 from tests.conftest import api_login, make_user
-from tests.expense_data import add, basics, link
 from tests.polling import until
 
 

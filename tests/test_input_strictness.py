@@ -9,8 +9,8 @@ import pytest
 from nicegui.testing import User
 
 from app.models import ApiToken, Category, Expense, PaymentMethod
+from tests.builders import basics
 from tests.conftest import API_KEY, api_login, make_user
-from tests.expense_data import basics
 
 K = f'key={API_KEY}'
 ZERO_WIDTH = '\u200b\u200c\u200d\u2060\ufeff'

@@ -15,8 +15,8 @@ from nicegui.testing import User
 from app.models import ApiToken, Expense, Session
 from app.services import login, sessions, tokens, users
 from app.services.errors import Unauthorized
+from tests.builders import basics
 from tests.conftest import API_KEY, PASSWORD, api_login, make_user
-from tests.expense_data import basics
 from tests.polling import until
 from tests.settings_pages import rows, see, toasted
 

@@ -12,8 +12,8 @@ from app.models import Category, PaymentMethod
 from app.services import stats
 from app.services.errors import Invalid
 from app.services.months import Month
-from tests.conftest import make_user
-from tests.stats_data import household, link, spend
+from tests.builders import link, make_user
+from tests.stats_data import household, spend
 
 pytestmark = pytest.mark.usefixtures('database')
 
