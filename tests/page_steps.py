@@ -13,13 +13,26 @@ from tests.conftest import api_login, make_user
 from tests.polling import until
 
 
-async def open_page(user: User, path: str) -> dict:
-    """alice with Food (Groceries, Restaurants), Transport, Card and Cash, logged in on `path`."""
-    alice = make_user('alice')
+async def logged_in_alice(user: User, *, admin: bool = False) -> dict:
+    """alice with Food (Groceries, Restaurants), Transport, Card and Cash (`basics`), logged in on the
+    simulated user's HTTP client: `{'alice': alice, 'food': ..., ...}`."""
+    alice = make_user('alice', admin=admin)
     things = basics(alice)
     await api_login(user)
-    await user.open(path)
     return {'alice': alice, **things}
+
+
+async def open_page(user: User, path: str) -> dict:
+    """`logged_in_alice`, then `path` opened."""
+    world = await logged_in_alice(user)
+    await user.open(path)
+    return world
+
+
+async def open_as(user: User, username: str, path: str) -> None:
+    """Log in as `username` (password: PASSWORD) and open `path`."""
+    await api_login(user, username)
+    await user.open(path)
 
 
 def one(user: User, marker: str):

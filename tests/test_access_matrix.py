@@ -25,7 +25,8 @@ from nicegui.testing import User
 from app.api import sysapi
 from app.models import ApiToken, Category, Expense, PaymentMethod
 from app.services import links, tokens
-from tests.conftest import api_login, make_user
+from tests.conftest import make_user
+from tests.page_steps import open_as
 from tests.polling import until
 
 MONTH = '2026-01'
@@ -452,23 +453,18 @@ def page_leaks(user: User) -> list[str]:
     return [marker for marker in MARKERS if marker in text]
 
 
-async def _open_as(user: User, username: str, path: str) -> None:
-    await api_login(user, username)
-    await user.open(path)
-
-
 @pytest.mark.parametrize('path', PAGES)  # a page still on a placeholder fails: it shows no one's data
 async def test_pages_show_a_only_to_linked_users(user: User, path: str) -> None:
     _world()
-    await _open_as(user, 'carol', path)
+    await open_as(user, 'carol', path)
     await until(lambda: 'C-secret' in rendered(user), failure=f'{path}: C should see its own data')
     assert not page_leaks(user), (path, page_leaks(user))
 
-    await _open_as(user, 'bob', path)
+    await open_as(user, 'bob', path)
     await until(lambda: 'A-secret' in rendered(user), failure=f"{path}: B should see A's data")
 
     links.unlink_users(None, 'alice', 'bob')
-    await _open_as(user, 'bob', path)
+    await open_as(user, 'bob', path)
     await until(lambda: 'B-secret' in rendered(user))
     assert not page_leaks(user), (path, 'after unlink', page_leaks(user))
 
@@ -488,7 +484,7 @@ async def test_forged_expense_events_cannot_touch_a(user: User) -> None:
         'subcategory_id': None,
         'payment_method_id': world.c['card'],
     }
-    await _open_as(user, 'carol', '/expenses?month=2026-01')
+    await open_as(user, 'carol', '/expenses?month=2026-01')
     await user.should_see(marker='expenses-table', retries=100)
     user.find(marker='expenses-table').trigger('delete', a_row)
     await user.should_see(marker='confirm-delete-yes', retries=100)
