@@ -16,6 +16,8 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -272,3 +274,17 @@ class Installation:
                 os.killpg(child, signal.SIGKILL)
         except (OSError, ValueError, KeyError):
             pass
+
+
+@contextmanager
+def seeded_installation(base: Path) -> Iterator[Installation]:
+    """An installation in `base` with its data seeded (`Installation.seed`), stopped when the block ends."""
+    installation = Installation(base)
+    installation.seed()
+    yield installation
+    installation.stop()
+
+
+def finished(status: dict) -> bool:
+    """For `wait_for_status`: the update ended, either way."""
+    return status['state'] in ('succeeded', 'failed')
