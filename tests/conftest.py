@@ -18,10 +18,10 @@ from app.config import VARIABLES, get_settings, load, use_settings
 from app.db import close_database, open_database
 from app.migrations import run_migrations
 from app.services import setup
+from tests.builders import PASSWORD, basics, make_user
 
 API_KEY = '0123456789abcdef0123456789abcdef'
 API_KEY_SALT = 'fedcba9876543210fedcba9876543210'
-PASSWORD = 'correct horse battery'
 
 TEST_ENV = {
     'API_KEY': API_KEY,
@@ -145,15 +145,25 @@ def database(environment: dict[str, str]) -> None:
     close_database()
 
 
-def make_user(username: str = 'alice', password: str = PASSWORD, *, admin: bool = False):
-    from app.services import users
-
-    return users.create_user(username, password, is_admin=admin)
-
-
 async def api_login(user, username: str = 'alice', password: str = PASSWORD) -> None:
     """Log the NiceGUI test user's HTTP client in; its cookie jar keeps the session for user.open()."""
     response = await user.http_client.post(
         f'/sysapi/login?key={API_KEY}', data={'username': username, 'password': password}
     )
     assert response.status_code == 200, response.text
+
+
+# --- the shared world (tests/builders.py builds it) ---------------------------------------------------------
+# Service tests request `database` too (usually as `pytestmark = pytest.mark.usefixtures('database')`).
+
+
+@pytest.fixture
+def alice():
+    """alice, a user who is not an administrator."""
+    return make_user('alice')
+
+
+@pytest.fixture
+def things(alice) -> dict:
+    """alice's Food (with Groceries and Restaurants), Transport, Card and Cash: `basics(alice)`."""
+    return basics(alice)

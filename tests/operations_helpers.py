@@ -6,8 +6,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import test_environment
@@ -56,13 +54,3 @@ def refused(env: dict[str, str], *args: str) -> str:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 15) -> bool:
-    """Poll a condition without sleeping the test away (the harness's way of waiting for a server)."""
-    gate = threading.Event()
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return True
-        gate.wait(0.05)
-    return condition()

@@ -2,33 +2,37 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 
 import pytest
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
+from tests.builders import basics
 from tests.conftest import api_login, make_user
-from tests.expense_data import basics
+from tests.polling import until
 
 
-async def until(condition, seconds: float = 3.0) -> None:
-    """Wait, boundedly, for `condition()` to hold."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    assert condition()
+async def logged_in_alice(user: User, *, admin: bool = False) -> dict:
+    """alice with Food (Groceries, Restaurants), Transport, Card and Cash (`basics`), logged in on the
+    simulated user's HTTP client: `{'alice': alice, 'food': ..., ...}`."""
+    alice = make_user('alice', admin=admin)
+    things = basics(alice)
+    await api_login(user)
+    return {'alice': alice, **things}
 
 
 async def open_page(user: User, path: str) -> dict:
-    """alice with Food (Groceries, Restaurants), Transport, Card and Cash, logged in on `path`."""
-    alice = make_user('alice')
-    things = basics(alice)
-    await api_login(user)
+    """`logged_in_alice`, then `path` opened."""
+    world = await logged_in_alice(user)
     await user.open(path)
-    return {'alice': alice, **things}
+    return world
+
+
+async def open_as(user: User, username: str, path: str) -> None:
+    """Log in as `username` (password: PASSWORD) and open `path`."""
+    await api_login(user, username)
+    await user.open(path)
 
 
 def one(user: User, marker: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from app.models import Category, Expense, PaymentMethod, User, UserLink
+from app.models import Category, Expense, PaymentMethod, User
 
 # Rue Saint-Jacques, Paris 5e: a bakery, and a supermarket 100 m due east of it on the same street.
 BAKERY = (48.851000, 2.347000)
@@ -70,8 +70,3 @@ class Household:
             longitude=position[1] if position else None,
             place=place,
         )
-
-
-def link(a: User, b: User) -> None:
-    first, second = sorted((a, b), key=lambda u: u.id)
-    UserLink.create(user_a=first, user_b=second, status='active', invited_by=a)

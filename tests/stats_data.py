@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.models import Category, Expense, PaymentMethod, User, UserLink
-from tests.conftest import make_user
+from app.models import Category, Expense, PaymentMethod, User
+from tests.builders import make_user
 
 
 @dataclass
@@ -57,8 +57,3 @@ def spend(
         payment_method=payment_method,
         description=description,
     )
-
-
-def link(a: User, b: User) -> None:
-    first, second = sorted((a, b), key=lambda u: u.id)
-    UserLink.create(user_a=first, user_b=second, status='active', invited_by=first)

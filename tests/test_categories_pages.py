@@ -9,9 +9,10 @@ import pytest
 from nicegui.testing import User
 
 from app.models import Category, Expense
+from tests.builders import add, basics
 from tests.conftest import API_KEY, api_login, make_user
-from tests.expense_data import add, basics
-from tests.page_steps import one, open_page, press_undo, record_undo_toasts, until
+from tests.page_steps import one, open_page, press_undo, record_undo_toasts
+from tests.polling import until
 
 
 def row_text(user: User, category_id: int) -> str:

@@ -7,20 +7,10 @@ import pytest
 from app.models import Category, Expense, PaymentMethod
 from app.services import categories, links, payment_methods
 from app.services.errors import Conflict, Invalid, NotFound
+from tests.builders import add, link
 from tests.conftest import make_user
-from tests.expense_data import add, basics, link
 
 pytestmark = pytest.mark.usefixtures('database')
-
-
-@pytest.fixture
-def alice():
-    return make_user('alice')
-
-
-@pytest.fixture
-def things(alice):
-    return basics(alice)
 
 
 def test_tree_and_flat(alice, things) -> None:

@@ -20,7 +20,6 @@ from app.db import close_database, db
 from app.models import Expense, Session
 from app.services import audit, expenses, sessions
 from tests.conftest import make_user
-from tests.expense_data import basics
 
 THREADS = 8
 WRITES = 25
@@ -59,9 +58,7 @@ def _writer(user, things: dict, index: int, seen: dict, failures: list) -> None:
 
 
 @pytest.mark.usefixtures('database')
-def test_eight_threads_of_service_writes_all_land_once() -> None:
-    alice = make_user('alice')
-    things = basics(alice)
+def test_eight_threads_of_service_writes_all_land_once(alice, things) -> None:
     seen: dict[str, int] = {}
     failures: list[str] = []
     threads = [

@@ -6,7 +6,6 @@ on when the tests run; February 2024 is then a past month of the current year.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +21,7 @@ from app.pages.components.chart_colors import shades
 from app.services.stats import CategoryShare, PaymentShare, YearOverview
 from app.services.stats_types import Change, YearCategory
 from tests.conftest import api_login
+from tests.polling import until
 from tests.stats_data import household, spend
 
 
@@ -43,15 +43,6 @@ def sample():
 def chart(user: User, marker: str) -> ui.echart:
     [element] = user.find(marker=marker).elements
     return element
-
-
-async def until(check) -> bool:
-    """Yield to the event loop until `check()` holds: NiceGUI runs an unawaited refresh as a task."""
-    for _ in range(500):
-        if check():
-            return True
-        await asyncio.sleep(0)
-    return check()
 
 
 def text_of(user: User, marker: str) -> str:
@@ -249,11 +240,11 @@ async def test_charts_follow_dark_mode(user: User) -> None:
     dark = widgets.Palette.of(True)
     assert chart(user, 'chart-daily').options['textStyle']['color'] == light.text
     UserInteraction(user, {user.client.layout}, None).trigger('wis_dark', True)
-    assert await until(lambda: chart(user, 'chart-daily').options['textStyle']['color'] == dark.text)
+    await until(lambda: chart(user, 'chart-daily').options['textStyle']['color'] == dark.text)
     assert chart(user, 'chart-year').options['xAxis']['axisLabel']['color'] == dark.muted
     assert chart(user, 'chart-weekly').options['yAxis']['splitLine']['lineStyle']['color'] == dark.grid
     UserInteraction(user, {user.client.layout}, None).trigger('wis_dark', False)
-    assert await until(lambda: chart(user, 'chart-daily').options['textStyle']['color'] == light.text)
+    await until(lambda: chart(user, 'chart-daily').options['textStyle']['color'] == light.text)
 
 
 def test_option_builders_for_empty_and_odd_inputs() -> None:
@@ -352,8 +343,4 @@ async def test_linked_accounts_can_show_only_their_own_spending(user: User) -> N
     assert text_of(user, 'figure-total-value') == '142,49\u00a0€'
     [toggle] = user.find(marker='dashboard-scope').elements
     toggle.value = 'mine'
-    for _ in range(500):  # the figures are read in a worker thread: wait for them, at most 5 s
-        if text_of(user, 'figure-total-value') == '42,49\u00a0€':
-            break
-        await asyncio.sleep(0.01)
-    assert text_of(user, 'figure-total-value') == '42,49\u00a0€'
+    await until(lambda: text_of(user, 'figure-total-value') == '42,49\u00a0€')  # read in a worker thread

@@ -12,9 +12,11 @@ from nicegui.testing import User
 from app.models import Category, Expense, PaymentMethod
 from app.services import categories, payment_methods
 from app.services import expenses as expense_service
+from tests.builders import add, basics, link
 from tests.conftest import api_login, make_user
-from tests.expense_data import add, basics, link
-from tests.test_expenses_pages import _labels, _table, until
+from tests.page_steps import open_page
+from tests.polling import until
+from tests.test_expenses_pages import _labels, _table
 
 
 @pytest.fixture(autouse=True)
@@ -24,13 +26,10 @@ def frozen_today():
 
 
 async def _open_form(user: User, path: str = '/expenses?month=2026-01') -> dict:
-    alice = make_user('alice')
-    things = basics(alice)
-    await api_login(user)
-    await user.open(path)
+    world = await open_page(user, path)
     user.find(marker='add-expense').click()
     await user.should_see(marker='expense-dialog')
-    return {'alice': alice, **things}
+    return world
 
 
 def _fill(user: User, t: dict, amount: str = '12,50', day: str | None = None) -> None:

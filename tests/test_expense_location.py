@@ -15,10 +15,11 @@ from nicegui.testing import User
 from app.models import Expense
 from app.models import User as Account
 from app.services import places, users
+from tests.builders import add, basics
 from tests.conftest import api_login, make_user
-from tests.expense_data import add, basics
 from tests.places_data import BAKERY, SUPERMARKET, east_of
-from tests.test_expenses_pages import _table, until
+from tests.polling import until
+from tests.test_expenses_pages import _table
 
 GEOLOCATE = re.compile(r'/\*wis-geolocate\*/')
 

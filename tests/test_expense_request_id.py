@@ -12,20 +12,10 @@ from app.migrations import run_migrations
 from app.models import Expense
 from app.services import expenses
 from app.services.errors import Invalid
+from tests.builders import link
 from tests.conftest import make_user
-from tests.expense_data import basics, link
 
 pytestmark = pytest.mark.usefixtures('database')
-
-
-@pytest.fixture
-def alice():
-    return make_user('alice')
-
-
-@pytest.fixture
-def things(alice):
-    return basics(alice)
 
 
 def _data(things: dict, amount: str = '12.50', description: str = 'bread') -> dict:

@@ -11,21 +11,15 @@ from nicegui.testing import User
 from openpyxl import load_workbook
 
 from app.models import Category, Expense, PaymentMethod
-from tests.conftest import API_KEY, api_login, make_user
-from tests.expense_data import add, basics, link
+from tests.builders import add, basics, link
+from tests.conftest import API_KEY, make_user
+from tests.page_steps import logged_in_alice
 
 K = f'key={API_KEY}'
 
 
-async def _setup(user: User) -> dict:
-    alice = make_user('alice')
-    things = basics(alice)
-    await api_login(user)
-    return {'alice': alice, **things}
-
-
 async def test_reference_curl_examples(user: User) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user)
     http = user.http_client
     # curl -X POST ".../sysapi/expense_create?key=KEY" -d "amount=50.00&date=2026-01-15&category_id=1&..."
     response = await http.post(
@@ -45,7 +39,7 @@ async def test_reference_curl_examples(user: User) -> None:
 
 @pytest.mark.parametrize('amount', ['50.00', '50,00', 50, '50'])
 async def test_create_accepts_json_and_every_amount_form(user: User, amount) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user)
     body = {
         'amount': amount,
         'date': '2026-01-15',
@@ -64,7 +58,7 @@ async def test_create_accepts_json_and_every_amount_form(user: User, amount) -> 
 
 @time_machine.travel('2026-04-03 10:00:00', tick=False)
 async def test_without_month_means_this_month(user: User) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user)
     add(t['alice'], t, date='2026-04-01')
     add(t['alice'], t, date='2026-03-31')
     response = await user.http_client.post(
@@ -77,7 +71,7 @@ async def test_without_month_means_this_month(user: User) -> None:
 
 
 async def test_list_parameters(user: User) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user)
     for day, amount in ((3, '5'), (1, '9'), (2, '7')):
         add(t['alice'], t, date=f'2026-01-0{day}', amount=amount, description=f'day {day}')
     http = user.http_client
@@ -101,7 +95,7 @@ async def test_list_parameters(user: User) -> None:
 
 
 async def test_update_and_delete(user: User) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user)
     expense = add(t['alice'], t, subcategory_id=t['groceries'].id, latitude=1, longitude=1)
     http = user.http_client
     response = await http.post(f'/sysapi/expense_update?{K}', data={'id': expense.id, 'amount': '7,5'})
@@ -142,7 +136,7 @@ async def test_update_and_delete(user: User) -> None:
     ],
 )
 async def test_create_bad_input(user: User, change, status, field) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user)
     body = {'amount': '5', 'date': '2026-01-15', 'category_id': t['food'].id, 'payment_method_id': t['card'].id}
     body.update(change)
     body = {k: v for k, v in body.items() if v is not None}
@@ -154,7 +148,7 @@ async def test_create_bad_input(user: User, change, status, field) -> None:
 
 
 async def test_a_replayed_request_id_returns_the_first_expense(user: User) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user)
     http = user.http_client
     form = f'amount=7,20&date=2026-01-15&category_id={t["food"].id}&payment_method_id={t["card"].id}&request_id=r-1'
     headers = {'content-type': 'application/x-www-form-urlencoded'}
@@ -176,7 +170,7 @@ async def test_a_replayed_request_id_returns_the_first_expense(user: User) -> No
 
 
 async def test_malformed_bodies(user: User) -> None:
-    await _setup(user)
+    await logged_in_alice(user)
     for kwargs in ({'content': b'{not json', 'headers': {'content-type': 'application/json'}}, {'json': [1, 2]}):
         response = await user.http_client.post(f'/sysapi/expense_create?{K}', **kwargs)
         assert response.status_code == 422
@@ -190,7 +184,7 @@ async def test_malformed_bodies(user: User) -> None:
 
 
 async def test_another_users_ids_answer_404(user: User) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user)
     eve = make_user('eve')
     eve_things = basics(eve)
     theirs = add(eve, eve_things, description='private')
@@ -222,7 +216,7 @@ async def test_another_users_ids_answer_404(user: User) -> None:
 
 
 async def test_linked_users_see_each_other(user: User) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user)
     bob = make_user('bob')
     link(t['alice'], bob)
     add(bob, t, description='bob paid')
@@ -242,7 +236,7 @@ async def test_needs_key_and_session(user: User) -> None:
 
 
 async def test_categories_endpoints(user: User) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user)
     http = user.http_client
     nested = (await http.get(f'/sysapi/categories?{K}')).json()
     assert [n['name'] for n in nested] == ['Food', 'Transport']
@@ -289,7 +283,7 @@ async def test_categories_endpoints(user: User) -> None:
 
 
 async def test_payment_method_endpoints(user: User) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user)
     http = user.http_client
     assert [m['name'] for m in (await http.get(f'/sysapi/payment_methods?{K}')).json()] == ['Card', 'Cash']
     created = (await http.post(f'/sysapi/payment_method_create?{K}', data={'name': 'Cheque'})).json()
@@ -307,7 +301,7 @@ async def test_payment_method_endpoints(user: User) -> None:
 
 
 async def test_exports_over_http(user: User) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user)
     add(t['alice'], t, amount='12,5', date='2026-01-03', description='Market')
     add(t['alice'], t, amount='4', date='2026-02-03')
     http = user.http_client

@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import time_machine
 from nicegui import ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
 from app.models import Expense
+from tests.builders import add, basics, link
 from tests.conftest import api_login, make_user
-from tests.expense_data import add, basics, link
-
-
-async def _open(user: User, path: str = '/expenses?month=2026-01') -> dict:
-    alice = make_user('alice')
-    things = basics(alice)
-    await api_login(user)
-    await user.open(path)
-    return {'alice': alice, **things}
-
-
-async def until(condition, seconds: float = 3.0) -> None:
-    """Wait for work the page does in a thread (NiceGUI's `run.io_bound`) to show its result."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    assert condition()
+from tests.page_steps import open_page
+from tests.polling import until
 
 
 def _table(user: User) -> ui.table:
@@ -41,7 +24,7 @@ def _labels(user: User, marker: str) -> str:
 
 @time_machine.travel('2026-01-20 09:00:00', tick=False)
 async def test_add_an_expense_with_enter(user: User) -> None:
-    t = await _open(user, '/expenses')
+    t = await open_page(user, '/expenses')
     await user.should_see('No expenses this month')
     user.find(marker='add-expense').click()
     await user.should_see(marker='expense-dialog')
@@ -77,7 +60,7 @@ async def test_add_an_expense_with_enter(user: User) -> None:
 
 
 async def test_bad_amount_keeps_the_dialog_open(user: User) -> None:
-    t = await _open(user)
+    t = await open_page(user, '/expenses?month=2026-01')
     user.find(marker='add-expense').click()
     await user.should_see(marker='expense-dialog')
     user.find(marker='expense-amount').type('12.345')

@@ -11,20 +11,10 @@ from app.models import Expense
 from app.services import expenses
 from app.services.errors import Invalid, NotFound
 from app.services.months import Month
+from tests.builders import add, basics, link
 from tests.conftest import make_user
-from tests.expense_data import add, basics, link
 
 pytestmark = pytest.mark.usefixtures('database')
-
-
-@pytest.fixture
-def alice():
-    return make_user('alice')
-
-
-@pytest.fixture
-def things(alice):
-    return basics(alice)
 
 
 @pytest.mark.parametrize(

@@ -15,20 +15,10 @@ from app.config import get_settings
 from app.models import Expense
 from app.services import exports
 from app.services.months import Month
+from tests.builders import add, link
 from tests.conftest import make_user
-from tests.expense_data import add, basics, link
 
 pytestmark = pytest.mark.usefixtures('database')
-
-
-@pytest.fixture
-def alice():
-    return make_user('alice')
-
-
-@pytest.fixture
-def things(alice):
-    return basics(alice)
 
 
 @pytest.fixture

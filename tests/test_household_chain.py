@@ -17,8 +17,8 @@ from nicegui.testing import User
 from app.models import Category, Expense, PaymentMethod
 from app.services import categories, expenses, links, payment_methods, tokens
 from app.services.errors import ServiceError
-from tests.conftest import api_login, make_user
-from tests.page_steps import one
+from tests.conftest import make_user
+from tests.page_steps import one, open_as
 
 DAY = date(2026, 1, 10)
 
@@ -315,15 +315,10 @@ def test_a_link_made_later_freezes_what_the_new_partner_sees(database) -> None:
     assert [expenses.expense_dict(e)['category'] for e in expenses.list_expenses(carol, None).expenses] == ['A Food']
 
 
-async def _open(user: User, username: str, path: str) -> None:
-    await api_login(user, username)
-    await user.open(path)
-
-
 async def test_categories_page_refuses_rename_reparent_and_move(user: User) -> None:
     chain = _chain()
     before, view = _database(), _c_view(chain)
-    await _open(user, 'alice', '/categories')
+    await open_as(user, 'alice', '/categories')
     food = chain.b['food']
     await user.should_see(marker=f'edit-category-{food}')
 
@@ -335,7 +330,7 @@ async def test_categories_page_refuses_rename_reparent_and_move(user: User) -> N
     await user.should_see(marker='category-dialog')
     assert _database() == before
 
-    await _open(user, 'alice', '/categories')
+    await open_as(user, 'alice', '/categories')
     user.find(marker=f'edit-category-{chain.b["spare"]}').click()
     await user.should_see(marker='category-dialog')
     one(user, 'category-parent').value = chain.a['food']
@@ -343,7 +338,7 @@ async def test_categories_page_refuses_rename_reparent_and_move(user: User) -> N
     await user.should_see('does not share with you')
     assert _database() == before
 
-    await _open(user, 'alice', '/categories')
+    await open_as(user, 'alice', '/categories')
     user.find(marker=f'delete-category-{chain.b["sub"]}').click()
     await user.should_see(marker='move-dialog')
     one(user, 'move-to').value = chain.a['spare']
@@ -356,7 +351,7 @@ async def test_categories_page_refuses_rename_reparent_and_move(user: User) -> N
 async def test_payment_methods_page_refuses_rename_and_move(user: User) -> None:
     chain = _chain()
     before, view = _database(), _c_view(chain)
-    await _open(user, 'alice', '/payment-methods')
+    await open_as(user, 'alice', '/payment-methods')
     card = chain.b['card']
     await user.should_see(marker=f'edit-payment-method-{card}')
     user.find(marker=f'edit-payment-method-{card}').click()
@@ -366,7 +361,7 @@ async def test_payment_methods_page_refuses_rename_and_move(user: User) -> None:
     await user.should_see('does not share with you')
     assert _database() == before
 
-    await _open(user, 'alice', '/payment-methods')
+    await open_as(user, 'alice', '/payment-methods')
     user.find(marker=f'delete-payment-method-{card}').click()
     await user.should_see(marker='move-dialog')
     one(user, 'move-to').value = chain.a['card']
@@ -381,7 +376,7 @@ async def test_expense_form_refuses_filing_under_what_c_cannot_see(user: User) -
     is recorded (C would see B's expense under a category C cannot see)."""
     chain = _chain()
     before, view = _database(), _c_view(chain)
-    await _open(user, 'bob', '/expenses?month=2026-01')
+    await open_as(user, 'bob', '/expenses?month=2026-01')
     user.find(marker='add-expense').click()
     await user.should_see(marker='expense-dialog')
     user.find(marker='expense-amount').type('4')
@@ -398,7 +393,7 @@ async def test_expense_form_refuses_a_editing_b_expense(user: User) -> None:
     """A opens B's expense (A sees it) and saves a change: refused, since C sees B's expenses too."""
     chain = _chain()
     before, view = _database(), _c_view(chain)
-    await _open(user, 'alice', '/expenses?month=2026-01')
+    await open_as(user, 'alice', '/expenses?month=2026-01')
     await user.should_see(marker='expenses-table')
     row = {'id': chain.b['expense'], 'amount_cents': 1234, 'date': DAY.isoformat(), 'description': 'bob lunch'}
     row |= {'category_id': chain.b['food'], 'subcategory_id': chain.b['sub'], 'payment_method_id': chain.b['card']}

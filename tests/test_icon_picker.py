@@ -6,7 +6,8 @@ from nicegui.testing import User
 
 from app.models import Category, PaymentMethod
 from app.services import icons
-from tests.page_steps import one, open_page, until
+from tests.page_steps import one, open_page
+from tests.polling import until
 
 
 def visible_icons(user: User) -> set[str]:

@@ -9,19 +9,12 @@ import pytest
 from nicegui.testing import User
 
 from app.models import ApiToken, Category, Expense, PaymentMethod
-from tests.conftest import API_KEY, api_login, make_user
-from tests.expense_data import basics
+from tests.conftest import API_KEY
+from tests.page_steps import logged_in_alice
 
 K = f'key={API_KEY}'
 ZERO_WIDTH = '\u200b\u200c\u200d\u2060\ufeff'
 DEEP = 100_000
-
-
-async def _setup(user: User) -> dict:
-    alice = make_user('alice', admin=True)
-    things = basics(alice)
-    await api_login(user)
-    return {'alice': alice, **things}
 
 
 def _expense(t: dict, **fields) -> dict:
@@ -70,7 +63,7 @@ async def _post_nested(user: User, path: str, body: bytes) -> None:
 
 
 async def test_100000_levels_of_arrays_are_a_clear_422_on_every_route_with_a_body(user: User) -> None:
-    await _setup(user)
+    await logged_in_alice(user, admin=True)
     for path in NESTED_PATHS:
         await _post_nested(user, path, b'[' * DEEP)
 
@@ -85,19 +78,19 @@ async def test_100000_levels_of_arrays_are_a_clear_422_on_every_route_with_a_bod
     ids=['inside-an-object', 'closed-objects', 'closed-arrays'],
 )
 async def test_other_deep_shapes_are_a_clear_422(user: User, body: bytes) -> None:
-    await _setup(user)
+    await logged_in_alice(user, admin=True)
     for path in ('expense_create', 'category_create'):
         await _post_nested(user, path, body)
 
 
 async def test_nesting_without_a_content_type_is_caught_too(user: User) -> None:
-    await _setup(user)
+    await logged_in_alice(user, admin=True)
     response = await user.http_client.post(f'/sysapi/expense_create?{K}', content=b'[' * DEEP)
     assert response.status_code == 422 and 'levels deep' in response.json()['error']
 
 
 async def test_ordinary_nesting_and_brackets_in_strings_still_work(user: User) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user, admin=True)
     description = '[[[[{{{{ "quoted" \\ ]]]]' * 10
     response = await user.http_client.post(f'/sysapi/expense_create?{K}', json=_expense(t, description=description))
     assert response.status_code == 200, response.text
@@ -128,7 +121,7 @@ async def test_ordinary_nesting_and_brackets_in_strings_still_work(user: User) -
     ],
 )
 async def test_lenient_expense_fields_are_refused(user: User, fields: dict, culprit: str) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user, admin=True)
     body = json.dumps(_expense(t, **fields))  # ASCII with \u escapes: a lone surrogate travels as JSON allows
     response = await user.http_client.post(
         f'/sysapi/expense_create?{K}', content=body, headers={'content-type': 'application/json'}
@@ -141,13 +134,13 @@ async def test_lenient_expense_fields_are_refused(user: User, fields: dict, culp
 
 @pytest.mark.parametrize('amount', ['50.00', '50,00', 50, '1 234,56', '1,234.56', '€12.50', '12,50 €', "1'234.50"])
 async def test_the_amounts_people_write_are_still_accepted(user: User, amount) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user, admin=True)
     response = await user.http_client.post(f'/sysapi/expense_create?{K}', json=_expense(t, amount=amount))
     assert response.status_code == 200, response.text
 
 
 async def test_a_month_in_full_width_digits_is_refused(user: User) -> None:
-    await _setup(user)
+    await logged_in_alice(user, admin=True)
     for path in ('expenses', 'stats', 'dashboard-data', 'category_distribution'):
         response = await user.http_client.get(f'/sysapi/{path}?month=２０２５-０１&{K}')
         assert response.status_code == 422, (path, response.text)
@@ -157,7 +150,7 @@ async def test_a_month_in_full_width_digits_is_refused(user: User) -> None:
 
 @pytest.mark.parametrize('invisible', [ZERO_WIDTH, '\u200b', '\u3164\u3164', '\u2800', '\u0301\u0301', '\u00ad'])
 async def test_names_of_invisible_characters_only_are_refused(user: User, invisible: str) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user, admin=True)
     before = _counts()
     attempts = [
         ('category_create', {'name': invisible}, 'name'),
@@ -176,7 +169,7 @@ async def test_names_of_invisible_characters_only_are_refused(user: User, invisi
 
 
 async def test_invisible_edges_are_trimmed_and_descriptions_may_end_up_empty(user: User) -> None:
-    t = await _setup(user)
+    t = await logged_in_alice(user, admin=True)
     response = await user.http_client.post(
         f'/sysapi/expense_create?{K}', json=_expense(t, description=ZERO_WIDTH, place='\u200bMarket\u200b')
     )

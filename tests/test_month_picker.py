@@ -10,9 +10,10 @@ from nicegui.testing import User
 
 from app.services import expenses as expense_service
 from app.services.months import Month
+from tests.builders import add, basics
 from tests.conftest import api_login, make_user
-from tests.expense_data import add, basics
-from tests.test_expenses_pages import _labels, _table, until
+from tests.polling import until
+from tests.test_expenses_pages import _labels, _table
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,8 @@ from app.models import Category, Expense
 from app.services import backups, server_control
 from app.services.server_control import pidfile_path
 from tests.conftest import API_KEY, make_user
-from tests.operations_helpers import cli_env, ok, refused, wait_until
+from tests.operations_helpers import cli_env, ok, refused
+from tests.polling import wait_until
 
 
 class Writer(threading.Thread):
@@ -88,7 +89,7 @@ def test_server_control_backup_under_writes_and_forced_restore(tmp_path: Path, d
 
     # the automatic backup was made at start-up (BACKUP_INTERVAL_HOURS=24, none existed)
     folder = tmp_path / 'backups'
-    assert wait_until(lambda: any(folder.glob('backup-*.tar.gz')))
+    wait_until(lambda: any(folder.glob('backup-*.tar.gz')), 15)
     auto = backups.read_manifest(next(folder.glob('backup-*.tar.gz')))
     assert auto.kind == 'auto'
 
@@ -96,7 +97,7 @@ def test_server_control_backup_under_writes_and_forced_restore(tmp_path: Path, d
     secret_token = 'tok_' + 'z' * 30
     answer = httpx.get(f'http://127.0.0.1:{port}/sysapi/session?key={API_KEY}&token={secret_token}', timeout=10)
     assert answer.status_code == 200
-    assert wait_until(lambda: '/sysapi/session' in ok(env, 'logs', 'show', '-n', '20'))
+    wait_until(lambda: '/sysapi/session' in ok(env, 'logs', 'show', '-n', '20'), 15)
     shown = ok(env, 'logs', 'show', '-n', '20')
     assert 'GET /sysapi/session?key=***&token=*** 200' in shown
     assert API_KEY not in shown and secret_token not in shown
@@ -105,10 +106,10 @@ def test_server_control_backup_under_writes_and_forced_restore(tmp_path: Path, d
     # a backup taken while a writer commits rows
     writer = Writer(owner, category)
     writer.start()
-    assert wait_until(lambda: len(writer.committed) >= 50)
+    wait_until(lambda: len(writer.committed) >= 50, 15)
     before = list(writer.committed)
     made = ok(env, 'backup', 'create', '-o', 'under-load')
-    assert wait_until(lambda: len(writer.committed) >= len(before) + 20)  # it kept writing after the backup
+    wait_until(lambda: len(writer.committed) >= len(before) + 20, 15)  # it kept writing after the backup
     writer.stop.set()
     writer.join(30)
     assert writer.error is None, writer.error

@@ -1,7 +1,5 @@
 """The setup wizard, the login page and the frame, through NiceGUI's simulated user."""
 
-import asyncio
-
 from nicegui import ui
 from nicegui.testing import User
 
@@ -9,6 +7,7 @@ from app.models import Category, PaymentMethod
 from app.models import User as Account
 from app.services import users
 from tests.conftest import PASSWORD, api_login, make_user
+from tests.polling import until
 
 
 async def test_every_page_leads_to_setup_on_first_run(user: User) -> None:
@@ -98,11 +97,7 @@ async def test_dark_mode_is_saved_and_rendered_server_side(user: User) -> None:
     await user.open('/')
     user.find(marker='toggle-dark').click()
     await user.should_see(marker='current-user')
-    for _ in range(500):  # the save runs in a worker thread: wait for it, at most 5 s
-        if Account.get_by_id(alice.id).theme == 'dark':
-            break
-        await asyncio.sleep(0.01)
-    assert Account.get_by_id(alice.id).theme == 'dark'
+    await until(lambda: Account.get_by_id(alice.id).theme == 'dark')  # the save runs in a worker thread
     response = await user.http_client.get('/settings')
     assert 'const dark = True' in response.text  # rendered dark from the first byte: no flash
 

@@ -9,7 +9,8 @@ from app.models import Category, Expense, UserLink
 from app.models import User as Account
 from app.services import access, links, users
 from tests.conftest import PASSWORD, api_login, make_user
-from tests.settings_pages import rows, see, settle, toasted
+from tests.polling import until
+from tests.settings_pages import rows, see, toasted
 from tests.sharing_data import household, spend, totals
 
 
@@ -119,7 +120,7 @@ async def test_admin_creates_a_user_who_counts_like_the_admin(user: User) -> Non
     users.update_preferences(root, currency='CHF', locale='fr-CH', timezone='Europe/Zurich')
     await api_login(user, 'root')
     await user.open('/settings?tab=users')
-    await settle(lambda: [r['username'] for r in rows(user, 'users-table')] == ['root'])
+    await until(lambda: [r['username'] for r in rows(user, 'users-table')] == ['root'])
 
     user.find(marker='new-username').type('dana')
     user.find(marker='new-user-password').type('short')
@@ -128,7 +129,7 @@ async def test_admin_creates_a_user_who_counts_like_the_admin(user: User) -> Non
     user.find(marker='new-user-password').clear().type('dana password')
     user.find(marker='create-user').click()
     await toasted(user, 'Created dana.')
-    await settle(lambda: [r['username'] for r in rows(user, 'users-table')] == ['dana', 'root'])
+    await until(lambda: [r['username'] for r in rows(user, 'users-table')] == ['dana', 'root'])
     assert user.find(marker='new-username').elements.pop().value == ''
     dana = users.get_user_by_username('dana')
     assert (dana.currency, dana.locale, dana.timezone) == ('CHF', 'fr-CH', 'Europe/Zurich')
@@ -140,7 +141,7 @@ async def test_admin_resets_a_password_in_a_dialog(user: User) -> None:
     make_user('dana')
     await api_login(user, 'root')
     await user.open('/settings?tab=users')
-    await settle(lambda: len(rows(user, 'users-table')) == 2)
+    await until(lambda: len(rows(user, 'users-table')) == 2)
     row = next(r for r in rows(user, 'users-table') if r['username'] == 'dana')
 
     user.find(marker='users-table').trigger('password', row)
@@ -161,21 +162,21 @@ async def test_admin_promotes_and_demotes(user: User) -> None:
     dana = make_user('dana')
     await api_login(user, 'root')
     await user.open('/settings?tab=users')
-    await settle(lambda: len(rows(user, 'users-table')) == 2)
+    await until(lambda: len(rows(user, 'users-table')) == 2)
 
     def row(name: str) -> dict:
         return next(r for r in rows(user, 'users-table') if r['username'] == name)
 
     user.find(marker='users-table').trigger('admin', row('dana'))
     await toasted(user, 'dana is now an administrator.')
-    await settle(lambda: row('dana')['role'] == 'Administrator')
+    await until(lambda: row('dana')['role'] == 'Administrator')
     assert Account.get_by_id(dana.id).is_admin
     user.find(marker='users-table').trigger('admin', row('root'))
     await toasted(user, 'You cannot demote yourself')
     assert row('root')['role'] == 'Administrator'
     user.find(marker='users-table').trigger('admin', row('dana'))
     await toasted(user, 'dana is no longer an administrator.')
-    await settle(lambda: row('dana')['role'] == 'User')
+    await until(lambda: row('dana')['role'] == 'User')
 
 
 async def test_admin_deletes_keeping_or_deleting_data(user: User) -> None:
@@ -185,7 +186,7 @@ async def test_admin_deletes_keeping_or_deleting_data(user: User) -> None:
     spend(dana, 100, d['food'])
     await api_login(user, 'root')
     await user.open('/settings?tab=users')
-    await settle(lambda: len(rows(user, 'users-table')) == 2)
+    await until(lambda: len(rows(user, 'users-table')) == 2)
 
     def row(name: str) -> dict:
         return next(r for r in rows(user, 'users-table') if r['username'] == name)
@@ -202,7 +203,7 @@ async def test_admin_deletes_keeping_or_deleting_data(user: User) -> None:
     user.find(marker='confirm-delete-user').click()
     await toasted(user, "Deleted user 'dana'")
     await user.should_not_see(marker='delete-user-dialog')
-    await settle(lambda: [r['username'] for r in rows(user, 'users-table')] == ['root'])
+    await until(lambda: [r['username'] for r in rows(user, 'users-table')] == ['root'])
     assert Expense.select().count() == 1  # kept
 
     # Created again: the data is back, and no presets are added on top.
@@ -214,12 +215,12 @@ async def test_admin_deletes_keeping_or_deleting_data(user: User) -> None:
     assert restored.id == dana.id and users.authenticate('dana', 'dana password')
     assert users.owned_counts(restored) == (1, 2, 1)
 
-    await settle(lambda: len(rows(user, 'users-table')) == 2)
+    await until(lambda: len(rows(user, 'users-table')) == 2)
     user.find(marker='users-table').trigger('delete', row('dana'))
     user.find(marker='delete-data').click()
     user.find(marker='confirm-delete-user').click()
     await toasted(user, 'Deleted its data: 1 expense(s)')
-    await settle(lambda: len(rows(user, 'users-table')) == 1)
+    await until(lambda: len(rows(user, 'users-table')) == 1)
     assert Expense.select().count() == 0
     assert PASSWORD
 
@@ -236,7 +237,7 @@ async def test_admin_links_and_unlinks_two_users_at_once(user: User) -> None:
     await toasted(user, 'Choose two users')
     first = user.find(marker='link-user1').elements.pop()
     second = user.find(marker='link-user2').elements.pop()
-    await settle(lambda: 'alice' in first.options)
+    await until(lambda: 'alice' in first.options)
     first.set_value('alice')
     second.set_value('alice')
     user.find(marker='admin-link').click()
@@ -244,11 +245,11 @@ async def test_admin_links_and_unlinks_two_users_at_once(user: User) -> None:
     second.set_value('bob')
     user.find(marker='admin-link').click()
     await toasted(user, 'Linked alice and bob')
-    await settle(lambda: next(r for r in rows(user, 'users-table') if r['username'] == 'alice')['linked'] == 'bob')
+    await until(lambda: next(r for r in rows(user, 'users-table') if r['username'] == 'alice')['linked'] == 'bob')
     assert access.visible_owner_ids(alice) == [alice.id, bob.id]
     before = totals(alice)
     user.find(marker='admin-unlink').click()
     await toasted(user, 'Unlinked alice and bob')
-    await settle(lambda: next(r for r in rows(user, 'users-table') if r['username'] == 'alice')['linked'] == '—')
+    await until(lambda: next(r for r in rows(user, 'users-table') if r['username'] == 'alice')['linked'] == '—')
     assert access.visible_owner_ids(alice) == [alice.id]
     assert totals(alice) == before

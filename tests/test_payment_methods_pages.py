@@ -6,8 +6,9 @@ import pytest
 from nicegui.testing import User
 
 from app.models import Expense, PaymentMethod
-from tests.expense_data import add
-from tests.page_steps import one, open_page, press_undo, record_undo_toasts, until
+from tests.builders import add
+from tests.page_steps import one, open_page, press_undo, record_undo_toasts
+from tests.polling import until
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from app.models import Expense
 from app.services import places
 from app.services.errors import Invalid, NotFound
 from app.services.months import Month
-from tests.conftest import make_user
+from tests.builders import link, make_user
 from tests.places_data import (
     BAKERY,
     FIJI_EAST,
@@ -20,16 +20,10 @@ from tests.places_data import (
     SUPERMARKET,
     Household,
     east_of,
-    link,
     north_of,
 )
 
 pytestmark = pytest.mark.usefixtures('database')
-
-
-@pytest.fixture
-def alice():
-    return make_user('alice')
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from nicegui.testing import User
 
 from app.models import Expense
 from app.services import tokens
+from tests.builders import link
 from tests.conftest import API_KEY, api_login, make_user
-from tests.places_data import BAKERY, FIJI_EAST, FIJI_WEST, PHARMACY, SUPERMARKET, Household, east_of, link
+from tests.places_data import BAKERY, FIJI_EAST, FIJI_WEST, PHARMACY, SUPERMARKET, Household, east_of
 
 
 def _url(path: str) -> str:

@@ -15,10 +15,10 @@ from nicegui.testing import User
 from app.models import ApiToken, Expense, Session
 from app.services import login, sessions, tokens, users
 from app.services.errors import Unauthorized
+from tests.builders import basics
 from tests.conftest import API_KEY, PASSWORD, api_login, make_user
-from tests.expense_data import basics
-from tests.page_steps import until
-from tests.settings_pages import rows, see, settle, toasted
+from tests.polling import until
+from tests.settings_pages import rows, see, toasted
 
 
 def _only_session(alice) -> Session:
@@ -124,7 +124,7 @@ async def _reset_dialog(user: User, *, untick: bool) -> None:
     tokens.create_token(dana, 'script')
     await api_login(user, 'root')
     await user.open('/settings?tab=users')
-    await settle(lambda: len(rows(user, 'users-table')) == 2)
+    await until(lambda: len(rows(user, 'users-table')) == 2)
     row = next(r for r in rows(user, 'users-table') if r['username'] == 'dana')
     user.find(marker='users-table').trigger('password', row)
     await see(user, 'Also revoke their personal API tokens')

@@ -12,7 +12,8 @@ from app.models import User as Account
 from app.services import sessions, tokens, users
 from app.services.errors import Forbidden
 from tests.conftest import API_KEY, PASSWORD, api_login, make_user
-from tests.settings_pages import see, settle, toasted
+from tests.polling import until
+from tests.settings_pages import see, toasted
 
 
 def value(user: User, marker: str):
@@ -40,7 +41,7 @@ async def test_password_change_shows_refusals_under_fields_then_confirms(user: U
     user.find(marker='new-password-confirm').clear().type('a brand new password')
     user.find(marker='change-password').click()
     await toasted(user, 'Password changed; 1 other session(s) logged out.')
-    await settle(lambda: value(user, 'current-password') == '' and value(user, 'new-password') == '')
+    await until(lambda: value(user, 'current-password') == '' and value(user, 'new-password') == '')
     assert sessions.user_for_token(other) is None
     assert users.authenticate('alice', 'a brand new password') is not None
 
@@ -82,7 +83,7 @@ async def test_an_administrator_reveals_the_installation_key(user: User) -> None
     await see(user, marker='show-api-key')
     assert API_KEY not in user.find(marker='api-key').elements.pop().content
     user.find(marker='show-api-key').click()
-    await settle(lambda: user.find(marker='api-key').elements.pop().content == API_KEY)
+    await until(lambda: user.find(marker='api-key').elements.pop().content == API_KEY)
 
 
 async def test_a_member_never_sees_the_installation_key_and_is_sent_to_tokens(user: User) -> None:
@@ -95,7 +96,7 @@ async def test_a_member_never_sees_the_installation_key_and_is_sent_to_tokens(us
     await user.should_not_see(marker='show-api-key')
     await user.should_not_see(marker='api-key')
     user.find(marker='go-to-tokens').click()
-    await settle(lambda: user.find(marker='settings-tabs').elements.pop().value == 'tokens')
+    await until(lambda: user.find(marker='settings-tabs').elements.pop().value == 'tokens')
     await see(user, marker='create-token')
 
 

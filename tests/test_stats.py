@@ -14,8 +14,8 @@ from app.services.errors import Invalid
 from app.services.months import Month
 from app.services.stats_periods import average_cents, change, day_label, percent, weeks_of
 from app.services.stats_types import Change, Changes, PreviousMonth, SubcategoryShare
-from tests.conftest import make_user
-from tests.stats_data import household, link, spend
+from tests.builders import link, make_user
+from tests.stats_data import household, spend
 
 pytestmark = pytest.mark.usefixtures('database')
 

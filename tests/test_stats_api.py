@@ -8,8 +8,9 @@ from pydantic import TypeAdapter
 
 from app.services import stats
 from app.services.months import Month
+from tests.builders import link
 from tests.conftest import API_KEY, api_login
-from tests.stats_data import household, link, spend
+from tests.stats_data import household, spend
 
 SINGLE_ROUTES = {
     'stats': 'stats',

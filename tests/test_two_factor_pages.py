@@ -11,7 +11,8 @@ from nicegui.testing import User
 from app.models import User as Account
 from app.services import sessions, tokens, two_factor
 from tests.conftest import API_KEY, PASSWORD, api_login, make_user
-from tests.settings_pages import see, settle, toasted
+from tests.polling import until
+from tests.settings_pages import see, toasted
 
 
 def enable(account: Account) -> pyotp.TOTP:
@@ -110,7 +111,7 @@ async def test_admin_requires_two_factor_and_users_are_led_to_set_it_up(user: Us
     await see(user, marker='require-two-factor')  # the Users tab loads after the page is sent
     user.find(marker='require-two-factor').click()
     await toasted(user, 'Two-factor login is now required.')
-    await settle(two_factor.is_required)
+    await until(two_factor.is_required)
     user.http_client.cookies.clear()
     response = await user.http_client.post('/auth/login', data={'username': 'bob', 'password': PASSWORD})
     assert response.status_code == 303 and response.headers['location'] == '/settings?tab=account'

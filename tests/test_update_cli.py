@@ -13,17 +13,15 @@ from pathlib import Path
 import pytest
 
 from app.services.update_sources import write_release_archive
-from tests.update_harness import Installation, add_migration, copy_working_tree
+from tests.update_harness import Installation, add_migration, copy_working_tree, seeded_installation
 
 pytestmark = pytest.mark.timeout(300)
 
 
 @pytest.fixture
 def install(tmp_path: Path):
-    installation = Installation(tmp_path)
-    installation.seed()
-    yield installation
-    installation.stop()
+    with seeded_installation(tmp_path) as installation:
+        yield installation
 
 
 def manage(install: Installation, *args: str, root: Path | None = None, **env: str) -> subprocess.CompletedProcess:

@@ -9,21 +9,15 @@ import pytest
 
 from app.services import backups
 from tests.conftest import API_KEY
-from tests.update_harness import Installation, add_migration
+from tests.update_harness import Installation, add_migration, finished, seeded_installation
 
 pytestmark = pytest.mark.timeout(300)
 
 
 @pytest.fixture
 def install(tmp_path: Path):
-    installation = Installation(tmp_path)
-    installation.seed()
-    yield installation
-    installation.stop()
-
-
-def finished(status: dict) -> bool:
-    return status['state'] in ('succeeded', 'failed')
+    with seeded_installation(tmp_path) as installation:
+        yield installation
 
 
 def test_good_update_switches_version_keeps_data_and_restarts(install: Installation) -> None:

@@ -9,21 +9,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import API_KEY
-from tests.update_harness import Installation, add_migration
+from tests.update_harness import Installation, add_migration, finished, seeded_installation
 
 pytestmark = pytest.mark.timeout(300)
 
 
 @pytest.fixture
 def install(tmp_path: Path):
-    installation = Installation(tmp_path)
-    installation.seed()
-    yield installation
-    installation.stop()
-
-
-def finished(status: dict) -> bool:
-    return status['state'] in ('succeeded', 'failed')
+    with seeded_installation(tmp_path) as installation:
+        yield installation
 
 
 def update_and_expect_rollback(install: Installation, failed_step: str) -> dict:

@@ -16,6 +16,8 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,7 @@ import httpx
 
 from tests.conftest import API_KEY, PASSWORD, test_environment
 from tests.e2e.harness import free_port
+from tests.polling import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 GIT_ENV = {
@@ -33,11 +36,6 @@ GIT_ENV = {
     'GIT_CONFIG_NOSYSTEM': '1',
 }
 KEPT_TABLES = ('user', 'category', 'payment_method', 'expense')
-_pause = threading.Event()
-
-
-def wait(seconds: float) -> None:
-    _pause.wait(seconds)
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -217,32 +215,43 @@ class Installation:
         except (httpx.HTTPError, ValueError):
             return None
 
+    def _still_running(self, lines: int) -> None:
+        """A server that exited will not answer: fail at once (RuntimeError: polling stops) with its output."""
+        if self.process is not None and self.process.poll() is not None:
+            raise RuntimeError(f'the server exited ({self.process.returncode}):\n' + ''.join(self.output[-lines:]))
+
     def wait_for_version(self, version: str | None, timeout: float = 120) -> dict:
-        for _ in range(int(timeout / 0.2)):
-            if self.process is not None and self.process.poll() is not None:
-                raise AssertionError(f'the server exited ({self.process.returncode}):\n' + ''.join(self.output[-60:]))
+        def answered() -> dict | None:
+            self._still_running(60)
             answer = self.health()
-            if answer and (version is None or answer['version'] == version):
-                return answer
-            wait(0.2)
-        raise AssertionError(f'no answer as {version} within {timeout} s:\n' + ''.join(self.output[-60:]))
+            return answer if answer and (version is None or answer['version'] == version) else None
+
+        return wait_until(
+            answered, timeout, every=0.2, failure=lambda: f'no answer as {version}:\n' + ''.join(self.output[-60:])
+        )
 
     def wait_for_status(self, client: httpx.Client, done, timeout: float = 180) -> dict:
         """Poll /sysapi/update/status (through the restart) until `done(status)` holds."""
         last: dict = {}
-        for _ in range(int(timeout / 0.25)):
-            if self.process is not None and self.process.poll() is not None:
-                raise AssertionError(f'the server exited ({self.process.returncode}):\n' + ''.join(self.output[-80:]))
+
+        def reached() -> dict | None:
+            nonlocal last
+            self._still_running(80)
             try:
                 response = client.get(f'/sysapi/update/status?key={API_KEY}', timeout=5)
-                if response.status_code == 200:
-                    last = response.json()
-                    if done(last):
-                        return last
             except httpx.HTTPError:
-                pass
-            wait(0.25)
-        raise AssertionError(f'status never reached the expected state; last: {last}\n' + ''.join(self.output[-80:]))
+                return None
+            if response.status_code != 200:
+                return None
+            last = response.json()
+            return last if done(last) else None
+
+        return wait_until(
+            reached,
+            timeout,
+            every=0.25,
+            failure=lambda: f'status never reached the expected state; last: {last}\n' + ''.join(self.output[-80:]),
+        )
 
     def client(self, username: str = 'admin') -> httpx.Client:
         client = httpx.Client(base_url=self.url, timeout=30)
@@ -270,3 +279,17 @@ class Installation:
                 os.killpg(child, signal.SIGKILL)
         except (OSError, ValueError, KeyError):
             pass
+
+
+@contextmanager
+def seeded_installation(base: Path) -> Iterator[Installation]:
+    """An installation in `base` with its data seeded (`Installation.seed`), stopped when the block ends."""
+    installation = Installation(base)
+    installation.seed()
+    yield installation
+    installation.stop()
+
+
+def finished(status: dict) -> bool:
+    """For `wait_for_status`: the update ended, either way."""
+    return status['state'] in ('succeeded', 'failed')

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import API_KEY, test_environment
+from tests.polling import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_LINE = 'What I Spend started'
@@ -80,15 +81,20 @@ class Server:
 
     def _wait_for_port(self, timeout: float) -> None:
         """Startup hooks run before uvicorn binds the socket: wait for the socket to accept."""
-        gate = threading.Event()
-        deadline = timeout / 0.02
-        for _ in range(int(deadline)):
+
+        def accepts() -> bool:
             try:
                 httpx.get(self.url + '/login', timeout=5)
-                return
             except httpx.TransportError:
-                gate.wait(0.02)
-        raise RuntimeError('the server never accepted connections:\n' + ''.join(self.output))
+                return False
+            return True
+
+        wait_until(
+            accepts,
+            timeout,
+            every=0.02,
+            failure=lambda: 'the server never accepted connections:\n' + ''.join(self.output),
+        )
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -1,12 +1,23 @@
-"""Small builders for the tests of expenses, categories and payment methods."""
+"""The one place for building a test's world: users, links between them, and the categories, payment methods
+and expenses they own. The themed data sets built on these (statistics, sharing, places) are in
+tests/stats_data.py, tests/sharing_data.py and tests/places_data.py; the `alice` and `things` fixtures
+(tests/conftest.py) are `make_user('alice')` and `basics(alice)`.
+"""
 
 from __future__ import annotations
 
 from app.models import User, UserLink
-from app.services import categories, expenses, payment_methods
+from app.services import categories, expenses, payment_methods, users
+
+PASSWORD = 'correct horse battery'
+
+
+def make_user(username: str = 'alice', password: str = PASSWORD, *, admin: bool = False) -> User:
+    return users.create_user(username, password, is_admin=admin)
 
 
 def link(first: User, second: User) -> None:
+    """An active link between two users, as if `first` had invited `second` and been accepted."""
     a, b = sorted((first.id, second.id))
     UserLink.create(user_a=a, user_b=b, status='active', invited_by=first.id)
 
