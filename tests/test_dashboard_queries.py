@@ -16,7 +16,8 @@ from playhouse.test_utils import assert_query_count
 from app.models import Category, PaymentMethod
 from app.services import stats
 from app.services.months import Month
-from tests.stats_data import Household, household, link, spend
+from tests.builders import link
+from tests.stats_data import Household, household, spend
 
 pytestmark = pytest.mark.usefixtures('database')
 
