@@ -444,7 +444,7 @@ def _page_param(path: str):
     """A page still showing the placeholder of a later issue is skipped, like a route not built yet."""
     from app import pages
 
-    module = {'/map': pages.map}.get(path.split('?')[0])
+    module = {'/map': pages.map_page}.get(path.split('?')[0])
     built = module is None or 'coming_soon(' not in inspect.getsource(module)
     return pytest.param(path, id=path, marks=[] if built else [pytest.mark.skip(reason=f'{path} is not built yet')])
 

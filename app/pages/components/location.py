@@ -18,11 +18,13 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from nicegui import ui
+from nicegui.elements.leaflet.leaflet_layer import Layer
 
 from app.models import User
 from app.pages.components.actions import call_service
 from app.services import places, users
 from app.services.errors import Invalid
+from app.services.geometry import normalize_longitude
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +101,7 @@ class LocationField:
         self.suggestions: list[places.Place] = []
         self.busy = False
         self._map: ui.leaflet | None = None
-        self._marker = None
+        self._marker: Layer | None = None
         self._started = False
 
         with ui.column().classes('w-full gap-1').mark('location') as self.container:
@@ -337,7 +339,7 @@ class LocationField:
     async def _map_clicked(self, event) -> None:
         latlng = (event.args or {}).get('latlng') or {}
         try:
-            lat, lon = float(latlng['lat']), places.normalize_longitude(float(latlng['lng']))
+            lat, lon = float(latlng['lat']), normalize_longitude(float(latlng['lng']))
         except (KeyError, TypeError, ValueError):
             return
         await self.set_position(lat, lon, source='map')
