@@ -17,6 +17,7 @@ from pathlib import Path
 import fire
 
 from app.cli.dispatch import UnknownCommand, description, fire_words, is_command, public, wrapped
+from app.cli.errors import CliError
 
 PROMPT = 'expense-tracker> '
 SHORTCUTS = {'u': 'user', 'srv': 'server', 'bkp': 'backup'}
@@ -174,7 +175,7 @@ def run(factory: Callable[[], object]) -> None:
     from prompt_toolkit.history import FileHistory, InMemoryHistory
 
     history_path = _history_path()
-    session = PromptSession(
+    session: PromptSession[str] = PromptSession(
         history=FileHistory(str(history_path)) if history_path else InMemoryHistory(),
         completer=completer(factory()),
         complete_while_typing=False,
@@ -193,8 +194,10 @@ def run(factory: Callable[[], object]) -> None:
 
 def interactive() -> None:
     """A prompt (expense-tracker>) that runs these commands with history and Tab completion; also `-i`."""
-    main = sys.modules.get('__main__')
-    factory = getattr(main, 'Manage', None)
+    # manage.py is loaded already (as __main__, or as `manage` when imported): looked up, not imported,
+    # because manage.py imports this module
+    modules = (sys.modules.get('__main__'), sys.modules.get('manage'))
+    factory = next((module.Manage for module in modules if module is not None and hasattr(module, 'Manage')), None)
     if factory is None:
-        from manage import Manage as factory  # type: ignore[no-redef]
+        raise CliError('interactive mode runs from manage.py: python manage.py -i')
     run(factory)

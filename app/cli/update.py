@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from app.cli.common import CliError, color, fail, verb
+from app.cli.errors import CliError, fail, verb
+from app.cli.output import color
 from app.config import ConfigError, load, use_settings
 
 
