@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import partial
 from html import escape
 
 from nicegui import ui
@@ -17,6 +18,7 @@ from nicegui import ui
 from app.config import get_settings
 from app.models import User
 from app.pages.components.actions import call_service
+from app.pages.components.location import place_item
 from app.pages.components.month_picker import month_picker
 from app.pages.map_projection import Bounds, estimated_zoom, fit_bounds, leaflet_longitude, metres_per_pixel
 from app.services import formats, places
@@ -330,20 +332,18 @@ class MapView:
                 return
             with ui.list().props('separator').classes('w-full'):
                 for index, place in enumerate(found):
-                    with (
-                        ui.item(on_click=lambda p=place: self.focus_place(p))
-                        .props('clickable dense')
-                        .mark('place-item', f'place-item-{index}')
-                    ):
-                        with ui.item_section().props('avatar'):
-                            ui.icon('storefront' if place.name else 'place').classes('text-primary')
-                        with ui.item_section():
-                            ui.item_label(place.label)
-                            ui.item_label(self._place_caption(place)).props('caption')
-                        with ui.item_section().props('side'):
-                            ui.button(icon='edit', on_click=lambda p=place: self.rename_dialog(p)).props(
-                                'flat round dense aria-label="Name this place"'
-                            ).on('click.stop', lambda: None).mark(f'rename-place-{index}')
+                    item = place_item(
+                        place,
+                        self._place_caption(place),
+                        partial(self.focus_place, place),
+                        'place-item',
+                        f'place-item-{index}',
+                        dense=True,
+                    )
+                    with item, ui.item_section().props('side'):
+                        ui.button(icon='edit', on_click=lambda p=place: self.rename_dialog(p)).props(
+                            'flat round dense aria-label="Name this place"'
+                        ).on('click.stop', lambda: None).mark(f'rename-place-{index}')
 
     def _place_caption(self, place: places.Place) -> str:
         visits = '1 visit' if place.visits == 1 else f'{place.visits} visits'

@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from nicegui import ui
 from nicegui.elements.leaflet.leaflet_layer import Layer
@@ -75,6 +76,19 @@ def place_caption(place: places.Place) -> str:
     if place.payment_method:
         parts.append(place.payment_method)
     return ' · '.join(part for part in parts if part)
+
+
+def place_item(
+    place: places.Place, caption: str, on_click: Callable[[], object], *markers: str, dense: bool = False
+) -> ui.item:
+    """A place in a list: its icon, its label and a caption. Open it again (`with`) to add a side section."""
+    with ui.item(on_click=on_click).props('clickable dense' if dense else 'clickable').mark(*markers) as item:
+        with ui.item_section().props('avatar'):
+            ui.icon('storefront' if place.name else 'place').classes('text-primary')
+        with ui.item_section():
+            ui.item_label(place.label).classes('' if dense else 'font-medium')
+            ui.item_label(caption).props('caption')
+    return item
 
 
 PlaceChosen = Callable[[places.Place], Awaitable[None] | None]
@@ -306,16 +320,13 @@ class LocationField:
             ui.label(title).classes('text-xs uppercase tracking-wide opacity-60 pt-1')
             with ui.list().props('dense separator').classes('w-full rounded-borders'):
                 for index, place in enumerate(self.suggestions):
-                    with (
-                        ui.item(on_click=lambda p=place: self.choose(p))
-                        .props('clickable')
-                        .mark('place-suggestion', f'place-suggestion-{index}')
-                    ):
-                        with ui.item_section().props('avatar'):
-                            ui.icon('storefront' if place.name else 'place').classes('text-primary')
-                        with ui.item_section():
-                            ui.item_label(place.label).classes('font-medium')
-                            ui.item_label(place_caption(place)).props('caption')
+                    place_item(
+                        place,
+                        place_caption(place),
+                        partial(self.choose, place),
+                        'place-suggestion',
+                        f'place-suggestion-{index}',
+                    )
 
     def _build_map(self) -> None:
         from app.config import get_settings
