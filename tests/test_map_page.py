@@ -10,7 +10,7 @@ from nicegui.testing import User
 
 from app.models import Expense
 from app.pages.map_page import popup_html
-from app.pages.map_projection import estimated_zoom, fit_bounds
+from app.pages.map_projection import estimated_zoom, fit_bounds, leaflet_longitude
 from app.services.formats import short_date
 from app.services.months import Month
 from app.services.places_map import MapExpense, month_map
@@ -170,6 +170,18 @@ async def test_the_map_needs_a_session(tiles, user: User) -> None:
     make_user('alice')
     response = await user.http_client.get('/map', follow_redirects=False)
     assert response.status_code == 303 and response.headers['location'] == '/login?next=/map'
+
+
+def test_bounds_are_fitted_and_cross_the_antimeridian() -> None:
+    assert fit_bounds([]) is None
+    assert fit_bounds([BAKERY]) == [[BAKERY[0], BAKERY[1]], [BAKERY[0], BAKERY[1]]]
+    south_west, north_east = fit_bounds([BAKERY, PHARMACY, SUPERMARKET])
+    assert south_west == [BAKERY[0], BAKERY[1]] and north_east == [PHARMACY[0], SUPERMARKET[1]]
+    # Fiji on both sides of 180°: a box ~0.001° wide that crosses it, not one around the whole world
+    (s, w), (n, e) = fit_bounds([FIJI_EAST, FIJI_WEST])
+    assert (w, e) == (pytest.approx(179.9995), pytest.approx(180.0005))
+    assert leaflet_longitude(FIJI_WEST[1], [[s, w], [n, e]]) == pytest.approx(180.0005)
+    assert leaflet_longitude(FIJI_EAST[1], [[s, w], [n, e]]) == FIJI_EAST[1]
 
 
 def test_popups_and_zoom_estimates() -> None:

@@ -105,18 +105,6 @@ def test_longitudes_wrap_back_into_range() -> None:
     assert geometry.normalize_longitude(-180) == -180
 
 
-def test_bounds_are_fitted_and_cross_the_antimeridian() -> None:
-    assert map_projection.fit_bounds([]) is None
-    assert map_projection.fit_bounds([BAKERY]) == [[BAKERY[0], BAKERY[1]], [BAKERY[0], BAKERY[1]]]
-    south_west, north_east = map_projection.fit_bounds([BAKERY, PHARMACY, SUPERMARKET])
-    assert south_west == [BAKERY[0], BAKERY[1]] and north_east == [PHARMACY[0], SUPERMARKET[1]]
-    # Fiji on both sides of 180°: a box ~0.001° wide that crosses it, not one around the whole world
-    (s, w), (n, e) = map_projection.fit_bounds([FIJI_EAST, FIJI_WEST])
-    assert (w, e) == (pytest.approx(179.9995), pytest.approx(180.0005))
-    assert map_projection.leaflet_longitude(FIJI_WEST[1], [[s, w], [n, e]]) == pytest.approx(180.0005)
-    assert map_projection.leaflet_longitude(FIJI_EAST[1], [[s, w], [n, e]]) == FIJI_EAST[1]
-
-
 # --- grouping ----------------------------------------------------------------------------------------
 
 
