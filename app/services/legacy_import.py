@@ -41,12 +41,23 @@ KINDS = ('users', 'categories', 'payment_methods', 'expenses', 'links')
 UNCATEGORIZED = 'Uncategorized'
 
 
-@dataclass
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ImportReport:
+    """What an import did, or for a dry run would do: records per kind (every kind of KINDS), warnings."""
+
     folder: Path
     dry_run: bool
-    created: Counter = field(default_factory=Counter)
-    already: Counter = field(default_factory=Counter)
+    created: dict[str, int]
+    already: dict[str, int]
+    warnings: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Tally:
+    """The counts as the import goes."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    already: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, file: str, key: object, message: str) -> None:
@@ -61,7 +72,7 @@ class _Rollback(Exception):
 
 
 class _Importer:
-    def __init__(self, folder: Path, report: ImportReport) -> None:
+    def __init__(self, folder: Path, report: _Tally) -> None:
         self.folder = folder
         self.report = report
         self.users: dict[str, User] = {}  # legacy username (lower-case) -> account
@@ -371,7 +382,7 @@ def import_legacy(folder: str | Path, *, dry_run: bool = False) -> ImportReport:
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise Invalid(f'{folder} is not a folder; pass the data/ folder of What I Spend v2.4 with --dir.')
-    report = ImportReport(folder=folder, dry_run=dry_run)
+    report = _Tally()
     importer = _Importer(folder, report)
     try:
         with write_transaction():
@@ -402,4 +413,10 @@ def import_legacy(folder: str | Path, *, dry_run: bool = False) -> ImportReport:
             dict(report.already),
             len(report.warnings),
         )
-    return report
+    return ImportReport(
+        folder=folder,
+        dry_run=dry_run,
+        created={kind: report.created[kind] for kind in KINDS},
+        already={kind: report.already[kind] for kind in KINDS},
+        warnings=tuple(report.warnings),
+    )
