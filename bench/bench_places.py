@@ -38,7 +38,7 @@ def main(expense_count: int = 20_000, place_count: int = 300) -> None:
     from app.db import db, open_database
     from app.migrations import run_migrations
     from app.models import Category, Expense, PaymentMethod, User
-    from app.services import places
+    from app.services import places, places_map
     from app.services.months import Month
 
     open_database(os.environ['DATABASE_URL'])
@@ -85,7 +85,7 @@ def main(expense_count: int = 20_000, place_count: int = 300) -> None:
     timed('household_places, expenses unchanged (cached)', lambda: places.household_places(user))
     timed('suggest_places with a position (the form, cached)', lambda: places.suggest_places(user, *shops[0]))
     last = rows[-1]['date']
-    timed('month_map, one month (the map page)', lambda: places.month_map(user, Month.of(last)).expenses)
+    timed('month_map, one month (the map page)', lambda: places_map.month_map(user, Month.of(last)).expenses)
 
 
 if __name__ == '__main__':

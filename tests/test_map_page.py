@@ -9,10 +9,11 @@ from nicegui import ui
 from nicegui.testing import User
 
 from app.models import Expense
-from app.pages.map import estimated_zoom, popup_html
-from app.services import places
+from app.pages.map_page import popup_html
+from app.pages.map_projection import estimated_zoom, fit_bounds, leaflet_longitude
 from app.services.formats import short_date
 from app.services.months import Month
+from app.services.places_map import MapExpense, month_map
 from tests.conftest import api_login, make_user
 from tests.places_data import BAKERY, FIJI_EAST, FIJI_WEST, PHARMACY, SUPERMARKET, Household, north_of
 
@@ -150,7 +151,7 @@ async def test_a_click_in_the_list_zooms_on_the_expense(tiles, user: User, janua
     await user.open('/map?month=2026-01')
     user.find(marker='map').trigger('mapZoomend', {'zoom': 11, 'center': [BAKERY[0], BAKERY[1]]})
     assert len(markers(user)) == 1
-    pharmacy = next(e for e in places.month_map(january.owner, Month(2026, 1)).expenses if e.category == 'Health')
+    pharmacy = next(e for e in month_map(january.owner, Month(2026, 1)).expenses if e.category == 'Health')
     user.find(marker=f'map-item-{pharmacy.id}').click()
     await user.should_see(marker='map')
     assert len(markers(user)) == 3  # at zoom 17 every expense has its own marker
@@ -171,8 +172,20 @@ async def test_the_map_needs_a_session(tiles, user: User) -> None:
     assert response.status_code == 303 and response.headers['location'] == '/login?next=/map'
 
 
+def test_bounds_are_fitted_and_cross_the_antimeridian() -> None:
+    assert fit_bounds([]) is None
+    assert fit_bounds([BAKERY]) == [[BAKERY[0], BAKERY[1]], [BAKERY[0], BAKERY[1]]]
+    south_west, north_east = fit_bounds([BAKERY, PHARMACY, SUPERMARKET])
+    assert south_west == [BAKERY[0], BAKERY[1]] and north_east == [PHARMACY[0], SUPERMARKET[1]]
+    # Fiji on both sides of 180°: a box ~0.001° wide that crosses it, not one around the whole world
+    (s, w), (n, e) = fit_bounds([FIJI_EAST, FIJI_WEST])
+    assert (w, e) == (pytest.approx(179.9995), pytest.approx(180.0005))
+    assert leaflet_longitude(FIJI_WEST[1], [[s, w], [n, e]]) == pytest.approx(180.0005)
+    assert leaflet_longitude(FIJI_EAST[1], [[s, w], [n, e]]) == FIJI_EAST[1]
+
+
 def test_popups_and_zoom_estimates() -> None:
-    expense = places.MapExpense(
+    expense = MapExpense(
         id=1,
         latitude=BAKERY[0],
         longitude=BAKERY[1],
@@ -194,9 +207,9 @@ def test_popups_and_zoom_estimates() -> None:
     assert 'Here</b> · 11 expenses' in many and 'and 3 more' in many and many.count('<tr>') == 8
     assert short_date(date(2026, 1, 15), 'fr-FR') in many
     assert estimated_zoom(None) == 3
-    assert estimated_zoom(places.fit_bounds([BAKERY, north_of(BAKERY, 600)])) == 16
-    assert estimated_zoom(places.fit_bounds([(48.85, 2.35), (43.30, 5.37)])) == 6  # Paris to Marseille
-    assert estimated_zoom(places.fit_bounds([FIJI_EAST, FIJI_WEST])) == 16
+    assert estimated_zoom(fit_bounds([BAKERY, north_of(BAKERY, 600)])) == 16
+    assert estimated_zoom(fit_bounds([(48.85, 2.35), (43.30, 5.37)])) == 6  # Paris to Marseille
+    assert estimated_zoom(fit_bounds([FIJI_EAST, FIJI_WEST])) == 16
 
 
 async def test_places_are_listed_and_renamed(tiles, user: User, january) -> None:

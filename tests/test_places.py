@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from app.models import Expense
-from app.services import places
+from app.pages import map_projection
+from app.services import geometry, places, places_map
 from app.services.errors import Invalid, NotFound
 from app.services.months import Month
 from tests.builders import link, make_user
@@ -36,13 +37,13 @@ def home(alice):
 
 def test_haversine_on_known_distances() -> None:
     paris, london = (48.8566, 2.3522), (51.5074, -0.1278)
-    assert 343_000 < places.haversine_m(*paris, *london) < 344_500
-    assert places.haversine_m(*BAKERY, *SUPERMARKET) == pytest.approx(100, abs=0.5)
-    assert places.haversine_m(*BAKERY, *BAKERY) == 0
+    assert 343_000 < geometry.haversine_m(*paris, *london) < 344_500
+    assert geometry.haversine_m(*BAKERY, *SUPERMARKET) == pytest.approx(100, abs=0.5)
+    assert geometry.haversine_m(*BAKERY, *BAKERY) == 0
     # across the antimeridian: ~106 m, not 38 000 km
-    assert places.haversine_m(*FIJI_EAST, *FIJI_WEST) == pytest.approx(106.4, abs=1)
+    assert geometry.haversine_m(*FIJI_EAST, *FIJI_WEST) == pytest.approx(106.4, abs=1)
     # pole to pole is half a circumference
-    assert places.haversine_m(90, 0, -90, 0) == pytest.approx(math.pi * places.EARTH_RADIUS_M)
+    assert geometry.haversine_m(90, 0, -90, 0) == pytest.approx(math.pi * geometry.EARTH_RADIUS_M)
 
 
 @pytest.mark.parametrize(
@@ -92,22 +93,10 @@ def test_place_names_are_cleaned_and_bounded() -> None:
 
 
 def test_longitudes_wrap_back_into_range() -> None:
-    assert places.normalize_longitude(362.5) == pytest.approx(2.5)
-    assert places.normalize_longitude(-190) == pytest.approx(170)
-    assert places.normalize_longitude(180) == 180
-    assert places.normalize_longitude(-180) == -180
-
-
-def test_bounds_are_fitted_and_cross_the_antimeridian() -> None:
-    assert places.fit_bounds([]) is None
-    assert places.fit_bounds([BAKERY]) == [[BAKERY[0], BAKERY[1]], [BAKERY[0], BAKERY[1]]]
-    south_west, north_east = places.fit_bounds([BAKERY, PHARMACY, SUPERMARKET])
-    assert south_west == [BAKERY[0], BAKERY[1]] and north_east == [PHARMACY[0], SUPERMARKET[1]]
-    # Fiji on both sides of 180°: a box ~0.001° wide that crosses it, not one around the whole world
-    (s, w), (n, e) = places.fit_bounds([FIJI_EAST, FIJI_WEST])
-    assert (w, e) == (pytest.approx(179.9995), pytest.approx(180.0005))
-    assert places.leaflet_longitude(FIJI_WEST[1], [[s, w], [n, e]]) == pytest.approx(180.0005)
-    assert places.leaflet_longitude(FIJI_EAST[1], [[s, w], [n, e]]) == FIJI_EAST[1]
+    assert geometry.normalize_longitude(362.5) == pytest.approx(2.5)
+    assert geometry.normalize_longitude(-190) == pytest.approx(170)
+    assert geometry.normalize_longitude(180) == 180
+    assert geometry.normalize_longitude(-180) == -180
 
 
 # --- grouping ----------------------------------------------------------------------------------------
@@ -121,8 +110,8 @@ def test_two_named_shops_100_m_apart_stay_two_places(home) -> None:
     found = places.household_places(home.owner)
     assert [(p.name, p.visits) for p in found] == [('Bakery', 3), ('Carrefour Market', 2)]
     bakery, market = found
-    assert places.haversine_m(bakery.latitude, bakery.longitude, *BAKERY) < 0.5
-    assert places.haversine_m(market.latitude, market.longitude, *SUPERMARKET) < 0.5
+    assert geometry.haversine_m(bakery.latitude, bakery.longitude, *BAKERY) < 0.5
+    assert geometry.haversine_m(market.latitude, market.longitude, *SUPERMARKET) < 0.5
 
     # at the supermarket's door the supermarket comes first, the bakery 100 m away second
     at_market = places.suggest_places(home.owner, *east_of(SUPERMARKET, 5))
@@ -221,7 +210,7 @@ def test_across_the_antimeridian_two_sides_are_one_place(home) -> None:
     [place] = places.household_places(home.owner)
     assert place.visits == 3
     assert abs(place.longitude) > 179.999  # the centre is on the meridian, not near Greenwich
-    assert places.haversine_m(place.latitude, place.longitude, *FIJI_WEST) < 100
+    assert geometry.haversine_m(place.latitude, place.longitude, *FIJI_WEST) < 100
     [suggested] = places.suggest_places(home.owner, FIJI_EAST[0], 179.9999)
     assert suggested.distance_m < 100
 
@@ -284,7 +273,7 @@ def test_the_month_map_keeps_located_expenses_of_the_month(home) -> None:
     home.spend(PHARMACY, day=date(2026, 1, 20), category='Health', method=None)
     home.spend(None, day=date(2026, 1, 21))
     home.spend(BAKERY, day=date(2026, 2, 1))
-    january = places.month_map(home.owner, Month(2026, 1))
+    january = places_map.month_map(home.owner, Month(2026, 1))
     assert (january.located, january.unlocated) == (2, 1)
     assert [e.category for e in january.expenses] == ['Health', 'Food']  # newest first
     croissants = january.expenses[1]
@@ -297,26 +286,29 @@ def test_the_month_map_keeps_located_expenses_of_the_month(home) -> None:
     assert january.expenses[0].payment_method == ''
     assert [(c.name, c.count) for c in january.categories] == [('Food', 1), ('Health', 1)]
     assert january.total_cents == 500
-    assert january.bounds == [[BAKERY[0], BAKERY[1]], [PHARMACY[0], PHARMACY[1]]]
+    assert map_projection.fit_bounds([(e.latitude, e.longitude) for e in january.expenses]) == [
+        [BAKERY[0], BAKERY[1]],
+        [PHARMACY[0], PHARMACY[1]],
+    ]
 
-    health_only = places.month_map(home.owner, Month(2026, 1), home.categories['Health'].id)
+    health_only = places_map.month_map(home.owner, Month(2026, 1), home.categories['Health'].id)
     assert [e.category for e in health_only.expenses] == ['Health']
     assert len(health_only.categories) == 2  # the filter's choices stay
     with pytest.raises(Invalid):
-        places.month_map(home.owner, Month(2026, 1), 'food')
-    assert places.month_map(make_user('eve'), Month(2026, 1)).expenses == []
+        places_map.month_map(home.owner, Month(2026, 1), 'food')
+    assert places_map.month_map(make_user('eve'), Month(2026, 1)).expenses == ()
 
 
 def test_markers_group_by_screen_distance(home) -> None:
     for position in (BAKERY, SUPERMARKET, PHARMACY):
         home.spend(position)
-    expenses = places.month_map(home.owner, Month(2026, 1)).expenses
-    assert sorted(len(g) for g in places.group_markers(expenses, 50)) == [1, 1, 1]
-    assert sorted(len(g) for g in places.group_markers(expenses, 150)) == [1, 2]
-    assert sorted(len(g) for g in places.group_markers(expenses, 1000)) == [3]
-    assert places.group_markers([], 100) == []
+    expenses = places_map.month_map(home.owner, Month(2026, 1)).expenses
+    assert sorted(len(g) for g in places_map.group_markers(expenses, 50)) == [1, 1, 1]
+    assert sorted(len(g) for g in places_map.group_markers(expenses, 150)) == [1, 2]
+    assert sorted(len(g) for g in places_map.group_markers(expenses, 1000)) == [3]
+    assert places_map.group_markers([], 100) == []
     # 40 pixels at zoom 16 in Paris are ~63 m
-    assert 40 * places.metres_per_pixel(16, BAKERY[0]) == pytest.approx(62.9, abs=0.5)
+    assert 40 * map_projection.metres_per_pixel(16, BAKERY[0]) == pytest.approx(62.9, abs=0.5)
 
 
 def test_the_cached_places_follow_every_change(home) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.common import CliError, color, load_config, table, verb
+from app.cli.bootstrap import load_config
+from app.cli.errors import CliError, verb
+from app.cli.output import color, table
 from app.cli.status import local_time
 from app.services import backups
 from app.services.backups import format_size

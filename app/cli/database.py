@@ -1,6 +1,7 @@
 """`manage.py db ...`: the database schema."""
 
-from app.cli.common import open_db, verb
+from app.cli.bootstrap import open_db
+from app.cli.errors import verb
 
 
 class DbCommands:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.cli.common import open_db, verb
+from app.cli.bootstrap import open_db
+from app.cli.errors import verb
 from app.config import get_settings
 from app.services import geoip_download
 

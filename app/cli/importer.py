@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.cli.common import open_db, table, verb
+from app.cli.bootstrap import open_db
+from app.cli.errors import verb
+from app.cli.output import table
 from app.services.legacy_import import KINDS, import_legacy
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 
 from app import logs as app_logs
-from app.cli.common import CliError, color, load_config, verb
+from app.cli.bootstrap import load_config
+from app.cli.errors import CliError, verb
+from app.cli.output import color
 
 _COLOURS = {'ERROR': '31', 'CRITICAL': '31', 'WARNING': '33', 'DEBUG': '2'}
 

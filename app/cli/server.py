@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.cli.common import load_config, verb
+from app.cli.bootstrap import load_config
+from app.cli.errors import verb
 from app.cli.status import server_line
 from app.services import server_control
 

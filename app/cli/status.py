@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.cli.common import color, load_config, verb
+from app.cli.bootstrap import load_config
+from app.cli.errors import verb
+from app.cli.output import color
 from app.db import open_database
 from app.services import backups, server_control
 from app.services import status as status_service

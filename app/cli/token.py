@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.cli.common import CliError, open_db, table, verb
+from app.cli.bootstrap import open_db
+from app.cli.errors import CliError, verb
+from app.cli.output import table
 from app.services import tokens, users
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from app.cli.common import CliError, color, fail, verb
+from app.cli.errors import CliError, fail, verb
+from app.cli.output import color
 from app.config import ConfigError, load, use_settings
 
 if TYPE_CHECKING:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import getpass
 import sys
 
-from app.cli.common import CliError, open_db, table, verb
+from app.cli.bootstrap import open_db
+from app.cli.errors import CliError, verb
+from app.cli.output import table
 from app.services import links, two_factor, users
 from app.services.errors import ServiceError
 

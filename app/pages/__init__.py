@@ -2,7 +2,7 @@
 
 from nicegui import ui
 
-from app.pages import categories, dashboard, expenses, login, map, payment_methods, settings, setup_wizard
+from app.pages import categories, dashboard, expenses, login, map_page, payment_methods, settings, setup_wizard
 from app.pages.guard import app_page
 
 
@@ -13,5 +13,5 @@ def register() -> None:
     app_page('/expenses', 'Expenses')(expenses.expenses_page)
     app_page('/categories', 'Categories')(categories.categories_page)
     app_page('/payment-methods', 'Payment methods')(payment_methods.payment_methods_page)
-    app_page('/map', 'Map')(map.map_page)
+    app_page('/map', 'Map')(map_page.map_page)
     app_page('/settings', 'Settings')(settings.settings_page)

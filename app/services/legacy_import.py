@@ -13,39 +13,51 @@ new. `dry_run` does all the work and then rolls it back.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import date, datetime
 from pathlib import Path
 
 from app.db import write_transaction
-from app.models import Category, Expense, LegacyRecord, PaymentMethod, User, UserLink
+from app.models import Category, Expense, LegacyRecord, PaymentMethod, User, UserLink, utcnow
 from app.services import users
 from app.services.errors import Invalid, ServiceError
-from app.services.money import parse_amount
+from app.services.legacy_import_files import (
+    RecordError,
+    amount_cents,
+    coordinates,
+    legacy_id,
+    legacy_timestamp,
+    link_pairs,
+    read_records,
+    text_of,
+)
 from app.services.months import parse_date
 
 log = logging.getLogger('whatispend.import')
 
-FILES = ('users.json', 'categories.json', 'payment_methods.json', 'expenses.json', 'user_links.json')
 KINDS = ('users', 'categories', 'payment_methods', 'expenses', 'links')
 UNCATEGORIZED = 'Uncategorized'
 
 
-class RecordError(Exception):
-    def __init__(self, file: str, key: object, message: str) -> None:
-        super().__init__(f'{file}, record {key!s}: {message}')
-
-
-@dataclass
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ImportReport:
+    """What an import did, or for a dry run would do: records per kind (every kind of KINDS), warnings."""
+
     folder: Path
     dry_run: bool
-    created: Counter = field(default_factory=Counter)
-    already: Counter = field(default_factory=Counter)
+    created: dict[str, int]
+    already: dict[str, int]
+    warnings: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Tally:
+    """The counts as the import goes."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    already: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, file: str, key: object, message: str) -> None:
@@ -56,80 +68,11 @@ class _Rollback(Exception):
     """Raised inside the transaction to undo a dry run."""
 
 
-# --- reading ----------------------------------------------------------------------------------------
-
-
-def _load(folder: Path, name: str) -> list[tuple[str, dict]]:
-    """(key, record) pairs of one file; a missing file is an empty one (users.json excepted)."""
-    path = folder / name
-    if not path.exists():
-        if name == 'users.json':
-            raise Invalid(f'{folder} has no users.json: point --dir at the data/ folder of What I Spend v2.4.')
-        return []
-    try:
-        data = json.loads(path.read_text(encoding='utf-8-sig'))
-    except UnicodeDecodeError:
-        raise Invalid(f'{name} is not UTF-8 text; nothing was imported.') from None
-    except json.JSONDecodeError as exc:
-        raise Invalid(f'{name} is not valid JSON (line {exc.lineno}, column {exc.colno}); nothing was imported.')
-    if isinstance(data, dict):
-        if name == 'user_links.json' and isinstance(data.get('links'), list):
-            data = data['links']
-        else:
-            return [(str(key), value) for key, value in data.items()]
-    if isinstance(data, list):
-        return [
-            (str(item.get('id', index + 1)) if isinstance(item, dict) else str(index + 1), item)
-            for index, item in enumerate(data)
-        ]
-    raise Invalid(f'{name} holds neither an object nor a list of records; nothing was imported.')
-
-
-def _text(record: dict, *names: str) -> str:
-    for name in names:
-        value = record.get(name)
-        if value is not None and str(value).strip():
-            return str(value).strip()
-    return ''
-
-
-def _legacy_id(record: dict, *names: str) -> str:
-    for name in names:
-        value = record.get(name)
-        if value is not None and str(value).strip() not in ('', '0', 'None', 'null'):
-            return str(value).strip()
-    return ''
-
-
-def _timestamp(value: object) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value).strip().replace('Z', '+00:00'))
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
-
-
-def _amount_cents(value: object) -> int:
-    """Exact cents: a float goes through its shortest decimal text (45.1 -> 45.10, not 45.0999…)."""
-    if isinstance(value, bool):
-        raise Invalid('the amount is not a number')
-    if isinstance(value, int | float):
-        try:
-            value = Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)
-        except InvalidOperation:
-            raise Invalid(f'the amount {value!r} is not a number') from None
-    return parse_amount(value)
-
-
 # --- the import -------------------------------------------------------------------------------------
 
 
 class _Importer:
-    def __init__(self, folder: Path, report: ImportReport) -> None:
+    def __init__(self, folder: Path, report: _Tally) -> None:
         self.folder = folder
         self.report = report
         self.users: dict[str, User] = {}  # legacy username (lower-case) -> account
@@ -145,15 +88,20 @@ class _Importer:
     def _remember(self, kind: str, key: str, target_id: int) -> None:
         LegacyRecord.create(kind=kind, legacy_key=key, target_id=target_id)
 
-    def _owner(self, file: str, key: str, record: dict, *, required: bool) -> User | None:
-        name = _text(record, 'user', 'username', 'owner', 'user_id', 'created_by')
+    def _owner(self, file: str, key: str, record: dict) -> User | None:
+        """The account a record names, or None when it names none (v2.4 shared categories and methods)."""
+        name = text_of(record, 'user', 'username', 'owner', 'user_id', 'created_by')
         if not name:
-            if required:
-                raise RecordError(file, key, 'it names no user ("user" is missing)')
             return None
         owner = self.users.get(name.lower())
         if owner is None:
             raise RecordError(file, key, f'its user {name!r} is not in users.json')
+        return owner
+
+    def _required_owner(self, file: str, key: str, record: dict) -> User:
+        owner = self._owner(file, key, record)
+        if owner is None:
+            raise RecordError(file, key, 'it names no user ("user" is missing)')
         return owner
 
     # users ------------------------------------------------------------------------------------------
@@ -162,11 +110,11 @@ class _Importer:
         file = 'users.json'
         had_admin = User.select().where(User.is_admin & User.deleted_at.is_null()).exists()
         imported: list[tuple[datetime, User]] = []
-        for key, record in _load(self.folder, file):
+        for key, record in read_records(self.folder, file):
             self.current = (file, key)
             if not isinstance(record, dict):
                 raise RecordError(file, key, 'it is not an object')
-            username = _text(record, 'username') or key
+            username = text_of(record, 'username') or key
             try:
                 username = users.validate_username(username)
             except Invalid as exc:
@@ -177,7 +125,7 @@ class _Importer:
                 self.users[lower] = user
                 self.report.already['users'] += 1
                 continue
-            password_hash = _text(record, 'password_hash', 'password')
+            password_hash = text_of(record, 'password_hash', 'password')
             if not password_hash.startswith('$argon2'):
                 raise RecordError(file, key, 'its password_hash is not an Argon2 hash ($argon2id$...)')
             existing = users.find_user(username)
@@ -192,7 +140,7 @@ class _Importer:
             else:
                 flagged = bool(record.get('is_admin') or record.get('admin') or record.get('role') == 'admin')
                 user = users.create_user(username, '', is_admin=flagged, password_hash=password_hash)
-                created = _timestamp(record.get('created_at'))
+                created = legacy_timestamp(record.get('created_at'))
                 if created:
                     user.created_at = created
                     user.save(only=[User.created_at])
@@ -218,9 +166,9 @@ class _Importer:
         for _, record in expenses:
             if not isinstance(record, dict):
                 continue
-            owner = _text(record, 'user', 'username', 'owner', 'user_id', 'created_by').lower()
+            owner = text_of(record, 'user', 'username', 'owner', 'user_id', 'created_by').lower()
             for name in field_names:
-                legacy = _legacy_id(record, name)
+                legacy = legacy_id(record, name)
                 if legacy and owner in self.users:
                     usage.setdefault(legacy, Counter())[owner] += 1
         return {legacy: counter.most_common(1)[0][0] for legacy, counter in usage.items()}
@@ -234,16 +182,16 @@ class _Importer:
 
     def import_categories(self, expenses: list[tuple[str, dict]]) -> None:
         file = 'categories.json'
-        records = _load(self.folder, file)
+        records = read_records(self.folder, file)
         by_key: dict[str, dict] = {}
         for key, record in records:
             if not isinstance(record, dict):
                 raise RecordError(file, key, 'it is not an object')
-            by_key[_legacy_id(record, 'id') or key] = record
+            by_key[legacy_id(record, 'id') or key] = record
         users_of = self._main_user_by_usage(expenses, ('category_id', 'subcategory_id'))
 
         def depth(key: str, seen: tuple[str, ...] = ()) -> int:
-            parent = _legacy_id(by_key[key], 'parent_id', 'parent')
+            parent = legacy_id(by_key[key], 'parent_id', 'parent')
             if not parent or parent not in by_key or parent in seen or len(seen) > 20:
                 return 0
             return 1 + depth(parent, (*seen, key))
@@ -256,14 +204,14 @@ class _Importer:
                 self.categories[key] = category
                 self.report.already['categories'] += 1
                 continue
-            name = _text(record, 'name')
+            name = text_of(record, 'name')
             if not name:
                 raise RecordError(file, key, 'it has no name')
-            owner = self._owner(file, key, record, required=False)
+            owner = self._owner(file, key, record)
             if owner is None:
                 owner = self.users.get(users_of.get(key, '')) or self._default_owner()
             parent = None
-            parent_key = _legacy_id(record, 'parent_id', 'parent')
+            parent_key = legacy_id(record, 'parent_id', 'parent')
             if parent_key:
                 parent = self.categories.get(parent_key)
                 if parent is None:
@@ -274,8 +222,8 @@ class _Importer:
                 owner=owner,
                 name=name[:80],
                 parent=parent,
-                color=_text(record, 'color', 'colour') or (parent.color if parent else '#6366f1'),
-                icon=_text(record, 'icon')[:40] or (parent.icon if parent else 'label'),
+                color=text_of(record, 'color', 'colour') or (parent.color if parent else '#6366f1'),
+                icon=text_of(record, 'icon')[:40] or (parent.icon if parent else 'label'),
             )
             self._remember('category', key, category.id)
             self.categories[key] = category
@@ -284,23 +232,23 @@ class _Importer:
     def import_payment_methods(self, expenses: list[tuple[str, dict]]) -> None:
         file = 'payment_methods.json'
         users_of = self._main_user_by_usage(expenses, ('payment_method_id',))
-        for key, record in _load(self.folder, file):
+        for key, record in read_records(self.folder, file):
             self.current = (file, key)
             if not isinstance(record, dict):
                 raise RecordError(file, key, 'it is not an object')
-            key = _legacy_id(record, 'id') or key
+            key = legacy_id(record, 'id') or key
             target = self._seen('payment_method', key)
             if target is not None and (method := PaymentMethod.get_or_none(PaymentMethod.id == target)) is not None:
                 self.methods[key] = method
                 self.report.already['payment_methods'] += 1
                 continue
-            name = _text(record, 'name')
+            name = text_of(record, 'name')
             if not name:
                 raise RecordError(file, key, 'it has no name')
-            owner = self._owner(file, key, record, required=False)
+            owner = self._owner(file, key, record)
             if owner is None:
                 owner = self.users.get(users_of.get(key, '')) or self._default_owner()
-            method = PaymentMethod.create(owner=owner, name=name[:80], icon=_text(record, 'icon')[:40] or 'payments')
+            method = PaymentMethod.create(owner=owner, name=name[:80], icon=text_of(record, 'icon')[:40] or 'payments')
             self._remember('payment_method', key, method.id)
             self.methods[key] = method
             self.report.created['payment_methods'] += 1
@@ -324,13 +272,13 @@ class _Importer:
             self.current = (file, key)
             if not isinstance(record, dict):
                 raise RecordError(file, key, 'it is not an object')
-            key = _legacy_id(record, 'id') or key
+            key = legacy_id(record, 'id') or key
             if self._seen('expense', key) is not None:
                 self.report.already['expenses'] += 1
                 continue
-            owner = self._owner(file, key, record, required=True)
+            owner = self._required_owner(file, key, record)
             try:
-                cents = _amount_cents(record.get('amount'))
+                cents = amount_cents(record.get('amount'))
             except Invalid as exc:
                 raise RecordError(file, key, f'amount {record.get("amount")!r}: {exc.message}') from None
             if isinstance(record.get('amount'), str):
@@ -341,7 +289,7 @@ class _Importer:
                 raise RecordError(file, key, f'date {record.get("date")!r}: {exc.message}') from None
             category, subcategory = self._expense_categories(file, key, record, owner)
             method = None
-            method_key = _legacy_id(record, 'payment_method_id', 'payment_method')
+            method_key = legacy_id(record, 'payment_method_id', 'payment_method')
             if method_key:
                 method = self.methods.get(method_key)
                 if method is None:
@@ -349,8 +297,8 @@ class _Importer:
             description = record.get('description')
             if description is None:
                 description = ''
-            latitude, longitude = _coordinates(record)
-            created = _timestamp(record.get('created_at')) or datetime.now(UTC).replace(tzinfo=None)
+            latitude, longitude = coordinates(record)
+            created = legacy_timestamp(record.get('created_at')) or utcnow()
             expense = Expense.create(
                 owner=owner,
                 amount_cents=cents,
@@ -361,16 +309,16 @@ class _Importer:
                 description=str(description).strip()[:500],
                 latitude=latitude,
                 longitude=longitude,
-                place=_text(record, 'place', 'location', 'location_name', 'address')[:120],
+                place=text_of(record, 'place', 'location', 'location_name', 'address')[:120],
                 created_at=created,
-                updated_at=_timestamp(record.get('updated_at')) or created,
+                updated_at=legacy_timestamp(record.get('updated_at')) or created,
             )
             self._remember('expense', key, expense.id)
             self.report.created['expenses'] += 1
 
     def _expense_categories(self, file: str, key: str, record: dict, owner: User) -> tuple[Category, Category | None]:
-        category_key = _legacy_id(record, 'category_id', 'category')
-        sub_key = _legacy_id(record, 'subcategory_id', 'subcategory')
+        category_key = legacy_id(record, 'category_id', 'category')
+        sub_key = legacy_id(record, 'subcategory_id', 'subcategory')
         category = self.categories.get(category_key) if category_key else None
         subcategory = self.categories.get(sub_key) if sub_key else None
         if sub_key and subcategory is None:
@@ -397,9 +345,9 @@ class _Importer:
 
     def import_links(self) -> None:
         file = 'user_links.json'
-        for key, record in _load(self.folder, file):
+        for key, record in read_records(self.folder, file):
             self.current = (file, key)
-            pairs = _link_pairs(key, record)
+            pairs = link_pairs(key, record)
             if pairs is None:
                 raise RecordError(file, key, 'expected two usernames (user1 and user2)')
             for first, second in pairs:
@@ -429,51 +377,16 @@ class _Importer:
                 self._remember('link', legacy_key, link.id)
 
 
-def _link_pairs(key: str, record: object) -> list[tuple[str, str]] | None:
-    """The pairs one record of user_links.json describes, in the shapes v2.4 files take."""
-    if isinstance(record, dict):
-        for a, b in (('user1', 'user2'), ('user_a', 'user_b'), ('username1', 'username2'), ('from', 'to')):
-            if record.get(a) and record.get(b):
-                return [(str(record[a]), str(record[b]))]
-        members = record.get('users')
-        if isinstance(members, list) and len(members) == 2:
-            return [(str(members[0]), str(members[1]))]
-        return None
-    if isinstance(record, list) and all(isinstance(item, str) for item in record):
-        if len(record) == 2 and not key.isdigit():
-            return [(key, record[0]), (key, record[1])]
-        if len(record) == 2:
-            return [(record[0], record[1])]
-        return [(key, other) for other in record]
-    if isinstance(record, str) and not key.isdigit():
-        return [(key, record)]
-    return None
-
-
-def _coordinates(record: dict) -> tuple[float | None, float | None]:
-    try:
-        latitude = record.get('latitude', record.get('lat'))
-        longitude = record.get('longitude', record.get('lng', record.get('lon')))
-        if latitude in (None, '') or longitude in (None, ''):
-            return None, None
-        latitude, longitude = float(latitude), float(longitude)
-    except (TypeError, ValueError):
-        return None, None
-    if -90 <= latitude <= 90 and -180 <= longitude <= 180:
-        return latitude, longitude
-    return None, None
-
-
 def import_legacy(folder: str | Path, *, dry_run: bool = False) -> ImportReport:
     """Import a v2.4 data folder in one transaction; with `dry_run`, report what would be imported."""
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise Invalid(f'{folder} is not a folder; pass the data/ folder of What I Spend v2.4 with --dir.')
-    report = ImportReport(folder=folder, dry_run=dry_run)
+    report = _Tally()
     importer = _Importer(folder, report)
     try:
         with write_transaction():
-            expenses = _load(folder, 'expenses.json')
+            expenses = read_records(folder, 'expenses.json')
             importer.import_users()
             importer.import_categories(expenses)
             importer.import_payment_methods(expenses)
@@ -500,4 +413,10 @@ def import_legacy(folder: str | Path, *, dry_run: bool = False) -> ImportReport:
             dict(report.already),
             len(report.warnings),
         )
-    return report
+    return ImportReport(
+        folder=folder,
+        dry_run=dry_run,
+        created={kind: report.created[kind] for kind in KINDS},
+        already={kind: report.already[kind] for kind in KINDS},
+        warnings=tuple(report.warnings),
+    )

@@ -12,8 +12,8 @@ Grouping rules, in order:
 3. The remaining unnamed positions are grouped among themselves: the densest spot starts a place and
    takes every unnamed position within 150 m of it, then the next densest spot, and so on.
 
-Distances are great-circle (haversine) metres; grouping indexes points on the unit sphere, so the poles
-and the antimeridian (179.99° E beside 179.99° W) need no special case.
+The geometry (distances, centres, grouping within a radius) is in `geometry`; this module holds the
+rules above, the household's cache of places and the queries behind them.
 """
 
 from __future__ import annotations
@@ -21,36 +21,29 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Annotated, TypeVar
 
-from peewee import JOIN, fn
+from peewee import fn
+from pydantic import Field, PlainSerializer
 
 from app.db import db, write_transaction
 from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.services.access import visible_owner_ids
 from app.services.errors import Invalid, NotFound
-from app.services.months import Month
+from app.services.geometry import Grid, group_positions, haversine_m, mean_position
+from app.services.timestamps import as_date
 from app.services.validation import parse_coordinate, strip_invisible
 
-EARTH_RADIUS_M = 6_371_008.8
 PLACE_RADIUS_M = 150.0
 NAME_MAX = 120
 SUGGESTIONS = 5
 SUGGEST_WITHIN_M = 1_000.0
 
 
-# --- positions ---------------------------------------------------------------------------------------
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres between two positions given in degrees."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi = phi2 - phi1
-    d_lambda = math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+# --- positions and names -----------------------------------------------------------------------------
 
 
 def parse_position(
@@ -80,61 +73,10 @@ def name_key(name: str) -> str:
     return ' '.join(name.split()).casefold()
 
 
-def normalize_longitude(lon: float) -> float:
-    """Any longitude (a map wrapped around the world gives 540°) back into [-180, 180]."""
-    wrapped = (lon + 180.0) % 360.0 - 180.0
-    return 180.0 if wrapped == -180.0 and lon > 0 else wrapped
-
-
-def _unit(lat: float, lon: float) -> tuple[float, float, float]:
-    phi, lam = math.radians(lat), math.radians(lon)
-    return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
-
-
-def mean_position(points: Iterable[tuple[float, float, float]]) -> tuple[float, float]:
-    """The weighted centre of (lat, lon, weight) positions, averaged on the sphere (right across 180°)."""
-    x = y = z = 0.0
-    for lat, lon, weight in points:
-        ux, uy, uz = _unit(lat, lon)
-        x, y, z = x + ux * weight, y + uy * weight, z + uz * weight
-    norm = math.sqrt(x * x + y * y + z * z)
-    if norm == 0:
-        raise ValueError('no centre: the positions cancel out')
-    return math.degrees(math.asin(max(-1.0, min(1.0, z / norm)))), math.degrees(math.atan2(y, x))
-
-
-def fit_bounds(positions: Sequence[tuple[float, float]]) -> list[list[float]] | None:
-    """[[south, west], [north, east]] around the positions, for Leaflet's fitBounds.
-
-    Positions on both sides of the antimeridian (Fiji, the Bering strait) get a box that crosses it, with
-    east > 180, instead of one that spans the whole world.
-    """
-    if not positions:
-        return None
-    lats = [lat for lat, _ in positions]
-    lons = sorted(lon for _, lon in positions)
-    # the widest gap between consecutive longitudes (wrapping) is the part of the world the box leaves out
-    gaps = [(lons[i + 1] - lons[i], i + 1) for i in range(len(lons) - 1)]
-    gaps.append((lons[0] + 360 - lons[-1], 0))
-    _, start = max(gaps)
-    west = lons[start]
-    east = lons[start - 1] if start > 0 else lons[-1]
-    if east < west:
-        east += 360
-    return [[min(lats), west], [max(lats), east]]
-
-
-def leaflet_longitude(lon: float, bounds: list[list[float]] | None) -> float:
-    """The longitude to draw at so that a marker lies inside bounds that cross the antimeridian."""
-    if bounds is not None and bounds[1][1] > 180 and lon < bounds[0][1]:
-        return lon + 360
-    return lon
-
-
 # --- grouping ----------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Visit:
     """One expense with a position, as grouping needs it."""
 
@@ -149,8 +91,10 @@ class Visit:
     payment_method_id: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
+    """Visits being grouped: the centre moves as visits join."""
+
     visits: list[Visit]
     latitude: float = 0.0
     longitude: float = 0.0
@@ -160,86 +104,10 @@ class Group:
         self.latitude, self.longitude = mean_position((v.latitude, v.longitude, 1.0) for v in self.visits)
 
 
-class _Grid:
-    """Points on the unit sphere bucketed in cubes whose side is the radius: neighbours are in 27 cubes."""
-
-    def __init__(self, radius_m: float) -> None:
-        self.cell = radius_m / EARTH_RADIUS_M
-        self.cells: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-
-    def key(self, lat: float, lon: float) -> tuple[int, int, int]:
-        x, y, z = _unit(lat, lon)
-        return (math.floor(x / self.cell), math.floor(y / self.cell), math.floor(z / self.cell))
-
-    def add(self, index: int, lat: float, lon: float) -> None:
-        self.cells[self.key(lat, lon)].append(index)
-
-    def near(self, lat: float, lon: float) -> Iterable[int]:
-        kx, ky, kz = self.key(lat, lon)
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for dz in (-1, 0, 1):
-                    yield from self.cells.get((kx + dx, ky + dy, kz + dz), ())
-
-
-def _chord(radius_m: float) -> float:
-    """Straight-line distance through the unit sphere matching a great-circle distance: comparing squared
-    chords of unit vectors is exact for "within the radius" and needs no trigonometry per pair."""
-    return 2 * math.sin(radius_m / (2 * EARTH_RADIUS_M))
-
-
-def cluster(points: Sequence[tuple[float, float, float]], radius_m: float) -> list[list[int]]:
-    """Indexes of (lat, lon, weight) points grouped within `radius_m`: the densest point first starts a
-    group and takes every free point within the radius of it. Deterministic for the same input."""
-    grid = _Grid(radius_m)
-    units = [_unit(lat, lon) for lat, lon, _ in points]
-    for i, (lat, lon, _) in enumerate(points):
-        grid.add(i, lat, lon)
-    limit = _chord(radius_m) ** 2
-
-    def within(i: int) -> list[int]:
-        x, y, z = units[i]
-        lat, lon, _ = points[i]
-        found = []
-        for j in grid.near(lat, lon):
-            ux, uy, uz = units[j]
-            if (x - ux) ** 2 + (y - uy) ** 2 + (z - uz) ** 2 <= limit:
-                found.append(j)
-        return found
-
-    neighbours = [within(i) for i in range(len(points))]
-    density = [sum(points[j][2] for j in near) for near in neighbours]
-    order = sorted(range(len(points)), key=lambda i: (-density[i], -points[i][2], points[i][0], points[i][1]))
-    taken = [False] * len(points)
-    groups = []
-    for seed in order:
-        if taken[seed]:
-            continue
-        members = [j for j in neighbours[seed] if not taken[j]]
-        for j in members:
-            taken[j] = True
-        groups.append(sorted(members))
-    return groups
-
-
-SNAP_DEGREES = 1e-4  # ~11 m of latitude: far below the 150 m of a place, far above GPS rounding
-
-
-def _snap(visits: Sequence[Visit]) -> tuple[list[tuple[float, float, float]], list[list[Visit]]]:
-    """Visits within the same ~10 m square become one weighted point, so a shop visited 5 000 times with
-    GPS jitter costs a few dozen points to group, not 5 000. Centres are computed from the exact visits."""
-    spots: dict[tuple[float, float], list[Visit]] = defaultdict(list)
-    for visit in visits:
-        spots[(round(visit.latitude, 4), round(visit.longitude, 4))].append(visit)
-    points = [(lat, lon, float(len(members))) for (lat, lon), members in spots.items()]
-    return points, list(spots.values())
-
-
 def _groups_of(visits: Sequence[Visit], radius_m: float) -> list[Group]:
-    points, members = _snap(visits)
     groups = []
-    for indexes in cluster(points, radius_m):
-        group = Group([visit for i in indexes for visit in members[i]])
+    for indexes in group_positions([(v.latitude, v.longitude) for v in visits], radius_m):
+        group = Group([visits[i] for i in indexes])
         group.recentre()
         groups.append(group)
     return groups
@@ -258,7 +126,7 @@ def group_visits(visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> l
             group.named = True
             groups.append(group)
 
-    grid = _Grid(radius_m)
+    grid = Grid(radius_m)
     for index, group in enumerate(groups):
         grid.add(index, group.latitude, group.longitude)
     alone: list[Visit] = []
@@ -284,51 +152,77 @@ def group_visits(visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> l
 # --- places of a household ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+def _whole_metres(metres: float | None) -> int | None:
+    return None if metres is None else round(metres)
+
+
+def _micro_degrees(degrees: float) -> float:
+    return round(degrees, 6)
+
+
+# The API sends positions to 6 decimals (~10 cm) and distances in whole metres; pages keep the exact values.
+Degrees = Annotated[float, PlainSerializer(_micro_degrees, return_type=float, when_used='json')]
+Metres = Annotated[
+    float | None,
+    PlainSerializer(_whole_metres, return_type=int | None, when_used='json'),
+    Field(description='Metres from the given position (suggestions only)'),
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Place:
+    """A place of the household, with the category and payment method used most often there."""
+
+    name: Annotated[str, Field(description='The name given to the place; empty until someone names it')]
+    label: Annotated[str, Field(description='The name, or the position when the place has no name yet')]
+    latitude: Degrees
+    longitude: Degrees
+    visits: Annotated[int, Field(description='Expenses recorded at the place')]
+    last_visit: Annotated[date | None, Field(description='Date of the latest expense there (YYYY-MM-DD)')]
+    total_cents: int
+    category_id: Annotated[int | None, Field(description='The category used most often there')]
+    category: str
+    subcategory_id: int | None
+    subcategory: str
+    payment_method_id: Annotated[int | None, Field(description='The payment method used most often there')]
+    payment_method: str
+    distance_m: Metres
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Found:
+    """What the cache keeps of a place: its figures and expenses, before names are looked up."""
+
     name: str
     latitude: float
     longitude: float
     visits: int
     last_visit: date | None
     total_cents: int
-    category_id: int | None = None
-    category: str = ''
-    subcategory_id: int | None = None
-    subcategory: str = ''
-    payment_method_id: int | None = None
-    payment_method: str = ''
-    distance_m: float | None = None
-    expense_ids: tuple[int, ...] = field(default=(), repr=False)
+    category_id: int | None
+    subcategory_id: int | None
+    payment_method_id: int | None
+    expense_ids: tuple[int, ...]
 
     @property
     def label(self) -> str:
         """What a person reads: the name, or the position when nobody named the place yet."""
         return self.name or f'{self.latitude:.4f}, {self.longitude:.4f}'
 
-    def as_dict(self) -> dict:
-        return {
-            'name': self.name,
-            'label': self.label,
-            'latitude': round(self.latitude, 6),
-            'longitude': round(self.longitude, 6),
-            'visits': self.visits,
-            'last_visit': self.last_visit.isoformat() if self.last_visit else None,
-            'total_cents': self.total_cents,
-            'category_id': self.category_id,
-            'category': self.category,
-            'subcategory_id': self.subcategory_id,
-            'subcategory': self.subcategory,
-            'payment_method_id': self.payment_method_id,
-            'payment_method': self.payment_method,
-            'distance_m': None if self.distance_m is None else round(self.distance_m),
-        }
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    categories: dict[int, str]
+    payment_methods: dict[int, str]
 
 
-def _most_used(values: Iterable[tuple[object, date | None]]) -> object | None:
+Value = TypeVar('Value', bound=Hashable)
+
+
+def _most_used(values: Iterable[tuple[Value, date | None]]) -> Value | None:
     """The value used most often; a tie goes to the one used most recently. None values are skipped."""
-    counts: Counter = Counter()
-    latest: dict[object, date] = {}
+    counts: Counter[Value] = Counter()
+    latest: dict[Value, date] = {}
     for value, day in values:
         if value is None:
             continue
@@ -340,16 +234,15 @@ def _most_used(values: Iterable[tuple[object, date | None]]) -> object | None:
     return max(counts, key=lambda v: (counts[v], latest.get(v, date.min)))
 
 
-def _place_of(group: Group) -> Place:
+def _found(group: Group) -> _Found:
     """The figures of a group of visits; names of categories and payment methods are added later."""
     visits = group.visits
     spelling = _most_used((v.place, v.day) for v in visits if v.place)
     pair = _most_used(((v.category_id, v.subcategory_id), v.day) for v in visits if v.category_id is not None)
-    method = _most_used((v.payment_method_id, v.day) for v in visits)
-    days = [v.day for v in visits if v.day is not None]
     category_id, subcategory_id = pair if pair else (None, None)
-    return Place(
-        name=str(spelling or ''),
+    days = [v.day for v in visits if v.day is not None]
+    return _Found(
+        name=spelling or '',
         latitude=group.latitude,
         longitude=group.longitude,
         visits=len(visits),
@@ -357,17 +250,30 @@ def _place_of(group: Group) -> Place:
         total_cents=sum(v.amount_cents for v in visits),
         category_id=category_id,
         subcategory_id=subcategory_id,
-        payment_method_id=method,
+        payment_method_id=_most_used((v.payment_method_id, v.day) for v in visits),
         expense_ids=tuple(sorted(v.expense_id for v in visits)),
     )
 
 
-def _with_names(place: Place, names: dict[str, dict[int, str]]) -> Place:
-    return replace(
-        place,
-        category=names['category'].get(place.category_id, '') if place.category_id else '',
-        subcategory=names['category'].get(place.subcategory_id, '') if place.subcategory_id else '',
-        payment_method=names['payment_method'].get(place.payment_method_id, '') if place.payment_method_id else '',
+def _place(found: _Found, names: _Names, distance_m: float | None = None) -> Place:
+    def name_of(table: dict[int, str], key: int | None) -> str:
+        return table.get(key, '') if key else ''
+
+    return Place(
+        name=found.name,
+        label=found.label,
+        latitude=found.latitude,
+        longitude=found.longitude,
+        visits=found.visits,
+        last_visit=found.last_visit,
+        total_cents=found.total_cents,
+        category_id=found.category_id,
+        category=name_of(names.categories, found.category_id),
+        subcategory_id=found.subcategory_id,
+        subcategory=name_of(names.categories, found.subcategory_id),
+        payment_method_id=found.payment_method_id,
+        payment_method=name_of(names.payment_methods, found.payment_method_id),
+        distance_m=distance_m,
     )
 
 
@@ -388,51 +294,41 @@ def _visits(owner_ids: list[int]) -> list[Visit]:
     for expense_id, lat, lon, place, day, cents, category, subcategory, method in db.execute(query):
         if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
             continue  # written by hand into the database: never let one bad row hide every place
-        if isinstance(day, str):
-            day = date.fromisoformat(day[:10])
         name = ' '.join(place.split()) if place else ''
+        day = None if day is None else as_date(day)
         visits.append(Visit(expense_id, lat, lon, name, day, cents, category, subcategory, method))
     return visits
 
 
-def _names(owner_ids: list[int]) -> dict[str, dict[int, str]]:
-    return {
-        'category': dict(Category.select(Category.id, Category.name).where(Category.owner.in_(owner_ids)).tuples()),
-        'payment_method': dict(
-            PaymentMethod.select(PaymentMethod.id, PaymentMethod.name)
-            .where(PaymentMethod.owner.in_(owner_ids))
-            .tuples()
-        ),
-    }
+def _names(owner_ids: list[int]) -> _Names:
+    categories = Category.select(Category.id, Category.name).where(Category.owner.in_(owner_ids))
+    methods = PaymentMethod.select(PaymentMethod.id, PaymentMethod.name).where(PaymentMethod.owner.in_(owner_ids))
+    return _Names(dict(categories.tuples().execute()), dict(methods.tuples().execute()))
 
 
 _CACHE_SIZE = 64
-_cache: OrderedDict[tuple, tuple[tuple, list[Place]]] = OrderedDict()
+_cache: OrderedDict[tuple[object, ...], tuple[tuple[str, ...], list[_Found]]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _version(owner_ids: list[int]) -> tuple:
+def _version(owner_ids: list[int]) -> tuple[str, ...]:
     """Changes whenever an expense of these owners is added, deleted or edited (edits move updated_at)."""
-    row = (
-        Expense.select(
-            fn.COUNT(Expense.id),
-            fn.MAX(Expense.id),
-            fn.MAX(Expense.updated_at),
-            fn.SUM(Expense.latitude),
-            fn.SUM(Expense.longitude),
-            fn.SUM(Expense.category),
-            fn.SUM(Expense.subcategory),
-            fn.SUM(Expense.payment_method),
-            fn.SUM(fn.LENGTH(Expense.place)),
-        )
-        .where(Expense.owner.in_(owner_ids))
-        .tuples()
-        .get()
-    )
+    query = Expense.select(
+        fn.COUNT(Expense.id),
+        fn.MAX(Expense.id),
+        fn.MAX(Expense.updated_at),
+        fn.SUM(Expense.latitude),
+        fn.SUM(Expense.longitude),
+        fn.SUM(Expense.category),
+        fn.SUM(Expense.subcategory),
+        fn.SUM(Expense.payment_method),
+        fn.SUM(fn.LENGTH(Expense.place)),
+    ).where(Expense.owner.in_(owner_ids))
+    row = query.scalar(as_tuple=True)
     return tuple(str(value) for value in row)
 
 
-def _household_places(owner_ids: list[int]) -> list[Place]:
+def _household_places(owner_ids: list[int]) -> list[_Found]:
     """The places of these owners, most visited first, recomputed only when their expenses changed."""
     key = (str(getattr(db.obj, 'database', '')), id(db.obj), *sorted(owner_ids))
     version = _version(owner_ids)
@@ -441,7 +337,7 @@ def _household_places(owner_ids: list[int]) -> list[Place]:
         if cached is not None and cached[0] == version:
             _cache.move_to_end(key)
             return cached[1]
-    found = [_place_of(group) for group in group_visits(_visits(owner_ids))]
+    found = [_found(group) for group in group_visits(_visits(owner_ids))]
     found.sort(key=lambda p: (-p.visits, -(p.last_visit or date.min).toordinal(), p.label.casefold()))
     with _cache_lock:
         _cache[key] = (version, found)
@@ -451,25 +347,30 @@ def _household_places(owner_ids: list[int]) -> list[Place]:
     return found
 
 
-def household_places(user: User | int) -> list[Place]:
-    """Every place of the user's household, most visited first (ties: most recent, then name)."""
+def _household(user: User | int) -> tuple[list[_Found], _Names]:
     owner_ids = visible_owner_ids(user)
     with db.atomic():  # a read snapshot (deferred: a read must not take the write lock and stall every writer)
         found = _household_places(owner_ids)
-        if not found:
-            return []
-        names = _names(owner_ids)
-    return [_with_names(place, names) for place in found]
+        names = _names(owner_ids) if found else _Names({}, {})
+    return found, names
 
 
-def frequent_places(user: User | int, limit: int = 50) -> list[Place]:
+def household_places(user: User | int) -> list[Place]:
+    """Every place of the user's household, most visited first (ties: most recent, then name)."""
+    found, names = _household(user)
+    return [_place(place, names) for place in found]
+
+
+def frequent_places(user: User | int, limit: object = 50) -> list[Place]:
     """The most visited places."""
-    return household_places(user)[: _limit(limit, 500)]
+    count = _limit(limit, 500)
+    found, names = _household(user)
+    return [_place(place, names) for place in found[:count]]
 
 
 def _limit(limit: object, maximum: int) -> int:
     try:
-        value = int(limit)  # type: ignore[call-overload]
+        value = int(limit)  # type: ignore[call-overload]  # anything a caller passes; refused below
     except (TypeError, ValueError):
         raise Invalid(f'limit must be a whole number from 1 to {maximum}.', field='limit') from None
     if not 1 <= value <= maximum:
@@ -489,23 +390,20 @@ def suggest_places(
     distance. Without one: the most visited places."""
     count = _limit(limit, 50)
     position = parse_position(latitude, longitude, lat_field='lat', lon_field='lon')
-    places = household_places(user)
+    found, names = _household(user)
     if position is None:
-        return places[:count]
+        return [_place(place, names) for place in found[:count]]
     lat, lon = position
-    near = [replace(p, distance_m=haversine_m(lat, lon, p.latitude, p.longitude)) for p in places]
-    near = [p for p in near if p.distance_m is not None and p.distance_m <= within_m]
-    near.sort(key=lambda p: (p.distance_m, -p.visits))
-    return near[:count]
+    near = [(haversine_m(lat, lon, p.latitude, p.longitude), p) for p in found]
+    near = [(distance, p) for distance, p in near if distance <= within_m]
+    near.sort(key=lambda pair: (pair[0], -pair[1].visits))
+    return [_place(place, names, distance) for distance, place in near[:count]]
 
 
-def place_at(user: User | int, latitude: object, longitude: object) -> Place:
+def _nearest(found: Iterable[_Found], lat: float, lon: float) -> _Found:
     """The place whose centre is nearest to the position, within 150 m."""
-    lat, lon = parse_position(latitude, longitude) or (None, None)
-    if lat is None or lon is None:
-        raise Invalid('Give the latitude and longitude of the place.', field='latitude')
-    best = None
-    for place in household_places(user):
+    best: tuple[float, _Found] | None = None
+    for place in found:
         distance = haversine_m(lat, lon, place.latitude, place.longitude)
         if distance <= PLACE_RADIUS_M and (best is None or distance < best[0]):
             best = (distance, place)
@@ -521,7 +419,10 @@ def rename_place(user: User | int, latitude: object, longitude: object, name: ob
     new_name = clean_place_name(name, field='name')
     if not new_name:
         raise Invalid('Give the place a name, such as "Bakery".', field='name')
-    place = place_at(user, latitude, longitude)
+    lat, lon = parse_position(latitude, longitude) or (None, None)
+    if lat is None or lon is None:
+        raise Invalid('Give the latitude and longitude of the place.', field='latitude')
+    place = _nearest(_household(user)[0], lat, lon)
     owner_ids = visible_owner_ids(user)
     with write_transaction():
         (
@@ -529,151 +430,11 @@ def rename_place(user: User | int, latitude: object, longitude: object, name: ob
             .where(Expense.id.in_(list(place.expense_ids)) & Expense.owner.in_(owner_ids))
             .execute()
         )
-    renamed = [p for p in household_places(user) if set(place.expense_ids) <= set(p.expense_ids)]
-    return renamed[0] if renamed else place_at(user, place.latitude, place.longitude)
+    found, names = _household(user)
+    renamed = [p for p in found if set(place.expense_ids) <= set(p.expense_ids)]
+    return _place(renamed[0] if renamed else _nearest(found, place.latitude, place.longitude), names)
 
 
 def place_names(user: User | int, limit: int = 200) -> list[str]:
     """Names of the household's places, most visited first: the place field's autocompletion."""
-    return [p.name for p in household_places(user) if p.name][:limit]
-
-
-# --- the map -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MapExpense:
-    id: int
-    latitude: float
-    longitude: float
-    amount_cents: int
-    day: date
-    category_id: int
-    category: str
-    color: str
-    icon: str
-    subcategory: str
-    payment_method: str
-    description: str
-    place: str
-    owner: str
-
-
-@dataclass(frozen=True)
-class MapCategory:
-    id: int
-    name: str
-    color: str
-    count: int
-
-
-@dataclass(frozen=True)
-class MapMonth:
-    month: Month
-    expenses: list[MapExpense]
-    categories: list[MapCategory]
-    located: int
-    unlocated: int
-
-    @property
-    def total_cents(self) -> int:
-        return sum(e.amount_cents for e in self.expenses)
-
-    @property
-    def bounds(self) -> list[list[float]] | None:
-        return fit_bounds([(e.latitude, e.longitude) for e in self.expenses])
-
-
-def month_map(user: User | int, month: Month, category_id: object = None) -> MapMonth:
-    """The month's expenses that have a position, for the map; `category_id` keeps one category."""
-    owner_ids = visible_owner_ids(user)
-    wanted = None
-    if category_id not in (None, '', 0, '0'):
-        try:
-            wanted = int(category_id)  # type: ignore[call-overload]
-        except (TypeError, ValueError):
-            raise Invalid('The category filter must be a category id.', field='category_id') from None
-    sub = Category.alias('sub')
-    with db.atomic():  # a read snapshot, deferred like the one above
-        in_month = Expense.owner.in_(owner_ids) & (Expense.date >= month.first_day) & (Expense.date <= month.last_day)
-        located = Expense.latitude.is_null(False) & Expense.longitude.is_null(False)
-        unlocated = Expense.select().where(in_month & ~located).count()
-        rows = (
-            Expense.select(
-                Expense.id,
-                Expense.latitude,
-                Expense.longitude,
-                Expense.amount_cents,
-                Expense.date,
-                Category.id,
-                Category.name,
-                Category.color,
-                Category.icon,
-                sub.name,
-                PaymentMethod.name,
-                Expense.description,
-                Expense.place,
-                User.username,
-            )
-            .join(Category, on=Expense.category == Category.id)
-            .switch(Expense)
-            .join(sub, JOIN.LEFT_OUTER, on=Expense.subcategory == sub.id)
-            .switch(Expense)
-            .join(PaymentMethod, JOIN.LEFT_OUTER, on=Expense.payment_method == PaymentMethod.id)
-            .switch(Expense)
-            .join(User, on=Expense.owner == User.id)
-            .where(in_month & located)
-            .order_by(Expense.date.desc(), Expense.id.desc())
-            .tuples()
-        )
-        everything = [
-            MapExpense(
-                id=r[0],
-                latitude=r[1],
-                longitude=r[2],
-                amount_cents=r[3],
-                day=r[4],
-                category_id=r[5],
-                category=r[6],
-                color=r[7] or '#6366f1',
-                icon=r[8] or 'label',
-                subcategory=r[9] or '',
-                payment_method=r[10] or '',
-                description=r[11] or '',
-                place=r[12] or '',
-                owner=r[13],
-            )
-            for r in rows
-            if math.isfinite(r[1]) and math.isfinite(r[2]) and -90 <= r[1] <= 90 and -180 <= r[2] <= 180
-        ]
-    counts: Counter = Counter(e.category_id for e in everything)
-    first = {}
-    for e in everything:
-        first.setdefault(e.category_id, e)
-    categories = sorted(
-        (MapCategory(cid, first[cid].category, first[cid].color, n) for cid, n in counts.items()),
-        key=lambda c: c.name.casefold(),
-    )
-    shown = [e for e in everything if wanted is None or e.category_id == wanted]
-    return MapMonth(month, shown, categories, located=len(everything), unlocated=unlocated)
-
-
-def metres_per_pixel(zoom: float, latitude: float) -> float:
-    """Ground size of one screen pixel on a Web Mercator map at this zoom level and latitude."""
-    return 2 * math.pi * EARTH_RADIUS_M * max(math.cos(math.radians(latitude)), 0.01) / (256 * 2**zoom)
-
-
-def group_markers(expenses: Sequence[MapExpense], radius_m: float) -> list[list[MapExpense]]:
-    """Expenses drawn as one marker when they are within `radius_m`; each group newest first."""
-    if not expenses:
-        return []
-    points, members = _snap(
-        [Visit(i, e.latitude, e.longitude, day=e.day) for i, e in enumerate(expenses)]  # expense_id = index
-    )
-    groups = []
-    for indexes in cluster(points, max(radius_m, 1.0)):
-        items = [expenses[v.expense_id] for i in indexes for v in members[i]]
-        items.sort(key=lambda e: (e.day, e.id), reverse=True)
-        groups.append(items)
-    groups.sort(key=lambda g: (g[0].day, g[0].id), reverse=True)
-    return groups
+    return [p.name for p in _household(user)[0] if p.name][:limit]

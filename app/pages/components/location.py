@@ -16,13 +16,16 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from nicegui import ui
+from nicegui.elements.leaflet.leaflet_layer import Layer
 
 from app.models import User
 from app.pages.components.actions import call_service
 from app.services import places, users
 from app.services.errors import Invalid
+from app.services.geometry import normalize_longitude
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,19 @@ def place_caption(place: places.Place) -> str:
     return ' · '.join(part for part in parts if part)
 
 
+def place_item(
+    place: places.Place, caption: str, on_click: Callable[[], object], *markers: str, dense: bool = False
+) -> ui.item:
+    """A place in a list: its icon, its label and a caption. Open it again (`with`) to add a side section."""
+    with ui.item(on_click=on_click).props('clickable dense' if dense else 'clickable').mark(*markers) as item:
+        with ui.item_section().props('avatar'):
+            ui.icon('storefront' if place.name else 'place').classes('text-primary')
+        with ui.item_section():
+            ui.item_label(place.label).classes('' if dense else 'font-medium')
+            ui.item_label(caption).props('caption')
+    return item
+
+
 PlaceChosen = Callable[[places.Place], Awaitable[None] | None]
 
 
@@ -99,7 +115,7 @@ class LocationField:
         self.suggestions: list[places.Place] = []
         self.busy = False
         self._map: ui.leaflet | None = None
-        self._marker = None
+        self._marker: Layer | None = None
         self._started = False
 
         with ui.column().classes('w-full gap-1').mark('location') as self.container:
@@ -304,16 +320,13 @@ class LocationField:
             ui.label(title).classes('text-xs uppercase tracking-wide opacity-60 pt-1')
             with ui.list().props('dense separator').classes('w-full rounded-borders'):
                 for index, place in enumerate(self.suggestions):
-                    with (
-                        ui.item(on_click=lambda p=place: self.choose(p))
-                        .props('clickable')
-                        .mark('place-suggestion', f'place-suggestion-{index}')
-                    ):
-                        with ui.item_section().props('avatar'):
-                            ui.icon('storefront' if place.name else 'place').classes('text-primary')
-                        with ui.item_section():
-                            ui.item_label(place.label).classes('font-medium')
-                            ui.item_label(place_caption(place)).props('caption')
+                    place_item(
+                        place,
+                        place_caption(place),
+                        partial(self.choose, place),
+                        'place-suggestion',
+                        f'place-suggestion-{index}',
+                    )
 
     def _build_map(self) -> None:
         from app.config import get_settings
@@ -337,7 +350,7 @@ class LocationField:
     async def _map_clicked(self, event) -> None:
         latlng = (event.args or {}).get('latlng') or {}
         try:
-            lat, lon = float(latlng['lat']), places.normalize_longitude(float(latlng['lng']))
+            lat, lon = float(latlng['lat']), normalize_longitude(float(latlng['lng']))
         except (KeyError, TypeError, ValueError):
             return
         await self.set_position(lat, lon, source='map')

@@ -9,6 +9,8 @@ they show even when the tile server cannot be reached.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from functools import partial
 from html import escape
 
 from nicegui import ui
@@ -16,12 +18,16 @@ from nicegui import ui
 from app.config import get_settings
 from app.models import User
 from app.pages.components.actions import call_service
+from app.pages.components.location import place_item
 from app.pages.components.month_picker import month_picker
+from app.pages.map_projection import Bounds, estimated_zoom, fit_bounds, leaflet_longitude, metres_per_pixel
 from app.services import formats, places
 from app.services.clock import today
 from app.services.errors import Invalid
+from app.services.geometry import mean_position
 from app.services.money import format_money
 from app.services.months import Month, parse_month
+from app.services.places_map import MapExpense, MapMonth, group_markers, month_map
 
 GROUP_PIXELS = 40  # markers closer than this on screen are drawn as one
 MAX_ZOOM = 18
@@ -52,15 +58,15 @@ font-size:12px;padding:0}
 </style>"""
 
 
-def _category_text(expense: places.MapExpense) -> str:
+def _category_text(expense: MapExpense) -> str:
     return f'{expense.category} › {expense.subcategory}' if expense.subcategory else expense.category
 
 
-def _day_text(expense: places.MapExpense, locale: str) -> str:
+def _day_text(expense: MapExpense, locale: str) -> str:
     return formats.short_date(expense.day, locale)
 
 
-def popup_html(group: list[places.MapExpense], currency: str, locale: str) -> str:
+def popup_html(group: Sequence[MapExpense], currency: str, locale: str) -> str:
     """The popup of a marker; every piece of user text escaped."""
     if len(group) == 1:
         e = group[0]
@@ -95,40 +101,25 @@ def popup_html(group: list[places.MapExpense], currency: str, locale: str) -> st
     )
 
 
-def estimated_zoom(bounds: list[list[float]] | None, width: int = 700, height: int = 460) -> int:
-    """The zoom fitBounds will choose for a map of about this size: the first grouping is already right."""
-    if bounds is None:
-        return 3
-    (south, west), (north, east) = bounds
-    lon_span = max(east - west, 1e-6)
-
-    def mercator(lat: float) -> float:
-        lat = max(min(lat, 85.0), -85.0)
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    lat_span = max(mercator(north) - mercator(south), 1e-9)
-    zoom_x = math.log2(width * 360 / (256 * lon_span))
-    zoom_y = math.log2(height * 2 * math.pi / (256 * lat_span))
-    return max(1, min(16, math.floor(min(zoom_x, zoom_y))))
-
-
 class MapView:
     def __init__(self, user: User, month: Month, category_id: int | None) -> None:
         self.user = user
         self.month = month
         self.category_id = category_id
-        self.data: places.MapMonth | None = None
-        self.zoom = 3
+        self.data: MapMonth | None = None
+        self.bounds: Bounds | None = None
+        self.zoom: float = 3
         self.center: tuple[float, float] = (30.0, 0.0)
         self.layers: list = []
-        self.groups: list[list[places.MapExpense]] = []
+        self.groups: list[list[MapExpense]] = []
         self.signature: tuple = ()
 
     async def load(self) -> bool:
-        data = await call_service(places.month_map, self.user, self.month, self.category_id)
+        data = await call_service(month_map, self.user, self.month, self.category_id)
         if data is None:
             return False
         self.data = data
+        self.bounds = fit_bounds([(e.latitude, e.longitude) for e in data.expenses])
         return True
 
     async def build(self) -> None:
@@ -152,7 +143,7 @@ class MapView:
         with ui.element('div').classes('w-full grid gap-4 grid-cols-1 lg:grid-cols-[1fr_20rem]'):
             with ui.card().classes('p-0 overflow-hidden w-full'):
                 self.map = (
-                    ui.leaflet(center=self.center, zoom=self.zoom, options={'worldCopyJump': False})
+                    ui.leaflet(center=self.center, zoom=round(self.zoom), options={'worldCopyJump': False})
                     .classes('w-full wis-map')
                     .mark('map')
                 )
@@ -164,10 +155,11 @@ class MapView:
                 self.map.on('init', self._on_init)
                 self.map.on('map-zoomend', self._on_zoom)
             with ui.card().classes('p-0 w-full gap-0'):
-                with ui.tabs(value='expenses').props('dense no-caps align=justify').classes('w-full') as tabs:
-                    ui.tab('expenses', 'This month').mark('map-tab-expenses')
+                with ui.tabs().props('dense no-caps align=justify').classes('w-full') as tabs:
+                    this_month = ui.tab('expenses', 'This month').mark('map-tab-expenses')
                     ui.tab('places', 'Places').mark('map-tab-places')
-                with ui.tab_panels(tabs, value='expenses').props('animated=false').classes('w-full'):
+                tabs.set_value(this_month)
+                with ui.tab_panels(tabs, value=this_month).props('animated=false').classes('w-full'):
                     with ui.tab_panel('expenses').classes('p-0'):
                         self.list_box = ui.column().classes('w-full gap-0 lg:max-h-[min(58vh,590px)] overflow-auto')
                     with ui.tab_panel('places').classes('p-0'):
@@ -199,8 +191,7 @@ class MapView:
 
     async def _frame(self) -> None:
         """Centre and zoom for the data: the month's bounds, else the most visited place, else the world."""
-        assert self.data is not None
-        bounds = self.data.bounds
+        bounds = self.bounds
         if bounds is not None:
             (south, west), (north, east) = bounds
             self.center = ((south + north) / 2, (west + east) / 2)
@@ -237,8 +228,8 @@ class MapView:
     def _draw(self, *, force: bool = False) -> None:
         assert self.data is not None
         expenses = self.data.expenses
-        radius = GROUP_PIXELS * places.metres_per_pixel(self.zoom, self.center[0])
-        groups = places.group_markers(expenses, radius)
+        radius = GROUP_PIXELS * metres_per_pixel(self.zoom, self.center[0])
+        groups = group_markers(expenses, radius)
         signature = tuple(tuple(e.id for e in g) for g in groups)
         if signature == self.signature and not force:
             return
@@ -247,11 +238,11 @@ class MapView:
         self.layers = []
         self.groups = groups
         self.signature = signature
-        bounds = self.data.bounds
+        bounds = self.bounds
         currency, locale = self.user.currency, self.user.locale
         for group in groups:
-            lat, lon = places.mean_position((e.latitude, e.longitude, 1.0) for e in group)
-            lon = places.leaflet_longitude(lon, bounds)
+            lat, lon = mean_position((e.latitude, e.longitude, 1.0) for e in group)
+            lon = leaflet_longitude(lon, bounds)
             popup = popup_html(group, currency, locale)
             if len(group) == 1:
                 options = {
@@ -277,8 +268,7 @@ class MapView:
             self.map.run_map_method(':eachLayer', BIND_JS)
 
     def _fit(self) -> None:
-        assert self.data is not None
-        bounds = self.data.bounds
+        bounds = self.bounds
         if not self.map.is_initialized:
             return
         if bounds is None:
@@ -342,20 +332,18 @@ class MapView:
                 return
             with ui.list().props('separator').classes('w-full'):
                 for index, place in enumerate(found):
-                    with (
-                        ui.item(on_click=lambda p=place: self.focus_place(p))
-                        .props('clickable dense')
-                        .mark('place-item', f'place-item-{index}')
-                    ):
-                        with ui.item_section().props('avatar'):
-                            ui.icon('storefront' if place.name else 'place').classes('text-primary')
-                        with ui.item_section():
-                            ui.item_label(place.label)
-                            ui.item_label(self._place_caption(place)).props('caption')
-                        with ui.item_section().props('side'):
-                            ui.button(icon='edit', on_click=lambda p=place: self.rename_dialog(p)).props(
-                                'flat round dense aria-label="Name this place"'
-                            ).on('click.stop', lambda: None).mark(f'rename-place-{index}')
+                    item = place_item(
+                        place,
+                        self._place_caption(place),
+                        partial(self.focus_place, place),
+                        'place-item',
+                        f'place-item-{index}',
+                        dense=True,
+                    )
+                    with item, ui.item_section().props('side'):
+                        ui.button(icon='edit', on_click=lambda p=place: self.rename_dialog(p)).props(
+                            'flat round dense aria-label="Name this place"'
+                        ).on('click.stop', lambda: None).mark(f'rename-place-{index}')
 
     def _place_caption(self, place: places.Place) -> str:
         visits = '1 visit' if place.visits == 1 else f'{place.visits} visits'
@@ -411,14 +399,14 @@ class MapView:
         dialog.on('hide', lambda: dialog.delete())
         dialog.open()
 
-    def focus(self, expense: places.MapExpense) -> None:
+    def focus(self, expense: MapExpense) -> None:
         """Zoom on an expense of the list and open its popup."""
         self.zoom = 17
         self.center = (expense.latitude, expense.longitude)
         self._draw()
         if not self.map.is_initialized:
             return
-        lon = places.leaflet_longitude(expense.longitude, self.data.bounds if self.data else None)
+        lon = leaflet_longitude(expense.longitude, self.bounds)
         self.map.run_map_method('setView', [expense.latitude, lon], 17)
         for group, layer in zip(self.groups, self.layers):
             if any(e.id == expense.id for e in group):
