@@ -8,6 +8,7 @@ shows up only as an ImportError in whichever order a test or the server happens 
 from __future__ import annotations
 
 import ast
+import textwrap
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -90,7 +91,10 @@ def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> str:
 def imports(module: str) -> list[Import]:
     """Every import statement in the module, at any depth (a function-level import runs too)."""
     path = app_modules()[module]
-    is_package = path.name == '__init__.py'
+    return imports_in(parse(path), module, is_package=path.name == '__init__.py')
+
+
+def imports_in(tree: ast.Module, module: str, *, is_package: bool = False) -> list[Import]:
     found: list[Import] = []
 
     def visit(node: ast.AST, type_checking: bool) -> None:
@@ -116,7 +120,7 @@ def imports(module: str) -> list[Import]:
         for child in ast.iter_child_nodes(node):
             visit(child, type_checking)
 
-    visit(parse(path), False)
+    visit(tree, False)
     return found
 
 
@@ -192,9 +196,18 @@ def test_the_cycle_finder_finds_a_circle_and_only_the_circle():
 
 
 def test_the_import_reader_sees_function_level_imports_and_skips_type_checking_ones():
-    # app.models.base imports app.db at module level, app.db imports app.models inside functions
-    db_imports = {i.target for i in imports('app.db') if not i.type_checking}
-    assert 'app.models' in db_imports
+    source = textwrap.dedent(
+        """
+        from typing import TYPE_CHECKING
+        if TYPE_CHECKING:
+            from app.models import User
+        def later():
+            from app.services import audit
+        """
+    )
+    found = {i.target: i.type_checking for i in imports_in(ast.parse(source), 'app.services.example')}
+    assert found['app.models'] is True  # read for the type checker only: not an edge of the graph
+    assert 'app.services.audit' in found and found['app.services.audit'] is False
     # `from app.pages import categories` in app/pages/__init__.py is an import of the submodule
     assert 'app.pages.categories' in import_graph()['app.pages']
 
