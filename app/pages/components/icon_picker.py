@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from nicegui import ui
 
+from app.pages.components.move_dialog import close_and_delete
 from app.services import icons
 
 _HEX_COLOUR = re.compile(r'^#[0-9a-fA-F]{3,8}$')
@@ -77,7 +78,7 @@ def open_icon_picker(current: str | None, on_pick: Callable[[str], object]) -> u
                 if icons.is_known(current):
                     ui.label(f'Now: {current}').classes('text-sm opacity-80 truncate').mark('icon-current')
             ui.space()
-            ui.button(icon='close', on_click=lambda: (dialog.close(), dialog.delete())).props(
+            ui.button(icon='close', on_click=lambda: close_and_delete(dialog)).props(
                 'flat round dense aria-label="Close"'
             ).mark('icon-picker-close')
         search = (
