@@ -7,9 +7,9 @@ an id the caller may not see answers NotFound, exactly like an id that does not 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from peewee import JOIN, ModelSelect, fn
 
@@ -23,7 +23,7 @@ DEFAULT_COLOR = '#6366f1'
 DEFAULT_ICON = icons.DEFAULT_CATEGORY_ICON
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CategorySnapshot:
     """A deleted category as it was, subcategories included, so that Undo can bring the same rows back."""
 
@@ -37,13 +37,13 @@ class CategorySnapshot:
     children: tuple[CategorySnapshot, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeletedCategory:
     moved: int
     snapshot: CategorySnapshot
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeletionPlan:
     """What deleting a category would do, so that a page asks the right question before anything changes:
     confirm (nothing uses it), or choose where its expenses go first."""
@@ -77,15 +77,16 @@ class CategoryNode(CategoryView):
     children: tuple[CategoryView, ...] = ()
 
 
+_Shape = TypeVar('_Shape', CategoryView, CategoryNode, CategorySnapshot)
+
+
+def _shaped(source: object, shape: type[_Shape], **given: Any) -> _Shape:
+    """`shape` from the attributes of the same names on `source` (a row, or another view), and `given`."""
+    return shape(**{f.name: getattr(source, f.name) for f in fields(shape) if f.name not in given}, **given)
+
+
 def _view(category: Category) -> CategoryView:
-    return CategoryView(
-        id=category.id,
-        name=category.name,
-        parent_id=category.parent_id,
-        color=category.color,
-        icon=category.icon,
-        owner_id=category.owner_id,
-    )
+    return _shaped(category, CategoryView)
 
 
 def _visible(user: User, scope: str = 'everyone') -> list[Category]:
@@ -107,18 +108,7 @@ def category_tree(user: User) -> list[CategoryNode]:
     visible = {row.id for row in rows}
     # a subcategory whose parent is no longer visible (after an unlink) shows at the top level
     tops = [row for row in rows if row.parent_id is None or row.parent_id not in visible]
-    return [
-        CategoryNode(
-            id=top.id,
-            name=top.name,
-            parent_id=top.parent_id,
-            color=top.color,
-            icon=top.icon,
-            owner_id=top.owner_id,
-            children=tuple(by_parent.get(top.id, ())),
-        )
-        for top in tops
-    ]
+    return [_shaped(top, CategoryNode, children=tuple(by_parent.get(top.id, ()))) for top in tops]
 
 
 def get_category(user: User, category_id: object, *, field: str = 'id') -> Category:
@@ -331,16 +321,7 @@ def delete_category(
 
 
 def _snapshot(category: Category, children: list[Category]) -> CategorySnapshot:
-    return CategorySnapshot(
-        id=category.id,
-        owner_id=category.owner_id,
-        name=category.name,
-        parent_id=category.parent_id,
-        color=category.color,
-        icon=category.icon,
-        created_at=category.created_at,
-        children=tuple(_snapshot(child, []) for child in children),
-    )
+    return _shaped(category, CategorySnapshot, children=tuple(_snapshot(child, []) for child in children))
 
 
 def restore_category(user: User, snapshot: CategorySnapshot) -> CategoryView:

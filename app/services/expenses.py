@@ -432,21 +432,7 @@ def delete_expense(user: User, expense_id: object) -> DeletedExpense:
     with write_transaction():
         expense = _find(user, expense_id)
         access.check_may_change(user, [expense.owner_id], 'This expense')
-        snapshot = DeletedExpense(
-            id=expense.id,
-            owner_id=expense.owner_id,
-            amount_cents=expense.amount_cents,
-            date=as_date(expense.date),
-            category_id=expense.category_id,
-            subcategory_id=expense.subcategory_id,
-            payment_method_id=expense.payment_method_id,
-            description=expense.description,
-            latitude=expense.latitude,
-            longitude=expense.longitude,
-            place=expense.place,
-            created_at=expense.created_at,
-            request_id=expense.request_id,
-        )
+        snapshot = DeletedExpense(_row(expense), created_at=expense.created_at, request_id=expense.request_id)
         expense.delete_instance()
     return snapshot
 
@@ -454,25 +440,17 @@ def delete_expense(user: User, expense_id: object) -> DeletedExpense:
 def restore_expense(user: User, snapshot: DeletedExpense) -> ExpenseRow:
     """Undo a deletion: the same expense again (same id when free), checked like a new one."""
     with write_transaction():
-        owner_id = snapshot.owner_id
+        row = snapshot.expense
+        owner_id = row.owner_id
         if owner_id not in access.visible_owner_ids(user):
             raise NotFound('This expense can no longer be restored: its owner is not shared with you any more.')
-        data = {
-            'amount': cents_to_text(snapshot.amount_cents),
-            'date': snapshot.date.isoformat(),
-            'category_id': snapshot.category_id,
-            'subcategory_id': snapshot.subcategory_id,
-            'payment_method_id': snapshot.payment_method_id,
-            'description': snapshot.description,
-            'latitude': snapshot.latitude,
-            'longitude': snapshot.longitude,
-            'place': snapshot.place,
-        }
+        data = {name: getattr(row, name) for name in FIELDS if name not in ('amount', 'date')}
+        data.update(amount=cents_to_text(row.amount_cents), date=row.date.isoformat())
         access.check_may_change(user, [owner_id], 'This expense', field=None)
         columns = _parse(user, data, None, owner_id)
         extra = {}
-        if not Expense.select().where(Expense.id == snapshot.id).exists():
-            extra['id'] = snapshot.id
+        if not Expense.select().where(Expense.id == row.id).exists():
+            extra['id'] = row.id
         request_id = snapshot.request_id
         taken = Expense.select().where((Expense.owner == owner_id) & (Expense.request_id == request_id))
         if request_id and taken.exists():

@@ -69,20 +69,15 @@ class LastChoices:
     payment_method_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True)
 class DeletedExpense:
-    """A deleted expense as it was, so that Undo (`restore_expense`) can record it again."""
+    """A deleted expense as it was, so that Undo (`restore_expense`) can record it again: the row, and the
+    two columns a row does not show (`created_at` as stored, and the client's request id)."""
 
-    id: int
-    owner_id: int
-    amount_cents: int
-    date: dt.date
-    category_id: int
-    subcategory_id: int | None
-    payment_method_id: int | None
-    description: str
-    latitude: float | None
-    longitude: float | None
-    place: str
+    expense: ExpenseRow
     created_at: dt.datetime
     request_id: str | None
+
+    @property
+    def id(self) -> int:
+        return self.expense.id

@@ -21,7 +21,7 @@ from app.services.validation import UNSET, clean_name, is_blank, parse_id
 DEFAULT_ICON = icons.DEFAULT_PAYMENT_METHOD_ICON
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PaymentMethodSnapshot:
     """A deleted payment method as it was, so that Undo can bring the same row back."""
 
@@ -32,13 +32,13 @@ class PaymentMethodSnapshot:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeletedPaymentMethod:
     moved: int
     snapshot: PaymentMethodSnapshot
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeletionPlan:
     """What deleting a payment method would do: confirm when nothing uses it, else choose where to move."""
 
