@@ -24,8 +24,10 @@ from app.pages.components.location import LocationField
 from app.services import formats
 from app.services.categories import CategoryNode, CategoryView
 from app.services.clock import today as today_in
+from app.services.errors import Invalid
 from app.services.expenses import is_far_ahead
 from app.services.links import label_duplicates
+from app.services.months import parse_date
 from app.services.payment_methods import PaymentMethodView
 from app.services.places import Place
 
@@ -202,7 +204,7 @@ def expense_dialog(
             }
             if location is not None:
                 values.update(latitude=location.latitude, longitude=location.longitude, place=location.place)
-            chosen = _as_date(day.value)
+            chosen = _typed_date(day.value)
             if chosen is not None and is_far_ahead(chosen, today):
                 asking['now'] = True
                 try:
@@ -255,8 +257,9 @@ async def confirm_far_ahead(chosen: date, today: date, locale: str = formats.FAL
     return bool(answer)
 
 
-def _as_date(text: object) -> date | None:
+def _typed_date(text: object) -> date | None:
+    """The date as the service will read it, or None when it will refuse it (and say why, under the field)."""
     try:
-        return date.fromisoformat(str(text or ''))
-    except ValueError:
-        return None  # the service says what is wrong with it
+        return parse_date(text)
+    except Invalid:
+        return None
