@@ -74,7 +74,7 @@ class CategoryView:
 class CategoryNode(CategoryView):
     """A top-level category with its subcategories, by name."""
 
-    children: tuple[CategoryView, ...] = ()
+    children: tuple[CategoryView, ...]
 
 
 _Shape = TypeVar('_Shape', CategoryView, CategoryNode, CategorySnapshot)
