@@ -15,11 +15,11 @@ pytestmark = pytest.mark.usefixtures('database')
 
 def test_tree_and_flat(alice, things) -> None:
     tree = categories.category_tree(alice)
-    assert [(node['name'], [c['name'] for c in node['children']]) for node in tree] == [
+    assert [(node.name, [c.name for c in node.children]) for node in tree] == [
         ('Food', ['Groceries', 'Restaurants']),
         ('Transport', []),
     ]
-    assert tree[0]['children'][0]['color'] == '#f59e0b'  # a subcategory takes its parent's colour
+    assert tree[0].children[0].color == '#f59e0b'  # a subcategory takes its parent's colour
     assert len(categories.list_categories(alice)) == 4
 
 
@@ -166,7 +166,7 @@ def test_delete_then_restore_brings_back_the_same_rows(alice, things) -> None:
     assert {c.name for c in Category.select()} == {'Transport'}
     restored = categories.restore_category(alice, deleted.snapshot)
     assert (restored.id, restored.name, restored.color, restored.icon) == (food.id, 'Food', '#f59e0b', 'label')
-    assert restored.created_at == food.created_at
+    assert Category.get_by_id(restored.id).created_at == food.created_at
     children = {c.id: c.name for c in Category.select().where(Category.parent == food.id)}
     assert children == {things['groceries'].id: 'Groceries', things['restaurants'].id: 'Restaurants'}
     # the restored tree is usable at once

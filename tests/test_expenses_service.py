@@ -54,11 +54,11 @@ def test_bad_amounts_are_refused_and_change_nothing(alice, things, text, message
 
 def test_create_returns_every_name(alice, things) -> None:
     expense = add(alice, things, subcategory_id=things['groceries'].id, description='  Market  ')
-    row = expenses.expense_dict(expense)
-    assert row['amount'] == 10.0 and row['amount_cents'] == 1000
-    assert row['category'] == 'Food' and row['subcategory'] == 'Groceries' and row['payment_method'] == 'Card'
-    assert row['description'] == 'Market' and row['created_by'] == 'alice' and row['date'] == '2026-01-15'
-    assert row['latitude'] is None and row['category_color'] == '#f59e0b'
+    assert expense.amount == 10.0 and expense.amount_cents == 1000
+    assert expense.category == 'Food' and expense.subcategory == 'Groceries' and expense.payment_method == 'Card'
+    assert expense.description == 'Market' and expense.created_by == 'alice' and expense.date == date(2026, 1, 15)
+    assert expense.latitude is None and expense.category_color == '#f59e0b'
+    assert expense == expenses.get_expense(alice, expense.id)
 
 
 @time_machine.travel('2026-03-09 12:00:00', tick=False)
@@ -204,13 +204,11 @@ def test_delete_then_undo(alice, things) -> None:
 
 
 def test_last_choices_follow_the_last_expense(alice, things) -> None:
-    assert expenses.last_choices(alice)['category_id'] is None
+    assert expenses.last_choices(alice) == expenses.LastChoices()
     add(alice, things, category_id=things['transport'].id, payment_method_id=things['cash'].id)
-    assert expenses.last_choices(alice) == {
-        'category_id': things['transport'].id,
-        'subcategory_id': None,
-        'payment_method_id': things['cash'].id,
-    }
+    assert expenses.last_choices(alice) == expenses.LastChoices(
+        category_id=things['transport'].id, subcategory_id=None, payment_method_id=things['cash'].id
+    )
 
 
 def test_bad_ids(alice, things) -> None:

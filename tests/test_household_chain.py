@@ -89,13 +89,10 @@ def _database() -> list:
 def _c_view(chain: Chain) -> dict:
     """What C sees: its categories, payment methods and expenses with the names they show."""
     carol = chain.c['user']
-    rows = [expenses.expense_dict(e) for e in expenses.list_expenses(carol, None).expenses]
     return {
         'categories': categories.category_tree(carol),
-        'payment_methods': [
-            payment_methods.payment_method_dict(m) for m in payment_methods.list_payment_methods(carol)
-        ],
-        'expenses': rows,
+        'payment_methods': payment_methods.list_payment_methods(carol),
+        'expenses': list(expenses.list_expenses(carol, None).expenses),
     }
 
 
@@ -312,7 +309,7 @@ def test_a_link_made_later_freezes_what_the_new_partner_sees(database) -> None:
         assert 'does not share with you' in refused.value.message
     assert _database() == before
     assert categories.update_category(alice, a['spare'], name='A Spare renamed').name == 'A Spare renamed'
-    assert [expenses.expense_dict(e)['category'] for e in expenses.list_expenses(carol, None).expenses] == ['A Food']
+    assert [e.category for e in expenses.list_expenses(carol, None).expenses] == ['A Food']
 
 
 async def test_categories_page_refuses_rename_reparent_and_move(user: User) -> None:

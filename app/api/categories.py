@@ -11,6 +11,7 @@ from app.api.errors import ERROR_RESPONSES, ErrorBody
 from app.api.fields import Id, OptionalId, Text
 from app.models import User
 from app.services import categories
+from app.services.categories import CategoryNode, CategoryView
 from app.services.validation import UNSET
 
 router = APIRouter(
@@ -22,22 +23,11 @@ router = APIRouter(
 )
 
 
-class CategoryOut(BaseModel):
-    id: int
-    name: str
-    parent_id: int | None
-    color: str
-    icon: str
-    owner_id: int
-
-
-class CategoryNodeOut(CategoryOut):
-    children: list[CategoryOut]
-
-
 class CategoryOkOut(BaseModel):
+    """The reference's envelope around a saved category (`success` is always true: errors are 4xx)."""
+
     success: bool
-    category: CategoryOut
+    category: CategoryView
 
 
 class CategoryDeletedOut(BaseModel):
@@ -73,23 +63,23 @@ class CategoryDelete(BaseModel):
     with_subcategories: bool = Field(False, description='Delete its subcategories with it (none may be in use)')
 
 
-@router.get('/categories', response_model=list[CategoryNodeOut])
+@router.get('/categories', response_model=list[CategoryNode])
 def list_nested(user: User = Depends(api_user)):
     """Top-level categories you may see, each with its subcategories in `children`."""
     return categories.category_tree(user)
 
 
-@router.get('/categories_flat', response_model=list[CategoryOut])
+@router.get('/categories_flat', response_model=list[CategoryView])
 def list_flat(user: User = Depends(api_user)):
     """Every category and subcategory you may see, in one list (subcategories have a parent_id)."""
-    return [categories.category_dict(c) for c in categories.list_categories(user)]
+    return categories.list_categories(user)
 
 
 @router.post('/category_create', response_model=CategoryOkOut, openapi_extra=body_docs(CategoryCreate))
 def create(user: User = Depends(api_user), body: CategoryCreate = body_of(CategoryCreate)):
     """Create a category, or a subcategory with `parent_id`."""
     category = categories.create_category(user, body.name, body.parent_id, body.color, body.icon)
-    return {'success': True, 'category': categories.category_dict(category)}
+    return CategoryOkOut(success=True, category=category)
 
 
 @router.post('/category_update', response_model=CategoryOkOut, openapi_extra=body_docs(CategoryUpdate))
@@ -98,7 +88,7 @@ def update(user: User = Depends(api_user), body: CategoryUpdate = body_of(Catego
     given = body.model_dump(exclude_unset=True)
     changes = {name: given.get(name, UNSET) for name in ('name', 'parent_id', 'color', 'icon')}
     category = categories.update_category(user, body.id, **changes)
-    return {'success': True, 'category': categories.category_dict(category)}
+    return CategoryOkOut(success=True, category=category)
 
 
 @router.post(
@@ -113,4 +103,4 @@ def delete(user: User = Depends(api_user), body: CategoryDelete = body_of(Catego
     deleted = categories.delete_category(
         user, body.id, move_to=body.move_to_id, with_subcategories=body.with_subcategories
     )
-    return {'success': True, 'id': body.id, 'moved': deleted.moved}
+    return CategoryDeletedOut(success=True, id=body.id, moved=deleted.moved)

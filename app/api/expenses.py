@@ -12,47 +12,18 @@ from app.api.fields import Amount, Coordinate, Id, OptionalId, Text
 from app.api.period import Period, month_period
 from app.models import User
 from app.services import expenses
-from app.services.money import cents_to_number
+from app.services.expenses import ExpensePage, ExpenseRow
 
 router = APIRouter(
     responses={**ERROR_RESPONSES, 404: {'model': ErrorBody, 'description': 'No such expense, or not yours to see'}}
 )
 
 
-class ExpenseOut(BaseModel):
-    id: int
-    amount: float = Field(description='Rounded to cents')
-    amount_cents: int
-    date: str = Field(description='YYYY-MM-DD')
-    category_id: int
-    category: str | None
-    category_color: str | None
-    subcategory_id: int | None
-    subcategory: str | None
-    payment_method_id: int | None
-    payment_method: str | None
-    description: str
-    latitude: float | None
-    longitude: float | None
-    place: str
-    owner_id: int
-    created_by: str | None = Field(description='Username of the user who recorded it')
-    created_at: str
-    updated_at: str
-
-
-class ExpenseListOut(BaseModel):
-    month: str
-    count: int = Field(description='Expenses matching, over every page')
-    total: float = Field(description='Sum of the matching expenses')
-    total_cents: int
-    offset: int
-    expenses: list[ExpenseOut]
-
-
 class ExpenseOkOut(BaseModel):
+    """The reference's envelope around a saved expense (`success` is always true: errors are 4xx)."""
+
     success: bool
-    expense: ExpenseOut
+    expense: ExpenseRow
 
 
 class DeletedOut(BaseModel):
@@ -98,7 +69,7 @@ class ExpenseDelete(BaseModel):
     id: Id
 
 
-@router.get('/expenses', response_model=ExpenseListOut)
+@router.get('/expenses', response_model=ExpensePage)
 def list_expenses(
     period: Period = Depends(month_period),
     search: str = Query(
@@ -116,16 +87,9 @@ def list_expenses(
     user: User = Depends(api_user),
 ):
     """The month's expenses you may see, newest first, with their count and total."""
-    chosen, scope = period.month, period.scope
-    result = expenses.list_expenses(user, chosen, scope=scope, search=search, sort=sort, offset=offset, limit=limit)
-    return {
-        'month': str(chosen),
-        'count': result.count,
-        'total': cents_to_number(result.total_cents),
-        'total_cents': result.total_cents,
-        'offset': offset,
-        'expenses': result.rows,
-    }
+
+
+from app.services.expenses import ExpensePage
 
 
 @router.post('/expense_create', response_model=ExpenseOkOut, openapi_extra=body_docs(ExpenseCreate))
@@ -135,7 +99,7 @@ def create_expense(user: User = Depends(api_user), body: ExpenseCreate = body_of
     data = body.model_dump(exclude_unset=True)
     request_id = data.pop('request_id', None)
     expense = expenses.create_expense(user, data, request_id=request_id)
-    return {'success': True, 'expense': expenses.expense_dict(expense)}
+    return ExpenseOkOut(success=True, expense=expense)
 
 
 @router.post('/expense_update', response_model=ExpenseOkOut, openapi_extra=body_docs(ExpenseUpdate))
@@ -144,11 +108,11 @@ def update_expense(user: User = Depends(api_user), body: ExpenseUpdate = body_of
     data = body.model_dump(exclude_unset=True)
     expense_id = data.pop('id')
     expense = expenses.update_expense(user, expense_id, data)
-    return {'success': True, 'expense': expenses.expense_dict(expense)}
+    return ExpenseOkOut(success=True, expense=expense)
 
 
 @router.post('/expense_delete', response_model=DeletedOut, openapi_extra=body_docs(ExpenseDelete))
 def delete_expense(user: User = Depends(api_user), body: ExpenseDelete = body_of(ExpenseDelete)):
     """Delete an expense by `id`."""
     snapshot = expenses.delete_expense(user, body.id)
-    return {'success': True, 'id': snapshot['id']}
+    return DeletedOut(success=True, id=snapshot.id)

@@ -11,6 +11,7 @@ from app.api.errors import ERROR_RESPONSES, ErrorBody
 from app.api.fields import Id, OptionalId, Text
 from app.models import User
 from app.services import payment_methods
+from app.services.payment_methods import PaymentMethodView
 from app.services.validation import UNSET
 
 router = APIRouter(
@@ -22,16 +23,11 @@ router = APIRouter(
 )
 
 
-class PaymentMethodOut(BaseModel):
-    id: int
-    name: str
-    icon: str
-    owner_id: int
-
-
 class PaymentMethodOkOut(BaseModel):
+    """The reference's envelope around a saved payment method (`success` is always true: errors are 4xx)."""
+
     success: bool
-    payment_method: PaymentMethodOut
+    payment_method: PaymentMethodView
 
 
 class PaymentMethodDeletedOut(BaseModel):
@@ -58,17 +54,17 @@ class PaymentMethodDelete(BaseModel):
     move_to_id: OptionalId = Field(None, description='Move the expenses paid this way to this method first')
 
 
-@router.get('/payment_methods', response_model=list[PaymentMethodOut])
+@router.get('/payment_methods', response_model=list[PaymentMethodView])
 def list_all(user: User = Depends(api_user)):
     """The payment methods you may see (yours and your linked users'), by name."""
-    return [payment_methods.payment_method_dict(m) for m in payment_methods.list_payment_methods(user)]
+    return payment_methods.list_payment_methods(user)
 
 
 @router.post('/payment_method_create', response_model=PaymentMethodOkOut, openapi_extra=body_docs(PaymentMethodCreate))
 def create(user: User = Depends(api_user), body: PaymentMethodCreate = body_of(PaymentMethodCreate)):
     """Create a payment method."""
     method = payment_methods.create_payment_method(user, body.name, body.icon)
-    return {'success': True, 'payment_method': payment_methods.payment_method_dict(method)}
+    return PaymentMethodOkOut(success=True, payment_method=method)
 
 
 @router.post('/payment_method_update', response_model=PaymentMethodOkOut, openapi_extra=body_docs(PaymentMethodUpdate))
@@ -78,7 +74,7 @@ def update(user: User = Depends(api_user), body: PaymentMethodUpdate = body_of(P
     method = payment_methods.update_payment_method(
         user, body.id, name=given.get('name', UNSET), icon=given.get('icon', UNSET)
     )
-    return {'success': True, 'payment_method': payment_methods.payment_method_dict(method)}
+    return PaymentMethodOkOut(success=True, payment_method=method)
 
 
 @router.post(
@@ -87,4 +83,4 @@ def update(user: User = Depends(api_user), body: PaymentMethodUpdate = body_of(P
 def delete(user: User = Depends(api_user), body: PaymentMethodDelete = body_of(PaymentMethodDelete)):
     """Delete a payment method that no expense uses; with `move_to_id`, its expenses move there first."""
     deleted = payment_methods.delete_payment_method(user, body.id, move_to=body.move_to_id)
-    return {'success': True, 'id': body.id, 'moved': deleted.moved}
+    return PaymentMethodDeletedOut(success=True, id=body.id, moved=deleted.moved)

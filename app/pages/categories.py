@@ -3,21 +3,24 @@ icon, re-parent and delete (with Undo, or moving the expenses of a category in u
 
 from __future__ import annotations
 
+from typing import Any
+
 from nicegui import run, ui
 
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.buttons import icon_button
 from app.pages.components.icon_picker import icon_field
-from app.pages.components.move_dialog import confirm_delete, move_and_delete
+from app.pages.components.move_dialog import close_and_delete, confirm_delete, move_and_delete
 from app.pages.components.undo_notification import UndoOffers
 from app.services import categories, icons
+from app.services.categories import CategoryNode, CategoryView
 from app.services.validation import UNSET
 
 UNDO_EVENT = 'undo_category_delete_{id}'
 
 
-def load(user: User) -> tuple[list[dict], dict[int, int]]:
+def load(user: User) -> tuple[list[CategoryNode], dict[int, int]]:
     return categories.category_tree(user), categories.usage_counts(user)
 
 
@@ -26,7 +29,7 @@ def _expenses(count: int) -> str:
 
 
 async def categories_page(user: User) -> None:
-    state: dict[str, list[dict]] = {'tree': []}
+    state: dict[str, list[CategoryNode]] = {'tree': []}
 
     with ui.row().classes('w-full items-center'):
         ui.label('Categories group your expenses; a subcategory refines its category.').classes('opacity-70')
@@ -48,40 +51,39 @@ async def categories_page(user: User) -> None:
         with ui.card().classes('w-full p-0'), ui.list().props('separator').classes('w-full').mark('category-list'):
             for node in tree:
                 category_row(node, counts)
-                for child in node['children']:
+                for child in node.children:
                     category_row(child, counts, parent=node)
 
-    def category_row(node: dict, counts: dict[int, int], parent: dict | None = None) -> None:
-        used = counts.get(node['id'], 0)
-        with ui.item().classes('pl-10' if parent else '').mark(f'category-{node["id"]}'):
+    def category_row(node: CategoryView, counts: dict[int, int], parent: CategoryNode | None = None) -> None:
+        used = counts.get(node.id, 0)
+        with ui.item().classes('pl-10' if parent else '').mark(f'category-{node.id}'):
             with ui.item_section().props('avatar'):
-                ui.icon(icons.display_icon(node['icon'], categories.DEFAULT_ICON)).style(
-                    f'color: {node["color"]}'
-                ).mark(f'category-icon-{node["id"]}')
+                ui.icon(icons.display_icon(node.icon, categories.DEFAULT_ICON)).style(f'color: {node.color}').mark(
+                    f'category-icon-{node.id}'
+                )
             with ui.item_section():
-                ui.item_label(node['name']).classes('font-medium' if parent is None else '')
+                ui.item_label(node.name).classes('font-medium' if parent is None else '')
                 if used:
                     ui.item_label(_expenses(used)).props('caption')
             with ui.item_section().props('side'), ui.row().classes('gap-0 no-wrap'):
                 if parent is None:
-                    icon_button(
-                        'add', f'Add a subcategory to {node["name"]}', f'add-subcategory-{node["id"]}'
-                    ).on_click(lambda n=node: edit_dialog(None, n['id']))
-                icon_button('edit', f'Edit {node["name"]}', f'edit-category-{node["id"]}').on_click(
-                    lambda n=node: edit_dialog(n, n['parent_id'])
+                    icon_button('add', f'Add a subcategory to {node.name}', f'add-subcategory-{node.id}').on_click(
+                        lambda n=node: edit_dialog(None, n.id)
+                    )
+                icon_button('edit', f'Edit {node.name}', f'edit-category-{node.id}').on_click(
+                    lambda n=node: edit_dialog(n, n.parent_id)
                 )
-                icon_button('delete', f'Delete {node["name"]}', f'delete-category-{node["id"]}').props(
+                icon_button('delete', f'Delete {node.name}', f'delete-category-{node.id}').props(
                     'color=negative'
                 ).on_click(lambda n=node: delete(n))
 
-    def edit_dialog(node: dict | None, parent_id: int | None) -> None:
-        creating = node is None
+    def edit_dialog(node: CategoryView | None, parent_id: int | None) -> None:
         parents: dict[int | None, str] = {None: '— none (top level) —'}
-        parents.update({n['id']: n['name'] for n in state['tree'] if node is None or n['id'] != node['id']})
+        parents.update({n.id: n.name for n in state['tree'] if node is None or n.id != node.id})
         with ui.dialog() as dialog, ui.card().classes('w-full max-w-md').mark('category-dialog'):
-            ui.label('New category' if creating else f'Edit {node["name"]}').classes('text-lg font-semibold')
+            ui.label('New category' if node is None else f'Edit {node.name}').classes('text-lg font-semibold')
             name = (
-                ui.input('Name', value='' if creating else node['name'])
+                ui.input('Name', value='' if node is None else node.name)
                 .props('outlined autofocus maxlength=80')
                 .classes('w-full')
                 .mark('category-name')
@@ -93,22 +95,27 @@ async def categories_page(user: User) -> None:
                 .mark('category-parent')
             )
             color = (
-                ui.color_input('Colour', value='' if creating else node['color'])
+                ui.color_input('Colour', value='' if node is None else node.color)
                 .props('outlined')
                 .classes('w-full')
                 .mark('category-color')
             )
             icon = icon_field(
-                '' if creating else node['icon'], default=categories.DEFAULT_ICON, mark='category-icon', tint=color
+                '' if node is None else node.icon, default=categories.DEFAULT_ICON, mark='category-icon', tint=color
             )
             fields = {'name': name, 'parent_id': parent, 'color': color, 'icon': icon}
             with ui.row().classes('w-full justify-end pt-2'):
-                ui.button('Cancel', on_click=lambda: (dialog.close(), dialog.delete())).props('flat')
+                ui.button('Cancel', on_click=lambda: close_and_delete(dialog)).props('flat')
                 save_button = ui.button('Save', icon='check').mark('save-category')
 
             async def save() -> None:
-                shown = {'fields': fields, 'dialog': dialog, 'busy': save_button, 'refresh': listing.refresh}
-                if creating:
+                shown: dict[str, Any] = {
+                    'fields': fields,
+                    'dialog': dialog,
+                    'busy': save_button,
+                    'refresh': listing.refresh,
+                }
+                if node is None:
                     await call_service(
                         categories.create_category,
                         user,
@@ -123,7 +130,7 @@ async def categories_page(user: User) -> None:
                     await call_service(
                         categories.update_category,
                         user,
-                        node['id'],
+                        node.id,
                         name=name.value,
                         parent_id=parent.value,
                         color=color.value or UNSET,
@@ -136,8 +143,8 @@ async def categories_page(user: User) -> None:
             name.on('keydown.enter', save)
         dialog.open()
 
-    async def delete(node: dict) -> None:
-        plan = await call_service(categories.plan_deletion, user, node['id'])
+    async def delete(node: CategoryView) -> None:
+        plan = await call_service(categories.plan_deletion, user, node.id)
         if plan is None:
             return
         if plan.used:
@@ -183,15 +190,15 @@ async def categories_page(user: User) -> None:
 
         return run_move
 
-    def _move_targets(node: dict) -> dict[int, str]:
+    def _move_targets(node: CategoryView) -> dict[int, str]:
         options: dict[int, str] = {}
         for top in state['tree']:
-            if top['id'] == node['id']:
+            if top.id == node.id:
                 continue  # neither the category itself nor its own subcategories
-            options[top['id']] = top['name']
-            for child in top['children']:
-                if child['id'] != node['id']:
-                    options[child['id']] = f'{top["name"]} › {child["name"]}'
+            options[top.id] = top.name
+            for child in top.children:
+                if child.id != node.id:
+                    options[child.id] = f'{top.name} › {child.name}'
         return options
 
     undo_offers = UndoOffers(

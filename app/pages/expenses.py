@@ -7,12 +7,13 @@ expenses costs the same as a month of fifty.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from typing import Any
 from uuid import uuid4
 
 from nicegui import ui
 
-from app.models import Expense, User
+from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.month_picker import month_label, month_picker
@@ -21,12 +22,14 @@ from app.services import access, categories, exports, formats, payment_methods
 from app.services import expenses as expense_service
 from app.services.clock import today
 from app.services.errors import Invalid
+from app.services.expenses import DeletedExpense, ExpenseRow
 from app.services.money import format_money
-from app.services.months import Month, parse_date, parse_month
+from app.services.months import Month, parse_month
+from app.services.timestamps import iso_utc
 
 ROWS_PER_PAGE = 25
 UNDO_EVENT = 'undo_expense_delete'
-COLUMNS = [
+COLUMNS: list[dict[str, Any]] = [
     {'name': 'date', 'label': 'Date', 'field': 'day', 'align': 'left', 'sortable': True},
     {'name': 'amount', 'label': 'Amount', 'field': 'amount_text', 'align': 'right', 'sortable': True},
     {'name': 'category', 'label': 'Category', 'field': 'category_text', 'align': 'left', 'sortable': True},
@@ -102,31 +105,45 @@ PHONE_ITEM_SLOT = r"""
 def load_choices(user: User, keep: tuple[int | None, ...] = ()) -> ExpenseChoices:
     return ExpenseChoices(
         categories=categories.category_tree(user),
-        payment_methods=[payment_methods.payment_method_dict(m) for m in payment_methods.list_payment_methods(user)],
+        payment_methods=payment_methods.list_payment_methods(user),
         me=user.id,
         keep={i for i in keep if i is not None},
     )
 
 
-def read_expense(user: User, expense_id: object) -> dict:
-    return expense_service.expense_dict(expense_service.get_expense(user, expense_id))
-
-
-def display_row(row: dict, user: User) -> dict:
-    day = date.fromisoformat(row['date'])
-    category = row['category'] or ''
+def display_row(row: ExpenseRow, user: User) -> dict:
+    """The table's row: the expense as the browser's table holds it (text only), and what the cells show."""
+    category = row.category or ''
     return {
-        **row,
-        'day': formats.short_date(day, user.locale, today=today(user.timezone)),
-        'amount_text': format_money(row['amount_cents'], user.currency, user.locale),
-        'category_text': f'{category} › {row["subcategory"]}' if row['subcategory'] else category,
-        'payment_method': row['payment_method'] or '',
-        'created_by': row['created_by'] or '',
+        **asdict(row),
+        'date': row.date.isoformat(),
+        'created_at': iso_utc(row.created_at),
+        'updated_at': iso_utc(row.updated_at),
+        'day': formats.short_date(row.date, user.locale, today=today(user.timezone)),
+        'amount_text': format_money(row.amount_cents, user.currency, user.locale),
+        'category_text': f'{category} › {row.subcategory}' if row.subcategory else category,
+        'payment_method': row.payment_method or '',
+        'created_by': row.created_by or '',
     }
 
 
 def amount_for_input(cents: int, locale: str) -> str:
     return formats.amount_for_input(cents, locale)
+
+
+@dataclass
+class _PageState:
+    """One open page's state. The month lives in the picker alone (picker.month): the label, the address
+    and the table follow it."""
+
+    search: str = ''
+    pagination: dict[str, Any] = field(
+        default_factory=lambda: {'sortBy': 'date', 'descending': True, 'page': 1, 'rowsPerPage': ROWS_PER_PAGE}
+    )
+    deleted: DeletedExpense | None = None
+    scope: str = 'everyone'
+    loads: int = 0  # the latest refresh; an older one finishing later must not overwrite the table
+    opening: bool = False  # a dialog is being prepared: a second click does not open a second one
 
 
 async def expenses_page(user: User, month: str = '', search: str = '') -> None:
@@ -136,15 +153,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     except Invalid as exc:
         ui.notify(exc.message, type='warning')
         chosen = this_month
-    # The month lives in the picker alone (picker.month): the label, the address and the table follow it.
-    state = {
-        'search': search[:100],
-        'pagination': {'sortBy': 'date', 'descending': True, 'page': 1, 'rowsPerPage': ROWS_PER_PAGE},
-        'deleted': None,
-        'scope': 'everyone',
-        'loads': 0,  # the latest refresh; an older one finishing later must not overwrite the table
-        'opening': False,  # a dialog is being prepared: a second click does not open a second one
-    }
+    state = _PageState(search=search[:100])
     shared = bool(await call_service(access.linked_user_ids, user))
 
     with ui.row().classes('w-full items-center gap-2'):
@@ -175,7 +184,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
                 'expense-scope'
             )
         search_input = (
-            ui.input('Filter', value=state['search'])
+            ui.input('Filter', value=state.search)
             .props('outlined dense clearable debounce=300 maxlength=100')
             .classes('w-full sm:w-72')
             .mark('expense-search')
@@ -184,7 +193,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ui.icon('search')
 
     table = (
-        ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={**state['pagination'], 'rowsNumber': 0})
+        ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={**state.pagination, 'rowsNumber': 0})
         .props(
             'flat bordered binary-state-sort rows-per-page-label="Rows" :rows-per-page-options="[25,50,100,200]" '
             ':grid="window.innerWidth < 600"'
@@ -199,9 +208,9 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         ui.label('No expenses this month. Add one with the button above.').classes('w-full text-center opacity-70 p-4')
 
     async def refresh() -> None:
-        state['loads'] += 1
-        load = state['loads']
-        pagination = state['pagination']
+        state.loads += 1
+        load = state.loads
+        pagination = state.pagination
         sort = pagination.get('sortBy') or 'date'
         if pagination.get('descending'):
             sort = '-' + sort
@@ -211,26 +220,26 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             expense_service.list_expenses,
             user,
             picker.month,
-            scope=state['scope'],
-            search=state['search'] or '',
+            scope=state.scope,
+            search=state.search or '',
             sort=sort,
             offset=(page - 1) * rows_per_page,
             limit=rows_per_page,
         )
-        if result is None or load != state['loads']:
+        if result is None or load != state.loads:
             return  # refused (and said so), or a later refresh (another month, page or filter) owns the table
         if not result.expenses and result.count and page > 1:
-            state['pagination'] = {**pagination, 'page': 1}
+            state.pagination = {**pagination, 'page': 1}
             await refresh()
             return
-        table.rows = [display_row(row, user) for row in result.rows]
+        table.rows = [display_row(row, user) for row in result.expenses]
         table.pagination = {**pagination, 'rowsNumber': result.count}
         total_label.set_text(format_money(result.total_cents, user.currency, user.locale))
         count_label.set_text(str(result.count))
 
     async def on_request(event) -> None:
         requested = event.args.get('pagination', {}) if isinstance(event.args, dict) else {}
-        state['pagination'] = {
+        state.pagination = {
             'sortBy': requested.get('sortBy') or 'date',
             'descending': bool(requested.get('descending')),
             'page': requested.get('page') or 1,
@@ -242,13 +251,13 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
 
     async def month_changed(new: Month) -> None:
         """The picker moved (its arrows, its menu, or `show_month`): the address and the table follow."""
-        state['pagination'] = {**state['pagination'], 'page': 1}
+        state.pagination = {**state.pagination, 'page': 1}
         ui.navigate.history.replace(f'/expenses?month={new}')
         await refresh()
 
-    async def show_saved(expense: Expense) -> None:
+    async def show_saved(expense: ExpenseRow) -> None:
         """After a save: stay on this month, or follow the expense to the month it is dated in."""
-        dated = Month.of(parse_date(expense.date))
+        dated = Month.of(expense.date)
         if dated == picker.month:
             await refresh()
             return
@@ -256,15 +265,15 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         await picker.set_month(dated)
 
     async def search_changed(event) -> None:
-        state['search'] = (event.value or '')[:100]
-        state['pagination'] = {**state['pagination'], 'page': 1}
+        state.search = (event.value or '')[:100]
+        state.pagination = {**state.pagination, 'page': 1}
         await refresh()
 
     search_input.on_value_change(search_changed)
 
     async def scope_changed(scope: str) -> None:
-        state['scope'] = scope if scope in access.SCOPES else 'everyone'
-        state['pagination'] = {**state['pagination'], 'page': 1}
+        state.scope = scope if scope in access.SCOPES else 'everyone'
+        state.pagination = {**state.pagination, 'page': 1}
         await refresh()
 
     async def add() -> None:
@@ -279,7 +288,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             return
         request_id = uuid4().hex  # one per dialog: however often its Save reaches the server, one expense
 
-        def create(values: dict) -> Expense:
+        def create(values: dict) -> ExpenseRow:
             return expense_service.create_expense(user, values, request_id=request_id)
 
         expense_dialog(
@@ -295,19 +304,19 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
 
     async def edit(row: dict) -> None:
         expense_id = row.get('id')
-        if not expense_id or state['opening']:
+        if not expense_id or state.opening:
             return
-        state['opening'] = True
+        state.opening = True
         try:  # the row comes from the browser: read the expense again, as this user may see it
             form = await call_service(load_edit_form, user, expense_id)
         finally:
-            state['opening'] = False
+            state.opening = False
         if form is None:
             await refresh()  # it is gone: so is its row
             return
         choices, initial = form
 
-        def update(values: dict) -> Expense:
+        def update(values: dict) -> ExpenseRow:
             return expense_service.update_expense(user, expense_id, values)
 
         expense_dialog(choices, initial, update, title='Edit the expense', user=user, after=show_saved)
@@ -328,8 +337,8 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         if not confirmed:
             return
 
-        def deleted(snapshot: dict) -> None:
-            state['deleted'] = snapshot
+        def deleted(snapshot: DeletedExpense) -> None:
+            state.deleted = snapshot
             notify_with_undo('Expense deleted.', UNDO_EVENT)
 
         snapshot = await call_service(
@@ -339,7 +348,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             await refresh()  # already gone, or no longer shared: the table shows what is there now
 
     async def undo() -> None:
-        snapshot, state['deleted'] = state['deleted'], None
+        snapshot, state.deleted = state.deleted, None
         if snapshot is None:
             return
         await call_service(
@@ -357,7 +366,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             user,
             picker.month if this_month else None,
             kind,
-            scope=state['scope'],
+            scope=state.scope,
             after=lambda found: ui.download.file(*found),
         )
 
@@ -369,11 +378,11 @@ def load_add_form(user: User, month: Month) -> tuple[ExpenseChoices, dict]:
     as the chooser's own when a linked user's of the same name was used), and a date in the shown month."""
     choices = load_choices(user)
     last = expense_service.last_choices(user)
-    category_id = choices.shown_category(last['category_id'])
-    initial = {
+    category_id = choices.shown_category(last.category_id)
+    initial: dict[str, object] = {
         'category_id': category_id,
-        'subcategory_id': choices.shown_subcategory(category_id, last['subcategory_id']),
-        'payment_method_id': choices.shown_payment_method(last['payment_method_id']),
+        'subcategory_id': choices.shown_subcategory(category_id, last.subcategory_id),
+        'payment_method_id': choices.shown_payment_method(last.payment_method_id),
         'amount': '',
         'description': '',
     }
@@ -387,18 +396,18 @@ def load_add_form(user: User, month: Month) -> tuple[ExpenseChoices, dict]:
 def load_edit_form(user: User, expense_id: object) -> tuple[ExpenseChoices, dict]:
     """The edit dialog's choices and values; the expense's own category and payment method stay choosable
     even when a same-named one of the chooser's would otherwise stand for them."""
-    current = read_expense(user, expense_id)
-    choices = load_choices(user, (current['category_id'], current['subcategory_id'], current['payment_method_id']))
+    current = expense_service.get_expense(user, expense_id)
+    choices = load_choices(user, (current.category_id, current.subcategory_id, current.payment_method_id))
     initial = {
-        'amount': amount_for_input(int(current['amount_cents']), user.locale),
-        'date': current['date'],
-        'category_id': current['category_id'],
-        'subcategory_id': current['subcategory_id'],
-        'payment_method_id': current['payment_method_id'],
-        'description': current['description'] or '',
-        'latitude': current['latitude'],
-        'longitude': current['longitude'],
-        'place': current['place'] or '',
+        'amount': amount_for_input(current.amount_cents, user.locale),
+        'date': current.date.isoformat(),
+        'category_id': current.category_id,
+        'subcategory_id': current.subcategory_id,
+        'payment_method_id': current.payment_method_id,
+        'description': current.description or '',
+        'latitude': current.latitude,
+        'longitude': current.longitude,
+        'place': current.place or '',
     }
     return choices, initial
 

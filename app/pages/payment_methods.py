@@ -3,23 +3,25 @@ first when in use)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from nicegui import run, ui
 
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.buttons import icon_button
 from app.pages.components.icon_picker import icon_field
-from app.pages.components.move_dialog import confirm_delete, move_and_delete
+from app.pages.components.move_dialog import close_and_delete, confirm_delete, move_and_delete
 from app.pages.components.undo_notification import UndoOffers
 from app.services import icons, payment_methods
+from app.services.payment_methods import PaymentMethodView
 from app.services.validation import UNSET
 
 UNDO_EVENT = 'undo_payment_method_delete_{id}'
 
 
-def load(user: User) -> tuple[list[dict], dict[int, int]]:
-    methods = [payment_methods.payment_method_dict(m) for m in payment_methods.list_payment_methods(user)]
-    return methods, payment_methods.usage_counts(user)
+def load(user: User) -> tuple[list[PaymentMethodView], dict[int, int]]:
+    return payment_methods.list_payment_methods(user), payment_methods.usage_counts(user)
 
 
 def _expenses(count: int) -> str:
@@ -27,7 +29,7 @@ def _expenses(count: int) -> str:
 
 
 async def payment_methods_page(user: User) -> None:
-    state: dict[str, list[dict]] = {'methods': []}
+    state: dict[str, list[PaymentMethodView]] = {'methods': []}
 
     with ui.row().classes('w-full items-center'):
         ui.label('How you pay: cash, card, transfer...').classes('opacity-70')
@@ -48,49 +50,48 @@ async def payment_methods_page(user: User) -> None:
             return
         with ui.card().classes('w-full p-0'), ui.list().props('separator').classes('w-full').mark('payment-list'):
             for method in methods:
-                used = counts.get(method['id'], 0)
-                with ui.item().mark(f'payment-method-{method["id"]}'):
+                used = counts.get(method.id, 0)
+                with ui.item().mark(f'payment-method-{method.id}'):
                     with ui.item_section().props('avatar'):
-                        ui.icon(icons.display_icon(method['icon'], payment_methods.DEFAULT_ICON)).classes(
+                        ui.icon(icons.display_icon(method.icon, payment_methods.DEFAULT_ICON)).classes(
                             'text-primary'
-                        ).mark(f'payment-method-icon-{method["id"]}')
+                        ).mark(f'payment-method-icon-{method.id}')
                     with ui.item_section():
-                        ui.item_label(method['name']).classes('font-medium')
+                        ui.item_label(method.name).classes('font-medium')
                         if used:
                             ui.item_label(_expenses(used)).props('caption')
                     with ui.item_section().props('side'), ui.row().classes('gap-0 no-wrap'):
-                        icon_button('edit', f'Edit {method["name"]}', f'edit-payment-method-{method["id"]}').on_click(
+                        icon_button('edit', f'Edit {method.name}', f'edit-payment-method-{method.id}').on_click(
                             lambda m=method: edit_dialog(m)
                         )
-                        icon_button(
-                            'delete', f'Delete {method["name"]}', f'delete-payment-method-{method["id"]}'
-                        ).props('color=negative').on_click(lambda m=method: delete(m))
+                        icon_button('delete', f'Delete {method.name}', f'delete-payment-method-{method.id}').props(
+                            'color=negative'
+                        ).on_click(lambda m=method: delete(m))
 
-    def edit_dialog(method: dict | None) -> None:
-        creating = method is None
+    def edit_dialog(method: PaymentMethodView | None) -> None:
         with ui.dialog() as dialog, ui.card().classes('w-full max-w-md').mark('payment-method-dialog'):
-            ui.label('New payment method' if creating else f'Edit {method["name"]}').classes('text-lg font-semibold')
+            ui.label('New payment method' if method is None else f'Edit {method.name}').classes('text-lg font-semibold')
             name = (
-                ui.input('Name', value='' if creating else method['name'])
+                ui.input('Name', value='' if method is None else method.name)
                 .props('outlined autofocus maxlength=80')
                 .classes('w-full')
                 .mark('payment-method-name')
             )
             icon = icon_field(
-                '' if creating else method['icon'], default=payment_methods.DEFAULT_ICON, mark='payment-method-icon'
+                '' if method is None else method.icon, default=payment_methods.DEFAULT_ICON, mark='payment-method-icon'
             )
             with ui.row().classes('w-full justify-end pt-2'):
-                ui.button('Cancel', on_click=lambda: (dialog.close(), dialog.delete())).props('flat')
+                ui.button('Cancel', on_click=lambda: close_and_delete(dialog)).props('flat')
                 save_button = ui.button('Save', icon='check').mark('save-payment-method')
 
             async def save() -> None:
-                shown = {
+                shown: dict[str, Any] = {
                     'fields': {'name': name, 'icon': icon},
                     'dialog': dialog,
                     'busy': save_button,
                     'refresh': listing.refresh,
                 }
-                if creating:
+                if method is None:
                     await call_service(
                         payment_methods.create_payment_method,
                         user,
@@ -103,7 +104,7 @@ async def payment_methods_page(user: User) -> None:
                     await call_service(
                         payment_methods.update_payment_method,
                         user,
-                        method['id'],
+                        method.id,
                         name=name.value,
                         icon=icon.value or UNSET,
                         success=lambda m: f'{m.name} saved.',
@@ -115,12 +116,12 @@ async def payment_methods_page(user: User) -> None:
             icon.on('keydown.enter', save)
         dialog.open()
 
-    async def delete(method: dict) -> None:
-        plan = await call_service(payment_methods.plan_deletion, user, method['id'])
+    async def delete(method: PaymentMethodView) -> None:
+        plan = await call_service(payment_methods.plan_deletion, user, method.id)
         if plan is None:
             return
         if plan.used:
-            options = {m['id']: m['name'] for m in state['methods'] if m['id'] != plan.id}
+            options = {m.id: m.name for m in state['methods'] if m.id != plan.id}
 
             async def run_move(target: int, **shown) -> None:
                 await call_service(

@@ -6,10 +6,12 @@ an id the caller may not see answers NotFound, exactly like an id that does not 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any, TypeVar, cast
 
-from peewee import JOIN, fn
+from peewee import JOIN, ModelSelect, fn
 
 from app.db import write_transaction
 from app.models import Category, Expense, User, utcnow
@@ -21,7 +23,7 @@ DEFAULT_COLOR = '#6366f1'
 DEFAULT_ICON = icons.DEFAULT_CATEGORY_ICON
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CategorySnapshot:
     """A deleted category as it was, subcategories included, so that Undo can bring the same rows back."""
 
@@ -35,13 +37,13 @@ class CategorySnapshot:
     children: tuple[CategorySnapshot, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeletedCategory:
     moved: int
     snapshot: CategorySnapshot
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeletionPlan:
     """What deleting a category would do, so that a page asks the right question before anything changes:
     confirm (nothing uses it), or choose where its expenses go first."""
@@ -56,36 +58,57 @@ class DeletionPlan:
         return _in_use_message(self.name, self.used)
 
 
-def category_dict(category: Category) -> dict:
-    return {
-        'id': category.id,
-        'name': category.name,
-        'parent_id': category.parent_id,
-        'color': category.color,
-        'icon': category.icon,
-        'owner_id': category.owner_id,
-    }
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CategoryView:
+    """A category or a subcategory (`parent_id` set), as the API, the pages and the pickers show it."""
+
+    id: int
+    name: str
+    parent_id: int | None
+    color: str
+    icon: str
+    owner_id: int
 
 
-def list_categories(user: User, scope: str = 'everyone') -> list[Category]:
-    """Every visible category, parents and subcategories, by name."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CategoryNode(CategoryView):
+    """A top-level category with its subcategories, by name."""
+
+    children: tuple[CategoryView, ...]
+
+
+_Shape = TypeVar('_Shape', CategoryView, CategoryNode, CategorySnapshot)
+
+
+def _shaped(source: object, shape: type[_Shape], **given: Any) -> _Shape:
+    """`shape` from the attributes of the same names on `source` (a row, or another view), and `given`."""
+    return shape(**{f.name: getattr(source, f.name) for f in fields(shape) if f.name not in given}, **given)
+
+
+def _view(category: Category) -> CategoryView:
+    return _shaped(category, CategoryView)
+
+
+def _visible(user: User, scope: str = 'everyone') -> list[Category]:
     owners = access.owner_ids_for(user, scope)
     return list(Category.select().where(Category.owner.in_(owners)).order_by(fn.LOWER(Category.name), Category.id))
 
 
-def category_tree(user: User) -> list[dict]:
+def list_categories(user: User, scope: str = 'everyone') -> list[CategoryView]:
+    """Every visible category, parents and subcategories, by name."""
+    return [_view(category) for category in _visible(user, scope)]
+
+
+def category_tree(user: User) -> list[CategoryNode]:
     """Top-level categories, each with its `children` (subcategories), by name."""
     rows = list_categories(user)
-    by_parent: dict[int | None, list[Category]] = {}
+    by_parent: dict[int | None, list[CategoryView]] = {}
     for row in rows:
         by_parent.setdefault(row.parent_id, []).append(row)
     visible = {row.id for row in rows}
-    tree = []
     # a subcategory whose parent is no longer visible (after an unlink) shows at the top level
     tops = [row for row in rows if row.parent_id is None or row.parent_id not in visible]
-    for top in tops:
-        tree.append({**category_dict(top), 'children': [category_dict(c) for c in by_parent.get(top.id, [])]})
-    return tree
+    return [_shaped(top, CategoryNode, children=tuple(by_parent.get(top.id, ()))) for top in tops]
 
 
 def get_category(user: User, category_id: object, *, field: str = 'id') -> Category:
@@ -118,14 +141,17 @@ def _check_unique(owner_id: int, name: str, parent_id: int | None, exclude_id: i
 def _seen_through(category_ids: list[int]) -> set[int]:
     """The owners whose viewers see these categories: their owners, and the owners of the expenses filed under
     them (an expense shows its category's name to everyone who sees the expense)."""
-    owners = {owner for (owner,) in Category.select(Category.owner).where(Category.id.in_(category_ids)).tuples()}
+    owners = {row.owner_id for row in Category.select(Category.owner).where(Category.id.in_(category_ids))}
     used_by = (
         Expense.select(Expense.owner)
         .where(Expense.category.in_(category_ids) | Expense.subcategory.in_(category_ids))
         .distinct()
-        .tuples()
     )
-    return owners | {owner for (owner,) in used_by}
+    return owners | {row.owner_id for row in used_by}
+
+
+def _children(category: Category) -> ModelSelect[Category]:
+    return Category.select().where(Category.parent == category.id)
 
 
 def _check_may_change(user: User, category: Category, extra_ids: tuple[int, ...] = ()) -> None:
@@ -154,7 +180,9 @@ def _parent_for(user: User, parent_id: object, *, owner_id: int, moving: Categor
 
 def create_category(
     user: User, name: object, parent_id: object = None, color: object = None, icon: object = None
-) -> Category:
+) -> CategoryView:
+    """A new category of the user's (a subcategory under `parent_id`): at most 80 characters, and a name
+    not taken at its level (case aside). Colour and icon default to the parent's."""
     name = clean_name(name, label='category name')
     with write_transaction():
         parent = _parent_for(user, parent_id, owner_id=user.id)
@@ -164,7 +192,7 @@ def create_category(
         else:
             icon = icons.display_icon(parent.icon, DEFAULT_ICON) if parent else DEFAULT_ICON
         _check_unique(user.id, name, parent.id if parent else None)
-        return Category.create(owner=user.id, name=name, parent=parent, color=color, icon=icon)
+        return _view(Category.create(owner=user.id, name=name, parent=parent, color=color, icon=icon))
 
 
 def update_category(
@@ -175,7 +203,7 @@ def update_category(
     parent_id: object = UNSET,
     color: object = UNSET,
     icon: object = UNSET,
-) -> Category:
+) -> CategoryView:
     """Rename, recolour, change the icon or re-parent. Expenses follow a re-parented category so that an
     expense's subcategory always belongs to its category. An icon sent back unchanged is kept even when it
     predates the list of known icons, so that such a category stays editable."""
@@ -191,7 +219,7 @@ def update_category(
         old_parent_id = category.parent_id
         if parent_id is not UNSET:
             parent = _parent_for(user, parent_id, owner_id=category.owner_id, moving=category)
-            if parent is not None and category.children.count():
+            if parent is not None and _children(category).count():
                 raise Conflict(
                     f'{category.name!r} has subcategories; move or delete them before making it a subcategory.',
                     field='parent_id',
@@ -201,7 +229,7 @@ def update_category(
         category.save()
         if category.parent_id != old_parent_id:
             _follow_reparent(category, old_parent_id)
-        return category
+        return _view(category)
 
 
 def _follow_reparent(category: Category, old_parent_id: int | None) -> None:
@@ -237,7 +265,7 @@ def usage_counts(user: User) -> dict[int, int]:
             .group_by(Category.id)
             .tuples()
         )
-        for category_id, count in rows:
+        for category_id, count in cast(Iterable[tuple[int, int]], rows):
             counts[category_id] = counts.get(category_id, 0) + count
     return counts
 
@@ -252,7 +280,7 @@ def _in_use_message(name: str, used: int) -> str:
 def plan_deletion(user: User, category_id: object) -> DeletionPlan:
     """What `delete_category(..., with_subcategories=True)` would remove and how many expenses stop it."""
     category = get_category(user, category_id)
-    children = category.children.order_by(fn.LOWER(Category.name))
+    children = _children(category).order_by(fn.LOWER(Category.name))
     return DeletionPlan(category.id, category.name, usage_count(category), tuple(c.name for c in children))
 
 
@@ -264,7 +292,7 @@ def delete_category(
     there first, in the same transaction. The snapshot in the result lets `restore_category` undo it."""
     with write_transaction():
         category = get_category(user, category_id)
-        children = list(category.children.order_by(Category.id))
+        children = list(_children(category).order_by(Category.id))
         _check_may_change(user, category, tuple(child.id for child in children))
         moved = 0 if is_blank(move_to) else move_expenses(user, category.id, move_to)
         if children and not with_subcategories:
@@ -293,19 +321,10 @@ def delete_category(
 
 
 def _snapshot(category: Category, children: list[Category]) -> CategorySnapshot:
-    return CategorySnapshot(
-        id=category.id,
-        owner_id=category.owner_id,
-        name=category.name,
-        parent_id=category.parent_id,
-        color=category.color,
-        icon=category.icon,
-        created_at=category.created_at,
-        children=tuple(_snapshot(child, []) for child in children),
-    )
+    return _shaped(category, CategorySnapshot, children=tuple(_snapshot(child, []) for child in children))
 
 
-def restore_category(user: User, snapshot: CategorySnapshot) -> Category:
+def restore_category(user: User, snapshot: CategorySnapshot) -> CategoryView:
     """Undo a deletion: the same category again (same id when still free), subcategories included.
     Refused, with the reason, when its name or its parent changed meanwhile."""
     with write_transaction():
@@ -330,7 +349,7 @@ def restore_category(user: User, snapshot: CategorySnapshot) -> Category:
         restored = _recreate(snapshot, parent)
         for child in snapshot.children:
             _recreate(child, restored)
-    return restored
+    return _view(restored)
 
 
 def _recreate(snapshot: CategorySnapshot, parent: Category | None) -> Category:
@@ -363,7 +382,7 @@ def move_expenses(user: User, from_category: object, to_category: object) -> int
         new_subcategory = target.id if target.parent_id else None
         selector = Expense.subcategory == source.id if source.parent_id else Expense.category == source.id
         selector &= Expense.owner.in_(access.visible_owner_ids(user))
-        owners = {owner for (owner,) in Expense.select(Expense.owner).where(selector).distinct().tuples()}
+        owners = {row.owner_id for row in Expense.select(Expense.owner).where(selector).distinct()}
         # every expense moved must be one the user may change, and land where all its viewers can follow
         access.check_may_change(user, owners, f'An expense filed under {source.name!r}', field='to_category_id')
         landing = [target] if target.parent is None else [target, target.parent]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from typing import Any, cast
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, IntegrityError, ModelSelect, fn
 
 from app.db import write_transaction
 from app.models import Category, Expense, PaymentMethod, User, utcnow
@@ -21,8 +21,10 @@ from app.models.expense import REQUEST_ID_LENGTH
 from app.services import access, categories, payment_methods
 from app.services.clock import today
 from app.services.errors import Invalid, NotFound
+from app.services.expenses_types import DeletedExpense, ExpensePage, ExpenseRow, LastChoices, LongestTexts
 from app.services.money import cents_to_number, cents_to_text, parse_amount
 from app.services.months import Month, parse_date
+from app.services.timestamps import as_date, as_utc
 from app.services.validation import clean_text, is_blank, parse_coordinate, parse_id
 
 FIELDS = (
@@ -49,51 +51,33 @@ Subcategory = Category.alias('subcategory')
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def expense_dict(expense: Expense) -> dict:
-    """The JSON shape of an expense, the same for the API, the pages and the exports."""
-
-    def joined(alias: str, relation: str, attribute: str):
-        if hasattr(expense, alias):
-            return getattr(expense, alias)
-        related = getattr(expense, relation)
-        return getattr(related, attribute) if related is not None else None
-
-    return {
-        'id': expense.id,
-        'amount': cents_to_number(expense.amount_cents),
-        'amount_cents': expense.amount_cents,
-        'date': _as_date(expense.date).isoformat(),
-        'category_id': expense.category_id,
-        'category': joined('category_name', 'category', 'name'),
-        'category_color': joined('category_color', 'category', 'color'),
-        'subcategory_id': expense.subcategory_id,
-        'subcategory': joined('subcategory_name', 'subcategory', 'name') if expense.subcategory_id else None,
-        'payment_method_id': expense.payment_method_id,
-        'payment_method': (
-            joined('payment_method_name', 'payment_method', 'name') if expense.payment_method_id else None
-        ),
-        'description': expense.description,
-        'latitude': expense.latitude,
-        'longitude': expense.longitude,
-        'place': expense.place,
-        'owner_id': expense.owner_id,
-        'created_by': joined('created_by', 'owner', 'username'),
-        'created_at': _iso(expense.created_at),
-        'updated_at': _iso(expense.updated_at),
-    }
+def _row(expense: Expense) -> ExpenseRow:
+    """From an expense read by `_joined_query` with `_ROW_COLUMNS` (the names come as aliases)."""
+    names: Any = expense  # the aliased columns are attributes peewee adds to the instance
+    return ExpenseRow(
+        id=expense.id,
+        amount=cents_to_number(expense.amount_cents),
+        amount_cents=expense.amount_cents,
+        date=as_date(expense.date),
+        category_id=expense.category_id,
+        category=names.category_name,
+        category_color=names.category_color,
+        subcategory_id=expense.subcategory_id,
+        subcategory=names.subcategory_name if expense.subcategory_id else None,
+        payment_method_id=expense.payment_method_id,
+        payment_method=names.payment_method_name if expense.payment_method_id else None,
+        description=expense.description,
+        latitude=expense.latitude,
+        longitude=expense.longitude,
+        place=expense.place,
+        owner_id=expense.owner_id,
+        created_by=names.created_by,
+        created_at=as_utc(expense.created_at),
+        updated_at=as_utc(expense.updated_at),
+    )
 
 
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def _iso(value) -> str:
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat() + 'Z'
-    return str(value)
-
-
-def _joined_query(*columns):
+def _joined_query(*columns: Any) -> ModelSelect[Expense]:
     """Expenses with the names of their category, subcategory, payment method and creator in one query."""
     return (
         Expense.select(*columns)
@@ -124,13 +108,14 @@ def _sort_order(sort: str) -> list:
     name = text.lstrip('-+')
     if name == 'date':
         return [Expense.date.desc(), Expense.id.desc()] if descending else [Expense.date.asc(), Expense.id.asc()]
-    columns = {
+    orders: dict[str, list[Any]] = {
         'amount': [Expense.amount_cents],
         'category': [fn.LOWER(Category.name), fn.LOWER(fn.COALESCE(Subcategory.name, ''))],
         'payment_method': [fn.LOWER(fn.COALESCE(PaymentMethod.name, ''))],
         'description': [fn.LOWER(Expense.description)],
         'created_by': [User.username_key],
-    }.get(name)
+    }
+    columns = orders.get(name)
     if columns is None:
         raise Invalid(f'{name[:30]!r} cannot be sorted on; use one of {", ".join(SORT_FIELDS)}.', field='sort')
     return [*(c.desc() if descending else c.asc() for c in columns), Expense.date.desc(), Expense.id.desc()]
@@ -155,19 +140,7 @@ def _search_condition(search: str):
     return condition
 
 
-@dataclass
-class ExpenseList:
-    """One page of a month's expenses, with the count and the total of everything that matched."""
-
-    expenses: list[Expense]
-    count: int
-    total_cents: int
-    month: Month | None = None
-    offset: int = 0
-    rows: list[dict] = field(default_factory=list)
-
-
-def _filtered(user: User, month: Month | None, scope: str, search: str, *columns):
+def _filtered(user: User, month: Month | None, scope: str, search: str, *columns: Any) -> ModelSelect[Expense]:
     owners = access.owner_ids_for(user, scope)
     query = _joined_query(*columns).where(Expense.owner.in_(owners))
     if month is not None:
@@ -187,7 +160,7 @@ def list_expenses(
     sort: str = DEFAULT_SORT,
     offset: int = 0,
     limit: int | None = None,
-) -> ExpenseList:
+) -> ExpensePage:
     """The month's expenses (every month when `month` is None) the user may see, sorted, one page of them.
 
     `sort` is a field name, prefixed with `-` for descending: date, amount, category, payment_method,
@@ -199,30 +172,50 @@ def list_expenses(
         raise Invalid('limit must be between 1 and 100000.', field='limit')
     order = _sort_order(sort)
     totals = _filtered(user, month, scope, search, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
-    count, total = totals.tuples().get()
+    count, total = cast(tuple[int | None, int | None], totals.tuples().get())
     query = _filtered(user, month, scope, search, *_ROW_COLUMNS).order_by(*order).objects()
     if limit is not None:
         query = query.limit(limit)
     if offset:
         query = query.offset(offset)
-    expenses = list(query)
-    return ExpenseList(
-        expenses=expenses,
+    total_cents = int(total or 0)
+    return ExpensePage(
+        month=str(month) if month is not None else 'all',
         count=int(count or 0),
-        total_cents=int(total or 0),
-        month=month,
+        total=cents_to_number(total_cents),
+        total_cents=total_cents,
         offset=offset,
-        rows=[expense_dict(e) for e in expenses],
+        expenses=tuple(_row(expense) for expense in query),
     )
 
 
-def iter_expenses(user: User, month: Month | None, *, scope: str = 'everyone') -> Iterator[Expense]:
+def iter_expenses(user: User, month: Month | None, *, scope: str = 'everyone') -> Iterator[ExpenseRow]:
     """Every matching expense, oldest first, streamed from the cursor (for exports of any size)."""
     query = _filtered(user, month, scope, '', *_ROW_COLUMNS).order_by(Expense.date, Expense.id).objects()
-    yield from query.iterator()
+    for expense in query.iterator():
+        yield _row(expense)
 
 
-def get_expense(user: User, expense_id: object) -> Expense:
+def longest_texts(user: User, month: Month | None, *, scope: str = 'everyone') -> LongestTexts:
+    """The lengths of the longest texts `iter_expenses` would give, per column, in one query."""
+    query = _filtered(
+        user,
+        month,
+        scope,
+        '',
+        fn.MAX(fn.LENGTH(Category.name)),
+        fn.MAX(fn.LENGTH(Subcategory.name)),
+        fn.MAX(fn.LENGTH(PaymentMethod.name)),
+        fn.MAX(fn.LENGTH(Expense.description)),
+        fn.MAX(fn.LENGTH(User.username)),
+        fn.MAX(Expense.amount_cents),
+    ).tuples()
+    longest = cast(tuple[int | None, ...], query.get())  # NULLs when nothing matched
+    return LongestTexts(*(int(value or 0) for value in longest))
+
+
+def _find(user: User, expense_id: object) -> Expense:
+    """The expense with its names joined, if the user may see it; NotFound otherwise (missing or not theirs)."""
     number = parse_id(expense_id, field='id')
     expense = (
         _joined_query(*_ROW_COLUMNS)
@@ -235,6 +228,10 @@ def get_expense(user: User, expense_id: object) -> Expense:
     return expense
 
 
+def get_expense(user: User, expense_id: object) -> ExpenseRow:
+    return _row(_find(user, expense_id))
+
+
 def is_far_ahead(day: date, today: date) -> bool:
     """More than a year after `today`: most likely a slip in the year (2062 for 2026). Such a date is
     allowed (a planned expense), but forms ask before saving it."""
@@ -245,7 +242,7 @@ def is_far_ahead(day: date, today: date) -> bool:
     return day > limit
 
 
-def last_choices(user: User) -> dict:
+def last_choices(user: User) -> LastChoices:
     """The category, subcategory and payment method of the last expense the user created, still visible:
     the add dialog starts from them."""
     owners = access.visible_owner_ids(user)
@@ -257,17 +254,15 @@ def last_choices(user: User) -> dict:
         .first()
     )
     if last is None:
-        return {'category_id': None, 'subcategory_id': None, 'payment_method_id': None}
+        return LastChoices()
     payment_method_id = last.payment_method_id
     if payment_method_id is not None and not (
         PaymentMethod.select().where((PaymentMethod.id == payment_method_id) & PaymentMethod.owner.in_(owners)).exists()
     ):
         payment_method_id = None
-    return {
-        'category_id': last.category_id,
-        'subcategory_id': last.subcategory_id,
-        'payment_method_id': payment_method_id,
-    }
+    return LastChoices(
+        category_id=last.category_id, subcategory_id=last.subcategory_id, payment_method_id=payment_method_id
+    )
 
 
 # --- writing ------------------------------------------------------------------------------------------
@@ -348,10 +343,10 @@ def _parse_columns(user: User, data: Mapping, current: Expense | None) -> dict:
         value = data.get('date')
         out['date'] = today(user.timezone) if creating and is_blank(value) else parse_date(value)
     if creating or 'category_id' in data or 'subcategory_id' in data:
-        category_value = data.get('category_id') if 'category_id' in data or creating else current.category_id
+        category_value = data.get('category_id') if current is None or 'category_id' in data else current.category_id
         sub_given = 'subcategory_id' in data
         subcategory_value = data.get('subcategory_id')
-        if not creating and not sub_given and 'category_id' in data:
+        if current is not None and not sub_given and 'category_id' in data:
             # a new category without a subcategory: keep the old subcategory only if it still fits
             columns = _category_columns(user, category_value, None, False)
             if current.subcategory_id is not None and columns['subcategory'] is None:
@@ -374,7 +369,7 @@ def _parse_columns(user: User, data: Mapping, current: Expense | None) -> dict:
     return out
 
 
-def create_expense(user: User, data: Mapping, request_id: object = None) -> Expense:
+def create_expense(user: User, data: Mapping, request_id: object = None) -> ExpenseRow:
     """Record an expense from the fields of the reference's form (see FIELDS); the user is its owner.
 
     `request_id` is the client's id for this create (any text up to 100 characters, a UUID for instance):
@@ -415,15 +410,15 @@ def parse_request_id(value: object) -> str | None:
     return text
 
 
-def _created_by_request(user: User, key: str) -> Expense | None:
+def _created_by_request(user: User, key: str) -> ExpenseRow | None:
     found = Expense.select(Expense.id).where((Expense.owner == user.id) & (Expense.request_id == key)).first()
     return get_expense(user, found.id) if found is not None else None
 
 
-def update_expense(user: User, expense_id: object, data: Mapping) -> Expense:
+def update_expense(user: User, expense_id: object, data: Mapping) -> ExpenseRow:
     """Change the fields present in `data`; a blank optional field (subcategory, location) clears it."""
     with write_transaction():
-        current = get_expense(user, expense_id)
+        current = _find(user, expense_id)
         access.check_may_change(user, [current.owner_id], 'This expense')
         columns = _parse(user, data, current)
         if columns:
@@ -432,59 +427,37 @@ def update_expense(user: User, expense_id: object, data: Mapping) -> Expense:
     return get_expense(user, current.id)
 
 
-def delete_expense(user: User, expense_id: object) -> dict:
+def delete_expense(user: User, expense_id: object) -> DeletedExpense:
     """Delete; returns what is needed to undo it (`restore_expense`)."""
     with write_transaction():
-        expense = get_expense(user, expense_id)
+        expense = _find(user, expense_id)
         access.check_may_change(user, [expense.owner_id], 'This expense')
-        snapshot = {
-            'id': expense.id,
-            'owner_id': expense.owner_id,
-            'amount_cents': expense.amount_cents,
-            'date': _as_date(expense.date).isoformat(),
-            'category_id': expense.category_id,
-            'subcategory_id': expense.subcategory_id,
-            'payment_method_id': expense.payment_method_id,
-            'description': expense.description,
-            'latitude': expense.latitude,
-            'longitude': expense.longitude,
-            'place': expense.place,
-            'created_at': expense.created_at,
-            'request_id': expense.request_id,
-        }
-        Expense.delete().where(Expense.id == expense.id).execute()
+        snapshot = DeletedExpense(_row(expense), created_at=expense.created_at, request_id=expense.request_id)
+        expense.delete_instance()
     return snapshot
 
 
-def restore_expense(user: User, snapshot: Mapping) -> Expense:
+def restore_expense(user: User, snapshot: DeletedExpense) -> ExpenseRow:
     """Undo a deletion: the same expense again (same id when free), checked like a new one."""
     with write_transaction():
-        owner_id = int(snapshot['owner_id'])
+        row = snapshot.expense
+        owner_id = row.owner_id
         if owner_id not in access.visible_owner_ids(user):
             raise NotFound('This expense can no longer be restored: its owner is not shared with you any more.')
-        data = {
-            'amount': cents_to_text(snapshot['amount_cents']),
-            'date': snapshot['date'],
-            'category_id': snapshot['category_id'],
-            'subcategory_id': snapshot['subcategory_id'],
-            'payment_method_id': snapshot['payment_method_id'],
-            'description': snapshot['description'],
-            'latitude': snapshot['latitude'],
-            'longitude': snapshot['longitude'],
-            'place': snapshot['place'],
-        }
+        data = {name: getattr(row, name) for name in FIELDS if name not in ('amount', 'date')}
+        data.update(amount=cents_to_text(row.amount_cents), date=row.date.isoformat())
         access.check_may_change(user, [owner_id], 'This expense', field=None)
         columns = _parse(user, data, None, owner_id)
         extra = {}
-        if not Expense.select().where(Expense.id == snapshot['id']).exists():
-            extra['id'] = snapshot['id']
-        request_id = snapshot.get('request_id')
+        if not Expense.select().where(Expense.id == row.id).exists():
+            extra['id'] = row.id
+        request_id = snapshot.request_id
         taken = Expense.select().where((Expense.owner == owner_id) & (Expense.request_id == request_id))
         if request_id and taken.exists():
             request_id = None  # recorded again meanwhile by a replay: the restored one gives the id up
         expense = Expense.create(
             owner=owner_id,
-            created_at=snapshot.get('created_at') or utcnow(),
+            created_at=snapshot.created_at or utcnow(),
             request_id=request_id,
             **columns,
             **extra,

@@ -18,15 +18,14 @@ from pathlib import Path
 from typing import IO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from peewee import fn
 
 from app.config import get_settings
-from app.models import Category, Expense, PaymentMethod, User
+from app.models import User
 from app.services import expenses
-from app.services.expenses import Subcategory
+from app.services.expenses import ExpenseRow
 from app.services.money import cents_to_text
 from app.services.months import Month
 
@@ -73,13 +72,13 @@ def _coordinate(value: float | None) -> str:
     return '' if value is None else f'{value:.7f}'.rstrip('0').rstrip('.')
 
 
-def _csv_row(expense: Expense) -> list[str]:
+def _csv_row(expense: ExpenseRow) -> list[str]:
     return [
-        expenses._as_date(expense.date).isoformat(),
+        expense.date.isoformat(),
         cents_to_text(expense.amount_cents),
-        _csv_safe(expense.category_name or ''),
-        _csv_safe(expense.subcategory_name or ''),
-        _csv_safe(expense.payment_method_name or ''),
+        _csv_safe(expense.category or ''),
+        _csv_safe(expense.subcategory or ''),
+        _csv_safe(expense.payment_method or ''),
         _csv_safe(expense.description or ''),
         _coordinate(expense.latitude),
         _coordinate(expense.longitude),
@@ -124,25 +123,21 @@ class _Widths:
 def _text_widths(user: User, month: Month | None, scope: str) -> _Widths:
     """Column widths that fit, from the longest text of each column, asked of the database up front
     (write-only sheets need their widths before the first row)."""
-    longest = (
-        expenses._filtered(
-            user,
-            month,
-            scope,
-            '',
-            fn.MAX(fn.LENGTH(Category.name)),
-            fn.MAX(fn.LENGTH(Subcategory.name)),
-            fn.MAX(fn.LENGTH(PaymentMethod.name)),
-            fn.MAX(fn.LENGTH(Expense.description)),
-            fn.MAX(fn.LENGTH(User.username)),
-            fn.MAX(Expense.amount_cents),
-        )
-        .tuples()
-        .get()
+    longest = expenses.longest_texts(user, month, scope=scope)
+    amount_width = len(f'{longest.biggest_cents / 100:,.2f}')
+    return _Widths(
+        [
+            10,
+            amount_width,
+            longest.category,
+            longest.subcategory,
+            longest.payment_method,
+            longest.description,
+            11,
+            11,
+            longest.created_by,
+        ]
     )
-    category, subcategory, method, description, username, biggest = (value or 0 for value in longest)
-    amount_width = len(f'{(biggest or 0) / 100:,.2f}')
-    return _Widths([10, amount_width, category, subcategory, method, description, 11, 11, username])
 
 
 def write_xlsx(user: User, month: Month | None, target: str | Path | IO[bytes], *, scope: str = 'everyone') -> int:
@@ -156,13 +151,13 @@ def write_xlsx(user: User, month: Month | None, target: str | Path | IO[bytes], 
     for index, width in enumerate(_text_widths(user, month, scope).fit(), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
-    def header_cell(sheet, title: str) -> WriteOnlyCell:
+    def header_cell(sheet, title: str) -> Cell:
         cell = WriteOnlyCell(sheet, value=title)
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(vertical='center')
         return cell
 
-    def amount_cell(sheet, cents: int, *, font: Font | None = None) -> WriteOnlyCell:
+    def amount_cell(sheet, cents: int, *, font: Font | None = None) -> Cell:
         cell = WriteOnlyCell(sheet, value=cents / 100)
         cell.number_format = AMOUNT_FORMAT
         if font is not None:
@@ -185,11 +180,11 @@ def write_xlsx(user: User, month: Month | None, target: str | Path | IO[bytes], 
     for expense in expenses.iter_expenses(user, month, scope=scope):
         sheet.append(
             [
-                expenses._as_date(expense.date),  # openpyxl gives a date cell the format yyyy-mm-dd
+                expense.date,  # openpyxl gives a date cell the format yyyy-mm-dd
                 amount_cell(sheet, expense.amount_cents),
-                text_cell(sheet, expense.category_name),
-                text_cell(sheet, expense.subcategory_name),
-                text_cell(sheet, expense.payment_method_name),
+                text_cell(sheet, expense.category),
+                text_cell(sheet, expense.subcategory),
+                text_cell(sheet, expense.payment_method),
                 text_cell(sheet, expense.description),
                 expense.latitude,
                 expense.longitude,
@@ -198,7 +193,7 @@ def write_xlsx(user: User, month: Month | None, target: str | Path | IO[bytes], 
         )
         count += 1
         total += expense.amount_cents
-        slot = per_category.setdefault(expense.category_name, [0, 0])
+        slot = per_category.setdefault(expense.category or '', [0, 0])
         slot[0] += 1
         slot[1] += expense.amount_cents
     label = WriteOnlyCell(sheet, value=f'Total ({count} expense{"" if count == 1 else "s"})')

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from app.services.errors import Invalid
 
@@ -214,7 +215,7 @@ _GROUP_OF: dict[str, IconGroup] = {name: group for group in GROUPS for name in g
 KNOWN_ICONS: frozenset[str] = frozenset(_GROUP_OF)
 
 
-def is_known(name: object) -> bool:
+def is_known(name: object) -> TypeGuard[str]:
     return isinstance(name, str) and name in KNOWN_ICONS
 
 

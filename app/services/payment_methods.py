@@ -5,8 +5,10 @@ Reads and writes go through `access.visible_owner_ids`, like categories.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from peewee import fn
 
@@ -19,7 +21,7 @@ from app.services.validation import UNSET, clean_name, is_blank, parse_id
 DEFAULT_ICON = icons.DEFAULT_PAYMENT_METHOD_ICON
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PaymentMethodSnapshot:
     """A deleted payment method as it was, so that Undo can bring the same row back."""
 
@@ -30,13 +32,13 @@ class PaymentMethodSnapshot:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeletedPaymentMethod:
     moved: int
     snapshot: PaymentMethodSnapshot
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeletionPlan:
     """What deleting a payment method would do: confirm when nothing uses it, else choose where to move."""
 
@@ -49,17 +51,28 @@ class DeletionPlan:
         return _in_use_message(self.name, self.used)
 
 
-def payment_method_dict(method: PaymentMethod) -> dict:
-    return {'id': method.id, 'name': method.name, 'icon': method.icon, 'owner_id': method.owner_id}
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentMethodView:
+    """A payment method as the API, the pages and the pickers show it."""
+
+    id: int
+    name: str
+    icon: str
+    owner_id: int
 
 
-def list_payment_methods(user: User, scope: str = 'everyone') -> list[PaymentMethod]:
+def _view(method: PaymentMethod) -> PaymentMethodView:
+    return PaymentMethodView(id=method.id, name=method.name, icon=method.icon, owner_id=method.owner_id)
+
+
+def list_payment_methods(user: User, scope: str = 'everyone') -> list[PaymentMethodView]:
     owners = access.owner_ids_for(user, scope)
-    return list(
+    query = (
         PaymentMethod.select()
         .where(PaymentMethod.owner.in_(owners))
         .order_by(fn.LOWER(PaymentMethod.name), PaymentMethod.id)
     )
+    return [_view(method) for method in query]
 
 
 def get_payment_method(user: User, method_id: object, *, field: str = 'id') -> PaymentMethod:
@@ -86,17 +99,18 @@ def _check_unique(owner_id: int, name: str, exclude_id: int | None = None) -> No
         raise Conflict(f'A payment method named {name!r} already exists; choose another name.', field='name')
 
 
-def create_payment_method(user: User, name: object, icon: object = None) -> PaymentMethod:
+def create_payment_method(user: User, name: object, icon: object = None) -> PaymentMethodView:
+    """A new payment method of the user's: at most 80 characters, a name not taken yet (case aside)."""
     name = clean_name(name, label='payment method name')
     icon = icons.clean_icon(icon) if not is_blank(icon) else DEFAULT_ICON
     with write_transaction():
         _check_unique(user.id, name)
-        return PaymentMethod.create(owner=user.id, name=name, icon=icon)
+        return _view(PaymentMethod.create(owner=user.id, name=name, icon=icon))
 
 
 def update_payment_method(
     user: User, method_id: object, *, name: object = UNSET, icon: object = UNSET
-) -> PaymentMethod:
+) -> PaymentMethodView:
     """Rename or change the icon. An icon sent back unchanged is kept even when it predates the list of
     known icons, so that such a payment method stays editable."""
     with write_transaction():
@@ -108,14 +122,14 @@ def update_payment_method(
             method.icon = icons.clean_icon(icon)
         _check_unique(method.owner_id, method.name, exclude_id=method.id)
         method.save()
-        return method
+        return _view(method)
 
 
 def _check_may_change(user: User, method: PaymentMethod) -> None:
     """Everyone who sees the method (its owner's viewers, and those of the expenses paid with it) must be the
     writer or linked to the writer (issue 13, docs/security/chain.md)."""
-    used_by = Expense.select(Expense.owner).where(Expense.payment_method == method.id).distinct().tuples()
-    owners = {method.owner_id} | {owner for (owner,) in used_by}
+    used_by = Expense.select(Expense.owner).where(Expense.payment_method == method.id).distinct()
+    owners = {method.owner_id} | {row.owner_id for row in used_by}
     access.check_may_change(user, owners, f'The payment method {method.name!r}')
 
 
@@ -132,7 +146,7 @@ def usage_counts(user: User) -> dict[int, int]:
         .group_by(PaymentMethod.id)
         .tuples()
     )
-    return dict(rows)
+    return dict(cast(Iterable[tuple[int, int]], rows))
 
 
 def _in_use_message(name: str, used: int) -> str:
@@ -163,7 +177,7 @@ def delete_payment_method(user: User, method_id: object, *, move_to: object = No
     return DeletedPaymentMethod(moved, snapshot)
 
 
-def restore_payment_method(user: User, snapshot: PaymentMethodSnapshot) -> PaymentMethod:
+def restore_payment_method(user: User, snapshot: PaymentMethodSnapshot) -> PaymentMethodView:
     """Undo a deletion: the same payment method again (same id when still free); refused, with the reason,
     when its name was taken meanwhile."""
     with write_transaction():
@@ -177,9 +191,10 @@ def restore_payment_method(user: User, snapshot: PaymentMethodSnapshot) -> Payme
                 field='name',
             )
         same_id = {} if PaymentMethod.select().where(PaymentMethod.id == snapshot.id).exists() else {'id': snapshot.id}
-        return PaymentMethod.create(
+        restored = PaymentMethod.create(
             owner=snapshot.owner_id, name=snapshot.name, icon=snapshot.icon, created_at=snapshot.created_at, **same_id
         )
+    return _view(restored)
 
 
 def move_expenses(user: User, from_method: object, to_method: object) -> int:
@@ -190,7 +205,7 @@ def move_expenses(user: User, from_method: object, to_method: object) -> int:
         if source.id == target.id:
             raise Invalid('Choose a different payment method to move the expenses to.', field='to_payment_method_id')
         selector = (Expense.payment_method == source.id) & Expense.owner.in_(access.visible_owner_ids(user))
-        owners = {owner for (owner,) in Expense.select(Expense.owner).where(selector).distinct().tuples()}
+        owners = {row.owner_id for row in Expense.select(Expense.owner).where(selector).distinct()}
         # every expense moved must be one the user may change, and land where all its viewers can follow
         access.check_may_change(user, owners, f'An expense paid with {source.name!r}', field='to_payment_method_id')
         for owner in owners:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from typing import SupportsFloat
 
 from app.services.errors import Invalid
 
@@ -123,7 +124,7 @@ def parse_coordinate(value: object, *, field: str, limit: float) -> float | None
         raise Invalid(f'true or false is not a {label}; it must be a number of degrees, such as 48.8566.', field=field)
     text = value.strip().replace(',', '.') if isinstance(value, str) else None
     try:
-        number = float(text) if text is not None else float(value)
+        number = float(text) if text is not None else float(value) if isinstance(value, SupportsFloat) else None
     except (TypeError, ValueError, OverflowError):
         number = None
     plain = text is None or _DECIMAL.fullmatch(text)

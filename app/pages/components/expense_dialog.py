@@ -10,7 +10,7 @@ Keyboard: the amount field has the focus, Enter in any text field saves, Escape 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,20 +22,24 @@ from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.location import LocationField
 from app.services import formats
+from app.services.categories import CategoryNode, CategoryView
 from app.services.clock import today as today_in
+from app.services.errors import Invalid
 from app.services.expenses import is_far_ahead
 from app.services.links import label_duplicates
+from app.services.months import parse_date
+from app.services.payment_methods import PaymentMethodView
 from app.services.places import Place
 
 
 @dataclass
 class ExpenseChoices:
-    """What the selects offer: the category tree (dicts with `children`) and the payment methods of the
+    """What the selects offer: the category tree (nodes with `children`) and the payment methods of the
     chooser (`me`) and of the users linked to them. A name both have appears once, for the chooser's own
     (see `label_duplicates`); `keep` are the ids the form starts with, which must stay choosable."""
 
-    categories: list[dict] = field(default_factory=list)
-    payment_methods: list[dict] = field(default_factory=list)
+    categories: list[CategoryNode] = field(default_factory=list)
+    payment_methods: list[PaymentMethodView] = field(default_factory=list)
     me: int | None = None
     keep: set[int] = field(default_factory=set)
 
@@ -44,8 +48,8 @@ class ExpenseChoices:
 
     def subcategory_options(self, category_id: int | None) -> dict[int, str]:
         for node in self.categories:
-            if node['id'] == category_id:
-                return label_duplicates(node['children'], self.me, keep=self.keep)
+            if node.id == category_id:
+                return label_duplicates(node.children, self.me, keep=self.keep)
         return {}
 
     def payment_method_options(self) -> dict[int, str]:
@@ -56,17 +60,19 @@ class ExpenseChoices:
         return _same_name(self.categories, category_id, self.category_options())
 
     def shown_subcategory(self, category_id: int | None, subcategory_id: int | None) -> int | None:
-        children = [child for node in self.categories for child in node['children']]
+        children = [child for node in self.categories for child in node.children]
         return _same_name(children, subcategory_id, self.subcategory_options(category_id))
 
     def shown_payment_method(self, method_id: int | None) -> int | None:
         return _same_name(self.payment_methods, method_id, self.payment_method_options())
 
 
-def _same_name(items: list[dict], item_id: int | None, options: dict[int, str]) -> int | None:
+def _same_name(
+    items: Sequence[CategoryView | PaymentMethodView], item_id: int | None, options: dict[int, str]
+) -> int | None:
     if item_id in options:
         return item_id
-    name = next((' '.join(i['name'].split()).lower() for i in items if i['id'] == item_id), None)
+    name = next((' '.join(i.name.split()).lower() for i in items if i.id == item_id), None)
     return next((key for key, label in options.items() if ' '.join(label.split()).lower() == name), None)
 
 
@@ -198,7 +204,7 @@ def expense_dialog(
             }
             if location is not None:
                 values.update(latitude=location.latitude, longitude=location.longitude, place=location.place)
-            chosen = _as_date(day.value)
+            chosen = _typed_date(day.value)
             if chosen is not None and is_far_ahead(chosen, today):
                 asking['now'] = True
                 try:
@@ -251,8 +257,9 @@ async def confirm_far_ahead(chosen: date, today: date, locale: str = formats.FAL
     return bool(answer)
 
 
-def _as_date(text: object) -> date | None:
+def _typed_date(text: object) -> date | None:
+    """The date as the service will read it, or None when it will refuse it (and say why, under the field)."""
     try:
-        return date.fromisoformat(str(text or ''))
-    except ValueError:
-        return None  # the service says what is wrong with it
+        return parse_date(text)
+    except Invalid:
+        return None

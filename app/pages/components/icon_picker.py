@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from nicegui import ui
 
+from app.pages.components.move_dialog import close_and_delete
 from app.services import icons
 
 _HEX_COLOUR = re.compile(r'^#[0-9a-fA-F]{3,8}$')
@@ -77,9 +78,9 @@ def open_icon_picker(current: str | None, on_pick: Callable[[str], object]) -> u
                 if icons.is_known(current):
                     ui.label(f'Now: {current}').classes('text-sm opacity-80 truncate').mark('icon-current')
             ui.space()
-            ui.button(icon='close', on_click=lambda: _close(dialog)).props('flat round dense aria-label="Close"').mark(
-                'icon-picker-close'
-            )
+            ui.button(icon='close', on_click=lambda: close_and_delete(dialog)).props(
+                'flat round dense aria-label="Close"'
+            ).mark('icon-picker-close')
         search = (
             ui.input(placeholder='Search: car, food, dog, card...')
             .props('outlined dense clearable autofocus aria-label="Search icons"')
@@ -133,8 +134,3 @@ def _icon_button(name: str, selected: bool, pick: Callable[[str], None]) -> ui.b
     if selected:
         button.props['aria-current'] = 'true'
     return button.classes('w-11 h-11').mark(f'icon-{name}')
-
-
-def _close(dialog: ui.dialog) -> None:
-    dialog.close()
-    dialog.delete()

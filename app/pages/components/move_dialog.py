@@ -14,13 +14,19 @@ from nicegui import ui
 Action = Callable[..., Awaitable[Any]]
 
 
+def close_and_delete(dialog: ui.dialog) -> None:
+    """Cancel: the dialog goes, and its elements with it (a page may open many over its life)."""
+    dialog.close()
+    dialog.delete()
+
+
 def confirm_delete(question: str, detail: str, on_confirm: Action) -> ui.dialog:
     """Ask `question`; Delete runs `on_confirm(dialog=..., busy=...)`, Cancel closes without a change."""
     with ui.dialog() as dialog, ui.card().classes('w-full max-w-md').mark('confirm-delete'):
         ui.label(question).classes('text-lg font-semibold').mark('confirm-question')
         ui.label(detail).classes('opacity-80')
         with ui.row().classes('w-full justify-end'):
-            ui.button('Cancel', on_click=lambda: (dialog.close(), dialog.delete())).props('flat').mark('cancel-delete')
+            ui.button('Cancel', on_click=lambda: close_and_delete(dialog)).props('flat').mark('cancel-delete')
             button = ui.button('Delete', color='negative', icon='delete').mark('confirm-delete-yes')
             button.on_click(lambda: on_confirm(dialog=dialog, busy=button))
     dialog.open()
@@ -44,7 +50,7 @@ def move_and_delete(message: str, options: dict[int, str], *, what: str, field: 
         else:
             ui.label(f'Create another {what} first, to move the expenses to it.').classes('text-sm')
         with ui.row().classes('w-full justify-end'):
-            ui.button('Cancel', on_click=lambda: (dialog.close(), dialog.delete())).props('flat').mark('cancel-move')
+            ui.button('Cancel', on_click=lambda: close_and_delete(dialog)).props('flat').mark('cancel-move')
             if target is not None:
                 button = ui.button('Move and delete', color='negative').mark('move-and-delete')
 
