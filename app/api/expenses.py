@@ -87,9 +87,9 @@ def list_expenses(
     user: User = Depends(api_user),
 ):
     """The month's expenses you may see, newest first, with their count and total."""
-
-
-from app.services.expenses import ExpensePage
+    return expenses.list_expenses(
+        user, period.month, scope=period.scope, search=search, sort=sort, offset=offset, limit=limit
+    )
 
 
 @router.post('/expense_create', response_model=ExpenseOkOut, openapi_extra=body_docs(ExpenseCreate))
