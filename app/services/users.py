@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from app.db import write_transaction
 from app.models import RecoveryCode, User, utcnow
 from app.services import audit, passwords
-from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.accounts import active
+from app.services.accounts import count_users as count_users  # re-exported: callers say users.find_user(...)
+from app.services.accounts import find_user as find_user
+from app.services.accounts import get_user as get_user
+from app.services.accounts import get_user_by_username as get_user_by_username
+from app.services.accounts import list_users as list_users
+from app.services.accounts import users_exist as users_exist
+from app.services.errors import Conflict, Forbidden, Invalid
 
 USERNAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$')
 THEMES = ('auto', 'light', 'dark')
@@ -75,40 +82,6 @@ def validate_password(password: str, confirm: str | None = None) -> str:
     return password
 
 
-def _active() -> object:
-    return User.deleted_at.is_null()
-
-
-def users_exist() -> bool:
-    return User.select().where(_active()).exists()
-
-
-def count_users() -> int:
-    return User.select().where(_active()).count()
-
-
-def get_user(user_id: int) -> User:
-    user = User.get_or_none((User.id == user_id) & _active())
-    if user is None:
-        raise NotFound(f'No user with id {user_id}.')
-    return user
-
-
-def find_user(username: str) -> User | None:
-    return User.get_or_none((User.username_key == (username or '').strip().lower()) & _active())
-
-
-def get_user_by_username(username: str) -> User:
-    user = find_user(username)
-    if user is None:
-        raise NotFound(f'No user named {username!r}; `python manage.py user list` shows who exists.')
-    return user
-
-
-def list_users() -> list[User]:
-    return list(User.select().where(_active()).order_by(User.username_key))
-
-
 def create_user(username: str, password: str, *, is_admin: bool = False, password_hash: str | None = None) -> User:
     """Create an account. A deleted account of the same name is brought back with its data."""
     username = validate_username(username)
@@ -151,7 +124,7 @@ class NewAccount:
 def _household_admin() -> User | None:
     """The administrator whose formats a new account copies when nobody in particular creates it (the
     CLI): the earliest one, who ran the setup wizard."""
-    return User.select().where(_active() & (User.is_admin == True)).order_by(User.id).first()  # noqa: E712
+    return User.select().where(active() & (User.is_admin == True)).order_by(User.id).first()  # noqa: E712
 
 
 def create_account(
@@ -258,7 +231,7 @@ def installation_api_key(user: User) -> str:
     API, so other users are pointed to their personal tokens instead."""
     from app.config import get_settings
 
-    current = User.get_or_none((User.id == user.id) & _active())  # not the page's copy: rights change
+    current = User.get_or_none((User.id == user.id) & active())  # not the page's copy: rights change
     if current is None or not current.is_admin:
         raise Forbidden('Only an administrator may see the installation API key; create a personal API token instead.')
     return get_settings().api_key
@@ -278,7 +251,7 @@ def mark_deleted(user: User) -> None:
 
 
 def count_admins() -> int:
-    return User.select().where(_active() & (User.is_admin == True)).count()  # noqa: E712 - SQL comparison
+    return User.select().where(active() & (User.is_admin == True)).count()  # noqa: E712 - SQL comparison
 
 
 def _refuse_losing_last_admin(user: User, what: str) -> None:
