@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.db import write_transaction
 from app.models import RecoveryCode, User, utcnow
-from app.services import audit, passwords
+from app.services import audit, passwords, presets
 from app.services.accounts import active
 from app.services.accounts import count_users as count_users  # re-exported: callers say users.find_user(...)
 from app.services.accounts import find_user as find_user
@@ -23,7 +24,7 @@ CURRENCIES = ('EUR', 'USD', 'GBP', 'CHF', 'CAD', 'AUD', 'JPY', 'SEK', 'NOK', 'DK
 LOCALES = ('fr-FR', 'en-GB', 'en-US', 'de-DE', 'es-ES', 'it-IT', 'nl-NL', 'pt-PT', 'fr-CH', 'fr-BE', 'fr-CA')
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UserView:
     """What pages and the API may show of an account (never the hash)."""
 
@@ -48,18 +49,6 @@ class UserView:
             user.timezone,
             bool(user.capture_location),
         )
-
-    def as_dict(self) -> dict:
-        return {
-            'id': self.id,
-            'username': self.username,
-            'is_admin': self.is_admin,
-            'theme': self.theme,
-            'currency': self.currency,
-            'locale': self.locale,
-            'timezone': self.timezone,
-            'capture_location': self.capture_location,
-        }
 
 
 def validate_username(username: str) -> str:
@@ -107,7 +96,7 @@ def create_user(username: str, password: str, *, is_admin: bool = False, passwor
         return user
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewAccount:
     """What creating an account did: the account, what a deleted account of that name brought back
     (expenses, categories, payment methods) and the starting categories and payment methods it got."""
@@ -127,19 +116,38 @@ def _household_admin() -> User | None:
     return User.select().where(active() & (User.is_admin == True)).order_by(User.id).first()  # noqa: E712
 
 
+@dataclass(frozen=True, slots=True)
+class Starting:
+    """The categories (each with its `children`) and payment methods a new account starts with."""
+
+    categories: Sequence[Mapping]
+    payment_methods: Sequence[Mapping]
+
+
 def create_account(
-    username: str, password: str, *, is_admin: bool = False, presets: bool = True, creator: User | None = None
+    username: str,
+    password: str,
+    *,
+    is_admin: bool = False,
+    presets: bool = True,
+    creator: User | None = None,
+    starting: Starting | None = None,
+    password_hash: str | None = None,
 ) -> NewAccount:
-    """Create an account the way the Users tab, `POST /sysapi/users/create` and `manage.py user create` do.
+    """Create an account the way the setup wizard, the Users tab, `POST /sysapi/users/create` and
+    `manage.py user create` do: the account and its starting categories and payment methods (`starting`,
+    else the wizard's defaults) in one transaction.
 
     The first account of an installation is an administrator. A new account counts like the household it
     joins: it takes the currency, locale and time zone of the administrator who creates it (`creator`;
     from the CLI the earliest administrator), so that linked accounts add up in one currency from the
     start. A deleted account brought back keeps its own formats and data, and gets no presets on top.
+    `password_hash` is for a caller that hashed the password before taking its own transaction.
     """
     username = validate_username(username)
-    validate_password(password)
-    password_hash = passwords.hash_password(password)  # slow on purpose: before the transaction
+    if password_hash is None:
+        validate_password(password)
+        password_hash = passwords.hash_password(password)  # slow on purpose: before the transaction
     with write_transaction():
         first = not users_exist()
         user = create_user(username, '', is_admin=is_admin or first, password_hash=password_hash)
@@ -151,7 +159,7 @@ def create_account(
         if model is not None and model.id != user.id:
             user.currency, user.locale, user.timezone = model.currency, model.locale, model.timezone
             user.save(only=[User.currency, User.locale, User.timezone])
-        seeded = seed_defaults(user) if presets else (0, 0)
+        seeded = seed_defaults(user, starting) if presets else (0, 0)
         return NewAccount(user, restored, seeded)
 
 
@@ -276,7 +284,7 @@ def set_admin(user: User, is_admin: bool, *, actor: User | None = None) -> User:
         return user
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PasswordReset:
     """What an administrator's password reset ended: the user's sessions and, unless kept, its tokens."""
 
@@ -312,31 +320,23 @@ def reset_password(user: User, new: str, confirm: str | None = None, *, revoke_t
     return PasswordReset(user.username, ended, revoked, not revoke_tokens)
 
 
-def seed_defaults(user: User) -> tuple[int, int]:
-    """Give an account without any category or payment method the starting ones of the setup wizard.
-    Returns (categories, payment methods) created; (0, 0) for an account that already has some."""
+def seed_defaults(user: User, starting: Starting | None = None) -> tuple[int, int]:
+    """Give an account without any category or payment method its starting ones: those chosen in the setup
+    wizard, else the wizard's defaults. Returns (categories, payment methods) created; (0, 0) for an
+    account that already has some."""
     from app.models import Category, PaymentMethod
-    from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS
 
+    starting = starting or Starting(presets.DEFAULT_CATEGORIES, presets.DEFAULT_PAYMENT_METHODS)
     with write_transaction():
         if (
             Category.select().where(Category.owner == user.id).exists()
             or PaymentMethod.select().where(PaymentMethod.owner == user.id).exists()
         ):
             return 0, 0
-        categories = 0
-        for preset in DEFAULT_CATEGORIES:
-            parent = Category.create(owner=user.id, name=preset['name'], color=preset['color'], icon=preset['icon'])
-            categories += 1
-            for child in preset['children']:
-                Category.create(owner=user.id, name=child, parent=parent, color=parent.color, icon=parent.icon)
-                categories += 1
-        for preset in DEFAULT_PAYMENT_METHODS:
-            PaymentMethod.create(owner=user.id, name=preset['name'], icon=preset['icon'])
-        return categories, len(DEFAULT_PAYMENT_METHODS)
+        return presets.seed(user, starting.categories, starting.payment_methods)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeleteReport:
     """What deleting an account did."""
 
