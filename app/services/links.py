@@ -119,6 +119,27 @@ def visible_users(me: User) -> list[User]:
     return list(User.select().where(User.id.in_(ids) & User.deleted_at.is_null()).order_by(User.username_key))
 
 
+@dataclass(frozen=True, slots=True)
+class KnownUser:
+    """An account `me` may know about, and how it stands to `me`."""
+
+    id: int
+    username: str
+    is_admin: bool
+    is_me: bool
+    linked: bool
+    created_at: Timestamp
+
+
+def known_users(me: User) -> list[KnownUser]:
+    """`visible_users`, each with whether it is `me` and whether `me` shares data with it."""
+    linked = {view.user_id for view in linked_users(me)}
+    return [
+        KnownUser(u.id, u.username, bool(u.is_admin), u.id == me.id, u.id in linked, as_utc(u.created_at))
+        for u in visible_users(me)
+    ]
+
+
 def linked_usernames() -> dict[int, list[str]]:
     """For every active user, the usernames it is linked with (the admin's list of users shows them)."""
     names = {u.id: u.username for u in accounts.list_users()}
