@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +20,7 @@ class ErrorBody(BaseModel):
     field: str | None = None
 
 
-ERROR_RESPONSES = {
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {'model': ErrorBody, 'description': 'Missing or wrong API key, or no session'},
     413: {'model': ErrorBody, 'description': 'The request body is over the size limit, which the message states'},
     422: {'model': ErrorBody, 'description': 'Invalid input; `field` names the culprit'},

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 from peewee import IntegrityError
 
@@ -169,7 +170,7 @@ def _owner_id(item: object) -> int:
     if isinstance(item, Mapping):
         return item['owner_id'] if 'owner_id' in item else item['owner']
     owner_id = getattr(item, 'owner_id', None)
-    return owner_id if owner_id is not None else item.owner.id
+    return owner_id if owner_id is not None else cast(Any, item).owner.id  # a model read without its owner_id
 
 
 def label_duplicates(

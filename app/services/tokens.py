@@ -120,7 +120,7 @@ def user_for_api_token(token: str | None) -> User | None:
 def revoke_all(user: User) -> int:
     """Revoke every personal token of `user` (after an administrator's password reset); returns how many."""
     with write_transaction():  # a savepoint inside the reset's own transaction
-        return ApiToken.delete().where(ApiToken.user == user.id).execute()
+        return ApiToken.delete().where(ApiToken.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
 
 
 def list_tokens(user: User | None = None) -> list[HeldToken]:

@@ -252,7 +252,7 @@ def mark_deleted(user: User) -> None:
     user.totp_secret = user.totp_pending = ''  # a username created again must not inherit the old phone
     with write_transaction():
         user.save()
-        RecoveryCode.delete().where(RecoveryCode.user == user.id).execute()
+        RecoveryCode.delete().where(RecoveryCode.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
 
 
 # --- administration ------------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ def reset_password(user: User, new: str, confirm: str | None = None, *, revoke_t
 
     with write_transaction():
         set_password(user, new, confirm)
-        ended = Session.delete().where(Session.user == user.id).execute()
+        ended = Session.delete().where(Session.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
         revoked = tokens.revoke_all(user) if revoke_tokens else 0
     kept = 'kept' if not revoke_tokens else f'{revoked} revoked'
     audit.record(
@@ -388,16 +388,16 @@ def delete_user(user: User, *, delete_data: bool = False, actor: User | None = N
             raise Invalid('You cannot delete your own account here; another administrator or the CLI can.')
         _refuse_losing_last_admin(user, 'delete them')
         link_count, unlinked = links.unlink_everyone(user)
-        sessions_ended = Session.delete().where(Session.user == user.id).execute()
-        tokens_revoked = ApiToken.delete().where(ApiToken.user == user.id).execute()
+        sessions_ended = Session.delete().where(Session.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
+        tokens_revoked = ApiToken.delete().where(ApiToken.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
         expenses = Expense.select().where(Expense.owner == user.id)
         categories = Category.select().where(Category.owner == user.id)
         methods = PaymentMethod.select().where(PaymentMethod.owner == user.id)
         if delete_data:
             counts = (
-                Expense.delete().where(Expense.owner == user.id).execute(),
+                Expense.delete().where(Expense.owner == user.id).execute(),  # type: ignore[misc]  # types-peewee: Model.delete
                 _delete_categories(user.id),
-                PaymentMethod.delete().where(PaymentMethod.owner == user.id).execute(),
+                PaymentMethod.delete().where(PaymentMethod.owner == user.id).execute(),  # type: ignore[misc]  # types-peewee: Model.delete
             )
         else:
             counts = (expenses.count(), categories.count(), methods.count())
@@ -429,7 +429,7 @@ def _delete_categories(owner_id: int) -> int:
         if not leaves:  # a cycle cannot be built through the services; break it rather than loop
             Category.update(parent=None).where(Category.id.in_(ids)).execute()
             continue
-        deleted += Category.delete().where(Category.id.in_(leaves)).execute()
+        deleted += Category.delete().where(Category.id.in_(leaves)).execute()  # type: ignore[misc]  # types-peewee: Model.delete
 
 
 def owned_counts(user: User) -> tuple[int, int, int]:
