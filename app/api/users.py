@@ -28,6 +28,10 @@ router = APIRouter(
 NAME = Field(max_length=200, description='a username (case does not matter)')
 
 
+# The answers below are envelopes, not copies of service shapes: the lists are wrapped in an object and the
+# changes answer with `success` and a sentence, as the v2.4 API did. What they carry is the service's type.
+
+
 class UsersOut(BaseModel):
     users: list[links.KnownUser]
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from app.cli.common import CliError, open_db, table, verb
 from app.services import tokens, users
 
 
-def _when(moment) -> str:
+def _when(moment: datetime | None) -> str:
     return moment.strftime('%Y-%m-%d %H:%M') if moment else 'never'
 
 

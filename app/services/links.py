@@ -284,7 +284,7 @@ def cancel(me: User, username: str) -> None:
 # --- linking and unlinking two named users (admin, CLI, API) -------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkResult:
     user1: str
     user2: str
@@ -421,7 +421,7 @@ def unlink_everyone(user: User) -> tuple[int, UnlinkReport]:
 # --- currencies ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CurrencyDifference:
     """A linked account that counts in another currency than `me`. Amounts carry no currency of their
     own, so a total over both accounts adds the two as they are; the person should know it."""

@@ -137,7 +137,7 @@ def seconds_to_wait(username: str, ip: str, now: datetime | None = None, *, devi
     return max(0, math.ceil(wait))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LoginStep:
     """Where a login stands: logged in (`session`), or waiting for a code (`pending`)."""
 

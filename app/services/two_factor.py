@@ -36,7 +36,7 @@ RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'  # no 0/o, 1/l/i: read alo
 WRONG_CODE = 'That code is wrong or was already used; type the 6-digit code your app shows now, or a recovery code.'
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Enrolment:
     """What the Settings page shows while two-factor login is being set up."""
 
