@@ -194,13 +194,13 @@ def test_a_failed_unlink_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> Non
     b = household(bob)
     links.link_users(None, 'alice', 'bob')
     spend(alice, 100, b['food'], method=b['card'])
-    real = link_copies.Copies.payment_method
+    real = link_copies.Copies._payment_method
 
     def broken(self, original, owner_id):
         real(self, original, owner_id)
         raise RuntimeError('disk full')
 
-    monkeypatch.setattr(link_copies.Copies, 'payment_method', broken)
+    monkeypatch.setattr(link_copies.Copies, '_payment_method', broken)
     with pytest.raises(RuntimeError):
         links.unlink_users(None, 'alice', 'bob')
     assert UserLink.get().status == 'active'

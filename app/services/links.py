@@ -363,8 +363,8 @@ class UnlinkReport:
 
 def _unlink(first: User, second: User, link: UserLink, copies: link_copies.Copies) -> None:
     if link.status == ACTIVE:
-        link_copies.separate(copies, first, second)
-        link_copies.separate(copies, second, first)
+        copies.separate(first, second)
+        copies.separate(second, first)
     link.delete_instance()
 
 
