@@ -24,11 +24,14 @@ async def test_list_users_admin_sees_all_others_only_their_circle(user: User) ->
 
     everyone = (await client.get('/sysapi/users', headers=bearer(root))).json()['users']
     assert [u['username'] for u in everyone] == ['alice', 'bob', 'carol', 'root']
-    assert 'password_hash' not in everyone[0]
+    assert set(everyone[0]) == {'id', 'username', 'is_admin', 'is_me', 'linked', 'created_at'}
+    assert everyone[0]['created_at'].endswith('Z')
     circle = (await client.get('/sysapi/users', headers=bearer(alice))).json()['users']
     assert [(u['username'], u['is_me'], u['linked']) for u in circle] == [('alice', True, False), ('bob', False, True)]
     linked = (await client.get('/sysapi/users/linked', headers=bearer(bob))).json()['linked']
     assert [(x['username'], x['status']) for x in linked] == [('alice', 'active')]
+    assert set(linked[0]) == {'id', 'user_id', 'username', 'status', 'invited_by_me', 'since'}
+    assert linked[0]['user_id'] == alice.id and linked[0]['since'].endswith('Z')
     assert (await client.get('/sysapi/users')).status_code == 401
     assert alice.id and bob.id
 

@@ -1,10 +1,13 @@
 """The audit log service: recording and reading events."""
 
+from datetime import UTC
+
 import pytest
 
 from app.models import AuditEvent
 from app.services import audit
 from app.services.errors import Forbidden, Invalid
+from app.services.timestamps import iso_utc
 from tests.conftest import make_user
 
 
@@ -21,7 +24,7 @@ def test_record_and_list(database) -> None:
     assert [e.event for e in events] == ['token_created', 'login_failed', 'login_ok']
     assert events[1].username == 'nobody' and events[1].ip == '198.51.100.7'
     assert events[0].label == 'API token created'
-    assert events[0].as_dict()['at'].endswith('Z')
+    assert events[0].at.tzinfo == UTC and iso_utc(events[0].at).endswith('Z')
     only_alice, count = audit.list_events(admin, username='ALICE')
     assert count == 2 and {e.username for e in only_alice} == {'alice'}
     failures, count = audit.list_events(admin, event='login_failed')

@@ -5,7 +5,7 @@ from datetime import timedelta
 import time_machine
 from nicegui.testing import User
 
-from app.models import Session
+from app.models import AuditEvent, Session
 from app.services import sessions
 from tests.conftest import API_KEY, PASSWORD, api_login, make_user
 
@@ -33,7 +33,17 @@ async def test_login_good_and_bad(user: User) -> None:
 
     good = await user.http_client.post(f'/sysapi/login?key={API_KEY}', json={'username': 'ALICE', 'password': PASSWORD})
     assert good.status_code == 200
-    assert good.json()['user']['username'] == 'alice'
+    assert good.json()['user']['username'] == 'alice' and good.json()['success'] is True
+    assert set(good.json()['user']) == {
+        'id',
+        'username',
+        'is_admin',
+        'theme',
+        'currency',
+        'locale',
+        'timezone',
+        'capture_location',
+    }
     cookie = good.headers['set-cookie']
     assert 'wis_session=' in cookie and 'HttpOnly' in cookie and 'SameSite=lax' in cookie.replace('Lax', 'lax')
     session = await user.http_client.get(f'/sysapi/session?key={API_KEY}')
@@ -107,6 +117,20 @@ async def test_login_rotates_the_session(user: User) -> None:
     second = user.http_client.cookies.get('wis_session')
     assert first != second
     assert sessions.user_for_token(first) is None  # the old session ended with the new login
+
+
+async def test_both_logins_end_the_previous_session_the_same_way(user: User) -> None:
+    """The API and the login form replace the browser's session through one function: the old session
+    ends, audited as a logout from the address of the login."""
+    make_user('alice')
+    await api_login(user)
+    await api_login(user)  # /sysapi/login over a live session
+    form = await user.http_client.post('/auth/login', data={'username': 'alice', 'password': PASSWORD, 'next': '/'})
+    assert form.status_code == 303
+    events = list(AuditEvent.select().where(AuditEvent.event.in_(['login_ok', 'logout'])).order_by(AuditEvent.id))
+    assert [e.event for e in events] == ['login_ok', 'logout', 'login_ok', 'logout', 'login_ok']
+    assert all(e.ip and e.ip == events[0].ip and e.username == 'alice' for e in events)
+    assert Session.select().count() == 1
 
 
 async def test_openapi_is_served(user: User) -> None:

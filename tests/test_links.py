@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.models import Category, Expense, PaymentMethod, UserLink
-from app.services import access, links, users
+from app.services import access, link_copies, links, users
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.conftest import make_user
 from tests.sharing_data import household, spend, totals
@@ -16,19 +16,19 @@ pytestmark = pytest.mark.usefixtures('database')
 def test_invite_then_accept_shares_both_ways() -> None:
     alice, bob = make_user('alice'), make_user('bob')
     view = links.invite(alice, 'BOB')
-    assert view.status == 'pending' and view.other_username == 'bob' and view.invited_by_me
+    assert view.status == 'pending' and view.username == 'bob' and view.invited_by_me
     assert access.visible_owner_ids(alice) == [alice.id]  # nothing shared before bob says yes
     assert access.visible_owner_ids(bob) == [bob.id]
 
     state = links.sharing(bob)
-    assert [v.other_username for v in state.incoming] == ['alice'] and not state.outgoing and not state.linked
-    assert [v.other_username for v in links.sharing(alice).outgoing] == ['bob']
+    assert [v.username for v in state.incoming] == ['alice'] and not state.outgoing and not state.linked
+    assert [v.username for v in links.sharing(alice).outgoing] == ['bob']
 
     links.accept(bob, 'alice')
     assert access.visible_owner_ids(alice) == [alice.id, bob.id]
     assert access.visible_owner_ids(bob) == [bob.id, alice.id]
-    assert [v.other_username for v in links.linked_users(alice)] == ['bob']
-    assert links.sharing(alice).outgoing == [] and links.sharing(bob).incoming == []
+    assert [v.username for v in links.linked_users(alice)] == ['bob']
+    assert links.sharing(alice).outgoing == () and links.sharing(bob).incoming == ()
 
 
 def test_decline_and_cancel_leave_nothing() -> None:
@@ -194,13 +194,13 @@ def test_a_failed_unlink_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> Non
     b = household(bob)
     links.link_users(None, 'alice', 'bob')
     spend(alice, 100, b['food'], method=b['card'])
-    real = links._Copier.payment_method
+    real = link_copies.Copies._payment_method
 
     def broken(self, original, owner_id):
         real(self, original, owner_id)
         raise RuntimeError('disk full')
 
-    monkeypatch.setattr(links._Copier, 'payment_method', broken)
+    monkeypatch.setattr(link_copies.Copies, '_payment_method', broken)
     with pytest.raises(RuntimeError):
         links.unlink_users(None, 'alice', 'bob')
     assert UserLink.get().status == 'active'

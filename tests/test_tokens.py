@@ -107,6 +107,8 @@ async def test_the_tokens_api(user: User) -> None:
     token = body['token']
     listed = (await user.http_client.get(f'/sysapi/tokens?key={API_KEY}')).json()['tokens']
     assert [t['name'] for t in listed] == ['shortcut'] and 'token' not in listed[0]
+    assert set(body) == {'id', 'name', 'created_at', 'last_used_at', 'token'} and body['created_at'].endswith('Z')
+    assert set(listed[0]) == {'id', 'name', 'created_at', 'last_used_at'}  # never the username nor the token
     assert token not in str(listed)
     again = await user.http_client.get('/sysapi/tokens', headers={'Authorization': f'Bearer {token}'})
     assert again.json()['tokens'][0]['last_used_at'] is not None

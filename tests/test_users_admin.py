@@ -6,7 +6,7 @@ import pytest
 
 from app.models import ApiToken, Category, Expense, PaymentMethod, Session, UserLink
 from app.models import User as Account
-from app.services import access, links, sessions, tokens, users
+from app.services import access, links, sessions, setup, tokens, users
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS
 from tests.conftest import PASSWORD, make_user
@@ -118,3 +118,42 @@ def test_reset_password_ends_sessions() -> None:
     assert users.reset_password(alice, 'another good one').sessions == 2
     assert users.authenticate('alice', 'another good one') is not None
     assert Session.select().count() == 0
+
+
+def _choices(categories: list[dict], methods: list[dict]) -> setup.SetupChoices:
+    return setup.SetupChoices('root', PASSWORD, PASSWORD, categories=categories, payment_methods=methods)
+
+
+def test_the_wizard_refuses_a_too_long_subcategory_instead_of_dropping_it() -> None:
+    setup.reset_cache()
+    long_child = 'Groceries and everything else the corner shop sells ' * 2
+    choices = _choices([{'name': 'Food', 'color': '#f59e0b', 'icon': 'restaurant', 'children': [long_child]}], [])
+    with pytest.raises(Invalid) as refused:
+        setup.complete_setup(choices)
+    assert "starting subcategory 'Groceries and everything else" in refused.value.message
+    assert 'shorten it to 80 at most' in refused.value.message
+    assert Account.select().count() == 0 and Category.select().count() == 0  # one transaction: nothing is left
+
+
+def test_the_wizard_refuses_a_duplicate_through_the_category_rules() -> None:
+    setup.reset_cache()
+    food = {'name': 'Food', 'color': '#f59e0b', 'icon': 'restaurant', 'children': ['Bakery', 'bakery']}
+    with pytest.raises(Conflict) as refused:
+        setup.complete_setup(_choices([food], []))
+    assert 'already exists' in refused.value.message and Account.select().count() == 0
+    with pytest.raises(Conflict):
+        setup.complete_setup(_choices([], [{'name': 'Card', 'icon': 'credit_card'}, {'name': 'CARD'}]))
+    admin = setup.complete_setup(
+        _choices([{**food, 'children': ['Bakery']}], [{'name': 'Card', 'icon': 'credit_card'}])
+    )
+    assert admin.is_admin and [c.name for c in Category.select().order_by(Category.id)] == ['Food', 'Bakery']
+    assert Category.get(Category.name == 'Bakery').color == '#f59e0b'  # a subcategory takes its parent's colour
+
+
+def test_the_wizards_list_checks_names_as_they_are_added() -> None:
+    assert setup.preset_name('  Pets ', ['Food']) == 'Pets'
+    with pytest.raises(Invalid, match='already in the list'):
+        setup.preset_name('food', ['Food'])
+    for bad in ('   ', 'x' * 81):
+        with pytest.raises(Invalid, match='1 to 80 characters'):
+            setup.preset_name(bad, [])

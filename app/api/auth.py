@@ -22,25 +22,16 @@ class LoginBody(BaseModel):
     password: str = Field(max_length=2000)
 
 
-class UserOut(BaseModel):
-    id: int
-    username: str
-    is_admin: bool
-    theme: str
-    currency: str
-    locale: str
-    timezone: str
-    capture_location: bool
-
-
 class LoginOut(BaseModel):
+    """The v2.4 envelope around the account (`users.UserView`)."""
+
     success: bool
-    user: UserOut
+    user: UserView
 
 
 class SessionOut(BaseModel):
     authenticated: bool
-    user: UserOut | None = None
+    user: UserView | None = None
 
 
 class OkOut(BaseModel):
@@ -53,11 +44,14 @@ def api_login(
 ):
     """Log in with a username and password; the answer sets the session cookie."""
     user, token = login_service.login(
-        body.username, body.password, ip=client_ip(request), user_agent=request.headers.get('user-agent', '')
+        body.username,
+        body.password,
+        ip=client_ip(request),
+        user_agent=request.headers.get('user-agent', ''),
+        previous_session=session_token(request),
     )
-    sessions.end_session(session_token(request))  # the session the browser had before, if any
     set_session_cookie(response, request, token)
-    return {'success': True, 'user': UserView.of(user).as_dict()}
+    return LoginOut(success=True, user=UserView.of(user))
 
 
 @router.post('/logout', response_model=OkOut)
@@ -73,5 +67,5 @@ def api_session(request: Request, caller: Caller = Depends(api_caller)):
     """Whether the caller is logged in, and as whom."""
     user = caller.user if caller.via_token else sessions.user_for_token(session_token(request))
     if user is None:
-        return {'authenticated': False, 'user': None}
-    return {'authenticated': True, 'user': UserView.of(user).as_dict()}
+        return SessionOut(authenticated=False, user=None)
+    return SessionOut(authenticated=True, user=UserView.of(user))

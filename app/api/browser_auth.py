@@ -33,10 +33,12 @@ SETUP_TWO_FACTOR = two_factor.SETUP_PAGE
 
 
 def _logged_in(request: Request, step: LoginStep, target: str) -> RedirectResponse:
-    login_service.logout(session_token(request))
+    """The session the login opened (the browser's previous one ended in the login service)."""
     response = RedirectResponse(SETUP_TWO_FACTOR if step.setup_two_factor else target, status_code=303)
-    set_session_cookie(response, request, step.session)
-    set_device_cookie(response, request, step.device)
+    if step.session:
+        set_session_cookie(response, request, step.session)
+    if step.device:
+        set_device_cookie(response, request, step.device)
     clear_pending_cookie(response, request)
     return response
 
@@ -58,6 +60,7 @@ def browser_login(request: Request, username: str = Form(''), password: str = Fo
             ip=client_ip(request),
             user_agent=request.headers.get('user-agent', ''),
             device_cookie=device_cookie(request),
+            previous_session=session_token(request),
         )
     except ServiceError as exc:
         return _refused(exc, target, username)
@@ -79,6 +82,7 @@ def browser_login_code(request: Request, code: str = Form(''), next: str = Form(
             ip=client_ip(request),
             user_agent=request.headers.get('user-agent', ''),
             device_cookie=device_cookie(request),
+            previous_session=session_token(request),
         )
     except ServiceError as exc:
         if exc.message == login_service.PENDING_EXPIRED:

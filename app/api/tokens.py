@@ -20,39 +20,28 @@ router = APIRouter(responses=ERROR_RESPONSES)
 TokenId = Annotated[int, Path(ge=1, le=tokens.MAX_ID, description='The id shown by GET /sysapi/tokens')]
 
 
-class TokenOut(BaseModel):
-    id: int
-    name: str
-    created_at: str
-    last_used_at: str | None
-
-
 class TokenList(BaseModel):
-    tokens: list[TokenOut]
+    tokens: list[tokens.TokenView]
 
 
 class NewTokenBody(BaseModel):
     name: str = Field(min_length=1, max_length=80, description='What the token is for, e.g. "phone shortcut"')
 
 
-class NewTokenOut(TokenOut):
-    token: str = Field(description='The token itself: shown this once, store it now')
-
-
 class RevokedOut(BaseModel):
     success: bool
-    revoked: TokenOut
+    revoked: tokens.TokenView
 
 
 @router.get('/tokens', response_model=TokenList)
 def list_my_tokens(user: User = Depends(api_user)):
     """Your personal API tokens (never the tokens themselves)."""
-    return {'tokens': [view.as_dict() for view in tokens.list_tokens(user)]}
+    return TokenList(tokens=list(tokens.list_tokens(user)))
 
 
 @router.post(
     '/tokens',
-    response_model=NewTokenOut,
+    response_model=tokens.NewToken,
     openapi_extra=body_docs(NewTokenBody),
     responses={409: {'model': ErrorBody, 'description': 'Too many tokens already'}},
 )
@@ -65,7 +54,7 @@ def create_my_token(
     """Create a personal API token; the answer holds the token, which is never shown again."""
     session = None if caller.via_token else (session_token(request) or '')  # a cookie caller: still live?
     row, token = tokens.create_token(user, body.name, ip=client_ip(request), session=session)
-    return {**tokens.TokenView.of(row).as_dict(), 'token': token}
+    return tokens.NewToken.made(row, token)
 
 
 @router.delete(
@@ -76,4 +65,4 @@ def create_my_token(
 def revoke_my_token(request: Request, token_id: TokenId, user: User = Depends(api_user)):
     """Revoke one of your tokens; it stops working at once."""
     view = tokens.revoke_token(token_id, user, ip=client_ip(request))
-    return {'success': True, 'revoked': view.as_dict()}
+    return RevokedOut(success=True, revoked=view)

@@ -28,35 +28,21 @@ router = APIRouter(
 NAME = Field(max_length=200, description='a username (case does not matter)')
 
 
-class UserSummary(BaseModel):
-    id: int
-    username: str
-    is_admin: bool
-    is_me: bool
-    linked: bool
-    created_at: str
+# The answers below are envelopes, not copies of service shapes: the lists are wrapped in an object and the
+# changes answer with `success` and a sentence, as the v2.4 API did. What they carry is the service's type.
 
 
 class UsersOut(BaseModel):
-    users: list[UserSummary]
-
-
-class LinkedUser(BaseModel):
-    id: int
-    user_id: int
-    username: str
-    status: str
-    invited_by_me: bool
-    since: str
+    users: list[links.KnownUser]
 
 
 class LinkedOut(BaseModel):
-    linked: list[LinkedUser]
+    linked: list[links.LinkView]
 
 
 class InvitationsOut(BaseModel):
-    incoming: list[LinkedUser]
-    outgoing: list[LinkedUser]
+    incoming: list[links.LinkView]
+    outgoing: list[links.LinkView]
 
 
 class PairBody(BaseModel):
@@ -127,31 +113,16 @@ class AdminBody(BaseModel):
     is_admin: bool
 
 
-def _summaries(me: User) -> list[dict]:
-    linked = {view.other_id for view in links.linked_users(me)}
-    return [
-        {
-            'id': u.id,
-            'username': u.username,
-            'is_admin': bool(u.is_admin),
-            'is_me': u.id == me.id,
-            'linked': u.id in linked,
-            'created_at': u.created_at.isoformat(timespec='seconds'),
-        }
-        for u in links.visible_users(me)
-    ]
-
-
 @router.get('/users', response_model=UsersOut)
 def list_users(me: User = Depends(api_user)):
     """Accounts the caller may know about: all of them for an administrator, else itself and its linked users."""
-    return {'users': _summaries(me)}
+    return UsersOut(users=links.known_users(me))
 
 
 @router.get('/users/linked', response_model=LinkedOut)
 def linked_users(me: User = Depends(api_user)):
     """The users the caller shares data with."""
-    return {'linked': [view.as_dict() for view in links.linked_users(me)]}
+    return LinkedOut(linked=links.linked_users(me))
 
 
 @router.post('/users/link', response_model=LinkOut, openapi_extra=body_docs(PairBody))
@@ -180,17 +151,14 @@ def unlink(me: User = Depends(api_user), body: PairBody = body_of(PairBody)):
 def invitations(me: User = Depends(api_user)):
     """Pending invitations: those waiting for the caller's answer, and those it sent."""
     state = links.sharing(me)
-    return {
-        'incoming': [view.as_dict() for view in state.incoming],
-        'outgoing': [view.as_dict() for view in state.outgoing],
-    }
+    return InvitationsOut(incoming=list(state.incoming), outgoing=list(state.outgoing))
 
 
 @router.post('/users/invitations/accept', response_model=LinkOut, openapi_extra=body_docs(UsernameBody))
 def accept(me: User = Depends(api_user), body: UsernameBody = body_of(UsernameBody)):
     """Accept the invitation sent by `username`."""
     view = links.accept(me, body.username)
-    return {'success': True, 'status': view.status, 'message': f'You now share your data with {view.other_username}.'}
+    return {'success': True, 'status': view.status, 'message': f'You now share your data with {view.username}.'}
 
 
 @router.post('/users/invitations/decline', response_model=OkOut, openapi_extra=body_docs(UsernameBody))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from app.cli.bootstrap import open_db
 from app.cli.errors import CliError, verb
 from app.cli.output import table
 from app.services import tokens, users
 
 
-def _when(moment) -> str:
+def _when(moment: datetime | None) -> str:
     return moment.strftime('%Y-%m-%d %H:%M') if moment else 'never'
 
 

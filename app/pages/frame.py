@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from nicegui import run, ui
 
 from app.models import User
-from app.pages import settings_update
+from app.pages.settings_update import update_badge
 from app.pages.theme import apply_theme
 from app.services import users
 
@@ -62,7 +62,7 @@ def frame(user: User, title: str) -> Iterator[None]:
         with ui.row().classes('gap-0 max-lg:hidden text-white'):
             _nav_links(current, vertical=False)
         ui.space()
-        settings_update.update_badge(user)
+        update_badge(user)
         ui.label(user.username).classes('text-white text-sm max-sm:hidden').mark('current-user')
         ui.button(icon='dark_mode', on_click=toggle_dark).props(
             'flat round color=white aria-label="Light or dark theme"'

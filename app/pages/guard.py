@@ -83,7 +83,8 @@ def _checked_dispatch(handler: Any, arguments: Any, *args: Any, **kwargs: Any) -
         _to_login(client)
         return
     page = _PAGES.get(client) if client is not None else None
-    if page is not None and time.monotonic() - page.renewed > KEEP_ALIVE_SECONDS and client.has_socket_connection:
+    stale = page is not None and time.monotonic() - page.renewed > KEEP_ALIVE_SECONDS
+    if client is not None and page is not None and stale and client.has_socket_connection:
         page.renewed = time.monotonic()
         client.run_javascript(_KEEP_ALIVE)
     _dispatch(handler, arguments, *args, **kwargs)

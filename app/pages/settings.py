@@ -7,16 +7,14 @@ from collections.abc import Awaitable, Callable
 from nicegui import run, ui
 
 from app.models import User
-from app.pages import (
-    settings_audit,
-    settings_sharing,
-    settings_tokens,
-    settings_two_factor,
-    settings_update,
-    settings_users,
-)
 from app.pages.components.actions import call_service
 from app.pages.components.code_block import code_block
+from app.pages.settings_audit import audit_tab
+from app.pages.settings_sharing import sharing_tab
+from app.pages.settings_tokens import tokens_tab
+from app.pages.settings_two_factor import two_factor_card
+from app.pages.settings_update import update_tab
+from app.pages.settings_users import users_tab
 from app.pages.theme import theme_to_dark
 from app.services import locale_choices, login, sessions, users
 from app.web.client_ip import client_ip
@@ -175,27 +173,30 @@ def _tabs(user: User, open_tab: Callable[[str], None]) -> list[tuple[str, str, B
 
     async def account_tab(user: User) -> None:
         password_card(user)
-        await settings_two_factor.two_factor_card(user)
+        await two_factor_card(user)
         sessions_card(user)
         appearance_card(user)
         api_card(user, open_tab)
 
     tabs: list[tuple[str, str, Builder]] = [
         ('account', 'Account', account_tab),
-        ('sharing', 'Sharing', settings_sharing.sharing_tab),
-        ('tokens', 'API tokens', settings_tokens.tokens_tab),
+        ('sharing', 'Sharing', sharing_tab),
+        ('tokens', 'API tokens', tokens_tab),
     ]
     if user.is_admin:
         tabs += [
-            ('users', 'Users', settings_users.users_tab),
-            ('audit', 'Audit', settings_audit.audit_tab),
-            ('update', 'Update', settings_update.update_tab),
+            ('users', 'Users', users_tab),
+            ('audit', 'Audit', audit_tab),
+            ('update', 'Update', update_tab),
         ]
     return tabs
 
 
 async def settings_page(user: User, tab: str = 'account') -> None:
-    tabs = _tabs(user, lambda name: tab_bar.set_value(name))
+    def open_tab(name: str) -> None:
+        tab_bar.set_value(name)
+
+    tabs = _tabs(user, open_tab)
     selected = tab if tab in [name for name, _, _ in tabs] else 'account'
     ui.add_head_html(TABS_CSS)
 
@@ -203,7 +204,8 @@ async def settings_page(user: User, tab: str = 'account') -> None:
         ui.navigate.history.replace(f'/settings?tab={name}')
 
     with (
-        ui.tabs(value=selected, on_change=lambda e: remember(e.value))
+        # a tab's name selects it; NiceGUI's annotation names only Tab elements
+        ui.tabs(value=selected, on_change=lambda e: remember(e.value))  # type: ignore[arg-type]
         .props('inline-label no-caps align=left dense breakpoint=0')
         .classes('w-full wis-settings-tabs')
         .mark('settings-tabs') as tab_bar

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from nicegui import run, ui
 
 from app.models import User
@@ -72,7 +74,7 @@ async def audit_tab(user: User) -> None:
             return
         views, total = result
         table.rows = [
-            {**view.as_dict(), 'at': formats.local_timestamp(view.at, user.locale, user.timezone)} for view in views
+            {**asdict(view), 'at': formats.local_timestamp(view.at, user.locale, user.timezone)} for view in views
         ]
         table.update()
         first = state['page'] * PAGE_SIZE

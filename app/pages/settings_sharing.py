@@ -70,10 +70,10 @@ async def sharing_tab(user: User) -> None:
                 ui.label('Invitations for you').classes('text-lg font-semibold')
                 for view in sharing.incoming:
                     with ui.row().classes('w-full items-center gap-2 no-wrap'):
-                        _person(view.other_username, f'wants to share data with you · {view.created_at:%Y-%m-%d}')
-                        accept = ui.button('Accept').props('unelevated no-caps').mark(f'accept-{view.other_username}')
+                        _person(view.username, f'wants to share data with you · {view.since:%Y-%m-%d}')
+                        accept = ui.button('Accept').props('unelevated no-caps').mark(f'accept-{view.username}')
                         accept.on_click(lambda _, v=view, b=accept: answer(links.accept, v, 'accepted', b))
-                        decline = ui.button('Decline').props('flat no-caps').mark(f'decline-{view.other_username}')
+                        decline = ui.button('Decline').props('flat no-caps').mark(f'decline-{view.username}')
                         decline.on_click(lambda _, v=view, b=decline: answer(links.decline, v, 'declined', b))
 
         if sharing.outgoing:
@@ -81,8 +81,8 @@ async def sharing_tab(user: User) -> None:
                 ui.label('Invitations you sent').classes('text-lg font-semibold')
                 for view in sharing.outgoing:
                     with ui.row().classes('w-full items-center gap-2 no-wrap'):
-                        _person(view.other_username, f'waiting for their answer · sent {view.created_at:%Y-%m-%d}')
-                        cancel = ui.button('Cancel').props('flat no-caps').mark(f'cancel-{view.other_username}')
+                        _person(view.username, f'waiting for their answer · sent {view.since:%Y-%m-%d}')
+                        cancel = ui.button('Cancel').props('flat no-caps').mark(f'cancel-{view.username}')
                         cancel.on_click(lambda _, v=view, b=cancel: answer(links.cancel, v, 'withdrawn', b))
 
         with ui.card().classes('w-full max-w-xl').mark('current-links'):
@@ -92,11 +92,11 @@ async def sharing_tab(user: User) -> None:
                     'text-sm opacity-70'
                 ).mark('no-links')
             for view in sharing.linked:
-                with ui.row().classes('w-full items-center gap-2 no-wrap').mark(f'link-{view.other_username}'):
-                    _person(view.other_username, f'linked since {view.created_at:%Y-%m-%d}')
+                with ui.row().classes('w-full items-center gap-2 no-wrap').mark(f'link-{view.username}'):
+                    _person(view.username, f'linked since {view.since:%Y-%m-%d}')
                     ui.button('Unlink', icon='link_off', on_click=lambda v=view: confirm_unlink(v)).props(
                         'flat no-caps color=negative'
-                    ).mark(f'unlink-{view.other_username}')
+                    ).mark(f'unlink-{view.username}')
             currency_note(differences)
 
     async def answer(action, view: links.LinkView, done: str, button: ui.button) -> None:
@@ -104,15 +104,15 @@ async def sharing_tab(user: User) -> None:
         await call_service(
             action,
             user,
-            view.other_username,
+            view.username,
             busy=button,
             refresh=content.refresh,
-            success=f'Invitation {word} {view.other_username} {done}.',
+            success=f'Invitation {word} {view.username} {done}.',
         )
 
     def confirm_unlink(view: links.LinkView) -> None:
         with dialogs, ui.dialog() as dialog, ui.card().classes('max-w-md').mark('unlink-dialog'):
-            ui.label(f'Stop sharing with {view.other_username}?').classes('text-lg font-semibold')
+            ui.label(f'Stop sharing with {view.username}?').classes('text-lg font-semibold')
             ui.label(
                 "You will no longer see each other's data. Nothing is lost: each keeps what it created, and an "
                 'expense that uses a category or payment method of the other gets its own copy of it.'
@@ -124,7 +124,7 @@ async def sharing_tab(user: User) -> None:
                     lambda: call_service(
                         links.unlink,
                         user,
-                        view.other_username,
+                        view.username,
                         dialog=dialog,
                         busy=go,
                         refresh=content.refresh,
@@ -144,5 +144,5 @@ def _load(user: User) -> tuple[links.Sharing, list[links.CurrencyDifference]]:
 
 def _invited(view: links.LinkView) -> str:
     if view.status == 'active':
-        return f'{view.other_username} had invited you: you now share your data.'
-    return f'Invitation sent to {view.other_username}; it appears in their Settings › Sharing.'
+        return f'{view.username} had invited you: you now share your data.'
+    return f'Invitation sent to {view.username}; it appears in their Settings › Sharing.'

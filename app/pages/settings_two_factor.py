@@ -25,13 +25,13 @@ async def two_factor_card(user: User) -> None:
     async def show() -> None:
         fresh = await run.io_bound(User.get_by_id, user.id)
         required = await run.io_bound(two_factor.is_required)
-        if fresh is None:
+        if fresh is None or required is None:  # None: the page went away meanwhile
             return
         body.clear()
         with body:
             if two_factor.is_enabled(fresh):
                 left = await run.io_bound(two_factor.remaining_recovery_codes, fresh)
-                _enabled(fresh, left, show)
+                _enabled(fresh, left or 0, show)
             else:
                 _disabled(fresh, required, show)
 

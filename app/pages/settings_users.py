@@ -5,11 +5,11 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from app.models import User
-from app.pages import settings_two_factor
 from app.pages.components.actions import call_service
+from app.pages.settings_two_factor import require_card
 from app.services import formats, links, users
 
-COLUMNS = [
+COLUMNS: list[dict] = [
     {'name': 'username', 'label': 'Username', 'field': 'username', 'align': 'left', 'sortable': True},
     {'name': 'role', 'label': 'Role', 'field': 'role', 'align': 'left'},
     {'name': 'linked', 'label': 'Shares with', 'field': 'linked', 'align': 'left'},
@@ -90,7 +90,7 @@ def _delete(user_id: int, delete_data: bool, actor: User) -> users.DeleteReport:
 
 async def users_tab(user: User) -> None:
     dialogs = ui.element()
-    await settings_two_factor.require_card(user)
+    await require_card(user)
 
     with ui.card().classes('w-full max-w-xl'):
         ui.label('New user').classes('text-lg font-semibold')

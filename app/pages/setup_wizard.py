@@ -12,9 +12,8 @@ from app.pages.components.code_block import code_block
 from app.pages.login import auth_card_start
 from app.pages.theme import apply_theme
 from app.services import locale_choices, sessions, setup
+from app.services.errors import Invalid
 from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS
-
-NAME_PROBLEM = 'Type a name of 1 to 80 characters first.'
 
 
 def _fresh_state() -> dict:
@@ -169,13 +168,11 @@ def _presets_editor(state: dict) -> None:
                     ui.checkbox(method['name'], value=method['on']).bind_value(method, 'on')
 
     def add(kind: str, field: ui.input) -> None:
-        name = (field.value or '').strip()
-        if not name or len(name) > 80:
-            field.error = NAME_PROBLEM
-            return
         items = state[kind]
-        if any(item['name'].lower() == name.lower() for item in items):
-            field.error = f'{name} is already in the list; type another name.'
+        try:
+            name = setup.preset_name(field.value, [item['name'] for item in items])
+        except Invalid as exc:
+            field.error = exc.message
             return
         if kind == 'categories':
             items.append({'name': name, 'color': '#64748b', 'icon': 'label', 'children': [], 'on': True})

@@ -4,6 +4,7 @@ payment methods goes through `visible_owner_ids`: it is the one place where shar
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from app.models import User, UserLink
 
@@ -11,11 +12,12 @@ from app.models import User, UserLink
 def linked_user_ids(user: User | int) -> list[int]:
     """Users directly linked to `user` by an accepted link (links are not transitive)."""
     user_id = user if isinstance(user, int) else user.id
-    rows = (
+    rows = cast(  # .tuples() gives tuples; the stubs say models
+        Iterable[tuple[int, int]],
         UserLink.select(UserLink.user_a, UserLink.user_b)
         .join(User, on=((User.id == UserLink.user_a) | (User.id == UserLink.user_b)))
         .where(((UserLink.user_a == user_id) | (UserLink.user_b == user_id)) & (UserLink.status == 'active'))
-        .tuples()
+        .tuples(),
     )
     others = {b if a == user_id else a for a, b in rows}
     others.discard(user_id)

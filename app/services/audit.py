@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 
 from peewee import fn
 
 from app.db import db, write_transaction
 from app.models import AuditEvent, User
 from app.services.errors import Forbidden, Invalid
+from app.services.timestamps import Timestamp, as_utc
 from app.web.client_ip import current_client_ip
 
 log = logging.getLogger('whatispend.audit')
@@ -48,30 +48,21 @@ EVENTS: dict[str, str] = {
 MAX_PAGE = 500
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AuditView:
     id: int
-    at: datetime
+    at: Timestamp
     event: str
-    label: str
+    label: str  # the words an administrator reads for `event`
     username: str
     ip: str
     detail: str
 
-    def as_dict(self) -> dict:
-        return {
-            'id': self.id,
-            'at': self.at.isoformat(timespec='seconds') + 'Z',
-            'event': self.event,
-            'label': self.label,
-            'username': self.username,
-            'ip': self.ip,
-            'detail': self.detail,
-        }
-
 
 def _view(row: AuditEvent) -> AuditView:
-    return AuditView(row.id, row.at, row.event, EVENTS.get(row.event, row.event), row.username, row.ip, row.detail)
+    return AuditView(
+        row.id, as_utc(row.at), row.event, EVENTS.get(row.event, row.event), row.username, row.ip, row.detail
+    )
 
 
 def record(event: str, user: User | str | None = None, ip: str = '', detail: str = '') -> AuditEvent | None:

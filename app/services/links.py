@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any, cast
 
 from peewee import IntegrityError
 
 from app.db import write_transaction
-from app.models import Category, Expense, PaymentMethod, User, UserLink
-from app.services import access, audit, users
+from app.models import User, UserLink
+from app.services import access, accounts, audit, link_copies
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.timestamps import Timestamp, as_utc
 
 PENDING = 'pending'
 ACTIVE = 'active'
@@ -29,35 +30,26 @@ ACTIVE = 'active'
 # --- reading -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkView:
-    """One link as seen by `me`: who the other user is, its state, and who asked for it."""
+    """One link as seen by `me`: who the other user is (`user_id`, `username`), its state, who asked
+    for it, and since when it exists."""
 
     id: int
-    other_id: int
-    other_username: str
+    user_id: int
+    username: str
     status: str
     invited_by_me: bool
-    created_at: datetime
-
-    def as_dict(self) -> dict:
-        return {
-            'id': self.id,
-            'user_id': self.other_id,
-            'username': self.other_username,
-            'status': self.status,
-            'invited_by_me': self.invited_by_me,
-            'since': self.created_at.isoformat(timespec='seconds'),
-        }
+    since: Timestamp
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sharing:
     """Everything Settings › Sharing shows to one user."""
 
-    linked: list[LinkView]
-    incoming: list[LinkView]  # invitations waiting for my answer
-    outgoing: list[LinkView]  # invitations I sent that wait for the other's answer
+    linked: tuple[LinkView, ...]
+    incoming: tuple[LinkView, ...]  # invitations waiting for my answer
+    outgoing: tuple[LinkView, ...]  # invitations I sent that wait for the other's answer
 
 
 def _pair(first: User, second: User) -> tuple[int, int]:
@@ -78,13 +70,18 @@ def _create_link(a: int, b: int, status: str, invited_by: int | None) -> UserLin
         raise Conflict('These two users were just linked or invited by another request; reload and check.') from None
 
 
+def _view(link: UserLink, me: User, other: User) -> LinkView:
+    return LinkView(
+        link.id, other.id, other.username, link.status, link.invited_by_id == me.id, as_utc(link.created_at)
+    )
+
+
 def _views(me: User, status: str) -> list[LinkView]:
-    rows = (
+    rows = list(
         UserLink.select()
         .where(((UserLink.user_a == me.id) | (UserLink.user_b == me.id)) & (UserLink.status == status))
         .order_by(UserLink.created_at, UserLink.id)
     )
-    rows = list(rows)
     other_ids = {row.user_b_id if row.user_a_id == me.id else row.user_a_id for row in rows}
     others = (
         {u.id: u for u in User.select().where(User.id.in_(list(other_ids)) & User.deleted_at.is_null())}
@@ -97,8 +94,8 @@ def _views(me: User, status: str) -> list[LinkView]:
         other = others.get(other_id)
         if other is None:  # a deleted account: its links are gone with it
             continue
-        views.append(LinkView(row.id, other.id, other.username, row.status, row.invited_by_id == me.id, row.created_at))
-    return sorted(views, key=lambda v: v.other_username.lower())
+        views.append(_view(row, me, other))
+    return sorted(views, key=lambda v: v.username.lower())
 
 
 def linked_users(me: User) -> list[LinkView]:
@@ -109,25 +106,47 @@ def linked_users(me: User) -> list[LinkView]:
 def sharing(me: User) -> Sharing:
     pending = _views(me, PENDING)
     return Sharing(
-        linked=_views(me, ACTIVE),
-        incoming=[v for v in pending if not v.invited_by_me],
-        outgoing=[v for v in pending if v.invited_by_me],
+        linked=tuple(_views(me, ACTIVE)),
+        incoming=tuple(v for v in pending if not v.invited_by_me),
+        outgoing=tuple(v for v in pending if v.invited_by_me),
     )
 
 
 def visible_users(me: User) -> list[User]:
     """The accounts `me` may know about: an admin knows everyone, others themselves and their linked users."""
     if me.is_admin:
-        return users.list_users()
+        return accounts.list_users()
     ids = access.visible_owner_ids(me)
     return list(User.select().where(User.id.in_(ids) & User.deleted_at.is_null()).order_by(User.username_key))
 
 
+@dataclass(frozen=True, slots=True)
+class KnownUser:
+    """An account `me` may know about, and how it stands to `me`."""
+
+    id: int
+    username: str
+    is_admin: bool
+    is_me: bool
+    linked: bool
+    created_at: Timestamp
+
+
+def known_users(me: User) -> list[KnownUser]:
+    """`visible_users`, each with whether it is `me` and whether `me` shares data with it."""
+    linked = {view.user_id for view in linked_users(me)}
+    return [
+        KnownUser(u.id, u.username, bool(u.is_admin), u.id == me.id, u.id in linked, as_utc(u.created_at))
+        for u in visible_users(me)
+    ]
+
+
 def linked_usernames() -> dict[int, list[str]]:
     """For every active user, the usernames it is linked with (the admin's list of users shows them)."""
-    names = {u.id: u.username for u in users.list_users()}
+    names = {u.id: u.username for u in accounts.list_users()}
     result: dict[int, list[str]] = {uid: [] for uid in names}
-    for a, b in UserLink.select(UserLink.user_a, UserLink.user_b).where(UserLink.status == ACTIVE).tuples():
+    for link in UserLink.select(UserLink.user_a, UserLink.user_b).where(UserLink.status == ACTIVE):
+        a, b = link.user_a_id, link.user_b_id
         if a in names and b in names:
             result[a].append(names[b])
             result[b].append(names[a])
@@ -151,7 +170,7 @@ def _owner_id(item: object) -> int:
     if isinstance(item, Mapping):
         return item['owner_id'] if 'owner_id' in item else item['owner']
     owner_id = getattr(item, 'owner_id', None)
-    return owner_id if owner_id is not None else item.owner.id
+    return owner_id if owner_id is not None else cast(Any, item).owner.id  # a model read without its owner_id
 
 
 def label_duplicates(
@@ -192,7 +211,7 @@ def _other(me: User, username: str) -> User:
     username = (username or '').strip()
     if not username:
         raise Invalid('Type the username of the person to share with.', field='username')
-    other = users.find_user(username)
+    other = accounts.find_user(username)
     if other is None:
         raise NotFound(f'No user named {username!r}; check the spelling with the person you want to share with.')
     if other.id == me.id:
@@ -219,7 +238,7 @@ def invite(me: User, username: str) -> LinkView:
             audit.record('link_created', me, detail=f'linked with {other.username} (accepted their invitation)')
         else:
             audit.record('link_changed', me, detail=f'invited {other.username} to share')
-        return LinkView(link.id, other.id, other.username, link.status, link.invited_by_id == me.id, link.created_at)
+        return _view(link, me, other)
 
 
 def _pending_with(me: User, username: str) -> tuple[UserLink, User]:
@@ -239,7 +258,7 @@ def accept(me: User, username: str) -> LinkView:
         link.status = ACTIVE
         link.save()
         audit.record('link_created', me, detail=f'linked with {other.username} (accepted their invitation)')
-        return LinkView(link.id, other.id, other.username, ACTIVE, False, link.created_at)
+        return _view(link, me, other)
 
 
 def decline(me: User, username: str) -> None:
@@ -265,7 +284,7 @@ def cancel(me: User, username: str) -> None:
 # --- linking and unlinking two named users (admin, CLI, API) -------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkResult:
     user1: str
     user2: str
@@ -281,8 +300,8 @@ class LinkResult:
 
 
 def _two_users(user1: str, user2: str) -> tuple[User, User]:
-    first = users.get_user_by_username(str(user1 or '').strip())
-    second = users.get_user_by_username(str(user2 or '').strip())
+    first = accounts.get_user_by_username(str(user1 or '').strip())
+    second = accounts.get_user_by_username(str(user2 or '').strip())
     if first.id == second.id:
         raise Invalid('user1 and user2 are the same account; name two different users.', field='user2')
     return first, second
@@ -299,7 +318,7 @@ def link_users(actor: User | None, user1: str, user2: str) -> LinkResult:
         if name1 == name2:
             raise Invalid('user1 and user2 are the same account; name two different users.', field='user2')
         view = invite(actor, other_name)
-        return LinkResult(actor.username, view.other_username, view.status, True)
+        return LinkResult(actor.username, view.username, view.status, True)
     with write_transaction():
         first, second = _two_users(user1, user2)
         link = _find_link(first, second)
@@ -316,7 +335,7 @@ def link_users(actor: User | None, user1: str, user2: str) -> LinkResult:
         return LinkResult(first.username, second.username, ACTIVE, True)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class UnlinkReport:
     """What an unlink did. Copies are made in the account of the expense's (or category's) owner."""
 
@@ -342,83 +361,24 @@ class UnlinkReport:
         )
 
 
-class _Copier:
-    """Copies of one owner's categories and payment methods into another account, made once each."""
-
-    def __init__(self, report: UnlinkReport) -> None:
-        self.report = report
-        self.categories: dict[tuple[int, int], Category] = {}
-        self.methods: dict[tuple[int, int], PaymentMethod] = {}
-
-    def category(self, original: Category, owner_id: int) -> Category:
-        key = (original.id, owner_id)
-        if key not in self.categories:
-            parent = None
-            if original.parent_id is not None:
-                parent_row = Category.get_by_id(original.parent_id)
-                parent = parent_row if parent_row.owner_id == owner_id else self.category(parent_row, owner_id)
-            self.categories[key] = Category.create(
-                owner=owner_id,
-                name=original.name,
-                parent=parent,
-                color=original.color,
-                icon=original.icon,
-            )
-            self.report.categories_copied += 1
-        return self.categories[key]
-
-    def payment_method(self, original: PaymentMethod, owner_id: int) -> PaymentMethod:
-        key = (original.id, owner_id)
-        if key not in self.methods:
-            self.methods[key] = PaymentMethod.create(owner=owner_id, name=original.name, icon=original.icon)
-            self.report.payment_methods_copied += 1
-        return self.methods[key]
-
-
-def _separate(copier: _Copier, owner: User, other: User) -> None:
-    """Give `owner` its own copy of every item of `other` that `owner`'s expenses or categories use."""
-    # Categories of `owner` under a parent of `other` (a subcategory made inside a shared category).
-    other_categories = Category.select(Category.id).where(Category.owner == other.id)
-    orphans = Category.select().where((Category.owner == owner.id) & Category.parent.in_(other_categories))
-    for child in list(orphans):
-        child.parent = copier.category(Category.get_by_id(child.parent_id), owner.id)
-        child.save(only=[Category.parent])
-
-    # Expenses of `owner` using a category, subcategory or payment method of `other`: one UPDATE per item
-    # used (a household has tens of them), not one per expense (it may have tens of thousands).
-    other_methods = PaymentMethod.select(PaymentMethod.id).where(PaymentMethod.owner == other.id)
-    mine = Expense.owner == owner.id
-    copier.report.expenses_repointed += (
-        Expense.select()
-        .where(
-            mine
-            & (
-                Expense.category.in_(other_categories)
-                | Expense.subcategory.in_(other_categories)
-                | Expense.payment_method.in_(other_methods)
-            )
-        )
-        .count()
-    )
-    for column in (Expense.category, Expense.subcategory):
-        used = Expense.select(column).distinct().where(mine & column.in_(other_categories)).tuples()
-        for (category_id,) in list(used):
-            copy = copier.category(Category.get_by_id(category_id), owner.id)
-            Expense.update({column: copy.id}).where(mine & (column == category_id)).execute()
-    used = Expense.select(Expense.payment_method).distinct().where(mine & Expense.payment_method.in_(other_methods))
-    for (method_id,) in list(used.tuples()):
-        copy = copier.payment_method(PaymentMethod.get_by_id(method_id), owner.id)
-        Expense.update({Expense.payment_method: copy.id}).where(mine & (Expense.payment_method == method_id)).execute()
-
-
-def _unlink(first: User, second: User, link: UserLink) -> UnlinkReport:
-    report = UnlinkReport(first.username, second.username, link.status)
+def _unlink(first: User, second: User, link: UserLink, copies: link_copies.Copies) -> None:
     if link.status == ACTIVE:
-        copier = _Copier(report)
-        _separate(copier, first, second)
-        _separate(copier, second, first)
+        copies.separate(first, second)
+        copies.separate(second, first)
     link.delete_instance()
-    return report
+
+
+def _report(user1: str, user2: str, was: str, copies: link_copies.Copies) -> UnlinkReport:
+    return UnlinkReport(
+        user1, user2, was, copies.categories_copied, copies.payment_methods_copied, copies.expenses_repointed
+    )
+
+
+def _unlink_one(first: User, second: User, link: UserLink) -> UnlinkReport:
+    copies = link_copies.Copies()
+    was = link.status
+    _unlink(first, second, link, copies)
+    return _report(first.username, second.username, was, copies)
 
 
 def unlink_users(actor: User | None, user1: str, user2: str) -> UnlinkReport:
@@ -434,7 +394,7 @@ def unlink_users(actor: User | None, user1: str, user2: str) -> UnlinkReport:
             raise NotFound(f'{first.username} and {second.username} are not linked.')
         by = f' by {actor.username}' if actor else ' from the command line'
         audit.record('link_removed', first, detail=f'unlinked from {second.username}{by}')
-        return _unlink(first, second, link)
+        return _unlink_one(first, second, link)
 
 
 def unlink(me: User, username: str) -> UnlinkReport:
@@ -445,27 +405,23 @@ def unlink(me: User, username: str) -> UnlinkReport:
         if link is None or link.status != ACTIVE:
             raise NotFound(f'You are not linked with {other.username}.')
         audit.record('link_removed', me, detail=f'stopped sharing with {other.username}')
-        return _unlink(me, other, link)
+        return _unlink_one(me, other, link)
 
 
 def unlink_everyone(user: User) -> tuple[int, UnlinkReport]:
     """Remove every link and invitation of `user` (before its account is deleted); the caller holds the
     transaction. Returns how many links there were and the sum of what unlinking copied."""
-    total = UnlinkReport(user.username, '*', ACTIVE)
     rows = list(UserLink.select().where((UserLink.user_a == user.id) | (UserLink.user_b == user.id)))
+    copies = link_copies.Copies()
     for link in rows:
-        other = User.get_by_id(link.user_b_id if link.user_a_id == user.id else link.user_a_id)
-        report = _unlink(user, other, link)
-        total.categories_copied += report.categories_copied
-        total.payment_methods_copied += report.payment_methods_copied
-        total.expenses_repointed += report.expenses_repointed
-    return len(rows), total
+        _unlink(user, User.get_by_id(link.user_b_id if link.user_a_id == user.id else link.user_a_id), link, copies)
+    return len(rows), _report(user.username, '*', ACTIVE, copies)
 
 
 # --- currencies ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CurrencyDifference:
     """A linked account that counts in another currency than `me`. Amounts carry no currency of their
     own, so a total over both accounts adds the two as they are; the person should know it."""

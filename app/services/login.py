@@ -137,7 +137,7 @@ def seconds_to_wait(username: str, ip: str, now: datetime | None = None, *, devi
     return max(0, math.ceil(wait))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LoginStep:
     """Where a login stands: logged in (`session`), or waiting for a code (`pending`)."""
 
@@ -167,7 +167,10 @@ def _failed(key: str, ip: str, user_agent: str, device: str | None, what: str = 
         audit.record('login_failed', key, ip=ip, detail=(user_agent or '')[:200])
 
 
-def _open_session(user: User, ip: str, user_agent: str) -> LoginStep:
+def _open_session(user: User, ip: str, user_agent: str, previous: str | None) -> LoginStep:
+    """The one way a login opens a session: the session the browser had before (`previous`, if any) ends
+    first, audited as a logout from this address, so that a login never leaves an old session behind."""
+    logout(previous, ip=ip)
     token = sessions.create_session(user, ip=ip, user_agent=user_agent)
     log.info('login ok from %s for user %r', ip or 'unknown', user.username)
     audit.record('login_ok', user, ip=ip, detail=(user_agent or '')[:200])
@@ -196,9 +199,16 @@ def _pending_user(token: str, now: datetime) -> User | None:
 
 
 def begin_login(
-    username: str, password: str, *, ip: str = '', user_agent: str = '', device_cookie: str | None = None
+    username: str,
+    password: str,
+    *,
+    ip: str = '',
+    user_agent: str = '',
+    device_cookie: str | None = None,
+    previous_session: str | None = None,
 ) -> LoginStep:
-    """The password step: a session, or a pending-login token when the account uses two-factor login."""
+    """The password step: a session (ending `previous_session`, the one the browser had), or a pending-login
+    token when the account uses two-factor login."""
     key = _username_key(username)
     device = device_nonce(device_cookie, key)
     _throttle(key, ip, device)
@@ -209,11 +219,17 @@ def begin_login(
     if two_factor.is_enabled(user):
         audit.record('login_password_ok', user, ip=ip, detail='waiting for the two-factor code')
         return LoginStep(user, pending=_pending_token(user, utcnow()))
-    return _open_session(user, ip, user_agent)
+    return _open_session(user, ip, user_agent, previous_session)
 
 
 def finish_login(
-    pending: str, code: str, *, ip: str = '', user_agent: str = '', device_cookie: str | None = None
+    pending: str,
+    code: str,
+    *,
+    ip: str = '',
+    user_agent: str = '',
+    device_cookie: str | None = None,
+    previous_session: str | None = None,
 ) -> LoginStep:
     """The code step: the pending-login token from `begin_login` and a TOTP or recovery code."""
     user = _pending_user(pending, utcnow())
@@ -225,7 +241,7 @@ def finish_login(
     if not two_factor.verify(user, code):
         _failed(key, ip, user_agent, device, what='two-factor code')
         raise Unauthorized(two_factor.WRONG_CODE)
-    return _open_session(user, ip, user_agent)
+    return _open_session(user, ip, user_agent, previous_session)
 
 
 def login(
@@ -236,13 +252,25 @@ def login(
     user_agent: str = '',
     code: str | None = None,
     device_cookie: str | None = None,
+    previous_session: str | None = None,
 ) -> tuple[User, str]:
     """Both steps at once (the /sysapi login and tests); returns the user and the session token."""
-    step = begin_login(username, password, ip=ip, user_agent=user_agent, device_cookie=device_cookie)
+    step = begin_login(
+        username, password, ip=ip, user_agent=user_agent, device_cookie=device_cookie, previous_session=previous_session
+    )
     if step.pending:
         if not code:
             raise Unauthorized(CODE_NEEDED)
-        step = finish_login(step.pending, code, ip=ip, user_agent=user_agent, device_cookie=device_cookie)
+        step = finish_login(
+            step.pending,
+            code,
+            ip=ip,
+            user_agent=user_agent,
+            device_cookie=device_cookie,
+            previous_session=previous_session,
+        )
+    if step.session is None:  # cannot happen: the code step ends in a session or raises
+        raise Unauthorized(PENDING_EXPIRED)
     return step.user, step.session
 
 

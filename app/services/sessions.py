@@ -116,11 +116,11 @@ def expires_at(token: str | None) -> datetime | None:
 def end_session(token: str | None) -> None:
     if token:
         with write_transaction():
-            Session.delete().where(Session.token_hash == _digest(token)).execute()
+            Session.delete().where(Session.token_hash == _digest(token)).execute()  # type: ignore[misc]  # types-peewee: Model.delete
 
 
 def end_all_sessions(user: User, *, except_token: str | None = None) -> int:
-    query = Session.delete().where(Session.user == user)
+    query = Session.delete().where(Session.user == user)  # type: ignore[misc]  # types-peewee: Model.delete
     if except_token:
         query = query.where(Session.token_hash != _digest(except_token))
     with write_transaction():
@@ -133,4 +133,4 @@ def count_sessions(user: User) -> int:
 
 def purge_expired() -> int:
     with write_transaction():
-        return Session.delete().where(Session.expires_at <= utcnow()).execute()
+        return Session.delete().where(Session.expires_at <= utcnow()).execute()  # type: ignore[misc]  # types-peewee: Model.delete

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from app.db import write_transaction
-from app.models import Category, PaymentMethod, User
-from app.services import users
+from app.models import User
+from app.services import passwords, users
 from app.services.errors import Conflict, Invalid
 from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS
+from app.services.validation import clean_name
 
 _done = False
 _lock = threading.Lock()
@@ -67,35 +69,32 @@ def account_problems(username: str, password: str, password_confirm: str) -> dic
 
 
 def complete_setup(choices: SetupChoices) -> User:
-    """Create the admin with its preferences, categories and payment methods in one transaction."""
+    """Create the admin with its preferences, categories and payment methods in one transaction; the
+    categories and payment methods go through their services, whose name rules refuse a bad one."""
     validate_account(choices.username, choices.password, choices.password_confirm)
-    password_hash = users.passwords.hash_password(choices.password)
+    password_hash = passwords.hash_password(choices.password)  # slow: before the lock and the transaction
     with _lock, write_transaction():
         if users.users_exist():
             raise Conflict('Setup is already complete; log in with an existing account.')
-        admin = users.create_user(choices.username, '', is_admin=True, password_hash=password_hash)
-        users.update_preferences(admin, theme=choices.theme, currency=choices.currency, locale=choices.locale)
-        seen: set[str] = set()
-        for preset in choices.categories:
-            name = str(preset.get('name', '')).strip()
-            if not name or name.lower() in seen:
-                continue
-            if len(name) > 80:
-                raise Invalid(f'The category name {name[:20]!r}… is longer than 80 characters.', field='categories')
-            seen.add(name.lower())
-            parent = Category.create(
-                owner=admin, name=name, color=preset.get('color') or '#6366f1', icon=preset.get('icon') or 'label'
-            )
-            children_seen: set[str] = set()
-            for child in preset.get('children', []):
-                child = str(child).strip()
-                if child and child.lower() not in children_seen and len(child) <= 80:
-                    children_seen.add(child.lower())
-                    Category.create(owner=admin, name=child, parent=parent, color=parent.color, icon=parent.icon)
-        seen = set()
-        for preset in choices.payment_methods:
-            name = str(preset.get('name', '')).strip()
-            if name and name.lower() not in seen and len(name) <= 80:
-                seen.add(name.lower())
-                PaymentMethod.create(owner=admin, name=name, icon=preset.get('icon') or 'payments')
-    return admin
+        starting = users.Starting(choices.categories, choices.payment_methods)
+        account = users.create_account(
+            choices.username, '', is_admin=True, starting=starting, password_hash=password_hash
+        )
+        users.update_preferences(account.user, theme=choices.theme, currency=choices.currency, locale=choices.locale)
+    return account.user
+
+
+NAME_PROBLEM = 'Type a name of 1 to 80 characters first.'
+
+
+def preset_name(name: object, listed: Iterable[str]) -> str:
+    """A category or payment method typed into the wizard's list, checked as it is added so the problem
+    shows under the field: `create_category` and `create_payment_method` apply the same rules again when
+    the account is created."""
+    try:
+        cleaned = clean_name(name)
+    except Invalid:
+        raise Invalid(NAME_PROBLEM, field='name') from None
+    if cleaned.lower() in {other.lower() for other in listed}:
+        raise Invalid(f'{cleaned} is already in the list; type another name.', field='name')
+    return cleaned

@@ -13,6 +13,7 @@ from app.db import write_transaction
 from app.models import ApiToken, User, utcnow
 from app.services import audit, sessions
 from app.services.errors import Conflict, Invalid, NotFound, Unauthorized
+from app.services.timestamps import Timestamp, as_utc, maybe_utc
 from app.services.validation import strip_invisible
 
 TOKEN_PREFIX = 'wis_'
@@ -32,31 +33,45 @@ def is_installation_key(key: str | None) -> bool:
     return hmac.compare_digest(key.encode('utf-8', 'surrogatepass'), get_settings().api_key.encode())
 
 
-@dataclass(frozen=True)
+def _shown(row: ApiToken) -> tuple[int, str, datetime, datetime | None]:
+    return row.id, row.name, as_utc(row.created_at), maybe_utc(row.last_used_at)
+
+
+@dataclass(frozen=True, slots=True)
 class TokenView:
     """What may be shown of a token after its creation: never the token itself."""
 
     id: int
     name: str
-    username: str
-    created_at: datetime
-    last_used_at: datetime | None
+    created_at: Timestamp
+    last_used_at: Timestamp | None
 
     @classmethod
     def of(cls, row: ApiToken) -> TokenView:
-        return cls(row.id, row.name, row.user.username, row.created_at, row.last_used_at)
-
-    def as_dict(self) -> dict:
-        return {
-            'id': self.id,
-            'name': self.name,
-            'created_at': _iso(self.created_at),
-            'last_used_at': _iso(self.last_used_at) if self.last_used_at else None,
-        }
+        return cls(*_shown(row))
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec='seconds') + 'Z'
+@dataclass(frozen=True, slots=True)
+class NewToken(TokenView):
+    """A token just created: the one time the token itself is shown."""
+
+    token: str
+
+    @classmethod
+    def made(cls, row: ApiToken, token: str) -> NewToken:
+        return cls(*_shown(row), token)
+
+
+@dataclass(frozen=True, slots=True)
+class HeldToken(TokenView):
+    """A token with the name of its user, for the command line that lists everyone's. The API declares
+    `TokenView`, so the username (the caller's own) is not sent there."""
+
+    username: str
+
+    @classmethod
+    def held(cls, row: ApiToken) -> HeldToken:
+        return cls(*_shown(row), row.user.username)
 
 
 SESSION_ENDED = 'Your session has ended (logged out, password changed or account removed); log in again.'
@@ -76,7 +91,7 @@ def create_token(user: User, name: str, *, ip: str = '', session: str | None = N
         raise Invalid('Give the token a name of 1 to 80 characters, such as "phone shortcut".', field='name')
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with write_transaction():  # the count and the insert under one lock: two racing creates cannot pass the cap
-        if ApiToken.select().where(ApiToken.user == user).count() >= MAX_TOKENS_PER_USER:
+        if ApiToken.select().where(ApiToken.user == user.id).count() >= MAX_TOKENS_PER_USER:
             raise Conflict(f'You already have {MAX_TOKENS_PER_USER} tokens; revoke one you no longer use first.')
         row = ApiToken.create(user=user, name=name, token_hmac=token_hmac(token))
     audit.record('token_created', user, ip=ip, detail=f'token {row.id} "{name}"')
@@ -105,26 +120,26 @@ def user_for_api_token(token: str | None) -> User | None:
 def revoke_all(user: User) -> int:
     """Revoke every personal token of `user` (after an administrator's password reset); returns how many."""
     with write_transaction():  # a savepoint inside the reset's own transaction
-        return ApiToken.delete().where(ApiToken.user == user.id).execute()
+        return ApiToken.delete().where(ApiToken.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
 
 
-def list_tokens(user: User | None = None) -> list[TokenView]:
+def list_tokens(user: User | None = None) -> list[HeldToken]:
     """The tokens of `user` (all users' when None, for the CLI), oldest first."""
     query = ApiToken.select(ApiToken, User).join(User).order_by(ApiToken.id)
     if user is not None:
-        query = query.where(ApiToken.user == user)
-    return [TokenView.of(row) for row in query]
+        query = query.where(ApiToken.user == user.id)
+    return [HeldToken.held(row) for row in query]
 
 
-def revoke_token(token_id: int, user: User | None = None, *, ip: str = '') -> TokenView:
+def revoke_token(token_id: int, user: User | None = None, *, ip: str = '') -> HeldToken:
     """Revoke a token at once; with `user`, only one of that user's own (others' look nonexistent)."""
     query = ApiToken.select(ApiToken, User).join(User).where(ApiToken.id == token_id)
     if user is not None:
-        query = query.where(ApiToken.user == user)
+        query = query.where(ApiToken.user == user.id)
     row = query.first() if 0 < token_id <= MAX_ID else None
     if row is None:
         raise NotFound(f'No API token with id {token_id}; list the tokens to see their ids.')
-    view = TokenView.of(row)
+    view = HeldToken.held(row)
     with write_transaction():
         row.delete_instance()
     audit.record('token_revoked', row.user, ip=ip, detail=f'token {view.id} "{view.name}"')

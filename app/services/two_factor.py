@@ -36,7 +36,7 @@ RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'  # no 0/o, 1/l/i: read alo
 WRONG_CODE = 'That code is wrong or was already used; type the 6-digit code your app shows now, or a recovery code.'
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Enrolment:
     """What the Settings page shows while two-factor login is being set up."""
 
@@ -125,7 +125,7 @@ def confirm_enable(user: User, code: str, *, ip: str = '') -> list[str]:
         User.update(totp_secret=fresh.totp_pending, totp_pending='', totp_last_step=step).where(
             User.id == user.id
         ).execute()
-        RecoveryCode.delete().where(RecoveryCode.user == user.id).execute()
+        RecoveryCode.delete().where(RecoveryCode.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
         RecoveryCode.insert_many([{'user': user.id, 'code_hash': _hash(c)} for c in codes]).execute()
     user.totp_secret, user.totp_pending, user.totp_last_step = fresh.totp_pending, '', step
     audit.record('two_factor_enabled', user, ip=ip)
@@ -181,7 +181,7 @@ def remaining_recovery_codes(user: User) -> int:
 def _clear(user: User) -> None:
     with write_transaction():
         User.update(totp_secret='', totp_pending='', totp_last_step=0).where(User.id == user.id).execute()
-        RecoveryCode.delete().where(RecoveryCode.user == user.id).execute()
+        RecoveryCode.delete().where(RecoveryCode.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
     user.totp_secret, user.totp_pending, user.totp_last_step = '', '', 0
 
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.db import write_transaction
 from app.models import RecoveryCode, User, utcnow
-from app.services import audit, passwords
-from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services import audit, passwords, presets
+from app.services.accounts import active
+from app.services.accounts import count_users as count_users  # re-exported: callers say users.find_user(...)
+from app.services.accounts import find_user as find_user
+from app.services.accounts import get_user as get_user
+from app.services.accounts import get_user_by_username as get_user_by_username
+from app.services.accounts import list_users as list_users
+from app.services.accounts import users_exist as users_exist
+from app.services.errors import Conflict, Forbidden, Invalid
 
 USERNAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$')
 THEMES = ('auto', 'light', 'dark')
@@ -16,7 +24,7 @@ CURRENCIES = ('EUR', 'USD', 'GBP', 'CHF', 'CAD', 'AUD', 'JPY', 'SEK', 'NOK', 'DK
 LOCALES = ('fr-FR', 'en-GB', 'en-US', 'de-DE', 'es-ES', 'it-IT', 'nl-NL', 'pt-PT', 'fr-CH', 'fr-BE', 'fr-CA')
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UserView:
     """What pages and the API may show of an account (never the hash)."""
 
@@ -42,18 +50,6 @@ class UserView:
             bool(user.capture_location),
         )
 
-    def as_dict(self) -> dict:
-        return {
-            'id': self.id,
-            'username': self.username,
-            'is_admin': self.is_admin,
-            'theme': self.theme,
-            'currency': self.currency,
-            'locale': self.locale,
-            'timezone': self.timezone,
-            'capture_location': self.capture_location,
-        }
-
 
 def validate_username(username: str) -> str:
     username = (username or '').strip()
@@ -73,40 +69,6 @@ def validate_password(password: str, confirm: str | None = None) -> str:
     if confirm is not None and confirm != password:
         raise Invalid('The two passwords differ; type the same password twice.', field='password_confirm')
     return password
-
-
-def _active() -> object:
-    return User.deleted_at.is_null()
-
-
-def users_exist() -> bool:
-    return User.select().where(_active()).exists()
-
-
-def count_users() -> int:
-    return User.select().where(_active()).count()
-
-
-def get_user(user_id: int) -> User:
-    user = User.get_or_none((User.id == user_id) & _active())
-    if user is None:
-        raise NotFound(f'No user with id {user_id}.')
-    return user
-
-
-def find_user(username: str) -> User | None:
-    return User.get_or_none((User.username_key == (username or '').strip().lower()) & _active())
-
-
-def get_user_by_username(username: str) -> User:
-    user = find_user(username)
-    if user is None:
-        raise NotFound(f'No user named {username!r}; `python manage.py user list` shows who exists.')
-    return user
-
-
-def list_users() -> list[User]:
-    return list(User.select().where(_active()).order_by(User.username_key))
 
 
 def create_user(username: str, password: str, *, is_admin: bool = False, password_hash: str | None = None) -> User:
@@ -134,7 +96,7 @@ def create_user(username: str, password: str, *, is_admin: bool = False, passwor
         return user
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewAccount:
     """What creating an account did: the account, what a deleted account of that name brought back
     (expenses, categories, payment methods) and the starting categories and payment methods it got."""
@@ -151,22 +113,41 @@ class NewAccount:
 def _household_admin() -> User | None:
     """The administrator whose formats a new account copies when nobody in particular creates it (the
     CLI): the earliest one, who ran the setup wizard."""
-    return User.select().where(_active() & (User.is_admin == True)).order_by(User.id).first()  # noqa: E712
+    return User.select().where(active() & (User.is_admin == True)).order_by(User.id).first()  # noqa: E712
+
+
+@dataclass(frozen=True, slots=True)
+class Starting:
+    """The categories (each with its `children`) and payment methods a new account starts with."""
+
+    categories: Sequence[Mapping]
+    payment_methods: Sequence[Mapping]
 
 
 def create_account(
-    username: str, password: str, *, is_admin: bool = False, presets: bool = True, creator: User | None = None
+    username: str,
+    password: str,
+    *,
+    is_admin: bool = False,
+    presets: bool = True,
+    creator: User | None = None,
+    starting: Starting | None = None,
+    password_hash: str | None = None,
 ) -> NewAccount:
-    """Create an account the way the Users tab, `POST /sysapi/users/create` and `manage.py user create` do.
+    """Create an account the way the setup wizard, the Users tab, `POST /sysapi/users/create` and
+    `manage.py user create` do: the account and its starting categories and payment methods (`starting`,
+    else the wizard's defaults) in one transaction.
 
     The first account of an installation is an administrator. A new account counts like the household it
     joins: it takes the currency, locale and time zone of the administrator who creates it (`creator`;
     from the CLI the earliest administrator), so that linked accounts add up in one currency from the
     start. A deleted account brought back keeps its own formats and data, and gets no presets on top.
+    `password_hash` is for a caller that hashed the password before taking its own transaction.
     """
     username = validate_username(username)
-    validate_password(password)
-    password_hash = passwords.hash_password(password)  # slow on purpose: before the transaction
+    if password_hash is None:
+        validate_password(password)
+        password_hash = passwords.hash_password(password)  # slow on purpose: before the transaction
     with write_transaction():
         first = not users_exist()
         user = create_user(username, '', is_admin=is_admin or first, password_hash=password_hash)
@@ -178,7 +159,7 @@ def create_account(
         if model is not None and model.id != user.id:
             user.currency, user.locale, user.timezone = model.currency, model.locale, model.timezone
             user.save(only=[User.currency, User.locale, User.timezone])
-        seeded = seed_defaults(user) if presets else (0, 0)
+        seeded = seed_defaults(user, starting) if presets else (0, 0)
         return NewAccount(user, restored, seeded)
 
 
@@ -258,7 +239,7 @@ def installation_api_key(user: User) -> str:
     API, so other users are pointed to their personal tokens instead."""
     from app.config import get_settings
 
-    current = User.get_or_none((User.id == user.id) & _active())  # not the page's copy: rights change
+    current = User.get_or_none((User.id == user.id) & active())  # not the page's copy: rights change
     if current is None or not current.is_admin:
         raise Forbidden('Only an administrator may see the installation API key; create a personal API token instead.')
     return get_settings().api_key
@@ -271,14 +252,14 @@ def mark_deleted(user: User) -> None:
     user.totp_secret = user.totp_pending = ''  # a username created again must not inherit the old phone
     with write_transaction():
         user.save()
-        RecoveryCode.delete().where(RecoveryCode.user == user.id).execute()
+        RecoveryCode.delete().where(RecoveryCode.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
 
 
 # --- administration ------------------------------------------------------------------------------------
 
 
 def count_admins() -> int:
-    return User.select().where(_active() & (User.is_admin == True)).count()  # noqa: E712 - SQL comparison
+    return User.select().where(active() & (User.is_admin == True)).count()  # noqa: E712 - SQL comparison
 
 
 def _refuse_losing_last_admin(user: User, what: str) -> None:
@@ -303,7 +284,7 @@ def set_admin(user: User, is_admin: bool, *, actor: User | None = None) -> User:
         return user
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PasswordReset:
     """What an administrator's password reset ended: the user's sessions and, unless kept, its tokens."""
 
@@ -330,7 +311,7 @@ def reset_password(user: User, new: str, confirm: str | None = None, *, revoke_t
 
     with write_transaction():
         set_password(user, new, confirm)
-        ended = Session.delete().where(Session.user == user.id).execute()
+        ended = Session.delete().where(Session.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
         revoked = tokens.revoke_all(user) if revoke_tokens else 0
     kept = 'kept' if not revoke_tokens else f'{revoked} revoked'
     audit.record(
@@ -339,31 +320,23 @@ def reset_password(user: User, new: str, confirm: str | None = None, *, revoke_t
     return PasswordReset(user.username, ended, revoked, not revoke_tokens)
 
 
-def seed_defaults(user: User) -> tuple[int, int]:
-    """Give an account without any category or payment method the starting ones of the setup wizard.
-    Returns (categories, payment methods) created; (0, 0) for an account that already has some."""
+def seed_defaults(user: User, starting: Starting | None = None) -> tuple[int, int]:
+    """Give an account without any category or payment method its starting ones: those chosen in the setup
+    wizard, else the wizard's defaults. Returns (categories, payment methods) created; (0, 0) for an
+    account that already has some."""
     from app.models import Category, PaymentMethod
-    from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS
 
+    starting = starting or Starting(presets.DEFAULT_CATEGORIES, presets.DEFAULT_PAYMENT_METHODS)
     with write_transaction():
         if (
             Category.select().where(Category.owner == user.id).exists()
             or PaymentMethod.select().where(PaymentMethod.owner == user.id).exists()
         ):
             return 0, 0
-        categories = 0
-        for preset in DEFAULT_CATEGORIES:
-            parent = Category.create(owner=user.id, name=preset['name'], color=preset['color'], icon=preset['icon'])
-            categories += 1
-            for child in preset['children']:
-                Category.create(owner=user.id, name=child, parent=parent, color=parent.color, icon=parent.icon)
-                categories += 1
-        for preset in DEFAULT_PAYMENT_METHODS:
-            PaymentMethod.create(owner=user.id, name=preset['name'], icon=preset['icon'])
-        return categories, len(DEFAULT_PAYMENT_METHODS)
+        return presets.seed(user, starting.categories, starting.payment_methods)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeleteReport:
     """What deleting an account did."""
 
@@ -415,16 +388,16 @@ def delete_user(user: User, *, delete_data: bool = False, actor: User | None = N
             raise Invalid('You cannot delete your own account here; another administrator or the CLI can.')
         _refuse_losing_last_admin(user, 'delete them')
         link_count, unlinked = links.unlink_everyone(user)
-        sessions_ended = Session.delete().where(Session.user == user.id).execute()
-        tokens_revoked = ApiToken.delete().where(ApiToken.user == user.id).execute()
+        sessions_ended = Session.delete().where(Session.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
+        tokens_revoked = ApiToken.delete().where(ApiToken.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
         expenses = Expense.select().where(Expense.owner == user.id)
         categories = Category.select().where(Category.owner == user.id)
         methods = PaymentMethod.select().where(PaymentMethod.owner == user.id)
         if delete_data:
             counts = (
-                Expense.delete().where(Expense.owner == user.id).execute(),
+                Expense.delete().where(Expense.owner == user.id).execute(),  # type: ignore[misc]  # types-peewee: Model.delete
                 _delete_categories(user.id),
-                PaymentMethod.delete().where(PaymentMethod.owner == user.id).execute(),
+                PaymentMethod.delete().where(PaymentMethod.owner == user.id).execute(),  # type: ignore[misc]  # types-peewee: Model.delete
             )
         else:
             counts = (expenses.count(), categories.count(), methods.count())
@@ -456,7 +429,7 @@ def _delete_categories(owner_id: int) -> int:
         if not leaves:  # a cycle cannot be built through the services; break it rather than loop
             Category.update(parent=None).where(Category.id.in_(ids)).execute()
             continue
-        deleted += Category.delete().where(Category.id.in_(leaves)).execute()
+        deleted += Category.delete().where(Category.id.in_(leaves)).execute()  # type: ignore[misc]  # types-peewee: Model.delete
 
 
 def owned_counts(user: User) -> tuple[int, int, int]:
