@@ -92,6 +92,17 @@ class CheckedNotify(UserNotify):
 
 HANDLER_ERRORS = pytest.StashKey[list]()
 
+# NiceGUI's default is 3 looks 0.1 s apart. A save runs its service in a thread, which on a loaded 2-core CI
+# machine can take longer than 0.3 s; 50 looks (5 s) still end at the first one that sees the outcome.
+PATIENT_RETRIES = 50
+
+
+def _patient(check):
+    async def patient(*args, retries: int = PATIENT_RETRIES, **kwargs):
+        return await check(*args, retries=retries, **kwargs)
+
+    return patient
+
 
 @pytest.fixture
 async def user(user, request: pytest.FixtureRequest):
@@ -102,6 +113,8 @@ async def user(user, request: pytest.FixtureRequest):
     request.node.stash[HANDLER_ERRORS] = raised
     app.on_exception(raised.append)
     user.notify = CheckedNotify()
+    user.should_see = _patient(user.should_see)
+    user.should_not_see = _patient(user.should_not_see)
     yield user
 
 
