@@ -35,7 +35,17 @@ PAYLOADS = (IMG, SCRIPT)
 PASSWORD = 'victim password'
 VICTIM, ATTACKER = 'victim', 'mallory'
 CHARTS = "document.querySelectorAll('.nicegui-echart canvas').length >= 4"
-MARKERS = "document.querySelectorAll('.leaflet-overlay-pane path').length >= 2"
+# the markers are drawn first and their popups bound by a later message: wait for both
+MARKERS = """
+() => {
+  if (document.querySelectorAll('.leaflet-overlay-pane path').length < 2) return false;
+  let bound = 0;
+  for (const el of document.querySelectorAll('.nicegui-leaflet')) {
+    getElement(el)?.map?.eachLayer(layer => { if (layer.getPopup && layer.getPopup()) bound += 1; });
+  }
+  return bound >= 2;
+}
+"""
 
 # An `<img onerror>` runs only once its image failed to load, after the tooltip may have moved on: so every
 # element the page gets is also looked at as it arrives, and markup made of a payload is recorded at once.
