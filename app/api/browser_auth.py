@@ -43,6 +43,16 @@ def _logged_in(request: Request, step: LoginStep, target: str) -> RedirectRespon
     return response
 
 
+def _client(request: Request) -> login_service.Client:
+    """The browser's side of a login: its address and agent, its device cookie and the session it had."""
+    return {
+        'ip': client_ip(request),
+        'user_agent': request.headers.get('user-agent', ''),
+        'device_cookie': device_cookie(request),
+        'previous_session': session_token(request),
+    }
+
+
 def _refused(exc: ServiceError, target: str, username: str = '', step: str = '') -> RedirectResponse:
     code = 'throttled' if exc.status == 429 else ('code' if step else 'credentials')
     url = f'/login?error={code}&next={quote(target)}'
@@ -54,14 +64,7 @@ def _refused(exc: ServiceError, target: str, username: str = '', step: str = '')
 def browser_login(request: Request, username: str = Form(''), password: str = Form(''), next: str = Form('/')):
     target = safe_next(next)
     try:
-        step = login_service.begin_login(
-            username[:200],
-            password[:2000],
-            ip=client_ip(request),
-            user_agent=request.headers.get('user-agent', ''),
-            device_cookie=device_cookie(request),
-            previous_session=session_token(request),
-        )
+        step = login_service.begin_login(username[:200], password[:2000], **_client(request))
     except ServiceError as exc:
         return _refused(exc, target, username)
     if step.pending:  # the account uses two-factor login: the code form comes next
@@ -76,14 +79,7 @@ def browser_login_code(request: Request, code: str = Form(''), next: str = Form(
     """The second step: the pending-login cookie set by the password step, and the code typed."""
     target = safe_next(next)
     try:
-        step = login_service.finish_login(
-            pending_token(request) or '',
-            code[:64],
-            ip=client_ip(request),
-            user_agent=request.headers.get('user-agent', ''),
-            device_cookie=device_cookie(request),
-            previous_session=session_token(request),
-        )
+        step = login_service.finish_login(pending_token(request) or '', code[:64], **_client(request))
     except ServiceError as exc:
         if exc.message == login_service.PENDING_EXPIRED:
             response = RedirectResponse(f'/login?error=expired&next={quote(target)}', status_code=303)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from nicegui import run, ui
 
 from app.models import User
 from app.pages.components.actions import call_service
+from app.pages.components.confirm_dialog import Marks, confirm
 from app.pages.components.currency_note import currency_note
+from app.pages.components.entry_row import entry_row
 from app.services import links
 
 
@@ -15,6 +20,24 @@ def _explanation() -> None:
         "Linked accounts see and may edit each other's expenses, categories and payment methods; each keeps "
         'its own login. Links are not passed on: the people your partner shares with do not see your data.'
     ).classes('text-sm opacity-80')
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A button on an invitation: its label, its Quasar look, its marker prefix, the call and the outcome."""
+
+    label: str
+    look: str
+    mark: str
+    action: Callable[[User, str], object]
+    done: str
+
+
+_INCOMING = (
+    _Answer('Accept', 'unelevated', 'accept', links.accept, 'accepted'),
+    _Answer('Decline', 'flat', 'decline', links.decline, 'declined'),
+)
+_OUTGOING = (_Answer('Cancel', 'flat', 'cancel', links.cancel, 'withdrawn'),)
 
 
 def _person(username: str, detail: str) -> None:
@@ -42,48 +65,30 @@ async def sharing_tab(user: User) -> None:
         with ui.card().classes('w-full max-w-xl'):
             ui.label('Share with someone').classes('text-lg font-semibold')
             _explanation()
-            with ui.row().classes('w-full items-center gap-2 no-wrap'):
-                username = (
-                    ui.input('Their username')
-                    .props('outlined dense autocomplete=off autocapitalize=off spellcheck=false')
-                    .classes('grow')
-                    .mark('invite-username')
+
+            async def send() -> None:
+                await call_service(
+                    links.invite,
+                    user,
+                    username.value or '',
+                    fields={'username': username},
+                    busy=invite,
+                    refresh=content.refresh,
+                    success=_invited,
                 )
-                invite = ui.button('Invite', icon='send').props('no-caps').classes('shrink-0').mark('send-invite')
 
-                async def send() -> None:
-                    await call_service(
-                        links.invite,
-                        user,
-                        username.value or '',
-                        fields={'username': username},
-                        busy=invite,
-                        refresh=content.refresh,
-                        success=_invited,
-                    )
+            username, invite = entry_row(
+                'Their username',
+                props='autocomplete=off autocapitalize=off spellcheck=false',
+                mark='invite-username',
+                button='Invite',
+                button_mark='send-invite',
+                icon='send',
+                on_submit=send,
+            )
 
-                username.on('keydown.enter', send)
-                invite.on_click(send)
-
-        if sharing.incoming:
-            with ui.card().classes('w-full max-w-xl').mark('incoming-invitations'):
-                ui.label('Invitations for you').classes('text-lg font-semibold')
-                for view in sharing.incoming:
-                    with ui.row().classes('w-full items-center gap-2 no-wrap'):
-                        _person(view.username, f'wants to share data with you · {view.since:%Y-%m-%d}')
-                        accept = ui.button('Accept').props('unelevated no-caps').mark(f'accept-{view.username}')
-                        accept.on_click(lambda _, v=view, b=accept: answer(links.accept, v, 'accepted', b))
-                        decline = ui.button('Decline').props('flat no-caps').mark(f'decline-{view.username}')
-                        decline.on_click(lambda _, v=view, b=decline: answer(links.decline, v, 'declined', b))
-
-        if sharing.outgoing:
-            with ui.card().classes('w-full max-w-xl').mark('outgoing-invitations'):
-                ui.label('Invitations you sent').classes('text-lg font-semibold')
-                for view in sharing.outgoing:
-                    with ui.row().classes('w-full items-center gap-2 no-wrap'):
-                        _person(view.username, f'waiting for their answer · sent {view.since:%Y-%m-%d}')
-                        cancel = ui.button('Cancel').props('flat no-caps').mark(f'cancel-{view.username}')
-                        cancel.on_click(lambda _, v=view, b=cancel: answer(links.cancel, v, 'withdrawn', b))
+        invitations('Invitations for you', 'incoming', sharing.incoming, 'wants to share data with you ·', _INCOMING)
+        invitations('Invitations you sent', 'outgoing', sharing.outgoing, 'waiting for their answer · sent', _OUTGOING)
 
         with ui.card().classes('w-full max-w-xl').mark('current-links'):
             ui.label('Sharing with').classes('text-lg font-semibold')
@@ -99,40 +104,49 @@ async def sharing_tab(user: User) -> None:
                     ).mark(f'unlink-{view.username}')
             currency_note(differences)
 
-    async def answer(action, view: links.LinkView, done: str, button: ui.button) -> None:
-        word = 'to' if done == 'withdrawn' else 'from'
+    def invitations(
+        title: str, kind: str, views: tuple[links.LinkView, ...], detail: str, answers: tuple[_Answer, ...]
+    ) -> None:
+        if not views:
+            return
+        with ui.card().classes('w-full max-w-xl').mark(f'{kind}-invitations'):
+            ui.label(title).classes('text-lg font-semibold')
+            for view in views:
+                with ui.row().classes('w-full items-center gap-2 no-wrap'):
+                    _person(view.username, f'{detail} {view.since:%Y-%m-%d}')
+                    for way in answers:
+                        button = ui.button(way.label).props(f'{way.look} no-caps').mark(f'{way.mark}-{view.username}')
+                        button.on_click(lambda _, v=view, b=button, w=way: answer(w, v, b))
+
+    async def answer(way: _Answer, view: links.LinkView, button: ui.button) -> None:
+        word = 'to' if way.done == 'withdrawn' else 'from'
         await call_service(
-            action,
+            way.action,
             user,
             view.username,
             busy=button,
             refresh=content.refresh,
-            success=f'Invitation {word} {view.username} {done}.',
+            success=f'Invitation {word} {view.username} {way.done}.',
         )
 
     def confirm_unlink(view: links.LinkView) -> None:
-        with dialogs, ui.dialog() as dialog, ui.card().classes('max-w-md').mark('unlink-dialog'):
-            ui.label(f'Stop sharing with {view.username}?').classes('text-lg font-semibold')
-            ui.label(
+        with dialogs:
+            confirm(
+                f'Stop sharing with {view.username}?',
                 "You will no longer see each other's data. Nothing is lost: each keeps what it created, and an "
-                'expense that uses a category or payment method of the other gets its own copy of it.'
-            ).classes('text-sm')
-            with ui.row().classes('w-full justify-end'):
-                ui.button('Keep sharing', on_click=dialog.close).props('flat no-caps').mark('cancel-unlink')
-                go = ui.button('Unlink').props('unelevated no-caps color=negative').mark('confirm-unlink')
-                go.on_click(
-                    lambda: call_service(
-                        links.unlink,
-                        user,
-                        view.username,
-                        dialog=dialog,
-                        busy=go,
-                        refresh=content.refresh,
-                        success=lambda report: report.message(),
-                    )
-                )
-        dialog.on_value_change(lambda e: None if e.value or dialog.is_deleted else dialog.delete())
-        dialog.open()
+                'expense that uses a category or payment method of the other gets its own copy of it.',
+                confirm='Unlink',
+                cancel='Keep sharing',
+                marks=Marks.named('unlink'),
+                on_confirm=lambda **shown: call_service(
+                    links.unlink,
+                    user,
+                    view.username,
+                    refresh=content.refresh,
+                    success=lambda report: report.message(),
+                    **shown,
+                ),
+            )
 
     await content(first=True)
     ui.timer(0, lambda: content.refresh(first=False), once=True)

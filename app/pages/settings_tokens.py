@@ -6,6 +6,8 @@ from nicegui import run, ui
 
 from app.models import ApiToken, User
 from app.pages.components.actions import call_service
+from app.pages.components.confirm_dialog import Marks, confirm
+from app.pages.components.entry_row import entry_row
 from app.services import formats, tokens
 from app.web.client_ip import client_ip
 from app.web.cookies import session_token
@@ -23,14 +25,14 @@ async def tokens_tab(user: User) -> None:
             '"Authorization: Bearer TOKEN", as an X-API-Key header or as ?key=TOKEN. '
             'Revoke it as soon as you no longer need it.'
         ).classes('text-sm opacity-80')
-        with ui.row().classes('w-full items-center gap-2'):
-            name = (
-                ui.input('Name, e.g. phone shortcut')
-                .props('outlined dense maxlength=80')
-                .classes('grow')
-                .mark('token-name')
-            )
-            create_button = ui.button('Create token').mark('create-token')
+        name, create_button = entry_row(
+            'Name, e.g. phone shortcut',
+            props='maxlength=80',
+            mark='token-name',
+            button='Create token',
+            button_mark='create-token',
+            on_submit=lambda: create(),
+        )
         created = ui.column().classes('w-full gap-1')
 
     with ui.card().classes('w-full max-w-2xl'):
@@ -101,25 +103,19 @@ async def tokens_tab(user: User) -> None:
         )
 
     def confirm_revoke(view: tokens.TokenView) -> None:
-        with dialogs, ui.dialog() as dialog, ui.card().mark('revoke-dialog'):
-            ui.label(f'Revoke the token "{view.name}"? Scripts using it stop working at once.')
-            with ui.row().classes('justify-end w-full'):
-                ui.button('Cancel', on_click=dialog.close).props('flat').mark('cancel-revoke')
-                revoke = ui.button('Revoke').props('color=negative').mark('confirm-revoke')
-                revoke.on_click(
-                    lambda: call_service(
-                        tokens.revoke_token,
-                        view.id,
-                        user,
-                        ip=client_ip(ui.context.client.request),
-                        dialog=dialog,
-                        busy=revoke,
-                        refresh=show_tokens,
-                        success=f'Token "{view.name}" revoked.',
-                    )
-                )
-        dialog.on_value_change(lambda e: None if e.value or dialog.is_deleted else dialog.delete())
-        dialog.open()
-
-    create_button.on_click(create)
-    name.on('keydown.enter', create)
+        with dialogs:
+            confirm(
+                f'Revoke the token "{view.name}"?',
+                'Scripts using it stop working at once.',
+                confirm='Revoke',
+                marks=Marks.named('revoke'),
+                on_confirm=lambda **shown: call_service(
+                    tokens.revoke_token,
+                    view.id,
+                    user,
+                    ip=client_ip(ui.context.client.request),
+                    refresh=show_tokens,
+                    success=f'Token "{view.name}" revoked.',
+                    **shown,
+                ),
+            )

@@ -11,6 +11,7 @@ from nicegui import background_tasks, run, ui
 from app.config import get_settings
 from app.models import User
 from app.pages.components.actions import call_service
+from app.pages.components.confirm_dialog import Marks, confirm
 from app.services import formats, updates
 from app.services.updates import UpdateCheck, UpdateStatus
 from app.version import current_version
@@ -169,26 +170,22 @@ async def update_tab(user: User) -> None:
         if not latest.active:
             timer.deactivate()
 
+    async def start(**shown) -> None:
+        await call_service(updates.start, success='Update started; follow it below.', **shown)
+        follow()  # started, or refused because one runs: either way the page shows its progress
+
     def confirm_update() -> None:
-        with dialogs, ui.dialog() as dialog, ui.card().mark('update-dialog'):
-            ui.label('Update now?').classes('text-lg font-semibold')
-            ui.label(
+        with dialogs:
+            confirm(
+                'Update now?',
                 'A backup is made first. The server restarts at the end: open pages reconnect by themselves. '
-                'If anything fails, the previous version and its data are put back.'
-            ).classes('text-sm max-w-md')
-            with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat').mark('update-cancel')
-                go = ui.button('Update', icon='system_update').mark('update-confirm')
-
-                async def start() -> None:
-                    await call_service(
-                        updates.start, dialog=dialog, busy=go, success='Update started; follow it below.'
-                    )
-                    follow()  # started, or refused because one runs: either way the page shows its progress
-
-                go.on_click(start)
-        dialog.on_value_change(lambda e: None if e.value or dialog.is_deleted else dialog.delete())
-        dialog.open()
+                'If anything fails, the previous version and its data are put back.',
+                confirm='Update',
+                icon='system_update',
+                color='primary',
+                marks=Marks('update-dialog', 'update-cancel', 'update-confirm'),
+                on_confirm=start,
+            )
 
     dialogs = ui.element()
     body()

@@ -6,6 +6,7 @@ from nicegui import run, ui
 
 from app.models import User
 from app.pages.components.actions import call_service
+from app.pages.components.confirm_dialog import Marks, confirm_dialog
 from app.pages.settings_two_factor import require_card
 from app.services import formats, links, users
 
@@ -182,8 +183,26 @@ async def users_tab(user: User) -> None:
                 select.set_options(names, value=select.value if select.value in names else None)
 
     def password_dialog(row: dict) -> None:
-        with dialogs, ui.dialog() as dialog, ui.card().classes('w-96 max-w-full').mark('reset-password-dialog'):
-            ui.label(f'New password for {row["username"]}').classes('text-lg font-semibold')
+        with (
+            dialogs,
+            confirm_dialog(
+                f'New password for {row["username"]}',
+                None,
+                confirm='Set password',
+                color='primary',
+                width='w-96 max-w-full',
+                marks=Marks('reset-password-dialog', 'cancel-reset-password', 'save-reset-password'),
+                on_confirm=lambda **shown: call_service(
+                    _reset,
+                    int(row['id']),
+                    new.value or '',
+                    bool(revoke.value),
+                    fields={'password': new},
+                    success=lambda report: report.message(),
+                    **shown,
+                ),
+            ),
+        ):
             new = (
                 ui.input('New password', password=True, password_toggle_button=True)
                 .props('outlined dense autocomplete=new-password')
@@ -195,23 +214,6 @@ async def users_tab(user: User) -> None:
             ).classes('text-xs opacity-70')
             revoke = ui.checkbox('Also revoke their personal API tokens (scripts using them stop working)', value=True)
             revoke.mark('reset-revoke-tokens')
-            with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps').mark('cancel-reset-password')
-                save = ui.button('Set password').props('unelevated no-caps').mark('save-reset-password')
-                save.on_click(
-                    lambda: call_service(
-                        _reset,
-                        int(row['id']),
-                        new.value or '',
-                        bool(revoke.value),
-                        fields={'password': new},
-                        dialog=dialog,
-                        busy=save,
-                        success=lambda report: report.message(),
-                    )
-                )
-        _delete_when_closed(dialog)
-        dialog.open()
 
     async def toggle_admin(row: dict) -> None:
         await call_service(
@@ -228,37 +230,29 @@ async def users_tab(user: User) -> None:
         )
 
     def delete_dialog(row: dict) -> None:
-        with dialogs, ui.dialog() as dialog, ui.card().classes('w-[28rem] max-w-full').mark('delete-user-dialog'):
-            ui.label(f'Delete {row["username"]}?').classes('text-lg font-semibold')
-            ui.label(
+        with (
+            dialogs,
+            confirm_dialog(
+                f'Delete {row["username"]}?',
                 'The account can no longer log in and its links end. Its expenses, categories and payment methods '
-                'are kept, and come back if you create the same username again, unless you tick the box below.'
-            ).classes('text-sm')
+                'are kept, and come back if you create the same username again, unless you tick the box below.',
+                confirm='Delete',
+                width='w-[28rem] max-w-full',
+                marks=Marks.named('delete-user'),
+                on_confirm=lambda **shown: call_service(
+                    _delete,
+                    int(row['id']),
+                    with_data.value,
+                    user,
+                    refresh=refresh,
+                    success=lambda report: report.message(),
+                    **shown,
+                ),
+            ),
+        ):
             with_data = ui.checkbox('Also delete its expenses, categories and payment methods').mark('delete-data')
-            with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps').mark('cancel-delete-user')
-                go = ui.button('Delete').props('unelevated no-caps color=negative').mark('confirm-delete-user')
-                go.on_click(
-                    lambda: call_service(
-                        _delete,
-                        int(row['id']),
-                        with_data.value,
-                        user,
-                        dialog=dialog,
-                        busy=go,
-                        refresh=refresh,
-                        success=lambda report: report.message(),
-                    )
-                )
-        _delete_when_closed(dialog)
-        dialog.open()
 
     table.on('password', lambda e: password_dialog(e.args))
     table.on('admin', lambda e: toggle_admin(e.args))
     table.on('delete', lambda e: delete_dialog(e.args))
     ui.timer(0, refresh, once=True)  # the page is sent at once; the rows follow
-
-
-def _delete_when_closed(dialog: ui.dialog) -> None:
-    """A dialog closed by Cancel, Escape or a click outside is not needed again: it goes."""
-    dialog.on_value_change(lambda e: None if e.value or dialog.is_deleted else dialog.delete())

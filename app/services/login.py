@@ -30,8 +30,10 @@ import hmac
 import logging
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypedDict, TypeVar, Unpack
 
 from peewee import fn
 
@@ -41,6 +43,7 @@ from app.services import audit, sessions, two_factor, users
 from app.services.errors import TooManyRequests, Unauthorized
 
 log = logging.getLogger('whatispend.auth')
+T = TypeVar('T')
 
 WRONG_CREDENTIALS = 'Wrong username or password; check both and try again.'
 FIRST_DELAY_SECONDS = 60
@@ -159,18 +162,37 @@ def _throttle(key: str, ip: str, device: str | None) -> None:
         )
 
 
-def _failed(key: str, ip: str, user_agent: str, device: str | None, what: str = 'login') -> None:
-    log.warning('%s failed from %s for user %r', what, ip or 'unknown', key)
-    if device:
-        audit.record(DEVICE_FAILED, key, ip=ip, detail=device)
-    else:
-        audit.record('login_failed', key, ip=ip, detail=(user_agent or '')[:200])
+class Client(TypedDict, total=False):
+    """Where a login attempt comes from; every key may be left out (a test, a script)."""
+
+    ip: str
+    user_agent: str
+    device_cookie: str | None  # the device cookie the browser sent
+    previous_session: str | None  # the session the browser had: it ends when the new one opens
 
 
-def _open_session(user: User, ip: str, user_agent: str, previous: str | None) -> LoginStep:
-    """The one way a login opens a session: the session the browser had before (`previous`, if any) ends
-    first, audited as a logout from this address, so that a login never leaves an old session behind."""
-    logout(previous, ip=ip)
+def _checked(key: str, client: Client, attempt: Callable[[], T | None], refusal: str, what: str = 'login') -> T:
+    """One step of a login: wait if failures say so, try, and count a failure against the username, the
+    address and the device. The two steps refuse with the same throttle and the same failure count."""
+    ip, user_agent = client.get('ip', ''), client.get('user_agent', '')
+    device = device_nonce(client.get('device_cookie'), key)
+    _throttle(key, ip, device)
+    result = attempt()
+    if result is None or result is False:  # a user, or True, is a success
+        log.warning('%s failed from %s for user %r', what, ip or 'unknown', key)
+        if device:
+            audit.record(DEVICE_FAILED, key, ip=ip, detail=device)
+        else:
+            audit.record('login_failed', key, ip=ip, detail=(user_agent or '')[:200])
+        raise Unauthorized(refusal)
+    return result
+
+
+def _open_session(user: User, client: Client) -> LoginStep:
+    """The one way a login opens a session: the session the browser had before (`previous_session`, if any)
+    ends first, audited as a logout from this address, so that a login never leaves an old session behind."""
+    ip, user_agent = client.get('ip', ''), client.get('user_agent', '')
+    logout(client.get('previous_session'), ip=ip)
     token = sessions.create_session(user, ip=ip, user_agent=user_agent)
     log.info('login ok from %s for user %r', ip or 'unknown', user.username)
     audit.record('login_ok', user, ip=ip, detail=(user_agent or '')[:200])
@@ -198,77 +220,38 @@ def _pending_user(token: str, now: datetime) -> User | None:
     return user
 
 
-def begin_login(
-    username: str,
-    password: str,
-    *,
-    ip: str = '',
-    user_agent: str = '',
-    device_cookie: str | None = None,
-    previous_session: str | None = None,
-) -> LoginStep:
+def begin_login(username: str, password: str, **client: Unpack[Client]) -> LoginStep:
     """The password step: a session (ending `previous_session`, the one the browser had), or a pending-login
     token when the account uses two-factor login."""
-    key = _username_key(username)
-    device = device_nonce(device_cookie, key)
-    _throttle(key, ip, device)
-    user = users.authenticate((username or '').strip(), password or '')
-    if user is None:
-        _failed(key, ip, user_agent, device)
-        raise Unauthorized(WRONG_CREDENTIALS)
+    user = _checked(
+        _username_key(username),
+        client,
+        lambda: users.authenticate((username or '').strip(), password or ''),
+        WRONG_CREDENTIALS,
+    )
     if two_factor.is_enabled(user):
-        audit.record('login_password_ok', user, ip=ip, detail='waiting for the two-factor code')
+        audit.record('login_password_ok', user, ip=client.get('ip', ''), detail='waiting for the two-factor code')
         return LoginStep(user, pending=_pending_token(user, utcnow()))
-    return _open_session(user, ip, user_agent, previous_session)
+    return _open_session(user, client)
 
 
-def finish_login(
-    pending: str,
-    code: str,
-    *,
-    ip: str = '',
-    user_agent: str = '',
-    device_cookie: str | None = None,
-    previous_session: str | None = None,
-) -> LoginStep:
+def finish_login(pending: str, code: str, **client: Unpack[Client]) -> LoginStep:
     """The code step: the pending-login token from `begin_login` and a TOTP or recovery code."""
     user = _pending_user(pending, utcnow())
     if user is None:
         raise Unauthorized(PENDING_EXPIRED)
     key = _username_key(user.username)
-    device = device_nonce(device_cookie, key)
-    _throttle(key, ip, device)
-    if not two_factor.verify(user, code):
-        _failed(key, ip, user_agent, device, what='two-factor code')
-        raise Unauthorized(two_factor.WRONG_CODE)
-    return _open_session(user, ip, user_agent, previous_session)
+    _checked(key, client, lambda: two_factor.verify(user, code), two_factor.WRONG_CODE, what='two-factor code')
+    return _open_session(user, client)
 
 
-def login(
-    username: str,
-    password: str,
-    *,
-    ip: str = '',
-    user_agent: str = '',
-    code: str | None = None,
-    device_cookie: str | None = None,
-    previous_session: str | None = None,
-) -> tuple[User, str]:
+def login(username: str, password: str, *, code: str | None = None, **client: Unpack[Client]) -> tuple[User, str]:
     """Both steps at once (the /sysapi login and tests); returns the user and the session token."""
-    step = begin_login(
-        username, password, ip=ip, user_agent=user_agent, device_cookie=device_cookie, previous_session=previous_session
-    )
+    step = begin_login(username, password, **client)
     if step.pending:
         if not code:
             raise Unauthorized(CODE_NEEDED)
-        step = finish_login(
-            step.pending,
-            code,
-            ip=ip,
-            user_agent=user_agent,
-            device_cookie=device_cookie,
-            previous_session=previous_session,
-        )
+        step = finish_login(step.pending, code, **client)
     if step.session is None:  # cannot happen: the code step ends in a session or raises
         raise Unauthorized(PENDING_EXPIRED)
     return step.user, step.session
