@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from app.db import write_transaction
 from app.models import Category, Expense, LegacyRecord, PaymentMethod, User, UserLink, utcnow
@@ -39,6 +40,7 @@ log = logging.getLogger('whatispend.import')
 
 KINDS = ('users', 'categories', 'payment_methods', 'expenses', 'links')
 UNCATEGORIZED = 'Uncategorized'
+_Row = TypeVar('_Row', User, Category, PaymentMethod)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,6 +100,22 @@ class _Importer:
             raise RecordError(file, key, f'its user {name!r} is not in users.json')
         return owner
 
+    def _imported_before(self, kind: str, model: type[_Row], key: str) -> _Row | None:
+        """The row an earlier run made of this record, if it still exists."""
+        target = self._seen(kind, key)
+        return model.get_or_none(model.id == target) if target is not None else None
+
+    def _name_and_owner(self, file: str, key: str, record: dict, users_of: dict[str, str]) -> tuple[str, User]:
+        """A category's or a payment method's name, and its owner: the one it names, else the user whose
+        expenses use it most, else the first administrator."""
+        name = text_of(record, 'name')
+        if not name:
+            raise RecordError(file, key, 'it has no name')
+        owner = self._owner(file, key, record)
+        if owner is None:
+            owner = self.users.get(users_of.get(key, '')) or self._default_owner()
+        return name, owner
+
     def _required_owner(self, file: str, key: str, record: dict) -> User:
         owner = self._owner(file, key, record)
         if owner is None:
@@ -120,8 +138,7 @@ class _Importer:
             except Invalid as exc:
                 raise RecordError(file, key, exc.message) from None
             lower = username.lower()
-            target = self._seen('user', lower)
-            if target is not None and (user := User.get_or_none(User.id == target)) is not None:
+            if (user := self._imported_before('user', User, lower)) is not None:
                 self.users[lower] = user
                 self.report.already['users'] += 1
                 continue
@@ -199,17 +216,11 @@ class _Importer:
         for key in sorted(by_key, key=lambda k: (depth(k), k)):
             self.current = (file, key)
             record = by_key[key]
-            target = self._seen('category', key)
-            if target is not None and (category := Category.get_or_none(Category.id == target)) is not None:
+            if (category := self._imported_before('category', Category, key)) is not None:
                 self.categories[key] = category
                 self.report.already['categories'] += 1
                 continue
-            name = text_of(record, 'name')
-            if not name:
-                raise RecordError(file, key, 'it has no name')
-            owner = self._owner(file, key, record)
-            if owner is None:
-                owner = self.users.get(users_of.get(key, '')) or self._default_owner()
+            name, owner = self._name_and_owner(file, key, record, users_of)
             parent = None
             parent_key = legacy_id(record, 'parent_id', 'parent')
             if parent_key:
@@ -237,17 +248,11 @@ class _Importer:
             if not isinstance(record, dict):
                 raise RecordError(file, key, 'it is not an object')
             key = legacy_id(record, 'id') or key
-            target = self._seen('payment_method', key)
-            if target is not None and (method := PaymentMethod.get_or_none(PaymentMethod.id == target)) is not None:
+            if (method := self._imported_before('payment_method', PaymentMethod, key)) is not None:
                 self.methods[key] = method
                 self.report.already['payment_methods'] += 1
                 continue
-            name = text_of(record, 'name')
-            if not name:
-                raise RecordError(file, key, 'it has no name')
-            owner = self._owner(file, key, record)
-            if owner is None:
-                owner = self.users.get(users_of.get(key, '')) or self._default_owner()
+            name, owner = self._name_and_owner(file, key, record, users_of)
             method = PaymentMethod.create(owner=owner, name=name[:80], icon=text_of(record, 'icon')[:40] or 'payments')
             self._remember('payment_method', key, method.id)
             self.methods[key] = method
