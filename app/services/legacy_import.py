@@ -41,6 +41,9 @@ log = logging.getLogger('whatispend.import')
 KINDS = ('users', 'categories', 'payment_methods', 'expenses', 'links')
 UNCATEGORIZED = 'Uncategorized'
 _Row = TypeVar('_Row', User, Category, PaymentMethod)
+# what a record naming a missing parent category or payment method is warned with ({} is the missing id)
+_NO_PARENT = 'its parent category {} does not exist: imported at top level'
+_NO_METHOD = 'payment method {} does not exist: imported without one'
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,6 +118,19 @@ class _Importer:
         if owner is None:
             owner = self.users.get(users_of.get(key, '')) or self._default_owner()
         return name, owner
+
+    def _reference(
+        self, file: str, key: str, record: dict, imported: dict[str, _Row], fields: tuple[str, ...], missing: str
+    ) -> _Row | None:
+        """The imported record that `record` names in `fields`; one it names that does not exist is
+        warned about (`missing`, with `{}` for its id) and read as none."""
+        legacy = legacy_id(record, *fields)
+        if not legacy:
+            return None
+        found = imported.get(legacy)
+        if found is None:
+            self.report.warn(file, key, missing.format(legacy))
+        return found
 
     def _required_owner(self, file: str, key: str, record: dict) -> User:
         owner = self._owner(file, key, record)
@@ -221,14 +237,7 @@ class _Importer:
                 self.report.already['categories'] += 1
                 continue
             name, owner = self._name_and_owner(file, key, record, users_of)
-            parent = None
-            parent_key = legacy_id(record, 'parent_id', 'parent')
-            if parent_key:
-                parent = self.categories.get(parent_key)
-                if parent is None:
-                    self.report.warn(
-                        file, key, f'its parent category {parent_key} does not exist: imported at top level'
-                    )
+            parent = self._reference(file, key, record, self.categories, ('parent_id', 'parent'), _NO_PARENT)
             category = Category.create(
                 owner=owner,
                 name=name[:80],
@@ -293,12 +302,9 @@ class _Importer:
             except Invalid as exc:
                 raise RecordError(file, key, f'date {record.get("date")!r}: {exc.message}') from None
             category, subcategory = self._expense_categories(file, key, record, owner)
-            method = None
-            method_key = legacy_id(record, 'payment_method_id', 'payment_method')
-            if method_key:
-                method = self.methods.get(method_key)
-                if method is None:
-                    self.report.warn(file, key, f'payment method {method_key} does not exist: imported without one')
+            method = self._reference(
+                file, key, record, self.methods, ('payment_method_id', 'payment_method'), _NO_METHOD
+            )
             description = record.get('description')
             if description is None:
                 description = ''
