@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Protocol
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
@@ -18,9 +18,14 @@ from app.api.errors import ERROR_RESPONSES
 from app.api.period import AnyPeriod, any_period
 from app.models import User
 from app.services import exports
+from app.services.months import Month
 
 router = APIRouter(responses=ERROR_RESPONSES)
 CHUNK = 64 * 1024
+
+
+class _Writer(Protocol):
+    def __call__(self, user: User, month: Month | None, target: IO[bytes], *, scope: str) -> int: ...
 
 
 def _stream(handle: IO[bytes]) -> Iterator[bytes]:
@@ -32,7 +37,15 @@ def _stream(handle: IO[bytes]) -> Iterator[bytes]:
         handle.close()
 
 
-def _file_response(handle: IO[bytes], filename: str, media_type: str) -> StreamingResponse:
+def _export(write: _Writer, period: AnyPeriod, user: User, extension: str, media_type: str) -> StreamingResponse:
+    """Write the file to a temporary file, then stream it; the file is closed on failure or once sent."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _stream once sent
+    try:
+        write(user, period.month, handle, scope=period.scope)
+    except BaseException:
+        handle.close()
+        raise
+    filename = exports.export_filename(period.month, extension)
     return StreamingResponse(
         _stream(handle),
         media_type=media_type,
@@ -48,14 +61,7 @@ def _file_response(handle: IO[bytes], filename: str, media_type: str) -> Streami
 def export_csv(period: AnyPeriod = Depends(any_period), user: User = Depends(api_user)):
     """CSV (UTF-8, header row, dot decimals): date, amount, category, subcategory, payment method, description,
     latitude, longitude, created by."""
-    chosen = period.month
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _stream once sent
-    try:
-        exports.write_csv(user, chosen, handle, scope=period.scope)
-    except BaseException:
-        handle.close()
-        raise
-    return _file_response(handle, exports.export_filename(chosen, 'csv'), exports.CSV_MEDIA_TYPE)
+    return _export(exports.write_csv, period, user, 'csv', exports.CSV_MEDIA_TYPE)
 
 
 @router.get(
@@ -70,11 +76,4 @@ def export_csv(period: AnyPeriod = Depends(any_period), user: User = Depends(api
 )
 def export_xlsx(period: AnyPeriod = Depends(any_period), user: User = Depends(api_user)):
     """XLSX: real dates and numbers, a bold frozen header, a totals row, and a By category sheet."""
-    chosen = period.month
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _stream once sent
-    try:
-        exports.write_xlsx(user, chosen, handle, scope=period.scope)
-    except BaseException:
-        handle.close()
-        raise
-    return _file_response(handle, exports.export_filename(chosen, 'xlsx'), exports.XLSX_MEDIA_TYPE)
+    return _export(exports.write_xlsx, period, user, 'xlsx', exports.XLSX_MEDIA_TYPE)

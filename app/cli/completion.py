@@ -6,6 +6,7 @@ group, a verb or an option (tests/test_operations.py fails until the scripts mat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from app.cli.interactive import command_tree
@@ -26,6 +27,22 @@ def _bash_flags(flags: set[str]) -> str:
     return f'[[ $cur == -* ]] && COMPREPLY=($(compgen -W "{" ".join(sorted(flags))}" -- "$cur"))'
 
 
+def _cases(
+    tree: dict, offer_verbs: Callable[[str], str], verb_case: str, offer_flags: Callable[[set[str]], str]
+) -> list[str]:
+    """The `case` branches of a group (its verbs, then each verb's flags) or a lone command (its flags), in
+    bash or zsh: the two differ only in how a line offers words."""
+    lines = []
+    for name, sub in sorted(tree.items()):
+        if isinstance(sub, dict):
+            lines += [f'    {name})', f'        {offer_verbs(" ".join(sorted(sub)))}', f'        {verb_case}']
+            lines += [f'        {verb}) {offer_flags(flags)} ;;' for verb, flags in sorted(sub.items())]
+            lines.append('        esac ;;')
+        else:
+            lines.append(f'    {name}) {offer_flags(sub)} ;;')
+    return lines
+
+
 def bash_script(tree: dict) -> str:
     top = ' '.join(sorted(tree)) + ' -i --help'
     lines = [
@@ -41,19 +58,12 @@ def bash_script(tree: dict) -> str:
         f'    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "{top}" -- "$cur")); return 0; fi',
         '    case "$group" in',
     ]
-    for name, sub in sorted(tree.items()):
-        if isinstance(sub, dict):
-            verbs = ' '.join(sorted(sub))
-            lines.append(f'    {name})')
-            lines.append(f'        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "{verbs}" -- "$cur")); return 0; fi')
-            lines.append('        case "$verb" in')
-            for verb, flags in sorted(sub.items()):
-                lines.append(f'        {verb}) {_bash_flags(flags)} ;;')
-            lines.append('        esac ;;')
-        else:
-            lines.append(
-                f'    {name}) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "{" ".join(sorted(sub))}" -- "$cur")) ;;'
-            )
+    lines += _cases(
+        tree,
+        lambda verbs: f'if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "{verbs}" -- "$cur")); return 0; fi',
+        'case "$verb" in',
+        _bash_flags,
+    )
     lines += ['    esac', '    return 0', '}', f'complete -o default -F _whatispend_manage {" ".join(COMMANDS)}', '']
     return '\n'.join(lines)
 
@@ -71,16 +81,12 @@ def zsh_script(tree: dict) -> str:
         '    local -a flags',
         '    case $group in',
     ]
-    for name, sub in sorted(tree.items()):
-        if isinstance(sub, dict):
-            lines.append(f'    {name})')
-            lines.append(f'        if (( n == 1 )); then compadd -- {" ".join(sorted(sub))}; return; fi')
-            lines.append('        case $verb in')
-            for verb, flags in sorted(sub.items()):
-                lines.append(f'        {verb}) flags=({" ".join(sorted(flags))}) ;;')
-            lines.append('        esac ;;')
-        else:
-            lines.append(f'    {name}) flags=({" ".join(sorted(sub))}) ;;')
+    lines += _cases(
+        tree,
+        lambda verbs: f'if (( n == 1 )); then compadd -- {verbs}; return; fi',
+        'case $verb in',
+        lambda flags: f'flags=({" ".join(sorted(flags))})',
+    )
     lines += [
         '    esac',
         '    if [[ $PREFIX == -* ]]; then compadd -- $flags; else _files; fi',

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from app.db import write_transaction
 from app.models import Category, Expense, LegacyRecord, PaymentMethod, User, UserLink, utcnow
@@ -39,6 +40,10 @@ log = logging.getLogger('whatispend.import')
 
 KINDS = ('users', 'categories', 'payment_methods', 'expenses', 'links')
 UNCATEGORIZED = 'Uncategorized'
+_Row = TypeVar('_Row', User, Category, PaymentMethod)
+# what a record naming a missing parent category or payment method is warned with ({} is the missing id)
+_NO_PARENT = 'its parent category {} does not exist: imported at top level'
+_NO_METHOD = 'payment method {} does not exist: imported without one'
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,6 +103,35 @@ class _Importer:
             raise RecordError(file, key, f'its user {name!r} is not in users.json')
         return owner
 
+    def _imported_before(self, kind: str, model: type[_Row], key: str) -> _Row | None:
+        """The row an earlier run made of this record, if it still exists."""
+        target = self._seen(kind, key)
+        return model.get_or_none(model.id == target) if target is not None else None
+
+    def _name_and_owner(self, file: str, key: str, record: dict, users_of: dict[str, str]) -> tuple[str, User]:
+        """A category's or a payment method's name, and its owner: the one it names, else the user whose
+        expenses use it most, else the first administrator."""
+        name = text_of(record, 'name')
+        if not name:
+            raise RecordError(file, key, 'it has no name')
+        owner = self._owner(file, key, record)
+        if owner is None:
+            owner = self.users.get(users_of.get(key, '')) or self._default_owner()
+        return name, owner
+
+    def _reference(
+        self, file: str, key: str, record: dict, imported: dict[str, _Row], fields: tuple[str, ...], missing: str
+    ) -> _Row | None:
+        """The imported record that `record` names in `fields`; one it names that does not exist is
+        warned about (`missing`, with `{}` for its id) and read as none."""
+        legacy = legacy_id(record, *fields)
+        if not legacy:
+            return None
+        found = imported.get(legacy)
+        if found is None:
+            self.report.warn(file, key, missing.format(legacy))
+        return found
+
     def _required_owner(self, file: str, key: str, record: dict) -> User:
         owner = self._owner(file, key, record)
         if owner is None:
@@ -120,8 +154,7 @@ class _Importer:
             except Invalid as exc:
                 raise RecordError(file, key, exc.message) from None
             lower = username.lower()
-            target = self._seen('user', lower)
-            if target is not None and (user := User.get_or_none(User.id == target)) is not None:
+            if (user := self._imported_before('user', User, lower)) is not None:
                 self.users[lower] = user
                 self.report.already['users'] += 1
                 continue
@@ -199,25 +232,12 @@ class _Importer:
         for key in sorted(by_key, key=lambda k: (depth(k), k)):
             self.current = (file, key)
             record = by_key[key]
-            target = self._seen('category', key)
-            if target is not None and (category := Category.get_or_none(Category.id == target)) is not None:
+            if (category := self._imported_before('category', Category, key)) is not None:
                 self.categories[key] = category
                 self.report.already['categories'] += 1
                 continue
-            name = text_of(record, 'name')
-            if not name:
-                raise RecordError(file, key, 'it has no name')
-            owner = self._owner(file, key, record)
-            if owner is None:
-                owner = self.users.get(users_of.get(key, '')) or self._default_owner()
-            parent = None
-            parent_key = legacy_id(record, 'parent_id', 'parent')
-            if parent_key:
-                parent = self.categories.get(parent_key)
-                if parent is None:
-                    self.report.warn(
-                        file, key, f'its parent category {parent_key} does not exist: imported at top level'
-                    )
+            name, owner = self._name_and_owner(file, key, record, users_of)
+            parent = self._reference(file, key, record, self.categories, ('parent_id', 'parent'), _NO_PARENT)
             category = Category.create(
                 owner=owner,
                 name=name[:80],
@@ -237,17 +257,11 @@ class _Importer:
             if not isinstance(record, dict):
                 raise RecordError(file, key, 'it is not an object')
             key = legacy_id(record, 'id') or key
-            target = self._seen('payment_method', key)
-            if target is not None and (method := PaymentMethod.get_or_none(PaymentMethod.id == target)) is not None:
+            if (method := self._imported_before('payment_method', PaymentMethod, key)) is not None:
                 self.methods[key] = method
                 self.report.already['payment_methods'] += 1
                 continue
-            name = text_of(record, 'name')
-            if not name:
-                raise RecordError(file, key, 'it has no name')
-            owner = self._owner(file, key, record)
-            if owner is None:
-                owner = self.users.get(users_of.get(key, '')) or self._default_owner()
+            name, owner = self._name_and_owner(file, key, record, users_of)
             method = PaymentMethod.create(owner=owner, name=name[:80], icon=text_of(record, 'icon')[:40] or 'payments')
             self._remember('payment_method', key, method.id)
             self.methods[key] = method
@@ -288,12 +302,9 @@ class _Importer:
             except Invalid as exc:
                 raise RecordError(file, key, f'date {record.get("date")!r}: {exc.message}') from None
             category, subcategory = self._expense_categories(file, key, record, owner)
-            method = None
-            method_key = legacy_id(record, 'payment_method_id', 'payment_method')
-            if method_key:
-                method = self.methods.get(method_key)
-                if method is None:
-                    self.report.warn(file, key, f'payment method {method_key} does not exist: imported without one')
+            method = self._reference(
+                file, key, record, self.methods, ('payment_method_id', 'payment_method'), _NO_METHOD
+            )
             description = record.get('description')
             if description is None:
                 description = ''

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from peewee import SQL, Case, fn
 
@@ -143,6 +143,19 @@ class _Group:
     def known_ids(self) -> tuple[int, ...]:
         return tuple(sorted(i for i in self.ids if i is not None))
 
+    def share_of(self, whole: int) -> _Share:
+        """The figures every share (category, subcategory, payment method) carries, `percent` of `whole`."""
+        return _Share(
+            total=money(self.total), total_cents=self.total, count=self.count, percent=percent(self.total, whole)
+        )
+
+
+class _Share(TypedDict):
+    total: float
+    total_cents: int
+    count: int
+    percent: float
+
 
 def _key(name: str) -> str:
     return name.strip().casefold()
@@ -167,31 +180,39 @@ def _summary(owner_ids: list[int], month: Month, top: tuple[TopExpense, ...]) ->
         figures[int(period_value)] = (int(count), int(total or 0), int(highest or 0))
     count, total, highest_cents = figures[1]
     prev_count, prev_total, prev_highest = figures[0]
-    average, prev_average = average_cents(total, count), average_cents(prev_total, prev_count)
+    this, before = _month_figures(month, count, total), _month_figures(previous, prev_count, prev_total)
     return Summary(
+        **this,
+        highest=top[0] if top else None,
+        previous=PreviousMonth(**before, highest=money(prev_highest), highest_cents=prev_highest),
+        change=Changes(
+            total=change(total, prev_total),
+            count=change(count, prev_count),
+            average=change(this['average_cents'], before['average_cents']),
+            highest=change(highest_cents, prev_highest),
+        ),
+    )
+
+
+class _MonthFigures(TypedDict):
+    month: str
+    total: float
+    total_cents: int
+    count: int
+    average: float
+    average_cents: int
+
+
+def _month_figures(month: Month, count: int, total: int) -> _MonthFigures:
+    """What the summary says of a month and of the month before alike."""
+    average = average_cents(total, count)
+    return _MonthFigures(
         month=str(month),
         total=money(total),
         total_cents=total,
         count=count,
         average=money(average),
         average_cents=average,
-        highest=top[0] if top else None,
-        previous=PreviousMonth(
-            month=str(previous),
-            total=money(prev_total),
-            total_cents=prev_total,
-            count=prev_count,
-            average=money(prev_average),
-            average_cents=prev_average,
-            highest=money(prev_highest),
-            highest_cents=prev_highest,
-        ),
-        change=Changes(
-            total=change(total, prev_total),
-            count=change(count, prev_count),
-            average=change(average, prev_average),
-            highest=change(highest_cents, prev_highest),
-        ),
     )
 
 
@@ -253,10 +274,7 @@ def _categories(owner_ids: list[int], month: Month, names: _Names) -> tuple[Cate
                     subcategory_ids=sub.known_ids(),
                     name=sub_name,
                     color=sub_color,
-                    total=money(sub.total),
-                    total_cents=sub.total,
-                    count=sub.count,
-                    percent=percent(sub.total, group.total),
+                    **sub.share_of(group.total),
                 )
             )
         subcategories.sort(key=lambda s: (-s.total_cents, s.subcategory_id is None, s.name.lower()))
@@ -266,10 +284,7 @@ def _categories(owner_ids: list[int], month: Month, names: _Names) -> tuple[Cate
                 category_ids=group.known_ids(),
                 name=name,
                 color=color,
-                total=money(group.total),
-                total_cents=group.total,
-                count=group.count,
-                percent=percent(group.total, grand_total),
+                **group.share_of(grand_total),
                 subcategories=tuple(subcategories),
             )
         )
@@ -299,10 +314,7 @@ def _payment_methods(owner_ids: list[int], month: Month, names: _Names) -> tuple
                 payment_method_id=payment_method_id,
                 payment_method_ids=group.known_ids(),
                 name=names.payment_method(payment_method_id),
-                total=money(group.total),
-                total_cents=group.total,
-                count=group.count,
-                percent=percent(group.total, grand_total),
+                **group.share_of(grand_total),
             )
         )
     result.sort(key=lambda p: (-p.total_cents, p.name.lower()))

@@ -19,8 +19,9 @@ NiceGUI's websocket and long-polling traffic never reaches this middleware (Sock
 
 from __future__ import annotations
 
-import json
 import logging
+
+from app.web.json_error import json_error
 
 log = logging.getLogger('whatispend.body_limit')
 
@@ -77,17 +78,8 @@ def too_large(limit: int) -> tuple[dict, bytes]:
         f'The request body is larger than {describe_size(limit)} ({limit} bytes), the most this address accepts; '
         'send a smaller body.'
     )
-    body = json.dumps({'error': message}).encode()
-    start = {
-        'type': 'http.response.start',
-        'status': 413,
-        'headers': [
-            (b'content-type', b'application/json'),
-            (b'content-length', str(len(body)).encode()),
-            (b'connection', b'close'),  # the rest of the body is not read: this connection is done
-        ],
-    }
-    return start, body
+    # the rest of the body is not read: this connection is done
+    return json_error(413, message, (b'connection', b'close'))
 
 
 class BodyLimitMiddleware:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from http.cookies import SimpleCookie
+from typing import Literal
 
 import anyio
 from peewee import DatabaseError, InterfaceError
@@ -26,6 +27,7 @@ log = logging.getLogger('whatispend.auth')
 
 # NiceGUI's own assets and the websocket's long-polling need no session: no database query for them.
 _UNTOUCHED_PREFIXES = ('/_nicegui/', '/static/', '/favicon')
+SameSite = Literal['lax', 'strict']
 
 
 def _secure(request) -> bool:
@@ -33,24 +35,29 @@ def _secure(request) -> bool:
     return mode == 'true' or (mode == 'auto' and is_https(request))
 
 
+def _set_cookie(
+    response: Response, request, name: str, value: str, *, max_age: int, samesite: SameSite, path: str
+) -> None:
+    """Every cookie of ours is HttpOnly, and Secure by the one COOKIE_SECURE rule."""
+    response.set_cookie(
+        name, value, max_age=max_age, httponly=True, samesite=samesite, secure=_secure(request), path=path
+    )
+
+
+def _clear_cookie(response: Response, request, name: str, *, samesite: SameSite) -> None:
+    response.delete_cookie(name, path='/', httponly=True, samesite=samesite, secure=_secure(request))
+
+
 def set_session_cookie(response: Response, request, token: str, *, expires: datetime | None = None) -> None:
     """Set the cookie; with `expires` (the session's end) its Max-Age is what is left of the session."""
     max_age = get_settings().session_duration * 3600
     if expires is not None:
         max_age = max(0, int((expires - utcnow()).total_seconds()))
-    response.set_cookie(
-        COOKIE_NAME,
-        token,
-        max_age=max_age,
-        httponly=True,
-        samesite='lax',
-        secure=_secure(request),
-        path='/',
-    )
+    _set_cookie(response, request, COOKIE_NAME, token, max_age=max_age, samesite='lax', path='/')
 
 
 def clear_session_cookie(response: Response, request) -> None:
-    response.delete_cookie(COOKIE_NAME, path='/', httponly=True, samesite='lax', secure=_secure(request))
+    _clear_cookie(response, request, COOKIE_NAME, samesite='lax')
 
 
 def session_token(request) -> str | None:
@@ -114,15 +121,7 @@ PENDING_COOKIE = 'wis_pending'
 def set_device_cookie(response: Response, request, value: str) -> None:
     from app.services.login import DEVICE_COOKIE, DEVICE_DAYS
 
-    response.set_cookie(
-        DEVICE_COOKIE,
-        value,
-        max_age=DEVICE_DAYS * 86400,
-        httponly=True,
-        samesite='strict',
-        secure=_secure(request),
-        path=AUTH_PATH,
-    )
+    _set_cookie(response, request, DEVICE_COOKIE, value, max_age=DEVICE_DAYS * 86400, samesite='strict', path=AUTH_PATH)
 
 
 def device_cookie(request) -> str | None:
@@ -134,19 +133,11 @@ def device_cookie(request) -> str | None:
 def set_pending_cookie(response: Response, request, value: str) -> None:
     from app.services.login import PENDING_SECONDS
 
-    response.set_cookie(
-        PENDING_COOKIE,
-        value,
-        max_age=PENDING_SECONDS,
-        httponly=True,
-        samesite='strict',
-        secure=_secure(request),
-        path='/',
-    )
+    _set_cookie(response, request, PENDING_COOKIE, value, max_age=PENDING_SECONDS, samesite='strict', path='/')
 
 
 def clear_pending_cookie(response: Response, request) -> None:
-    response.delete_cookie(PENDING_COOKIE, path='/', httponly=True, samesite='strict', secure=_secure(request))
+    _clear_cookie(response, request, PENDING_COOKIE, samesite='strict')
 
 
 def pending_token(request) -> str | None:

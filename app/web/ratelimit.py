@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import json
 import logging
 import math
 import time
@@ -31,6 +30,7 @@ from urllib.parse import parse_qsl
 
 from app.config import Settings, get_settings
 from app.web.client_ip import client_ip_from_scope
+from app.web.json_error import json_error
 
 log = logging.getLogger('whatispend.ratelimit')
 
@@ -124,17 +124,8 @@ def presented_token(scope: dict) -> str | None:
 
 
 def too_many_requests(retry_after: int) -> tuple[dict, bytes]:
-    body = json.dumps({'error': f'Too many requests; slow down and try again in {retry_after} second(s).'}).encode()
-    start = {
-        'type': 'http.response.start',
-        'status': 429,
-        'headers': [
-            (b'content-type', b'application/json'),
-            (b'content-length', str(len(body)).encode()),
-            (b'retry-after', str(retry_after).encode()),
-        ],
-    }
-    return start, body
+    message = f'Too many requests; slow down and try again in {retry_after} second(s).'
+    return json_error(429, message, (b'retry-after', str(retry_after).encode()))
 
 
 class RateLimitMiddleware:

@@ -56,27 +56,20 @@ class Palette:
 
     @classmethod
     def of(cls, dark: bool) -> Palette:
-        if dark:
-            return cls(
-                text='#e2e8f0',
-                muted='#94a3b8',
-                axis='#475569',
-                grid='#334155',
-                tooltip='#1e293b',
-                border='#334155',
-                per_day='#818cf8',
-                running='#34d399',
-            )
-        return cls(
-            text='#1e293b',
-            muted='#64748b',
-            axis='#cbd5e1',
-            grid='#e2e8f0',
-            tooltip='#ffffff',
-            border='#e2e8f0',
-            per_day='#4f46e5',
-            running='#047857',
-        )
+        return cls(**{role: dark_colour if dark else light for role, (light, dark_colour) in _PALETTE.items()})
+
+
+# Each role's colour in light and in dark mode, side by side.
+_PALETTE: dict[str, tuple[str, str]] = {
+    'text': ('#1e293b', '#e2e8f0'),
+    'muted': ('#64748b', '#94a3b8'),
+    'axis': ('#cbd5e1', '#475569'),
+    'grid': ('#e2e8f0', '#334155'),
+    'tooltip': ('#ffffff', '#1e293b'),
+    'border': ('#e2e8f0', '#334155'),
+    'per_day': ('#4f46e5', '#818cf8'),
+    'running': ('#047857', '#34d399'),
+}
 
 
 @dataclass(frozen=True)
@@ -181,6 +174,20 @@ AXIS_TOOLTIP = (
 ITEM_TOOLTIP = 'p => p.data && p.data.tip ? p.data.tip : ""'
 
 
+def _item_chart(dark: bool) -> tuple[Palette, dict[str, Any]]:
+    """The palette and base options of a chart whose tooltip is the hovered item's own `tip`."""
+    palette = Palette.of(dark)
+    options = _base(palette)
+    options['tooltip'].update({'trigger': 'item', ':formatter': ITEM_TOOLTIP})
+    return palette, options
+
+
+def _counted_bar(color: str, name: str, share: Week | PaymentShare, formats: Formats) -> dict[str, Any]:
+    """A bar labelled with its amount, whose tooltip also says how many expenses it holds."""
+    amount = formats.money(share.total_cents)
+    return {'value': share.total, 'text': amount, 'tip': tip(color, name, amount, expenses_text(share.count))}
+
+
 def daily_options(days: Sequence[Day], formats: Formats, dark: bool) -> dict[str, Any]:
     """Each day's total as a bar on the left axis, and the running total as an area on its own right
     axis; each axis is named and coloured like its series, so neither is read against the other's scale."""
@@ -253,9 +260,7 @@ def donut_options(
 ) -> dict[str, Any]:
     """A donut of `slices` (categories, or one category's subcategories, each with the `color` to draw it
     in) with the total in its centre."""
-    palette = Palette.of(dark)
-    options = _base(palette)
-    options['tooltip'].update({'trigger': 'item', ':formatter': ITEM_TOOLTIP})
+    palette, options = _item_chart(dark)
     data = [
         {
             'name': s.name,
@@ -296,18 +301,9 @@ def donut_options(
 
 def weekly_options(weeks: Sequence[Week], formats: Formats, dark: bool) -> dict[str, Any]:
     """A bar per ISO week of the month (up to today in the current month), labelled by its dates."""
-    palette = Palette.of(dark)
-    options = _base(palette)
-    options['tooltip'].update({'trigger': 'item', ':formatter': ITEM_TOOLTIP})
+    palette, options = _item_chart(dark)
     labels = [formats.date_range(w.start, w.end) for w in weeks]
-    data = [
-        {
-            'value': w.total,
-            'text': formats.money(w.total_cents),
-            'tip': tip(palette.per_day, label, formats.money(w.total_cents), expenses_text(w.count)),
-        }
-        for w, label in zip(weeks, labels)
-    ]
+    data = [_counted_bar(palette.per_day, label, w, formats) for w, label in zip(weeks, labels)]
     options.update(
         {
             'grid': {'left': 8, 'right': 8, 'top': 24, 'bottom': 8, 'containLabel': True},
@@ -350,18 +346,9 @@ def weekly_options(weeks: Sequence[Week], formats: Formats, dark: bool) -> dict[
 
 def payment_options(methods: Sequence[PaymentShare], formats: Formats, dark: bool) -> dict[str, Any]:
     """Horizontal bars, the largest on top, each labelled with its amount."""
-    palette = Palette.of(dark)
-    options = _base(palette)
-    options['tooltip'].update({'trigger': 'item', ':formatter': ITEM_TOOLTIP})
+    palette, options = _item_chart(dark)
     ordered = list(reversed(methods))  # ECharts draws the first category at the bottom
-    data = [
-        {
-            'value': m.total,
-            'text': formats.money(m.total_cents),
-            'tip': tip(PAYMENT_COLOR, m.name, formats.money(m.total_cents), expenses_text(m.count)),
-        }
-        for m in ordered
-    ]
+    data = [_counted_bar(PAYMENT_COLOR, m.name, m, formats) for m in ordered]
     options.update(
         {
             'grid': {'left': 8, 'right': 96, 'top': 8, 'bottom': 8, 'containLabel': True},

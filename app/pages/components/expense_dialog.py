@@ -79,6 +79,16 @@ def _same_name(
 Save = Callable[[dict], Any]
 
 
+def _select(options: dict[int, str], value: Any, label: str, mark: str, *, clearable: bool = False) -> ui.select:
+    """One of the form's three choices (category, subcategory, payment method), styled alike."""
+    return (
+        ui.select(options, value=value, label=label, clearable=clearable)
+        .props('outlined options-dense')
+        .classes('w-full')
+        .mark(mark)
+    )
+
+
 def expense_dialog(
     choices: ExpenseChoices,
     initial: dict,
@@ -118,28 +128,19 @@ def expense_dialog(
                 ui.icon('event').classes('cursor-pointer').on('click', date_menu.open).props(
                     'aria-label="Open the calendar" role=button tabindex=0'
                 )
-        category = (
-            ui.select(choices.category_options(), value=initial.get('category_id'), label='Category')
-            .props('outlined options-dense')
-            .classes('w-full')
-            .mark('expense-category')
+        category = _select(choices.category_options(), initial.get('category_id'), 'Category', 'expense-category')
+        subcategory = _select(
+            choices.subcategory_options(initial.get('category_id')),
+            initial.get('subcategory_id'),
+            'Subcategory (optional)',
+            'expense-subcategory',
+            clearable=True,
         )
-        subcategory = (
-            ui.select(
-                choices.subcategory_options(initial.get('category_id')),
-                value=initial.get('subcategory_id'),
-                label='Subcategory (optional)',
-                clearable=True,
-            )
-            .props('outlined options-dense')
-            .classes('w-full')
-            .mark('expense-subcategory')
-        )
-        payment_method = (
-            ui.select(choices.payment_method_options(), value=initial.get('payment_method_id'), label='Payment method')
-            .props('outlined options-dense')
-            .classes('w-full')
-            .mark('expense-payment-method')
+        payment_method = _select(
+            choices.payment_method_options(),
+            initial.get('payment_method_id'),
+            'Payment method',
+            'expense-payment-method',
         )
         description = (
             ui.input('Description (optional)', value=initial.get('description', ''))
