@@ -172,7 +172,8 @@ async def test_month_picker_moves_and_empty_months_are_friendly(user: User) -> N
     await user.open('/?month=2024-02')
     user.find(marker='month-previous').click()
     await user.should_see('Janvier 2024')
-    assert text_of(user, 'figure-total-value') == '50,00\u00a0€'
+    # the figures are read in a worker thread: they follow the label
+    await until(lambda: text_of(user, 'figure-total-value') == '50,00\u00a0€')
     # compared with a month without spending: said plainly, in a neutral tone (not the red of "more")
     assert text_of(user, 'figure-total-change') == 'nothing in décembre'
     [total_change] = user.find(marker='figure-total-change').elements
