@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from peewee import JOIN, ModelSelect, fn
@@ -24,38 +23,20 @@ DEFAULT_ICON = icons.DEFAULT_CATEGORY_ICON
 
 
 @dataclass(frozen=True, slots=True)
-class CategorySnapshot:
+class CategorySnapshot(named_items.Snapshot):
     """A deleted category as it was, subcategories included, so that Undo can bring the same rows back."""
 
-    id: int
-    owner_id: int
-    name: str
     parent_id: int | None
     color: str
-    icon: str
-    created_at: datetime
     children: tuple[CategorySnapshot, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
-class DeletedCategory:
-    moved: int
-    snapshot: CategorySnapshot
+class DeletionPlan(named_items.DeletionPlan):
+    """... and the names of the subcategories deleted with it."""
 
-
-@dataclass(frozen=True, slots=True)
-class DeletionPlan:
-    """What deleting a category would do, so that a page asks the right question before anything changes:
-    confirm (nothing uses it), or choose where its expenses go first."""
-
-    id: int
-    name: str
-    used: int
+    KIND = 'category'
     subcategories: tuple[str, ...]
-
-    @property
-    def in_use_message(self) -> str:
-        return named_items.in_use_message(self.name, self.used, kind='category')
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -274,7 +255,7 @@ def plan_deletion(user: User, category_id: object) -> DeletionPlan:
 
 def delete_category(
     user: User, category_id: object, *, move_to: object = None, with_subcategories: bool = False
-) -> DeletedCategory:
+) -> named_items.Deleted[CategorySnapshot]:
     """Delete a category that no expense uses; with `with_subcategories`, its subcategories go with it,
     otherwise it must have none. With `move_to`, its expenses (those of its subcategories included) move
     there first, in the same transaction. The snapshot in the result lets `restore_category` undo it."""
@@ -305,7 +286,7 @@ def delete_category(
         for child in children:
             child.delete_instance()
         category.delete_instance()
-    return DeletedCategory(moved, snapshot)
+    return named_items.Deleted(moved, snapshot)
 
 
 def _snapshot(category: Category, children: list[Category]) -> CategorySnapshot:

@@ -9,7 +9,9 @@ What differs (a category's level, its parent and colour) stays in `categories`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, Generic, TypeVar
 
 from peewee import Expression, fn
 
@@ -21,17 +23,40 @@ from app.services.validation import parse_id
 Named = TypeVar('Named', Category, PaymentMethod)
 
 
-class Snapshot(Protocol):
-    """What a deleted item's snapshot holds for every kind: whose it was and under which name."""
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A deleted item as it was, so that Undo can bring the same row back (a kind adds its own fields)."""
+
+    id: int
+    owner_id: int
+    name: str
+    icon: str
+    created_at: datetime
+
+
+SnapshotT = TypeVar('SnapshotT', bound=Snapshot)
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted(Generic[SnapshotT]):
+    moved: int  # expenses moved elsewhere first
+    snapshot: SnapshotT
+
+
+@dataclass(frozen=True, slots=True)
+class DeletionPlan:
+    """What deleting an item would do, so that a page asks the right question before anything changes:
+    confirm (nothing uses it), or choose where its expenses go first."""
+
+    KIND: ClassVar[str]  # 'payment method': how the in-use message names the kind
+
+    id: int
+    name: str
+    used: int
 
     @property
-    def id(self) -> int: ...
-
-    @property
-    def owner_id(self) -> int: ...
-
-    @property
-    def name(self) -> str: ...
+    def in_use_message(self) -> str:
+        return in_use_message(self.name, self.used, kind=self.KIND)
 
 
 def get_visible(model: type[Named], user: User, value: object, *, field: str, missing: str) -> Named:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import cast
 
 from peewee import fn
@@ -22,33 +21,8 @@ DEFAULT_ICON = icons.DEFAULT_PAYMENT_METHOD_ICON
 
 
 @dataclass(frozen=True, slots=True)
-class PaymentMethodSnapshot:
-    """A deleted payment method as it was, so that Undo can bring the same row back."""
-
-    id: int
-    owner_id: int
-    name: str
-    icon: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class DeletedPaymentMethod:
-    moved: int
-    snapshot: PaymentMethodSnapshot
-
-
-@dataclass(frozen=True, slots=True)
-class DeletionPlan:
-    """What deleting a payment method would do: confirm when nothing uses it, else choose where to move."""
-
-    id: int
-    name: str
-    used: int
-
-    @property
-    def in_use_message(self) -> str:
-        return named_items.in_use_message(self.name, self.used, kind='payment method')
+class DeletionPlan(named_items.DeletionPlan):
+    KIND = 'payment method'
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -141,7 +115,9 @@ def plan_deletion(user: User, method_id: object) -> DeletionPlan:
     return DeletionPlan(method.id, method.name, usage_count(method))
 
 
-def delete_payment_method(user: User, method_id: object, *, move_to: object = None) -> DeletedPaymentMethod:
+def delete_payment_method(
+    user: User, method_id: object, *, move_to: object = None
+) -> named_items.Deleted[named_items.Snapshot]:
     """Delete a payment method no expense uses. With `move_to`, its expenses move there first, in the same
     transaction. The snapshot in the result lets `restore_payment_method` undo it."""
     with write_transaction():
@@ -151,12 +127,12 @@ def delete_payment_method(user: User, method_id: object, *, move_to: object = No
         used = usage_count(method)
         if used:
             raise Conflict(named_items.in_use_message(method.name, used, kind='payment method'), field='id')
-        snapshot = PaymentMethodSnapshot(method.id, method.owner_id, method.name, method.icon, method.created_at)
+        snapshot = named_items.Snapshot(method.id, method.owner_id, method.name, method.icon, method.created_at)
         method.delete_instance()
-    return DeletedPaymentMethod(moved, snapshot)
+    return named_items.Deleted(moved, snapshot)
 
 
-def restore_payment_method(user: User, snapshot: PaymentMethodSnapshot) -> PaymentMethodView:
+def restore_payment_method(user: User, snapshot: named_items.Snapshot) -> PaymentMethodView:
     """Undo a deletion: the same payment method again (same id when still free); refused, with the reason,
     when its name was taken meanwhile."""
     with write_transaction():
