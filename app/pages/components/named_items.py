@@ -181,8 +181,12 @@ class NamedItemsPage(Generic[ItemT, PlanT]):
                 save_button = ui.button('Save', icon='check').mark(f'save-{marker}')
 
             async def save() -> None:
-                shown: dict[str, Any] = {'fields': fields, 'dialog': dialog, 'busy': save_button}
-                shown['refresh'] = self.listing.refresh
+                shown: dict[str, Any] = {
+                    'fields': fields,
+                    'dialog': dialog,
+                    'busy': save_button,
+                    'refresh': self.listing.refresh,
+                }
                 if item is None:
                     values = {key: element.value for key, element in fields.items()}
                     await call_service(kind.create, self.user, **values, success=lambda i: f'{i.name} added.', **shown)
