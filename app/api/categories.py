@@ -7,19 +7,15 @@ from pydantic import BaseModel, Field
 
 from app.api.bodies import body_docs, body_of
 from app.api.deps import api_user
-from app.api.errors import ERROR_RESPONSES, ErrorBody
+from app.api.errors import ErrorBody
 from app.api.fields import Id, OptionalId, Text
+from app.api.named_items import ItemDeletedOut, ItemUpdate, changes, item_responses
 from app.models import User
 from app.services import categories
 from app.services.categories import CategoryNode, CategoryView
-from app.services.validation import UNSET
 
 router = APIRouter(
-    responses={
-        **ERROR_RESPONSES,
-        404: {'model': ErrorBody, 'description': 'No such category, or not yours to see'},
-        409: {'model': ErrorBody, 'description': 'Name taken at this level, or category in use / with subcategories'},
-    }
+    responses=item_responses('category', 'Name taken at this level, or category in use / with subcategories')
 )
 
 
@@ -28,12 +24,6 @@ class CategoryOkOut(BaseModel):
 
     success: bool
     category: CategoryView
-
-
-class CategoryDeletedOut(BaseModel):
-    success: bool
-    id: int
-    moved: int = Field(description='Expenses moved to move_to_id before the deletion')
 
 
 class CategoryCreate(BaseModel):
@@ -47,12 +37,9 @@ class CategoryCreate(BaseModel):
     )
 
 
-class CategoryUpdate(BaseModel):
-    id: Id
-    name: Text = None
+class CategoryUpdate(ItemUpdate):
     parent_id: OptionalId = Field(None, description='A new parent; empty to make it top-level')
     color: Text = None
-    icon: Text = Field(None, description="One of the icon picker's names; the current one is kept as it is")
 
 
 class CategoryDelete(BaseModel):
@@ -85,15 +72,13 @@ def create(user: User = Depends(api_user), body: CategoryCreate = body_of(Catego
 @router.post('/category_update', response_model=CategoryOkOut, openapi_extra=body_docs(CategoryUpdate))
 def update(user: User = Depends(api_user), body: CategoryUpdate = body_of(CategoryUpdate)):
     """Rename, recolour or re-parent: `id` plus the fields to change."""
-    given = body.model_dump(exclude_unset=True)
-    changes = {name: given.get(name, UNSET) for name in ('name', 'parent_id', 'color', 'icon')}
-    category = categories.update_category(user, body.id, **changes)
+    category = categories.update_category(user, body.id, **changes(body))
     return CategoryOkOut(success=True, category=category)
 
 
 @router.post(
     '/category_delete',
-    response_model=CategoryDeletedOut,
+    response_model=ItemDeletedOut,
     openapi_extra=body_docs(CategoryDelete),
     responses={409: {'model': ErrorBody, 'description': 'In use: the message says by how many expenses'}},
 )
@@ -103,4 +88,4 @@ def delete(user: User = Depends(api_user), body: CategoryDelete = body_of(Catego
     deleted = categories.delete_category(
         user, body.id, move_to=body.move_to_id, with_subcategories=body.with_subcategories
     )
-    return CategoryDeletedOut(success=True, id=body.id, moved=deleted.moved)
+    return ItemDeletedOut(success=True, id=body.id, moved=deleted.moved)

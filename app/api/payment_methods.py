@@ -7,20 +7,13 @@ from pydantic import BaseModel, Field
 
 from app.api.bodies import body_docs, body_of
 from app.api.deps import api_user
-from app.api.errors import ERROR_RESPONSES, ErrorBody
 from app.api.fields import Id, OptionalId, Text
+from app.api.named_items import ItemDeletedOut, ItemUpdate, changes, item_responses
 from app.models import User
 from app.services import payment_methods
 from app.services.payment_methods import PaymentMethodView
-from app.services.validation import UNSET
 
-router = APIRouter(
-    responses={
-        **ERROR_RESPONSES,
-        404: {'model': ErrorBody, 'description': 'No such payment method, or not yours to see'},
-        409: {'model': ErrorBody, 'description': 'Name taken, or payment method in use'},
-    }
-)
+router = APIRouter(responses=item_responses('payment method', 'Name taken, or payment method in use'))
 
 
 class PaymentMethodOkOut(BaseModel):
@@ -30,12 +23,6 @@ class PaymentMethodOkOut(BaseModel):
     payment_method: PaymentMethodView
 
 
-class PaymentMethodDeletedOut(BaseModel):
-    success: bool
-    id: int
-    moved: int = Field(description='Expenses moved to move_to_id before the deletion')
-
-
 class PaymentMethodCreate(BaseModel):
     name: str = Field(max_length=500, examples=['Card'])
     icon: Text = Field(
@@ -43,10 +30,8 @@ class PaymentMethodCreate(BaseModel):
     )
 
 
-class PaymentMethodUpdate(BaseModel):
-    id: Id
-    name: Text = None
-    icon: Text = Field(None, description="One of the icon picker's names; the current one is kept as it is")
+class PaymentMethodUpdate(ItemUpdate):
+    """`id` and the fields to change (a name, an icon): one left out keeps its value."""
 
 
 class PaymentMethodDelete(BaseModel):
@@ -70,17 +55,12 @@ def create(user: User = Depends(api_user), body: PaymentMethodCreate = body_of(P
 @router.post('/payment_method_update', response_model=PaymentMethodOkOut, openapi_extra=body_docs(PaymentMethodUpdate))
 def update(user: User = Depends(api_user), body: PaymentMethodUpdate = body_of(PaymentMethodUpdate)):
     """Rename a payment method or change its icon: `id` plus the fields to change."""
-    given = body.model_dump(exclude_unset=True)
-    method = payment_methods.update_payment_method(
-        user, body.id, name=given.get('name', UNSET), icon=given.get('icon', UNSET)
-    )
+    method = payment_methods.update_payment_method(user, body.id, **changes(body))
     return PaymentMethodOkOut(success=True, payment_method=method)
 
 
-@router.post(
-    '/payment_method_delete', response_model=PaymentMethodDeletedOut, openapi_extra=body_docs(PaymentMethodDelete)
-)
+@router.post('/payment_method_delete', response_model=ItemDeletedOut, openapi_extra=body_docs(PaymentMethodDelete))
 def delete(user: User = Depends(api_user), body: PaymentMethodDelete = body_of(PaymentMethodDelete)):
     """Delete a payment method that no expense uses; with `move_to_id`, its expenses move there first."""
     deleted = payment_methods.delete_payment_method(user, body.id, move_to=body.move_to_id)
-    return PaymentMethodDeletedOut(success=True, id=body.id, moved=deleted.moved)
+    return ItemDeletedOut(success=True, id=body.id, moved=deleted.moved)

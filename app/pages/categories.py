@@ -1,214 +1,112 @@
 """The categories page: the tree of categories and subcategories, with create, rename, recolour, change the
-icon, re-parent and delete (with Undo, or moving the expenses of a category in use first)."""
+icon, re-parent and delete (with Undo, or moving the expenses of a category in use first).
+
+The list, the dialogs and Undo are the shared list page of named items (`components.named_items`); this
+page adds what categories have besides a name and an icon: subcategories, a parent and a colour."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
 from app.models import User
-from app.pages.components.actions import call_service
 from app.pages.components.buttons import icon_button
-from app.pages.components.icon_picker import icon_field
-from app.pages.components.move_dialog import close_and_delete, confirm_delete, move_and_delete
-from app.pages.components.undo_notification import UndoOffers
-from app.services import categories, icons
-from app.services.categories import CategoryNode, CategoryView
-from app.services.validation import UNSET
-
-UNDO_EVENT = 'undo_category_delete_{id}'
+from app.pages.components.named_items import ItemKind, NamedItemsPage
+from app.services import categories
+from app.services.categories import CategoryNode, CategoryView, DeletionPlan
 
 
 def load(user: User) -> tuple[list[CategoryNode], dict[int, int]]:
     return categories.category_tree(user), categories.usage_counts(user)
 
 
-def _expenses(count: int) -> str:
-    return f'{count} expense{"" if count == 1 else "s"}'
+KIND: ItemKind[CategoryView, DeletionPlan] = ItemKind(
+    noun='category',
+    plural='categories',
+    intro='Categories group your expenses; a subcategory refines its category.',
+    marker='category',
+    list_marker='category-list',
+    move_field='to_category_id',
+    undo_event='undo_category_delete_{id}',
+    default_icon=categories.DEFAULT_ICON,
+    load=load,
+    create=categories.create_category,
+    update=categories.update_category,
+    plan_deletion=categories.plan_deletion,
+    delete=categories.delete_category,
+    restore=categories.restore_category,
+    delete_options={'with_subcategories': True},
+    kept_when_empty=('color', 'icon'),
+)
 
 
-async def categories_page(user: User) -> None:
-    state: dict[str, list[CategoryNode]] = {'tree': []}
+class CategoriesPage(NamedItemsPage[CategoryView, DeletionPlan]):
+    ENTER_IN_ICON_SAVES = False
 
-    with ui.row().classes('w-full items-center'):
-        ui.label('Categories group your expenses; a subcategory refines its category.').classes('opacity-70')
-        ui.space()
-        ui.button('Add category', icon='add', on_click=lambda: edit_dialog(None, None)).props('no-caps').mark(
-            'add-category'
-        )
+    @property
+    def tree(self) -> list[CategoryNode]:
+        return [node for node in self.items if isinstance(node, CategoryNode)]  # `load` lists the top level
 
-    @ui.refreshable
-    async def listing() -> None:
-        loaded = await run.io_bound(load, user)
-        if loaded is None:  # the client went away meanwhile
-            return
-        tree, counts = loaded
-        state['tree'] = tree
-        if not tree:
-            ui.label('No categories yet. Add one to start recording expenses.').classes('opacity-70')
-            return
-        with ui.card().classes('w-full p-0'), ui.list().props('separator').classes('w-full').mark('category-list'):
-            for node in tree:
-                category_row(node, counts)
-                for child in node.children:
-                    category_row(child, counts, parent=node)
+    def rows(self, items: Sequence[CategoryView], counts: Mapping[int, int]) -> None:
+        for node in self.tree:
+            self.row(node, counts)
+            for child in node.children:
+                self.row(child, counts, nested=True)
 
-    def category_row(node: CategoryView, counts: dict[int, int], parent: CategoryNode | None = None) -> None:
-        used = counts.get(node.id, 0)
-        with ui.item().classes('pl-10' if parent else '').mark(f'category-{node.id}'):
-            with ui.item_section().props('avatar'):
-                ui.icon(icons.display_icon(node.icon, categories.DEFAULT_ICON)).style(f'color: {node.color}').mark(
-                    f'category-icon-{node.id}'
-                )
-            with ui.item_section():
-                ui.item_label(node.name).classes('font-medium' if parent is None else '')
-                if used:
-                    ui.item_label(_expenses(used)).props('caption')
-            with ui.item_section().props('side'), ui.row().classes('gap-0 no-wrap'):
-                if parent is None:
-                    icon_button('add', f'Add a subcategory to {node.name}', f'add-subcategory-{node.id}').on_click(
-                        lambda n=node: edit_dialog(None, n.id)
-                    )
-                icon_button('edit', f'Edit {node.name}', f'edit-category-{node.id}').on_click(
-                    lambda n=node: edit_dialog(n, n.parent_id)
-                )
-                icon_button('delete', f'Delete {node.name}', f'delete-category-{node.id}').props(
-                    'color=negative'
-                ).on_click(lambda n=node: delete(n))
+    def tint(self, icon: ui.icon, item: CategoryView) -> None:
+        icon.style(f'color: {item.color}')
 
-    def edit_dialog(node: CategoryView | None, parent_id: int | None) -> None:
+    def row_buttons(self, item: CategoryView, *, nested: bool) -> None:
+        if not nested:
+            icon_button('add', f'Add a subcategory to {item.name}', f'add-subcategory-{item.id}').on_click(
+                lambda: self.edit_dialog(None, parent_id=item.id)
+            )
+
+    def extra_fields(self, item: CategoryView | None, preset: Mapping[str, Any]) -> dict[str, Any]:
         parents: dict[int | None, str] = {None: '— none (top level) —'}
-        parents.update({n.id: n.name for n in state['tree'] if node is None or n.id != node.id})
-        with ui.dialog() as dialog, ui.card().classes('w-full max-w-md').mark('category-dialog'):
-            ui.label('New category' if node is None else f'Edit {node.name}').classes('text-lg font-semibold')
-            name = (
-                ui.input('Name', value='' if node is None else node.name)
-                .props('outlined autofocus maxlength=80')
-                .classes('w-full')
-                .mark('category-name')
+        parents.update({n.id: n.name for n in self.tree if item is None or n.id != item.id})
+        parent = (
+            ui.select(
+                parents, value=preset.get('parent_id') if item is None else item.parent_id, label='Parent category'
             )
-            parent = (
-                ui.select(parents, value=parent_id, label='Parent category')
-                .props('outlined options-dense')
-                .classes('w-full')
-                .mark('category-parent')
-            )
-            color = (
-                ui.color_input('Colour', value='' if node is None else node.color)
-                .props('outlined')
-                .classes('w-full')
-                .mark('category-color')
-            )
-            icon = icon_field(
-                '' if node is None else node.icon, default=categories.DEFAULT_ICON, mark='category-icon', tint=color
-            )
-            fields = {'name': name, 'parent_id': parent, 'color': color, 'icon': icon}
-            with ui.row().classes('w-full justify-end pt-2'):
-                ui.button('Cancel', on_click=lambda: close_and_delete(dialog)).props('flat')
-                save_button = ui.button('Save', icon='check').mark('save-category')
+            .props('outlined options-dense')
+            .classes('w-full')
+            .mark('category-parent')
+        )
+        color = (
+            ui.color_input('Colour', value='' if item is None else item.color)
+            .props('outlined')
+            .classes('w-full')
+            .mark('category-color')
+        )
+        return {'parent_id': parent, 'color': color}
 
-            async def save() -> None:
-                shown: dict[str, Any] = {
-                    'fields': fields,
-                    'dialog': dialog,
-                    'busy': save_button,
-                    'refresh': listing.refresh,
-                }
-                if node is None:
-                    await call_service(
-                        categories.create_category,
-                        user,
-                        name.value,
-                        parent.value,
-                        color.value,
-                        icon.value,
-                        success=lambda c: f'{c.name} added.',
-                        **shown,
-                    )
-                else:
-                    await call_service(
-                        categories.update_category,
-                        user,
-                        node.id,
-                        name=name.value,
-                        parent_id=parent.value,
-                        color=color.value or UNSET,
-                        icon=icon.value or UNSET,
-                        success=lambda c: f'{c.name} saved.',
-                        **shown,
-                    )
-
-            save_button.on_click(save)
-            name.on('keydown.enter', save)
-        dialog.open()
-
-    async def delete(node: CategoryView) -> None:
-        plan = await call_service(categories.plan_deletion, user, node.id)
-        if plan is None:
-            return
-        if plan.used:
-            message = plan.in_use_message
-            if plan.subcategories:
-                message += f' Its subcategories ({", ".join(plan.subcategories)}) are deleted with it.'
-            move_and_delete(message, _move_targets(node), what='category', field='to_category_id', on_move=moved(plan))
-            return
-        if plan.subcategories:
-            question = f'Delete {plan.name} and its {len(plan.subcategories)} subcategories?'
-            detail = (
-                f'{", ".join(plan.subcategories)} go with it. No expense uses them; you can undo for a few seconds.'
-            )
-        else:
-            question = f'Delete {plan.name}?'
-            detail = 'No expense uses it; you can undo for a few seconds.'
-
-        async def confirmed(**shown) -> None:
-            await call_service(
-                categories.delete_category,
-                user,
-                plan.id,
-                with_subcategories=True,
-                refresh=listing.refresh,
-                after=offer_undo,
-                **shown,
-            )
-
-        confirm_delete(question, detail, confirmed)
-
-    def moved(plan: categories.DeletionPlan):
-        async def run_move(target: int, **shown) -> None:
-            await call_service(
-                categories.delete_category,
-                user,
-                plan.id,
-                move_to=target,
-                with_subcategories=True,
-                refresh=listing.refresh,
-                success=lambda result: f'{_expenses(result.moved)} moved; {plan.name} deleted.',
-                **shown,
-            )
-
-        return run_move
-
-    def _move_targets(node: CategoryView) -> dict[int, str]:
+    def move_targets(self, item: CategoryView) -> dict[int, str]:
         options: dict[int, str] = {}
-        for top in state['tree']:
-            if top.id == node.id:
+        for top in self.tree:
+            if top.id == item.id:
                 continue  # neither the category itself nor its own subcategories
             options[top.id] = top.name
             for child in top.children:
-                if child.id != node.id:
+                if child.id != item.id:
                     options[child.id] = f'{top.name} › {child.name}'
         return options
 
-    undo_offers = UndoOffers(
-        UNDO_EVENT,
-        lambda snapshot: categories.restore_category(user, snapshot),
-        refresh=lambda: listing.refresh(),
-        restored=lambda item: f'{item.name} restored.',
-    )
+    def in_use_message(self, plan: DeletionPlan) -> str:
+        if plan.subcategories:
+            return f'{plan.in_use_message} Its subcategories ({", ".join(plan.subcategories)}) are deleted with it.'
+        return plan.in_use_message
 
-    def offer_undo(result: categories.DeletedCategory) -> None:
-        undo_offers.offer(result.snapshot.id, result.snapshot.name, result.snapshot)
+    def confirmation(self, plan: DeletionPlan) -> tuple[str, str]:
+        if not plan.subcategories:
+            return super().confirmation(plan)
+        return (
+            f'Delete {plan.name} and its {len(plan.subcategories)} subcategories?',
+            f'{", ".join(plan.subcategories)} go with it. No expense uses them; you can undo for a few seconds.',
+        )
 
-    await listing()
+
+async def categories_page(user: User) -> None:
+    await CategoriesPage(user, KIND).show()

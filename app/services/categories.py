@@ -8,54 +8,35 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from peewee import JOIN, ModelSelect, fn
 
 from app.db import write_transaction
 from app.models import Category, Expense, User, utcnow
-from app.services import access, icons
-from app.services.errors import Conflict, Invalid, NotFound
-from app.services.validation import UNSET, clean_color, clean_name, is_blank, parse_id
+from app.services import access, icons, named_items
+from app.services.errors import Conflict, Invalid
+from app.services.validation import UNSET, clean_color, clean_name, is_blank
 
 DEFAULT_COLOR = '#6366f1'
 DEFAULT_ICON = icons.DEFAULT_CATEGORY_ICON
 
 
 @dataclass(frozen=True, slots=True)
-class CategorySnapshot:
+class CategorySnapshot(named_items.Snapshot):
     """A deleted category as it was, subcategories included, so that Undo can bring the same rows back."""
 
-    id: int
-    owner_id: int
-    name: str
     parent_id: int | None
     color: str
-    icon: str
-    created_at: datetime
     children: tuple[CategorySnapshot, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
-class DeletedCategory:
-    moved: int
-    snapshot: CategorySnapshot
+class DeletionPlan(named_items.DeletionPlan):
+    """... and the names of the subcategories deleted with it."""
 
-
-@dataclass(frozen=True, slots=True)
-class DeletionPlan:
-    """What deleting a category would do, so that a page asks the right question before anything changes:
-    confirm (nothing uses it), or choose where its expenses go first."""
-
-    id: int
-    name: str
-    used: int
+    KIND = 'category'
     subcategories: tuple[str, ...]
-
-    @property
-    def in_use_message(self) -> str:
-        return _in_use_message(self.name, self.used)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,19 +93,14 @@ def category_tree(user: User) -> list[CategoryNode]:
 
 
 def get_category(user: User, category_id: object, *, field: str = 'id') -> Category:
-    number = parse_id(category_id, field=field)
-    category = Category.get_or_none((Category.id == number) & (Category.owner.in_(access.visible_owner_ids(user))))
-    if category is None:
-        raise NotFound(f'Category {number} does not exist; GET /sysapi/categories_flat lists yours.', field=field)
-    return category
+    missing = 'Category {number} does not exist; GET /sysapi/categories_flat lists yours.'
+    return named_items.get_visible(Category, user, category_id, field=field, missing=missing)
 
 
 def _name_taken(owner_id: int, name: str, parent_id: int | None, exclude_id: int | None = None) -> bool:
-    query = Category.select(Category.id).where((Category.owner == owner_id) & (fn.LOWER(Category.name) == name.lower()))
-    query = query.where(Category.parent.is_null() if parent_id is None else Category.parent == parent_id)
-    if exclude_id is not None:
-        query = query.where(Category.id != exclude_id)
-    return query.exists()
+    """A name is unique per owner and level: among the top-level categories, or under one parent."""
+    level = Category.parent.is_null() if parent_id is None else Category.parent == parent_id
+    return named_items.name_taken(Category, owner_id, name, exclude_id=exclude_id, among=level)
 
 
 def _level(parent_id: int | None) -> str:
@@ -214,8 +190,8 @@ def update_category(
             category.name = clean_name(name, label='category name')
         if color is not UNSET:
             category.color = clean_color(color)
-        if icon is not UNSET and str(icon if icon is not None else '').strip() != category.icon:
-            category.icon = icons.clean_icon(icon)
+        if icon is not UNSET:
+            category.icon = named_items.sent_icon(category.icon, icon)
         old_parent_id = category.parent_id
         if parent_id is not UNSET:
             parent = _parent_for(user, parent_id, owner_id=category.owner_id, moving=category)
@@ -270,13 +246,6 @@ def usage_counts(user: User) -> dict[int, int]:
     return counts
 
 
-def _in_use_message(name: str, used: int) -> str:
-    return (
-        f'{name!r} is used by {used} expense{"" if used == 1 else "s"}; '
-        'move them to another category first, then delete it.'
-    )
-
-
 def plan_deletion(user: User, category_id: object) -> DeletionPlan:
     """What `delete_category(..., with_subcategories=True)` would remove and how many expenses stop it."""
     category = get_category(user, category_id)
@@ -286,7 +255,7 @@ def plan_deletion(user: User, category_id: object) -> DeletionPlan:
 
 def delete_category(
     user: User, category_id: object, *, move_to: object = None, with_subcategories: bool = False
-) -> DeletedCategory:
+) -> named_items.Deleted[CategorySnapshot]:
     """Delete a category that no expense uses; with `with_subcategories`, its subcategories go with it,
     otherwise it must have none. With `move_to`, its expenses (those of its subcategories included) move
     there first, in the same transaction. The snapshot in the result lets `restore_category` undo it."""
@@ -312,12 +281,12 @@ def delete_category(
         ids = [category.id, *(child.id for child in children)]
         used = Expense.select().where(Expense.category.in_(ids) | Expense.subcategory.in_(ids)).count()
         if used:
-            raise Conflict(_in_use_message(category.name, used), field='id')
+            raise Conflict(named_items.in_use_message(category.name, used, kind='category'), field='id')
         snapshot = _snapshot(category, children)
         for child in children:
             child.delete_instance()
         category.delete_instance()
-    return DeletedCategory(moved, snapshot)
+    return named_items.Deleted(moved, snapshot)
 
 
 def _snapshot(category: Category, children: list[Category]) -> CategorySnapshot:
@@ -328,12 +297,10 @@ def restore_category(user: User, snapshot: CategorySnapshot) -> CategoryView:
     """Undo a deletion: the same category again (same id when still free), subcategories included.
     Refused, with the reason, when its name or its parent changed meanwhile."""
     with write_transaction():
-        visible = access.visible_owner_ids(user)
-        if snapshot.owner_id not in visible:
-            raise NotFound(f'{snapshot.name!r} can no longer be restored: its owner no longer shares with you.')
-        access.check_may_change(user, [snapshot.owner_id], f'The category {snapshot.name!r}', field=None)
+        named_items.check_restorable(user, snapshot, kind='category')
         parent = None
         if snapshot.parent_id is not None:
+            visible = access.visible_owner_ids(user)
             parent = Category.get_or_none((Category.id == snapshot.parent_id) & Category.owner.in_(visible))
             if parent is None or parent.parent_id is not None or parent.owner_id != snapshot.owner_id:
                 raise Conflict(
@@ -353,7 +320,6 @@ def restore_category(user: User, snapshot: CategorySnapshot) -> CategoryView:
 
 
 def _recreate(snapshot: CategorySnapshot, parent: Category | None) -> Category:
-    same_id = {} if Category.select().where(Category.id == snapshot.id).exists() else {'id': snapshot.id}
     return Category.create(
         owner=snapshot.owner_id,
         name=snapshot.name,
@@ -361,7 +327,7 @@ def _recreate(snapshot: CategorySnapshot, parent: Category | None) -> Category:
         color=snapshot.color,
         icon=snapshot.icon,
         created_at=snapshot.created_at,
-        **same_id,
+        **named_items.same_id(Category, snapshot),
     )
 
 
@@ -382,13 +348,9 @@ def move_expenses(user: User, from_category: object, to_category: object) -> int
         new_subcategory = target.id if target.parent_id else None
         selector = Expense.subcategory == source.id if source.parent_id else Expense.category == source.id
         selector &= Expense.owner.in_(access.visible_owner_ids(user))
-        owners = {row.owner_id for row in Expense.select(Expense.owner).where(selector).distinct()}
-        # every expense moved must be one the user may change, and land where all its viewers can follow
-        access.check_may_change(user, owners, f'An expense filed under {source.name!r}', field='to_category_id')
         landing = [target] if target.parent is None else [target, target.parent]
-        for owner in owners:
-            for thing in landing:
-                access.check_may_reference(owner, thing.owner_id, f'{thing.name!r}', field='to_category_id')
+        moved = f'An expense filed under {source.name!r}'
+        named_items.check_move(user, selector, landing, moved=moved, field='to_category_id')
         return (
             Expense.update(category=new_category, subcategory=new_subcategory, updated_at=utcnow())
             .where(selector)

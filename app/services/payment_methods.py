@@ -7,48 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import cast
 
 from peewee import fn
 
 from app.db import write_transaction
 from app.models import Expense, PaymentMethod, User, utcnow
-from app.services import access, icons
-from app.services.errors import Conflict, Invalid, NotFound
-from app.services.validation import UNSET, clean_name, is_blank, parse_id
+from app.services import access, icons, named_items
+from app.services.errors import Conflict, Invalid
+from app.services.validation import UNSET, clean_name, is_blank
 
 DEFAULT_ICON = icons.DEFAULT_PAYMENT_METHOD_ICON
 
 
 @dataclass(frozen=True, slots=True)
-class PaymentMethodSnapshot:
-    """A deleted payment method as it was, so that Undo can bring the same row back."""
-
-    id: int
-    owner_id: int
-    name: str
-    icon: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class DeletedPaymentMethod:
-    moved: int
-    snapshot: PaymentMethodSnapshot
-
-
-@dataclass(frozen=True, slots=True)
-class DeletionPlan:
-    """What deleting a payment method would do: confirm when nothing uses it, else choose where to move."""
-
-    id: int
-    name: str
-    used: int
-
-    @property
-    def in_use_message(self) -> str:
-        return _in_use_message(self.name, self.used)
+class DeletionPlan(named_items.DeletionPlan):
+    KIND = 'payment method'
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,26 +50,12 @@ def list_payment_methods(user: User, scope: str = 'everyone') -> list[PaymentMet
 
 
 def get_payment_method(user: User, method_id: object, *, field: str = 'id') -> PaymentMethod:
-    number = parse_id(method_id, field=field)
-    method = PaymentMethod.get_or_none(
-        (PaymentMethod.id == number) & (PaymentMethod.owner.in_(access.visible_owner_ids(user)))
-    )
-    if method is None:
-        raise NotFound(f'Payment method {number} does not exist; GET /sysapi/payment_methods lists yours.', field=field)
-    return method
-
-
-def _name_taken(owner_id: int, name: str, exclude_id: int | None = None) -> bool:
-    query = PaymentMethod.select(PaymentMethod.id).where(
-        (PaymentMethod.owner == owner_id) & (fn.LOWER(PaymentMethod.name) == name.lower())
-    )
-    if exclude_id is not None:
-        query = query.where(PaymentMethod.id != exclude_id)
-    return query.exists()
+    missing = 'Payment method {number} does not exist; GET /sysapi/payment_methods lists yours.'
+    return named_items.get_visible(PaymentMethod, user, method_id, field=field, missing=missing)
 
 
 def _check_unique(owner_id: int, name: str, exclude_id: int | None = None) -> None:
-    if _name_taken(owner_id, name, exclude_id):
+    if named_items.name_taken(PaymentMethod, owner_id, name, exclude_id=exclude_id):
         raise Conflict(f'A payment method named {name!r} already exists; choose another name.', field='name')
 
 
@@ -118,8 +78,8 @@ def update_payment_method(
         _check_may_change(user, method)
         if name is not UNSET:
             method.name = clean_name(name, label='payment method name')
-        if icon is not UNSET and str(icon if icon is not None else '').strip() != method.icon:
-            method.icon = icons.clean_icon(icon)
+        if icon is not UNSET:
+            method.icon = named_items.sent_icon(method.icon, icon)
         _check_unique(method.owner_id, method.name, exclude_id=method.id)
         method.save()
         return _view(method)
@@ -149,20 +109,15 @@ def usage_counts(user: User) -> dict[int, int]:
     return dict(cast(Iterable[tuple[int, int]], rows))
 
 
-def _in_use_message(name: str, used: int) -> str:
-    return (
-        f'{name!r} is used by {used} expense{"" if used == 1 else "s"}; '
-        'move them to another payment method first, then delete it.'
-    )
-
-
 def plan_deletion(user: User, method_id: object) -> DeletionPlan:
     """How many expenses stop `delete_payment_method` from deleting it right away."""
     method = get_payment_method(user, method_id)
     return DeletionPlan(method.id, method.name, usage_count(method))
 
 
-def delete_payment_method(user: User, method_id: object, *, move_to: object = None) -> DeletedPaymentMethod:
+def delete_payment_method(
+    user: User, method_id: object, *, move_to: object = None
+) -> named_items.Deleted[named_items.Snapshot]:
     """Delete a payment method no expense uses. With `move_to`, its expenses move there first, in the same
     transaction. The snapshot in the result lets `restore_payment_method` undo it."""
     with write_transaction():
@@ -171,28 +126,29 @@ def delete_payment_method(user: User, method_id: object, *, move_to: object = No
         moved = 0 if is_blank(move_to) else move_expenses(user, method.id, move_to)
         used = usage_count(method)
         if used:
-            raise Conflict(_in_use_message(method.name, used), field='id')
-        snapshot = PaymentMethodSnapshot(method.id, method.owner_id, method.name, method.icon, method.created_at)
+            raise Conflict(named_items.in_use_message(method.name, used, kind='payment method'), field='id')
+        snapshot = named_items.Snapshot(method.id, method.owner_id, method.name, method.icon, method.created_at)
         method.delete_instance()
-    return DeletedPaymentMethod(moved, snapshot)
+    return named_items.Deleted(moved, snapshot)
 
 
-def restore_payment_method(user: User, snapshot: PaymentMethodSnapshot) -> PaymentMethodView:
+def restore_payment_method(user: User, snapshot: named_items.Snapshot) -> PaymentMethodView:
     """Undo a deletion: the same payment method again (same id when still free); refused, with the reason,
     when its name was taken meanwhile."""
     with write_transaction():
-        if snapshot.owner_id not in access.visible_owner_ids(user):
-            raise NotFound(f'{snapshot.name!r} can no longer be restored: its owner no longer shares with you.')
-        access.check_may_change(user, [snapshot.owner_id], f'The payment method {snapshot.name!r}', field=None)
-        if _name_taken(snapshot.owner_id, snapshot.name):
+        named_items.check_restorable(user, snapshot, kind='payment method')
+        if named_items.name_taken(PaymentMethod, snapshot.owner_id, snapshot.name):
             raise Conflict(
                 f'{snapshot.name!r} cannot come back: a payment method of that name was added meanwhile. '
                 'Use that one, or rename it and add this one again.',
                 field='name',
             )
-        same_id = {} if PaymentMethod.select().where(PaymentMethod.id == snapshot.id).exists() else {'id': snapshot.id}
         restored = PaymentMethod.create(
-            owner=snapshot.owner_id, name=snapshot.name, icon=snapshot.icon, created_at=snapshot.created_at, **same_id
+            owner=snapshot.owner_id,
+            name=snapshot.name,
+            icon=snapshot.icon,
+            created_at=snapshot.created_at,
+            **named_items.same_id(PaymentMethod, snapshot),
         )
     return _view(restored)
 
@@ -205,9 +161,6 @@ def move_expenses(user: User, from_method: object, to_method: object) -> int:
         if source.id == target.id:
             raise Invalid('Choose a different payment method to move the expenses to.', field='to_payment_method_id')
         selector = (Expense.payment_method == source.id) & Expense.owner.in_(access.visible_owner_ids(user))
-        owners = {row.owner_id for row in Expense.select(Expense.owner).where(selector).distinct()}
-        # every expense moved must be one the user may change, and land where all its viewers can follow
-        access.check_may_change(user, owners, f'An expense paid with {source.name!r}', field='to_payment_method_id')
-        for owner in owners:
-            access.check_may_reference(owner, target.owner_id, f'{target.name!r}', field='to_payment_method_id')
+        moved = f'An expense paid with {source.name!r}'
+        named_items.check_move(user, selector, [target], moved=moved, field='to_payment_method_id')
         return Expense.update(payment_method=target.id, updated_at=utcnow()).where(selector).execute()
