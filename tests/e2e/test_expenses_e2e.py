@@ -86,6 +86,7 @@ def test_month_picker_changes_month_and_year(page, server) -> None:
     page.wait_for_url('**/expenses?month=2026-02')
     # another year from the same menu
     page.get_by_text('Février 2026').click()
+    page.locator('.q-menu').wait_for()  # a click during the menu's opening transition is lost
     page.get_by_role('button', name='Previous year, 2025').click()
     page.get_by_role('button', name='Novembre 2025', exact=True).click()
     page.get_by_text('Novembre 2025').wait_for()
