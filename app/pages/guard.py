@@ -35,11 +35,11 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import Client, events, run, ui
-from nicegui.language import Language
 
 from app import i18n
 from app.i18n import _
 from app.models import User
+from app.pages.theme import QUASAR_LANGUAGE
 from app.services import sessions, setup, two_factor
 from app.web.cookies import session_token
 
@@ -65,8 +65,6 @@ _KEEP_ALIVE = "fetch('/auth/alive', {credentials: 'same-origin', cache: 'no-stor
 _PAGES: weakref.WeakKeyDictionary[Client, _PageSession] = weakref.WeakKeyDictionary()
 # The language each page was built in (every page, login and setup included), for its events.
 _LANGUAGE: weakref.WeakKeyDictionary[Client, str] = weakref.WeakKeyDictionary()
-# Quasar's own texts (date picker months, table pagination, "No data") and <html lang>, per language
-QUASAR_LANGUAGE: dict[str, Language] = {'en': 'en-US', 'fr': 'fr'}
 # NiceGUI's own dispatcher, also when this module is imported again (the test fixture does, per test).
 _dispatch = getattr(events.handle_event, 'unchecked', events.handle_event)
 
