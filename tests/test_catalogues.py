@@ -106,3 +106,33 @@ def test_the_first_argument_of_a_mark_is_a_plain_literal():
             if not literal and not constant:
                 offenders.append(f'{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)[:80]}')
     assert not offenders, '\n'.join(offenders)
+
+
+def test_the_check_reports_missing_fuzzy_and_placeholder_problems(tmp_path, monkeypatch):
+    from app.i18n import catalogues
+
+    folder = tmp_path / 'xx' / 'LC_MESSAGES'
+    folder.mkdir(parents=True)
+    (folder / 'messages.po').write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        '#, fuzzy\nmsgid "Saved"\nmsgstr "Gespeichert"\n\n'
+        'msgid "Hello {name}"\nmsgstr "Hallo {nom}"\n\n'
+        'msgid "Fine {n}"\nmsgstr "Gut {n}"\n',
+        encoding='utf-8',
+    )
+    monkeypatch.setattr(catalogues, 'LOCALE_DIR', tmp_path)
+    found = catalogues.problems(
+        'xx', {'Saved': 'a.py:1', 'Hello {name}': 'a.py:2', 'Fine {n}': 'a.py:3', 'Gone': 'a.py:4'}
+    )
+    assert found == [
+        "a.py:1: untranslated or fuzzy in xx: 'Saved'",
+        "a.py:2: placeholders differ in xx: 'Hello {name}' -> ['Hallo {nom}']",
+        "a.py:4: not in xx: 'Gone' (run `manage.py i18n extract` and `update`)",
+    ]
+
+
+def test_manage_py_i18n_check_passes(capsys):
+    from app.cli.i18n import I18nCommands
+
+    I18nCommands().check()
+    assert 'translated in every language' in capsys.readouterr().out
