@@ -9,6 +9,7 @@ from app.cli.backup import BackupCommands
 from app.cli.database import DbCommands
 from app.cli.dispatch import USAGE_EXIT, UnknownCommand, fire_words
 from app.cli.geoip import GeoIpCommands
+from app.cli.i18n import I18nCommands
 from app.cli.importer import ImportCommands
 from app.cli.interactive import run as run_prompt
 from app.cli.logs import LogsCommands
@@ -38,6 +39,7 @@ COMMANDS: dict[str, Callable[..., object]] = {
     'token': TokenCommands,
     'geoip': GeoIpCommands,
     'update': update,
+    'i18n': I18nCommands,
 }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import run, ui
 
+from app.i18n import LANGUAGES, _
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.code_block import code_block
@@ -104,6 +105,10 @@ def appearance_card(user: User) -> None:
     with ui.card().classes('w-full max-w-xl'):
         ui.label('Appearance and formats').classes('text-lg font-semibold')
         theme = ui.toggle({'auto': 'System', 'light': 'Light', 'dark': 'Dark'}, value=user.theme).mark('theme')
+        languages = {'': _('Automatic (browser)'), **LANGUAGES}  # each language named in itself
+        language = ui.select(languages, value=user.language, label=_('Language')).props('outlined')
+        language.classes('w-full').mark('language')
+        built_in = user.language  # a new setting takes a reload: the whole page is rebuilt in its language
         currency = (
             ui.select(locale_choices.currency_options(user.locale), value=user.currency, label='Currency')
             .props('outlined')
@@ -123,6 +128,11 @@ def appearance_card(user: User) -> None:
             .mark('timezone')
         )
 
+        def applied(saved: User) -> None:
+            ui.dark_mode(theme_to_dark(saved.theme))
+            if saved.language != built_in:
+                ui.navigate.reload()
+
         async def save() -> None:
             await call_service(
                 users.update_preferences,
@@ -131,9 +141,16 @@ def appearance_card(user: User) -> None:
                 currency=currency.value,
                 locale=locale.value,
                 timezone=timezone.value or '',
-                fields={'theme': theme, 'currency': currency, 'locale': locale, 'timezone': timezone},
+                language=language.value or '',
+                fields={
+                    'theme': theme,
+                    'currency': currency,
+                    'locale': locale,
+                    'timezone': timezone,
+                    'language': language,
+                },
                 busy=button,
-                after=lambda saved: ui.dark_mode(theme_to_dark(saved.theme)),
+                after=applied,
                 success='Preferences saved.',
             )
 

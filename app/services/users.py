@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.db import write_transaction
+from app.i18n import LANGUAGES, Message
 from app.models import RecoveryCode, User, utcnow
 from app.services import audit, passwords, presets
 from app.services.accounts import active
@@ -21,6 +22,7 @@ from app.services.errors import Conflict, Forbidden, Invalid
 USERNAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$')
 THEMES = ('auto', 'light', 'dark')
 CURRENCIES = ('EUR', 'USD', 'GBP', 'CHF', 'CAD', 'AUD', 'JPY', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'MAD', 'XOF')
+LANGUAGE_CHOICES = ('', *LANGUAGES)  # '' = automatic: the browser's Accept-Language
 LOCALES = ('fr-FR', 'en-GB', 'en-US', 'de-DE', 'es-ES', 'it-IT', 'nl-NL', 'pt-PT', 'fr-CH', 'fr-BE', 'fr-CA')
 
 
@@ -36,6 +38,7 @@ class UserView:
     locale: str
     timezone: str
     capture_location: bool
+    language: str = ''  # '' = automatic (the browser's); else a code of app.i18n.LANGUAGES
 
     @classmethod
     def of(cls, user: User) -> UserView:
@@ -48,6 +51,7 @@ class UserView:
             user.locale,
             user.timezone,
             bool(user.capture_location),
+            user.language,
         )
 
 
@@ -199,7 +203,19 @@ def update_preferences(
     locale: str | None = None,
     timezone: str | None = None,
     capture_location: bool | None = None,
+    language: str | None = None,
 ) -> User:
+    if language is not None:
+        if language not in LANGUAGE_CHOICES:
+            raise Invalid(
+                Message(
+                    "Language '{language}' is not offered; choose one of {choices}, or automatic (empty).",
+                    language=language,
+                    choices=', '.join(LANGUAGES),
+                ),
+                field='language',
+            )
+        user.language = language
     if theme is not None:
         if theme not in THEMES:
             raise Invalid(f'Theme {theme!r} is unknown; choose one of {", ".join(THEMES)}.', field='theme')
