@@ -17,7 +17,7 @@ from nicegui import ui
 
 from app.config import get_settings
 from app.models import User
-from app.pages.components.actions import call_service
+from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.location import place_item
 from app.pages.components.month_picker import month_picker
 from app.pages.map_projection import Bounds, estimated_zoom, fit_bounds, leaflet_longitude, metres_per_pixel
@@ -418,7 +418,7 @@ async def map_page(user: User, month: str = '', category: str = '') -> None:
     try:
         selected = parse_month(month, default=today(user.timezone))
     except Invalid as exc:
-        ui.notify(exc.message, type='warning')
+        show_service_error(exc)
         selected = parse_month('', default=today(user.timezone))
     category_id = int(category) if category.isdigit() else None
     await MapView(user, selected, category_id).build()

@@ -21,6 +21,7 @@ from typing import Any
 
 from nicegui import ui
 
+from app.i18n import _, ngettext
 from app.pages.components.chart_colors import safe_color
 from app.services import formats as fmt
 from app.services.stats import CategoryShare, Day, PaymentShare, SubcategoryShare, Week, YearCategory, YearOverview
@@ -89,6 +90,10 @@ class Formats:
 
     def money(self, cents: int) -> str:
         return fmt.money(int(cents), self.currency, self.locale)
+
+    def count(self, value: int) -> str:
+        """A whole number with the locale's grouping: 1,234 / 1 234."""
+        return fmt.number(int(value), self.locale, digits=0)
 
     def percent(self, value: float, *, fixed: bool = False) -> str:
         return fmt.percent(value, self.locale, fixed=fixed)
@@ -170,7 +175,7 @@ def _category_axis(palette: Palette, labels: list[str], **extra: Any) -> dict[st
 
 
 def expenses_text(count: int) -> str:
-    return f'{count} expense{"s" * (count != 1)}'
+    return ngettext('{n} expense', '{n} expenses', count)
 
 
 # Tooltip of an axis-triggered chart: the head of the point (its date or month), then each series' line.
@@ -185,17 +190,18 @@ def daily_options(days: Sequence[Day], formats: Formats, dark: bool) -> dict[str
     """Each day's total as a bar on the left axis, and the running total as an area on its own right
     axis; each axis is named and coloured like its series, so neither is read against the other's scale."""
     palette = Palette.of(dark)
+    per_day_name, running_name = _('Per day'), _('Running total')
     per_day, running = [], []
     for d in days:
         head = escape(formats.long_date(d.date))
         per_day.append(
-            {'value': d.total, 'head': head, 'tip': tip(palette.per_day, 'Per day', formats.money(d.total_cents))}
+            {'value': d.total, 'head': head, 'tip': tip(palette.per_day, per_day_name, formats.money(d.total_cents))}
         )
         running.append(
             {
                 'value': d.cumulative,
                 'head': head,
-                'tip': tip(palette.running, 'Running total', formats.money(d.cumulative_cents)),
+                'tip': tip(palette.running, running_name, formats.money(d.cumulative_cents)),
             }
         )
     options = _base(palette)
@@ -215,16 +221,16 @@ def daily_options(days: Sequence[Day], formats: Formats, dark: bool) -> dict[str
 
     options.update(
         {
-            'legend': {'bottom': 0, 'textStyle': {'color': palette.text}, 'data': ['Per day', 'Running total']},
+            'legend': {'bottom': 0, 'textStyle': {'color': palette.text}, 'data': [per_day_name, running_name]},
             'grid': {'left': 8, 'right': 8, 'top': 32, 'bottom': 32, 'containLabel': True},
             'xAxis': _category_axis(palette, [formats.day_of_month(d.date) for d in days]),
             'yAxis': [
-                axis('Per day', palette.per_day, 'left'),
-                axis('Running total', palette.running, 'right', splitLine={'show': False}, alignTicks=True),
+                axis(per_day_name, palette.per_day, 'left'),
+                axis(running_name, palette.running, 'right', splitLine={'show': False}, alignTicks=True),
             ],
             'series': [
                 {
-                    'name': 'Per day',
+                    'name': per_day_name,
                     'type': 'bar',
                     'data': per_day,
                     'color': palette.per_day,
@@ -232,7 +238,7 @@ def daily_options(days: Sequence[Day], formats: Formats, dark: bool) -> dict[str
                     'itemStyle': {'borderRadius': [3, 3, 0, 0]},
                 },
                 {
-                    'name': 'Running total',
+                    'name': running_name,
                     'type': 'line',
                     'yAxisIndex': 1,
                     'data': running,
@@ -328,7 +334,7 @@ def weekly_options(weeks: Sequence[Week], formats: Formats, dark: bool) -> dict[
             'series': [
                 {
                     'type': 'bar',
-                    'name': 'Week',
+                    'name': _('Week'),
                     'data': data,
                     'color': palette.per_day,
                     'barMaxWidth': 48,
@@ -378,7 +384,7 @@ def payment_options(methods: Sequence[PaymentShare], formats: Formats, dark: boo
             'series': [
                 {
                     'type': 'bar',
-                    'name': 'Payment method',
+                    'name': _('Payment method'),
                     'data': data,
                     'color': PAYMENT_COLOR,
                     'barMaxWidth': 28,
