@@ -7,6 +7,7 @@ from typing import Any
 
 from nicegui import run, ui
 
+from app.i18n import _, ngettext
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.buttons import icon_button
@@ -25,16 +26,36 @@ def load(user: User) -> tuple[list[CategoryNode], dict[int, int]]:
 
 
 def _expenses(count: int) -> str:
-    return f'{count} expense{"" if count == 1 else "s"}'
+    return ngettext('{n} expense', '{n} expenses', count)
+
+
+def _in_use(plan: categories.DeletionPlan) -> str:
+    """Why the category cannot simply go: its expenses (and what happens to its subcategories)."""
+    if plan.subcategories:
+        return ngettext(
+            '“{name}” is used by {n} expense; move it to another category first, then delete it. '
+            'Its subcategories ({subcategories}) are deleted with it.',
+            '“{name}” is used by {n} expenses; move them to another category first, then delete it. '
+            'Its subcategories ({subcategories}) are deleted with it.',
+            plan.used,
+            name=plan.name,
+            subcategories=', '.join(plan.subcategories),
+        )
+    return ngettext(
+        '“{name}” is used by {n} expense; move it to another category first, then delete it.',
+        '“{name}” is used by {n} expenses; move them to another category first, then delete it.',
+        plan.used,
+        name=plan.name,
+    )
 
 
 async def categories_page(user: User) -> None:
     state: dict[str, list[CategoryNode]] = {'tree': []}
 
     with ui.row().classes('w-full items-center'):
-        ui.label('Categories group your expenses; a subcategory refines its category.').classes('opacity-70')
+        ui.label(_('Categories group your expenses; a subcategory refines its category.')).classes('opacity-70')
         ui.space()
-        ui.button('Add category', icon='add', on_click=lambda: edit_dialog(None, None)).props('no-caps').mark(
+        ui.button(_('Add category'), icon='add', on_click=lambda: edit_dialog(None, None)).props('no-caps').mark(
             'add-category'
         )
 
@@ -46,7 +67,7 @@ async def categories_page(user: User) -> None:
         tree, counts = loaded
         state['tree'] = tree
         if not tree:
-            ui.label('No categories yet. Add one to start recording expenses.').classes('opacity-70')
+            ui.label(_('No categories yet. Add one to start recording expenses.')).classes('opacity-70')
             return
         with ui.card().classes('w-full p-0'), ui.list().props('separator').classes('w-full').mark('category-list'):
             for node in tree:
@@ -67,35 +88,38 @@ async def categories_page(user: User) -> None:
                     ui.item_label(_expenses(used)).props('caption')
             with ui.item_section().props('side'), ui.row().classes('gap-0 no-wrap'):
                 if parent is None:
-                    icon_button('add', f'Add a subcategory to {node.name}', f'add-subcategory-{node.id}').on_click(
+                    add = _('Add a subcategory to {name}', name=node.name)
+                    icon_button('add', add, f'add-subcategory-{node.id}').on_click(
                         lambda n=node: edit_dialog(None, n.id)
                     )
-                icon_button('edit', f'Edit {node.name}', f'edit-category-{node.id}').on_click(
+                icon_button('edit', _('Edit {name}', name=node.name), f'edit-category-{node.id}').on_click(
                     lambda n=node: edit_dialog(n, n.parent_id)
                 )
-                icon_button('delete', f'Delete {node.name}', f'delete-category-{node.id}').props(
+                icon_button('delete', _('Delete {name}', name=node.name), f'delete-category-{node.id}').props(
                     'color=negative'
                 ).on_click(lambda n=node: delete(n))
 
     def edit_dialog(node: CategoryView | None, parent_id: int | None) -> None:
-        parents: dict[int | None, str] = {None: '— none (top level) —'}
+        parents: dict[int | None, str] = {None: _('— none (top level) —')}
         parents.update({n.id: n.name for n in state['tree'] if node is None or n.id != node.id})
         with ui.dialog() as dialog, ui.card().classes('w-full max-w-md').mark('category-dialog'):
-            ui.label('New category' if node is None else f'Edit {node.name}').classes('text-lg font-semibold')
+            ui.label(_('New category') if node is None else _('Edit {name}', name=node.name)).classes(
+                'text-lg font-semibold'
+            )
             name = (
-                ui.input('Name', value='' if node is None else node.name)
+                ui.input(_('Name'), value='' if node is None else node.name)
                 .props('outlined autofocus maxlength=80')
                 .classes('w-full')
                 .mark('category-name')
             )
             parent = (
-                ui.select(parents, value=parent_id, label='Parent category')
+                ui.select(parents, value=parent_id, label=_('Parent category'))
                 .props('outlined options-dense')
                 .classes('w-full')
                 .mark('category-parent')
             )
             color = (
-                ui.color_input('Colour', value='' if node is None else node.color)
+                ui.color_input(_('Colour'), value='' if node is None else node.color)
                 .props('outlined')
                 .classes('w-full')
                 .mark('category-color')
@@ -105,8 +129,8 @@ async def categories_page(user: User) -> None:
             )
             fields = {'name': name, 'parent_id': parent, 'color': color, 'icon': icon}
             with ui.row().classes('w-full justify-end pt-2'):
-                ui.button('Cancel', on_click=lambda: close_and_delete(dialog)).props('flat')
-                save_button = ui.button('Save', icon='check').mark('save-category')
+                ui.button(_('Cancel'), on_click=lambda: close_and_delete(dialog)).props('flat')
+                save_button = ui.button(_('Save'), icon='check').mark('save-category')
 
             async def save() -> None:
                 shown: dict[str, Any] = {
@@ -123,7 +147,7 @@ async def categories_page(user: User) -> None:
                         parent.value,
                         color.value,
                         icon.value,
-                        success=lambda c: f'{c.name} added.',
+                        success=lambda c: _('{name} added.', name=c.name),
                         **shown,
                     )
                 else:
@@ -135,7 +159,7 @@ async def categories_page(user: User) -> None:
                         parent_id=parent.value,
                         color=color.value or UNSET,
                         icon=icon.value or UNSET,
-                        success=lambda c: f'{c.name} saved.',
+                        success=lambda c: _('{name} saved.', name=c.name),
                         **shown,
                     )
 
@@ -148,19 +172,24 @@ async def categories_page(user: User) -> None:
         if plan is None:
             return
         if plan.used:
-            message = plan.in_use_message
-            if plan.subcategories:
-                message += f' Its subcategories ({", ".join(plan.subcategories)}) are deleted with it.'
-            move_and_delete(message, _move_targets(node), what='category', field='to_category_id', on_move=moved(plan))
+            move_and_delete(
+                _in_use(plan), _move_targets(node), what='category', field='to_category_id', on_move=moved(plan)
+            )
             return
         if plan.subcategories:
-            question = f'Delete {plan.name} and its {len(plan.subcategories)} subcategories?'
-            detail = (
-                f'{", ".join(plan.subcategories)} go with it. No expense uses them; you can undo for a few seconds.'
+            count, names = len(plan.subcategories), ', '.join(plan.subcategories)
+            question = ngettext(
+                'Delete {name} and its subcategory?', 'Delete {name} and its {n} subcategories?', count, name=plan.name
+            )
+            detail = ngettext(
+                '{subcategories} goes with it. No expense uses it; you can undo for a few seconds.',
+                '{subcategories} go with it. No expense uses them; you can undo for a few seconds.',
+                count,
+                subcategories=names,
             )
         else:
-            question = f'Delete {plan.name}?'
-            detail = 'No expense uses it; you can undo for a few seconds.'
+            question = _('Delete {name}?', name=plan.name)
+            detail = _('No expense uses it; you can undo for a few seconds.')
 
         async def confirmed(**shown) -> None:
             await call_service(
@@ -184,7 +213,12 @@ async def categories_page(user: User) -> None:
                 move_to=target,
                 with_subcategories=True,
                 refresh=listing.refresh,
-                success=lambda result: f'{_expenses(result.moved)} moved; {plan.name} deleted.',
+                success=lambda result: ngettext(
+                    '{n} expense moved; {name} deleted.',
+                    '{n} expenses moved; {name} deleted.',
+                    result.moved,
+                    name=plan.name,
+                ),
                 **shown,
             )
 
@@ -205,7 +239,7 @@ async def categories_page(user: User) -> None:
         UNDO_EVENT,
         lambda snapshot: categories.restore_category(user, snapshot),
         refresh=lambda: listing.refresh(),
-        restored=lambda item: f'{item.name} restored.',
+        restored=lambda item: _('{name} restored.', name=item.name),
     )
 
     def offer_undo(result: categories.DeletedCategory) -> None:

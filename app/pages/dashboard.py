@@ -91,9 +91,9 @@ class Dashboard:
                     {'everyone': _('Everyone'), 'mine': _('Only mine')},
                     value=self.scope,
                     on_change=lambda e: self.set_scope(e.value),
-                ).props('no-caps dense').tooltip(_('Your expenses, or also those of the accounts linked to yours')).mark(
-                    'dashboard-scope'
-                )
+                ).props('no-caps dense').tooltip(
+                    _('Your expenses, or also those of the accounts linked to yours')
+                ).mark('dashboard-scope')
         data = self.data
         if data is None:
             return

@@ -178,7 +178,9 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ui.separator()
             ui.menu_item(_('CSV of everything'), lambda: export('csv', False)).mark('export-csv-all')
             ui.menu_item(_('Excel (XLSX) of everything'), lambda: export('xlsx', False)).mark('export-xlsx-all')
-        add_button = ui.button(_('Add expense'), icon='add', on_click=lambda: add()).props('no-caps').mark('add-expense')
+        add_button = (
+            ui.button(_('Add expense'), icon='add', on_click=lambda: add()).props('no-caps').mark('add-expense')
+        )
 
     with ui.row().classes('w-full items-end gap-6'):
         with ui.column().classes('gap-0'):
@@ -218,7 +220,9 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     table.add_slot('body-cell-category', CATEGORY_SLOT)
     table.add_slot('item', _slot(PHONE_ITEM_SLOT))
     with table.add_slot('no-data'):
-        ui.label(_('No expenses this month. Add one with the button above.')).classes('w-full text-center opacity-70 p-4')
+        ui.label(_('No expenses this month. Add one with the button above.')).classes(
+            'w-full text-center opacity-70 p-4'
+        )
 
     async def refresh() -> None:
         state.loads += 1
@@ -345,7 +349,9 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ).classes('opacity-80')
             with ui.row().classes('w-full justify-end'):
                 ui.button(_('Cancel'), on_click=confirm.close).props('flat').mark('cancel-delete')
-                ui.button(_('Delete'), color='negative', on_click=lambda: confirm.submit(True)).mark('confirm-delete-yes')
+                ui.button(_('Delete'), color='negative', on_click=lambda: confirm.submit(True)).mark(
+                    'confirm-delete-yes'
+                )
         confirmed = await confirm
         confirm.delete()
         if not confirmed:

@@ -7,6 +7,7 @@ from typing import Any
 
 from nicegui import run, ui
 
+from app.i18n import _, ngettext
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.buttons import icon_button
@@ -25,16 +26,25 @@ def load(user: User) -> tuple[list[PaymentMethodView], dict[int, int]]:
 
 
 def _expenses(count: int) -> str:
-    return f'{count} expense{"" if count == 1 else "s"}'
+    return ngettext('{n} expense', '{n} expenses', count)
+
+
+def _in_use(plan: payment_methods.DeletionPlan) -> str:
+    return ngettext(
+        '“{name}” is used by {n} expense; move it to another payment method first, then delete it.',
+        '“{name}” is used by {n} expenses; move them to another payment method first, then delete it.',
+        plan.used,
+        name=plan.name,
+    )
 
 
 async def payment_methods_page(user: User) -> None:
     state: dict[str, list[PaymentMethodView]] = {'methods': []}
 
     with ui.row().classes('w-full items-center'):
-        ui.label('How you pay: cash, card, transfer...').classes('opacity-70')
+        ui.label(_('How you pay: cash, card, transfer…')).classes('opacity-70')
         ui.space()
-        ui.button('Add payment method', icon='add', on_click=lambda: edit_dialog(None)).props('no-caps').mark(
+        ui.button(_('Add payment method'), icon='add', on_click=lambda: edit_dialog(None)).props('no-caps').mark(
             'add-payment-method'
         )
 
@@ -46,7 +56,7 @@ async def payment_methods_page(user: User) -> None:
         methods, counts = loaded
         state['methods'] = methods
         if not methods:
-            ui.label('No payment methods yet. Add one to start recording expenses.').classes('opacity-70')
+            ui.label(_('No payment methods yet. Add one to start recording expenses.')).classes('opacity-70')
             return
         with ui.card().classes('w-full p-0'), ui.list().props('separator').classes('w-full').mark('payment-list'):
             for method in methods:
@@ -61,18 +71,22 @@ async def payment_methods_page(user: User) -> None:
                         if used:
                             ui.item_label(_expenses(used)).props('caption')
                     with ui.item_section().props('side'), ui.row().classes('gap-0 no-wrap'):
-                        icon_button('edit', f'Edit {method.name}', f'edit-payment-method-{method.id}').on_click(
+                        edit = _('Edit {name}', name=method.name)
+                        icon_button('edit', edit, f'edit-payment-method-{method.id}').on_click(
                             lambda m=method: edit_dialog(m)
                         )
-                        icon_button('delete', f'Delete {method.name}', f'delete-payment-method-{method.id}').props(
+                        delete_label = _('Delete {name}', name=method.name)
+                        icon_button('delete', delete_label, f'delete-payment-method-{method.id}').props(
                             'color=negative'
                         ).on_click(lambda m=method: delete(m))
 
     def edit_dialog(method: PaymentMethodView | None) -> None:
         with ui.dialog() as dialog, ui.card().classes('w-full max-w-md').mark('payment-method-dialog'):
-            ui.label('New payment method' if method is None else f'Edit {method.name}').classes('text-lg font-semibold')
+            ui.label(_('New payment method') if method is None else _('Edit {name}', name=method.name)).classes(
+                'text-lg font-semibold'
+            )
             name = (
-                ui.input('Name', value='' if method is None else method.name)
+                ui.input(_('Name'), value='' if method is None else method.name)
                 .props('outlined autofocus maxlength=80')
                 .classes('w-full')
                 .mark('payment-method-name')
@@ -81,8 +95,8 @@ async def payment_methods_page(user: User) -> None:
                 '' if method is None else method.icon, default=payment_methods.DEFAULT_ICON, mark='payment-method-icon'
             )
             with ui.row().classes('w-full justify-end pt-2'):
-                ui.button('Cancel', on_click=lambda: close_and_delete(dialog)).props('flat')
-                save_button = ui.button('Save', icon='check').mark('save-payment-method')
+                ui.button(_('Cancel'), on_click=lambda: close_and_delete(dialog)).props('flat')
+                save_button = ui.button(_('Save'), icon='check').mark('save-payment-method')
 
             async def save() -> None:
                 shown: dict[str, Any] = {
@@ -97,7 +111,7 @@ async def payment_methods_page(user: User) -> None:
                         user,
                         name.value,
                         icon.value,
-                        success=lambda m: f'{m.name} added.',
+                        success=lambda m: _('{name} added.', name=m.name),
                         **shown,
                     )
                 else:
@@ -107,7 +121,7 @@ async def payment_methods_page(user: User) -> None:
                         method.id,
                         name=name.value,
                         icon=icon.value or UNSET,
-                        success=lambda m: f'{m.name} saved.',
+                        success=lambda m: _('{name} saved.', name=m.name),
                         **shown,
                     )
 
@@ -130,12 +144,17 @@ async def payment_methods_page(user: User) -> None:
                     plan.id,
                     move_to=target,
                     refresh=listing.refresh,
-                    success=lambda result: f'{_expenses(result.moved)} moved; {plan.name} deleted.',
+                    success=lambda result: ngettext(
+                        '{n} expense moved; {name} deleted.',
+                        '{n} expenses moved; {name} deleted.',
+                        result.moved,
+                        name=plan.name,
+                    ),
                     **shown,
                 )
 
             move_and_delete(
-                plan.in_use_message, options, what='payment method', field='to_payment_method_id', on_move=run_move
+                _in_use(plan), options, what='payment method', field='to_payment_method_id', on_move=run_move
             )
             return
 
@@ -149,13 +168,15 @@ async def payment_methods_page(user: User) -> None:
                 **shown,
             )
 
-        confirm_delete(f'Delete {plan.name}?', 'No expense uses it; you can undo for a few seconds.', confirmed)
+        confirm_delete(
+            _('Delete {name}?', name=plan.name), _('No expense uses it; you can undo for a few seconds.'), confirmed
+        )
 
     undo_offers = UndoOffers(
         UNDO_EVENT,
         lambda snapshot: payment_methods.restore_payment_method(user, snapshot),
         refresh=lambda: listing.refresh(),
-        restored=lambda item: f'{item.name} restored.',
+        restored=lambda item: _('{name} restored.', name=item.name),
     )
 
     def offer_undo(result: payment_methods.DeletedPaymentMethod) -> None:

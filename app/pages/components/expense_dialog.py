@@ -97,7 +97,8 @@ def expense_dialog(
 
     `save(values)` is the service call (run in a worker thread); on success the dialog closes, `refresh()`
     and `after(result)` run and `success` is shown ("Expense saved." when None; '' for none). With `user`,
-    the form has the location block (position, place name, suggestions); `locate` asks the browser for the position as the dialog opens."""
+    the form has the location block (position, place name, suggestions); `locate` asks the browser for the
+    position as the dialog opens."""
     today = today_in(user.timezone if user is not None else None)
     with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2').mark('expense-dialog'):
         ui.label(title).classes('text-lg font-semibold')
@@ -137,7 +138,9 @@ def expense_dialog(
             .mark('expense-subcategory')
         )
         payment_method = (
-            ui.select(choices.payment_method_options(), value=initial.get('payment_method_id'), label=_('Payment method'))
+            ui.select(
+                choices.payment_method_options(), value=initial.get('payment_method_id'), label=_('Payment method')
+            )
             .props('outlined options-dense')
             .classes('w-full')
             .mark('expense-payment-method')
