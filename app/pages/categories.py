@@ -147,7 +147,7 @@ async def categories_page(user: User) -> None:
                         parent.value,
                         color.value,
                         icon.value,
-                        success=lambda c: _('{name} added.', name=c.name),
+                        success=lambda c: _('Category {name} added.', name=c.name),
                         **shown,
                     )
                 else:
@@ -159,7 +159,7 @@ async def categories_page(user: User) -> None:
                         parent_id=parent.value,
                         color=color.value or UNSET,
                         icon=icon.value or UNSET,
-                        success=lambda c: _('{name} saved.', name=c.name),
+                        success=lambda c: _('Category {name} saved.', name=c.name),
                         **shown,
                     )
 
@@ -239,7 +239,7 @@ async def categories_page(user: User) -> None:
         UNDO_EVENT,
         lambda snapshot: categories.restore_category(user, snapshot),
         refresh=lambda: listing.refresh(),
-        restored=lambda item: _('{name} restored.', name=item.name),
+        restored=lambda item: _('Category {name} restored.', name=item.name),
     )
 
     def offer_undo(result: categories.DeletedCategory) -> None:

@@ -112,7 +112,7 @@ def _slot(template: str) -> str:
 
 def _columns() -> list[dict[str, Any]]:
     """The table's columns, their headings in the page's language."""
-    return [{**column, 'label': _(column['label']) if column['label'] else ''} for column in COLUMNS]
+    return [{**column, 'label': _(heading) if (heading := column['label']) else ''} for column in COLUMNS]
 
 
 def load_choices(user: User, keep: tuple[int | None, ...] = ()) -> ExpenseChoices:

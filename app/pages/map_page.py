@@ -94,7 +94,9 @@ def popup_html(group: Sequence[MapExpense], currency: str, locale: str) -> str:
             f'<td class="num">{escape(format_money(e.amount_cents, currency, locale))}</td></tr>'
         )
     more = len(group) - POPUP_ROWS
-    tail = f'<div class="muted">{escape(ngettext("and {n} more", "and {n} more", more))}</div>' if more > 0 else ''
+    tail = ''
+    if more > 0:
+        tail = '<div class="muted">' + escape(ngettext('and {n} more', 'and {n} more', more)) + '</div>'
     count = escape(ngettext('{n} expense', '{n} expenses', len(group)))
     return (
         f'<div class="wis-popup"><div><b>{head}</b> · {count}</div>'

@@ -111,7 +111,7 @@ async def payment_methods_page(user: User) -> None:
                         user,
                         name.value,
                         icon.value,
-                        success=lambda m: _('{name} added.', name=m.name),
+                        success=lambda m: _('Payment method {name} added.', name=m.name),
                         **shown,
                     )
                 else:
@@ -121,7 +121,7 @@ async def payment_methods_page(user: User) -> None:
                         method.id,
                         name=name.value,
                         icon=icon.value or UNSET,
-                        success=lambda m: _('{name} saved.', name=m.name),
+                        success=lambda m: _('Payment method {name} saved.', name=m.name),
                         **shown,
                     )
 
@@ -176,7 +176,7 @@ async def payment_methods_page(user: User) -> None:
         UNDO_EVENT,
         lambda snapshot: payment_methods.restore_payment_method(user, snapshot),
         refresh=lambda: listing.refresh(),
-        restored=lambda item: _('{name} restored.', name=item.name),
+        restored=lambda item: _('Payment method {name} restored.', name=item.name),
     )
 
     def offer_undo(result: payment_methods.DeletedPaymentMethod) -> None:
