@@ -53,6 +53,7 @@ DAILY = [
     'app/pages/components/currency_note.py',
     'app/pages/components/code_block.py',
     'app/services/icons.py',
+    'app/services/stats.py',
 ]
 NBSP = '\u00a0'
 
@@ -243,3 +244,13 @@ async def test_the_far_ahead_question_in_french(user: User) -> None:
     assert one(user, 'far-ahead-save').text == 'Enregistrer quand même'
     user.find(marker='far-ahead-fix').click()
     await user.should_not_see(marker='far-ahead-dialog')
+
+
+def test_stand_in_names_are_translated_but_a_users_own_are_not() -> None:
+    with i18n.use_language('fr'):
+        assert [widgets.shown(name) for name in ('Without subcategory', 'Deleted category', 'Food', None)] == [
+            'Sans sous-catégorie',
+            'Catégorie supprimée',
+            'Food',
+            '',
+        ]

@@ -128,7 +128,7 @@ class Dashboard:
         highest = figures.highest
         caption = ''
         if highest:
-            what = highest.description or highest.subcategory or highest.category
+            what = highest.description or w.shown(highest.subcategory or highest.category)
             caption = f'{what} · {self.formats.short_date(highest.date)}'
         with ui.element('div').classes('grid grid-cols-2 lg:grid-cols-4 gap-3 w-full'):
             change = figures.change
@@ -187,14 +187,14 @@ class Dashboard:
                 'flat dense no-caps'
             ).mark('category-back')
 
-        title = _('{category} by subcategory', category=chosen.name) if chosen else _('By category')
+        title = _('{category} by subcategory', category=w.shown(chosen.name)) if chosen else _('By category')
         with cards.chart_card(title, marker='card-categories', extra=back if chosen else None):
 
             def clicked(event) -> None:
                 if chosen is None and 0 <= event.data_index < len(categories):
                     self.drill(categories[event.data_index].category_id)
 
-            caption = chosen.name if chosen else _('this month')
+            caption = w.shown(chosen.name) if chosen else _('this month')
             options = w.donut_options(slices, self.formats.money(total_cents), caption, self.formats, self.dark)
             with ui.row().classes('w-full items-center no-wrap max-sm:flex-wrap gap-2'):
                 ui.echart(options, on_point_click=clicked).style('height: 240px').classes(
@@ -217,7 +217,7 @@ class Dashboard:
             ui.element('span').classes('inline-block w-3 h-3 rounded-full shrink-0').style(
                 f'background: {safe_color(part.color)}'
             )
-            ui.label(part.name).classes('truncate grow text-sm')
+            ui.label(w.shown(part.name)).classes('truncate grow text-sm')
             ui.label(self.formats.percent(part.percent, fixed=True)).classes('text-xs opacity-60 shrink-0')
             ui.label(self.formats.money(part.total_cents)).classes('text-sm font-medium shrink-0 text-right')
             if isinstance(part, stats.CategoryShare) and part.subcategories:
@@ -238,9 +238,9 @@ class Dashboard:
     def top_list(self) -> None:
         with cards.chart_card(_('Top 5 expenses'), marker='top-expenses'), ui.column().classes('w-full gap-0'):
             for rank, expense in enumerate(self.figures.top_expenses, start=1):
-                what = expense.description or expense.subcategory or expense.category
-                category = ' › '.join(filter(None, [expense.category, expense.subcategory]))
-                details = f'{self.formats.short_date(expense.date)} · {category} · {expense.payment_method}'
+                what = expense.description or w.shown(expense.subcategory or expense.category)
+                category = ' › '.join(w.shown(name) for name in (expense.category, expense.subcategory) if name)
+                details = f'{self.formats.short_date(expense.date)} · {category} · {w.shown(expense.payment_method)}'
                 if expense.owner:
                     details += f' · {expense.owner}'
                 with (

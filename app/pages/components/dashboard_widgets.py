@@ -24,7 +24,16 @@ from nicegui import ui
 from app.i18n import _, ngettext
 from app.pages.components.chart_colors import safe_color
 from app.services import formats as fmt
-from app.services.stats import CategoryShare, Day, PaymentShare, SubcategoryShare, Week, YearCategory, YearOverview
+from app.services.stats import (
+    STAND_INS,
+    CategoryShare,
+    Day,
+    PaymentShare,
+    SubcategoryShare,
+    Week,
+    YearCategory,
+    YearOverview,
+)
 
 # The canvas needs a real font list ('inherit' would make it fall back to 10px sans-serif): Quasar's Roboto.
 FONT = 'Roboto, -apple-system, "Helvetica Neue", Helvetica, Arial, sans-serif'
@@ -124,6 +133,12 @@ class Formats:
         """Compact axis numbers in the user's locale (1.2K, 1,2 k); no user text reaches this code."""
         locale = json.dumps(self.locale)
         return f'v => new Intl.NumberFormat({locale}, {{notation: "compact", maximumFractionDigits: 1}}).format(v)'
+
+
+def shown(name: str | None) -> str:
+    """A name as the dashboard shows it: the user's own as it is; the stand-ins for a missing one
+    ('Without subcategory', 'Deleted category', ...) in the page's language."""
+    return _(name) if name in STAND_INS else (name or '')
 
 
 def marker(color: str) -> str:
@@ -264,9 +279,9 @@ def donut_options(
     options['tooltip'].update({'trigger': 'item', ':formatter': ITEM_TOOLTIP})
     data = [
         {
-            'name': s.name,
+            'name': shown(s.name),
             'value': s.total,
-            'tip': tip(s.color, s.name, formats.money(s.total_cents), formats.percent(s.percent)),
+            'tip': tip(s.color, shown(s.name), formats.money(s.total_cents), formats.percent(s.percent)),
             'itemStyle': {'color': safe_color(s.color)},
         }
         for s in slices
@@ -364,7 +379,7 @@ def payment_options(methods: Sequence[PaymentShare], formats: Formats, dark: boo
         {
             'value': m.total,
             'text': formats.money(m.total_cents),
-            'tip': tip(PAYMENT_COLOR, m.name, formats.money(m.total_cents), expenses_text(m.count)),
+            'tip': tip(PAYMENT_COLOR, shown(m.name), formats.money(m.total_cents), expenses_text(m.count)),
         }
         for m in ordered
     ]
@@ -374,7 +389,7 @@ def payment_options(methods: Sequence[PaymentShare], formats: Formats, dark: boo
             'xAxis': _value_axis(palette, formats, axisLabel={'show': False}),
             'yAxis': _category_axis(
                 palette,
-                [m.name for m in ordered],
+                [shown(m.name) for m in ordered],
                 axisLabel={
                     'color': palette.text,
                     'width': 110,
@@ -426,14 +441,14 @@ def year_options(year: YearOverview, formats: Formats, dark: bool) -> dict[str, 
     )
     series = [
         {
-            'name': c.name,
+            'name': shown(c.name),
             'type': 'bar',
             'stack': 'month',
             'color': safe_color(c.color),
             'barMaxWidth': 36,
             'emphasis': {'focus': 'series'},
             'data': [
-                {'value': v, 'head': heads[m], 'tip': tip(c.color, c.name, formats.money(cents))}
+                {'value': v, 'head': heads[m], 'tip': tip(c.color, shown(c.name), formats.money(cents))}
                 for m, (v, cents) in enumerate(zip(c.totals, c.totals_cents))
             ],
         }
@@ -455,7 +470,7 @@ def year_legend(categories: Sequence[YearCategory], on_toggle: Callable[[str], o
     """The year chart's legend as wrapping buttons: whole at any width; a click shows or hides a category."""
     with ui.row().classes('w-full gap-x-1 gap-y-0 justify-center').mark('year-legend'):
         for category in categories:
-            name = category.name
+            name = shown(category.name)
             button = (
                 ui.button(color=None)
                 .props('flat dense no-caps size=sm aria-pressed=true')
