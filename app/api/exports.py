@@ -10,11 +10,11 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import api_user
-from app.api.errors import ERROR_RESPONSES
+from app.api.errors import ERROR_RESPONSES, request_language
 from app.api.period import AnyPeriod, any_period
 from app.models import User
 from app.services import exports
@@ -68,12 +68,13 @@ def export_csv(period: AnyPeriod = Depends(any_period), user: User = Depends(api
         }
     },
 )
-def export_xlsx(period: AnyPeriod = Depends(any_period), user: User = Depends(api_user)):
-    """XLSX: real dates and numbers, a bold frozen header, a totals row, and a By category sheet."""
+def export_xlsx(request: Request, period: AnyPeriod = Depends(any_period), user: User = Depends(api_user)):
+    """XLSX: real dates and numbers, a bold frozen header, a totals row, and a By category sheet; headers and
+    sheet names in the user's language (else Accept-Language's). The CSV's header is always the English one."""
     chosen = period.month
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _stream once sent
     try:
-        exports.write_xlsx(user, chosen, handle, scope=period.scope)
+        exports.write_xlsx(user, chosen, handle, scope=period.scope, language=request_language(request))
     except BaseException:
         handle.close()
         raise
