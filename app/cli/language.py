@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 from collections.abc import Iterator
 
 from app import i18n
 from app.cli.dispatch import is_command, public
 from app.i18n import N_
+
+OPTION_LINE = re.compile(r'\s*--\S+\s{2,}\S')  # `--yes    do not ask`: a list of options, kept as laid out
 
 HELP: dict[str, str] = {
     '': N_('Manage a What I Spend installation.'),
@@ -48,7 +51,7 @@ HELP: dict[str, str] = {
     'logs': N_('Read the application log.'),
     'logs show': N_(
         'Print the last -n records (default 50), only --level LEVEL and above (debug, info, warning, '
-        'error);\n--follow keeps printing new records until Ctrl+C.'
+        'error); --follow keeps printing new records until Ctrl+C.'
     ),
     'server': N_('Start, stop, restart the server, or show whether it runs.'),
     'server restart': N_('Stop the server if it runs, then start it in the background.'),
@@ -86,7 +89,7 @@ HELP: dict[str, str] = {
         'methods, unless --nopresets is given.'
     ),
     'user delete': N_(
-        'Delete an account. Its data stays (and comes back if the username is created again) unless\n'
+        'Delete an account. Its data stays (and comes back if the username is created again) unless '
         '--delete-data is given. The last administrator cannot be deleted.'
     ),
     'user link': N_(
@@ -115,7 +118,7 @@ def normalized(doc: str | None) -> str:
     """A docstring as its msgid: paragraphs joined into one line each, option lists (`--flag ...`) kept."""
     paragraphs = []
     for paragraph in inspect.cleandoc(doc or '').split('\n\n'):
-        if any(line.lstrip().startswith('--') for line in paragraph.split('\n')):
+        if any(OPTION_LINE.match(line) for line in paragraph.split('\n')):
             paragraphs.append(paragraph)
         else:
             paragraphs.append(' '.join(paragraph.split()))
