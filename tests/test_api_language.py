@@ -73,7 +73,7 @@ async def test_a_validation_error_in_french_keeps_its_field(user: User, monkeypa
         'error': f'limit{NBSP}: Envoyez un nombre d’au moins 1. Corrigez ce champ et réessayez.',
         'field': 'limit',
     }
-    body = await client.post('/sysapi/expenses', json={'amount': True}, headers=bearer(alice))
+    body = await client.post('/sysapi/expense_create', json={'amount': True}, headers=bearer(alice))
     assert body.status_code == 422 and body.json()['field'] == 'amount'
     assert 'true ou false n’est pas un montant' in body.json()['error']
     still = await client.get('/sysapi/expenses?limit=0', headers={**bearer(alice), 'Accept-Language': 'en'})
