@@ -22,6 +22,9 @@ from __future__ import annotations
 import json
 import logging
 
+from app import i18n
+from app.i18n import Message
+
 log = logging.getLogger('whatispend.body_limit')
 
 DEFAULT_LIMIT = 128 * 1024
@@ -55,12 +58,20 @@ def limit_for(path: str, default: int = DEFAULT_LIMIT) -> int:
     return best
 
 
-def describe_size(size: int) -> str:
+def describe_size(size: int) -> Message:
     if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
-        return f'{size // (1024 * 1024)} MiB'
+        return Message('{n} MiB', n=size // (1024 * 1024))
     if size >= 1024 and size % 1024 == 0:
-        return f'{size // 1024} KiB'
-    return f'{size} bytes'
+        return Message('{n} KiB', n=size // 1024)
+    return Message('{n} bytes', n=size)
+
+
+def scope_language(scope) -> str:
+    """The language of a refusal sent before any route runs (nobody is known yet): Accept-Language's."""
+    for name, value in scope.get('headers') or []:
+        if name == b'accept-language':
+            return i18n.from_accept_language(value.decode('latin-1'))
+    return i18n.DEFAULT
 
 
 def declared_length(scope) -> int | None:
@@ -72,18 +83,20 @@ def declared_length(scope) -> int | None:
     return None
 
 
-def too_large(limit: int) -> tuple[dict, bytes]:
-    message = (
-        f'The request body is larger than {describe_size(limit)} ({limit} bytes), the most this address accepts; '
-        'send a smaller body.'
+def too_large(limit: int, language: str = i18n.DEFAULT) -> tuple[dict, bytes]:
+    message = Message(
+        'The request body is larger than {size} ({limit} bytes), the most this address accepts; send a smaller body.',
+        size=describe_size(limit),
+        limit=limit,
     )
-    body = json.dumps({'error': message}).encode()
+    body = json.dumps({'error': message.render(language)}).encode()
     start = {
         'type': 'http.response.start',
         'status': 413,
         'headers': [
             (b'content-type', b'application/json'),
             (b'content-length', str(len(body)).encode()),
+            (b'content-language', language.encode()),
             (b'connection', b'close'),  # the rest of the body is not read: this connection is done
         ],
     }
@@ -138,6 +151,6 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope, send, limit: int, what: str) -> None:
         log.info('refused %s %s: body %s, limit %s bytes', scope['method'], scope['path'], what, limit)
-        start, body = too_large(limit)
+        start, body = too_large(limit, scope_language(scope))
         await send(start)
         await send({'type': 'http.response.body', 'body': body})

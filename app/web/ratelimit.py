@@ -29,7 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from app import i18n
 from app.config import Settings, get_settings
+from app.i18n import Plural
+from app.web.body_limit import scope_language
 from app.web.client_ip import client_ip_from_scope
 
 log = logging.getLogger('whatispend.ratelimit')
@@ -123,8 +126,13 @@ def presented_token(scope: dict) -> str | None:
     return None
 
 
-def too_many_requests(retry_after: int) -> tuple[dict, bytes]:
-    body = json.dumps({'error': f'Too many requests; slow down and try again in {retry_after} second(s).'}).encode()
+def too_many_requests(retry_after: int, language: str = i18n.DEFAULT) -> tuple[dict, bytes]:
+    message = Plural(
+        'Too many requests; slow down and try again in {n} second.',
+        'Too many requests; slow down and try again in {n} seconds.',
+        n=retry_after,
+    )
+    body = json.dumps({'error': message.render(language)}).encode()
     start = {
         'type': 'http.response.start',
         'status': 429,
@@ -132,6 +140,7 @@ def too_many_requests(retry_after: int) -> tuple[dict, bytes]:
             (b'content-type', b'application/json'),
             (b'content-length', str(len(body)).encode()),
             (b'retry-after', str(retry_after).encode()),
+            (b'content-language', language.encode()),
         ],
     }
     return start, body
@@ -187,6 +196,6 @@ class RateLimitMiddleware:
             client_ip_from_scope(scope),
             wait,
         )
-        start, body = too_many_requests(wait)
+        start, body = too_many_requests(wait, scope_language(scope))
         await send(start)
         await send({'type': 'http.response.body', 'body': body})
