@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from nicegui.testing import User
@@ -109,3 +110,18 @@ async def test_xlsx_headers_follow_the_language_but_the_csv_header_stays_english
         csv.text.splitlines()[0]
         == 'date,amount,category,subcategory,payment method,description,latitude,longitude,created by'
     )
+
+
+def test_413_and_429_follow_accept_language() -> None:
+    from app.web.body_limit import scope_language, too_large
+    from app.web.ratelimit import too_many_requests
+
+    scope = {'headers': [(b'accept-language', b'fr-CA,fr;q=0.8')]}
+    assert scope_language(scope) == 'fr' and scope_language({'headers': []}) == 'en'
+    start, body = too_large(1000, 'fr')
+    assert (b'content-language', b'fr') in start['headers']
+    assert json.loads(body)['error'].startswith('Le corps de la requête dépasse 1000 octets (1000 octets)')
+    assert '1 Kio' in json.loads(too_large(1024, 'fr')[1])['error']
+    assert json.loads(too_large(1000)[1])['error'].startswith('The request body is larger than 1000 bytes')
+    assert json.loads(too_many_requests(1, 'fr')[1])['error'].endswith('dans 1 seconde.')
+    assert json.loads(too_many_requests(3)[1])['error'].endswith('try again in 3 seconds.')
