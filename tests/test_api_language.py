@@ -9,6 +9,7 @@ import pytest
 from nicegui.testing import User
 from openpyxl import load_workbook
 
+from app import i18n
 from app.api.errors import problem
 from app.models import User as Account
 from app.services import tokens
@@ -83,11 +84,12 @@ async def test_a_validation_error_in_french_keeps_its_field(user: User, monkeypa
 
 def test_pydantic_types_map_to_sentences_and_unknown_ones_to_a_generic_one() -> None:
     assert problem({'type': 'missing', 'msg': 'Field required'}) == 'This value is required.'
-    too_long = problem({'type': 'string_too_long', 'ctx': {'max_length': 200}, 'msg': '...'})
-    assert too_long.render('fr') == 'Envoyez au plus 200 caractères.'
-    assert problem({'type': 'int_parsing', 'msg': '...'}).render('fr') == 'Envoyez un nombre entier.'
-    unknown = problem({'type': 'uuid_parsing', 'msg': 'Input should be a valid UUID.'})
-    assert unknown.render('fr') == 'Cette valeur n’est pas acceptée (Input should be a valid UUID).'
+    with i18n.use_language('fr'):
+        too_long = problem({'type': 'string_too_long', 'ctx': {'max_length': 200}, 'msg': '...'})
+        assert too_long == 'Envoyez au plus 200 caractères.'
+        assert problem({'type': 'int_parsing', 'msg': '...'}) == 'Envoyez un nombre entier.'
+        unknown = problem({'type': 'uuid_parsing', 'msg': 'Input should be a valid UUID.'})
+        assert unknown == 'Cette valeur n’est pas acceptée (Input should be a valid UUID).'
     no_context = problem({'type': 'greater_than_equal', 'msg': 'Input should be >= 1'})  # ctx missing
     assert no_context == 'This value is not accepted (Input should be >= 1).'
 

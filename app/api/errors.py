@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from app import i18n
-from app.i18n import N_, Message
+from app.i18n import N_, Message, _
 from app.services.errors import ServiceError, TooManyRequests
 
 log = logging.getLogger(__name__)
@@ -103,33 +103,35 @@ PROBLEMS: dict[str, str] = {
 }
 
 
-def problem(error: dict) -> Message:
-    """One pydantic error as a sentence in the catalogue; an unknown type keeps pydantic's English as a detail."""
+def problem(error: dict) -> str:
+    """One pydantic error as a sentence of the catalogue, in the current language; an unknown type (or one
+    without the context its sentence needs) keeps pydantic's English as a detail."""
     template = PROBLEMS.get(str(error.get('type', '')))
     params = {key: str(value) for key, value in (error.get('ctx') or {}).items()}
-    try:
-        if template is not None:
+    if template is not None:
+        try:
             template.format(**params)  # every placeholder has its value
-            return Message(template, **{key: value for key, value in params.items() if f'{{{key}}}' in template})
-    except (KeyError, IndexError):
-        pass
-    return Message('This value is not accepted ({detail}).', detail=str(error.get('msg', '')).rstrip('.'))
+        except (KeyError, IndexError):
+            pass
+        else:
+            return _(template, **{key: value for key, value in params.items() if f'{{{key}}}' in template})
+    return _('This value is not accepted ({detail}).', detail=str(error.get('msg', '')).rstrip('.'))
 
 
-def _describe(error: dict) -> tuple[Message, str | None]:
+def _describe(error: dict) -> tuple[str, str | None]:
     loc = [str(part) for part in error.get('loc', ()) if part not in ('body', 'query', 'path', 'header', 'form')]
     field = loc[0] if loc else None
     if field:
-        return Message(
-            '{field}: {problem} Correct this field and try again.', field=field, problem=problem(error)
-        ), field
-    return Message('{problem} Correct the request and try again.', problem=problem(error)), None
+        return _('{field}: {problem} Correct this field and try again.', field=field, problem=problem(error)), field
+    return _('{problem} Correct the request and try again.', problem=problem(error)), None
 
 
 async def validation_error_handler(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
-    message, field = _describe(errors[0]) if errors else (Message('Invalid request.'), None)
-    return error_response(422, message, field, language=request_language(request))
+    language = request_language(request)
+    with i18n.use_language(language):  # problem() and _describe() speak the current language
+        message, field = _describe(errors[0]) if errors else (_('Invalid request.'), None)
+    return error_response(422, message, field, language=language)
 
 
 async def unexpected_error_handler(request: Request, exc: Exception) -> JSONResponse:

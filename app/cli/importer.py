@@ -18,6 +18,11 @@ KIND_NAMES = {
 }
 
 
+def _label(kind: str) -> str:
+    name = KIND_NAMES.get(kind)
+    return _(name) if name else kind.replace('_', ' ')
+
+
 class ImportCommands:
     """Import data from elsewhere."""
 
@@ -30,7 +35,7 @@ class ImportCommands:
         report = import_legacy(str(dir), dry_run=bool(dry_run))
         rows = [
             (
-                _(KIND_NAMES[kind]) if kind in KIND_NAMES else kind.replace('_', ' '),
+                _label(kind),
                 report.created[kind],
                 report.already[kind],
             )

@@ -80,7 +80,8 @@ def update(check: bool = False, yes: bool = False) -> None:
     print()
     status = updates.run_from_cli(settings, echo=lambda message: print(f'  {message}', flush=True))
     if status.state == 'succeeded':
-        print(color('\n' + _('What I Spend {version} is installed.', version=status.to_version), '32'))
+        print()
+        print(color(_('What I Spend {version} is installed.', version=status.to_version), '32'))
         return
     if status.rolled_back:
         raise CliError(

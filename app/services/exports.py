@@ -27,7 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.config import get_settings
-from app.i18n import N_, Message, Plural
+from app.i18n import Message, Plural
 from app.models import User
 from app.services import expenses
 from app.services.expenses import ExpenseRow
@@ -48,19 +48,20 @@ HEADER = (
 )
 # the XLSX header: for a person, written in the reader's language (`xlsx_header(language)`)
 XLSX_HEADER = (
-    N_('Date'),
-    N_('Amount'),
-    N_('Category'),
-    N_('Subcategory'),
-    N_('Payment method'),
-    N_('Description'),
-    N_('Latitude'),
-    N_('Longitude'),
-    N_('Created by'),
+    Message('Date'),
+    Message('Amount'),
+    Message('Category'),
+    Message('Subcategory'),
+    Message('Payment method'),
+    Message('Description'),
+    Message('Latitude'),
+    Message('Longitude'),
+    Message('Created by'),
 )
-SUMMARY_HEADER = (N_('Category'), N_('Expenses'), N_('Total'), N_('Share'))
-EXPENSES_SHEET = N_('Expenses')
-SUMMARY_SHEET = N_('By category')
+TOTAL = Message('Total')
+SUMMARY_HEADER = (Message('Category'), Message('Expenses'), TOTAL, Message('Share'))
+EXPENSES_SHEET = Message('Expenses')
+SUMMARY_SHEET = Message('By category')
 CSV_MEDIA_TYPE = 'text/csv; charset=utf-8'
 XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 AMOUNT_FORMAT = '#,##0.00'
@@ -73,12 +74,8 @@ def export_filename(month: Month | None, extension: str) -> str:
     return f'expenses-{month if month is not None else "all"}.{extension}'
 
 
-def _in(language: str, msgid: str) -> str:
-    return Message(msgid).render(language)
-
-
 def xlsx_header(language: str = 'en') -> list[str]:
-    return [_in(language, title) for title in XLSX_HEADER]
+    return [title.render(language) for title in XLSX_HEADER]
 
 
 def _csv_safe(text: str) -> str:
@@ -166,7 +163,7 @@ def write_xlsx(
     headers and totals are in `language`."""
     book = Workbook(write_only=True)
     header = xlsx_header(language)
-    sheet = book.create_sheet(_in(language, EXPENSES_SHEET))
+    sheet = book.create_sheet(EXPENSES_SHEET.render(language))
     bold = Font(bold=True)
     fill = PatternFill('solid', fgColor='E0E7FF')
     sheet.freeze_panes = 'A2'
@@ -222,17 +219,17 @@ def write_xlsx(
     label.font = bold
     sheet.append([label, amount_cell(sheet, total, font=bold)])
 
-    summary = book.create_sheet(_in(language, SUMMARY_SHEET))
+    summary = book.create_sheet(SUMMARY_SHEET.render(language))
     summary.freeze_panes = 'A2'
     name_width = max((len(name) for name in per_category), default=8)
     for letter, width in zip('ABCD', (min(max(name_width, 8) + 2, MAX_WIDTH), 10, 14, 10)):
         summary.column_dimensions[letter].width = width
-    summary.append([header_cell(summary, _in(language, title)) for title in SUMMARY_HEADER])
+    summary.append([header_cell(summary, title.render(language)) for title in SUMMARY_HEADER])
     for name, (number, cents) in sorted(per_category.items(), key=lambda item: (-item[1][1], item[0].lower())):
         share = WriteOnlyCell(summary, value=round(cents / total, 4) if total else 0)
         share.number_format = '0.0%'
         summary.append([text_cell(summary, name), number, amount_cell(summary, cents), share])
-    label = WriteOnlyCell(summary, value=_in(language, 'Total'))
+    label = WriteOnlyCell(summary, value=TOTAL.render(language))
     label.font = bold
     count_cell = WriteOnlyCell(summary, value=count)
     count_cell.font = bold
