@@ -127,3 +127,14 @@ def test_413_and_429_follow_accept_language() -> None:
     assert json.loads(too_large(1000)[1])['error'].startswith('The request body is larger than 1000 bytes')
     assert json.loads(too_many_requests(1, 'fr')[1])['error'].endswith('dans 1 seconde.')
     assert json.loads(too_many_requests(3)[1])['error'].endswith('try again in 3 seconds.')
+
+
+async def test_a_success_message_in_the_request_language(user: User) -> None:
+    root = make_user('root', admin=True)
+    make_user('bob')
+    headers = {**bearer(root), 'Accept-Language': 'fr'}
+    answer = await user.http_client.post(
+        '/sysapi/users/admin', json={'username': 'bob', 'is_admin': True}, headers=headers
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()['message'] == 'bob est maintenant administrateur.'
