@@ -42,7 +42,7 @@ async def test_wizard_creates_the_admin_once(user: User) -> None:
     parents = Category.select().where(Category.parent.is_null())
     assert {c.name for c in parents} >= {'Food', 'Transport', 'Housing', 'Health', 'Leisure', 'Shopping', 'Pets'}
     assert {c.name for c in Category.select().where(Category.parent.is_null(False))} >= {'Groceries', 'Rent', 'Fuel'}
-    assert {p.name for p in PaymentMethod.select()} == {'Card', 'Transfer', 'Meal vouchers'}
+    assert {p.name for p in PaymentMethod.select()} == {'Card', 'Transfer', 'Cheque', 'Meal vouchers'}
 
     # The wizard is gone for good: it cannot create a second admin.
     await user.open('/setup')

@@ -133,6 +133,7 @@ def create_account(
     creator: User | None = None,
     starting: Starting | None = None,
     password_hash: str | None = None,
+    language: str = 'en',
 ) -> NewAccount:
     """Create an account the way the setup wizard, the Users tab, `POST /sysapi/users/create` and
     `manage.py user create` do: the account and its starting categories and payment methods (`starting`,
@@ -142,7 +143,8 @@ def create_account(
     joins: it takes the currency, locale and time zone of the administrator who creates it (`creator`;
     from the CLI the earliest administrator), so that linked accounts add up in one currency from the
     start. A deleted account brought back keeps its own formats and data, and gets no presets on top.
-    `password_hash` is for a caller that hashed the password before taking its own transaction.
+    `password_hash` is for a caller that hashed the password before taking its own transaction. The
+    default starting categories and payment methods are named in `language` (the creator's).
     """
     username = validate_username(username)
     if password_hash is None:
@@ -159,7 +161,7 @@ def create_account(
         if model is not None and model.id != user.id:
             user.currency, user.locale, user.timezone = model.currency, model.locale, model.timezone
             user.save(only=[User.currency, User.locale, User.timezone])
-        seeded = seed_defaults(user, starting) if presets else (0, 0)
+        seeded = seed_defaults(user, starting, language=language) if presets else (0, 0)
         return NewAccount(user, restored, seeded)
 
 
@@ -320,13 +322,13 @@ def reset_password(user: User, new: str, confirm: str | None = None, *, revoke_t
     return PasswordReset(user.username, ended, revoked, not revoke_tokens)
 
 
-def seed_defaults(user: User, starting: Starting | None = None) -> tuple[int, int]:
+def seed_defaults(user: User, starting: Starting | None = None, *, language: str = 'en') -> tuple[int, int]:
     """Give an account without any category or payment method its starting ones: those chosen in the setup
-    wizard, else the wizard's defaults. Returns (categories, payment methods) created; (0, 0) for an
+    wizard, else the wizard's defaults named in `language`. Returns (categories, payment methods) created; (0, 0) for an
     account that already has some."""
     from app.models import Category, PaymentMethod
 
-    starting = starting or Starting(presets.DEFAULT_CATEGORIES, presets.DEFAULT_PAYMENT_METHODS)
+    starting = starting or Starting(presets.categories(language), presets.payment_methods(language))
     with write_transaction():
         if (
             Category.select().where(Category.owner == user.id).exists()
