@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from app.i18n import _
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.currency_note import currency_note
-from app.services import links
+from app.services import formats, links
 
 
 def _explanation() -> None:
     ui.label(
-        "Linked accounts see and may edit each other's expenses, categories and payment methods; each keeps "
-        'its own login. Links are not passed on: the people your partner shares with do not see your data.'
+        _(
+            "Linked accounts see and may edit each other's expenses, categories and payment methods; each keeps "
+            'its own login. Links are not passed on: the people your partner shares with do not see your data.'
+        )
     ).classes('text-sm opacity-80')
 
 
@@ -40,16 +43,16 @@ async def sharing_tab(user: User) -> None:
         sharing, differences = state
 
         with ui.card().classes('w-full max-w-xl'):
-            ui.label('Share with someone').classes('text-lg font-semibold')
+            ui.label(_('Share with someone')).classes('text-lg font-semibold')
             _explanation()
             with ui.row().classes('w-full items-center gap-2 no-wrap'):
                 username = (
-                    ui.input('Their username')
+                    ui.input(_('Their username'))
                     .props('outlined dense autocomplete=off autocapitalize=off spellcheck=false')
                     .classes('grow')
                     .mark('invite-username')
                 )
-                invite = ui.button('Invite', icon='send').props('no-caps').classes('shrink-0').mark('send-invite')
+                invite = ui.button(_('Invite'), icon='send').props('no-caps').classes('shrink-0').mark('send-invite')
 
                 async def send() -> None:
                     await call_service(
@@ -67,59 +70,68 @@ async def sharing_tab(user: User) -> None:
 
         if sharing.incoming:
             with ui.card().classes('w-full max-w-xl').mark('incoming-invitations'):
-                ui.label('Invitations for you').classes('text-lg font-semibold')
+                ui.label(_('Invitations for you')).classes('text-lg font-semibold')
                 for view in sharing.incoming:
                     with ui.row().classes('w-full items-center gap-2 no-wrap'):
-                        _person(view.username, f'wants to share data with you · {view.since:%Y-%m-%d}')
-                        accept = ui.button('Accept').props('unelevated no-caps').mark(f'accept-{view.username}')
+                        _person(view.username, _('wants to share data with you · {date}', date=since(view)))
+                        accept = ui.button(_('Accept')).props('unelevated no-caps').mark(f'accept-{view.username}')
                         accept.on_click(lambda _, v=view, b=accept: answer(links.accept, v, 'accepted', b))
-                        decline = ui.button('Decline').props('flat no-caps').mark(f'decline-{view.username}')
+                        decline = ui.button(_('Decline')).props('flat no-caps').mark(f'decline-{view.username}')
                         decline.on_click(lambda _, v=view, b=decline: answer(links.decline, v, 'declined', b))
 
         if sharing.outgoing:
             with ui.card().classes('w-full max-w-xl').mark('outgoing-invitations'):
-                ui.label('Invitations you sent').classes('text-lg font-semibold')
+                ui.label(_('Invitations you sent')).classes('text-lg font-semibold')
                 for view in sharing.outgoing:
                     with ui.row().classes('w-full items-center gap-2 no-wrap'):
-                        _person(view.username, f'waiting for their answer · sent {view.since:%Y-%m-%d}')
-                        cancel = ui.button('Cancel').props('flat no-caps').mark(f'cancel-{view.username}')
+                        _person(view.username, _('waiting for their answer · sent {date}', date=since(view)))
+                        cancel = ui.button(_('Cancel')).props('flat no-caps').mark(f'cancel-{view.username}')
                         cancel.on_click(lambda _, v=view, b=cancel: answer(links.cancel, v, 'withdrawn', b))
 
         with ui.card().classes('w-full max-w-xl').mark('current-links'):
-            ui.label('Sharing with').classes('text-lg font-semibold')
+            ui.label(_('Sharing with')).classes('text-lg font-semibold')
             if not sharing.linked:
-                ui.label('Nobody yet. Invite someone above; the link exists once they accept.').classes(
+                ui.label(_('Nobody yet. Invite someone above; the link exists once they accept.')).classes(
                     'text-sm opacity-70'
                 ).mark('no-links')
             for view in sharing.linked:
                 with ui.row().classes('w-full items-center gap-2 no-wrap').mark(f'link-{view.username}'):
-                    _person(view.username, f'linked since {view.since:%Y-%m-%d}')
-                    ui.button('Unlink', icon='link_off', on_click=lambda v=view: confirm_unlink(v)).props(
+                    _person(view.username, _('linked since {date}', date=since(view)))
+                    ui.button(_('Unlink'), icon='link_off', on_click=lambda v=view: confirm_unlink(v)).props(
                         'flat no-caps color=negative'
                     ).mark(f'unlink-{view.username}')
             currency_note(differences)
 
+    def since(view: links.LinkView) -> str:
+        return formats.short_date(view.since, user.locale)
+
     async def answer(action, view: links.LinkView, done: str, button: ui.button) -> None:
-        word = 'to' if done == 'withdrawn' else 'from'
+        answered = {
+            'accepted': _('Invitation from {username} accepted.', username=view.username),
+            'declined': _('Invitation from {username} declined.', username=view.username),
+            'withdrawn': _('Invitation to {username} withdrawn.', username=view.username),
+        }
         await call_service(
             action,
             user,
             view.username,
             busy=button,
             refresh=content.refresh,
-            success=f'Invitation {word} {view.username} {done}.',
+            success=answered[done],
         )
 
     def confirm_unlink(view: links.LinkView) -> None:
         with dialogs, ui.dialog() as dialog, ui.card().classes('max-w-md').mark('unlink-dialog'):
-            ui.label(f'Stop sharing with {view.username}?').classes('text-lg font-semibold')
+            ui.label(_('Stop sharing with {username}?', username=view.username)).classes('text-lg font-semibold')
             ui.label(
-                "You will no longer see each other's data. Nothing is lost: each keeps what it created, and an "
-                'expense that uses a category or payment method of the other gets its own copy of it.'
+                _(
+                    "You will no longer see each other's data. Nothing is lost: each keeps what it created, and an "
+                    'expense that uses a category or payment method of the other gets its own copy of it.'
+                )
             ).classes('text-sm')
             with ui.row().classes('w-full justify-end'):
-                ui.button('Keep sharing', on_click=dialog.close).props('flat no-caps').mark('cancel-unlink')
-                go = ui.button('Unlink').props('unelevated no-caps color=negative').mark('confirm-unlink')
+                ui.button(_('Keep sharing'), on_click=dialog.close).props('flat no-caps').mark('cancel-unlink')
+                go = ui.button(_('Unlink')).props('unelevated no-caps color=negative').mark('confirm-unlink')
                 go.on_click(
                     lambda: call_service(
                         links.unlink,
@@ -144,5 +156,5 @@ def _load(user: User) -> tuple[links.Sharing, list[links.CurrencyDifference]]:
 
 def _invited(view: links.LinkView) -> str:
     if view.status == 'active':
-        return f'{view.username} had invited you: you now share your data.'
-    return f'Invitation sent to {view.username}; it appears in their Settings › Sharing.'
+        return _('{username} had invited you: you now share your data.', username=view.username)
+    return _('Invitation sent to {username}; it appears in their Settings › Sharing.', username=view.username)
