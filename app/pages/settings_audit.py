@@ -54,7 +54,9 @@ async def audit_tab(user: User) -> None:
             )
             username = ui.input(_('User')).props('outlined dense clearable').mark('audit-user')
         table = (
-            ui.table(columns=[{**c, 'label': _(c['label'])} for c in COLUMNS], rows=[], row_key='id')
+            ui.table(
+                columns=[{**c, 'label': _(label)} for c in COLUMNS for label in [c['label']]], rows=[], row_key='id'
+            )
             .props(':grid="Quasar.Screen.lt.sm" flat dense wrap-cells hide-pagination')
             .classes('w-full bg-transparent')
             .mark('audit-table')

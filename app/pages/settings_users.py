@@ -88,7 +88,7 @@ def _worded(row: dict) -> dict:
 
 
 def _columns() -> list[dict]:
-    return [{**column, 'label': _(column['label']) if column['label'] else ''} for column in COLUMNS]
+    return [{**column, 'label': _(label) if label else ''} for column in COLUMNS for label in [column['label']]]
 
 
 def _created(account: users.NewAccount) -> str:
