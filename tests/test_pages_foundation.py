@@ -113,7 +113,7 @@ async def test_change_password_ends_other_sessions(user: User) -> None:
     user.find(marker='new-password').type('a brand new password')
     user.find(marker='new-password-confirm').type('a brand new password')
     user.find(marker='change-password').click()
-    await user.should_see('other session(s) logged out')
+    await user.should_see('1 other session logged out')
     assert sessions.user_for_token(other) is None
     assert users.authenticate('alice', 'a brand new password') is not None
     assert ui is not None
