@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from app import i18n
 from app.i18n import _
 from app.models import User
 from app.pages.components.actions import call_service
@@ -140,7 +141,7 @@ async def sharing_tab(user: User) -> None:
                         dialog=dialog,
                         busy=go,
                         refresh=content.refresh,
-                        success=lambda report: report.message(),
+                        success=lambda report: report.message(i18n.current()),
                     )
                 )
         dialog.on_value_change(lambda e: None if e.value or dialog.is_deleted else dialog.delete())

@@ -192,7 +192,7 @@ async def users_tab(user: User) -> None:
                     second.value,
                     busy=button,
                     refresh=refresh,
-                    success=lambda result: result.message(),
+                    success=lambda result: result.message(i18n.current()),
                 )
 
             link_button = ui.button(_('Link'), icon='link').props('no-caps').mark('admin-link')
@@ -237,7 +237,7 @@ async def users_tab(user: User) -> None:
                         fields={'password': new},
                         dialog=dialog,
                         busy=save,
-                        success=lambda report: report.message(),
+                        success=lambda report: report.message(i18n.current()),
                     )
                 )
         _delete_when_closed(dialog)
@@ -280,7 +280,7 @@ async def users_tab(user: User) -> None:
                         dialog=dialog,
                         busy=go,
                         refresh=refresh,
-                        success=lambda report: report.message(),
+                        success=lambda report: report.message(i18n.current()),
                     )
                 )
         _delete_when_closed(dialog)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.db import write_transaction
+from app.i18n import Message, Plural
 from app.models import RecoveryCode, User, utcnow
 from app.services import audit, passwords, presets
 from app.services.accounts import active
@@ -295,13 +296,23 @@ class PasswordReset:
     tokens: int
     tokens_kept: bool
 
-    def message(self) -> str:
-        tokens = (
-            'their personal API tokens still work'
-            if self.tokens_kept
-            else f'{self.tokens} personal API token(s) revoked'
-        )
-        return f'Password of {self.username} changed; {self.sessions} session(s) logged out, {tokens}.'
+    def message(self, language: str = 'en') -> str:
+        """What the administrator reads, in `language`."""
+        sessions = Plural('{n} session logged out', '{n} sessions logged out', n=self.sessions)
+        if self.tokens_kept:
+            text = Message(
+                'Password of {username} changed; {sessions}, their personal API tokens still work.',
+                username=self.username,
+                sessions=sessions,
+            )
+        else:
+            text = Message(
+                'Password of {username} changed; {sessions}, {tokens}.',
+                username=self.username,
+                sessions=sessions,
+                tokens=Plural('{n} personal API token revoked', '{n} personal API tokens revoked', n=self.tokens),
+            )
+        return text.render(language)
 
 
 def reset_password(user: User, new: str, confirm: str | None = None, *, revoke_tokens: bool = True) -> PasswordReset:
@@ -352,28 +363,42 @@ class DeleteReport:
     tokens: int
     copied_for_others: int  # categories and payment methods copied to linked users whose expenses used them
 
-    def message(self) -> str:
-        data = (
-            f'{self.expenses} expense(s), {self.categories} categor{"y" if self.categories == 1 else "ies"} and '
-            f'{self.payment_methods} payment method(s)'
-        )
+    def message(self, language: str = 'en') -> str:
+        """What the administrator reads, in `language`: one sentence a line."""
+        data = {
+            'expenses': Plural('{n} expense', '{n} expenses', n=self.expenses),
+            'categories': Plural('{n} category', '{n} categories', n=self.categories),
+            'payment_methods': Plural('{n} payment method', '{n} payment methods', n=self.payment_methods),
+        }
         lines = [
-            f'Deleted user {self.username!r}; ended {self.sessions} session(s), revoked {self.tokens} API token(s), '
-            f'removed {self.links} link(s) and invitation(s).'
+            Message(
+                "Deleted user '{username}': {sessions}, {tokens}, {links}.",
+                username=self.username,
+                sessions=Plural('{n} session ended', '{n} sessions ended', n=self.sessions),
+                tokens=Plural('{n} API token revoked', '{n} API tokens revoked', n=self.tokens),
+                links=Plural('{n} link or invitation removed', '{n} links and invitations removed', n=self.links),
+            )
         ]
         if self.data_deleted:
-            lines.append(f'Deleted its data: {data}.')
+            lines.append(Message('Deleted its data: {expenses}, {categories} and {payment_methods}.', **data))
         else:
             lines.append(
-                f'Kept its data: {data}. Creating the user {self.username!r} again brings them back '
-                '(use --delete-data to delete them).'
+                Message(
+                    "Kept its data: {expenses}, {categories} and {payment_methods}. Creating the user '{username}' "
+                    'again brings them back (use --delete-data to delete them).',
+                    username=self.username,
+                    **data,
+                )
             )
         if self.copied_for_others:
             lines.append(
-                f'Copied {self.copied_for_others} categories and payment methods into linked accounts whose expenses '
-                'used them.'
+                Plural(
+                    'Copied {n} category or payment method into linked accounts whose expenses used it.',
+                    'Copied {n} categories and payment methods into linked accounts whose expenses used them.',
+                    n=self.copied_for_others,
+                )
             )
-        return '\n'.join(lines)
+        return '\n'.join(line.render(language) for line in lines)
 
 
 def delete_user(user: User, *, delete_data: bool = False, actor: User | None = None) -> DeleteReport:
