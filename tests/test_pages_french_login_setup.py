@@ -78,3 +78,10 @@ def test_an_account_created_in_french_starts_with_french_names(database: None) -
     assert account.presets[1] == 4
     names = {p.name for p in PaymentMethod.select().where(PaymentMethod.owner == account.user.id)}
     assert names == {'Espèces', 'Carte', 'Virement', 'Chèque'}
+
+
+async def test_the_language_select_restarts_the_wizard_in_that_language(user: User) -> None:
+    user.http_client.headers['Accept-Language'] = 'en'
+    await user.open('/setup')
+    user.find(marker='setup-language').elements.pop().set_value('fr')
+    await user.should_see('Bienvenue dans What I Spend')

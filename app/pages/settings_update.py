@@ -99,14 +99,14 @@ def notes_card(check: UpdateCheck | None) -> None:
             ui.markdown(entry.notes).classes('text-sm')
 
 
-def progress_card(status: UpdateStatus) -> None:
+def progress_card(status: UpdateStatus, locale: str = formats.FALLBACK) -> None:
     if status.state == 'idle':
         return
     with ui.card().classes('w-full max-w-3xl').mark('update-progress-card'):
         title = _('Update {old} → {new}', old=status.from_version, new=status.to_version)
         with ui.row().classes('w-full items-center justify-between'):
             ui.label(title).classes('text-lg font-semibold')
-            ui.label(_when(status.started_at)).classes('text-xs opacity-60')
+            ui.label(_when(status.started_at, locale)).classes('text-xs opacity-60')
         state = status.state
         text = _(STATE_TEXT[state]) if state in STATE_TEXT else state
         if state == 'failed' and status.rolled_back:
@@ -122,7 +122,7 @@ def progress_card(status: UpdateStatus) -> None:
         bar.props(f'rounded color={tone}')
         if status.active:
             bar.props('stripe')
-        ui.label(f'{status.progress} %').classes('text-xs opacity-70 -mt-2')
+        ui.label(formats.percent(status.progress, locale)).classes('text-xs opacity-70 -mt-2')
         if status.error:
             with ui.row().classes('items-start gap-2 w-full'):
                 ui.icon('error', color='negative')
@@ -160,7 +160,7 @@ async def update_tab(user: User) -> None:
     @ui.refreshable
     def body() -> None:
         version_card(shown['check'], shown['status'], check_now, confirm_update, user.locale)
-        progress_card(shown['status'])
+        progress_card(shown['status'], user.locale)
         notes_card(shown['check'])
 
     def checked(result: UpdateCheck) -> None:

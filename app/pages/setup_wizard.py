@@ -72,12 +72,16 @@ def _wizard(request: Request, language: str) -> None:
             ui.icon('account_balance_wallet', size='md', color='primary')
             ui.label(_('Welcome to What I Spend')).classes('text-2xl font-bold')
         ui.label(_('A few questions and your tracker is ready.')).classes('text-sm opacity-80')
+        # first of all, before anything is typed: the wizard starts again in the language picked
+        ui.select(dict(i18n.LANGUAGES), value=language, label=_('Language')).props('outlined dense').classes(
+            'w-48'
+        ).mark('setup-language').on_value_change(lambda e: ui.navigate.to(f'/setup?lang={e.value}'))
 
         with ui.stepper().props('vertical flat animated').classes('w-full') as stepper:
             with ui.step(_('Your account'), icon='person') as account_step:
                 account = _account_step(stepper, speaking)
             with ui.step(_('Preferences'), icon='tune'):
-                currency, locale, theme = _preferences_step(stepper, dark, locale_default, currency_default, language)
+                currency, locale, theme = _preferences_step(stepper, dark, locale_default, currency_default)
             with ui.step(_('Categories and payment methods'), icon='category'):
                 ui.label(_('A starting set you can rename, remove or extend at any time.')).classes('text-sm')
                 _presets_editor(state, speaking)
@@ -158,15 +162,11 @@ def _account_step(stepper: ui.stepper, speaking) -> dict[str, ui.input]:
 
 
 def _preferences_step(
-    stepper: ui.stepper, dark: ui.dark_mode, locale_default: str, currency_default: str, language: str
+    stepper: ui.stepper, dark: ui.dark_mode, locale_default: str, currency_default: str
 ) -> tuple[ui.select, ui.select, ui.toggle]:
     ui.label(_('Guessed from your browser; each person can change them later in Settings.')).classes(
         'text-sm opacity-80'
     )
-    # the wizard starts again in the language picked (nothing is stored before the last step)
-    ui.select(dict(i18n.LANGUAGES), value=language, label=_('Language')).props('outlined').classes('w-full').mark(
-        'setup-language'
-    ).on_value_change(lambda e: ui.navigate.to(f'/setup?lang={e.value}'))
     currency = (
         ui.select(locale_choices.currency_options(), value=currency_default, label=_('Currency'))
         .props('outlined')
