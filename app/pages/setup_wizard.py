@@ -227,9 +227,9 @@ def _presets_editor(state: dict, speaking) -> None:
             field = ui.input(label).props('outlined dense').classes('min-w-[12rem]').mark(f'setup-new-{marker}')
             field.on('keydown.enter', speaking(lambda: add(kind, field)))
             field.on_value_change(lambda: setattr(field, 'error', None) if field.error else None)
-            ui.button(icon='add', on_click=speaking(lambda: add(kind, field))).props(
-                f'flat round aria-label="{button_label}"'
-            ).tooltip(button_label).mark(f'setup-add-{marker}')
+            button = ui.button(icon='add', on_click=speaking(lambda: add(kind, field))).props('flat round')
+            button.props['aria-label'] = button_label  # set, not parsed: a translation may hold any character
+            button.tooltip(button_label).mark(f'setup-add-{marker}')
 
     preset_lists()
     with ui.row().classes('w-full gap-2 items-start'):
