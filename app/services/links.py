@@ -18,6 +18,7 @@ from typing import Any, cast
 from peewee import IntegrityError
 
 from app.db import write_transaction
+from app.i18n import Message, Plural
 from app.models import User, UserLink
 from app.services import access, accounts, audit, link_copies
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -291,12 +292,21 @@ class LinkResult:
     status: str  # active (linked now) | pending (an invitation waits for user2)
     changed: bool  # False when the two were already linked
 
-    def message(self) -> str:
+    def message(self, language: str = 'en') -> str:
+        """What the administrator reads, in `language`."""
         if self.status == PENDING:
-            return f'Invitation sent to {self.user2}; the link exists once they accept it.'
-        if not self.changed:
-            return f'{self.user1} and {self.user2} were already linked; nothing changed.'
-        return f'Linked {self.user1} and {self.user2}: each now sees and may edit the data of the other.'
+            text = Message('Invitation sent to {user2}; the link exists once they accept it.', user2=self.user2)
+        elif not self.changed:
+            text = Message(
+                '{user1} and {user2} were already linked; nothing changed.', user1=self.user1, user2=self.user2
+            )
+        else:
+            text = Message(
+                'Linked {user1} and {user2}: each now sees and may edit the data of the other.',
+                user1=self.user1,
+                user2=self.user2,
+            )
+        return text.render(language)
 
 
 def _two_users(user1: str, user2: str) -> tuple[User, User]:
@@ -346,19 +356,27 @@ class UnlinkReport:
     payment_methods_copied: int = 0
     expenses_repointed: int = 0
 
-    def message(self) -> str:
+    def message(self, language: str = 'en') -> str:
+        """What the administrator (or the person unlinking) reads, in `language`."""
+        names = {'user1': self.user1, 'user2': self.user2}
         if self.was == PENDING:
-            return f'Withdrew the pending invitation between {self.user1} and {self.user2}.'
-        if not (self.expenses_repointed or self.categories_copied or self.payment_methods_copied):
-            return (
-                f'Unlinked {self.user1} and {self.user2}. Neither used the categories or payment methods of the '
-                'other, so nothing needed copying; each keeps everything it created.'
+            text = Message('Withdrew the pending invitation between {user1} and {user2}.', **names)
+        elif not (self.expenses_repointed or self.categories_copied or self.payment_methods_copied):
+            text = Message(
+                'Unlinked {user1} and {user2}. Neither used the categories or payment methods of the other, so '
+                'nothing needed copying; each keeps everything it created.',
+                **names,
             )
-        return (
-            f'Unlinked {self.user1} and {self.user2}. {self.expenses_repointed} expense(s) used the other '
-            f"user's items: copied {self.categories_copied} categor{'y' if self.categories_copied == 1 else 'ies'} "
-            f"and {self.payment_methods_copied} payment method(s) into their owner's account. No expense was lost."
-        )
+        else:
+            text = Message(
+                "Unlinked {user1} and {user2}. {expenses} the other user's items: copied {categories} and "
+                "{payment_methods} into their owner's account. No expense was lost.",
+                expenses=Plural('{n} expense used', '{n} expenses used', n=self.expenses_repointed),
+                categories=Plural('{n} category', '{n} categories', n=self.categories_copied),
+                payment_methods=Plural('{n} payment method', '{n} payment methods', n=self.payment_methods_copied),
+                **names,
+            )
+        return text.render(language)
 
 
 def _unlink(first: User, second: User, link: UserLink, copies: link_copies.Copies) -> None:
@@ -430,11 +448,15 @@ class CurrencyDifference:
     currency: str
     my_currency: str
 
-    def message(self) -> str:
-        return (
-            f'{self.username} counts in {self.currency}, you in {self.my_currency}: totals that mix your '
-            'expenses add both as they are.'
-        )
+    def message(self, language: str = 'en') -> str:
+        """What the person reads, in `language`."""
+        return Message(
+            '{username} counts in {currency}, you in {my_currency}: totals that mix your expenses add both as '
+            'they are.',
+            username=self.username,
+            currency=self.currency,
+            my_currency=self.my_currency,
+        ).render(language)
 
 
 def currency_differences(me: User) -> list[CurrencyDifference]:

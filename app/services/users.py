@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.db import write_transaction
-from app.i18n import LANGUAGES, Message
+from app.i18n import LANGUAGES, Message, Plural
 from app.models import RecoveryCode, User, utcnow
 from app.services import audit, passwords, presets
 from app.services.accounts import active
@@ -137,6 +137,7 @@ def create_account(
     creator: User | None = None,
     starting: Starting | None = None,
     password_hash: str | None = None,
+    language: str = 'en',
 ) -> NewAccount:
     """Create an account the way the setup wizard, the Users tab, `POST /sysapi/users/create` and
     `manage.py user create` do: the account and its starting categories and payment methods (`starting`,
@@ -146,7 +147,8 @@ def create_account(
     joins: it takes the currency, locale and time zone of the administrator who creates it (`creator`;
     from the CLI the earliest administrator), so that linked accounts add up in one currency from the
     start. A deleted account brought back keeps its own formats and data, and gets no presets on top.
-    `password_hash` is for a caller that hashed the password before taking its own transaction.
+    `password_hash` is for a caller that hashed the password before taking its own transaction. The
+    default starting categories and payment methods are named in `language` (the creator's).
     """
     username = validate_username(username)
     if password_hash is None:
@@ -163,7 +165,7 @@ def create_account(
         if model is not None and model.id != user.id:
             user.currency, user.locale, user.timezone = model.currency, model.locale, model.timezone
             user.save(only=[User.currency, User.locale, User.timezone])
-        seeded = seed_defaults(user, starting) if presets else (0, 0)
+        seeded = seed_defaults(user, starting, language=language) if presets else (0, 0)
         return NewAccount(user, restored, seeded)
 
 
@@ -309,13 +311,23 @@ class PasswordReset:
     tokens: int
     tokens_kept: bool
 
-    def message(self) -> str:
-        tokens = (
-            'their personal API tokens still work'
-            if self.tokens_kept
-            else f'{self.tokens} personal API token(s) revoked'
-        )
-        return f'Password of {self.username} changed; {self.sessions} session(s) logged out, {tokens}.'
+    def message(self, language: str = 'en') -> str:
+        """What the administrator reads, in `language`."""
+        sessions = Plural('{n} session logged out', '{n} sessions logged out', n=self.sessions)
+        if self.tokens_kept:
+            text = Message(
+                'Password of {username} changed; {sessions}, their personal API tokens still work.',
+                username=self.username,
+                sessions=sessions,
+            )
+        else:
+            text = Message(
+                'Password of {username} changed; {sessions}, {tokens}.',
+                username=self.username,
+                sessions=sessions,
+                tokens=Plural('{n} personal API token revoked', '{n} personal API tokens revoked', n=self.tokens),
+            )
+        return text.render(language)
 
 
 def reset_password(user: User, new: str, confirm: str | None = None, *, revoke_tokens: bool = True) -> PasswordReset:
@@ -336,13 +348,13 @@ def reset_password(user: User, new: str, confirm: str | None = None, *, revoke_t
     return PasswordReset(user.username, ended, revoked, not revoke_tokens)
 
 
-def seed_defaults(user: User, starting: Starting | None = None) -> tuple[int, int]:
+def seed_defaults(user: User, starting: Starting | None = None, *, language: str = 'en') -> tuple[int, int]:
     """Give an account without any category or payment method its starting ones: those chosen in the setup
-    wizard, else the wizard's defaults. Returns (categories, payment methods) created; (0, 0) for an
+    wizard, else the wizard's defaults named in `language`. Returns (categories, payment methods) created; (0, 0) for an
     account that already has some."""
     from app.models import Category, PaymentMethod
 
-    starting = starting or Starting(presets.DEFAULT_CATEGORIES, presets.DEFAULT_PAYMENT_METHODS)
+    starting = starting or Starting(presets.categories(language), presets.payment_methods(language))
     with write_transaction():
         if (
             Category.select().where(Category.owner == user.id).exists()
@@ -366,28 +378,42 @@ class DeleteReport:
     tokens: int
     copied_for_others: int  # categories and payment methods copied to linked users whose expenses used them
 
-    def message(self) -> str:
-        data = (
-            f'{self.expenses} expense(s), {self.categories} categor{"y" if self.categories == 1 else "ies"} and '
-            f'{self.payment_methods} payment method(s)'
-        )
+    def message(self, language: str = 'en') -> str:
+        """What the administrator reads, in `language`: one sentence a line."""
+        data = {
+            'expenses': Plural('{n} expense', '{n} expenses', n=self.expenses),
+            'categories': Plural('{n} category', '{n} categories', n=self.categories),
+            'payment_methods': Plural('{n} payment method', '{n} payment methods', n=self.payment_methods),
+        }
         lines = [
-            f'Deleted user {self.username!r}; ended {self.sessions} session(s), revoked {self.tokens} API token(s), '
-            f'removed {self.links} link(s) and invitation(s).'
+            Message(
+                "Deleted user '{username}': {sessions}, {tokens}, {links}.",
+                username=self.username,
+                sessions=Plural('{n} session ended', '{n} sessions ended', n=self.sessions),
+                tokens=Plural('{n} API token revoked', '{n} API tokens revoked', n=self.tokens),
+                links=Plural('{n} link or invitation removed', '{n} links and invitations removed', n=self.links),
+            )
         ]
         if self.data_deleted:
-            lines.append(f'Deleted its data: {data}.')
+            lines.append(Message('Deleted its data: {expenses}, {categories} and {payment_methods}.', **data))
         else:
             lines.append(
-                f'Kept its data: {data}. Creating the user {self.username!r} again brings them back '
-                '(use --delete-data to delete them).'
+                Message(
+                    "Kept its data: {expenses}, {categories} and {payment_methods}. Creating the user '{username}' "
+                    'again brings them back (use --delete-data to delete them).',
+                    username=self.username,
+                    **data,
+                )
             )
         if self.copied_for_others:
             lines.append(
-                f'Copied {self.copied_for_others} categories and payment methods into linked accounts whose expenses '
-                'used them.'
+                Plural(
+                    'Copied {n} category or payment method into linked accounts whose expenses used it.',
+                    'Copied {n} categories and payment methods into linked accounts whose expenses used them.',
+                    n=self.copied_for_others,
+                )
             )
-        return '\n'.join(lines)
+        return '\n'.join(line.render(language) for line in lines)
 
 
 def delete_user(user: User, *, delete_data: bool = False, actor: User | None = None) -> DeleteReport:
