@@ -14,6 +14,7 @@ import difflib
 from dataclasses import dataclass
 from typing import TypeGuard
 
+from app.i18n import Message
 from app.services.errors import Invalid
 
 DEFAULT_CATEGORY_ICON = 'label'
@@ -261,5 +262,10 @@ def clean_icon(value: object, *, field: str = 'icon') -> str:
     close = suggestions(text.lower()) if text else []
     hint = f'Try {", ".join(close)}, or choose one' if close else 'Choose one'
     raise Invalid(
-        f'{shown!r} is not an icon What I Spend knows. {hint} in the icon picker, which lists them all.', field=field
+        Message(
+            "'{shown}' is not an icon What I Spend knows. {hint} in the icon picker, which lists them all.",
+            shown=shown,
+            hint=hint,
+        ),
+        field=field,
     )

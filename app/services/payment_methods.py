@@ -13,6 +13,7 @@ from typing import cast
 from peewee import fn
 
 from app.db import write_transaction
+from app.i18n import Message, Plural
 from app.models import Expense, PaymentMethod, User, utcnow
 from app.services import access, icons
 from app.services.errors import Conflict, Invalid, NotFound
@@ -47,8 +48,14 @@ class DeletionPlan:
     used: int
 
     @property
-    def in_use_message(self) -> str:
+    def in_use(self) -> Message:
+        """Why it cannot simply be deleted, in the reader's language (`render(plan.in_use)`)."""
         return _in_use_message(self.name, self.used)
+
+    @property
+    def in_use_message(self) -> str:
+        """The same in English."""
+        return str(self.in_use)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,7 +88,10 @@ def get_payment_method(user: User, method_id: object, *, field: str = 'id') -> P
         (PaymentMethod.id == number) & (PaymentMethod.owner.in_(access.visible_owner_ids(user)))
     )
     if method is None:
-        raise NotFound(f'Payment method {number} does not exist; GET /sysapi/payment_methods lists yours.', field=field)
+        raise NotFound(
+            Message('Payment method {number} does not exist; GET /sysapi/payment_methods lists yours.', number=number),
+            field=field,
+        )
     return method
 
 
@@ -96,12 +106,14 @@ def _name_taken(owner_id: int, name: str, exclude_id: int | None = None) -> bool
 
 def _check_unique(owner_id: int, name: str, exclude_id: int | None = None) -> None:
     if _name_taken(owner_id, name, exclude_id):
-        raise Conflict(f'A payment method named {name!r} already exists; choose another name.', field='name')
+        raise Conflict(
+            Message("A payment method named '{name}' already exists; choose another name.", name=name), field='name'
+        )
 
 
 def create_payment_method(user: User, name: object, icon: object = None) -> PaymentMethodView:
     """A new payment method of the user's: at most 80 characters, a name not taken yet (case aside)."""
-    name = clean_name(name, label='payment method name')
+    name = clean_name(name, label=Message('payment method name'))
     icon = icons.clean_icon(icon) if not is_blank(icon) else DEFAULT_ICON
     with write_transaction():
         _check_unique(user.id, name)
@@ -117,7 +129,7 @@ def update_payment_method(
         method = get_payment_method(user, method_id)
         _check_may_change(user, method)
         if name is not UNSET:
-            method.name = clean_name(name, label='payment method name')
+            method.name = clean_name(name, label=Message('payment method name'))
         if icon is not UNSET and str(icon if icon is not None else '').strip() != method.icon:
             method.icon = icons.clean_icon(icon)
         _check_unique(method.owner_id, method.name, exclude_id=method.id)
@@ -130,7 +142,7 @@ def _check_may_change(user: User, method: PaymentMethod) -> None:
     writer or linked to the writer (issue 13, docs/security/chain.md)."""
     used_by = Expense.select(Expense.owner).where(Expense.payment_method == method.id).distinct()
     owners = {method.owner_id} | {row.owner_id for row in used_by}
-    access.check_may_change(user, owners, f'The payment method {method.name!r}')
+    access.check_may_change(user, owners, 'payment_method', method.name)
 
 
 def usage_count(method: PaymentMethod) -> int:
@@ -149,10 +161,12 @@ def usage_counts(user: User) -> dict[int, int]:
     return dict(cast(Iterable[tuple[int, int]], rows))
 
 
-def _in_use_message(name: str, used: int) -> str:
-    return (
-        f'{name!r} is used by {used} expense{"" if used == 1 else "s"}; '
-        'move them to another payment method first, then delete it.'
+def _in_use_message(name: str, used: int) -> Message:
+    return Plural(
+        "'{name}' is used by {n} expense; move it to another payment method first, then delete the payment method.",
+        "'{name}' is used by {n} expenses; move them to another payment method first, then delete it.",
+        n=used,
+        name=name,
     )
 
 
@@ -182,12 +196,17 @@ def restore_payment_method(user: User, snapshot: PaymentMethodSnapshot) -> Payme
     when its name was taken meanwhile."""
     with write_transaction():
         if snapshot.owner_id not in access.visible_owner_ids(user):
-            raise NotFound(f'{snapshot.name!r} can no longer be restored: its owner no longer shares with you.')
-        access.check_may_change(user, [snapshot.owner_id], f'The payment method {snapshot.name!r}', field=None)
+            raise NotFound(
+                Message("'{name}' can no longer be restored: its owner no longer shares with you.", name=snapshot.name)
+            )
+        access.check_may_change(user, [snapshot.owner_id], 'payment_method', snapshot.name, field=None)
         if _name_taken(snapshot.owner_id, snapshot.name):
             raise Conflict(
-                f'{snapshot.name!r} cannot come back: a payment method of that name was added meanwhile. '
-                'Use that one, or rename it and add this one again.',
+                Message(
+                    "'{name}' cannot come back: a payment method of that name was added "
+                    'meanwhile. Use that one, or rename it and add this one again.',
+                    name=snapshot.name,
+                ),
                 field='name',
             )
         same_id = {} if PaymentMethod.select().where(PaymentMethod.id == snapshot.id).exists() else {'id': snapshot.id}
@@ -203,11 +222,13 @@ def move_expenses(user: User, from_method: object, to_method: object) -> int:
         source = get_payment_method(user, from_method, field='id')
         target = get_payment_method(user, to_method, field='to_payment_method_id')
         if source.id == target.id:
-            raise Invalid('Choose a different payment method to move the expenses to.', field='to_payment_method_id')
+            raise Invalid(
+                Message('Choose a different payment method to move the expenses to.'), field='to_payment_method_id'
+            )
         selector = (Expense.payment_method == source.id) & Expense.owner.in_(access.visible_owner_ids(user))
         owners = {row.owner_id for row in Expense.select(Expense.owner).where(selector).distinct()}
         # every expense moved must be one the user may change, and land where all its viewers can follow
-        access.check_may_change(user, owners, f'An expense paid with {source.name!r}', field='to_payment_method_id')
+        access.check_may_change(user, owners, 'expense_with_payment_method', source.name, field='to_payment_method_id')
         for owner in owners:
-            access.check_may_reference(owner, target.owner_id, f'{target.name!r}', field='to_payment_method_id')
+            access.check_may_reference(owner, target.owner_id, 'move_target', target.name, field='to_payment_method_id')
         return Expense.update(payment_method=target.id, updated_at=utcnow()).where(selector).execute()
