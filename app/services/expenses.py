@@ -291,10 +291,13 @@ def validate_location(data: Mapping, current: Expense | None = None) -> dict:
         if not has_lon and current is not None:
             longitude = current.longitude
         if (latitude is None) != (longitude is None):
-            missing = 'longitude' if longitude is None else 'latitude'
+            if longitude is None:
+                raise Invalid(
+                    Message('Give both a latitude and a longitude, or neither; the longitude is missing.'),
+                    field='longitude',
+                )
             raise Invalid(
-                Message('Give both a latitude and a longitude, or neither; the {missing} is missing.', missing=missing),
-                field=missing,
+                Message('Give both a latitude and a longitude, or neither; the latitude is missing.'), field='latitude'
             )
         out['latitude'], out['longitude'] = latitude, longitude
     if 'place' in data:

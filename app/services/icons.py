@@ -260,12 +260,16 @@ def clean_icon(value: object, *, field: str = 'icon') -> str:
         return text
     shown = text[:40] if len(text) <= 40 else text[:37] + '...'
     close = suggestions(text.lower()) if text else []
-    hint = f'Try {", ".join(close)}, or choose one' if close else 'Choose one'
-    raise Invalid(
-        Message(
-            "'{shown}' is not an icon What I Spend knows. {hint} in the icon picker, which lists them all.",
+    if close:
+        message = Message(
+            "'{shown}' is not an icon What I Spend knows. Try {choices}, or choose one in the icon picker, "
+            'which lists them all.',
             shown=shown,
-            hint=hint,
-        ),
-        field=field,
-    )
+            choices=', '.join(close),
+        )
+    else:
+        message = Message(
+            "'{shown}' is not an icon What I Spend knows. Choose one in the icon picker, which lists them all.",
+            shown=shown,
+        )
+    raise Invalid(message, field=field)
