@@ -3,10 +3,10 @@ payment methods goes through `visible_owner_ids`: it is the one place where shar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import cast
 
-from app.i18n import N_, Message
+from app.i18n import Message
 from app.models import User, UserLink
 
 
@@ -77,43 +77,52 @@ def outsiders(user: User | int, owner_ids: Iterable[int]) -> set[int]:
 
 
 # One whole sentence per case (French agrees "vue"/"vu" with the noun): `what` picks it, `name` fills it.
-_MAY_NOT_CHANGE = {
-    'category': N_(
+_MAY_NOT_CHANGE: dict[str, Callable[[str], Message]] = {
+    'category': lambda name: Message(
         "The category '{name}' is also seen by someone who does not share with you, so you may not change it; "
-        'ask its owner to change it, or create your own.'
+        'ask its owner to change it, or create your own.',
+        name=name,
     ),
-    'payment_method': N_(
+    'payment_method': lambda name: Message(
         "The payment method '{name}' is also seen by someone who does not share with you, so you may not "
-        'change it; ask its owner to change it, or create your own.'
+        'change it; ask its owner to change it, or create your own.',
+        name=name,
     ),
-    'expense': N_(
+    'expense': lambda name: Message(
         'This expense is also seen by someone who does not share with you, so you may not change it; '
-        'ask its owner to change it, or create your own.'
+        'ask its owner to change it, or create your own.',
+        name=name,
     ),
-    'expense_in_category': N_(
+    'expense_in_category': lambda name: Message(
         "An expense filed under '{name}' is also seen by someone who does not share with you, so you may not "
-        'change it; ask its owner to change it, or create your own.'
+        'change it; ask its owner to change it, or create your own.',
+        name=name,
     ),
-    'expense_with_payment_method': N_(
+    'expense_with_payment_method': lambda name: Message(
         "An expense paid with '{name}' is also seen by someone who does not share with you, so you may not "
-        'change it; ask its owner to change it, or create your own.'
+        'change it; ask its owner to change it, or create your own.',
+        name=name,
     ),
 }
-_MAY_NOT_REFERENCE = {
-    'category': N_(
+_MAY_NOT_REFERENCE: dict[str, Callable[[str], Message]] = {
+    'category': lambda name: Message(
         "The category '{name}' belongs to someone who does not share with everyone who sees this expense; "
-        'choose one of your own.'
+        'choose one of your own.',
+        name=name,
     ),
-    'subcategory': N_(
+    'subcategory': lambda name: Message(
         "The subcategory '{name}' belongs to someone who does not share with everyone who sees this expense; "
-        'choose one of your own.'
+        'choose one of your own.',
+        name=name,
     ),
-    'payment_method': N_(
+    'payment_method': lambda name: Message(
         "The payment method '{name}' belongs to someone who does not share with everyone who sees this "
-        'expense; choose one of your own.'
+        'expense; choose one of your own.',
+        name=name,
     ),
-    'move_target': N_(
-        "'{name}' belongs to someone who does not share with everyone who sees this expense; choose one of your own."
+    'move_target': lambda name: Message(
+        "'{name}' belongs to someone who does not share with everyone who sees this expense; choose one of your own.",
+        name=name,
     ),
 }
 
@@ -127,7 +136,7 @@ def check_may_change(
     from app.services.errors import Conflict
 
     if outsiders(user, owner_ids):
-        raise Conflict(Message(_MAY_NOT_CHANGE[what], name=name), field=field)
+        raise Conflict(_MAY_NOT_CHANGE[what](name), field=field)
 
 
 def check_may_reference(expense_owner_id: int, thing_owner_id: int, what: str, name: str, *, field: str) -> None:
@@ -137,4 +146,4 @@ def check_may_reference(expense_owner_id: int, thing_owner_id: int, what: str, n
     from app.services.errors import Invalid
 
     if not audience(expense_owner_id) <= audience(thing_owner_id):
-        raise Invalid(Message(_MAY_NOT_REFERENCE[what], name=name), field=field)
+        raise Invalid(_MAY_NOT_REFERENCE[what](name), field=field)

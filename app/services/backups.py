@@ -54,7 +54,7 @@ class BackupInfo:
     path: Path
     size: int
     manifest: Manifest | None = None
-    problem: str = ''
+    problem: Message | str = ''  # why it cannot be restored; a Message to render in the reader's language
 
     @property
     def name(self) -> str:
@@ -256,35 +256,13 @@ def verify_backup(path: Path, extract_to: Path | None = None, *, max_bytes: int 
                 )
             )
         if manifest.engine == 'sqlite':
-            _check_snapshot(work / SQLITE_MEMBER, manifest, path.name)
+            sqlite_snapshot.check(work / SQLITE_MEMBER, manifest.schema_version, manifest.row_counts, path.name)
         if extract_to is not None:
             for name in present:
                 os.replace(work / name, Path(extract_to) / name)
         return manifest
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _check_snapshot(snapshot: Path, manifest: Manifest, where: str) -> None:
-    try:
-        conn = sqlite_snapshot.open_read_only(snapshot)
-        try:
-            verdict = conn.execute('PRAGMA integrity_check').fetchone()[0]
-            version, counts = sqlite_snapshot.schema_and_counts(conn)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise Invalid(Message('{where}: the database inside is not readable ({exc}).', where=where, exc=exc)) from None
-    if verdict != 'ok':
-        raise Invalid(
-            Message('{where}: the database inside fails its integrity check ({verdict}).', where=where, verdict=verdict)
-        )
-    if version != manifest.schema_version or counts != manifest.row_counts:
-        raise Invalid(
-            Message(
-                '{where}: the database inside does not match the manifest (schema or row counts differ).', where=where
-            )
-        )
 
 
 def list_backups(settings: Settings | None = None) -> list[BackupInfo]:
@@ -300,7 +278,7 @@ def list_backups(settings: Settings | None = None) -> list[BackupInfo]:
         try:
             found.append(BackupInfo(path=path, size=path.stat().st_size, manifest=read_manifest(path)))
         except Invalid as exc:
-            found.append(BackupInfo(path=path, size=path.stat().st_size, problem=exc.message))
+            found.append(BackupInfo(path=path, size=path.stat().st_size, problem=exc.text))
     epoch = datetime.fromtimestamp(0, UTC)
     found.sort(
         key=lambda b: (

@@ -36,14 +36,14 @@ from datetime import datetime, timedelta
 from peewee import fn
 
 from app.config import get_settings
-from app.i18n import N_, Message
+from app.i18n import Message
 from app.models import AuditEvent, User, utcnow
 from app.services import audit, sessions, two_factor, users
 from app.services.errors import TooManyRequests, Unauthorized
 
 log = logging.getLogger('whatispend.auth')
 
-WRONG_CREDENTIALS = N_('Wrong username or password; check both and try again.')
+WRONG_CREDENTIALS = Message('Wrong username or password; check both and try again.')
 FIRST_DELAY_SECONDS = 60
 DEVICE_FAILED = 'device_login_failed'
 
@@ -68,10 +68,10 @@ def _failures(condition, since: datetime) -> tuple[int, datetime | None]:
 DEVICE_COOKIE = 'wis_device'
 DEVICE_DAYS = 365
 PENDING_SECONDS = 300
-CODE_NEEDED = N_(
+CODE_NEEDED = Message(
     'This account uses two-factor login; give the 6-digit code from your authenticator app, or use an API token.'
 )
-PENDING_EXPIRED = N_(
+PENDING_EXPIRED = Message(
     'The login took longer than 5 minutes or its form is stale; enter your username and password again.'
 )
 
@@ -221,7 +221,7 @@ def begin_login(
     user = users.authenticate((username or '').strip(), password or '')
     if user is None:
         _failed(key, ip, user_agent, device)
-        raise Unauthorized(Message(WRONG_CREDENTIALS))
+        raise Unauthorized(WRONG_CREDENTIALS)
     if two_factor.is_enabled(user):
         audit.record('login_password_ok', user, ip=ip, detail='waiting for the two-factor code')
         return LoginStep(user, pending=_pending_token(user, utcnow()))
@@ -240,13 +240,13 @@ def finish_login(
     """The code step: the pending-login token from `begin_login` and a TOTP or recovery code."""
     user = _pending_user(pending, utcnow())
     if user is None:
-        raise Unauthorized(Message(PENDING_EXPIRED))
+        raise Unauthorized(PENDING_EXPIRED)
     key = _username_key(user.username)
     device = device_nonce(device_cookie, key)
     _throttle(key, ip, device)
     if not two_factor.verify(user, code):
         _failed(key, ip, user_agent, device, what='two-factor code')
-        raise Unauthorized(Message(two_factor.WRONG_CODE))
+        raise Unauthorized(two_factor.WRONG_CODE)
     return _open_session(user, ip, user_agent, previous_session)
 
 
@@ -266,7 +266,7 @@ def login(
     )
     if step.pending:
         if not code:
-            raise Unauthorized(Message(CODE_NEEDED))
+            raise Unauthorized(CODE_NEEDED)
         step = finish_login(
             step.pending,
             code,
@@ -276,7 +276,7 @@ def login(
             previous_session=previous_session,
         )
     if step.session is None:  # cannot happen: the code step ends in a session or raises
-        raise Unauthorized(Message(PENDING_EXPIRED))
+        raise Unauthorized(PENDING_EXPIRED)
     return step.user, step.session
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from app.db import write_transaction
-from app.i18n import N_, Message
+from app.i18n import Message
 from app.models import User
 from app.services import passwords, users
 from app.services.errors import Conflict, Invalid
@@ -85,7 +85,7 @@ def complete_setup(choices: SetupChoices) -> User:
     return account.user
 
 
-NAME_PROBLEM = N_('Type a name of 1 to 80 characters first.')
+NAME_PROBLEM = Message('Type a name of 1 to 80 characters first.')
 
 
 def preset_name(name: object, listed: Iterable[str]) -> str:
@@ -95,7 +95,7 @@ def preset_name(name: object, listed: Iterable[str]) -> str:
     try:
         cleaned = clean_name(name)
     except Invalid:
-        raise Invalid(Message(NAME_PROBLEM), field='name') from None
+        raise Invalid(NAME_PROBLEM, field='name') from None
     if cleaned.lower() in {other.lower() for other in listed}:
         raise Invalid(Message('{cleaned} is already in the list; type another name.', cleaned=cleaned), field='name')
     return cleaned

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from app.config import get_settings
 from app.db import write_transaction
-from app.i18n import N_, Message
+from app.i18n import Message
 from app.models import ApiToken, User, utcnow
 from app.services import audit, sessions
 from app.services.errors import Conflict, Invalid, NotFound, Unauthorized
@@ -75,7 +75,7 @@ class HeldToken(TokenView):
         return cls(*_shown(row), row.user.username)
 
 
-SESSION_ENDED = N_('Your session has ended (logged out, password changed or account removed); log in again.')
+SESSION_ENDED = Message('Your session has ended (logged out, password changed or account removed); log in again.')
 
 
 def create_token(user: User, name: str, *, ip: str = '', session: str | None = None) -> tuple[ApiToken, str]:
@@ -86,7 +86,7 @@ def create_token(user: User, name: str, *, ip: str = '', session: str | None = N
     the page, so that a page left open across a logout or a password reset cannot mint a token that
     outlives it."""
     if session is not None and not sessions.is_live(session, user.id):
-        raise Unauthorized(Message(SESSION_ENDED))
+        raise Unauthorized(SESSION_ENDED)
     name = strip_invisible((name or '').strip())  # a name of zero-width characters only is no name
     if not name or len(name) > 80 or any(ord(c) < 32 for c in name):
         raise Invalid(Message('Give the token a name of 1 to 80 characters, such as "phone shortcut".'), field='name')

@@ -22,7 +22,7 @@ import pyotp
 import segno
 
 from app.db import write_transaction
-from app.i18n import N_, Message
+from app.i18n import Message
 from app.models import InstallationSetting, RecoveryCode, User, utcnow
 from app.services import audit, passwords
 from app.services.errors import Invalid
@@ -34,7 +34,9 @@ VALID_WINDOW = 1  # steps either side of now
 REQUIRE_KEY = 'require_two_factor'
 RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'  # no 0/o, 1/l/i: read aloud or typed from paper
 
-WRONG_CODE = N_('That code is wrong or was already used; type the 6-digit code your app shows now, or a recovery code.')
+WRONG_CODE = Message(
+    'That code is wrong or was already used; type the 6-digit code your app shows now, or a recovery code.'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +195,7 @@ def disable(user: User, password: str, code: str, *, ip: str = '') -> None:
     if not passwords.verify_password(fresh.password_hash, password or ''):
         raise Invalid(Message('The password is wrong; type your current password.'), field='password')
     if not verify(fresh, code):
-        raise Invalid(Message(WRONG_CODE), field='code')
+        raise Invalid(WRONG_CODE, field='code')
     _clear(user)
     audit.record('two_factor_disabled', user, ip=ip)
 

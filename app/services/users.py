@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.db import write_transaction
-from app.i18n import N_, Message
+from app.i18n import Message
 from app.models import RecoveryCode, User, utcnow
 from app.services import audit, passwords, presets
 from app.services.accounts import active
@@ -295,16 +295,20 @@ def count_admins() -> int:
     return User.select().where(active() & (User.is_admin == True)).count()  # noqa: E712 - SQL comparison
 
 
-_LAST_ADMIN = {  # one whole sentence per case
-    'demote': N_('{username} is the only administrator; make another user administrator before you demote them.'),
-    'delete': N_('{username} is the only administrator; make another user administrator before you delete them.'),
-}
-
-
 def _refuse_losing_last_admin(user: User, what: str) -> None:
-    """`what`: 'demote' or 'delete'."""
+    """`what`: 'demote' or 'delete' (one whole sentence each)."""
     if user.is_admin and count_admins() <= 1:
-        raise Conflict(Message(_LAST_ADMIN[what], username=user.username))
+        if what == 'demote':
+            message = Message(
+                '{username} is the only administrator; make another user administrator before you demote them.',
+                username=user.username,
+            )
+        else:
+            message = Message(
+                '{username} is the only administrator; make another user administrator before you delete them.',
+                username=user.username,
+            )
+        raise Conflict(message)
 
 
 def set_admin(user: User, is_admin: bool, *, actor: User | None = None) -> User:

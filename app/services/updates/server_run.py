@@ -36,7 +36,7 @@ def start(settings: Settings | None = None) -> UpdateStatus:
             Message(
                 'An update to {version} is already running (step: {step}); wait for it to finish.',
                 version=current['to_version'] or Message('a new version'),
-                step=Message(step) if step else Message('starting'),
+                step=step or Message('starting'),  # the step's label stays as the update log writes it
             )
         )
     try:
