@@ -25,7 +25,7 @@ CHUNK = 1 << 20
 
 
 def _mb(size: int) -> Message:
-    return Message('{size} MB', size=f'{size / 2**20:,.1f}')
+    return Message('{size} MB', size=f'{size / 2**20:.1f}')  # no thousands separator: ',' reads as a decimal one
 
 
 def _expected_sizes(data: object, where: str, allowed: set[str]) -> dict[str, int]:

@@ -361,7 +361,10 @@ def restore_category(user: User, snapshot: CategorySnapshot) -> CategoryView:
         visible = access.visible_owner_ids(user)
         if snapshot.owner_id not in visible:
             raise NotFound(
-                Message("'{name}' can no longer be restored: its owner no longer shares with you.", name=snapshot.name)
+                Message(
+                    "The category '{name}' can no longer be restored: its owner no longer shares with you.",
+                    name=snapshot.name,
+                )
             )
         access.check_may_change(user, [snapshot.owner_id], 'category', snapshot.name, field=None)
         parent = None

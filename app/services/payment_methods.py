@@ -197,7 +197,10 @@ def restore_payment_method(user: User, snapshot: PaymentMethodSnapshot) -> Payme
     with write_transaction():
         if snapshot.owner_id not in access.visible_owner_ids(user):
             raise NotFound(
-                Message("'{name}' can no longer be restored: its owner no longer shares with you.", name=snapshot.name)
+                Message(
+                    "The payment method '{name}' can no longer be restored: its owner no longer shares with you.",
+                    name=snapshot.name,
+                )
             )
         access.check_may_change(user, [snapshot.owner_id], 'payment_method', snapshot.name, field=None)
         if _name_taken(snapshot.owner_id, snapshot.name):

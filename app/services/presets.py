@@ -63,8 +63,8 @@ def seed(user: User, categories: Iterable[Mapping], methods: Iterable[Mapping]) 
 
 @contextmanager
 def _naming(kind: str, name: object) -> Iterator[None]:
-    """Say which starting item a service refused (`kind`: 'category' or 'payment method'): the wizard shows
-    the message away from the list."""
+    """Say which starting item a service refused (`kind`: 'category', 'subcategory' or 'payment method'):
+    the wizard shows the message away from the list."""
     try:
         yield
     except ServiceError as exc:
@@ -72,6 +72,10 @@ def _naming(kind: str, name: object) -> Iterator[None]:
         shown = shown if len(shown) <= 30 else shown[:30] + '…'
         if kind == 'category':
             message = Message("The starting category '{name}' cannot be created: {reason}", name=shown, reason=exc.text)
+        elif kind == 'subcategory':
+            message = Message(
+                "The starting subcategory '{name}' cannot be created: {reason}", name=shown, reason=exc.text
+            )
         else:
             message = Message(
                 "The starting payment method '{name}' cannot be created: {reason}", name=shown, reason=exc.text
