@@ -235,9 +235,7 @@ def invite(me: User, username: str) -> LinkView:
         other = _other(me, username)
         link = _find_link(me, other)
         if link is not None and link.status == ACTIVE:
-            raise Conflict(
-                Message('You already share your data with {username}.', username=other.username), field='username'
-            )
+            raise Conflict(Message('You already share your data with {name}.', name=other.username), field='username')
         if link is not None and link.invited_by_id == me.id:
             raise Conflict(
                 Message('You already invited {username}; they have not answered yet.', username=other.username),
@@ -270,10 +268,7 @@ def accept(me: User, username: str) -> LinkView:
         link, other = _pending_with(me, username)
         if link.invited_by_id == me.id:
             raise NotFound(
-                Message(
-                    '{username} has not invited you; your own invitation waits for their answer.',
-                    username=other.username,
-                )
+                Message('{name} has not invited you; your own invitation waits for their answer.', name=other.username)
             )
         link.status = ACTIVE
         link.save()
@@ -287,10 +282,7 @@ def decline(me: User, username: str) -> None:
         link, other = _pending_with(me, username)
         if link.invited_by_id == me.id:
             raise NotFound(
-                Message(
-                    '{username} has not invited you; to withdraw your own invitation, cancel it.',
-                    username=other.username,
-                )
+                Message('{name} has not invited you; to withdraw your own invitation, cancel it.', name=other.username)
             )
         link.delete_instance()
         audit.record('link_removed', me, detail=f'declined the invitation of {other.username}')
@@ -302,9 +294,7 @@ def cancel(me: User, username: str) -> None:
         link, other = _pending_with(me, username)
         if link.invited_by_id != me.id:
             raise NotFound(
-                Message(
-                    'You did not invite {username}; to refuse their invitation, decline it.', username=other.username
-                )
+                Message('You did not invite {name}; to refuse their invitation, decline it.', name=other.username)
             )
         link.delete_instance()
         audit.record('link_removed', me, detail=f'withdrew the invitation to {other.username}')

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,9 +16,10 @@ from app.services.accounts import get_user as get_user
 from app.services.accounts import get_user_by_username as get_user_by_username
 from app.services.accounts import list_users as list_users
 from app.services.accounts import users_exist as users_exist
+from app.services.credentials import validate_password as validate_password  # re-exported: users.validate_...
+from app.services.credentials import validate_username as validate_username
 from app.services.errors import Conflict, Forbidden, Invalid
 
-USERNAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$')
 THEMES = ('auto', 'light', 'dark')
 CURRENCIES = ('EUR', 'USD', 'GBP', 'CHF', 'CAD', 'AUD', 'JPY', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'MAD', 'XOF')
 LOCALES = ('fr-FR', 'en-GB', 'en-US', 'de-DE', 'es-ES', 'it-IT', 'nl-NL', 'pt-PT', 'fr-CH', 'fr-BE', 'fr-CA')
@@ -50,38 +50,6 @@ class UserView:
             user.timezone,
             bool(user.capture_location),
         )
-
-
-def validate_username(username: str) -> str:
-    username = (username or '').strip()
-    if not USERNAME_RE.match(username):
-        raise Invalid(
-            Message('A username has 1 to 64 characters: letters, digits and . _ @ -, starting with a letter or digit.'),
-            field='username',
-        )
-    return username
-
-
-def validate_password(password: str, confirm: str | None = None) -> str:
-    if password is None or len(password) < passwords.MIN_PASSWORD_LENGTH:
-        raise Invalid(
-            Message(
-                'The password needs at least {min_password_length} characters.',
-                min_password_length=passwords.MIN_PASSWORD_LENGTH,
-            ),
-            field='password',
-        )
-    if len(password) > passwords.MAX_PASSWORD_LENGTH:
-        raise Invalid(
-            Message(
-                'The password is longer than {max_password_length} characters.',
-                max_password_length=passwords.MAX_PASSWORD_LENGTH,
-            ),
-            field='password',
-        )
-    if confirm is not None and confirm != password:
-        raise Invalid(Message('The two passwords differ; type the same password twice.'), field='password_confirm')
-    return password
 
 
 def create_user(username: str, password: str, *, is_admin: bool = False, password_hash: str | None = None) -> User:
