@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from app.db import db, write_transaction
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.models import AuditEvent, User
 from app.services.errors import Forbidden, Invalid
 from app.services.timestamps import Timestamp, as_utc
@@ -99,11 +99,11 @@ def list_events(
 ) -> tuple[list[AuditView], int]:
     """The newest events first (administrators only), with the total count matching the filters."""
     if not viewer.is_admin:
-        raise Forbidden('Only an administrator may read the audit log.')
+        raise Forbidden(Message('Only an administrator may read the audit log.'))
     if not 1 <= limit <= MAX_PAGE:
-        raise Invalid(f'limit must be between 1 and {MAX_PAGE}.', field='limit')
+        raise Invalid(Message('limit must be between 1 and {max_page}.', max_page=MAX_PAGE), field='limit')
     if offset < 0:
-        raise Invalid('offset cannot be negative.', field='offset')
+        raise Invalid(Message('offset cannot be negative.'), field='offset')
     query = AuditEvent.select()
     if event:
         query = query.where(AuditEvent.event == event.strip())

@@ -14,7 +14,7 @@ import difflib
 from dataclasses import dataclass
 from typing import TypeGuard
 
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.services.errors import Invalid
 
 DEFAULT_CATEGORY_ICON = 'label'
@@ -260,7 +260,16 @@ def clean_icon(value: object, *, field: str = 'icon') -> str:
         return text
     shown = text[:40] if len(text) <= 40 else text[:37] + '...'
     close = suggestions(text.lower()) if text else []
-    hint = f'Try {", ".join(close)}, or choose one' if close else 'Choose one'
-    raise Invalid(
-        f'{shown!r} is not an icon What I Spend knows. {hint} in the icon picker, which lists them all.', field=field
-    )
+    if close:
+        message = Message(
+            "'{shown}' is not an icon What I Spend knows. Try {choices}, or choose one in the icon picker, "
+            'which lists them all.',
+            shown=shown,
+            choices=', '.join(close),
+        )
+    else:
+        message = Message(
+            "'{shown}' is not an icon What I Spend knows. Choose one in the icon picker, which lists them all.",
+            shown=shown,
+        )
+    raise Invalid(message, field=field)

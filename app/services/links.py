@@ -68,7 +68,9 @@ def _create_link(a: int, b: int, status: str, invited_by: int | None) -> UserLin
         with write_transaction():
             return UserLink.create(user_a=a, user_b=b, status=status, invited_by=invited_by)
     except IntegrityError:
-        raise Conflict('These two users were just linked or invited by another request; reload and check.') from None
+        raise Conflict(
+            Message('These two users were just linked or invited by another request; reload and check.')
+        ) from None
 
 
 def _view(link: UserLink, me: User, other: User) -> LinkView:
@@ -211,12 +213,19 @@ def label_duplicates(
 def _other(me: User, username: str) -> User:
     username = (username or '').strip()
     if not username:
-        raise Invalid('Type the username of the person to share with.', field='username')
+        raise Invalid(Message('Type the username of the person to share with.'), field='username')
     other = accounts.find_user(username)
     if other is None:
-        raise NotFound(f'No user named {username!r}; check the spelling with the person you want to share with.')
+        raise NotFound(
+            Message(
+                "No user named '{username}'; check the spelling with the person you want to share with.",
+                username=username,
+            )
+        )
     if other.id == me.id:
-        raise Invalid('You cannot link your account with itself; type the username of someone else.', field='username')
+        raise Invalid(
+            Message('You cannot link your account with itself; type the username of someone else.'), field='username'
+        )
     return other
 
 
@@ -226,9 +235,12 @@ def invite(me: User, username: str) -> LinkView:
         other = _other(me, username)
         link = _find_link(me, other)
         if link is not None and link.status == ACTIVE:
-            raise Conflict(f'You already share your data with {other.username}.', field='username')
+            raise Conflict(Message('You already share your data with {name}.', name=other.username), field='username')
         if link is not None and link.invited_by_id == me.id:
-            raise Conflict(f'You already invited {other.username}; they have not answered yet.', field='username')
+            raise Conflict(
+                Message('You already invited {username}; they have not answered yet.', username=other.username),
+                field='username',
+            )
         if link is not None:  # they invited me first: inviting them back is saying yes
             link.status = ACTIVE
             link.save()
@@ -246,7 +258,7 @@ def _pending_with(me: User, username: str) -> tuple[UserLink, User]:
     other = _other(me, username)
     link = _find_link(me, other)
     if link is None or link.status != PENDING:
-        raise NotFound(f'There is no pending invitation between you and {other.username}.')
+        raise NotFound(Message('There is no pending invitation between you and {username}.', username=other.username))
     return link, other
 
 
@@ -255,7 +267,9 @@ def accept(me: User, username: str) -> LinkView:
     with write_transaction():
         link, other = _pending_with(me, username)
         if link.invited_by_id == me.id:
-            raise NotFound(f'{other.username} has not invited you; your own invitation waits for their answer.')
+            raise NotFound(
+                Message('{name} has not invited you; your own invitation waits for their answer.', name=other.username)
+            )
         link.status = ACTIVE
         link.save()
         audit.record('link_created', me, detail=f'linked with {other.username} (accepted their invitation)')
@@ -267,7 +281,9 @@ def decline(me: User, username: str) -> None:
     with write_transaction():
         link, other = _pending_with(me, username)
         if link.invited_by_id == me.id:
-            raise NotFound(f'{other.username} has not invited you; to withdraw your own invitation, cancel it.')
+            raise NotFound(
+                Message('{name} has not invited you; to withdraw your own invitation, cancel it.', name=other.username)
+            )
         link.delete_instance()
         audit.record('link_removed', me, detail=f'declined the invitation of {other.username}')
 
@@ -277,7 +293,9 @@ def cancel(me: User, username: str) -> None:
     with write_transaction():
         link, other = _pending_with(me, username)
         if link.invited_by_id != me.id:
-            raise NotFound(f'You did not invite {other.username}; to refuse their invitation, decline it.')
+            raise NotFound(
+                Message('You did not invite {name}; to refuse their invitation, decline it.', name=other.username)
+            )
         link.delete_instance()
         audit.record('link_removed', me, detail=f'withdrew the invitation to {other.username}')
 
@@ -313,7 +331,7 @@ def _two_users(user1: str, user2: str) -> tuple[User, User]:
     first = accounts.get_user_by_username(str(user1 or '').strip())
     second = accounts.get_user_by_username(str(user2 or '').strip())
     if first.id == second.id:
-        raise Invalid('user1 and user2 are the same account; name two different users.', field='user2')
+        raise Invalid(Message('user1 and user2 are the same account; name two different users.'), field='user2')
     return first, second
 
 
@@ -323,10 +341,10 @@ def link_users(actor: User | None, user1: str, user2: str) -> LinkResult:
     if actor is not None and not actor.is_admin:
         name1, name2 = str(user1 or '').strip().lower(), str(user2 or '').strip().lower()
         if actor.username_key not in (name1, name2):
-            raise Forbidden('You may only link your own account; only an administrator links two other users.')
+            raise Forbidden(Message('You may only link your own account; only an administrator links two other users.'))
         other_name = user2 if name1 == actor.username_key else user1
         if name1 == name2:
-            raise Invalid('user1 and user2 are the same account; name two different users.', field='user2')
+            raise Invalid(Message('user1 and user2 are the same account; name two different users.'), field='user2')
         view = invite(actor, other_name)
         return LinkResult(actor.username, view.username, view.status, True)
     with write_transaction():
@@ -406,10 +424,14 @@ def unlink_users(actor: User | None, user1: str, user2: str) -> UnlinkReport:
     with write_transaction():
         first, second = _two_users(user1, user2)
         if actor is not None and not actor.is_admin and actor.id not in (first.id, second.id):
-            raise Forbidden('You may only unlink your own account; only an administrator unlinks two other users.')
+            raise Forbidden(
+                Message('You may only unlink your own account; only an administrator unlinks two other users.')
+            )
         link = _find_link(first, second)
         if link is None:
-            raise NotFound(f'{first.username} and {second.username} are not linked.')
+            raise NotFound(
+                Message('{first} and {second} are not linked.', first=first.username, second=second.username)
+            )
         by = f' by {actor.username}' if actor else ' from the command line'
         audit.record('link_removed', first, detail=f'unlinked from {second.username}{by}')
         return _unlink_one(first, second, link)
@@ -421,7 +443,7 @@ def unlink(me: User, username: str) -> UnlinkReport:
         other = _other(me, username)
         link = _find_link(me, other)
         if link is None or link.status != ACTIVE:
-            raise NotFound(f'You are not linked with {other.username}.')
+            raise NotFound(Message('You are not linked with {username}.', username=other.username))
         audit.record('link_removed', me, detail=f'stopped sharing with {other.username}')
         return _unlink_one(me, other, link)
 

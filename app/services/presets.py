@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
-from app.i18n import DEFAULT, N_, supported, translations
+from app.i18n import DEFAULT, N_, Message, supported, translations
 from app.models import User
 from app.services import categories as category_service
 from app.services import payment_methods as payment_method_service
@@ -103,10 +103,21 @@ def seed(user: User, chosen_categories: Iterable[Mapping], methods: Iterable[Map
 
 @contextmanager
 def _naming(kind: str, name: object) -> Iterator[None]:
-    """Say which starting item a service refused: the wizard shows the message away from the list."""
+    """Say which starting item a service refused (`kind`: 'category', 'subcategory' or 'payment method'):
+    the wizard shows the message away from the list."""
     try:
         yield
     except ServiceError as exc:
         shown = ' '.join(str(name or '').split())
         shown = shown if len(shown) <= 30 else shown[:30] + '…'
-        raise type(exc)(f'The starting {kind} {shown!r} cannot be created: {exc.message}', field='categories') from None
+        if kind == 'category':
+            message = Message("The starting category '{name}' cannot be created: {reason}", name=shown, reason=exc.text)
+        elif kind == 'subcategory':
+            message = Message(
+                "The starting subcategory '{name}' cannot be created: {reason}", name=shown, reason=exc.text
+            )
+        else:
+            message = Message(
+                "The starting payment method '{name}' cannot be created: {reason}", name=shown, reason=exc.text
+            )
+        raise type(exc)(message, field='categories') from None

@@ -83,7 +83,7 @@ def complete_setup(choices: SetupChoices) -> User:
     password_hash = passwords.hash_password(choices.password)  # slow: before the lock and the transaction
     with _lock, write_transaction():
         if users.users_exist():
-            raise Conflict('Setup is already complete; log in with an existing account.')
+            raise Conflict(Message('Setup is already complete; log in with an existing account.'))
         starting = users.Starting(choices.categories, choices.payment_methods)
         account = users.create_account(
             choices.username, '', is_admin=True, starting=starting, password_hash=password_hash
@@ -92,7 +92,7 @@ def complete_setup(choices: SetupChoices) -> User:
     return account.user
 
 
-NAME_PROBLEM = 'Type a name of 1 to 80 characters first.'
+NAME_PROBLEM = Message('Type a name of 1 to 80 characters first.')
 
 
 def preset_name(name: object, listed: Iterable[str]) -> str:
@@ -104,5 +104,5 @@ def preset_name(name: object, listed: Iterable[str]) -> str:
     except Invalid:
         raise Invalid(NAME_PROBLEM, field='name') from None
     if cleaned.lower() in {other.lower() for other in listed}:
-        raise Invalid(f'{cleaned} is already in the list; type another name.', field='name')
+        raise Invalid(Message('{cleaned} is already in the list; type another name.', cleaned=cleaned), field='name')
     return cleaned

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,9 +16,10 @@ from app.services.accounts import get_user as get_user
 from app.services.accounts import get_user_by_username as get_user_by_username
 from app.services.accounts import list_users as list_users
 from app.services.accounts import users_exist as users_exist
+from app.services.credentials import validate_password as validate_password  # re-exported: users.validate_...
+from app.services.credentials import validate_username as validate_username
 from app.services.errors import Conflict, Forbidden, Invalid
 
-USERNAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$')
 THEMES = ('auto', 'light', 'dark')
 CURRENCIES = ('EUR', 'USD', 'GBP', 'CHF', 'CAD', 'AUD', 'JPY', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'MAD', 'XOF')
 LANGUAGE_CHOICES = ('', *LANGUAGES)  # '' = automatic: the browser's Accept-Language
@@ -55,26 +55,6 @@ class UserView:
         )
 
 
-def validate_username(username: str) -> str:
-    username = (username or '').strip()
-    if not USERNAME_RE.match(username):
-        raise Invalid(
-            'A username has 1 to 64 characters: letters, digits and . _ @ -, starting with a letter or digit.',
-            field='username',
-        )
-    return username
-
-
-def validate_password(password: str, confirm: str | None = None) -> str:
-    if password is None or len(password) < passwords.MIN_PASSWORD_LENGTH:
-        raise Invalid(f'The password needs at least {passwords.MIN_PASSWORD_LENGTH} characters.', field='password')
-    if len(password) > passwords.MAX_PASSWORD_LENGTH:
-        raise Invalid(f'The password is longer than {passwords.MAX_PASSWORD_LENGTH} characters.', field='password')
-    if confirm is not None and confirm != password:
-        raise Invalid('The two passwords differ; type the same password twice.', field='password_confirm')
-    return password
-
-
 def create_user(username: str, password: str, *, is_admin: bool = False, password_hash: str | None = None) -> User:
     """Create an account. A deleted account of the same name is brought back with its data."""
     username = validate_username(username)
@@ -84,7 +64,9 @@ def create_user(username: str, password: str, *, is_admin: bool = False, passwor
     with write_transaction():
         existing = User.get_or_none(User.username_key == username.lower())
         if existing is not None and existing.deleted_at is None:
-            raise Conflict(f'The username {username!r} is taken; choose another.', field='username')
+            raise Conflict(
+                Message("The username '{username}' is taken; choose another.", username=username), field='username'
+            )
         if existing is not None:
             existing.username = username
             existing.password_hash = password_hash
@@ -186,7 +168,7 @@ def authenticate(username: str, password: str) -> User | None:
 
 def change_password(user: User, current: str, new: str, confirm: str | None = None) -> None:
     if not passwords.verify_password(user.password_hash, current or ''):
-        raise Invalid('The current password is wrong; type it again.', field='current_password')
+        raise Invalid(Message('The current password is wrong; type it again.'), field='current_password')
     set_password(user, new, confirm)
 
 
@@ -220,18 +202,33 @@ def update_preferences(
         user.language = language
     if theme is not None:
         if theme not in THEMES:
-            raise Invalid(f'Theme {theme!r} is unknown; choose one of {", ".join(THEMES)}.', field='theme')
+            raise Invalid(
+                Message("Theme '{theme}' is unknown; choose one of {choices}.", theme=theme, choices=', '.join(THEMES)),
+                field='theme',
+            )
         user.theme = theme
     if currency is not None:
         currency = currency.strip().upper()
         if currency not in CURRENCIES:
             raise Invalid(
-                f'Currency {currency!r} is not supported; choose one of {", ".join(CURRENCIES)}.', field='currency'
+                Message(
+                    "Currency '{currency}' is not supported; choose one of {choices}.",
+                    currency=currency,
+                    choices=', '.join(CURRENCIES),
+                ),
+                field='currency',
             )
         user.currency = currency
     if locale is not None:
         if locale not in LOCALES:
-            raise Invalid(f'Locale {locale!r} is not supported; choose one of {", ".join(LOCALES)}.', field='locale')
+            raise Invalid(
+                Message(
+                    "Locale '{locale}' is not supported; choose one of {choices}.",
+                    locale=locale,
+                    choices=', '.join(LOCALES),
+                ),
+                field='locale',
+            )
         user.locale = locale
     if timezone is not None:
         timezone = timezone.strip()
@@ -242,7 +239,8 @@ def update_preferences(
                 ZoneInfo(timezone)
             except (ZoneInfoNotFoundError, ValueError):
                 raise Invalid(
-                    f'Time zone {timezone!r} is unknown; use a name such as Europe/Paris.', field='timezone'
+                    Message("Time zone '{timezone}' is unknown; use a name such as Europe/Paris.", timezone=timezone),
+                    field='timezone',
                 ) from None
         user.timezone = timezone
     if capture_location is not None:
@@ -259,7 +257,9 @@ def installation_api_key(user: User) -> str:
 
     current = User.get_or_none((User.id == user.id) & active())  # not the page's copy: rights change
     if current is None or not current.is_admin:
-        raise Forbidden('Only an administrator may see the installation API key; create a personal API token instead.')
+        raise Forbidden(
+            Message('Only an administrator may see the installation API key; create a personal API token instead.')
+        )
     return get_settings().api_key
 
 
@@ -281,10 +281,19 @@ def count_admins() -> int:
 
 
 def _refuse_losing_last_admin(user: User, what: str) -> None:
+    """`what`: 'demote' or 'delete' (one whole sentence each)."""
     if user.is_admin and count_admins() <= 1:
-        raise Conflict(
-            f'{user.username} is the only administrator; make another user administrator before you {what}.',
-        )
+        if what == 'demote':
+            message = Message(
+                '{username} is the only administrator; make another user administrator before you demote them.',
+                username=user.username,
+            )
+        else:
+            message = Message(
+                '{username} is the only administrator; make another user administrator before you delete them.',
+                username=user.username,
+            )
+        raise Conflict(message)
 
 
 def set_admin(user: User, is_admin: bool, *, actor: User | None = None) -> User:
@@ -292,9 +301,9 @@ def set_admin(user: User, is_admin: bool, *, actor: User | None = None) -> User:
     with write_transaction():
         user = get_user(user.id)
         if not is_admin:
-            _refuse_losing_last_admin(user, 'demote them')
+            _refuse_losing_last_admin(user, 'demote')
             if actor is not None and actor.id == user.id:
-                raise Invalid('You cannot demote yourself; ask another administrator.')
+                raise Invalid(Message('You cannot demote yourself; ask another administrator.'))
         user.is_admin = bool(is_admin)
         user.save(only=[User.is_admin])
         by = f' by {actor.username}' if actor else ''
@@ -427,8 +436,8 @@ def delete_user(user: User, *, delete_data: bool = False, actor: User | None = N
     with write_transaction():
         user = get_user(user.id)
         if actor is not None and actor.id == user.id:
-            raise Invalid('You cannot delete your own account here; another administrator or the CLI can.')
-        _refuse_losing_last_admin(user, 'delete them')
+            raise Invalid(Message('You cannot delete your own account here; another administrator or the CLI can.'))
+        _refuse_losing_last_admin(user, 'delete')
         link_count, unlinked = links.unlink_everyone(user)
         sessions_ended = Session.delete().where(Session.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
         tokens_revoked = ApiToken.delete().where(ApiToken.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
