@@ -108,6 +108,7 @@ def test_french_punctuation_in_the_daily_catalogue() -> None:
         for text in entry.string if isinstance(entry.string, tuple) else (entry.string,):
             if not entry.id or not text:
                 continue
+            text = text.replace('Authorization: Bearer', '')  # an HTTP header, typed exactly as it is
             if re.search(r'[^\u00a0\u202f][;:?!](\s|$)', text) or re.search(r'«[^\u00a0]|[^\u00a0]»', text):
                 bad.append(text)
     assert bad == []

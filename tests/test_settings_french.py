@@ -1,18 +1,13 @@
-"""Settings in French: the tabs, their cards, an event's toast, the rows a worker thread loads. Needs core's
-page plumbing (guard.start_page and its per-client event wrapper), which picks the language of a logged-in
-page: skipped on a branch without it, so that it runs as soon as the branches are merged."""
+"""Settings in French: the tabs, their cards, an event's toast, the rows a worker thread loads (the page
+guard picks the language of a logged-in page and runs every event in it)."""
 
 from __future__ import annotations
 
-import pytest
 from nicegui.testing import User
 
-from app.pages import guard
 from app.services import sessions
 from tests.conftest import api_login, make_user
 from tests.settings_pages import see, toasted
-
-pytestmark = pytest.mark.skipif(not hasattr(guard, 'start_page'), reason="core's page language plumbing")
 
 
 async def test_settings_speak_french_to_a_french_browser(user: User) -> None:
