@@ -48,6 +48,7 @@ DAILY = [
     'app/pages/components/month_picker.py',
     'app/pages/components/location.py',
     'app/pages/components/move_dialog.py',
+    'app/pages/components/named_items.py',
     'app/pages/components/icon_picker.py',
     'app/pages/components/undo_notification.py',
     'app/pages/components/currency_note.py',

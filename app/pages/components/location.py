@@ -45,7 +45,7 @@ GEOLOCATE_JS = (
     ' })'
 )
 
-# English msgids, shown with `_(MESSAGES[code], host=..., seconds=...)`.
+# English msgids, shown with `_(message, host=..., seconds=...)` (message = MESSAGES[code]).
 MESSAGES = {
     'denied': N_(
         'Location is blocked for this site. Allow it in the browser (the icon left of the address), '
@@ -227,10 +227,10 @@ class LocationField:
         if not isinstance(result, dict) or ('error' not in result and 'latitude' not in result):
             result = {'error': 'unavailable'}
         if 'error' in result:
-            code = result['error'] if result['error'] in MESSAGES else 'unavailable'
+            message = MESSAGES[result['error'] if result['error'] in MESSAGES else 'unavailable']
             self._show_status()
             host = str(result.get('host') or _('this address'))[:80]
-            self._say(_(MESSAGES[code], host=host, seconds=GEOLOCATION_TIMEOUT_MS // 1000))
+            self._say(_(message, host=host, seconds=GEOLOCATION_TIMEOUT_MS // 1000))
             return
         try:
             accuracy = float(result['accuracy']) if result.get('accuracy') is not None else None
