@@ -60,9 +60,8 @@ def _login_card(target: str, error: str, username: str, step: str) -> None:
             ui.label('What I Spend').classes('text-2xl font-bold')
         ui.label(_('Log in to record and review your spending.')).classes('text-sm opacity-70')
         if error:
-            ui.label(_(ERRORS.get(error, ERRORS['credentials']))).props('role=alert').classes(
-                'text-negative text-sm'
-            ).mark('login-error')
+            refusal = ERRORS.get(error, ERRORS['credentials'])
+            ui.label(_(refusal)).props('role=alert').classes('text-negative text-sm').mark('login-error')
         if step == 'code':
             _code_form(target)
             return

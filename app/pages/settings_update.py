@@ -109,7 +109,8 @@ def progress_card(status: UpdateStatus, locale: str = formats.FALLBACK) -> None:
             ui.label(title).classes('text-lg font-semibold')
             ui.label(_when(status.started_at, locale)).classes('text-xs opacity-60')
         state = status.state
-        text = _(STATE_TEXT[state]) if state in STATE_TEXT else state
+        said = STATE_TEXT.get(state)
+        text = _(said) if said is not None else state
         if state == 'failed' and status.rolled_back:
             text = _(
                 'The update failed and was rolled back: {version} runs with its data as before.',
