@@ -116,7 +116,7 @@ async def test_quasar_texts_and_html_lang_follow_the_page_language(user: User) -
     user.http_client.headers['Accept-Language'] = 'en'
     english = (await user.http_client.get('/login')).text
     assert '<html lang="en-US">' in english and '/static/lang/en-US.umd.prod.js' in english
-    assert 'Log in · What I Spend' in english
+    assert 'Login · What I Spend' in english
     assert '<html lang="fr">' in (await user.http_client.get('/login?lang=fr')).text  # the wizard's choice
 
 

@@ -39,6 +39,12 @@ HELP: dict[str, str] = {
     'db migrate': N_('Apply pending schema migrations (also done at every server start).'),
     'geoip': N_('Download and check the GeoIP database.'),
     'geoip update': N_('Download the current GeoLite2-Country database to GEOIP_DB_PATH (needs GEOIP_LICENSE_KEY).'),
+    'i18n': N_('Translation catalogues: extract, update, compile, init a language, check.'),
+    'i18n check': N_('Every marked string is translated, not fuzzy, with the same placeholders, in every language.'),
+    'i18n compile': N_('Build the .mo files the app reads from the .po files (done by ./install.sh and the updater).'),
+    'i18n extract': N_('Collect the marked strings of the code into app/locale/messages.pot.'),
+    'i18n init': N_('Start the catalogue of a new language, e.g. `manage.py i18n init de`.'),
+    'i18n update': N_("Merge messages.pot into every language's messages.po (new strings empty; run extract first)."),
     'import': N_('Import data from elsewhere.'),
     'import legacy': N_(
         'Import the data/ folder of What I Spend v2.4 (users.json, expenses.json, categories.json, '

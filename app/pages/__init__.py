@@ -6,7 +6,7 @@ from app.pages.guard import app_page, public_page
 
 
 def register() -> None:
-    public_page('/login', N_('Log in'))(login.login_page)
+    public_page('/login', N_('Login'))(login.login_page)
     public_page('/setup', N_('Set up'))(setup_wizard.setup_page)
     app_page('/', N_('Dashboard'))(dashboard.dashboard_page)
     app_page('/expenses', N_('Expenses'))(expenses.expenses_page)

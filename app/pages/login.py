@@ -28,8 +28,8 @@ def browser_language(request: Request, chosen: str = '') -> str:
     """The language of the login page and the setup wizard, where nobody is logged in yet: `chosen` (the
     wizard's ?lang=) when it is offered, else the browser's Accept-Language, else English.
 
-    Core's page plumbing (guard.start_page and its per-client event wrapper) takes this over; until it is on
-    this branch, each page runs its build, and the wizard its events, under `i18n.use_language`."""
+    The same choice as guard.public_page's, which sets the page's language before the build: the wizard
+    reads it again for its language select and the presets it offers."""
     if chosen and i18n.supported(chosen) == chosen:
         return chosen
     return i18n.from_accept_language(request.headers.get('accept-language'))
@@ -47,8 +47,7 @@ async def login_page(request: Request, next: str = '/', error: str = '', usernam
     target = safe_next(next)
     if await current_user(request) is not None:
         return RedirectResponse(target, status_code=303)
-    with i18n.use_language(browser_language(request)):
-        _login_card(target, error, username, step)
+    _login_card(target, error, username, step)  # in the page's language (guard.public_page: ?lang=, else the browser's)
     return None
 
 
