@@ -134,3 +134,18 @@ def test_install_test_stops_with_mypy_status_when_types_are_wrong(tmp_path: Path
     assert 'mypy found errors; the test suite was not run' in run.stderr
     calls = (tmp_path / 'log').read_text().splitlines()
     assert calls[-1] == '-m mypy' and not any(call.startswith('-m pytest') for call in calls), calls
+
+
+def test_install_test_runs_the_in_process_tests_then_the_browser_tests(tmp_path: Path) -> None:
+    copy, env = _fake_install(tmp_path)
+    run = subprocess.run(
+        ['./install.sh', 'test'],
+        cwd=copy,
+        env={**env, 'FAKE_PYTEST_STATUS': '2'},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2, run.stdout + run.stderr  # a failing first run is not hidden by the second
+    calls = (tmp_path / 'log').read_text().splitlines()
+    assert calls[-3:] == ['-m mypy', '-m pytest --ignore=tests/e2e', '-m pytest tests/e2e'], calls
