@@ -26,7 +26,8 @@ What "set up" does, each step only when needed:
   2. creates .venv and installs requirements.txt into it
   3. writes config.env (mode 600) with fresh random keys, unless it already exists; an existing one
      gains the secrets it lacks (STORAGE_SECRET for a v2.4 config.env), its other lines untouched
-  4. creates data/ (mode 700) and brings the database schema up to date
+  4. compiles the translation catalogues (app/locale/*/LC_MESSAGES/messages.mo)
+  5. creates data/ (mode 700) and brings the database schema up to date
 No sudo is needed. Settings live in config.env; see README.md.
 EOF
 }
@@ -117,6 +118,8 @@ setup_all() {
   write_config
   (umask 077 && mkdir -p data)
   chmod 700 data
+  say "Compiling the translations"
+  "$PY" manage.py i18n compile || die "the translation catalogues could not be compiled; see the message above"
   say "Bringing the database up to date"
   "$PY" manage.py db migrate || die "the database migration failed; see the message above"
 }

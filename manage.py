@@ -9,8 +9,10 @@ from app.cli.backup import BackupCommands
 from app.cli.database import DbCommands
 from app.cli.dispatch import USAGE_EXIT, UnknownCommand, fire_words
 from app.cli.geoip import GeoIpCommands
+from app.cli.i18n import I18nCommands
 from app.cli.importer import ImportCommands
 from app.cli.interactive import run as run_prompt
+from app.cli.language import start_cli, translate_help
 from app.cli.logs import LogsCommands
 from app.cli.server import ServerCommands
 from app.cli.status import status
@@ -18,6 +20,7 @@ from app.cli.token import TokenCommands
 from app.cli.update import update
 from app.cli.user import UserCommands
 from app.config import ConfigError, complete_config, restrict_umask
+from app.i18n import _
 
 
 def interactive() -> None:
@@ -38,6 +41,7 @@ COMMANDS: dict[str, Callable[..., object]] = {
     'token': TokenCommands,
     'geoip': GeoIpCommands,
     'update': update,
+    'i18n': I18nCommands,
 }
 
 
@@ -50,11 +54,13 @@ class Manage:
 
 
 def main() -> None:
+    start_cli()  # LANG & co., before any text is printed or any help is read
+    translate_help(Manage())
     restrict_umask()  # before any file is created: backups, logs and the database are the owner's alone
     try:
         complete_config()  # a v2.4 config.env gains the secrets it lacks
     except ConfigError as exc:
-        print(f'error: configuration: {exc}', file=sys.stderr)
+        print(_('error: configuration: {problem}', problem=str(exc)), file=sys.stderr)
         raise SystemExit(1) from None
     if sys.argv[1:] in (['-i'], ['--interactive']):
         interactive()
@@ -63,7 +69,7 @@ def main() -> None:
     try:
         words = fire_words(root, sys.argv[1:])
     except UnknownCommand as exc:
-        print(f'error: {exc}', file=sys.stderr)
+        print(_('error: {message}', message=str(exc)), file=sys.stderr)
         raise SystemExit(USAGE_EXIT) from None
     fire.Fire(root, command=words, name='manage.py')
 

@@ -7,7 +7,7 @@ _whatispend_manage() {
     done
     local n=$((COMP_CWORD - start)) group="${COMP_WORDS[start]}" verb="${COMP_WORDS[start + 1]}"
     COMPREPLY=()
-    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup db geoip import interactive logs server status token update user -i --help" -- "$cur")); return 0; fi
+    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup db geoip i18n import interactive logs server status token update user -i --help" -- "$cur")); return 0; fi
     case "$group" in
     backup)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list prune restore verify" -- "$cur")); return 0; fi
@@ -26,6 +26,15 @@ _whatispend_manage() {
     geoip)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "update" -- "$cur")); return 0; fi
         case "$verb" in
+        update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
+        esac ;;
+    i18n)
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "check compile extract init update" -- "$cur")); return 0; fi
+        case "$verb" in
+        check) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
+        compile) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
+        extract) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
+        init) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--language" -- "$cur")) ;;
         update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     import)

@@ -183,7 +183,7 @@ def test_delete_then_restore_brings_back_the_same_rows(alice, things) -> None:
 
 def test_deleting_with_subcategories_refuses_when_any_is_in_use(alice, things) -> None:
     add(alice, things, subcategory_id=things['restaurants'].id)
-    with pytest.raises(Conflict, match="'Food' is used by 1 expense; move them"):
+    with pytest.raises(Conflict, match="'Food' is used by 1 expense; move it"):
         categories.delete_category(alice, things['food'].id, with_subcategories=True)
     plan = categories.plan_deletion(alice, things['food'].id)
     assert (plan.used, plan.subcategories) == (1, ('Groceries', 'Restaurants'))

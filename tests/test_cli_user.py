@@ -57,7 +57,7 @@ def test_create_list_passwd_and_admin(manage) -> None:
     assert 'taken' in refused(manage('user', 'create', '--username', 'ALICE', '--password', PASSWORD))
 
     out = ok(manage('user', 'passwd', '--username', 'alice', stdin='alice new password\n'))
-    assert 'Password of alice changed; 0 session(s) logged out, 0 personal API token(s) revoked.' in out
+    assert 'Password of alice changed; 0 sessions logged out, 0 personal API tokens revoked.' in out
     assert users.authenticate('alice', 'alice new password') is not None
     assert '8 characters' in refused(manage('user', 'passwd', '--username', 'alice', stdin='short\n'))
     assert 'No user named' in refused(manage('user', 'passwd', '--username', 'ghost', stdin='whatever long\n'))
@@ -85,8 +85,8 @@ def test_link_unlink_keep_every_total(manage) -> None:
     assert 'same account' in refused(manage('user', 'link', '--user1', 'alice', '--user2', 'Alice'))
 
     out = ok(manage('user', 'unlink', '--user1', 'bob', '--user2', 'alice'))
-    assert 'Unlinked bob and alice. 1 expense(s)' in out
-    assert 'copied 2 categories and 1 payment method(s)' in out
+    assert 'Unlinked bob and alice. 1 expense used' in out
+    assert 'copied 2 categories and 1 payment method' in out
     assert {u.username: totals(u) for u in (alice, bob)} == before
     assert UserLink.select().count() == 0
     assert 'not linked' in refused(manage('user', 'unlink', '--user1', 'bob', '--user2', 'alice'))
@@ -102,7 +102,7 @@ def test_delete_without_and_with_data(manage) -> None:
     assert 'only administrator' in refused(manage('user', 'delete', '--username', 'root'))
     out = ok(manage('user', 'delete', '--username', 'alice'))
     assert "Deleted user 'alice'" in out
-    assert 'Kept its data: 2 expense(s), 2 categories and 1 payment method(s).' in out
+    assert 'Kept its data: 2 expenses, 2 categories and 1 payment method.' in out
     assert users.find_user('alice') is None and Expense.select().count() == 2
     assert 'No user named' in refused(manage('user', 'delete', '--username', 'alice'))
 
@@ -111,7 +111,7 @@ def test_delete_without_and_with_data(manage) -> None:
     assert users.authenticate('alice', 'brand new pw').id == alice.id
 
     out = ok(manage('user', 'delete', '--username', 'alice', '--delete-data'))
-    assert 'Deleted its data: 2 expense(s), 2 categories and 1 payment method(s).' in out
+    assert 'Deleted its data: 2 expenses, 2 categories and 1 payment method.' in out
     assert Expense.select().count() == 0
     assert Category.select().where(Category.owner == alice.id).count() == 0
     assert PaymentMethod.select().where(PaymentMethod.owner == alice.id).count() == 0

@@ -42,6 +42,7 @@ def test_install_setup_is_idempotent(tmp_path: Path) -> None:
     ):
         assert f'\n{name}' in text, name
     assert (copy / 'data' / 'whatispend.db').exists()
+    assert (copy / 'app/locale/fr/LC_MESSAGES/messages.mo').exists()  # git-ignored: built by setup
 
     config.write_text(text + '\n# my own note\n')
     second = subprocess.run(['./install.sh', 'setup'], cwd=copy, env=env, capture_output=True, text=True, timeout=300)

@@ -55,7 +55,7 @@ def test_account_problems_name_every_field_at_once() -> None:
     assert setup.account_problems('Admin', 'long enough pw', 'long enough pw') == {}
     problems = setup.account_problems('bad name!', 'short', 'shorter')
     assert set(problems) == {'username', 'password', 'password_confirm'}
-    assert 'at least 8 characters' in problems['password'] and 'differ' in problems['password_confirm']
+    assert 'at least 8 characters' in str(problems['password']) and 'differ' in str(problems['password_confirm'])
     assert setup.account_problems('', '', '') == {
         'username': problems['username'],
         'password': problems['password'],

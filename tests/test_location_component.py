@@ -135,7 +135,7 @@ async def test_the_setting_locates_when_the_form_opens(user: User, location_page
     answer(user, {'latitude': PHARMACY[0], 'longitude': PHARMACY[1], 'accuracy': 1500})
     await user.open('/location-test')
     user.find(marker='start').click()
-    await user.should_see(f'{PHARMACY[0]:.5f}, {PHARMACY[1]:.5f} · ±1.5 km')
+    await user.should_see(f'{PHARMACY[0]:.5f}, {PHARMACY[1]:.5f} · ±1,5 km')  # alice's locale is fr-FR: a decimal comma
     await user.should_see('No known place within 1 km yet.')
 
     user.find(marker='capture-location-setting').click()

@@ -201,9 +201,9 @@ async def test_settings_button_logs_out_other_sessions(user: User) -> None:
     other = sessions.create_session(alice)
     await api_login(user)
     await user.open('/settings')
-    await user.should_see('Logged in on 1 other browser(s) or device(s).')
+    await user.should_see('Logged in on 1 other browser or device.')
     user.find(marker='end-other-sessions').click()
-    await user.should_see('1 other session(s) logged out.')
+    await user.should_see('1 other session logged out.')
     await user.should_see('No other session.')
     assert sessions.user_for_token(other) is None
     assert sessions.user_for_token(user.http_client.cookies.get('wis_session')) is not None

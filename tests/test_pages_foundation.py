@@ -42,7 +42,7 @@ async def test_wizard_creates_the_admin_once(user: User) -> None:
     parents = Category.select().where(Category.parent.is_null())
     assert {c.name for c in parents} >= {'Food', 'Transport', 'Housing', 'Health', 'Leisure', 'Shopping', 'Pets'}
     assert {c.name for c in Category.select().where(Category.parent.is_null(False))} >= {'Groceries', 'Rent', 'Fuel'}
-    assert {p.name for p in PaymentMethod.select()} == {'Card', 'Transfer', 'Meal vouchers'}
+    assert {p.name for p in PaymentMethod.select()} == {'Card', 'Transfer', 'Cheque', 'Meal vouchers'}
 
     # The wizard is gone for good: it cannot create a second admin.
     await user.open('/setup')
@@ -113,7 +113,7 @@ async def test_change_password_ends_other_sessions(user: User) -> None:
     user.find(marker='new-password').type('a brand new password')
     user.find(marker='new-password-confirm').type('a brand new password')
     user.find(marker='change-password').click()
-    await user.should_see('other session(s) logged out')
+    await user.should_see('1 other session logged out')
     assert sessions.user_for_token(other) is None
     assert users.authenticate('alice', 'a brand new password') is not None
     assert ui is not None

@@ -115,7 +115,7 @@ def test_a_reset_revokes_tokens_unless_told_not_to() -> None:
     sessions.create_session(alice)
     report = users.reset_password(alice, 'another new password')
     assert (report.sessions, report.tokens, ApiToken.select().count()) == (1, 1, 0)
-    assert report.message() == ('Password of alice changed; 1 session(s) logged out, 1 personal API token(s) revoked.')
+    assert report.message() == ('Password of alice changed; 1 session logged out, 1 personal API token revoked.')
 
 
 async def _reset_dialog(user: User, *, untick: bool) -> None:
@@ -138,13 +138,13 @@ async def _reset_dialog(user: User, *, untick: bool) -> None:
 
 async def test_the_reset_dialog_revokes_tokens_by_default(user: User) -> None:
     await _reset_dialog(user, untick=False)
-    await toasted(user, 'Password of dana changed; 0 session(s) logged out, 1 personal API token(s) revoked.')
+    await toasted(user, 'Password of dana changed; 0 sessions logged out, 1 personal API token revoked.')
     assert ApiToken.select().count() == 0
 
 
 async def test_the_reset_dialog_keeps_tokens_when_unticked(user: User) -> None:
     await _reset_dialog(user, untick=True)
-    await toasted(user, 'Password of dana changed; 0 session(s) logged out, their personal API tokens still work.')
+    await toasted(user, 'Password of dana changed; 0 sessions logged out, their personal API tokens still work.')
     assert ApiToken.select().count() == 1
 
 
@@ -160,5 +160,5 @@ async def test_the_api_reset_revokes_tokens_unless_keep_tokens(user: User) -> No
     assert kept.status_code == 200 and 'still work' in kept.json()['message']
     assert ApiToken.select().count() == 1
     reset = await user.http_client.post(url, json={'username': 'dana', 'password': 'dana newer password'})
-    assert reset.json()['message'].endswith('1 personal API token(s) revoked.')
+    assert reset.json()['message'].endswith('1 personal API token revoked.')
     assert ApiToken.select().count() == 0

@@ -16,11 +16,11 @@ def test_passwd_revokes_tokens_unless_kept(manage) -> None:  # noqa: F811 - the 
     tokens.create_token(alice, 'script')
     sessions.create_session(alice)
     out = ok(manage('user', 'passwd', '--username', 'alice', '--keep-tokens', stdin=NEW))
-    assert 'Password of alice changed; 1 session(s) logged out, their personal API tokens still work.' in out
+    assert 'Password of alice changed; 1 session logged out, their personal API tokens still work.' in out
     assert (ApiToken.select().count(), Session.select().count()) == (1, 0)
 
     out = ok(manage('user', 'passwd', '--username', 'alice', stdin='alice newer password\n'))
-    assert 'Password of alice changed; 0 session(s) logged out, 1 personal API token(s) revoked.' in out
+    assert 'Password of alice changed; 0 sessions logged out, 1 personal API token revoked.' in out
     assert '--keep-tokens' in out
     assert ApiToken.select().count() == 0
     assert users.authenticate('alice', 'alice newer password') is not None

@@ -40,7 +40,7 @@ async def test_password_change_shows_refusals_under_fields_then_confirms(user: U
 
     user.find(marker='new-password-confirm').clear().type('a brand new password')
     user.find(marker='change-password').click()
-    await toasted(user, 'Password changed; 1 other session(s) logged out.')
+    await toasted(user, 'Password changed; 1 other session logged out.')
     await until(lambda: value(user, 'current-password') == '' and value(user, 'new-password') == '')
     assert sessions.user_for_token(other) is None
     assert users.authenticate('alice', 'a brand new password') is not None
@@ -52,9 +52,9 @@ async def test_log_out_other_sessions_updates_the_count(user: User) -> None:
     sessions.create_session(alice)
     await api_login(user)
     await user.open('/settings')
-    await see(user, 'Logged in on 2 other browser(s) or device(s).')
+    await see(user, 'Logged in on 2 other browsers or devices.')
     user.find(marker='end-other-sessions').click()
-    await toasted(user, '2 other session(s) logged out.')
+    await toasted(user, '2 other sessions logged out.')
     await see(user, 'No other session.')
 
 

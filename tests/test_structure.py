@@ -362,3 +362,40 @@ def test_only_services_models_and_migrations_import_peewee_beyond_its_errors():
         and not (i.target == 'peewee' and i.names and all(name.endswith('Error') for name in i.names))
     ]
     assert bad == []
+
+
+def test_i18n_is_a_bottom_layer():
+    """app.i18n sits below the services (which import Message from it): it imports nothing else from app."""
+    bad = [
+        f'{where(module, i.line)} imports {i.target}'
+        for module in app_modules()
+        if in_layer(module, 'app.i18n')
+        for i in imports(module)
+        if in_layer(i.target, 'app') and not in_layer(i.target, 'app.i18n')
+    ]
+    assert bad == []
+
+
+def test_services_never_translate_now():
+    """Services run in worker threads, where the page's language is not current (run.io_bound copies no
+    context): they raise lazy Message/Plural, or take `language` explicitly; `_`/gettext/ngettext are the
+    adapters' (pages, API, CLI)."""
+    eager = {'_', 'gettext', 'ngettext'}
+    bad = [
+        f'{where(module, i.line)} imports {", ".join(sorted(eager & set(i.names)))} from {i.target}'
+        for module in app_modules()
+        if in_layer(module, 'app.services')
+        for i in imports(module)
+        if in_layer(i.target, 'app.i18n') and eager & set(i.names)
+    ]
+    bad += [
+        f'{where(module, node.lineno)} calls i18n.{node.func.attr}'
+        for module, path in app_modules().items()
+        if in_layer(module, 'app.services')
+        for node in ast.walk(parse(path))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in eager
+        and ast.unparse(node.func.value) in ('i18n', 'app.i18n')
+    ]
+    assert bad == []

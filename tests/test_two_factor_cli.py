@@ -16,7 +16,7 @@ def test_cli_reset_turns_two_factor_off_and_is_audited(manage) -> None:  # noqa:
     alice = make_user('alice')
     secret = two_factor.begin_enable(alice).secret
     two_factor.confirm_enable(alice, pyotp.TOTP(secret).now())
-    assert 'two-factor' in login.CODE_NEEDED
+    assert 'two-factor' in str(login.CODE_NEEDED)
     out = ok(manage('user', '2fa', 'reset', '--username', 'alice'))
     assert "Two-factor login of 'alice' reset" in out
     assert not two_factor.is_enabled(User.get_by_id(alice.id))

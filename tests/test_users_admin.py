@@ -29,7 +29,7 @@ def test_delete_keeps_data_and_recreate_brings_it_back() -> None:
 
     assert (report.expenses, report.categories, report.payment_methods) == (2, 2, 1)
     assert report.sessions == 1 and report.tokens == 1 and not report.data_deleted
-    assert 'Kept its data: 2 expense(s), 2 categories and 1 payment method(s)' in report.message()
+    assert 'Kept its data: 2 expenses, 2 categories and 1 payment method' in report.message()
     assert users.find_user('alice') is None
     assert users.authenticate('alice', PASSWORD) is None
     assert sessions.user_for_token(session) is None and tokens.user_for_api_token(token) is None
@@ -55,7 +55,7 @@ def test_delete_with_data_deletes_it() -> None:
     report = users.delete_user(alice, delete_data=True)
 
     assert (report.expenses, report.categories, report.payment_methods) == (1, 3, 1) and report.data_deleted
-    assert 'Deleted its data: 1 expense(s), 3 categories and 1 payment method(s).' in report.message()
+    assert 'Deleted its data: 1 expense, 3 categories and 1 payment method.' in report.message()
     assert Expense.select().where(Expense.owner == alice.id).count() == 0
     assert Category.select().where(Category.owner == alice.id).count() == 0
     assert PaymentMethod.select().where(PaymentMethod.owner == alice.id).count() == 0

@@ -53,7 +53,8 @@ async def read_body(request: Request) -> dict[str, Any]:
                         'loc': ('body',),
                         'msg': f'the JSON body nests arrays or objects more than {MAX_JSON_DEPTH} levels deep; '
                         'send a flat object of fields',
-                        'type': 'json',
+                        'type': 'json_too_deep',
+                        'ctx': {'depth': MAX_JSON_DEPTH},
                     }
                 ]
             )
@@ -61,10 +62,12 @@ async def read_body(request: Request) -> dict[str, Any]:
             data = json.loads(raw.decode('utf-8'))
         except (UnicodeDecodeError, ValueError):
             raise RequestValidationError(
-                [{'loc': ('body',), 'msg': 'the body is not valid UTF-8 JSON', 'type': 'json'}]
+                [{'loc': ('body',), 'msg': 'the body is not valid UTF-8 JSON', 'type': 'json_not_utf8'}]
             ) from None
         if not isinstance(data, dict):
-            raise RequestValidationError([{'loc': ('body',), 'msg': 'the JSON body must be an object', 'type': 'json'}])
+            raise RequestValidationError(
+                [{'loc': ('body',), 'msg': 'the JSON body must be an object', 'type': 'json_not_object'}]
+            )
         return data
     try:
         form = await request.form()
@@ -72,7 +75,7 @@ async def read_body(request: Request) -> dict[str, Any]:
         raise
     except Exception:
         raise RequestValidationError(
-            [{'loc': ('body',), 'msg': 'the form body could not be read', 'type': 'form'}]
+            [{'loc': ('body',), 'msg': 'the form body could not be read', 'type': 'form_unreadable'}]
         ) from None
     return {key: value for key, value in form.items() if isinstance(value, str)}
 

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel
 
+from app.api.errors import error_response, request_language
+from app.i18n import Message
 from app.services import login as login_service
 from app.services import sessions, two_factor
 from app.services.errors import ServiceError
@@ -105,7 +107,11 @@ class AdoptBody(BaseModel):
 def adopt_session(request: Request, body: AdoptBody):
     """Turn a session created inside a page (the setup wizard) into the HttpOnly cookie."""
     if sessions.user_for_token(body.token) is None:
-        return JSONResponse({'error': 'This session is unknown or expired; log in again.'}, status_code=401)
+        return error_response(
+            401,
+            Message('This session is unknown or expired; log in again.'),
+            language=request_language(request),
+        )
     response = JSONResponse({'success': True})
     set_session_cookie(response, request, body.token)
     return response

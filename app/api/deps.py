@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from fastapi import Depends, Request
 
+from app.i18n import Message
 from app.models import User
 from app.services import sessions, tokens
 from app.services.errors import Forbidden, Unauthorized
@@ -30,27 +31,45 @@ def presented_key(request: Request) -> str | None:
     return request.headers.get('x-api-key') or request.query_params.get('key')
 
 
+def remember_language(request: Request, user: User | None) -> None:
+    """The language the API answers this request in (errors, XLSX headers): the user's setting when set,
+    else Accept-Language (read by `errors.request_language`). Kept on the request, not in the context
+    variable: sync dependencies and routes run in worker threads."""
+    language = getattr(user, 'language', '') if user is not None else ''
+    if language:
+        request.state.language = language
+
+
 def api_caller(request: Request) -> Caller:
     """Checks the key; the user is known when a token was given or a session cookie came along."""
     key = presented_key(request)
     if tokens.is_installation_key(key):
-        return Caller(sessions.user_for_token(session_token(request)), via_token=False)
+        caller = Caller(sessions.user_for_token(session_token(request)), via_token=False)
+        remember_language(request, caller.user)
+        return caller
     user = tokens.user_for_api_token(key)
     if user is not None:
+        remember_language(request, user)
         return Caller(user, via_token=True)
     if not key:
-        raise Unauthorized('An API key is required: add ?key=YOUR_API_KEY (see config.env) or send a personal token.')
-    raise Unauthorized('The API key is wrong; check API_KEY in config.env or create a new personal token in Settings.')
+        raise Unauthorized(
+            Message('An API key is required: add ?key=YOUR_API_KEY (see config.env) or send a personal token.')
+        )
+    raise Unauthorized(
+        Message('The API key is wrong; check API_KEY in config.env or create a new personal token in Settings.')
+    )
 
 
 def api_user(caller: Caller = Depends(api_caller)) -> User:
     """The calling user; 401 when the key is right but nobody is logged in."""
     if caller.user is None:
-        raise Unauthorized('Not logged in: POST /sysapi/login with username and password first, and keep the cookie.')
+        raise Unauthorized(
+            Message('Not logged in: POST /sysapi/login with username and password first, and keep the cookie.')
+        )
     return caller.user
 
 
 def api_admin(user: User = Depends(api_user)) -> User:
     if not user.is_admin:
-        raise Forbidden('Only an administrator may do this.')
+        raise Forbidden(Message('Only an administrator may do this.'))
     return user

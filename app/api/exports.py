@@ -6,15 +6,16 @@ threads), then streamed; memory stays small whatever the number of expenses.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Iterator
 from typing import IO, Protocol
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import api_user
-from app.api.errors import ERROR_RESPONSES
+from app.api.errors import ERROR_RESPONSES, request_language
 from app.api.period import AnyPeriod, any_period
 from app.models import User
 from app.services import exports
@@ -74,6 +75,8 @@ def export_csv(period: AnyPeriod = Depends(any_period), user: User = Depends(api
         }
     },
 )
-def export_xlsx(period: AnyPeriod = Depends(any_period), user: User = Depends(api_user)):
-    """XLSX: real dates and numbers, a bold frozen header, a totals row, and a By category sheet."""
-    return _export(exports.write_xlsx, period, user, 'xlsx', exports.XLSX_MEDIA_TYPE)
+def export_xlsx(request: Request, period: AnyPeriod = Depends(any_period), user: User = Depends(api_user)):
+    """XLSX: real dates and numbers, a bold frozen header, a totals row, and a By category sheet; headers and
+    sheet names in the user's language (else Accept-Language's). The CSV's header is always the English one."""
+    write = functools.partial(exports.write_xlsx, language=request_language(request))
+    return _export(write, period, user, 'xlsx', exports.XLSX_MEDIA_TYPE)

@@ -18,12 +18,16 @@ def _blank_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def _refuse_booleans(what: str, example: str):
-    """Pydantic's lax mode reads true as 1: an amount of 1.00, a latitude of 1.0, the category of id 1."""
+def _refuse_booleans(kind: str, what: str, example: str):
+    """Pydantic's lax mode reads true as 1: an amount of 1.00, a latitude of 1.0, the category of id 1.
+
+    The error's type (`boolean_not_id`, ...) picks the translated sentence in app/api/errors.py."""
 
     def check(value: object) -> object:
         if isinstance(value, bool):
-            raise PydanticCustomError('not_a_number', f'true or false is not {what}; send a number such as {example}')
+            raise PydanticCustomError(
+                f'boolean_not_{kind}', f'true or false is not {what}; send a number such as {example}'
+            )
         return value
 
     return check
@@ -38,7 +42,7 @@ def _plain_id(value: object) -> object:
     return value
 
 
-_ID_CHECKS = (BeforeValidator(_plain_id), BeforeValidator(_refuse_booleans('an id', '3')))
+_ID_CHECKS = (BeforeValidator(_plain_id), BeforeValidator(_refuse_booleans('id', 'an id', '3')))
 
 Id = Annotated[
     int, *_ID_CHECKS, Field(ge=1, le=MAX_ID, description='An id, as returned by the list endpoints', examples=[1])
@@ -51,12 +55,12 @@ OptionalId = Annotated[
 ]
 Amount = Annotated[
     str | int | float,
-    BeforeValidator(_refuse_booleans('an amount', '12.50')),
+    BeforeValidator(_refuse_booleans('amount', 'an amount', '12.50')),
     Field(description='Positive, at most 2 decimals: "50.00", "50,00", "1 234,56" or 50', examples=['50.00']),
 ]
 Coordinate = Annotated[
     float | str | None,
-    BeforeValidator(_refuse_booleans('a position', '48.8566 (decimal degrees)')),
+    BeforeValidator(_refuse_booleans('position', 'a position', '48.8566 (decimal degrees)')),
     BeforeValidator(_blank_to_none),
     Field(description='Decimal degrees; empty / null for none', examples=[48.8566]),
 ]

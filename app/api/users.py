@@ -7,12 +7,13 @@ itself, and its request becomes an invitation the other accepts with POST /users
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from app.api.bodies import body_docs, body_of
 from app.api.deps import api_admin, api_user
-from app.api.errors import ERROR_RESPONSES, ErrorBody
+from app.api.errors import ERROR_RESPONSES, ErrorBody, request_language
+from app.i18n import Message, render
 from app.models import User
 from app.services import links, users
 
@@ -126,21 +127,21 @@ def linked_users(me: User = Depends(api_user)):
 
 
 @router.post('/users/link', response_model=LinkOut, openapi_extra=body_docs(PairBody))
-def link(me: User = Depends(api_user), body: PairBody = body_of(PairBody)):
+def link(request: Request, me: User = Depends(api_user), body: PairBody = body_of(PairBody)):
     """Link user1 and user2. An administrator links them at once; anyone else must be one of the two,
     and the request becomes an invitation that the other user accepts."""
     result = links.link_users(me, body.user1, body.user2)
-    return {'success': True, 'status': result.status, 'message': result.message()}
+    return {'success': True, 'status': result.status, 'message': render(result.message(), request_language(request))}
 
 
 @router.post('/users/unlink', response_model=UnlinkOut, openapi_extra=body_docs(PairBody))
-def unlink(me: User = Depends(api_user), body: PairBody = body_of(PairBody)):
+def unlink(request: Request, me: User = Depends(api_user), body: PairBody = body_of(PairBody)):
     """Unlink user1 and user2 (a non-administrator only itself). Expenses that used the other user's
     categories or payment methods get copies in their owner's account: nothing is lost."""
     report = links.unlink_users(me, body.user1, body.user2)
     return {
         'success': True,
-        'message': report.message(),
+        'message': render(report.message(), request_language(request)),
         'categories_copied': report.categories_copied,
         'payment_methods_copied': report.payment_methods_copied,
         'expenses_repointed': report.expenses_repointed,
@@ -155,24 +156,25 @@ def invitations(me: User = Depends(api_user)):
 
 
 @router.post('/users/invitations/accept', response_model=LinkOut, openapi_extra=body_docs(UsernameBody))
-def accept(me: User = Depends(api_user), body: UsernameBody = body_of(UsernameBody)):
+def accept(request: Request, me: User = Depends(api_user), body: UsernameBody = body_of(UsernameBody)):
     """Accept the invitation sent by `username`."""
     view = links.accept(me, body.username)
-    return {'success': True, 'status': view.status, 'message': f'You now share your data with {view.username}.'}
+    message = Message('You now share your data with {username}.', username=view.username)
+    return {'success': True, 'status': view.status, 'message': message.render(request_language(request))}
 
 
 @router.post('/users/invitations/decline', response_model=OkOut, openapi_extra=body_docs(UsernameBody))
-def decline(me: User = Depends(api_user), body: UsernameBody = body_of(UsernameBody)):
+def decline(request: Request, me: User = Depends(api_user), body: UsernameBody = body_of(UsernameBody)):
     """Refuse the invitation sent by `username`."""
     links.decline(me, body.username)
-    return {'success': True, 'message': 'Invitation declined.'}
+    return {'success': True, 'message': Message('Invitation declined.').render(request_language(request))}
 
 
 @router.post('/users/invitations/cancel', response_model=OkOut, openapi_extra=body_docs(UsernameBody))
-def cancel(me: User = Depends(api_user), body: UsernameBody = body_of(UsernameBody)):
+def cancel(request: Request, me: User = Depends(api_user), body: UsernameBody = body_of(UsernameBody)):
     """Withdraw the invitation the caller sent to `username`."""
     links.cancel(me, body.username)
-    return {'success': True, 'message': 'Invitation withdrawn.'}
+    return {'success': True, 'message': Message('Invitation withdrawn.').render(request_language(request))}
 
 
 @router.post('/users/create', response_model=CreatedOut, openapi_extra=body_docs(CreateUserBody))
@@ -193,12 +195,12 @@ def create(admin: User = Depends(api_admin), body: CreateUserBody = body_of(Crea
 
 
 @router.post('/users/delete', response_model=DeleteOut, openapi_extra=body_docs(DeleteUserBody))
-def delete(admin: User = Depends(api_admin), body: DeleteUserBody = body_of(DeleteUserBody)):
+def delete(request: Request, admin: User = Depends(api_admin), body: DeleteUserBody = body_of(DeleteUserBody)):
     """Administrator: delete an account, keeping its data unless delete_data is true."""
     report = users.delete_user(users.get_user_by_username(body.username), delete_data=body.delete_data, actor=admin)
     return {
         'success': True,
-        'message': report.message(),
+        'message': render(report.message(), request_language(request)),
         'expenses': report.expenses,
         'categories': report.categories,
         'payment_methods': report.payment_methods,
@@ -207,17 +209,20 @@ def delete(admin: User = Depends(api_admin), body: DeleteUserBody = body_of(Dele
 
 
 @router.post('/users/password', response_model=OkOut, openapi_extra=body_docs(PasswordBody))
-def password(admin: User = Depends(api_admin), body: PasswordBody = body_of(PasswordBody)):
+def password(request: Request, admin: User = Depends(api_admin), body: PasswordBody = body_of(PasswordBody)):
     """Administrator: set a user's password; that user's sessions end and, unless keep_tokens is true, their
     personal API tokens are revoked."""
     user = users.get_user_by_username(body.username)
     report = users.reset_password(user, body.password, revoke_tokens=not body.keep_tokens)
-    return {'success': True, 'message': report.message()}
+    return {'success': True, 'message': render(report.message(), request_language(request))}
 
 
 @router.post('/users/admin', response_model=OkOut, openapi_extra=body_docs(AdminBody))
-def set_admin(admin: User = Depends(api_admin), body: AdminBody = body_of(AdminBody)):
+def set_admin(request: Request, admin: User = Depends(api_admin), body: AdminBody = body_of(AdminBody)):
     """Administrator: make a user administrator or not (never the last administrator)."""
     user = users.set_admin(users.get_user_by_username(body.username), body.is_admin, actor=admin)
-    state = 'an administrator' if user.is_admin else 'not an administrator'
-    return {'success': True, 'message': f'{user.username} is now {state}.'}
+    if user.is_admin:
+        message = Message('{username} is now an administrator.', username=user.username)
+    else:
+        message = Message('{username} is now not an administrator.', username=user.username)
+    return {'success': True, 'message': message.render(request_language(request))}

@@ -8,6 +8,7 @@ from app.cli.bootstrap import load_config
 from app.cli.errors import CliError, verb
 from app.cli.output import color, table
 from app.cli.status import local_time
+from app.i18n import Message, _, ngettext
 from app.services import backups
 from app.services.backups import format_size
 
@@ -24,10 +25,16 @@ class BackupCommands:
             backups.prune(settings)
         manifest = info.manifest
         if manifest is None:  # create_backup always reads back what it wrote
-            raise CliError(f'{info.path} was written but its manifest cannot be read')
+            raise CliError(Message('{path} was written but its manifest cannot be read', path=str(info.path)))
         print(
-            f'Backup written: {info.path} ({format_size(info.size)}, schema {manifest.schema_version}, '
-            f'{manifest.row_counts.get("expense", 0)} expenses, {manifest.total_rows} rows).'
+            _(
+                'Backup written: {path} ({size}, schema {schema}, {expenses} expenses, {rows} rows).',
+                path=str(info.path),
+                size=format_size(info.size),
+                schema=manifest.schema_version,
+                expenses=manifest.row_counts.get('expense', 0),
+                rows=manifest.total_rows,
+            )
         )
 
     @verb
@@ -36,7 +43,12 @@ class BackupCommands:
         settings = load_config()
         found = backups.list_backups(settings)
         if not found:
-            print(f'No backups in {backups.backup_dir(settings)} yet; `manage.py backup create` makes one.')
+            print(
+                _(
+                    'No backups in {folder} yet; `manage.py backup create` makes one.',
+                    folder=str(backups.backup_dir(settings)),
+                )
+            )
             return
         rows: list[tuple[object, ...]] = []
         for info in found:
@@ -46,8 +58,8 @@ class BackupCommands:
                     (info.name, local_time(m.created_at), format_size(info.size), m.app_version, m.total_rows, m.kind)
                 )
             else:
-                rows.append((info.name, '-', format_size(info.size), '-', '-', color('unreadable', '31')))
-        print(table(['name', 'date', 'size', 'version', 'rows', 'kind'], rows))
+                rows.append((info.name, '-', format_size(info.size), '-', '-', color(_('unreadable'), '31')))
+        print(table([_('name'), _('date'), _('size'), _('version'), _('rows'), _('kind')], rows))
         problems = [info for info in found if info.problem]
         for info in problems:
             print(f'  {info.name}: {info.problem}')
@@ -59,8 +71,14 @@ class BackupCommands:
         path = backups.resolve_backup(settings, file)
         manifest = backups.verify_backup(path)
         print(
-            f'{path.name} is sound: made {local_time(manifest.created_at)} by version {manifest.app_version}, '
-            f'schema {manifest.schema_version}, {manifest.total_rows} rows.'
+            _(
+                '{name} is sound: made {date} by version {version}, schema {schema}, {rows} rows.',
+                name=path.name,
+                date=local_time(manifest.created_at),
+                version=manifest.app_version,
+                schema=manifest.schema_version,
+                rows=manifest.total_rows,
+            )
         )
 
     @verb
@@ -71,15 +89,22 @@ class BackupCommands:
         settings = load_config()
         result = backups.restore_backup(settings, file, force=force, with_config=with_config)
         m = result.manifest
-        print(f'Restored {Path(str(file)).name}: made {local_time(m.created_at)}, {m.total_rows} rows.')
+        print(
+            _(
+                'Restored {name}: made {date}, {rows} rows.',
+                name=Path(str(file)).name,
+                date=local_time(m.created_at),
+                rows=m.total_rows,
+            )
+        )
         if result.safety:
-            print(f'The previous state is kept in {result.safety.path}.')
+            print(_('The previous state is kept in {path}.', path=str(result.safety.path)))
         for line in result.migrations:
-            print(f'Applied migration {line}.')
+            print(_('Applied migration {migration}.', migration=line))
         if result.config_restored:
-            print('config.env was restored from the backup.')
+            print(_('config.env was restored from the backup.'))
         if result.restarted_pid:
-            print(f'Server started again (pid {result.restarted_pid}).')
+            print(_('Server started again (pid {pid}).', pid=result.restarted_pid))
 
     @verb
     def prune(self, keep: int | None = None) -> None:
@@ -87,5 +112,5 @@ class BackupCommands:
         settings = load_config()
         removed = backups.prune(settings, None if keep is None else int(keep))
         for path in removed:
-            print(f'removed {path.name}')
-        print(f'{len(removed)} backup(s) removed.')
+            print(_('removed {name}', name=path.name))
+        print(ngettext('{n} backup removed.', '{n} backups removed.', len(removed)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.cli.errors import fail
 from app.config import ConfigError, Settings, get_settings, load, use_settings
 from app.db import open_database
+from app.i18n import Message
 from app.logs import setup_logging
 from app.migrations import run_migrations
 
@@ -14,7 +15,7 @@ def load_config() -> Settings:
     try:
         use_settings(load())
     except ConfigError as exc:
-        fail(f'configuration: {exc}')
+        fail(Message('configuration: {problem}', problem=str(exc)))
     setup_logging(get_settings(), console=False)
     return get_settings()
 
@@ -26,4 +27,4 @@ def open_db(*, migrate: bool = True) -> None:
         if migrate:
             run_migrations()
     except Exception as exc:  # noqa: BLE001 - any database failure becomes a message
-        fail(f'cannot open the database {get_settings().database_url}: {exc}')
+        fail(Message('cannot open the database {url}: {problem}', url=get_settings().database_url, problem=str(exc)))

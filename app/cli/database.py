@@ -2,6 +2,7 @@
 
 from app.cli.bootstrap import open_db
 from app.cli.errors import verb
+from app.i18n import _
 
 
 class DbCommands:
@@ -19,5 +20,5 @@ class DbCommands:
         secure_files(get_settings())  # an older installation's data/ and backups/ were world-readable
         if applied:
             for line in applied:
-                print(f'applied migration {line}')
-        print(f'Database schema is at version {schema_version()}.')
+                print(_('applied migration {migration}', migration=line))
+        print(_('Database schema is at version {version}.', version=schema_version()))

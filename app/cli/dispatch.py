@@ -9,6 +9,8 @@ from __future__ import annotations
 import inspect
 import textwrap
 
+from app.i18n import _
+
 HELP_FLAGS = ('-h', '--help')
 USAGE_EXIT = 2  # a command line that names nothing that exists: the shell's usual "usage" code
 
@@ -44,8 +46,14 @@ def fire_words(root: object, words: list[str], *, prompt: bool = False) -> list[
 
 def _help_hint(group: str | None, prompt: bool) -> str:
     if prompt:
-        return f'Type `h {group}`' if group else 'Type `h`'
-    return f'Run `python manage.py {group} --help`' if group else 'Run `python manage.py --help`'
+        return (
+            _('Type `h {group}` to see what each one does.', group=group)
+            if group
+            else _('Type `h` to see what each one does.')
+        )
+    if group:
+        return _('Run `python manage.py {group} --help` to see what each one does.', group=group)
+    return _('Run `python manage.py --help` to see what each one does.')
 
 
 def check_names(root: object, words: list[str], *, prompt: bool = False) -> None:
@@ -54,16 +62,25 @@ def check_names(root: object, words: list[str], *, prompt: bool = False) -> None
     name = words[0]
     if name not in public(root):
         raise UnknownCommand(
-            f'manage.py has no command {name!r}. It has: {", ".join(public(root))}. '
-            f'{_help_hint(None, prompt)} to see what each one does.'
+            _(
+                'manage.py has no command {name}. It has: {names}. {hint}',
+                name=repr(name),
+                names=', '.join(public(root)),
+                hint=_help_hint(None, prompt),
+            )
         )
     member = getattr(root, name)
     if is_command(member) or len(words) < 2 or words[1].startswith('-'):
         return
     if words[1] not in public(member):
         raise UnknownCommand(
-            f'`{name}` has no verb {words[1]!r}. Its verbs: {", ".join(public(member))}. '
-            f'{_help_hint(name, prompt)} to see what each one does.'
+            _(
+                '`{group}` has no verb {verb}. Its verbs: {verbs}. {hint}',
+                group=name,
+                verb=repr(words[1]),
+                verbs=', '.join(public(member)),
+                hint=_help_hint(name, prompt),
+            )
         )
 
 

@@ -1,4 +1,8 @@
-"""How a CLI verb fails: one line on stderr and exit code 1, whether a service refused or the CLI did."""
+"""How a CLI verb fails: one line on stderr and exit code 1, whether a service refused or the CLI did.
+
+The line is in the operator's language (LANG, set by manage.py before any verb runs): a service's
+refusal is a lazy Message rendered here; the CLI's own refusals are `CliError(Message(...))`.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,23 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
+from app.i18n import Message, _, render
 from app.services.errors import ServiceError
 
 
 class CliError(Exception):
-    """A refusal to print on stderr with exit code 1."""
+    """A refusal to print on stderr with exit code 1: `CliError(Message('...', name=value))`."""
+
+    def __init__(self, message: str | Message) -> None:
+        super().__init__(str(message))  # English, for logs and tracebacks
+        self.text = message
+
+    def render(self) -> str:
+        return render(self.text)
 
 
-def fail(message: str) -> NoReturn:
-    print(f'error: {message}', file=sys.stderr)
+def fail(message: str | Message) -> NoReturn:
+    print(_('error: {message}', message=render(message)), file=sys.stderr)
     raise SystemExit(1)
 
 
@@ -27,9 +39,9 @@ def verb(func: Callable) -> Callable:
         try:
             func(*args, **kwargs)
         except (ServiceError, CliError) as exc:
-            fail(getattr(exc, 'message', str(exc)))
+            fail(exc.render())
         except KeyboardInterrupt:
-            fail('interrupted')
+            fail(Message('interrupted'))
         return None
 
     return wrapper

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.cli.bootstrap import open_db
 from app.cli.errors import verb
 from app.config import get_settings
+from app.i18n import _
 from app.services import geoip_download
 
 
@@ -17,6 +18,11 @@ class GeoIpCommands:
         open_db(migrate=False)
         result = geoip_download.update_database(get_settings())
         print(
-            f'GeoIP database saved to {result.path} ({result.database_type}, built {result.build_date:%Y-%m-%d}, '
-            f'{result.size // 1024} KiB). Restart the server to use it.'
+            _(
+                'GeoIP database saved to {path} ({kind}, built {date}, {size} KiB). Restart the server to use it.',
+                path=str(result.path),
+                kind=result.database_type,
+                date=f'{result.build_date:%Y-%m-%d}',
+                size=result.size // 1024,
+            )
         )

@@ -5,7 +5,22 @@ from __future__ import annotations
 from app.cli.bootstrap import open_db
 from app.cli.errors import verb
 from app.cli.output import table
+from app.i18n import N_, _
 from app.services.legacy_import import KINDS, import_legacy
+
+# the table's first column, one line per legacy_import.KINDS entry (an unknown kind is shown as it is)
+KIND_NAMES = {
+    'users': N_('users'),
+    'categories': N_('categories'),
+    'payment_methods': N_('payment methods'),
+    'expenses': N_('expenses'),
+    'links': N_('links'),
+}
+
+
+def _label(kind: str) -> str:
+    name = KIND_NAMES.get(kind)
+    return _(name) if name else kind.replace('_', ' ')
 
 
 class ImportCommands:
@@ -18,14 +33,21 @@ class ImportCommands:
         imported and changes nothing; running it again imports only what is new."""
         open_db()
         report = import_legacy(str(dir), dry_run=bool(dry_run))
-        rows = [(kind.replace('_', ' '), report.created[kind], report.already[kind]) for kind in KINDS]
-        verb_text = 'would import' if report.dry_run else 'imported'
-        print(table(['records', verb_text, 'already here'], rows))
+        rows = [
+            (
+                _label(kind),
+                report.created[kind],
+                report.already[kind],
+            )
+            for kind in KINDS
+        ]
+        verb_text = _('would import') if report.dry_run else _('imported')
+        print(table([_('records'), verb_text, _('already here')], rows))
         for warning in report.warnings:
-            print(f'warning: {warning}')
+            print(_('warning: {warning}', warning=warning))
         if report.dry_run:
-            print('Dry run: nothing was changed. Run again without --dry-run to import.')
+            print(_('Dry run: nothing was changed. Run again without --dry-run to import.'))
         elif not sum(report.created.values()):
-            print('Nothing new to import.')
+            print(_('Nothing new to import.'))
         else:
-            print(f'Imported from {report.folder}.')
+            print(_('Imported from {folder}.', folder=str(report.folder)))

@@ -17,6 +17,7 @@ from pathlib import Path
 import fire
 
 from app.cli.dispatch import UnknownCommand, description, fire_words, is_command, public, wrapped
+from app.i18n import _
 
 PROMPT = 'expense-tracker> '
 SHORTCUTS = {'u': 'user', 'srv': 'server', 'bkp': 'backup'}
@@ -51,7 +52,7 @@ def _width() -> int:
 def help_text(root: object, width: int | None = None) -> str:
     """Every command with its whole description, wrapped to the terminal rather than cut."""
     width = width or _width()
-    lines = ['Commands (type them as on the command line, without `python manage.py`):']
+    lines = [_('Commands (type them as on the command line, without `python manage.py`):')]
     for name in public(root):
         member = getattr(root, name)
         if is_command(member):
@@ -59,8 +60,8 @@ def help_text(root: object, width: int | None = None) -> str:
             continue
         for verb in public(member):
             lines += wrapped(f'{name} {verb}', description(getattr(member, verb)), width=width)
-    lines.append('Shortcuts: u = user, srv = server, bkp = backup, h = help, q = quit.')
-    lines.append('`h GROUP` shows every verb of a group with its options; Tab completes.')
+    lines.append(_('Shortcuts: u = user, srv = server, bkp = backup, h = help, q = quit.'))
+    lines.append(_('`h GROUP` shows every verb of a group with its options; Tab completes.'))
     return '\n'.join(lines)
 
 
@@ -112,7 +113,7 @@ def run_line(factory: Callable[[], object], line: str) -> bool:
     try:
         words = shlex.split(line)
     except ValueError as exc:
-        print(f'error: {exc}', file=sys.stderr)
+        print(_('error: {message}', message=str(exc)), file=sys.stderr)
         return True
     if not words:
         return True
@@ -130,22 +131,22 @@ def run_line(factory: Callable[[], object], line: str) -> bool:
             return True
         words.append('--help')
     if words[0] == 'interactive':
-        print('Already in interactive mode; q quits.')
+        print(_('Already in interactive mode; q quits.'))
         return True
     if words[:2] == ['server', 'start'] and '--background' not in words:
-        print('(interactive mode: the server starts in the background)')
+        print(_('(interactive mode: the server starts in the background)'))
         words.append('--background')
     try:
         words = fire_words(root, words, prompt=True)
     except UnknownCommand as exc:
-        print(f'error: {exc}', file=sys.stderr)
+        print(_('error: {message}', message=str(exc)), file=sys.stderr)
         return True
     try:
         fire.Fire(root, command=words, name='manage.py')
     except SystemExit:
         pass  # the verb already printed its message; the prompt goes on
     except Exception as exc:  # noqa: BLE001 - one failing command must not end the session
-        print(f'error: {exc}', file=sys.stderr)
+        print(_('error: {message}', message=str(exc)), file=sys.stderr)
     sys.stdout.flush()
     sys.stderr.flush()
     return True
@@ -179,7 +180,7 @@ def run(factory: Callable[[], object]) -> None:
         completer=completer(factory()),
         complete_while_typing=False,
     )
-    print('What I Spend interactive mode. h = help, q = quit, Tab completes.')
+    print(_('What I Spend interactive mode. h = help, q = quit, Tab completes.'))
     while True:
         try:
             line = session.prompt(PROMPT)

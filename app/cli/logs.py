@@ -8,6 +8,7 @@ from app import logs as app_logs
 from app.cli.bootstrap import load_config
 from app.cli.errors import CliError, verb
 from app.cli.output import color
+from app.i18n import Message, _
 
 _COLOURS = {'ERROR': '31', 'CRITICAL': '31', 'WARNING': '33', 'DEBUG': '2'}
 
@@ -31,15 +32,20 @@ class LogsCommands:
         settings = load_config()
         try:
             minimum = app_logs.parse_level(level)
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
+        except ValueError:
+            problem = Message(
+                'unknown level {level}; use one of {levels}',
+                level=repr(level),
+                levels=', '.join(app_logs.LEVELS).lower(),
+            )
+            raise CliError(problem) from None
         try:
             count = int(n)
         except (TypeError, ValueError):
-            raise CliError(f'-n {n!r} is not a whole number') from None
+            raise CliError(Message('-n {value} is not a whole number', value=repr(n))) from None
         records = app_logs.read_records(settings, count, minimum)
         if not records and not follow:
-            print(f'No log records yet in {app_logs.log_file(settings)}.', file=sys.stderr)
+            print(_('No log records yet in {path}.', path=str(app_logs.log_file(settings))), file=sys.stderr)
         for record in records:
             sys.stdout.write(_paint(record))
         sys.stdout.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.cli.bootstrap import load_config
 from app.cli.errors import verb
 from app.cli.status import server_line
+from app.i18n import _
 from app.services import server_control
 
 
@@ -17,11 +18,11 @@ class ServerCommands:
         settings = load_config()
         if not background:
             host, port = server_control.check_startable(settings, host, port)  # refuses before announcing
-            print('Starting the server in the foreground; Ctrl+C stops it.', flush=True)
+            print(_('Starting the server in the foreground; Ctrl+C stops it.'), flush=True)
             server_control.start_foreground(settings, host=host, port=port)
             return
         state = server_control.start_background(settings, host=host, port=port)
-        print(f'Server started in the background (pid {state.pid}) at {state.address}.')
+        print(_('Server started in the background (pid {pid}) at {address}.', pid=state.pid, address=state.address))
 
     @verb
     def stop(self, timeout: float = server_control.STOP_TIMEOUT) -> None:
@@ -29,19 +30,34 @@ class ServerCommands:
         settings = load_config()
         result = server_control.stop(settings, timeout=float(timeout))
         if result is None:
-            print('The server is not running.')
+            print(_('The server is not running.'))
         elif result.killed:
-            print(f'Server (pid {result.pid}) did not stop within {float(timeout):g} s and was killed.')
+            print(
+                _(
+                    'Server (pid {pid}) did not stop within {seconds} s and was killed.',
+                    pid=result.pid,
+                    seconds=f'{float(timeout):g}',
+                )
+            )
         else:
-            print(f'Server (pid {result.pid}) stopped.')
+            print(_('Server (pid {pid}) stopped.', pid=result.pid))
 
     @verb
     def restart(self, host: str | None = None, port: int | None = None) -> None:
         """Stop the server if it runs, then start it in the background."""
         settings = load_config()
         stopped, state = server_control.restart(settings, host=host, port=port)
-        before = f'stopped pid {stopped.pid}, ' if stopped else ''
-        print(f'Server restarted ({before}now pid {state.pid}) at {state.address}.')
+        if stopped:
+            print(
+                _(
+                    'Server restarted (stopped pid {old}, now pid {pid}) at {address}.',
+                    old=stopped.pid,
+                    pid=state.pid,
+                    address=state.address,
+                )
+            )
+        else:
+            print(_('Server restarted (now pid {pid}) at {address}.', pid=state.pid, address=state.address))
 
     @verb
     def status(self) -> None:
@@ -49,5 +65,5 @@ class ServerCommands:
         settings = load_config()
         state = server_control.server_status(settings)
         if state.stale_pid:
-            print('Removed a stale pidfile: the server had stopped without cleaning up.')
-        print(f'Server: {server_line(state)}')
+            print(_('Removed a stale pidfile: the server had stopped without cleaning up.'))
+        print(_('Server: {state}', state=server_line(state)))

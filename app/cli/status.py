@@ -8,6 +8,7 @@ from app.cli.bootstrap import load_config
 from app.cli.errors import verb
 from app.cli.output import color
 from app.db import open_database
+from app.i18n import _, render
 from app.services import backups, server_control
 from app.services import status as status_service
 from app.services.backups import format_size
@@ -20,20 +21,24 @@ def duration(seconds: float) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     if days:
-        return f'{days}d {hours}h {minutes:02d}m'
+        return _('{days}d {hours}h {minutes}m', days=days, hours=hours, minutes=f'{minutes:02d}')
     if hours:
-        return f'{hours}h {minutes:02d}m'
-    return f'{minutes}m {secs:02d}s'
+        return _('{hours}h {minutes}m', hours=hours, minutes=f'{minutes:02d}')
+    return _('{minutes}m {seconds}s', minutes=minutes, seconds=f'{secs:02d}')
 
 
 def server_line(state: server_control.ServerState) -> str:
     if not state.running:
-        return color('stopped', '33')
-    parts = [color('running', '32'), f'pid {state.pid}', f'up {duration(state.uptime_seconds or 0)}']
+        return color(_('stopped'), '33')
+    parts = [
+        color(_('running'), '32'),
+        _('pid {pid}', pid=state.pid),
+        _('up {duration}', duration=duration(state.uptime_seconds or 0)),
+    ]
     if state.memory_bytes is not None:
-        parts.append(f'{format_size(state.memory_bytes)} memory')
+        parts.append(_('{size} memory', size=format_size(state.memory_bytes)))
     if state.cpu_percent is not None:
-        parts.append(f'CPU {state.cpu_percent:.1f}%')
+        parts.append(_('CPU {percent}%', percent=f'{state.cpu_percent:.1f}'))
     parts.append(state.address)
     return ', '.join(parts)
 
@@ -50,18 +55,18 @@ def status() -> None:
     state = server_control.server_status(settings)
     problems: list[str] = []
     if state.stale_pid:
-        problems.append('a stale pidfile (the server had stopped without cleaning up) was found and removed')
+        problems.append(_('a stale pidfile (the server had stopped without cleaning up) was found and removed'))
     try:
         open_database(settings.database_url)
         facts = status_service.database_facts(settings)
     except Exception as exc:  # noqa: BLE001 - status reports, it does not crash
         facts = status_service.InstallationFacts(settings.database_url, None, None, None, None)
-        problems.append(f'cannot read the database: {exc}')
-    problems += list(facts.problems)
-    problems += status_service.config_problems(settings)
+        problems.append(_('cannot read the database: {problem}', problem=str(exc)))
+    problems += [render(problem) for problem in facts.problems]
+    problems += [render(problem) for problem in status_service.config_problems(settings)]
     errors = status_service.logged_errors(settings)
     if errors.count:
-        problems.append(errors.sentence())
+        problems.append(render(errors.sentence()))
     listing = backups.list_backups(settings)
     made = [(b.manifest.created_at, b.name) for b in listing if b.manifest]
     last = max(made) if made else None  # (when, name) of the newest readable backup
@@ -69,30 +74,35 @@ def status() -> None:
         age = (datetime.now(UTC) - last[0]).total_seconds() / 3600
         if age > 2 * settings.backup_interval_hours:
             problems.append(
-                f'the last backup is {age:.0f} hours old although one is due every '
-                f'{settings.backup_interval_hours:g} hours: is the server running?'
+                _(
+                    'the last backup is {age} hours old although one is due every {interval} hours: '
+                    'is the server running?',
+                    age=f'{age:.0f}',
+                    interval=f'{settings.backup_interval_hours:g}',
+                )
             )
     rows = [
-        ('Version', f'What I Spend {current_version()}'),
-        ('Server', server_line(state)),
-        ('Database', facts.database + (f' ({format_size(facts.database_size)})' if facts.database_size else '')),
-        ('Schema', '-' if facts.schema is None else str(facts.schema)),
-        ('Users', '-' if facts.users is None else str(facts.users)),
-        ('Expenses', '-' if facts.expenses is None else str(facts.expenses)),
+        (_('Version'), f'What I Spend {current_version()}'),
+        (_('Server'), server_line(state)),
+        (_('Database'), facts.database + (f' ({format_size(facts.database_size)})' if facts.database_size else '')),
+        (_('Schema'), '-' if facts.schema is None else str(facts.schema)),
+        (_('Users'), '-' if facts.users is None else str(facts.users)),
+        (_('Expenses'), '-' if facts.expenses is None else str(facts.expenses)),
         (
-            'Last backup',
-            f'{local_time(last[0])} ({last[1]})' if last else color('never', '33'),
+            _('Last backup'),
+            f'{local_time(last[0])} ({last[1]})' if last else color(_('never'), '33'),
         ),
-        ('Backups', f'{len(listing)} in {backups.backup_dir(settings)}'),
-        ('Logs', str(settings.data_path / 'logs' / 'whatispend.log')),
-        (f'Errors {errors.hours} h', color(str(errors.count), '31') if errors.count else '0'),
+        (_('Backups'), _('{count} in {folder}', count=len(listing), folder=str(backups.backup_dir(settings)))),
+        (_('Logs'), str(settings.data_path / 'logs' / 'whatispend.log')),
+        (_('Errors {hours} h', hours=errors.hours), color(str(errors.count), '31') if errors.count else '0'),
     ]
-    width = max(len(label) for label, _ in rows)
+    width = max(len(label) for label, _value in rows)
     for label, value in rows:
         print(f'{label.ljust(width)}  {value}')
     if problems:
-        print(color('Problems', '31'))
+        print(color(_('Problems'), '31'))
         for problem in problems:
             print(f'  - {problem}')
     else:
-        print(f'{"Problems".ljust(width)}  none')
+        label, value = _('Problems'), _('none')
+        print(f'{label.ljust(width)}  {value}')

@@ -7,11 +7,12 @@ from datetime import datetime
 from app.cli.bootstrap import open_db
 from app.cli.errors import CliError, verb
 from app.cli.output import table
+from app.i18n import Message, _
 from app.services import tokens, users
 
 
 def _when(moment: datetime | None) -> str:
-    return moment.strftime('%Y-%m-%d %H:%M') if moment else 'never'
+    return moment.strftime('%Y-%m-%d %H:%M') if moment else _('never')
 
 
 class TokenCommands:
@@ -23,7 +24,14 @@ class TokenCommands:
         open_db()
         user = users.get_user_by_username(str(username))
         row, token = tokens.create_token(user, str(name), ip='cli')
-        print(f'Created token {row.id} "{row.name}" for {user.username}. Store it now: it is not shown again.')
+        print(
+            _(
+                'Created token {id} "{name}" for {username}. Store it now: it is not shown again.',
+                id=row.id,
+                name=row.name,
+                username=user.username,
+            )
+        )
         print(token)
 
     @verb
@@ -33,16 +41,16 @@ class TokenCommands:
         user = users.get_user_by_username(str(username)) if username is not None else None
         views = tokens.list_tokens(user)
         if not views:
-            print('No API tokens.')
+            print(_('No API tokens.'))
             return
         rows = [(v.id, v.username, v.name, _when(v.created_at), _when(v.last_used_at)) for v in views]
-        print(table(['id', 'user', 'name', 'created (UTC)', 'last used (UTC)'], rows))
+        print(table([_('id'), _('user'), _('name'), _('created (UTC)'), _('last used (UTC)')], rows))
 
     @verb
     def revoke(self, id: int) -> None:  # noqa: A002 - the option is --id
         """Revoke the token with this id (see `token list`); it stops working at once."""
         if isinstance(id, bool) or not isinstance(id, int):
-            raise CliError(f'--id must be a token id (a whole number) such as 3, not {id!r}')
+            raise CliError(Message('--id must be a token id (a whole number) such as 3, not {value}', value=repr(id)))
         open_db()
         view = tokens.revoke_token(id, ip='cli')
-        print(f'Revoked token {view.id} "{view.name}" of {view.username}.')
+        print(_('Revoked token {id} "{name}" of {username}.', id=view.id, name=view.name, username=view.username))

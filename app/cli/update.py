@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from app.cli.errors import CliError, fail, verb
 from app.cli.output import color
 from app.config import ConfigError, load, use_settings
+from app.i18n import Message, _, current
 
 if TYPE_CHECKING:
     from app.services.updates import UpdateCheck
@@ -17,7 +18,7 @@ def _settings():
     try:
         settings = load()
     except ConfigError as exc:
-        fail(f'configuration: {exc}')
+        fail(Message('configuration: {problem}', problem=str(exc)))
     use_settings(settings)
     from app.logs import setup_logging
 
@@ -26,18 +27,32 @@ def _settings():
 
 
 def _print_check(result: UpdateCheck) -> None:
-    print(f'Installed version: {result.current_version}')
+    print(_('Installed version: {version}', version=result.current_version))
     if result.source:
-        print(f'Update source:     {result.source}')
+        print(_('Update source:     {source}', source=result.source))
     if result.error:
-        raise CliError(f'cannot check for updates: {result.error}')
+        raise CliError(Message('cannot check for updates: {problem}', problem=result.error))
     if not result.update_available:
-        print(color('Up to date.', '32'))
+        print(color(_('Up to date.'), '32'))
         return
-    print(color(f'Version {result.latest_version} is available ({result.release}).', '1;33'))
+    print(
+        color(
+            _('Version {version} is available ({release}).', version=result.latest_version, release=result.release),
+            '1;33',
+        )
+    )
     for entry in result.notes:
         print(f'\n## {entry.version}' + (f' - {entry.date}' if entry.date else ''))
         print(entry.notes)
+
+
+# "yes" in every language the CLI speaks: y/yes always, plus the current language's own words
+YES_WORDS = {'en': ('y', 'yes'), 'fr': ('y', 'yes', 'o', 'oui')}
+
+
+def agrees(answer: str) -> bool:
+    """A [y/N] question's answer: yes in English, or in the operator's language (o/oui in French)."""
+    return answer.strip().lower() in YES_WORDS.get(current(), YES_WORDS['en'])
 
 
 @verb
@@ -57,15 +72,19 @@ def update(check: bool = False, yes: bool = False) -> None:
         return
     if not yes:
         if not sys.stdin.isatty():
-            raise CliError('not asking without a terminal: add --yes to update')
-        answer = input(f'\nUpdate {result.current_version} to {result.latest_version} now? [y/N] ')
-        if answer.strip().lower() not in ('y', 'yes'):
-            print('Nothing changed.')
+            raise CliError(Message('not asking without a terminal: add --yes to update'))
+        question = _('Update {old} to {new} now? [y/N] ', old=result.current_version, new=result.latest_version)
+        if not agrees(input('\n' + question)):
+            print(_('Nothing changed.'))
             return
     print()
     status = updates.run_from_cli(settings, echo=lambda message: print(f'  {message}', flush=True))
     if status.state == 'succeeded':
-        print(color(f'\nWhat I Spend {status.to_version} is installed.', '32'))
+        print()
+        print(color(_('What I Spend {version} is installed.', version=status.to_version), '32'))
         return
-    outcome = f'rolled back to {status.from_version}' if status.rolled_back else 'the rollback is incomplete'
-    raise CliError(f'{status.error} ({outcome})')
+    if status.rolled_back:
+        raise CliError(
+            Message('{problem} (rolled back to {version})', problem=status.error, version=status.from_version)
+        )
+    raise CliError(Message('{problem} (the rollback is incomplete)', problem=status.error))

@@ -8,6 +8,7 @@ import sys
 from app.cli.bootstrap import open_db
 from app.cli.errors import CliError, verb
 from app.cli.output import table
+from app.i18n import Message, _, render
 from app.services import links, two_factor, users
 from app.services.errors import ServiceError
 
@@ -18,28 +19,28 @@ def _ask_password() -> str:
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         if not line:
-            raise CliError('no password given: pass --password or type it on standard input')
+            raise CliError(Message('no password given: pass --password or type it on standard input'))
         return line.rstrip('\n')
     while True:
-        first = getpass.getpass('Password: ')
-        second = getpass.getpass('Password again: ')
+        first = getpass.getpass(_('Password: '))
+        second = getpass.getpass(_('Password again: '))
         try:
             return users.validate_password(first, second)
         except ServiceError as exc:
-            print(f'{exc.message} Try again (Ctrl+C gives up).')
+            print(_('{problem} Try again (Ctrl+C gives up).', problem=exc.render()))
 
 
 def _ask_username() -> str:
     """A missing username: asked for on a terminal until a valid one is typed; a script must pass it."""
     if not sys.stdin.isatty():
-        raise CliError('no username given: pass --username NAME')
+        raise CliError(Message('no username given: pass --username NAME'))
     while True:
         try:
-            return users.validate_username(input('Username: '))
+            return users.validate_username(input(_('Username: ')))
         except ServiceError as exc:
-            print(f'{exc.message} Try again (Ctrl+C gives up).')
+            print(_('{problem} Try again (Ctrl+C gives up).', problem=exc.render()))
         except EOFError:
-            raise CliError('no username given: pass --username NAME') from None
+            raise CliError(Message('no username given: pass --username NAME')) from None
 
 
 class TwoFactorCommands:
@@ -50,14 +51,19 @@ class TwoFactorCommands:
         """Turn off two-factor login for a user who lost their phone and their recovery codes: they log in
         with the password alone (and set it up again if the installation requires it). Audited."""
         if username is None:
-            raise CliError('no username given: pass --username NAME')
+            raise CliError(Message('no username given: pass --username NAME'))
         open_db()
         user = users.get_user_by_username(str(username))
         if not two_factor.is_enabled(user):
-            print(f'{user.username!r} does not use two-factor login; nothing to reset.')
+            print(_('{username} does not use two-factor login; nothing to reset.', username=repr(user.username)))
             return
         two_factor.reset(user, actor=f'manage.py run by {getpass.getuser()}')
-        print(f'Two-factor login of {user.username!r} reset: the password alone logs in until it is set up again.')
+        print(
+            _(
+                'Two-factor login of {username} reset: the password alone logs in until it is set up again.',
+                username=repr(user.username),
+            )
+        )
 
 
 class UserCommands:
@@ -86,14 +92,29 @@ class UserCommands:
             password = _ask_password()
         account = users.create_account(str(username), str(password), is_admin=bool(admin), presets=bool(presets))
         user = account.user
-        role = 'administrator' if user.is_admin else 'user'
-        print(f'Created {role} {user.username!r} (id {user.id}).')
+        if user.is_admin:
+            print(_('Created administrator {username} (id {id}).', username=repr(user.username), id=user.id))
+        else:
+            print(_('Created user {username} (id {id}).', username=repr(user.username), id=user.id))
         if account.was_restored:
             expenses, categories, methods = account.restored
-            print(f'Restored its data: {expenses} expense(s), {categories} categories, {methods} payment method(s).')
+            print(
+                _(
+                    'Restored its data: {expenses} expense(s), {categories} categories, {methods} payment method(s).',
+                    expenses=expenses,
+                    categories=categories,
+                    methods=methods,
+                )
+            )
         elif presets:
             categories, methods = account.presets
-            print(f'Added the starting {categories} categories and {methods} payment methods.')
+            print(
+                _(
+                    'Added the starting {categories} categories and {methods} payment methods.',
+                    categories=categories,
+                    methods=methods,
+                )
+            )
 
     @verb
     def list(self) -> None:
@@ -104,16 +125,16 @@ class UserCommands:
             (
                 u.id,
                 u.username,
-                'yes' if u.is_admin else '',
+                _('yes') if u.is_admin else '',
                 u.created_at.strftime('%Y-%m-%d %H:%M'),
                 ', '.join(linked.get(u.id, [])),
             )
             for u in users.list_users()
         ]
         if not rows:
-            print('No accounts yet: open the app to run the setup wizard, or use `user create`.')
+            print(_('No accounts yet: open the app to run the setup wizard, or use `user create`.'))
             return
-        print(table(['id', 'username', 'admin', 'created (UTC)', 'linked with'], rows))
+        print(table([_('id'), _('username'), _('admin'), _('created (UTC)'), _('linked with')], rows))
 
     @verb
     def delete(self, username: str, delete_data: bool = False) -> None:
@@ -121,7 +142,7 @@ class UserCommands:
         --delete-data is given. The last administrator cannot be deleted."""
         open_db()
         report = users.delete_user(users.get_user_by_username(str(username)), delete_data=bool(delete_data))
-        print(report.message())
+        print(render(report.message()))
 
     @verb
     def passwd(self, username: str, password: str | None = None, keep_tokens: bool = False) -> None:
@@ -132,23 +153,26 @@ class UserCommands:
         if password is None:
             password = _ask_password()
         report = users.reset_password(user, str(password), revoke_tokens=not keep_tokens)
-        print(report.message())
+        print(render(report.message()))
         if not keep_tokens:
-            print('Their scripts using a personal API token need a new token (pass --keep-tokens to keep them).')
+            print(_('Their scripts using a personal API token need a new token (pass --keep-tokens to keep them).'))
 
     @verb
     def admin(self, username: str, revoke: bool = False) -> None:
         """Make a user administrator, or with --revoke a plain user (never the last administrator)."""
         open_db()
         user = users.set_admin(users.get_user_by_username(str(username)), not revoke)
-        print(f'{user.username!r} is {"now an administrator" if user.is_admin else "no longer an administrator"}.')
+        if user.is_admin:
+            print(_('{username} is now an administrator.', username=repr(user.username)))
+        else:
+            print(_('{username} is no longer an administrator.', username=repr(user.username)))
 
     @verb
     def link(self, user1: str, user2: str) -> None:
         """Link two accounts at once: each sees and may edit the expenses, categories and payment
         methods of the other."""
         open_db()
-        print(links.link_users(None, str(user1), str(user2)).message())
+        print(render(links.link_users(None, str(user1), str(user2)).message()))
 
     @verb
     def unlink(self, user1: str, user2: str) -> None:
@@ -156,4 +180,4 @@ class UserCommands:
         method gets a copy of it in its owner's account."""
         open_db()
         report = links.unlink_users(None, str(user1), str(user2))
-        print(report.message())
+        print(render(report.message()))

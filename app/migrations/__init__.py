@@ -24,6 +24,7 @@ from app.migrations import (
     v0005_legacy_records,
     v0006_expense_request_ids,
     v0007_two_factor,
+    v0008_user_language,
 )
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, 'legacy import records', v0005_legacy_records.apply),
     Migration(6, 'expense request ids', v0006_expense_request_ids.apply),
     Migration(7, 'two-factor login', v0007_two_factor.apply),
+    Migration(8, 'user language', v0008_user_language.apply),
 ]
 
 LATEST_SCHEMA = MIGRATIONS[-1].version

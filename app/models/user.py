@@ -23,6 +23,9 @@ class User(BaseModel):
     totp_secret = CharField(max_length=64, default='')
     totp_pending = CharField(max_length=64, default='')
     totp_last_step = IntegerField(default=0)
+    # The language of the app's text (app.i18n.LANGUAGES); '' = automatic, the browser's. Apart from `locale`,
+    # which formats numbers and dates: a German-format user may read English.
+    language = CharField(max_length=8, default='')
 
     @property
     def is_active(self) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from nicegui import ui
 
+from app.i18n import N_, _, ngettext
 from app.models import User
 from app.pages.components.buttons import icon_button
 from app.pages.components.named_items import ItemKind, NamedItemsPage
@@ -22,10 +23,36 @@ def load(user: User) -> tuple[list[CategoryNode], dict[int, int]]:
     return categories.category_tree(user), categories.usage_counts(user)
 
 
+def in_use(plan: DeletionPlan) -> str:
+    """Why the category cannot simply go: its expenses (and what happens to its subcategories)."""
+    if plan.subcategories:
+        return ngettext(
+            '“{name}” is used by {n} expense; move it to another category first, then delete it. '
+            'Its subcategories ({subcategories}) are deleted with it.',
+            '“{name}” is used by {n} expenses; move them to another category first, then delete it. '
+            'Its subcategories ({subcategories}) are deleted with it.',
+            plan.used,
+            name=plan.name,
+            subcategories=', '.join(plan.subcategories),
+        )
+    return ngettext(
+        '“{name}” is used by {n} expense; move it to another category first, then delete it.',
+        '“{name}” is used by {n} expenses; move them to another category first, then delete it.',
+        plan.used,
+        name=plan.name,
+    )
+
+
 KIND: ItemKind[CategoryView, DeletionPlan] = ItemKind(
-    noun='category',
-    plural='categories',
-    intro='Categories group your expenses; a subcategory refines its category.',
+    what='category',
+    intro=N_('Categories group your expenses; a subcategory refines its category.'),
+    add=N_('Add category'),
+    new=N_('New category'),
+    empty=N_('No categories yet. Add one to start recording expenses.'),
+    added=N_('Category {name} added.'),
+    saved=N_('Category {name} saved.'),
+    restored=N_('Category {name} restored.'),
+    in_use=in_use,
     marker='category',
     list_marker='category-list',
     move_field='to_category_id',
@@ -60,23 +87,23 @@ class CategoriesPage(NamedItemsPage[CategoryView, DeletionPlan]):
 
     def row_buttons(self, item: CategoryView, *, nested: bool) -> None:
         if not nested:
-            icon_button('add', f'Add a subcategory to {item.name}', f'add-subcategory-{item.id}').on_click(
+            icon_button('add', _('Add a subcategory to {name}', name=item.name), f'add-subcategory-{item.id}').on_click(
                 lambda: self.edit_dialog(None, parent_id=item.id)
             )
 
     def extra_fields(self, item: CategoryView | None, preset: Mapping[str, Any]) -> dict[str, Any]:
-        parents: dict[int | None, str] = {None: '— none (top level) —'}
+        parents: dict[int | None, str] = {None: _('— none (top level) —')}
         parents.update({n.id: n.name for n in self.tree if item is None or n.id != item.id})
         parent = (
             ui.select(
-                parents, value=preset.get('parent_id') if item is None else item.parent_id, label='Parent category'
+                parents, value=preset.get('parent_id') if item is None else item.parent_id, label=_('Parent category')
             )
             .props('outlined options-dense')
             .classes('w-full')
             .mark('category-parent')
         )
         color = (
-            ui.color_input('Colour', value='' if item is None else item.color)
+            ui.color_input(_('Colour'), value='' if item is None else item.color)
             .props('outlined')
             .classes('w-full')
             .mark('category-color')
@@ -94,17 +121,20 @@ class CategoriesPage(NamedItemsPage[CategoryView, DeletionPlan]):
                     options[child.id] = f'{top.name} › {child.name}'
         return options
 
-    def in_use_message(self, plan: DeletionPlan) -> str:
-        if plan.subcategories:
-            return f'{plan.in_use_message} Its subcategories ({", ".join(plan.subcategories)}) are deleted with it.'
-        return plan.in_use_message
-
     def confirmation(self, plan: DeletionPlan) -> tuple[str, str]:
         if not plan.subcategories:
             return super().confirmation(plan)
+        count, names = len(plan.subcategories), ', '.join(plan.subcategories)
         return (
-            f'Delete {plan.name} and its {len(plan.subcategories)} subcategories?',
-            f'{", ".join(plan.subcategories)} go with it. No expense uses them; you can undo for a few seconds.',
+            ngettext(
+                'Delete {name} and its subcategory?', 'Delete {name} and its {n} subcategories?', count, name=plan.name
+            ),
+            ngettext(
+                '{subcategories} goes with it. No expense uses it; you can undo for a few seconds.',
+                '{subcategories} go with it. No expense uses them; you can undo for a few seconds.',
+                count,
+                subcategories=names,
+            ),
         )
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from nicegui import run, ui
 
+from app.i18n import _
 from app.models import User
 from app.pages.components import dashboard_cards as cards
 from app.pages.components import dashboard_widgets as w
@@ -87,12 +88,12 @@ class Dashboard:
             month_picker(self.month, self.go, locale=self.user.locale)
             if self.shared:
                 ui.toggle(
-                    {'everyone': 'Everyone', 'mine': 'Only mine'},
+                    {'everyone': _('Everyone'), 'mine': _('Only mine')},
                     value=self.scope,
                     on_change=lambda e: self.set_scope(e.value),
-                ).props('no-caps dense').tooltip('Your expenses, or also those of the accounts linked to yours').mark(
-                    'dashboard-scope'
-                )
+                ).props('no-caps dense').tooltip(
+                    _('Your expenses, or also those of the accounts linked to yours')
+                ).mark('dashboard-scope')
         data = self.data
         if data is None:
             return
@@ -112,11 +113,12 @@ class Dashboard:
     def empty_state(self) -> None:
         with ui.card().classes('w-full items-center text-center py-10 gap-2').mark('dashboard-empty'):
             ui.icon('savings', size='3rem').classes('text-primary opacity-80')
-            ui.label(f'Nothing spent in {self.formats.month_year(self.month.year, self.month.month)}').classes(
-                'text-lg font-semibold'
+            month = self.formats.month_year(self.month.year, self.month.month)
+            ui.label(_('Nothing spent in {month}', month=month)).classes('text-lg font-semibold')
+            ui.label(_('Expenses you add for this month will show up here as figures and charts.')).classes(
+                'opacity-70'
             )
-            ui.label('Expenses you add for this month will show up here as figures and charts.').classes('opacity-70')
-            ui.button('Add an expense', icon='add', on_click=lambda: ui.navigate.to('/expenses')).props(
+            ui.button(_('Add an expense'), icon='add', on_click=lambda: ui.navigate.to('/expenses')).props(
                 'unelevated no-caps'
             ).mark('dashboard-add-expense')
 
@@ -126,12 +128,12 @@ class Dashboard:
         highest = figures.highest
         caption = ''
         if highest:
-            what = highest.description or highest.subcategory or highest.category
+            what = highest.description or w.shown(highest.subcategory or highest.category)
             caption = f'{what} · {self.formats.short_date(highest.date)}'
         with ui.element('div').classes('grid grid-cols-2 lg:grid-cols-4 gap-3 w-full'):
             change = figures.change
             cards.figure_card(
-                'Total spent',
+                _('Total spent'),
                 money(figures.total_cents),
                 change.total,
                 previous,
@@ -139,8 +141,8 @@ class Dashboard:
                 marker='figure-total',
             )
             cards.figure_card(
-                'Expenses',
-                str(figures.count),
+                _('Expenses'),
+                self.formats.count(figures.count),
                 change.count,
                 previous,
                 self.formats,
@@ -148,7 +150,7 @@ class Dashboard:
                 spending=False,
             )
             cards.figure_card(
-                'Average per expense',
+                _('Average per expense'),
                 money(figures.average_cents),
                 change.average,
                 previous,
@@ -156,7 +158,7 @@ class Dashboard:
                 marker='figure-average',
             )
             cards.figure_card(
-                'Highest expense',
+                _('Highest expense'),
                 money(highest.amount_cents if highest else 0),
                 change.highest,
                 previous,
@@ -166,7 +168,7 @@ class Dashboard:
             )
 
     def daily_chart(self) -> None:
-        with cards.chart_card('Day by day', marker='card-daily'):
+        with cards.chart_card(_('Day by day'), marker='card-daily'):
             options = w.daily_options(self.figures.daily_evolution, self.formats, self.dark)
             ui.echart(options).style(CHART_HEIGHT).classes('w-full').mark('chart-daily')
 
@@ -181,18 +183,18 @@ class Dashboard:
         total_cents = chosen.total_cents if chosen else self.figures.stats.total_cents
 
         def back() -> None:
-            ui.button('All categories', icon='arrow_back', on_click=lambda: self.drill(None)).props(
+            ui.button(_('All categories'), icon='arrow_back', on_click=lambda: self.drill(None)).props(
                 'flat dense no-caps'
             ).mark('category-back')
 
-        title = f'{chosen.name} by subcategory' if chosen else 'By category'
+        title = _('{category} by subcategory', category=w.shown(chosen.name)) if chosen else _('By category')
         with cards.chart_card(title, marker='card-categories', extra=back if chosen else None):
 
             def clicked(event) -> None:
                 if chosen is None and 0 <= event.data_index < len(categories):
                     self.drill(categories[event.data_index].category_id)
 
-            caption = chosen.name if chosen else 'this month'
+            caption = w.shown(chosen.name) if chosen else _('this month')
             options = w.donut_options(slices, self.formats.money(total_cents), caption, self.formats, self.dark)
             with ui.row().classes('w-full items-center no-wrap max-sm:flex-wrap gap-2'):
                 ui.echart(options, on_point_click=clicked).style('height: 240px').classes(
@@ -215,30 +217,30 @@ class Dashboard:
             ui.element('span').classes('inline-block w-3 h-3 rounded-full shrink-0').style(
                 f'background: {safe_color(part.color)}'
             )
-            ui.label(part.name).classes('truncate grow text-sm')
+            ui.label(w.shown(part.name)).classes('truncate grow text-sm')
             ui.label(self.formats.percent(part.percent, fixed=True)).classes('text-xs opacity-60 shrink-0')
             ui.label(self.formats.money(part.total_cents)).classes('text-sm font-medium shrink-0 text-right')
             if isinstance(part, stats.CategoryShare) and part.subcategories:
                 ui.icon('chevron_right', size='1rem').classes('opacity-50 shrink-0')
 
     def weekly_chart(self) -> None:
-        with cards.chart_card('Week by week', marker='card-weekly'):
+        with cards.chart_card(_('Week by week'), marker='card-weekly'):
             options = w.weekly_options(self.figures.weekly_comparison, self.formats, self.dark)
             ui.echart(options).style(CHART_HEIGHT).classes('w-full').mark('chart-weekly')
 
     def payment_chart(self) -> None:
         methods = self.figures.payment_method_stats
-        with cards.chart_card('By payment method', marker='card-payment-methods'):
+        with cards.chart_card(_('By payment method'), marker='card-payment-methods'):
             height = max(300, 48 * len(methods) + 24)  # as tall as the weekly chart beside it, or taller
             options = w.payment_options(methods, self.formats, self.dark)
             ui.echart(options).style(f'height: {height}px').classes('w-full').mark('chart-payment-methods')
 
     def top_list(self) -> None:
-        with cards.chart_card('Top 5 expenses', marker='top-expenses'), ui.column().classes('w-full gap-0'):
+        with cards.chart_card(_('Top 5 expenses'), marker='top-expenses'), ui.column().classes('w-full gap-0'):
             for rank, expense in enumerate(self.figures.top_expenses, start=1):
-                what = expense.description or expense.subcategory or expense.category
-                category = ' › '.join(filter(None, [expense.category, expense.subcategory]))
-                details = f'{self.formats.short_date(expense.date)} · {category} · {expense.payment_method}'
+                what = expense.description or w.shown(expense.subcategory or expense.category)
+                category = ' › '.join(w.shown(name) for name in (expense.category, expense.subcategory) if name)
+                details = f'{self.formats.short_date(expense.date)} · {category} · {w.shown(expense.payment_method)}'
                 if expense.owner:
                     details += f' · {expense.owner}'
                 with (
@@ -260,7 +262,7 @@ class Dashboard:
         async def open_month(event) -> None:
             await self.go(Month(year.year, event.data_index + 1))
 
-        with cards.chart_card(f'{year.year} month by month', marker='card-year'):
+        with cards.chart_card(_('{year} month by month', year=year.year), marker='card-year'):
             options = w.year_options(year, self.formats, self.dark)
             chart = ui.echart(options, on_point_click=open_month).style('height: 320px').classes('w-full')
             chart.mark('chart-year')

@@ -8,13 +8,15 @@ expenses costs the same as a month of fifty.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from html import escape
 from typing import Any
 from uuid import uuid4
 
 from nicegui import ui
 
+from app.i18n import N_, _
 from app.models import User
-from app.pages.components.actions import call_service
+from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.month_picker import month_label, month_picker
 from app.pages.components.undo_notification import notify_with_undo
@@ -30,12 +32,12 @@ from app.services.timestamps import iso_utc
 ROWS_PER_PAGE = 25
 UNDO_EVENT = 'undo_expense_delete'
 COLUMNS: list[dict[str, Any]] = [
-    {'name': 'date', 'label': 'Date', 'field': 'day', 'align': 'left', 'sortable': True},
-    {'name': 'amount', 'label': 'Amount', 'field': 'amount_text', 'align': 'right', 'sortable': True},
-    {'name': 'category', 'label': 'Category', 'field': 'category_text', 'align': 'left', 'sortable': True},
+    {'name': 'date', 'label': N_('Date'), 'field': 'day', 'align': 'left', 'sortable': True},
+    {'name': 'amount', 'label': N_('Amount'), 'field': 'amount_text', 'align': 'right', 'sortable': True},
+    {'name': 'category', 'label': N_('Category'), 'field': 'category_text', 'align': 'left', 'sortable': True},
     {
         'name': 'payment_method',
-        'label': 'Payment',
+        'label': N_('Payment'),
         'field': 'payment_method',
         'align': 'left',
         'sortable': True,
@@ -44,7 +46,7 @@ COLUMNS: list[dict[str, Any]] = [
     },
     {
         'name': 'description',
-        'label': 'Description',
+        'label': N_('Description'),
         'field': 'description',
         'align': 'left',
         'sortable': True,
@@ -52,7 +54,7 @@ COLUMNS: list[dict[str, Any]] = [
     },
     {
         'name': 'created_by',
-        'label': 'By',
+        'label': N_('By'),
         'field': 'created_by',
         'align': 'left',
         'sortable': True,
@@ -61,14 +63,15 @@ COLUMNS: list[dict[str, Any]] = [
     },
     {'name': 'actions', 'label': '', 'field': 'id', 'align': 'right'},
 ]
+# The slots' aria-labels are __EDIT__ and __DELETE__, filled in the page's language by `_slot`.
 # Plain icons rather than q-btn: a page holds up to 200 rows, and 400 buttons cost the browser
 # a noticeable part of the page's time (see docs/PERFORMANCE.md); they stay focusable and keyboard-driven.
 ACTIONS_SLOT = r"""
 <q-td :props="props" auto-width>
-  <span class="cursor-pointer q-mx-xs" role="button" tabindex="0" aria-label="Edit"
+  <span class="cursor-pointer q-mx-xs" role="button" tabindex="0" aria-label="__EDIT__"
         @click.stop="() => $parent.$emit('edit', props.row)"
         @keydown.enter.stop="() => $parent.$emit('edit', props.row)"><q-icon name="edit" size="20px" /></span>
-  <span class="cursor-pointer q-mx-xs text-negative" role="button" tabindex="0" aria-label="Delete"
+  <span class="cursor-pointer q-mx-xs text-negative" role="button" tabindex="0" aria-label="__DELETE__"
         @click.stop="() => $parent.$emit('delete', props.row)"
         @keydown.enter.stop="() => $parent.$emit('delete', props.row)"><q-icon name="delete" size="20px" /></span>
 </q-td>
@@ -94,12 +97,22 @@ PHONE_ITEM_SLOT = r"""
         {{ props.row.day }} · {{ props.row.payment_method }}<span v-if="props.row.description"> · {{
         props.row.description }}</span>
       </div>
-      <q-btn flat dense round size="sm" icon="delete" color="negative" aria-label="Delete"
+      <q-btn flat dense round size="sm" icon="delete" color="negative" aria-label="__DELETE__"
              @click.stop="() => $parent.$emit('delete', props.row)" />
     </div>
   </q-card>
 </div>
 """
+
+
+def _slot(template: str) -> str:
+    """A slot's template with its aria-labels in the page's language (escaped: they sit in HTML attributes)."""
+    return template.replace('__EDIT__', escape(_('Edit'))).replace('__DELETE__', escape(_('Delete')))
+
+
+def _columns() -> list[dict[str, Any]]:
+    """The table's columns, their headings in the page's language."""
+    return [{**column, 'label': _(heading) if (heading := column['label']) else ''} for column in COLUMNS]
 
 
 def load_choices(user: User, keep: tuple[int | None, ...] = ()) -> ExpenseChoices:
@@ -151,7 +164,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     try:
         chosen = parse_month(month, default=this_month.first_day)
     except Invalid as exc:
-        ui.notify(exc.message, type='warning')
+        show_service_error(exc)
         chosen = this_month
     state = _PageState(search=search[:100])
     shared = bool(await call_service(access.linked_user_ids, user))
@@ -159,32 +172,34 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     with ui.row().classes('w-full items-center gap-2'):
         picker = month_picker(chosen, lambda new: month_changed(new), today=this_month, locale=user.locale)
         ui.space()
-        with ui.button('Export', icon='download').props('outline no-caps').mark('export'), ui.menu():
-            ui.menu_item('CSV of this month', lambda: export('csv', True)).mark('export-csv')
-            ui.menu_item('Excel (XLSX) of this month', lambda: export('xlsx', True)).mark('export-xlsx')
+        with ui.button(_('Export'), icon='download').props('outline no-caps').mark('export'), ui.menu():
+            ui.menu_item(_('CSV of this month'), lambda: export('csv', True)).mark('export-csv')
+            ui.menu_item(_('Excel (XLSX) of this month'), lambda: export('xlsx', True)).mark('export-xlsx')
             ui.separator()
-            ui.menu_item('CSV of everything', lambda: export('csv', False)).mark('export-csv-all')
-            ui.menu_item('Excel (XLSX) of everything', lambda: export('xlsx', False)).mark('export-xlsx-all')
-        add_button = ui.button('Add expense', icon='add', on_click=lambda: add()).props('no-caps').mark('add-expense')
+            ui.menu_item(_('CSV of everything'), lambda: export('csv', False)).mark('export-csv-all')
+            ui.menu_item(_('Excel (XLSX) of everything'), lambda: export('xlsx', False)).mark('export-xlsx-all')
+        add_button = (
+            ui.button(_('Add expense'), icon='add', on_click=lambda: add()).props('no-caps').mark('add-expense')
+        )
 
     with ui.row().classes('w-full items-end gap-6'):
         with ui.column().classes('gap-0'):
-            ui.label('Total').classes('text-xs uppercase opacity-70')
+            ui.label(_('Total')).classes('text-xs uppercase opacity-70')
             total_label = ui.label().classes('text-2xl font-semibold').mark('month-total')
         with ui.column().classes('gap-0'):
-            ui.label('Expenses').classes('text-xs uppercase opacity-70')
+            ui.label(_('Expenses')).classes('text-xs uppercase opacity-70')
             count_label = ui.label().classes('text-2xl font-semibold').mark('month-count')
         ui.space()
         if shared:
             ui.toggle(
-                {'everyone': 'Everyone', 'mine': 'Only mine'},
+                {'everyone': _('Everyone'), 'mine': _('Only mine')},
                 value='everyone',
                 on_change=lambda e: scope_changed(e.value),
-            ).props('no-caps dense').tooltip('Your expenses, or also those of the accounts linked to yours').mark(
+            ).props('no-caps dense').tooltip(_('Your expenses, or also those of the accounts linked to yours')).mark(
                 'expense-scope'
             )
         search_input = (
-            ui.input('Filter', value=state.search)
+            ui.input(_('Filter'), value=state.search)
             .props('outlined dense clearable debounce=300 maxlength=100')
             .classes('w-full sm:w-72')
             .mark('expense-search')
@@ -193,19 +208,21 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ui.icon('search')
 
     table = (
-        ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={**state.pagination, 'rowsNumber': 0})
+        ui.table(columns=_columns(), rows=[], row_key='id', pagination={**state.pagination, 'rowsNumber': 0})
         .props(
-            'flat bordered binary-state-sort rows-per-page-label="Rows" :rows-per-page-options="[25,50,100,200]" '
-            ':grid="window.innerWidth < 600"'
+            'flat bordered binary-state-sort :rows-per-page-options="[25,50,100,200]" :grid="window.innerWidth < 600"'
         )
         .classes('w-full')
         .mark('expenses-table')
     )
-    table.add_slot('body-cell-actions', ACTIONS_SLOT)
+    table.props['rows-per-page-label'] = _('Rows')
+    table.add_slot('body-cell-actions', _slot(ACTIONS_SLOT))
     table.add_slot('body-cell-category', CATEGORY_SLOT)
-    table.add_slot('item', PHONE_ITEM_SLOT)
+    table.add_slot('item', _slot(PHONE_ITEM_SLOT))
     with table.add_slot('no-data'):
-        ui.label('No expenses this month. Add one with the button above.').classes('w-full text-center opacity-70 p-4')
+        ui.label(_('No expenses this month. Add one with the button above.')).classes(
+            'w-full text-center opacity-70 p-4'
+        )
 
     async def refresh() -> None:
         state.loads += 1
@@ -235,7 +252,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         table.rows = [display_row(row, user) for row in result.expenses]
         table.pagination = {**pagination, 'rowsNumber': result.count}
         total_label.set_text(format_money(result.total_cents, user.currency, user.locale))
-        count_label.set_text(str(result.count))
+        count_label.set_text(formats.number(result.count, user.locale, digits=0))
 
     async def on_request(event) -> None:
         requested = event.args.get('pagination', {}) if isinstance(event.args, dict) else {}
@@ -261,7 +278,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         if dated == picker.month:
             await refresh()
             return
-        ui.notify(f'It is dated in {month_label(dated, user.locale)}: showing that month.', type='info')
+        ui.notify(_('It is dated in {month}: showing that month.', month=month_label(dated, user.locale)), type='info')
         await picker.set_month(dated)
 
     async def search_changed(event) -> None:
@@ -283,7 +300,8 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         choices, initial = form
         if not choices.categories or not choices.payment_methods:
             ui.notify(
-                'Create a category and a payment method first (menu: Categories, Payment methods).', type='warning'
+                _('Create a category and a payment method first (menu: Categories, Payment methods).'),
+                type='warning',
             )
             return
         request_id = uuid4().hex  # one per dialog: however often its Save reaches the server, one expense
@@ -295,11 +313,11 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             choices,
             initial,
             create,
-            title='Add an expense',
+            title=_('Add an expense'),
             user=user,
             locate=user.capture_location,
             after=show_saved,
-            success='Expense added.',
+            success=_('Expense added.'),
         )
 
     async def edit(row: dict) -> None:
@@ -319,19 +337,21 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         def update(values: dict) -> ExpenseRow:
             return expense_service.update_expense(user, expense_id, values)
 
-        expense_dialog(choices, initial, update, title='Edit the expense', user=user, after=show_saved)
+        expense_dialog(choices, initial, update, title=_('Edit the expense'), user=user, after=show_saved)
 
     async def delete(event) -> None:
         row = event.args if isinstance(event.args, dict) else {}
         with ui.dialog() as confirm, ui.card().mark('confirm-delete'):
-            ui.label('Delete this expense?').classes('text-lg font-semibold')
+            ui.label(_('Delete this expense?')).classes('text-lg font-semibold')
             ui.label(
                 f'{row.get("amount_text", "")} · {row.get("category_text", "")} · {row.get("day", "")}'
                 + (f' · {row["description"]}' if row.get('description') else '')
             ).classes('opacity-80')
             with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=confirm.close).props('flat').mark('cancel-delete')
-                ui.button('Delete', color='negative', on_click=lambda: confirm.submit(True)).mark('confirm-delete-yes')
+                ui.button(_('Cancel'), on_click=confirm.close).props('flat').mark('cancel-delete')
+                ui.button(_('Delete'), color='negative', on_click=lambda: confirm.submit(True)).mark(
+                    'confirm-delete-yes'
+                )
         confirmed = await confirm
         confirm.delete()
         if not confirmed:
@@ -339,7 +359,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
 
         def deleted(snapshot: DeletedExpense) -> None:
             state.deleted = snapshot
-            notify_with_undo('Expense deleted.', UNDO_EVENT)
+            notify_with_undo(_('Expense deleted.'), UNDO_EVENT)
 
         snapshot = await call_service(
             expense_service.delete_expense, user, row.get('id'), refresh=refresh, after=deleted
@@ -352,7 +372,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         if snapshot is None:
             return
         await call_service(
-            expense_service.restore_expense, user, snapshot, refresh=refresh, success='Expense restored.'
+            expense_service.restore_expense, user, snapshot, refresh=refresh, success=_('Expense restored.')
         )
 
     ui.on(UNDO_EVENT, undo)

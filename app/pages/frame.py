@@ -1,4 +1,7 @@
-"""The frame every page shares: header with navigation, a drawer on phones, dark mode, logout."""
+"""The frame every page shares: header with navigation, a drawer on phones, dark mode, logout.
+
+`title` is an English msgid (`app_page(path, N_('Expenses'))`): the frame shows it translated.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,19 @@ from contextlib import contextmanager
 
 from nicegui import run, ui
 
+from app.i18n import N_, _
 from app.models import User
 from app.pages.settings_update import update_badge
 from app.pages.theme import apply_theme
 from app.services import users
 
 NAVIGATION = [
-    ('Dashboard', '/', 'dashboard'),
-    ('Expenses', '/expenses', 'receipt_long'),
-    ('Categories', '/categories', 'category'),
-    ('Payment methods', '/payment-methods', 'credit_card'),
-    ('Map', '/map', 'map'),
-    ('Settings', '/settings', 'settings'),
+    (N_('Dashboard'), '/', 'dashboard'),
+    (N_('Expenses'), '/expenses', 'receipt_long'),
+    (N_('Categories'), '/categories', 'category'),
+    (N_('Payment methods'), '/payment-methods', 'credit_card'),
+    (N_('Map'), '/map', 'map'),
+    (N_('Settings'), '/settings', 'settings'),
 ]
 
 
@@ -31,9 +35,9 @@ def _nav_links(current: str, *, vertical: bool) -> None:
         active = current == path
         classes = 'w-full justify-start' if vertical else ''
         if vertical:
-            button = ui.button(label, icon=icon, color=None).props('flat no-caps align=left')
+            button = ui.button(_(label), icon=icon, color=None).props('flat no-caps align=left')
         else:
-            button = ui.button(label, icon=icon).props('flat no-caps dense color=white')
+            button = ui.button(_(label), icon=icon).props('flat no-caps dense color=white')
         button.classes(classes + (' nav-active' if active else ''))
         button.on_click(lambda path=path: ui.navigate.to(path))
         button.mark(f'nav-{path.strip("/") or "dashboard"}')
@@ -55,22 +59,24 @@ def frame(user: User, title: str) -> Iterator[None]:
         await run.io_bound(users.update_preferences, user, theme=new_theme)
 
     with ui.header(elevated=True).classes('items-center px-3 py-1 gap-1 bg-primary'):
-        ui.button(icon='menu', on_click=drawer.toggle).props('flat round color=white aria-label=Menu').classes(
-            'lg:hidden'
-        ).mark('menu')
+        menu = ui.button(icon='menu', on_click=drawer.toggle).props('flat round color=white').classes('lg:hidden')
+        menu.props['aria-label'] = _('Menu')
+        menu.mark('menu')
         ui.link('What I Spend', '/').classes('text-white text-lg font-bold no-underline mr-4')
         with ui.row().classes('gap-0 max-lg:hidden text-white'):
             _nav_links(current, vertical=False)
         ui.space()
         update_badge(user)
         ui.label(user.username).classes('text-white text-sm max-sm:hidden').mark('current-user')
-        ui.button(icon='dark_mode', on_click=toggle_dark).props(
-            'flat round color=white aria-label="Light or dark theme"'
-        ).tooltip('Light / dark').mark('toggle-dark')
-        ui.button(icon='logout').props('flat round color=white aria-label="Log out"').tooltip('Log out').on(
+        theme = ui.button(icon='dark_mode', on_click=toggle_dark).props('flat round color=white')
+        theme.props['aria-label'] = _('Light or dark theme')
+        theme.tooltip(_('Light / dark')).mark('toggle-dark')
+        logout = ui.button(icon='logout').props('flat round color=white')
+        logout.props['aria-label'] = _('Log out')
+        logout.tooltip(_('Log out')).on(
             'click', js_handler='() => document.getElementById("logout-form").submit()'
         ).mark('logout')
 
     with ui.column().classes('wis-page p-4 gap-4'):
-        ui.label(title).classes('text-2xl font-semibold').mark('page-title')
+        ui.label(_(title)).classes('text-2xl font-semibold').mark('page-title')
         yield

@@ -16,9 +16,10 @@ from html import escape
 from nicegui import ui
 
 from app.config import get_settings
+from app.i18n import _, ngettext
 from app.models import User
-from app.pages.components.actions import call_service
-from app.pages.components.location import place_item
+from app.pages.components.actions import call_service, show_service_error
+from app.pages.components.location import place_item, visits_text
 from app.pages.components.month_picker import month_picker
 from app.pages.map_projection import Bounds, estimated_zoom, fit_bounds, leaflet_longitude, metres_per_pixel
 from app.services import formats, places
@@ -84,7 +85,7 @@ def popup_html(group: Sequence[MapExpense], currency: str, locale: str) -> str:
         return '<div class="wis-popup">' + ''.join(lines) + '</div>'
     total = sum(e.amount_cents for e in group)
     names = sorted({e.place for e in group if e.place}, key=lambda n: -sum(e.place == n for e in group))
-    head = escape(', '.join(names[:2]) + (' …' if len(names) > 2 else '')) if names else 'Here'
+    head = escape(', '.join(names[:2]) + (' …' if len(names) > 2 else '') if names else _('Here'))
     rows = []
     for e in group[:POPUP_ROWS]:
         what = escape(e.description or _category_text(e))
@@ -93,9 +94,12 @@ def popup_html(group: Sequence[MapExpense], currency: str, locale: str) -> str:
             f'<td class="num">{escape(format_money(e.amount_cents, currency, locale))}</td></tr>'
         )
     more = len(group) - POPUP_ROWS
-    tail = f'<div class="muted">and {more} more</div>' if more > 0 else ''
+    tail = ''
+    if more > 0:
+        tail = '<div class="muted">' + escape(ngettext('and {n} more', 'and {n} more', more)) + '</div>'
+    count = escape(ngettext('{n} expense', '{n} expenses', len(group)))
     return (
-        f'<div class="wis-popup"><div><b>{head}</b> · {len(group)} expenses</div>'
+        f'<div class="wis-popup"><div><b>{head}</b> · {count}</div>'
         f'<div class="amount">{escape(format_money(total, currency, locale))}</div>'
         f'<table>{"".join(rows)}</table>{tail}</div>'
     )
@@ -156,8 +160,8 @@ class MapView:
                 self.map.on('map-zoomend', self._on_zoom)
             with ui.card().classes('p-0 w-full gap-0'):
                 with ui.tabs().props('dense no-caps align=justify').classes('w-full') as tabs:
-                    this_month = ui.tab('expenses', 'This month').mark('map-tab-expenses')
-                    ui.tab('places', 'Places').mark('map-tab-places')
+                    this_month = ui.tab('expenses', _('This month')).mark('map-tab-expenses')
+                    ui.tab('places', _('Places')).mark('map-tab-places')
                 tabs.set_value(this_month)
                 with ui.tab_panels(tabs, value=this_month).props('animated=false').classes('w-full'):
                     with ui.tab_panel('expenses').classes('p-0'):
@@ -170,12 +174,12 @@ class MapView:
         await self.show_places()
 
     def _category_options(self) -> dict[int, str]:
-        options = {0: 'All categories'}
+        options = {0: _('All categories')}
         assert self.data is not None
         for category in self.data.categories:
             options[category.id] = f'{category.name} ({category.count})'
         if self.category_id and self.category_id not in options:
-            options[self.category_id] = 'Category without expenses this month'
+            options[self.category_id] = _('Category without expenses this month')
         return options
 
     async def change_month(self, month: Month) -> None:
@@ -220,10 +224,10 @@ class MapView:
         data = self.data
         money = format_money(data.total_cents, self.user.currency, self.user.locale)
         count = len(data.expenses)
-        text = f'{count} expense{"s" if count != 1 else ""} on the map · {money}'
+        parts = [ngettext('{n} expense on the map', '{n} expenses on the map', count), money]
         if data.unlocated:
-            text += f' · {data.unlocated} without a position'
-        self.summary.set_text(text)
+            parts.append(ngettext('{n} without a position', '{n} without a position', data.unlocated))
+        self.summary.set_text(' · '.join(parts))
 
     def _draw(self, *, force: bool = False) -> None:
         assert self.data is not None
@@ -294,11 +298,20 @@ class MapView:
         self.list_box.clear()
         with self.list_box:
             if not self.data.expenses:
-                what = 'of this category ' if self.category_id else ''
-                ui.label(
-                    f'No expense {what}in {formats.month_year(self.month, self.user.locale)} has a position. '
-                    'The location button of the expense form records where you are.'
-                ).classes('p-4 text-sm opacity-70').mark('map-empty')
+                month = formats.month_year(self.month, self.user.locale)
+                if self.category_id:
+                    text = _(
+                        'No expense of this category in {month} has a position. '
+                        'The location button of the expense form records where you are.',
+                        month=month,
+                    )
+                else:
+                    text = _(
+                        'No expense in {month} has a position. '
+                        'The location button of the expense form records where you are.',
+                        month=month,
+                    )
+                ui.label(text).classes('p-4 text-sm opacity-70').mark('map-empty')
                 return
             with ui.list().props('separator').classes('w-full'):
                 for expense in self.data.expenses:
@@ -326,8 +339,10 @@ class MapView:
         with self.places_box:
             if not found:
                 ui.label(
-                    'No place yet: places appear once expenses have a position. Positions within 150 m of one '
-                    'another are one place.'
+                    _(
+                        'No place yet: places appear once expenses have a position. Positions within 150 m of one '
+                        'another are one place.'
+                    )
                 ).classes('p-4 text-sm opacity-70')
                 return
             with ui.list().props('separator').classes('w-full'):
@@ -341,18 +356,17 @@ class MapView:
                         dense=True,
                     )
                     with item, ui.item_section().props('side'):
-                        ui.button(icon='edit', on_click=lambda p=place: self.rename_dialog(p)).props(
-                            'flat round dense aria-label="Name this place"'
-                        ).on('click.stop', lambda: None).mark(f'rename-place-{index}')
+                        rename = ui.button(icon='edit', on_click=lambda p=place: self.rename_dialog(p))
+                        rename.props('flat round dense').props['aria-label'] = _('Name this place')
+                        rename.on('click.stop', lambda: None).mark(f'rename-place-{index}')
 
     def _place_caption(self, place: places.Place) -> str:
-        visits = '1 visit' if place.visits == 1 else f'{place.visits} visits'
-        parts = [visits, format_money(place.total_cents, self.user.currency, self.user.locale)]
+        parts = [visits_text(place.visits), format_money(place.total_cents, self.user.currency, self.user.locale)]
         usual = ' › '.join(part for part in (place.category, place.subcategory) if part)
         if usual:
             parts.append(usual)
         if place.last_visit:
-            parts.append(f'last {formats.short_date(place.last_visit, self.user.locale)}')
+            parts.append(_('last {date}', date=formats.short_date(place.last_visit, self.user.locale)))
         return ' · '.join(parts)
 
     def focus_place(self, place: places.Place) -> None:
@@ -361,13 +375,17 @@ class MapView:
 
     def rename_dialog(self, place: places.Place) -> None:
         with ui.dialog() as dialog, ui.card().classes('w-full max-w-sm').mark('rename-place-dialog'):
-            ui.label('Name this place').classes('text-lg font-semibold')
+            ui.label(_('Name this place')).classes('text-lg font-semibold')
             ui.label(
-                f'{place.visits} expense{"s" if place.visits != 1 else ""} around {place.latitude:.5f}, '
-                f'{place.longitude:.5f} take the name.'
+                ngettext(
+                    '{n} expense around {position} takes the name.',
+                    '{n} expenses around {position} take the name.',
+                    place.visits,
+                    position=f'{place.latitude:.5f}, {place.longitude:.5f}',
+                )
             ).classes('text-sm opacity-80')
             name = (
-                ui.input('Name', value=place.name)
+                ui.input(_('Name'), value=place.name)
                 .props('outlined autofocus maxlength=120')
                 .classes('w-full')
                 .mark('place-new-name')
@@ -389,13 +407,18 @@ class MapView:
                     dialog=dialog,
                     busy=save_button,
                     refresh=reload,
-                    success=lambda renamed: f'Renamed: {renamed.name} ({renamed.visits} expenses).',
+                    success=lambda renamed: ngettext(
+                        'Renamed: {name} ({n} expense).',
+                        'Renamed: {name} ({n} expenses).',
+                        renamed.visits,
+                        name=renamed.name,
+                    ),
                 )
 
             name.on('keydown.enter', save)
             with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat').mark('cancel-place-name')
-                save_button = ui.button('Save', on_click=save).mark('save-place-name')
+                ui.button(_('Cancel'), on_click=dialog.close).props('flat').mark('cancel-place-name')
+                save_button = ui.button(_('Save'), on_click=save).mark('save-place-name')
         dialog.on('hide', lambda: dialog.delete())
         dialog.open()
 
@@ -418,7 +441,7 @@ async def map_page(user: User, month: str = '', category: str = '') -> None:
     try:
         selected = parse_month(month, default=today(user.timezone))
     except Invalid as exc:
-        ui.notify(exc.message, type='warning')
+        show_service_error(exc)
         selected = parse_month('', default=today(user.timezone))
     category_id = int(category) if category.isdigit() else None
     await MapView(user, selected, category_id).build()

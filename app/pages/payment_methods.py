@@ -3,6 +3,7 @@ first when in use). It is the shared list page of named items (`components.named
 
 from __future__ import annotations
 
+from app.i18n import N_, ngettext
 from app.models import User
 from app.pages.components.named_items import ItemKind, NamedItemsPage
 from app.services import payment_methods
@@ -13,10 +14,25 @@ def load(user: User) -> tuple[list[PaymentMethodView], dict[int, int]]:
     return payment_methods.list_payment_methods(user), payment_methods.usage_counts(user)
 
 
+def in_use(plan: DeletionPlan) -> str:
+    return ngettext(
+        '“{name}” is used by {n} expense; move it to another payment method first, then delete it.',
+        '“{name}” is used by {n} expenses; move them to another payment method first, then delete it.',
+        plan.used,
+        name=plan.name,
+    )
+
+
 KIND: ItemKind[PaymentMethodView, DeletionPlan] = ItemKind(
-    noun='payment method',
-    plural='payment methods',
-    intro='How you pay: cash, card, transfer...',
+    what='payment method',
+    intro=N_('How you pay: cash, card, transfer…'),
+    add=N_('Add payment method'),
+    new=N_('New payment method'),
+    empty=N_('No payment methods yet. Add one to start recording expenses.'),
+    added=N_('Payment method {name} added.'),
+    saved=N_('Payment method {name} saved.'),
+    restored=N_('Payment method {name} restored.'),
+    in_use=in_use,
     marker='payment-method',
     list_marker='payment-list',
     move_field='to_payment_method_id',

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import run, ui
 
+from app.i18n import LANGUAGES, N_, _, ngettext
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.code_block import code_block
@@ -29,21 +30,21 @@ TABS_CSS = (
 
 def password_card(user: User) -> None:
     with ui.card().classes('w-full max-w-xl'):
-        ui.label('Password').classes('text-lg font-semibold')
+        ui.label(_('Password')).classes('text-lg font-semibold')
         current = (
-            ui.input('Current password', password=True)
+            ui.input(_('Current password'), password=True)
             .props('outlined autocomplete=current-password')
             .classes('w-full')
             .mark('current-password')
         )
         new = (
-            ui.input('New password (8+ characters)', password=True)
+            ui.input(_('New password (8+ characters)'), password=True)
             .props('outlined autocomplete=new-password')
             .classes('w-full')
             .mark('new-password')
         )
         confirm = (
-            ui.input('New password again', password=True)
+            ui.input(_('New password again'), password=True)
             .props('outlined autocomplete=new-password')
             .classes('w-full')
             .mark('new-password-confirm')
@@ -65,16 +66,20 @@ def password_card(user: User) -> None:
                 fields={'current_password': current, 'password': new, 'password_confirm': confirm},
                 busy=button,
                 after=emptied,
-                success=lambda ended: f'Password changed; {ended} other session(s) logged out.',
+                success=lambda ended: ngettext(
+                    'Password changed; {n} other session logged out.',
+                    'Password changed; {n} other sessions logged out.',
+                    ended,
+                ),
             )
 
-        button = ui.button('Change password', on_click=change).mark('change-password')
+        button = ui.button(_('Change password'), on_click=change).mark('change-password')
 
 
 def sessions_card(user: User) -> None:
     """Where else this account is logged in, and a way to end all of those sessions at once."""
     with ui.card().classes('w-full max-w-xl'):
-        ui.label('Sessions').classes('text-lg font-semibold')
+        ui.label(_('Sessions')).classes('text-lg font-semibold')
         count = ui.label().classes('text-sm opacity-80').mark('session-count')
 
         async def refresh() -> None:
@@ -82,7 +87,13 @@ def sessions_card(user: User) -> None:
             if open_sessions is None:  # the page went away meanwhile
                 return
             others = max(0, open_sessions - 1)
-            count.text = f'Logged in on {others} other browser(s) or device(s).' if others else 'No other session.'
+            count.text = (
+                ngettext(
+                    'Logged in on {n} other browser or device.', 'Logged in on {n} other browsers or devices.', others
+                )
+                if others
+                else _('No other session.')
+            )
 
         async def end_others() -> None:
             request = ui.context.client.request
@@ -93,35 +104,48 @@ def sessions_card(user: User) -> None:
                 ip=client_ip(request),
                 busy=button,
                 refresh=refresh,
-                success=lambda ended: f'{ended} other session(s) logged out.',
+                success=lambda ended: ngettext(
+                    '{n} other session logged out.', '{n} other sessions logged out.', ended
+                ),
             )
 
-        button = ui.button('Log out other sessions', on_click=end_others).props('outline').mark('end-other-sessions')
+        button = ui.button(_('Log out other sessions'), on_click=end_others).props('outline').mark('end-other-sessions')
         ui.timer(0, refresh, once=True)
 
 
 def appearance_card(user: User) -> None:
     with ui.card().classes('w-full max-w-xl'):
-        ui.label('Appearance and formats').classes('text-lg font-semibold')
-        theme = ui.toggle({'auto': 'System', 'light': 'Light', 'dark': 'Dark'}, value=user.theme).mark('theme')
+        ui.label(_('Appearance and formats')).classes('text-lg font-semibold')
+        theme = ui.toggle({'auto': _('System'), 'light': _('Light'), 'dark': _('Dark')}, value=user.theme).mark('theme')
+        languages = {'': _('Automatic (browser)'), **LANGUAGES}  # each language named in itself
+        language = ui.select(languages, value=user.language, label=_('Language')).props('outlined')
+        language.classes('w-full').mark('language')
+        built_in = user.language  # a new setting takes a reload: the whole page is rebuilt in its language
         currency = (
-            ui.select(locale_choices.currency_options(user.locale), value=user.currency, label='Currency')
+            ui.select(locale_choices.currency_options(user.locale), value=user.currency, label=_('Currency'))
             .props('outlined')
             .classes('w-full')
             .mark('currency')
         )
         locale = (
-            ui.select(locale_choices.locale_options(user.currency), value=user.locale, label='Number and date format')
+            ui.select(
+                locale_choices.locale_options(user.currency), value=user.locale, label=_('Number and date format')
+            )
             .props('outlined')
             .classes('w-full')
             .mark('locale')
         )
         timezone = (
-            ui.input("Time zone (empty: the server's)", value=user.timezone)
+            ui.input(_("Time zone (empty: the server's)"), value=user.timezone)
             .props('outlined')
             .classes('w-full')
             .mark('timezone')
         )
+
+        def applied(saved: User) -> None:
+            ui.dark_mode(theme_to_dark(saved.theme))
+            if saved.language != built_in:
+                ui.navigate.reload()
 
         async def save() -> None:
             await call_service(
@@ -131,38 +155,47 @@ def appearance_card(user: User) -> None:
                 currency=currency.value,
                 locale=locale.value,
                 timezone=timezone.value or '',
-                fields={'theme': theme, 'currency': currency, 'locale': locale, 'timezone': timezone},
+                language=language.value or '',
+                fields={
+                    'theme': theme,
+                    'currency': currency,
+                    'locale': locale,
+                    'timezone': timezone,
+                    'language': language,
+                },
                 busy=button,
-                after=lambda saved: ui.dark_mode(theme_to_dark(saved.theme)),
-                success='Preferences saved.',
+                after=applied,
+                success=_('Preferences saved.'),
             )
 
-        button = ui.button('Save', on_click=save).mark('save-preferences')
+        button = ui.button(_('Save'), on_click=save).mark('save-preferences')
 
 
 def api_card(user: User, open_tab: Callable[[str], None]) -> None:
     """Scripts use personal tokens; the installation key is an administrator's secret (it opens every
     account's API with a session), so only administrators may reveal it."""
     with ui.card().classes('w-full max-w-xl').mark('api-access'):
-        ui.label('API access').classes('text-lg font-semibold')
+        ui.label(_('API access')).classes('text-lg font-semibold')
         ui.label(
-            'Scripts and phone shortcuts call /sysapi with a personal API token: create one in the API tokens tab.'
+            _('Scripts and phone shortcuts call /sysapi with a personal API token: create one in the API tokens tab.')
         ).classes('text-sm opacity-80')
-        ui.button('Personal API tokens', icon='key', on_click=lambda: open_tab('tokens')).props('flat no-caps').mark(
+        ui.button(_('Personal API tokens'), icon='key', on_click=lambda: open_tab('tokens')).props('flat no-caps').mark(
             'go-to-tokens'
         )
         if not user.is_admin:
             return
         ui.label(
-            'As an administrator you may also see the installation key (?key=... after POST /sysapi/login, as the '
-            'README describes). Keep it secret: with a session it reaches every account.'
+            _(
+                'As an administrator you may also see the installation key (?key=... after POST /sysapi/login, as '
+                'the README describes). Keep it secret: with a session it reaches every account.'
+            )
         ).classes('text-sm opacity-80')
-        key = code_block('•' * 32, label='API key').classes('w-full').mark('api-key')
+        key = code_block('•' * 32, label=_('API key')).classes('w-full').mark('api-key')
 
         async def reveal() -> None:
             await call_service(users.installation_api_key, user, busy=button, after=key.set_content)
 
-        button = ui.button('Show the API key', on_click=reveal).props('flat no-caps').mark('show-api-key')
+        button = ui.button(_('Show the API key'), on_click=reveal).props('flat no-caps').mark('show-api-key')
 
 
 Builder = Callable[[User], Awaitable[None]]
@@ -179,15 +212,15 @@ def _tabs(user: User, open_tab: Callable[[str], None]) -> list[tuple[str, str, B
         api_card(user, open_tab)
 
     tabs: list[tuple[str, str, Builder]] = [
-        ('account', 'Account', account_tab),
-        ('sharing', 'Sharing', sharing_tab),
-        ('tokens', 'API tokens', tokens_tab),
+        ('account', N_('Account'), account_tab),
+        ('sharing', N_('Sharing'), sharing_tab),
+        ('tokens', N_('API tokens'), tokens_tab),
     ]
     if user.is_admin:
         tabs += [
-            ('users', 'Users', users_tab),
-            ('audit', 'Audit', audit_tab),
-            ('update', 'Update', update_tab),
+            ('users', N_('Users'), users_tab),
+            ('audit', N_('Audit'), audit_tab),
+            ('update', N_('Update'), update_tab),
         ]
     return tabs
 
@@ -197,7 +230,7 @@ async def settings_page(user: User, tab: str = 'account') -> None:
         tab_bar.set_value(name)
 
     tabs = _tabs(user, open_tab)
-    selected = tab if tab in [name for name, _, _ in tabs] else 'account'
+    selected = tab if tab in [name for name, _label, _build in tabs] else 'account'
     ui.add_head_html(TABS_CSS)
 
     def remember(name: str) -> None:  # the address names the open tab: a reload or a shared link opens it
@@ -210,9 +243,9 @@ async def settings_page(user: User, tab: str = 'account') -> None:
         .classes('w-full wis-settings-tabs')
         .mark('settings-tabs') as tab_bar
     ):
-        for name, label, _ in tabs:
-            ui.tab(name, label).mark(f'tab-{name}')
+        for name, label, _build in tabs:
+            ui.tab(name, _(label)).mark(f'tab-{name}')
     with ui.tab_panels(tab_bar, value=selected).props('animated=false').classes('w-full bg-transparent'):
-        for name, _, build in tabs:
+        for name, _label, build in tabs:
             with ui.tab_panel(name).classes('gap-4 p-0 pt-2'):
                 await build(user)

@@ -6,16 +6,17 @@ from dataclasses import asdict
 
 from nicegui import run, ui
 
+from app.i18n import N_, _
 from app.models import User
 from app.services import audit, formats
 
 PAGE_SIZE = 50
 COLUMNS = [
-    {'name': 'at', 'label': 'When (UTC)', 'field': 'at', 'align': 'left', 'style': 'white-space: nowrap'},
-    {'name': 'label', 'label': 'Event', 'field': 'label', 'align': 'left'},
-    {'name': 'username', 'label': 'User', 'field': 'username', 'align': 'left'},
-    {'name': 'ip', 'label': 'Address', 'field': 'ip', 'align': 'left'},
-    {'name': 'detail', 'label': 'Detail', 'field': 'detail', 'align': 'left'},
+    {'name': 'at', 'label': N_('When'), 'field': 'at', 'align': 'left', 'style': 'white-space: nowrap'},
+    {'name': 'label', 'label': N_('Event'), 'field': 'label', 'align': 'left'},
+    {'name': 'username', 'label': N_('User'), 'field': 'username', 'align': 'left'},
+    {'name': 'ip', 'label': N_('Address'), 'field': 'ip', 'align': 'left'},
+    {'name': 'detail', 'label': N_('Detail'), 'field': 'detail', 'align': 'left'},
 ]
 # On a phone each event is a card (Quasar's grid mode below 600 px) instead of a table cut off at the right.
 EVENT_CARD = r"""
@@ -39,17 +40,23 @@ EVENT_CARD = r"""
 async def audit_tab(user: User) -> None:
     state = {'page': 0}
     with ui.card().classes('w-full'):
-        ui.label('Audit log').classes('text-lg font-semibold')
+        ui.label(_('Audit log')).classes('text-lg font-semibold')
         with ui.row().classes('w-full items-center gap-2'):
             event = (
-                ui.select({'': 'All events', **audit.EVENTS}, value='', label='Event')
+                ui.select(
+                    {'': _('All events'), **{name: _(label) for name, label in audit.EVENTS.items()}},
+                    value='',
+                    label=_('Event'),
+                )
                 .props('outlined dense')
                 .classes('min-w-56')
                 .mark('audit-event')
             )
-            username = ui.input('User').props('outlined dense clearable').mark('audit-user')
+            username = ui.input(_('User')).props('outlined dense clearable').mark('audit-user')
         table = (
-            ui.table(columns=COLUMNS, rows=[], row_key='id')
+            ui.table(
+                columns=[{**c, 'label': _(label)} for c in COLUMNS for label in [c['label']]], rows=[], row_key='id'
+            )
             .props(':grid="Quasar.Screen.lt.sm" flat dense wrap-cells hide-pagination')
             .classes('w-full bg-transparent')
             .mark('audit-table')
@@ -57,9 +64,9 @@ async def audit_tab(user: User) -> None:
         table.add_slot('item', EVENT_CARD)
         table.pagination = {'rowsPerPage': 0}
         with ui.row().classes('w-full items-center justify-between no-wrap'):
-            previous = ui.button('Newer', icon='chevron_left').props('flat').mark('audit-newer')
+            previous = ui.button(_('Newer'), icon='chevron_left').props('flat').mark('audit-newer')
             status = ui.label().classes('text-sm opacity-80 whitespace-nowrap').mark('audit-status')
-            following = ui.button('Older', icon='chevron_right').props('flat').mark('audit-older')
+            following = ui.button(_('Older'), icon='chevron_right').props('flat').mark('audit-older')
 
     async def load() -> None:
         result = await run.io_bound(
@@ -74,11 +81,20 @@ async def audit_tab(user: User) -> None:
             return
         views, total = result
         table.rows = [
-            {**asdict(view), 'at': formats.local_timestamp(view.at, user.locale, user.timezone)} for view in views
+            {
+                **asdict(view),
+                'label': _(view.label),
+                'at': formats.local_timestamp(view.at, user.locale, user.timezone),
+            }
+            for view in views
         ]
         table.update()
         first = state['page'] * PAGE_SIZE
-        status.text = f'{first + 1}–{first + len(views)} of {total}' if views else 'No event.'
+        status.text = (
+            _('{first}–{last} of {total}', first=first + 1, last=first + len(views), total=total)
+            if views
+            else _('No event.')
+        )
         previous.set_enabled(state['page'] > 0)
         following.set_enabled(first + len(views) < total)
 

@@ -7,24 +7,29 @@ from dataclasses import dataclass
 
 from nicegui import run, ui
 
+from app import i18n
+from app.i18n import N_, _
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.confirm_dialog import Marks, confirm
 from app.pages.components.currency_note import currency_note
 from app.pages.components.entry_row import entry_row
-from app.services import links
+from app.services import formats, links
 
 
 def _explanation() -> None:
     ui.label(
-        "Linked accounts see and may edit each other's expenses, categories and payment methods; each keeps "
-        'its own login. Links are not passed on: the people your partner shares with do not see your data.'
+        _(
+            "Linked accounts see and may edit each other's expenses, categories and payment methods; each keeps "
+            'its own login. Links are not passed on: the people your partner shares with do not see your data.'
+        )
     ).classes('text-sm opacity-80')
 
 
 @dataclass(frozen=True, slots=True)
 class _Answer:
-    """A button on an invitation: its label, its Quasar look, its marker prefix, the call and the outcome."""
+    """A button on an invitation: its label, its Quasar look, its marker prefix, the call and what it says
+    once done (whole sentences, marked with N_ and translated where shown)."""
 
     label: str
     look: str
@@ -34,10 +39,10 @@ class _Answer:
 
 
 _INCOMING = (
-    _Answer('Accept', 'unelevated', 'accept', links.accept, 'accepted'),
-    _Answer('Decline', 'flat', 'decline', links.decline, 'declined'),
+    _Answer(N_('Accept'), 'unelevated', 'accept', links.accept, N_('Invitation from {username} accepted.')),
+    _Answer(N_('Decline'), 'flat', 'decline', links.decline, N_('Invitation from {username} declined.')),
 )
-_OUTGOING = (_Answer('Cancel', 'flat', 'cancel', links.cancel, 'withdrawn'),)
+_OUTGOING = (_Answer(N_('Cancel'), 'flat', 'cancel', links.cancel, N_('Invitation to {username} withdrawn.')),)
 
 
 def _person(username: str, detail: str) -> None:
@@ -63,7 +68,7 @@ async def sharing_tab(user: User) -> None:
         sharing, differences = state
 
         with ui.card().classes('w-full max-w-xl'):
-            ui.label('Share with someone').classes('text-lg font-semibold')
+            ui.label(_('Share with someone')).classes('text-lg font-semibold')
             _explanation()
 
             async def send() -> None:
@@ -78,28 +83,40 @@ async def sharing_tab(user: User) -> None:
                 )
 
             username, invite = entry_row(
-                'Their username',
+                _('Their username'),
                 props='autocomplete=off autocapitalize=off spellcheck=false',
                 mark='invite-username',
-                button='Invite',
+                button=_('Invite'),
                 button_mark='send-invite',
                 icon='send',
                 on_submit=send,
             )
 
-        invitations('Invitations for you', 'incoming', sharing.incoming, 'wants to share data with you ·', _INCOMING)
-        invitations('Invitations you sent', 'outgoing', sharing.outgoing, 'waiting for their answer · sent', _OUTGOING)
+        invitations(
+            _('Invitations for you'),
+            'incoming',
+            sharing.incoming,
+            N_('wants to share data with you · {date}'),
+            _INCOMING,
+        )
+        invitations(
+            _('Invitations you sent'),
+            'outgoing',
+            sharing.outgoing,
+            N_('waiting for their answer · sent {date}'),
+            _OUTGOING,
+        )
 
         with ui.card().classes('w-full max-w-xl').mark('current-links'):
-            ui.label('Sharing with').classes('text-lg font-semibold')
+            ui.label(_('Sharing with')).classes('text-lg font-semibold')
             if not sharing.linked:
-                ui.label('Nobody yet. Invite someone above; the link exists once they accept.').classes(
+                ui.label(_('Nobody yet. Invite someone above; the link exists once they accept.')).classes(
                     'text-sm opacity-70'
                 ).mark('no-links')
             for view in sharing.linked:
                 with ui.row().classes('w-full items-center gap-2 no-wrap').mark(f'link-{view.username}'):
-                    _person(view.username, f'linked since {view.since:%Y-%m-%d}')
-                    ui.button('Unlink', icon='link_off', on_click=lambda v=view: confirm_unlink(v)).props(
+                    _person(view.username, _('linked since {date}', date=since(view)))
+                    ui.button(_('Unlink'), icon='link_off', on_click=lambda v=view: confirm_unlink(v)).props(
                         'flat no-caps color=negative'
                     ).mark(f'unlink-{view.username}')
             currency_note(differences)
@@ -113,37 +130,43 @@ async def sharing_tab(user: User) -> None:
             ui.label(title).classes('text-lg font-semibold')
             for view in views:
                 with ui.row().classes('w-full items-center gap-2 no-wrap'):
-                    _person(view.username, f'{detail} {view.since:%Y-%m-%d}')
+                    _person(view.username, _(detail, date=since(view)))
                     for way in answers:
-                        button = ui.button(way.label).props(f'{way.look} no-caps').mark(f'{way.mark}-{view.username}')
+                        button = (
+                            ui.button(_(way.label)).props(f'{way.look} no-caps').mark(f'{way.mark}-{view.username}')
+                        )
                         button.on_click(lambda _, v=view, b=button, w=way: answer(w, v, b))
 
+    def since(view: links.LinkView) -> str:
+        return formats.short_date(view.since, user.locale)
+
     async def answer(way: _Answer, view: links.LinkView, button: ui.button) -> None:
-        word = 'to' if way.done == 'withdrawn' else 'from'
         await call_service(
             way.action,
             user,
             view.username,
             busy=button,
             refresh=content.refresh,
-            success=f'Invitation {word} {view.username} {way.done}.',
+            success=_(way.done, username=view.username),
         )
 
     def confirm_unlink(view: links.LinkView) -> None:
         with dialogs:
             confirm(
-                f'Stop sharing with {view.username}?',
-                "You will no longer see each other's data. Nothing is lost: each keeps what it created, and an "
-                'expense that uses a category or payment method of the other gets its own copy of it.',
-                confirm='Unlink',
-                cancel='Keep sharing',
+                _('Stop sharing with {username}?', username=view.username),
+                _(
+                    "You will no longer see each other's data. Nothing is lost: each keeps what it created, and an "
+                    'expense that uses a category or payment method of the other gets its own copy of it.'
+                ),
+                confirm=_('Unlink'),
+                cancel=_('Keep sharing'),
                 marks=Marks.named('unlink'),
                 on_confirm=lambda **shown: call_service(
                     links.unlink,
                     user,
                     view.username,
                     refresh=content.refresh,
-                    success=lambda report: report.message(),
+                    success=lambda report: report.message(i18n.current()),
                     **shown,
                 ),
             )
@@ -158,5 +181,5 @@ def _load(user: User) -> tuple[links.Sharing, list[links.CurrencyDifference]]:
 
 def _invited(view: links.LinkView) -> str:
     if view.status == 'active':
-        return f'{view.username} had invited you: you now share your data.'
-    return f'Invitation sent to {view.username}; it appears in their Settings › Sharing.'
+        return _('{username} had invited you: you now share your data.', username=view.username)
+    return _('Invitation sent to {username}; it appears in their Settings › Sharing.', username=view.username)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from app.i18n import _
 from app.models import ApiToken, User
 from app.pages.components.actions import call_service
 from app.pages.components.confirm_dialog import Marks, confirm
@@ -14,29 +15,31 @@ from app.web.cookies import session_token
 
 
 def _when(moment, user: User) -> str:
-    return formats.local_timestamp(moment, user.locale, user.timezone) or 'never'
+    return formats.local_timestamp(moment, user.locale, user.timezone) or _('never')
 
 
 async def tokens_tab(user: User) -> None:
     with ui.card().classes('w-full max-w-2xl'):
-        ui.label('Personal API tokens').classes('text-lg font-semibold')
+        ui.label(_('Personal API tokens')).classes('text-lg font-semibold')
         ui.label(
-            'A token lets a script or a phone shortcut call /sysapi as you, without logging in: send it as '
-            '"Authorization: Bearer TOKEN", as an X-API-Key header or as ?key=TOKEN. '
-            'Revoke it as soon as you no longer need it.'
+            _(
+                'A token lets a script or a phone shortcut call /sysapi as you, without logging in: send it as '
+                '"Authorization: Bearer TOKEN", as an X-API-Key header or as ?key=TOKEN. '
+                'Revoke it as soon as you no longer need it.'
+            )
         ).classes('text-sm opacity-80')
         name, create_button = entry_row(
-            'Name, e.g. phone shortcut',
+            _('Name, e.g. phone shortcut'),
             props='maxlength=80',
             mark='token-name',
-            button='Create token',
+            button=_('Create token'),
             button_mark='create-token',
             on_submit=lambda: create(),
         )
         created = ui.column().classes('w-full gap-1')
 
     with ui.card().classes('w-full max-w-2xl'):
-        ui.label('Your tokens').classes('text-lg font-semibold')
+        ui.label(_('Your tokens')).classes('text-lg font-semibold')
 
         token_rows = ui.column().classes('w-full gap-0')
 
@@ -48,7 +51,7 @@ async def tokens_tab(user: User) -> None:
         token_rows.clear()
         with token_rows:
             if not views:
-                ui.label('No token yet.').classes('opacity-70').mark('no-tokens')
+                ui.label(_('No token yet.')).classes('opacity-70').mark('no-tokens')
             for view in views:
                 with (
                     ui.row()
@@ -58,11 +61,17 @@ async def tokens_tab(user: User) -> None:
                     with ui.column().classes('gap-0 min-w-0'):
                         ui.label(view.name).classes('font-medium break-words')
                         ui.label(
-                            f'created {_when(view.created_at, user)} · last used {_when(view.last_used_at, user)}'
+                            _(
+                                'created {created} · last used {used}',
+                                created=_when(view.created_at, user),
+                                used=_when(view.last_used_at, user),
+                            )
                         ).classes('text-xs opacity-70')
                     revoke = ui.button(icon='delete', on_click=lambda v=view: confirm_revoke(v))
-                    revoke.props('flat round color=negative').tooltip('Revoke').mark(f'revoke-token-{view.id}')
-                    revoke.props['aria-label'] = f'Revoke the token {view.name}'  # set, not parsed: a user's text
+                    revoke.props('flat round color=negative').tooltip(_('Revoke')).mark(f'revoke-token-{view.id}')
+                    revoke.props['aria-label'] = _(
+                        'Revoke the token {name}', name=view.name
+                    )  # set, not parsed: a user's text
 
     ui.timer(0, show_tokens, once=True)
     dialogs = ui.element()  # outside the list, which a revocation rebuilds
@@ -72,7 +81,7 @@ async def tokens_tab(user: User) -> None:
         name.value = ''
         created.clear()
         with created:
-            ui.label(f'Token "{row.name}" created. Copy it now: it will not be shown again.').classes(
+            ui.label(_('Token "{name}" created. Copy it now: it will not be shown again.', name=row.name)).classes(
                 'text-sm font-medium text-positive'
             )
             with ui.row().classes('w-full items-center no-wrap gap-2'):
@@ -82,12 +91,12 @@ async def tokens_tab(user: User) -> None:
 
                 def copy(value: str = token) -> None:
                     ui.clipboard.write(value)
-                    ui.notify('Token copied.')
+                    ui.notify(_('Token copied.'))
 
                 copy_button = ui.button(icon='content_copy', on_click=copy).props('flat round')
-                copy_button.props['aria-label'] = 'Copy the token'
-                copy_button.tooltip('Copy').mark('copy-token')
-            ui.button('Done, hide it', on_click=created.clear).props('flat').mark('hide-token')
+                copy_button.props['aria-label'] = _('Copy the token')
+                copy_button.tooltip(_('Copy')).mark('copy-token')
+            ui.button(_('Done, hide it'), on_click=created.clear).props('flat').mark('hide-token')
 
     async def create() -> None:
         await call_service(
@@ -105,9 +114,9 @@ async def tokens_tab(user: User) -> None:
     def confirm_revoke(view: tokens.TokenView) -> None:
         with dialogs:
             confirm(
-                f'Revoke the token "{view.name}"?',
-                'Scripts using it stop working at once.',
-                confirm='Revoke',
+                _('Revoke the token "{name}"?', name=view.name),
+                _('Scripts using it stop working at once.'),
+                confirm=_('Revoke'),
                 marks=Marks.named('revoke'),
                 on_confirm=lambda **shown: call_service(
                     tokens.revoke_token,
@@ -115,7 +124,7 @@ async def tokens_tab(user: User) -> None:
                     user,
                     ip=client_ip(ui.context.client.request),
                     refresh=show_tokens,
-                    success=f'Token "{view.name}" revoked.',
+                    success=_('Token "{name}" revoked.', name=view.name),
                     **shown,
                 ),
             )

@@ -9,6 +9,7 @@ from typing import Any
 from nicegui import background_tasks, run, ui
 
 from app.config import get_settings
+from app.i18n import N_, _
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.confirm_dialog import Marks, confirm
@@ -24,12 +25,12 @@ STEP_ICONS = {
     'failed': ('error', 'negative'),
 }
 STATE_TEXT = {
-    'idle': 'No update has run yet.',
-    'running': 'Updating…',
-    'rolling_back': 'Something failed; rolling back…',
-    'restarting': 'Restarting the server… this page reconnects by itself.',
-    'succeeded': 'Update complete.',
-    'failed': 'The update failed.',
+    'idle': N_('No update has run yet.'),
+    'running': N_('Updating…'),
+    'rolling_back': N_('Something failed; rolling back…'),
+    'restarting': N_('Restarting the server… this page reconnects by itself.'),
+    'succeeded': N_('Update complete.'),
+    'failed': N_('The update failed.'),
 }
 
 
@@ -41,40 +42,50 @@ def version_card(
     check: UpdateCheck | None, status: UpdateStatus, on_check, on_update, locale: str = formats.FALLBACK
 ) -> None:
     with ui.card().classes('w-full max-w-3xl'):
-        ui.label('Version').classes('text-lg font-semibold')
+        ui.label(_('Version')).classes('text-lg font-semibold')
         current = check.current_version if check else current_version()
         with ui.row().classes('gap-8 items-baseline'):
             with ui.column().classes('gap-0'):
-                ui.label('Installed').classes('text-xs opacity-70')
+                ui.label(_('Installed')).classes('text-xs opacity-70')
                 ui.label(current).classes('text-xl font-semibold').mark('update-current')
             with ui.column().classes('gap-0'):
-                ui.label('Latest').classes('text-xs opacity-70')
+                ui.label(_('Latest')).classes('text-xs opacity-70')
                 latest = check.latest_version if check and not check.error else '—'
                 ui.label(latest).classes('text-xl font-semibold').mark('update-latest')
         if check is None:
-            ui.label('Not checked yet.').classes('text-sm opacity-70').mark('update-summary')
+            ui.label(_('Not checked yet.')).classes('text-sm opacity-70').mark('update-summary')
         elif check.error:
-            ui.label(f'Cannot check for updates: {check.error}').classes('text-sm text-negative').mark('update-summary')
+            ui.label(_('Cannot check for updates: {error}', error=check.error)).classes('text-sm text-negative').mark(
+                'update-summary'
+            )
         elif check.update_available:
-            ui.label(f'Version {check.latest_version} is available ({check.release}).').classes(
-                'text-sm text-positive font-medium'
-            ).mark('update-summary')
+            ui.label(
+                _('Version {version} is available ({release}).', version=check.latest_version, release=check.release)
+            ).classes('text-sm text-positive font-medium').mark('update-summary')
         else:
-            ui.label('You run the latest version.').classes('text-sm').mark('update-summary')
+            ui.label(_('You run the latest version.')).classes('text-sm').mark('update-summary')
         if check:
-            source = f'{check.source} · ' if check.source else ''
-            ui.label(f'{source}checked {_when(check.checked_at, locale)}').classes('text-xs opacity-60')
+            checked = _when(check.checked_at, locale)
+            ui.label(
+                _('{source} · checked {when}', source=check.source, when=checked)
+                if check.source
+                else _('checked {when}', when=checked)
+            ).classes('text-xs opacity-60')
         busy = status.active
         with ui.row().classes('gap-2'):
-            ui.button('Check now', icon='refresh', on_click=on_check).props('outline').mark('update-check')
+            ui.button(_('Check now'), icon='refresh', on_click=on_check).props('outline').mark('update-check')
             if check and check.update_available:
-                button = ui.button(f'Update to {check.latest_version}', icon='system_update', on_click=on_update)
+                button = ui.button(
+                    _('Update to {version}', version=check.latest_version), icon='system_update', on_click=on_update
+                )
                 button.mark('update-start')
                 if busy:
                     button.disable()
         ui.label(
-            'The update backs up the database first, verifies the new version in a test server, then restarts. '
-            'Any failure puts the previous version and data back.'
+            _(
+                'The update backs up the database first, verifies the new version in a test server, then restarts. '
+                'Any failure puts the previous version and data back.'
+            )
         ).classes('text-xs opacity-70')
 
 
@@ -82,25 +93,29 @@ def notes_card(check: UpdateCheck | None) -> None:
     if not check or not check.notes:
         return
     with ui.card().classes('w-full max-w-3xl').mark('update-notes'):
-        ui.label("What's new").classes('text-lg font-semibold')
+        ui.label(_("What's new")).classes('text-lg font-semibold')
         for entry in check.notes:
             heading = entry.version + (f' · {entry.date}' if entry.date else '')
             ui.label(heading).classes('font-semibold')
             ui.markdown(entry.notes).classes('text-sm')
 
 
-def progress_card(status: UpdateStatus) -> None:
+def progress_card(status: UpdateStatus, locale: str = formats.FALLBACK) -> None:
     if status.state == 'idle':
         return
     with ui.card().classes('w-full max-w-3xl').mark('update-progress-card'):
-        title = f'Update {status.from_version} → {status.to_version}'
+        title = _('Update {old} → {new}', old=status.from_version, new=status.to_version)
         with ui.row().classes('w-full items-center justify-between'):
             ui.label(title).classes('text-lg font-semibold')
-            ui.label(_when(status.started_at)).classes('text-xs opacity-60')
+            ui.label(_when(status.started_at, locale)).classes('text-xs opacity-60')
         state = status.state
-        text = STATE_TEXT.get(state, state)
+        said = STATE_TEXT.get(state)
+        text = _(said) if said is not None else state
         if state == 'failed' and status.rolled_back:
-            text = f'The update failed and was rolled back: {status.from_version} runs with its data as before.'
+            text = _(
+                'The update failed and was rolled back: {version} runs with its data as before.',
+                version=status.from_version,
+            )
         color = {'succeeded': 'text-positive', 'failed': 'text-negative'}.get(state, '')
         ui.label(text).classes(f'font-medium {color}').mark('update-state')
         progress = status.progress / 100
@@ -109,7 +124,7 @@ def progress_card(status: UpdateStatus) -> None:
         bar.props(f'rounded color={tone}')
         if status.active:
             bar.props('stripe')
-        ui.label(f'{status.progress} %').classes('text-xs opacity-70 -mt-2')
+        ui.label(formats.percent(status.progress, locale)).classes('text-xs opacity-70 -mt-2')
         if status.error:
             with ui.row().classes('items-start gap-2 w-full'):
                 ui.icon('error', color='negative')
@@ -120,12 +135,15 @@ def progress_card(status: UpdateStatus) -> None:
                 with ui.row().classes('items-center gap-2 no-wrap'):
                     spin = ' animate-spin' if step.state == 'running' else ''
                     ui.icon(icon, color=tint).classes('text-xl' + spin)
-                    suffix = {'skipped': ' (nothing to do)', 'failed': ' — failed'}.get(step.state, '')
+                    shown = {
+                        'skipped': _('{step} (nothing to do)', step=step.label),
+                        'failed': _('{step} — failed', step=step.label),
+                    }.get(step.state, step.label)
                     weight = ' font-semibold' if step.state == 'running' else ''
-                    ui.label(step.label + suffix).classes('text-sm' + weight)
+                    ui.label(shown).classes('text-sm' + weight)
         opened = status.active or state == 'failed'
         with (
-            ui.expansion('Log', icon='notes', value=opened).classes('w-full'),
+            ui.expansion(_('Log'), icon='notes', value=opened).classes('w-full'),
             ui.scroll_area().classes('h-56 w-full rounded bg-black/5 dark:bg-white/5').mark('update-log') as log_area,
         ):
             for line in status.log:
@@ -144,13 +162,13 @@ async def update_tab(user: User) -> None:
     @ui.refreshable
     def body() -> None:
         version_card(shown['check'], shown['status'], check_now, confirm_update, user.locale)
-        progress_card(shown['status'])
+        progress_card(shown['status'], user.locale)
         notes_card(shown['check'])
 
     def checked(result: UpdateCheck) -> None:
         shown['check'] = result
         if result.error:
-            ui.notify(f'Cannot check for updates: {result.error}', type='warning')
+            ui.notify(_('Cannot check for updates: {error}', error=result.error), type='warning')
         body.refresh()
 
     async def check_now() -> None:
@@ -171,16 +189,18 @@ async def update_tab(user: User) -> None:
             timer.deactivate()
 
     async def start(**shown) -> None:
-        await call_service(updates.start, success='Update started; follow it below.', **shown)
+        await call_service(updates.start, success=_('Update started; follow it below.'), **shown)
         follow()  # started, or refused because one runs: either way the page shows its progress
 
     def confirm_update() -> None:
         with dialogs:
             confirm(
-                'Update now?',
-                'A backup is made first. The server restarts at the end: open pages reconnect by themselves. '
-                'If anything fails, the previous version and its data are put back.',
-                confirm='Update',
+                _('Update now?'),
+                _(
+                    'A backup is made first. The server restarts at the end: open pages reconnect by themselves. '
+                    'If anything fails, the previous version and its data are put back.'
+                ),
+                confirm=_('Update'),
                 icon='system_update',
                 color='primary',
                 marks=Marks('update-dialog', 'update-cancel', 'update-confirm'),
@@ -220,8 +240,9 @@ def update_badge(user: User) -> None:
         return
     with (
         ui.button(icon='system_update', on_click=lambda: ui.navigate.to('/settings?tab=update'))
-        .props('flat round color=white aria-label="An update is available"')
-        .mark('update-badge')
+        .props('flat round color=white')
+        .mark('update-badge') as badge
     ):
+        badge.props['aria-label'] = _('An update is available')
         ui.badge('1', color='orange').props('floating rounded')
-        ui.tooltip(f'Version {check.latest_version} is available')
+        ui.tooltip(_('Version {version} is available', version=check.latest_version))

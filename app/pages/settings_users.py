@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from app import i18n
+from app.i18n import N_, _
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.confirm_dialog import Marks, confirm_dialog
@@ -11,10 +13,10 @@ from app.pages.settings_two_factor import require_card
 from app.services import formats, links, users
 
 COLUMNS: list[dict] = [
-    {'name': 'username', 'label': 'Username', 'field': 'username', 'align': 'left', 'sortable': True},
-    {'name': 'role', 'label': 'Role', 'field': 'role', 'align': 'left'},
-    {'name': 'linked', 'label': 'Shares with', 'field': 'linked', 'align': 'left'},
-    {'name': 'created', 'label': 'Created', 'field': 'created', 'align': 'left', 'sortable': True},
+    {'name': 'username', 'label': N_('Username'), 'field': 'username', 'align': 'left', 'sortable': True},
+    {'name': 'role', 'label': N_('Role'), 'field': 'role', 'align': 'left'},
+    {'name': 'linked', 'label': N_('Shares with'), 'field': 'linked', 'align': 'left'},
+    {'name': 'created', 'label': N_('Created'), 'field': 'created', 'align': 'left', 'sortable': True},
     {'name': 'actions', 'label': '', 'field': 'id', 'align': 'right'},
 ]
 
@@ -25,17 +27,17 @@ USER_CARD = r"""
   <q-card flat bordered>
     <q-card-section class="q-pb-xs">
       <div class="text-subtitle1 text-weight-medium" style="overflow-wrap:anywhere">{{ props.row.username }}</div>
-      <div class="text-caption">{{ props.row.role }} · created {{ props.row.created }}</div>
-      <div class="text-caption">Shares with: {{ props.row.linked }}</div>
+      <div class="text-caption">{{ props.row.role_line }}</div>
+      <div class="text-caption">{{ props.row.shares_line }}</div>
     </q-card-section>
     <q-card-actions class="q-pt-none">
-      <q-btn flat no-caps icon="key" label="Password"
+      <q-btn flat no-caps icon="key" :label="props.row.password_label"
              @click="$parent.$emit('password', props.row)" />
       <q-btn flat no-caps
              :icon="props.row.is_admin ? 'remove_moderator' : 'admin_panel_settings'"
-             :label="props.row.is_admin ? 'Remove admin' : 'Make admin'"
+             :label="props.row.admin_label"
              @click="$parent.$emit('admin', props.row)" />
-      <q-btn flat no-caps color="negative" icon="delete" label="Delete"
+      <q-btn flat no-caps color="negative" icon="delete" :label="props.row.delete_label"
              @click="$parent.$emit('delete', props.row)" />
     </q-card-actions>
   </q-card>
@@ -43,13 +45,13 @@ USER_CARD = r"""
 """
 ACTIONS_CELL = r"""
 <q-td :props="props" class="q-gutter-xs">
-  <q-btn flat dense no-caps size="sm" icon="key" label="Password"
+  <q-btn flat dense no-caps size="sm" icon="key" :label="props.row.password_label"
          @click="$parent.$emit('password', props.row)" />
   <q-btn flat dense no-caps size="sm"
          :icon="props.row.is_admin ? 'remove_moderator' : 'admin_panel_settings'"
-         :label="props.row.is_admin ? 'Remove admin' : 'Make admin'"
+         :label="props.row.admin_label"
          @click="$parent.$emit('admin', props.row)" />
-  <q-btn flat dense no-caps size="sm" color="negative" icon="delete" label="Delete"
+  <q-btn flat dense no-caps size="sm" color="negative" icon="delete" :label="props.row.delete_label"
          @click="$parent.$emit('delete', props.row)" />
 </q-td>
 """
@@ -58,12 +60,12 @@ PHONE_GRID = ':grid="Quasar.Screen.lt.md"'
 
 
 def _rows(viewer: User) -> list[dict]:
+    """The accounts as data (a worker thread: no words here, the page adds them in its language)."""
     linked = links.linked_usernames()
     return [
         {
             'id': u.id,
             'username': u.username,
-            'role': 'Administrator' if u.is_admin else 'User',
             'is_admin': bool(u.is_admin),
             'linked': ', '.join(linked.get(u.id, [])) or '—',
             'created': formats.short_date(u.created_at.date(), viewer.locale),
@@ -72,9 +74,28 @@ def _rows(viewer: User) -> list[dict]:
     ]
 
 
+def _worded(row: dict) -> dict:
+    """A row with the words the table and the phone cards show, in the page's language."""
+    role = _('Administrator') if row['is_admin'] else _('User')
+    return {
+        **row,
+        'role': role,
+        'role_line': _('{role} · created {date}', role=role, date=row['created']),
+        'shares_line': _('Shares with: {names}', names=row['linked']),
+        'password_label': _('Password'),
+        'admin_label': _('Remove admin') if row['is_admin'] else _('Make admin'),
+        'delete_label': _('Delete'),
+    }
+
+
+def _columns() -> list[dict]:
+    return [{**column, 'label': _(label) if label else ''} for column in COLUMNS for label in [column['label']]]
+
+
 def _created(account: users.NewAccount) -> str:
-    extra = ' with the data it had before' if account.was_restored else ''
-    return f'Created {account.user.username}{extra}.'
+    if account.was_restored:
+        return _('Created {username} with the data it had before.', username=account.user.username)
+    return _('Created {username}.', username=account.user.username)
 
 
 def _reset(user_id: int, password: str, revoke_tokens: bool) -> users.PasswordReset:
@@ -94,21 +115,25 @@ async def users_tab(user: User) -> None:
     await require_card(user)
 
     with ui.card().classes('w-full max-w-xl'):
-        ui.label('New user').classes('text-lg font-semibold')
-        username = ui.input('Username').props('outlined dense autocomplete=off').classes('w-full').mark('new-username')
+        ui.label(_('New user')).classes('text-lg font-semibold')
+        username = (
+            ui.input(_('Username')).props('outlined dense autocomplete=off').classes('w-full').mark('new-username')
+        )
         password = (
-            ui.input('Password (8 characters or more)', password=True, password_toggle_button=True)
+            ui.input(_('Password (8 characters or more)'), password=True, password_toggle_button=True)
             .props('outlined dense autocomplete=new-password')
             .classes('w-full')
             .mark('new-user-password')
         )
-        make_admin = ui.checkbox('Administrator').mark('new-user-admin')
-        presets = ui.checkbox('Start with the usual categories and payment methods', value=True).mark(
+        make_admin = ui.checkbox(_('Administrator')).mark('new-user-admin')
+        presets = ui.checkbox(_('Start with the usual categories and payment methods'), value=True).mark(
             'new-user-presets'
         )
         ui.label(
-            'A new user counts in your currency, number format and time zone; they can change them in their '
-            'Settings. Creating again a username that was deleted with its data kept brings that data back.'
+            _(
+                'A new user counts in your currency, number format and time zone; they can change them in their '
+                'Settings. Creating again a username that was deleted with its data kept brings that data back.'
+            )
         ).classes('text-xs opacity-70')
 
         def emptied(_account: users.NewAccount) -> None:
@@ -123,6 +148,7 @@ async def users_tab(user: User) -> None:
                 is_admin=make_admin.value,
                 presets=presets.value,
                 creator=user,
+                language=i18n.current(),
                 fields={'username': username, 'password': password},
                 busy=create_button,
                 refresh=refresh,
@@ -130,12 +156,12 @@ async def users_tab(user: User) -> None:
                 success=_created,
             )
 
-        create_button = ui.button('Create user', icon='person_add', on_click=create).mark('create-user')
+        create_button = ui.button(_('Create user'), icon='person_add', on_click=create).mark('create-user')
 
     with ui.card().classes('w-full'):
-        ui.label('Users').classes('text-lg font-semibold')
+        ui.label(_('Users')).classes('text-lg font-semibold')
         table = (
-            ui.table(columns=COLUMNS, rows=[], row_key='id')
+            ui.table(columns=_columns(), rows=[], row_key='id')
             .props(f'flat dense {PHONE_GRID}')
             .classes('w-full bg-transparent')
             .mark('users-table')
@@ -144,19 +170,21 @@ async def users_tab(user: User) -> None:
         table.add_slot('item', USER_CARD)
 
     with ui.card().classes('w-full max-w-xl'):
-        ui.label('Link two accounts').classes('text-lg font-semibold')
+        ui.label(_('Link two accounts')).classes('text-lg font-semibold')
         ui.label(
-            "Linked accounts see and may edit each other's data at once, without an invitation. Unlinking keeps "
-            'every expense: what one uses of the other is copied into its own account.'
+            _(
+                "Linked accounts see and may edit each other's data at once, without an invitation. Unlinking "
+                'keeps every expense: what one uses of the other is copied into its own account.'
+            )
         ).classes('text-sm opacity-80')
         with ui.row().classes('w-full gap-2 no-wrap'):
-            first = ui.select([], label='User').props('outlined dense').classes('grow').mark('link-user1')
-            second = ui.select([], label='User').props('outlined dense').classes('grow').mark('link-user2')
+            first = ui.select([], label=_('User')).props('outlined dense').classes('grow').mark('link-user1')
+            second = ui.select([], label=_('User')).props('outlined dense').classes('grow').mark('link-user2')
         with ui.row().classes('gap-2'):
 
             async def pair(action, button: ui.button) -> None:
                 if not first.value or not second.value:
-                    ui.notify('Choose two users in the lists above, then link or unlink them.', type='warning')
+                    ui.notify(_('Choose two users in the lists above, then link or unlink them.'), type='warning')
                     return
                 await call_service(
                     action,
@@ -165,18 +193,18 @@ async def users_tab(user: User) -> None:
                     second.value,
                     busy=button,
                     refresh=refresh,
-                    success=lambda result: result.message(),
+                    success=lambda result: result.message(i18n.current()),
                 )
 
-            link_button = ui.button('Link', icon='link').props('no-caps').mark('admin-link')
+            link_button = ui.button(_('Link'), icon='link').props('no-caps').mark('admin-link')
             link_button.on_click(lambda: pair(links.link_users, link_button))
-            unlink_button = ui.button('Unlink', icon='link_off').props('flat no-caps color=negative')
+            unlink_button = ui.button(_('Unlink'), icon='link_off').props('flat no-caps color=negative')
             unlink_button.mark('admin-unlink').on_click(lambda: pair(links.unlink_users, unlink_button))
 
     async def refresh() -> None:
         rows = await run.io_bound(_rows, user)
         if rows is not None:  # None: the app is shutting down
-            table.rows = rows
+            table.rows = [_worded(row) for row in rows]
             table.update()
             names = [r['username'] for r in rows]
             for select in (first, second):
@@ -186,9 +214,9 @@ async def users_tab(user: User) -> None:
         with (
             dialogs,
             confirm_dialog(
-                f'New password for {row["username"]}',
+                _('New password for {username}', username=row['username']),
                 None,
-                confirm='Set password',
+                confirm=_('Set password'),
                 color='primary',
                 width='w-96 max-w-full',
                 marks=Marks('reset-password-dialog', 'cancel-reset-password', 'save-reset-password'),
@@ -198,21 +226,23 @@ async def users_tab(user: User) -> None:
                     new.value or '',
                     bool(revoke.value),
                     fields={'password': new},
-                    success=lambda report: report.message(),
+                    success=lambda report: report.message(i18n.current()),
                     **shown,
                 ),
             ),
         ):
             new = (
-                ui.input('New password', password=True, password_toggle_button=True)
+                ui.input(_('New password'), password=True, password_toggle_button=True)
                 .props('outlined dense autocomplete=new-password')
                 .classes('w-full')
                 .mark('reset-password')
             )
             ui.label(
-                'Their open sessions end at once, open pages included; they log in again with the new password.'
+                _('Their open sessions end at once, open pages included; they log in again with the new password.')
             ).classes('text-xs opacity-70')
-            revoke = ui.checkbox('Also revoke their personal API tokens (scripts using them stop working)', value=True)
+            revoke = ui.checkbox(
+                _('Also revoke their personal API tokens (scripts using them stop working)'), value=True
+            )
             revoke.mark('reset-revoke-tokens')
 
     async def toggle_admin(row: dict) -> None:
@@ -223,9 +253,9 @@ async def users_tab(user: User) -> None:
             user,
             refresh=refresh,
             success=lambda changed: (
-                f'{changed.username} is now an administrator.'
+                _('{username} is now an administrator.', username=changed.username)
                 if changed.is_admin
-                else f'{changed.username} is no longer an administrator.'
+                else _('{username} is no longer an administrator.', username=changed.username)
             ),
         )
 
@@ -233,10 +263,13 @@ async def users_tab(user: User) -> None:
         with (
             dialogs,
             confirm_dialog(
-                f'Delete {row["username"]}?',
-                'The account can no longer log in and its links end. Its expenses, categories and payment methods '
-                'are kept, and come back if you create the same username again, unless you tick the box below.',
-                confirm='Delete',
+                _('Delete {username}?', username=row['username']),
+                _(
+                    'The account can no longer log in and its links end. Its expenses, categories and payment '
+                    'methods are kept, and come back if you create the same username again, unless you tick the '
+                    'box below.'
+                ),
+                confirm=_('Delete'),
                 width='w-[28rem] max-w-full',
                 marks=Marks.named('delete-user'),
                 on_confirm=lambda **shown: call_service(
@@ -245,12 +278,12 @@ async def users_tab(user: User) -> None:
                     with_data.value,
                     user,
                     refresh=refresh,
-                    success=lambda report: report.message(),
+                    success=lambda report: report.message(i18n.current()),
                     **shown,
                 ),
             ),
         ):
-            with_data = ui.checkbox('Also delete its expenses, categories and payment methods').mark('delete-data')
+            with_data = ui.checkbox(_('Also delete its expenses, categories and payment methods')).mark('delete-data')
 
     table.on('password', lambda e: password_dialog(e.args))
     table.on('admin', lambda e: toggle_admin(e.args))

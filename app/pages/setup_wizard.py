@@ -2,53 +2,89 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
+from app import i18n
 from app.config import get_settings
+from app.i18n import _
 from app.pages.components.actions import call_service
 from app.pages.components.code_block import code_block
-from app.pages.login import auth_card_start
+from app.pages.login import auth_card_start, browser_language
 from app.pages.theme import apply_theme
-from app.services import locale_choices, sessions, setup
+from app.services import locale_choices, presets, sessions, setup
 from app.services.errors import Invalid
-from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS
 
 
-def _fresh_state() -> dict:
+def _fresh_state(language: str) -> dict:
+    """The starting categories and payment methods, named in the wizard's language: stored so."""
     return {
         'categories': [
             {'name': c['name'], 'color': c['color'], 'icon': c['icon'], 'children': list(c['children']), 'on': True}
-            for c in DEFAULT_CATEGORIES
+            for c in presets.categories(language)
         ],
-        'payment_methods': [{'name': p['name'], 'icon': p['icon'], 'on': True} for p in DEFAULT_PAYMENT_METHODS],
+        'payment_methods': [
+            {'name': p['name'], 'icon': p['icon'], 'on': True} for p in presets.payment_methods(language)
+        ],
         'token': None,
     }
 
 
-async def setup_page(request: Request):
+async def setup_page(request: Request, lang: str = ''):
+    """The wizard speaks the browser's language, or the one picked in its Preferences step (?lang=)."""
     if not await run.io_bound(setup.needs_setup):
         return RedirectResponse('/login', status_code=303)
+    language = browser_language(request, lang)
+    with i18n.use_language(language):
+        _wizard(request, language)
+    return None
+
+
+def _wizard(request: Request, language: str) -> None:
+    def speaking(handler: Callable[[], Any]) -> Callable[[], Any]:
+        """Until core's per-client event wrapper is on this branch: an event of the wizard runs in its language."""
+        if inspect.iscoroutinefunction(handler):
+
+            async def run_async() -> None:
+                with i18n.use_language(language):
+                    await handler()
+
+            return run_async
+
+        def run_sync() -> None:
+            with i18n.use_language(language):
+                handler()
+
+        return run_sync
+
     dark = apply_theme('auto')
-    state = _fresh_state()
+    state = _fresh_state(language)
     locale_default = locale_choices.default_locale(request.headers.get('accept-language'))
     currency_default = locale_choices.default_currency(locale_default)
 
     with auth_card_start('max-w-2xl'):
         with ui.row().classes('items-center gap-2 no-wrap'):
             ui.icon('account_balance_wallet', size='md', color='primary')
-            ui.label('Welcome to What I Spend').classes('text-2xl font-bold')
-        ui.label('A few questions and your tracker is ready.').classes('text-sm opacity-80')
+            ui.label(_('Welcome to What I Spend')).classes('text-2xl font-bold')
+        ui.label(_('A few questions and your tracker is ready.')).classes('text-sm opacity-80')
+        # first of all, before anything is typed: the wizard starts again in the language picked
+        ui.select(dict(i18n.LANGUAGES), value=language, label=_('Language')).props('outlined dense').classes(
+            'w-48'
+        ).mark('setup-language').on_value_change(lambda e: ui.navigate.to(f'/setup?lang={e.value}'))
 
         with ui.stepper().props('vertical flat animated').classes('w-full') as stepper:
-            with ui.step('Your account', icon='person') as account_step:
-                account = _account_step(stepper)
-            with ui.step('Preferences', icon='tune'):
+            with ui.step(_('Your account'), icon='person') as account_step:
+                account = _account_step(stepper, speaking)
+            with ui.step(_('Preferences'), icon='tune'):
                 currency, locale, theme = _preferences_step(stepper, dark, locale_default, currency_default)
-            with ui.step('Categories and payment methods', icon='category'):
-                ui.label('A starting set you can rename, remove or extend at any time.').classes('text-sm')
-                _presets_editor(state)
+            with ui.step(_('Categories and payment methods'), icon='category'):
+                ui.label(_('A starting set you can rename, remove or extend at any time.')).classes('text-sm')
+                _presets_editor(state, speaking)
 
                 async def create_account() -> None:
                     choices = setup.SetupChoices(
@@ -58,6 +94,7 @@ async def setup_page(request: Request):
                         currency=currency.value,
                         locale=locale.value,
                         theme=theme.value,
+                        language=language,
                         categories=[c for c in state['categories'] if c['on']],
                         payment_methods=[p for p in state['payment_methods'] if p['on']],
                     )
@@ -68,37 +105,38 @@ async def setup_page(request: Request):
                         return
                     state['token'] = await call_service(sessions.create_session, admin)
                     account['password'].value = account['password_confirm'].value = ''
-                    ready.text = f'Account {admin.username} created: your tracker is ready.'
+                    ready.text = _('Account {username} created: your tracker is ready.', username=admin.username)
                     stepper.next()
 
                 with ui.stepper_navigation():
-                    create_button = ui.button('Create my account', on_click=create_account).mark('setup-create')
-                    ui.button('Back', on_click=stepper.previous).props('flat')
+                    create_button = ui.button(_('Create my account'), on_click=speaking(create_account)).mark(
+                        'setup-create'
+                    )
+                    ui.button(_('Back'), on_click=stepper.previous).props('flat')
 
-            with ui.step('Ready', icon='check'):
+            with ui.step(_('Ready'), icon='check'):
                 ready = _ready_step(state)
-    return None
 
 
-def _account_step(stepper: ui.stepper) -> dict[str, ui.input]:
+def _account_step(stepper: ui.stepper, speaking) -> dict[str, ui.input]:
     """Username and password twice. A problem shows under its field and goes as soon as it is fixed."""
-    ui.label('This first account is the administrator.').classes('text-sm')
+    ui.label(_('This first account is the administrator.')).classes('text-sm')
     fields = {
-        'username': ui.input('Username')
+        'username': ui.input(_('Username'))
         .props('outlined autofocus autocomplete=username')
         .classes('w-full')
         .mark('setup-username'),
-        'password': ui.input('Password (8 characters or more)', password=True, password_toggle_button=True)
+        'password': ui.input(_('Password (8 characters or more)'), password=True, password_toggle_button=True)
         .props('outlined autocomplete=new-password')
         .classes('w-full')
         .mark('setup-password'),
-        'password_confirm': ui.input('Password again', password=True)
+        'password_confirm': ui.input(_('Password again'), password=True)
         .props('outlined autocomplete=new-password')
         .classes('w-full')
         .mark('setup-password-confirm'),
     }
 
-    def problems() -> dict[str, str]:
+    def problems() -> dict[str, i18n.Message | str]:
         return setup.account_problems(*(fields[name].value or '' for name in fields))
 
     def recheck() -> None:
@@ -106,64 +144,66 @@ def _account_step(stepper: ui.stepper) -> dict[str, ui.input]:
         found = problems()
         for name, field in fields.items():
             if field.error:
-                field.error = found.get(name)
+                field.error = _shown(found.get(name))
 
     def check_account() -> None:
         found = problems()
         for name, field in fields.items():
-            field.error = found.get(name)
+            field.error = _shown(found.get(name))
         if not found:
             stepper.next()
 
     for field in fields.values():
-        field.on_value_change(recheck)
-    fields['password_confirm'].on('keydown.enter', check_account)
+        field.on_value_change(speaking(recheck))
+    fields['password_confirm'].on('keydown.enter', speaking(check_account))
     with ui.stepper_navigation():
-        ui.button('Next', on_click=check_account).mark('setup-next-1')
+        ui.button(_('Next'), on_click=speaking(check_account)).mark('setup-next-1')
     return fields
 
 
 def _preferences_step(
     stepper: ui.stepper, dark: ui.dark_mode, locale_default: str, currency_default: str
 ) -> tuple[ui.select, ui.select, ui.toggle]:
-    ui.label('Guessed from your browser; each person can change them later in Settings.').classes('text-sm opacity-80')
+    ui.label(_('Guessed from your browser; each person can change them later in Settings.')).classes(
+        'text-sm opacity-80'
+    )
     currency = (
-        ui.select(locale_choices.currency_options(), value=currency_default, label='Currency')
+        ui.select(locale_choices.currency_options(), value=currency_default, label=_('Currency'))
         .props('outlined')
         .classes('w-full')
         .mark('setup-currency')
     )
     locale = (
-        ui.select(locale_choices.locale_options(currency_default), value=locale_default, label='Numbers and dates')
+        ui.select(locale_choices.locale_options(currency_default), value=locale_default, label=_('Numbers and dates'))
         .props('outlined')
         .classes('w-full')
         .mark('setup-locale')
     )
     currency.on_value_change(lambda e: locale.set_options(locale_choices.locale_options(e.value), value=locale.value))
     theme = (
-        ui.toggle({'auto': 'Follow the system', 'light': 'Light', 'dark': 'Dark'}, value='auto')
+        ui.toggle({'auto': _('Follow the system'), 'light': _('Light'), 'dark': _('Dark')}, value='auto')
         .props('no-caps')
         .mark('setup-theme')
     )
     theme.on_value_change(lambda e: dark.set_value({'dark': True, 'light': False}.get(e.value)))
     with ui.stepper_navigation():
-        ui.button('Next', on_click=stepper.next).mark('setup-next-2')
-        ui.button('Back', on_click=stepper.previous).props('flat')
+        ui.button(_('Next'), on_click=stepper.next).mark('setup-next-2')
+        ui.button(_('Back'), on_click=stepper.previous).props('flat')
     return currency, locale, theme
 
 
-def _presets_editor(state: dict) -> None:
+def _presets_editor(state: dict, speaking) -> None:
     @ui.refreshable
     def preset_lists() -> None:
         with ui.row().classes('w-full gap-6 items-start'):
             with ui.column().classes('gap-1 min-w-[14rem]'):
-                ui.label('Categories').classes('font-semibold')
+                ui.label(_('Categories')).classes('font-semibold')
                 for category in state['categories']:
                     ui.checkbox(category['name'], value=category['on']).bind_value(category, 'on')
                     if category['children']:
                         ui.label(', '.join(category['children'])).classes('text-xs opacity-80 ml-10 -mt-2')
             with ui.column().classes('gap-1'):
-                ui.label('Payment methods').classes('font-semibold')
+                ui.label(_('Payment methods')).classes('font-semibold')
                 for method in state['payment_methods']:
                     ui.checkbox(method['name'], value=method['on']).bind_value(method, 'on')
 
@@ -185,37 +225,47 @@ def _presets_editor(state: dict) -> None:
     def adder(kind: str, label: str, marker: str, button_label: str) -> None:
         with ui.row().classes('items-start gap-1 no-wrap'):
             field = ui.input(label).props('outlined dense').classes('min-w-[12rem]').mark(f'setup-new-{marker}')
-            field.on('keydown.enter', lambda: add(kind, field))
+            field.on('keydown.enter', speaking(lambda: add(kind, field)))
             field.on_value_change(lambda: setattr(field, 'error', None) if field.error else None)
-            ui.button(icon='add', on_click=lambda: add(kind, field)).props(
-                f'flat round aria-label="{button_label}"'
-            ).tooltip(button_label).mark(f'setup-add-{marker}')
+            button = ui.button(icon='add', on_click=speaking(lambda: add(kind, field))).props('flat round')
+            button.props['aria-label'] = button_label  # set, not parsed: a translation may hold any character
+            button.tooltip(button_label).mark(f'setup-add-{marker}')
 
     preset_lists()
     with ui.row().classes('w-full gap-2 items-start'):
-        adder('categories', 'Another category', 'category', 'Add this category')
-        adder('payment_methods', 'Another payment method', 'method', 'Add this payment method')
+        adder('categories', _('Another category'), 'category', _('Add this category'))
+        adder('payment_methods', _('Another payment method'), 'method', _('Add this payment method'))
+
+
+def _shown(problem: i18n.Message | str | None) -> str | None:
+    return i18n.render(problem) if problem is not None else None
 
 
 def _ready_step(state: dict) -> ui.label:
     """The installation key, explained; returns the headline that names the new account."""
-    ready = ui.label('Your account is ready.').classes('font-semibold').mark('setup-ready')
+    ready = ui.label(_('Your account is ready.')).classes('font-semibold').mark('setup-ready')
     with ui.column().classes('gap-2 text-sm'):
         ui.label(
-            'One more thing, for later: the installation key below lets scripts and other programs use '
-            "What I Spend's API (/sysapi), including scripts written for version 2.4."
+            _(
+                'One more thing, for later: the installation key below lets scripts and other programs use '
+                "What I Spend's API (/sysapi), including scripts written for version 2.4."
+            )
         )
         ui.label(
-            'Keep it secret, like a password: with it and an account, anyone can reach the API. '
-            'For your own scripts, a personal token (Settings › API tokens) is the better way: it acts only as '
-            'you and can be revoked on its own.'
+            _(
+                'Keep it secret, like a password: with it and an account, anyone can reach the API. '
+                'For your own scripts, a personal token (Settings › API tokens) is the better way: it acts only as '
+                'you and can be revoked on its own.'
+            )
         )
         ui.label(
-            'You do not need to copy it now: an administrator finds it again in Settings › Account, '
-            'and it is API_KEY in config.env on the server.'
+            _(
+                'You do not need to copy it now: an administrator finds it again in Settings › Account, '
+                'and it is API_KEY in config.env on the server.'
+            )
         ).classes('opacity-80')
     # the key wraps on a phone instead of running out of the card
-    code_block(get_settings().api_key, label='installation API key').classes(
+    code_block(get_settings().api_key, label=_('installation API key')).classes(
         'w-full [&_pre]:whitespace-pre-wrap [&_pre]:break-all [&_pre]:pr-10'
     ).mark('setup-api-key')
 
@@ -229,5 +279,5 @@ def _ready_step(state: dict) -> ui.label:
         )
 
     with ui.stepper_navigation():
-        ui.button('Open my dashboard', on_click=enter).mark('setup-finish')
+        ui.button(_('Open my dashboard'), on_click=enter).mark('setup-finish')
     return ready

@@ -14,6 +14,9 @@ from __future__ import annotations
 import copy
 
 from nicegui import ui
+from nicegui.language import Language
+
+from app import i18n
 
 # name: (light text, light fill, dark text, dark fill); the fills carry white text, but warning's dark text
 BRAND = {
@@ -66,6 +69,10 @@ document.addEventListener('DOMContentLoaded', () => {
 </script>"""
 
 
+# Quasar's language pack (date picker months, table pagination, "No data") and <html lang>, per app language
+QUASAR_LANGUAGE: dict[str, Language] = {'en': 'en-US', 'fr': 'fr'}
+
+
 def theme_to_dark(theme: str) -> bool | None:
     return {'dark': True, 'light': False}.get(theme)
 
@@ -75,6 +82,7 @@ def apply_theme(theme: str) -> ui.dark_mode:
     client = ui.context.client
     client.page = copy.copy(client.page)  # per-client, so one user's theme never leaks into another's page
     client.page.dark = theme_to_dark(theme)
-    client.page.language = 'en-US'  # the language of the text, for screen readers (<html lang>)
+    # the language of the text (<html lang>, for screen readers) and of Quasar's own texts: the page's (start_page)
+    client.page.language = QUASAR_LANGUAGE.get(i18n.current(), 'en-US')
     ui.add_head_html(THEME_CSS + NAME_LOADING_BAR)
     return ui.dark_mode(theme_to_dark(theme))

@@ -3,9 +3,10 @@ payment methods goes through `visible_owner_ids`: it is the one place where shar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import cast
 
+from app.i18n import Message
 from app.models import User, UserLink
 
 
@@ -42,7 +43,7 @@ def check_scope(scope: str) -> str:
     if scope not in SCOPES:
         from app.services.errors import Invalid
 
-        raise Invalid(f'{scope!r} is not a scope; use "mine" or "everyone".', field='scope')
+        raise Invalid(Message('\'{scope}\' is not a scope; use "mine" or "everyone".', scope=scope), field='scope')
     return scope
 
 
@@ -75,27 +76,74 @@ def outsiders(user: User | int, owner_ids: Iterable[int]) -> set[int]:
     return seen_by - set(visible_owner_ids(user))
 
 
-def check_may_change(user: User | int, owner_ids: Iterable[int], what: str, *, field: str | None = 'id') -> None:
-    """Refuse (409) a write to `what` when someone the writer is not linked to would see the change. The
-    outsider's name is not given: the writer does not share with them."""
+# One whole sentence per case (French agrees "vue"/"vu" with the noun): `what` picks it, `name` fills it.
+_MAY_NOT_CHANGE: dict[str, Callable[[str], Message]] = {
+    'category': lambda name: Message(
+        "The category '{name}' is also seen by someone who does not share with you, so you may not change it; "
+        'ask its owner to change it, or create your own.',
+        name=name,
+    ),
+    'payment_method': lambda name: Message(
+        "The payment method '{name}' is also seen by someone who does not share with you, so you may not "
+        'change it; ask its owner to change it, or create your own.',
+        name=name,
+    ),
+    'expense': lambda name: Message(
+        'This expense is also seen by someone who does not share with you, so you may not change it; '
+        'ask its owner to change it, or create your own.',
+        name=name,
+    ),
+    'expense_in_category': lambda name: Message(
+        "An expense filed under '{name}' is also seen by someone who does not share with you, so you may not "
+        'change it; ask its owner to change it, or create your own.',
+        name=name,
+    ),
+    'expense_with_payment_method': lambda name: Message(
+        "An expense paid with '{name}' is also seen by someone who does not share with you, so you may not "
+        'change it; ask its owner to change it, or create your own.',
+        name=name,
+    ),
+}
+_MAY_NOT_REFERENCE: dict[str, Callable[[str], Message]] = {
+    'category': lambda name: Message(
+        "The category '{name}' belongs to someone who does not share with everyone who sees this expense; "
+        'choose one of your own.',
+        name=name,
+    ),
+    'subcategory': lambda name: Message(
+        "The subcategory '{name}' belongs to someone who does not share with everyone who sees this expense; "
+        'choose one of your own.',
+        name=name,
+    ),
+    'payment_method': lambda name: Message(
+        "The payment method '{name}' belongs to someone who does not share with everyone who sees this "
+        'expense; choose one of your own.',
+        name=name,
+    ),
+    'move_target': lambda name: Message(
+        "'{name}' belongs to someone who does not share with everyone who sees this expense; choose one of your own.",
+        name=name,
+    ),
+}
+
+
+def check_may_change(
+    user: User | int, owner_ids: Iterable[int], what: str, name: str = '', *, field: str | None = 'id'
+) -> None:
+    """Refuse (409) a write to `what` (a key of _MAY_NOT_CHANGE, about the thing called `name`) when someone
+    the writer is not linked to would see the change. The outsider's name is not given: the writer does not
+    share with them."""
     from app.services.errors import Conflict
 
     if outsiders(user, owner_ids):
-        raise Conflict(
-            f'{what} is also seen by someone who does not share with you, so you may not change it; '
-            'ask its owner to change it, or create your own.',
-            field=field,
-        )
+        raise Conflict(_MAY_NOT_CHANGE[what](name), field=field)
 
 
-def check_may_reference(expense_owner_id: int, thing_owner_id: int, what: str, *, field: str) -> None:
-    """Refuse (422) filing an expense under a category or payment method that some of the expense's viewers
-    cannot see: they could neither read its name rightly nor re-file the expense."""
+def check_may_reference(expense_owner_id: int, thing_owner_id: int, what: str, name: str, *, field: str) -> None:
+    """Refuse (422) filing an expense under a category or payment method (`what`, a key of
+    _MAY_NOT_REFERENCE, called `name`) that some of the expense's viewers cannot see: they could neither
+    read its name rightly nor re-file the expense."""
     from app.services.errors import Invalid
 
     if not audience(expense_owner_id) <= audience(thing_owner_id):
-        raise Invalid(
-            f'{what} belongs to someone who does not share with everyone who sees this expense; '
-            'choose one of your own.',
-            field=field,
-        )
+        raise Invalid(_MAY_NOT_REFERENCE[what](name), field=field)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from peewee import Expression
 
+from app.i18n import Message
 from app.models import User
 from app.services.errors import NotFound
 
@@ -29,7 +30,7 @@ def count_users() -> int:
 def get_user(user_id: int) -> User:
     user = User.get_or_none((User.id == user_id) & active())
     if user is None:
-        raise NotFound(f'No user with id {user_id}.')
+        raise NotFound(Message('No user with id {user_id}.', user_id=user_id))
     return user
 
 
@@ -40,7 +41,9 @@ def find_user(username: str) -> User | None:
 def get_user_by_username(username: str) -> User:
     user = find_user(username)
     if user is None:
-        raise NotFound(f'No user named {username!r}; `python manage.py user list` shows who exists.')
+        raise NotFound(
+            Message("No user named '{username}'; `python manage.py user list` shows who exists.", username=username)
+        )
     return user
 
 

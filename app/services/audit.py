@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from app.db import db, write_transaction
+from app.i18n import N_, Message
 from app.models import AuditEvent, User
 from app.services.errors import Forbidden, Invalid
 from app.services.timestamps import Timestamp, as_utc
@@ -21,28 +22,29 @@ from app.web.client_ip import current_client_ip
 
 log = logging.getLogger('whatispend.audit')
 
-# Known event names with the words an administrator reads; `record` accepts others too.
+# Known event names with the words an administrator reads (English msgids, shown with `_()` by the page);
+# `record` accepts others too.
 EVENTS: dict[str, str] = {
-    'login_ok': 'Logged in',
-    'login_failed': 'Failed login',
-    'login_throttled': 'Login refused: too many failures',
-    'logout': 'Logged out',
-    'sessions_ended': 'Other sessions logged out',
-    'password_changed': 'Password changed',
-    'token_created': 'API token created',
-    'token_revoked': 'API token revoked',
-    'user_created': 'User created',
-    'user_changed': 'User changed',
-    'user_deleted': 'User deleted',
-    'link_created': 'Sharing link created',
-    'link_changed': 'Sharing link changed',
-    'link_removed': 'Sharing link removed',
-    'backup_created': 'Backup created',
-    'backup_restored': 'Backup restored',
-    'update_started': 'Update started',
-    'update_finished': 'Update finished',
-    'update_failed': 'Update failed',
-    'geoip_blocked': 'Request blocked by country',
+    'login_ok': N_('Logged in'),
+    'login_failed': N_('Failed login'),
+    'login_throttled': N_('Login refused: too many failures'),
+    'logout': N_('Logged out'),
+    'sessions_ended': N_('Other sessions logged out'),
+    'password_changed': N_('Password changed'),
+    'token_created': N_('API token created'),
+    'token_revoked': N_('API token revoked'),
+    'user_created': N_('User created'),
+    'user_changed': N_('User changed'),
+    'user_deleted': N_('User deleted'),
+    'link_created': N_('Sharing link created'),
+    'link_changed': N_('Sharing link changed'),
+    'link_removed': N_('Sharing link removed'),
+    'backup_created': N_('Backup created'),
+    'backup_restored': N_('Backup restored'),
+    'update_started': N_('Update started'),
+    'update_finished': N_('Update finished'),
+    'update_failed': N_('Update failed'),
+    'geoip_blocked': N_('Request blocked by country'),
 }
 
 MAX_PAGE = 500
@@ -97,11 +99,11 @@ def list_events(
 ) -> tuple[list[AuditView], int]:
     """The newest events first (administrators only), with the total count matching the filters."""
     if not viewer.is_admin:
-        raise Forbidden('Only an administrator may read the audit log.')
+        raise Forbidden(Message('Only an administrator may read the audit log.'))
     if not 1 <= limit <= MAX_PAGE:
-        raise Invalid(f'limit must be between 1 and {MAX_PAGE}.', field='limit')
+        raise Invalid(Message('limit must be between 1 and {max_page}.', max_page=MAX_PAGE), field='limit')
     if offset < 0:
-        raise Invalid('offset cannot be negative.', field='offset')
+        raise Invalid(Message('offset cannot be negative.'), field='offset')
     query = AuditEvent.select()
     if event:
         query = query.where(AuditEvent.event == event.strip())

@@ -16,6 +16,7 @@ import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
+from app.i18n import Message
 from app.services.errors import Invalid
 
 MANIFEST_MAX_BYTES = 1 << 20
@@ -23,19 +24,25 @@ RESERVE_BYTES = 64 << 20  # what a restore leaves free for the database to keep 
 CHUNK = 1 << 20
 
 
-def _mb(size: int) -> str:
-    return f'{size / 2**20:,.1f} MB'
+def _mb(size: int) -> Message:
+    return Message('{size} MB', size=f'{size / 2**20:.1f}')  # no thousands separator: ',' reads as a decimal one
 
 
 def _expected_sizes(data: object, where: str, allowed: set[str]) -> dict[str, int]:
     members = data.get('members') if isinstance(data, dict) else None
     if not isinstance(members, dict):
-        raise Invalid(f'{where} has a damaged manifest.json; use another backup.')
+        raise Invalid(Message('{where} has a damaged manifest.json; use another backup.', where=where))
     sizes = {}
     for name, facts in members.items():
         size = facts.get('size') if isinstance(facts, dict) else None
         if name not in allowed or type(size) is not int or size < 0:
-            raise Invalid(f'{where} has a damaged manifest.json (member {str(name)[:40]!r}); use another backup.')
+            raise Invalid(
+                Message(
+                    "{where} has a damaged manifest.json (member '{member}'); use another backup.",
+                    where=where,
+                    member=str(name)[:40],
+                )
+            )
         sizes[name] = size
     return sizes
 
@@ -47,7 +54,11 @@ def _copy(handle, out, limit: int, name: str, where: str) -> tuple[str, int]:
     while block := handle.read(CHUNK):
         count += len(block)
         if count > limit:
-            raise Invalid(f'{where}: {name} is larger than its manifest says; the archive was altered.')
+            raise Invalid(
+                Message(
+                    '{where}: {name} is larger than its manifest says; the archive was altered.', where=where, name=name
+                )
+            )
         digest.update(block)
         out.write(block)
     return digest.hexdigest(), count
@@ -69,14 +80,33 @@ def extract(
     with tarfile.open(path, 'r:gz') as tar:
         first = tar.next()
         if first is None or first.name != manifest_name or not first.isfile():
-            raise Invalid(f'{where} is not a What I Spend backup (no {manifest_name} at its start).')
+            raise Invalid(
+                Message(
+                    '{where} is not a What I Spend backup (no {manifest_name} at its start).',
+                    where=where,
+                    manifest_name=manifest_name,
+                )
+            )
         if first.size > MANIFEST_MAX_BYTES:
-            raise Invalid(f'{where} has a {manifest_name} of {_mb(first.size)}; a real one is a few kB.')
+            raise Invalid(
+                Message(
+                    '{where} has a {manifest_name} of {size}; a real one is a few kB.',
+                    where=where,
+                    manifest_name=manifest_name,
+                    size=_mb(first.size),
+                )
+            )
         raw = tar.extractfile(first).read(MANIFEST_MAX_BYTES + 1)  # type: ignore[union-attr]
         try:
             data = json.loads(raw)
         except ValueError:
-            raise Invalid(f'{where} has a damaged {manifest_name}; use another backup.') from None
+            raise Invalid(
+                Message(
+                    '{where} has a damaged {manifest_name}; use another backup.',
+                    where=where,
+                    manifest_name=manifest_name,
+                )
+            ) from None
         seen[manifest_name] = (hashlib.sha256(raw).hexdigest(), len(raw))
         (work / manifest_name).write_bytes(raw)
         if check_manifest is not None:
@@ -85,27 +115,52 @@ def extract(
         total = sum(sizes.values())
         if max_bytes is not None and total > max_bytes:
             raise Invalid(
-                f'{where} would expand to {_mb(total)}, more than the {_mb(max_bytes)} allowed; '
-                'it is not a backup this installation made. Nothing was restored.'
+                Message(
+                    '{where} would expand to {size}, more than the {limit} allowed; '
+                    'it is not a backup this installation made. Nothing was restored.',
+                    where=where,
+                    size=_mb(total),
+                    limit=_mb(max_bytes),
+                )
             )
         free = shutil.disk_usage(work).free
         if total + RESERVE_BYTES > free:
             raise Invalid(
-                f'{where} would expand to {_mb(total)} but only {_mb(free)} are free beside the database '
-                f'(keeping {_mb(RESERVE_BYTES)} free); free some space or restore elsewhere. Nothing was restored.'
+                Message(
+                    '{where} would expand to {size} but only {free} are free beside the database '
+                    '(keeping {reserve} free); free some space or restore elsewhere. Nothing was restored.',
+                    where=where,
+                    size=_mb(total),
+                    free=_mb(free),
+                    reserve=_mb(RESERVE_BYTES),
+                )
             )
         for info in tar:
             if info.offset == first.offset:
                 continue  # iterating a TarFile starts again from the members already read
             name = info.name
             if name not in sizes or name in seen:
-                raise Invalid(f'{where} is not a What I Spend backup: unexpected member {name[:80]!r}.')
+                raise Invalid(
+                    Message(
+                        "{where} is not a What I Spend backup: unexpected member '{member}'.",
+                        where=where,
+                        member=name[:80],
+                    )
+                )
             if not info.isfile():
-                raise Invalid(f'{where}: {name} is a link or a special file, not a backup member.')
+                raise Invalid(
+                    Message('{where}: {name} is a link or a special file, not a backup member.', where=where, name=name)
+                )
             if info.size != sizes[name]:
                 raise Invalid(
-                    f'{where}: {name} is {_mb(info.size)} but its manifest says {_mb(sizes[name])}; '
-                    'the archive was altered. Nothing was restored.'
+                    Message(
+                        '{where}: {name} is {size} but its manifest says {expected}; '
+                        'the archive was altered. Nothing was restored.',
+                        where=where,
+                        name=name,
+                        size=_mb(info.size),
+                        expected=_mb(sizes[name]),
+                    )
                 )
             with (work / name).open('wb') as out:
                 seen[name] = _copy(tar.extractfile(info), out, sizes[name], name, where)

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from app.i18n import Message
 from app.services.errors import Invalid
 from app.services.timestamps import Timestamp, as_utc
 
@@ -52,9 +53,15 @@ def manifest_bytes(manifest: Manifest) -> bytes:
 def manifest_from(data: Any, where: str) -> Manifest:
     """The manifest of a `manifest.json` read back; Invalid (naming `where`) for anything that is not ours."""
     if not isinstance(data, dict) or data.get('app') != APP_MARKER:
-        raise Invalid(f'{where} is not a What I Spend backup (its manifest is not ours).')
+        raise Invalid(Message('{where} is not a What I Spend backup (its manifest is not ours).', where=where))
     if not isinstance(data.get('format'), int) or data['format'] > FORMAT:
-        raise Invalid(f'{where} has backup format {data.get("format")!r}, newer than this app understands; update.')
+        raise Invalid(
+            Message(
+                '{where} has backup format {format}, newer than this app understands; update.',
+                where=where,
+                format=repr(data.get('format')),
+            )
+        )
     try:
         members = data['members']
         counts = data['row_counts']
@@ -70,7 +77,7 @@ def manifest_from(data: Any, where: str) -> Manifest:
             row_counts={str(k): int(v) for k, v in counts.items()},
         )
     except (KeyError, TypeError, ValueError):
-        raise Invalid(f'{where} has a damaged manifest.json; use another backup.') from None
+        raise Invalid(Message('{where} has a damaged manifest.json; use another backup.', where=where)) from None
 
 
 def read_manifest(path: Path) -> Manifest:
@@ -79,9 +86,11 @@ def read_manifest(path: Path) -> Manifest:
         with tarfile.open(path, 'r:gz') as tar:
             first = tar.next()
             if first is None or first.name != MANIFEST or not first.isfile():
-                raise Invalid(f'{path.name} is not a What I Spend backup (no manifest.json at its start).')
+                raise Invalid(
+                    Message('{name} is not a What I Spend backup (no manifest.json at its start).', name=path.name)
+                )
             handle = tar.extractfile(first)
             data = json.loads(handle.read(1 << 20)) if handle else None
     except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as exc:
-        raise Invalid(f'{path.name} is not a readable backup archive ({exc}).') from None
+        raise Invalid(Message('{name} is not a readable backup archive ({exc}).', name=path.name, exc=exc)) from None
     return manifest_from(data, path.name)

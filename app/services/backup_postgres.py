@@ -13,6 +13,7 @@ from pathlib import Path
 
 from app.config import Settings
 from app.db import db, open_database
+from app.i18n import Message
 from app.migrations import schema_version
 from app.models import ALL_MODELS
 from app.services.errors import Invalid
@@ -29,7 +30,12 @@ def _libpq_url(url: str) -> str:
 def _client(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise Invalid(f'{name} is not installed; install the PostgreSQL client tools (apt install postgresql-client).')
+        raise Invalid(
+            Message(
+                '{name} is not installed; install the PostgreSQL client tools (apt install postgresql-client).',
+                name=name,
+            )
+        )
     return found
 
 
@@ -48,7 +54,7 @@ def dump(settings: Settings, target: Path) -> tuple[int, dict[str, int]]:
     command = [_client('pg_dump'), '--no-owner', '--no-privileges', '--clean', '--if-exists', '--file', str(target)]
     done = _run(settings, command)
     if done.returncode != 0:
-        raise Invalid(f'pg_dump failed: {done.stderr.strip()[:500]}')
+        raise Invalid(Message('pg_dump failed: {error}', error=done.stderr.strip()[:500]))
     open_database(settings.database_url)
     with db.connection_context():
         counts = {m._meta.table_name: m.select().count() for m in ALL_MODELS}
@@ -61,4 +67,6 @@ def restore(settings: Settings, dump_file: Path) -> None:
     command = [_client('psql'), '--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--single-transaction']
     done = _run(settings, [*command, '--file', str(dump_file)])
     if done.returncode != 0:
-        raise Invalid(f'psql could not restore the dump (nothing was changed): {done.stderr.strip()[:500]}')
+        raise Invalid(
+            Message('psql could not restore the dump (nothing was changed): {error}', error=done.stderr.strip()[:500])
+        )

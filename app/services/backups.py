@@ -29,6 +29,7 @@ from pathlib import Path
 
 from app.config import Settings, config_path, get_settings
 from app.db import close_database, open_database, sqlite_path
+from app.i18n import Message
 from app.migrations import LATEST_SCHEMA, run_migrations
 from app.services import audit, backup_extract, backup_postgres, server_control, sqlite_snapshot
 from app.services.backup_manifest import MANIFEST, Manifest, manifest_bytes, manifest_from, read_manifest
@@ -53,7 +54,7 @@ class BackupInfo:
     path: Path
     size: int
     manifest: Manifest | None = None
-    problem: str = ''
+    problem: Message | str = ''  # why it cannot be restored; a Message to render in the reader's language
 
     @property
     def name(self) -> str:
@@ -81,7 +82,12 @@ def _sqlite_snapshot(source: Path, target: Path) -> tuple[int, dict[str, int]]:
     """A consistent copy of the live database (sqlite_snapshot.py), and the schema version and row counts
     read from the copy."""
     if not source.exists():
-        raise NotFound(f'There is no database at {source} yet; start the app or run `manage.py db migrate` first.')
+        raise NotFound(
+            Message(
+                'There is no database at {source} yet; start the app or run `manage.py db migrate` first.',
+                source=source,
+            )
+        )
     sqlite_snapshot.copy_database(source, target)
     connection = sqlite3.connect(str(target))
     try:
@@ -100,7 +106,9 @@ def _target_path(settings: Settings, name: str | None, kind: str, now: datetime)
             path = Path(name + SUFFIX).expanduser()
             return path if path.is_absolute() else Path.cwd() / path
         if not NAME_OK.match(name):
-            raise Invalid(f'The backup name {name!r} may hold only letters, digits, ".", "_" and "-".')
+            raise Invalid(
+                Message('The backup name \'{name}\' may hold only letters, digits, ".", "_" and "-".', name=name)
+            )
         return folder / (name + SUFFIX)
     prefix = 'safety' if kind == 'safety' else 'backup'
     stamp = now.astimezone().strftime('%Y%m%d-%H%M%S')
@@ -130,7 +138,7 @@ def create_backup(
     now = now or datetime.now(UTC)
     target = _target_path(settings, name, kind, now)
     if target.exists():
-        raise Conflict(f'{target} already exists; choose another name with -o.')
+        raise Conflict(Message('{target} already exists; choose another name with -o.', target=target))
     target.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(OSError):
         if target.parent == backup_dir(settings):
@@ -144,7 +152,7 @@ def create_backup(
         else:
             source = sqlite_path(settings.database_url)
             if source is None:
-                raise Invalid('An in-memory database cannot be backed up.')
+                raise Invalid(Message('An in-memory database cannot be backed up.'))
             database_member = SQLITE_MEMBER
             version, counts = _sqlite_snapshot(source, work / SQLITE_MEMBER)
         files = {database_member: work / database_member}
@@ -190,7 +198,7 @@ def verify_backup(path: Path, extract_to: Path | None = None, *, max_bytes: int 
     and by the free disk space, so an archive that expands to gigabytes cannot fill data/."""
     path = Path(path)
     if not path.is_file():
-        raise NotFound(f'No backup file {path}; `manage.py backup list` shows the backups.')
+        raise NotFound(Message('No backup file {path}; `manage.py backup list` shows the backups.', path=path))
     work = Path(tempfile.mkdtemp(prefix='.verify-', dir=extract_to))  # beside the target: renames stay atomic
     try:
         try:
@@ -204,50 +212,57 @@ def verify_backup(path: Path, extract_to: Path | None = None, *, max_bytes: int 
             )
         except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
             raise Invalid(
-                f'{path.name} cannot be read to the end ({exc}): it is truncated or corrupted; use another backup.'
+                Message(
+                    '{name} cannot be read to the end ({exc}): it is truncated or corrupted; use another backup.',
+                    name=path.name,
+                    exc=exc,
+                )
             ) from None
         manifest = manifest_from(data, path.name)
         listed = set(manifest.members)
         present = set(seen) - {MANIFEST}
         if listed != present:
             missing, extra = sorted(listed - present), sorted(present - listed)
-            raise Invalid(f'{path.name} does not match its manifest (missing {missing}, unlisted {extra}).')
+            raise Invalid(
+                Message(
+                    '{name} does not match its manifest (missing {missing}, unlisted {extra}).',
+                    name=path.name,
+                    missing=missing,
+                    extra=extra,
+                )
+            )
         for name, facts in manifest.members.items():
             digest, size = seen[name]
             if digest != facts.get('sha256') or size != facts.get('size'):
-                raise Invalid(f'{path.name}: {name} fails its checksum: the archive was altered or damaged.')
+                raise Invalid(
+                    Message(
+                        '{where}: {name} fails its checksum: the archive was altered or damaged.',
+                        where=path.name,
+                        name=name,
+                    )
+                )
         database_member = SQL_MEMBER if manifest.engine == 'postgresql' else SQLITE_MEMBER
         if database_member not in present:
-            raise Invalid(f'{path.name} holds no database.')
+            raise Invalid(Message('{name} holds no database.', name=path.name))
         if manifest.schema_version > LATEST_SCHEMA:
             raise Invalid(
-                f'{path.name} was made by a newer version of the app (schema {manifest.schema_version}, this app '
-                f'knows up to {LATEST_SCHEMA}); update the app before restoring it.'
+                Message(
+                    '{name} was made by a newer version of the app (schema '
+                    '{schema_version}, this app knows up to {latest_schema}); update the '
+                    'app before restoring it.',
+                    name=path.name,
+                    schema_version=manifest.schema_version,
+                    latest_schema=LATEST_SCHEMA,
+                )
             )
         if manifest.engine == 'sqlite':
-            _check_snapshot(work / SQLITE_MEMBER, manifest, path.name)
+            sqlite_snapshot.check(work / SQLITE_MEMBER, manifest.schema_version, manifest.row_counts, path.name)
         if extract_to is not None:
             for name in present:
                 os.replace(work / name, Path(extract_to) / name)
         return manifest
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _check_snapshot(snapshot: Path, manifest: Manifest, where: str) -> None:
-    try:
-        conn = sqlite_snapshot.open_read_only(snapshot)
-        try:
-            verdict = conn.execute('PRAGMA integrity_check').fetchone()[0]
-            version, counts = sqlite_snapshot.schema_and_counts(conn)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise Invalid(f'{where}: the database inside is not readable ({exc}).') from None
-    if verdict != 'ok':
-        raise Invalid(f'{where}: the database inside fails its integrity check ({verdict}).')
-    if version != manifest.schema_version or counts != manifest.row_counts:
-        raise Invalid(f'{where}: the database inside does not match the manifest (schema or row counts differ).')
 
 
 def list_backups(settings: Settings | None = None) -> list[BackupInfo]:
@@ -263,7 +278,7 @@ def list_backups(settings: Settings | None = None) -> list[BackupInfo]:
         try:
             found.append(BackupInfo(path=path, size=path.stat().st_size, manifest=read_manifest(path)))
         except Invalid as exc:
-            found.append(BackupInfo(path=path, size=path.stat().st_size, problem=exc.message))
+            found.append(BackupInfo(path=path, size=path.stat().st_size, problem=exc.text))
     epoch = datetime.fromtimestamp(0, UTC)
     found.sort(
         key=lambda b: (
@@ -281,7 +296,13 @@ def resolve_backup(settings: Settings, file: str) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise NotFound(f'No backup {file!r} here or in {backup_dir(settings)}; `manage.py backup list` shows them.')
+    raise NotFound(
+        Message(
+            "No backup '{file}' here or in {folder}; `manage.py backup list` shows them.",
+            file=file,
+            folder=backup_dir(settings),
+        )
+    )
 
 
 # --- restoring --------------------------------------------------------------------------------------
@@ -301,7 +322,7 @@ def restore_backup(
     postgres = is_postgres_url(settings.database_url)
     database = None if postgres else sqlite_path(settings.database_url)
     if database is None and not postgres:
-        raise Invalid('An in-memory database cannot be restored into.')
+        raise Invalid(Message('An in-memory database cannot be restored into.'))
     staging_parent = backup_dir(settings) if database is None else database.parent
     staging_parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix='.restore-', dir=staging_parent))
@@ -309,14 +330,22 @@ def restore_backup(
         manifest = verify_backup(path, extract_to=staging, max_bytes=max_bytes)
         if manifest.engine != ('postgresql' if postgres else 'sqlite'):
             raise Invalid(
-                f'{path.name} holds a {manifest.engine} database but DATABASE_URL points to '
-                f'{"PostgreSQL" if postgres else "SQLite"}; restore it into a matching installation.'
+                Message(
+                    '{name} holds a {engine} database but DATABASE_URL points to {other}; '
+                    'restore it into a matching installation.',
+                    name=path.name,
+                    engine=manifest.engine,
+                    other='PostgreSQL' if postgres else 'SQLite',
+                )
             )
         state = server_control.server_status(settings, measure_cpu=False)
         if state.running and not force:
             raise Conflict(
-                f'The server is running (pid {state.pid}); stop it with `manage.py server stop`, or pass --force '
-                'to stop it, restore and start it again.'
+                Message(
+                    'The server is running (pid {pid}); stop it with `manage.py server '
+                    'stop`, or pass --force to stop it, restore and start it again.',
+                    pid=state.pid,
+                )
             )
         stopped_pid = state.pid if state.running else None
         restarted_pid = None

@@ -13,6 +13,7 @@ from typing import Any, TypeVar, cast
 from peewee import JOIN, ModelSelect, fn
 
 from app.db import write_transaction
+from app.i18n import Message, Plural
 from app.models import Category, Expense, User, utcnow
 from app.services import access, icons, named_items
 from app.services.errors import Conflict, Invalid
@@ -37,6 +38,10 @@ class DeletionPlan(named_items.DeletionPlan):
 
     KIND = 'category'
     subcategories: tuple[str, ...]
+
+    @property
+    def in_use(self) -> Message:
+        return _in_use_message(self.name, self.used)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,8 +98,15 @@ def category_tree(user: User) -> list[CategoryNode]:
 
 
 def get_category(user: User, category_id: object, *, field: str = 'id') -> Category:
-    missing = 'Category {number} does not exist; GET /sysapi/categories_flat lists yours.'
-    return named_items.get_visible(Category, user, category_id, field=field, missing=missing)
+    return named_items.get_visible(
+        Category,
+        user,
+        category_id,
+        field=field,
+        missing=lambda number: Message(
+            'Category {number} does not exist; GET /sysapi/categories_flat lists yours.', number=number
+        ),
+    )
 
 
 def _name_taken(owner_id: int, name: str, parent_id: int | None, exclude_id: int | None = None) -> bool:
@@ -103,15 +115,17 @@ def _name_taken(owner_id: int, name: str, parent_id: int | None, exclude_id: int
     return named_items.name_taken(Category, owner_id, name, exclude_id=exclude_id, among=level)
 
 
-def _level(parent_id: int | None) -> str:
-    return 'at the top level' if parent_id is None else 'under this parent'
-
-
 def _check_unique(owner_id: int, name: str, parent_id: int | None, exclude_id: int | None = None) -> None:
     if _name_taken(owner_id, name, parent_id, exclude_id):
-        raise Conflict(
-            f'A category named {name!r} already exists {_level(parent_id)}; choose another name.', field='name'
-        )
+        if parent_id is None:
+            message = Message(
+                "A category named '{name}' already exists at the top level; choose another name.", name=name
+            )
+        else:
+            message = Message(
+                "A category named '{name}' already exists under this parent; choose another name.", name=name
+            )
+        raise Conflict(message, field='name')
 
 
 def _seen_through(category_ids: list[int]) -> set[int]:
@@ -131,7 +145,7 @@ def _children(category: Category) -> ModelSelect[Category]:
 
 
 def _check_may_change(user: User, category: Category, extra_ids: tuple[int, ...] = ()) -> None:
-    access.check_may_change(user, _seen_through([category.id, *extra_ids]), f'The category {category.name!r}')
+    access.check_may_change(user, _seen_through([category.id, *extra_ids]), 'category', category.name)
 
 
 def _parent_for(user: User, parent_id: object, *, owner_id: int, moving: Category | None = None) -> Category | None:
@@ -141,16 +155,20 @@ def _parent_for(user: User, parent_id: object, *, owner_id: int, moving: Categor
     if parent.owner_id != owner_id:
         # a parent of another owner would let that owner's edits reach the viewers of this one (issue 13)
         raise Invalid(
-            f'{parent.name!r} belongs to someone else; a subcategory goes under a category of the same owner. '
-            'Choose one of your own categories as the parent.',
+            Message(
+                "'{name}' belongs to someone else; a subcategory goes under a category "
+                'of the same owner. Choose one of your own categories as the parent.',
+                name=parent.name,
+            ),
             field='parent_id',
         )
     if parent.parent_id is not None:
         raise Invalid(
-            f'{parent.name!r} is itself a subcategory; choose a top-level category as the parent.', field='parent_id'
+            Message("'{name}' is itself a subcategory; choose a top-level category as the parent.", name=parent.name),
+            field='parent_id',
         )
     if moving is not None and parent.id == moving.id:
-        raise Invalid('A category cannot be its own parent.', field='parent_id')
+        raise Invalid(Message('A category cannot be its own parent.'), field='parent_id')
     return parent
 
 
@@ -159,7 +177,7 @@ def create_category(
 ) -> CategoryView:
     """A new category of the user's (a subcategory under `parent_id`): at most 80 characters, and a name
     not taken at its level (case aside). Colour and icon default to the parent's."""
-    name = clean_name(name, label='category name')
+    name = clean_name(name, label=Message('category name'))
     with write_transaction():
         parent = _parent_for(user, parent_id, owner_id=user.id)
         color = clean_color(color) if not is_blank(color) else (parent.color if parent else DEFAULT_COLOR)
@@ -187,7 +205,7 @@ def update_category(
         category = get_category(user, category_id)
         _check_may_change(user, category)
         if name is not UNSET:
-            category.name = clean_name(name, label='category name')
+            category.name = clean_name(name, label=Message('category name'))
         if color is not UNSET:
             category.color = clean_color(color)
         if icon is not UNSET:
@@ -197,7 +215,10 @@ def update_category(
             parent = _parent_for(user, parent_id, owner_id=category.owner_id, moving=category)
             if parent is not None and _children(category).count():
                 raise Conflict(
-                    f'{category.name!r} has subcategories; move or delete them before making it a subcategory.',
+                    Message(
+                        "'{name}' has subcategories; move or delete them before making it a subcategory.",
+                        name=category.name,
+                    ),
                     field='parent_id',
                 )
             category.parent = parent
@@ -246,6 +267,15 @@ def usage_counts(user: User) -> dict[int, int]:
     return counts
 
 
+def _in_use_message(name: str, used: int) -> Message:
+    return Plural(
+        "'{name}' is used by {n} expense; move it to another category first, then delete the category.",
+        "'{name}' is used by {n} expenses; move them to another category first, then delete it.",
+        n=used,
+        name=name,
+    )
+
+
 def plan_deletion(user: User, category_id: object) -> DeletionPlan:
     """What `delete_category(..., with_subcategories=True)` would remove and how many expenses stop it."""
     category = get_category(user, category_id)
@@ -267,21 +297,30 @@ def delete_category(
         if children and not with_subcategories:
             count = len(children)
             raise Conflict(
-                f'{category.name!r} has {count} subcategor{"y" if count == 1 else "ies"}; delete them or move '
-                'them to another category first (or send with_subcategories to delete them with it).',
+                Plural(
+                    "'{name}' has {n} subcategory; delete it or move it to another category first "
+                    '(or send with_subcategories to delete it with the category).',
+                    "'{name}' has {n} subcategories; delete them or move them to another category first "
+                    '(or send with_subcategories to delete them with it).',
+                    n=count,
+                    name=category.name,
+                ),
                 field='id',
             )
         visible = access.visible_owner_ids(user)
         if any(child.owner_id not in visible for child in children):
             raise Conflict(
-                f'{category.name!r} has subcategories of someone who no longer shares with you; '
-                'they stay, so the category stays too.',
+                Message(
+                    "'{name}' has subcategories of someone who no longer shares with you; "
+                    'they stay, so the category stays too.',
+                    name=category.name,
+                ),
                 field='id',
             )
         ids = [category.id, *(child.id for child in children)]
         used = Expense.select().where(Expense.category.in_(ids) | Expense.subcategory.in_(ids)).count()
         if used:
-            raise Conflict(named_items.in_use_message(category.name, used, kind='category'), field='id')
+            raise Conflict(_in_use_message(category.name, used), field='id')
         snapshot = _snapshot(category, children)
         for child in children:
             child.delete_instance()
@@ -297,22 +336,37 @@ def restore_category(user: User, snapshot: CategorySnapshot) -> CategoryView:
     """Undo a deletion: the same category again (same id when still free), subcategories included.
     Refused, with the reason, when its name or its parent changed meanwhile."""
     with write_transaction():
-        named_items.check_restorable(user, snapshot, kind='category')
+        gone = Message(
+            "The category '{name}' can no longer be restored: its owner no longer shares with you.",
+            name=snapshot.name,
+        )
+        named_items.check_restorable(user, snapshot, kind='category', gone=gone)
         parent = None
         if snapshot.parent_id is not None:
             visible = access.visible_owner_ids(user)
             parent = Category.get_or_none((Category.id == snapshot.parent_id) & Category.owner.in_(visible))
             if parent is None or parent.parent_id is not None or parent.owner_id != snapshot.owner_id:
                 raise Conflict(
-                    f'{snapshot.name!r} cannot come back: its parent category was deleted or moved meanwhile. '
-                    'Add it again where you want it.'
+                    Message(
+                        "'{name}' cannot come back: its parent category was deleted or moved "
+                        'meanwhile. Add it again where you want it.',
+                        name=snapshot.name,
+                    )
                 )
         if _name_taken(snapshot.owner_id, snapshot.name, snapshot.parent_id):
-            raise Conflict(
-                f'{snapshot.name!r} cannot come back: a category of that name was added {_level(snapshot.parent_id)} '
-                'meanwhile. Use that one, or rename it and add this one again.',
-                field='name',
-            )
+            if snapshot.parent_id is None:
+                message = Message(
+                    "'{name}' cannot come back: a category of that name was added at the top level meanwhile. "
+                    'Use that one, or rename it and add this one again.',
+                    name=snapshot.name,
+                )
+            else:
+                message = Message(
+                    "'{name}' cannot come back: a category of that name was added under this parent meanwhile. "
+                    'Use that one, or rename it and add this one again.',
+                    name=snapshot.name,
+                )
+            raise Conflict(message, field='name')
         restored = _recreate(snapshot, parent)
         for child in snapshot.children:
             _recreate(child, restored)
@@ -338,10 +392,14 @@ def move_expenses(user: User, from_category: object, to_category: object) -> int
         source = get_category(user, from_category, field='id')
         target = get_category(user, to_category, field='to_category_id')
         if source.id == target.id:
-            raise Invalid('Choose a different category to move the expenses to.', field='to_category_id')
+            raise Invalid(Message('Choose a different category to move the expenses to.'), field='to_category_id')
         if target.parent_id == source.id:
             raise Invalid(
-                f'{target.name!r} is a subcategory of {source.name!r}; choose a category outside it.',
+                Message(
+                    "'{name}' is a subcategory of '{parent}'; choose a category outside it.",
+                    name=target.name,
+                    parent=source.name,
+                ),
                 field='to_category_id',
             )
         new_category = target.parent_id or target.id
@@ -349,8 +407,9 @@ def move_expenses(user: User, from_category: object, to_category: object) -> int
         selector = Expense.subcategory == source.id if source.parent_id else Expense.category == source.id
         selector &= Expense.owner.in_(access.visible_owner_ids(user))
         landing = [target] if target.parent is None else [target, target.parent]
-        moved = f'An expense filed under {source.name!r}'
-        named_items.check_move(user, selector, landing, moved=moved, field='to_category_id')
+        named_items.check_move(
+            user, selector, landing, moved='expense_in_category', source=source.name, field='to_category_id'
+        )
         return (
             Expense.update(category=new_category, subcategory=new_subcategory, updated_at=utcnow())
             .where(selector)

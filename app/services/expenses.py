@@ -16,6 +16,7 @@ from typing import Any, cast
 from peewee import JOIN, IntegrityError, ModelSelect, fn
 
 from app.db import write_transaction
+from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.models.expense import REQUEST_ID_LENGTH
 from app.services import access, categories, payment_methods
@@ -117,7 +118,12 @@ def _sort_order(sort: str) -> list:
     }
     columns = orders.get(name)
     if columns is None:
-        raise Invalid(f'{name[:30]!r} cannot be sorted on; use one of {", ".join(SORT_FIELDS)}.', field='sort')
+        raise Invalid(
+            Message(
+                "'{name}' cannot be sorted on; use one of {choices}.", name=name[:30], choices=', '.join(SORT_FIELDS)
+            ),
+            field='sort',
+        )
     return [*(c.desc() if descending else c.asc() for c in columns), Expense.date.desc(), Expense.id.desc()]
 
 
@@ -167,9 +173,9 @@ def list_expenses(
     description, created_by. The count and the total cover every matching expense, not just the page.
     """
     if offset < 0:
-        raise Invalid('offset must be zero or more.', field='offset')
+        raise Invalid(Message('offset must be zero or more.'), field='offset')
     if limit is not None and not 1 <= limit <= 100_000:
-        raise Invalid('limit must be between 1 and 100000.', field='limit')
+        raise Invalid(Message('limit must be between 1 and 100000.'), field='limit')
     order = _sort_order(sort)
     totals = _filtered(user, month, scope, search, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
     count, total = cast(tuple[int | None, int | None], totals.tuples().get())
@@ -224,7 +230,10 @@ def _find(user: User, expense_id: object) -> Expense:
         .first()
     )
     if expense is None:
-        raise NotFound(f'Expense {number} does not exist; GET /sysapi/expenses?month=YYYY-MM lists yours.', field='id')
+        raise NotFound(
+            Message('Expense {number} does not exist; GET /sysapi/expenses?month=YYYY-MM lists yours.', number=number),
+            field='id',
+        )
     return expense
 
 
@@ -282,24 +291,33 @@ def validate_location(data: Mapping, current: Expense | None = None) -> dict:
         if not has_lon and current is not None:
             longitude = current.longitude
         if (latitude is None) != (longitude is None):
-            missing = 'longitude' if longitude is None else 'latitude'
-            raise Invalid(f'Give both a latitude and a longitude, or neither; the {missing} is missing.', field=missing)
+            if longitude is None:
+                raise Invalid(
+                    Message('Give both a latitude and a longitude, or neither; the longitude is missing.'),
+                    field='longitude',
+                )
+            raise Invalid(
+                Message('Give both a latitude and a longitude, or neither; the latitude is missing.'), field='latitude'
+            )
         out['latitude'], out['longitude'] = latitude, longitude
     if 'place' in data:
-        out['place'] = clean_text(data.get('place'), field='place', max_length=MAX_PLACE, label='place')
+        out['place'] = clean_text(data.get('place'), field='place', max_length=MAX_PLACE, label=Message('place'))
     return out
 
 
 def _category_columns(user: User, category_value: object, subcategory_value: object, sub_given: bool) -> dict:
     if is_blank(category_value):
-        raise Invalid('Choose a category; every expense needs one.', field='category_id')
+        raise Invalid(Message('Choose a category; every expense needs one.'), field='category_id')
     category = categories.get_category(user, category_value, field='category_id')
     subcategory = None
     if category.parent_id is not None:
         # a subcategory given as the category: file it under its parent
         if sub_given and not is_blank(subcategory_value):
             raise Invalid(
-                f'{category.name!r} is a subcategory; send its parent as category_id and it as subcategory_id.',
+                Message(
+                    "'{name}' is a subcategory; send its parent as category_id and it as subcategory_id.",
+                    name=category.name,
+                ),
                 field='category_id',
             )
         subcategory, category = category, categories.get_category(user, category.parent_id, field='category_id')
@@ -307,7 +325,11 @@ def _category_columns(user: User, category_value: object, subcategory_value: obj
         subcategory = categories.get_category(user, subcategory_value, field='subcategory_id')
         if subcategory.parent_id != category.id:
             raise Invalid(
-                f'{subcategory.name!r} is not a subcategory of {category.name!r}; choose one of its own.',
+                Message(
+                    "'{name}' is not a subcategory of '{parent}'; choose one of its own.",
+                    name=subcategory.name,
+                    parent=category.name,
+                ),
                 field='subcategory_id',
             )
     return {'category': category.id, 'subcategory': subcategory.id if subcategory else None}
@@ -316,13 +338,13 @@ def _category_columns(user: User, category_value: object, subcategory_value: obj
 def _check_references(owner_id: int, columns: dict) -> None:
     """An expense is filed only under things all its viewers see (issue 13, docs/security/chain.md)."""
     for column, model, label, name in (
-        ('category', Category, 'The category', 'category_id'),
-        ('subcategory', Category, 'The subcategory', 'subcategory_id'),
-        ('payment_method', PaymentMethod, 'The payment method', 'payment_method_id'),
+        ('category', Category, 'category', 'category_id'),
+        ('subcategory', Category, 'subcategory', 'subcategory_id'),
+        ('payment_method', PaymentMethod, 'payment_method', 'payment_method_id'),
     ):
         if columns.get(column) is not None:
             thing = model.get_by_id(columns[column])
-            access.check_may_reference(owner_id, thing.owner_id, f'{label} {thing.name!r}', field=name)
+            access.check_may_reference(owner_id, thing.owner_id, label, thing.name, field=name)
 
 
 def _parse(user: User, data: Mapping, current: Expense | None, owner_id: int | None = None) -> dict:
@@ -359,11 +381,11 @@ def _parse_columns(user: User, data: Mapping, current: Expense | None) -> dict:
     if creating or 'payment_method_id' in data:
         value = data.get('payment_method_id')
         if is_blank(value):
-            raise Invalid('Choose a payment method.', field='payment_method_id')
+            raise Invalid(Message('Choose a payment method.'), field='payment_method_id')
         out['payment_method'] = payment_methods.get_payment_method(user, value, field='payment_method_id').id
     if creating or 'description' in data:
         out['description'] = clean_text(
-            data.get('description'), field='description', max_length=MAX_DESCRIPTION, label='description'
+            data.get('description'), field='description', max_length=MAX_DESCRIPTION, label=Message('description')
         )
     out.update(validate_location(data, current))
     return out
@@ -403,8 +425,11 @@ def parse_request_id(value: object) -> str | None:
     text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else None
     if text is None or len(text) > REQUEST_ID_LENGTH or not _REQUEST_ID.fullmatch(text):
         raise Invalid(
-            f'request_id must be up to {REQUEST_ID_LENGTH} letters, digits or the signs . _ : - '
-            '(a UUID for instance), one per new expense.',
+            Message(
+                'request_id must be up to {request_id_length} letters, digits or the '
+                'signs . _ : - (a UUID for instance), one per new expense.',
+                request_id_length=REQUEST_ID_LENGTH,
+            ),
             field='request_id',
         )
     return text
@@ -419,7 +444,7 @@ def update_expense(user: User, expense_id: object, data: Mapping) -> ExpenseRow:
     """Change the fields present in `data`; a blank optional field (subcategory, location) clears it."""
     with write_transaction():
         current = _find(user, expense_id)
-        access.check_may_change(user, [current.owner_id], 'This expense')
+        access.check_may_change(user, [current.owner_id], 'expense')
         columns = _parse(user, data, current)
         if columns:
             columns['updated_at'] = utcnow()
@@ -431,7 +456,7 @@ def delete_expense(user: User, expense_id: object) -> DeletedExpense:
     """Delete; returns what is needed to undo it (`restore_expense`)."""
     with write_transaction():
         expense = _find(user, expense_id)
-        access.check_may_change(user, [expense.owner_id], 'This expense')
+        access.check_may_change(user, [expense.owner_id], 'expense')
         snapshot = DeletedExpense(_row(expense), created_at=expense.created_at, request_id=expense.request_id)
         expense.delete_instance()
     return snapshot
@@ -443,10 +468,12 @@ def restore_expense(user: User, snapshot: DeletedExpense) -> ExpenseRow:
         row = snapshot.expense
         owner_id = row.owner_id
         if owner_id not in access.visible_owner_ids(user):
-            raise NotFound('This expense can no longer be restored: its owner is not shared with you any more.')
+            raise NotFound(
+                Message('This expense can no longer be restored: its owner is not shared with you any more.')
+            )
         data = {name: getattr(row, name) for name in FIELDS if name not in ('amount', 'date')}
         data.update(amount=cents_to_text(row.amount_cents), date=row.date.isoformat())
-        access.check_may_change(user, [owner_id], 'This expense', field=None)
+        access.check_may_change(user, [owner_id], 'expense', field=None)
         columns = _parse(user, data, None, owner_id)
         extra = {}
         if not Expense.select().where(Expense.id == row.id).exists():

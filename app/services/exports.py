@@ -3,6 +3,10 @@
 Rows come from `expenses.iter_expenses` (a server-side cursor, `.iterator()`), so an export of
 100,000 expenses never holds them all in memory: CSV is written row by row, XLSX with openpyxl's
 write-only mode, which spools rows to a temporary file.
+
+Language: the XLSX (headers, sheet names, totals) is written in the `language` the caller passes (the
+reader's); a service never reads the current language. The CSV header stays the v2.4 reference's English
+`date,amount,...` in every language: scripts read it by name, so it is a format, not text for a person.
 """
 
 from __future__ import annotations
@@ -23,12 +27,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.config import get_settings
+from app.i18n import Message, Plural
 from app.models import User
 from app.services import expenses
 from app.services.expenses import ExpenseRow
 from app.services.money import cents_to_text
 from app.services.months import Month
 
+# the CSV header: the v2.4 reference's, never translated (scripts read these names)
 HEADER = (
     'date',
     'amount',
@@ -40,17 +46,22 @@ HEADER = (
     'longitude',
     'created by',
 )
+# the XLSX header: for a person, written in the reader's language (`xlsx_header(language)`)
 XLSX_HEADER = (
-    'Date',
-    'Amount',
-    'Category',
-    'Subcategory',
-    'Payment method',
-    'Description',
-    'Latitude',
-    'Longitude',
-    'Created by',
+    Message('Date'),
+    Message('Amount'),
+    Message('Category'),
+    Message('Subcategory'),
+    Message('Payment method'),
+    Message('Description'),
+    Message('Latitude'),
+    Message('Longitude'),
+    Message('Created by'),
 )
+TOTAL = Message('Total')
+SUMMARY_HEADER = (Message('Category'), Message('Expenses'), TOTAL, Message('Share'))
+EXPENSES_SHEET = Message('Expenses')
+SUMMARY_SHEET = Message('By category')
 CSV_MEDIA_TYPE = 'text/csv; charset=utf-8'
 XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 AMOUNT_FORMAT = '#,##0.00'
@@ -61,6 +72,10 @@ _FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
 
 def export_filename(month: Month | None, extension: str) -> str:
     return f'expenses-{month if month is not None else "all"}.{extension}'
+
+
+def xlsx_header(language: str = 'en') -> list[str]:
+    return [title.render(language) for title in XLSX_HEADER]
 
 
 def _csv_safe(text: str) -> str:
@@ -116,8 +131,8 @@ def write_csv(user: User, month: Month | None, target: IO[bytes], *, scope: str 
 class _Widths:
     values: list[int]
 
-    def fit(self) -> list[float]:
-        return [min(max(width, len(title)) + 2, MAX_WIDTH) for width, title in zip(self.values, XLSX_HEADER)]
+    def fit(self, header: list[str]) -> list[float]:
+        return [min(max(width, len(title)) + 2, MAX_WIDTH) for width, title in zip(self.values, header)]
 
 
 def _text_widths(user: User, month: Month | None, scope: str) -> _Widths:
@@ -140,15 +155,19 @@ def _text_widths(user: User, month: Month | None, scope: str) -> _Widths:
     )
 
 
-def write_xlsx(user: User, month: Month | None, target: str | Path | IO[bytes], *, scope: str = 'everyone') -> int:
+def write_xlsx(
+    user: User, month: Month | None, target: str | Path | IO[bytes], *, scope: str = 'everyone', language: str = 'en'
+) -> int:
     """Write the XLSX: an `Expenses` sheet (real dates and numbers, bold frozen header, totals row, fitted
-    widths) and a `By category` sheet of totals; returns the number of expenses written."""
+    widths) and a `By category` sheet of totals; returns the number of expenses written. Sheet names,
+    headers and totals are in `language`."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet('Expenses')
+    header = xlsx_header(language)
+    sheet = book.create_sheet(EXPENSES_SHEET.render(language))
     bold = Font(bold=True)
     fill = PatternFill('solid', fgColor='E0E7FF')
     sheet.freeze_panes = 'A2'
-    for index, width in enumerate(_text_widths(user, month, scope).fit(), start=1):
+    for index, width in enumerate(_text_widths(user, month, scope).fit(header), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
     def header_cell(sheet, title: str) -> Cell:
@@ -174,7 +193,7 @@ def write_xlsx(user: User, month: Month | None, target: str | Path | IO[bytes], 
         cell.data_type = 's'
         return cell
 
-    sheet.append([header_cell(sheet, title) for title in XLSX_HEADER])
+    sheet.append([header_cell(sheet, title) for title in header])
     per_category: dict[str, list[int]] = {}
     count = total = 0
     for expense in expenses.iter_expenses(user, month, scope=scope):
@@ -196,21 +215,21 @@ def write_xlsx(user: User, month: Month | None, target: str | Path | IO[bytes], 
         slot = per_category.setdefault(expense.category or '', [0, 0])
         slot[0] += 1
         slot[1] += expense.amount_cents
-    label = WriteOnlyCell(sheet, value=f'Total ({count} expense{"" if count == 1 else "s"})')
+    label = WriteOnlyCell(sheet, value=Plural('Total ({n} expense)', 'Total ({n} expenses)', n=count).render(language))
     label.font = bold
     sheet.append([label, amount_cell(sheet, total, font=bold)])
 
-    summary = book.create_sheet('By category')
+    summary = book.create_sheet(SUMMARY_SHEET.render(language))
     summary.freeze_panes = 'A2'
     name_width = max((len(name) for name in per_category), default=8)
     for letter, width in zip('ABCD', (min(max(name_width, 8) + 2, MAX_WIDTH), 10, 14, 10)):
         summary.column_dimensions[letter].width = width
-    summary.append([header_cell(summary, title) for title in ('Category', 'Expenses', 'Total', 'Share')])
+    summary.append([header_cell(summary, title.render(language)) for title in SUMMARY_HEADER])
     for name, (number, cents) in sorted(per_category.items(), key=lambda item: (-item[1][1], item[0].lower())):
         share = WriteOnlyCell(summary, value=round(cents / total, 4) if total else 0)
         share.number_format = '0.0%'
         summary.append([text_cell(summary, name), number, amount_cell(summary, cents), share])
-    label = WriteOnlyCell(summary, value='Total')
+    label = WriteOnlyCell(summary, value=TOTAL.render(language))
     label.font = bold
     count_cell = WriteOnlyCell(summary, value=count)
     count_cell.font = bold
@@ -238,9 +257,11 @@ def _export_dir() -> Path:
     return folder
 
 
-def export_to_file(user: User, month: Month | None, kind: str, *, scope: str = 'everyone') -> tuple[Path, str]:
+def export_to_file(
+    user: User, month: Month | None, kind: str, *, scope: str = 'everyone', language: str = 'en'
+) -> tuple[Path, str]:
     """Write an export for a page to download (a file in DATA_DIR/exports, removed after KEEP_SECONDS);
-    returns (path, download name)."""
+    returns (path, download name). An XLSX is written in `language` (the page's); a CSV's header is not."""
     if kind not in ('csv', 'xlsx'):
         raise ValueError(kind)
     folder = _export_dir()
@@ -249,5 +270,5 @@ def export_to_file(user: User, month: Month | None, kind: str, *, scope: str = '
         if kind == 'csv':
             write_csv(user, month, target, scope=scope)
         else:
-            write_xlsx(user, month, target, scope=scope)
+            write_xlsx(user, month, target, scope=scope, language=language)
     return Path(name), export_filename(month, kind)

@@ -10,18 +10,30 @@ One date style per place:
 - `long_date` (a single day on its own, such as a tooltip's title): "February 10" / "10 février", with
   the year when it is not the current one;
 - `month_year` (month pickers and titles): "February 2024" / "février 2024";
-- `timestamp` (when something happened: audit, tokens, accounts): the short date and the time.
+- `timestamp` (when something happened: audit, tokens, accounts): the short date and the time;
+- `relative` (how long ago, or in how long): "3 days ago" / "il y a 3 jours";
+- `week_label` (a week of a chart): "Week 7" / "Semaine 7" for a whole ISO week, else its days.
+
+The locale decides the formats; words that are not CLDR's (the "Week" of `week_label`) come from the
+catalogue of the `language` the caller passes (services never read the page's current language).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_interval, format_skeleton, format_time, get_month_names
+from babel.dates import (
+    format_date,
+    format_interval,
+    format_skeleton,
+    format_time,
+    format_timedelta,
+    get_month_names,
+)
 from babel.numbers import (
     format_compact_decimal,
     format_currency,
@@ -31,6 +43,7 @@ from babel.numbers import (
     get_decimal_symbol,
 )
 
+from app.i18n import Message
 from app.services.months import Month
 
 FALLBACK = 'en-US'
@@ -157,6 +170,31 @@ def local_timestamp(moment: datetime | None, locale: str = FALLBACK, timezone: s
         zone = None
     local = moment.astimezone(zone)  # None: the server's local time zone
     return timestamp(local, locale)
+
+
+def relative(moment: datetime | date, locale: str = FALLBACK, *, now: datetime | None = None) -> str:
+    """How long ago (or in how long) `moment` is, rounded as a person says it: '3 days ago', 'il y a 3 jours',
+    'vor 3 Tagen', 'in 2 hours'. A naive moment is UTC, as stored; a date counts from its midnight."""
+    if not isinstance(moment, datetime):
+        moment = datetime(moment.year, moment.month, moment.day)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    now = now if now is not None else datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    delta: timedelta = moment - now
+    return format_timedelta(delta, add_direction=True, locale=babel_locale(locale))
+
+
+def week_label(
+    start: date | str, end: date | str, locale: str = FALLBACK, language: str = 'en', *, today: date | None = None
+) -> str:
+    """A week of a chart: a whole ISO week (Monday to Sunday) is 'Week 7' / 'Semaine 7' in `language`; the
+    part of a week that a month cuts off is its days, 'Feb 1 – 2' / '1–2 févr.' (`date_range`)."""
+    start, end = as_date(start), as_date(end)
+    if start.isoweekday() == 1 and end.isoweekday() == 7 and (end - start).days == 6:
+        return Message('Week {number}', number=start.isocalendar().week).render(language)
+    return date_range(start, end, locale, today=today)
 
 
 def as_date(day: date | str) -> date:

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 
 from app.config import Settings
+from app.i18n import Message
 from app.services.errors import Invalid
 
 log = logging.getLogger('whatispend.geoip')
@@ -42,17 +43,32 @@ class Downloaded:
 
 
 def _get(client: httpx.Client, url: str, key: str, suffix: str, what: str) -> httpx.Response:
+    """`what`: 'checksum' or 'database'."""
     params = {'edition_id': EDITION, 'license_key': key, 'suffix': suffix}
     try:
         response = client.get(url, params=params)
     except httpx.HTTPError as exc:
-        raise DownloadError(f'Could not reach {httpx.URL(url).host} to download the {what}: {type(exc).__name__}.')
+        host, error = httpx.URL(url).host, type(exc).__name__
+        if what == 'checksum':
+            raise DownloadError(
+                Message('Could not reach {host} to download the checksum: {error}.', host=host, error=error)
+            )
+        raise DownloadError(
+            Message('Could not reach {host} to download the database: {error}.', host=host, error=error)
+        )
     if response.status_code in (401, 403):
         raise DownloadError(
-            'MaxMind refused the licence key; check GEOIP_LICENSE_KEY (create one in your MaxMind account).'
+            Message('MaxMind refused the licence key; check GEOIP_LICENSE_KEY (create one in your MaxMind account).')
         )
     if response.status_code != 200:
-        raise DownloadError(f'The download of the {what} failed with HTTP {response.status_code}; try again later.')
+        status = response.status_code
+        if what == 'checksum':
+            raise DownloadError(
+                Message('The download of the checksum failed with HTTP {status}; try again later.', status=status)
+            )
+        raise DownloadError(
+            Message('The download of the database failed with HTTP {status}; try again later.', status=status)
+        )
     return response
 
 
@@ -60,8 +76,10 @@ def update_database(settings: Settings, *, timeout: float = 60) -> Downloaded:
     key = settings.geoip_license_key.strip()
     if not key:
         raise DownloadError(
-            'GEOIP_LICENSE_KEY is not set: create a free MaxMind account, generate a licence key '
-            'and put it in config.env as GEOIP_LICENSE_KEY=...'
+            Message(
+                'GEOIP_LICENSE_KEY is not set: create a free MaxMind account, generate '
+                'a licence key and put it in config.env as GEOIP_LICENSE_KEY=...'
+            )
         )
     target = settings.path(settings.geoip_db_path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -70,12 +88,12 @@ def update_database(settings: Settings, *, timeout: float = 60) -> Downloaded:
         checksum_text = _get(client, url, key, 'tar.gz.sha256', 'checksum').text.strip()
         expected = checksum_text.split()[0].lower() if checksum_text else ''
         if len(expected) != 64 or any(c not in '0123456789abcdef' for c in expected):
-            raise DownloadError('The checksum file MaxMind sent is not a SHA-256; try again later.')
+            raise DownloadError(Message('The checksum file MaxMind sent is not a SHA-256; try again later.'))
         archive = _get(client, url, key, 'tar.gz', 'database').content
     if len(archive) > MAX_ARCHIVE_BYTES:
-        raise DownloadError('The downloaded archive is unexpectedly large; refusing it.')
+        raise DownloadError(Message('The downloaded archive is unexpectedly large; refusing it.'))
     if hashlib.sha256(archive).hexdigest() != expected:
-        raise DownloadError('The downloaded archive does not match its checksum; try again.')
+        raise DownloadError(Message('The downloaded archive does not match its checksum; try again.'))
     mmdb = _extract_mmdb(archive)
     fd, temporary = tempfile.mkstemp(prefix='.geoip-', suffix='.mmdb', dir=target.parent)
     try:
@@ -101,8 +119,8 @@ def _extract_mmdb(archive: bytes) -> bytes:
                     if extracted is not None:
                         return extracted.read()
     except (tarfile.TarError, OSError, EOFError):
-        raise DownloadError('The downloaded file is not a readable tar.gz archive; try again.') from None
-    raise DownloadError('The downloaded archive holds no .mmdb database.')
+        raise DownloadError(Message('The downloaded file is not a readable tar.gz archive; try again.')) from None
+    raise DownloadError(Message('The downloaded archive holds no .mmdb database.'))
 
 
 def _check(path: Path) -> tuple[str, datetime]:
@@ -113,7 +131,12 @@ def _check(path: Path) -> tuple[str, datetime]:
         with geoip2.database.Reader(str(path)) as reader:
             metadata = reader.metadata()
     except (InvalidDatabaseError, ValueError, OSError):
-        raise DownloadError('The downloaded .mmdb cannot be read; try again.') from None
+        raise DownloadError(Message('The downloaded .mmdb cannot be read; try again.')) from None
     if 'Country' not in metadata.database_type and 'City' not in metadata.database_type:
-        raise DownloadError(f'The download is a {metadata.database_type} database, not a country database.')
+        raise DownloadError(
+            Message(
+                'The download is a {database_type} database, not a country database.',
+                database_type=metadata.database_type,
+            )
+        )
     return metadata.database_type, datetime.fromtimestamp(metadata.build_epoch, UTC)

@@ -14,6 +14,7 @@ import difflib
 from dataclasses import dataclass
 from typing import TypeGuard
 
+from app.i18n import N_, Message
 from app.services.errors import Invalid
 
 DEFAULT_CATEGORY_ICON = 'label'
@@ -22,7 +23,7 @@ DEFAULT_PAYMENT_METHOD_ICON = 'payments'
 
 @dataclass(frozen=True)
 class IconGroup:
-    title: str
+    title: str  # an English msgid (marked with N_), translated where it is shown
     names: tuple[str, ...]
 
 
@@ -32,7 +33,7 @@ def _group(title: str, names: str) -> IconGroup:
 
 GROUPS: tuple[IconGroup, ...] = (
     _group(
-        'Food and drink',
+        N_('Food and drink'),
         """restaurant restaurant_menu local_dining fastfood lunch_dining dinner_dining breakfast_dining
         brunch_dining ramen_dining rice_bowl set_meal kebab_dining bakery_dining local_pizza tapas icecream
         cake cookie egg egg_alt soup_kitchen takeout_dining delivery_dining outdoor_grill local_cafe coffee
@@ -40,7 +41,7 @@ GROUPS: tuple[IconGroup, ...] = (
         local_grocery_store shopping_basket food_bank no_food kitchen microwave blender""",
     ),
     _group(
-        'Home',
+        N_('Home'),
         """home house cottage apartment villa cabin bungalow chalet holiday_village home_work bed king_bed
         single_bed bedroom_parent chair weekend living table_restaurant countertops light lightbulb bolt
         electric_bolt power gas_meter propane_tank water shower bathtub plumbing hvac ac_unit thermostat
@@ -49,7 +50,7 @@ GROUPS: tuple[IconGroup, ...] = (
         garage door_front key lock security wifi router tv blinds curtains doorbell real_estate_agent""",
     ),
     _group(
-        'Transport and travel',
+        N_('Transport and travel'),
         """directions_car local_taxi local_gas_station ev_station electric_car electric_scooter electric_bike
         electric_moped two_wheeler motorcycle moped pedal_bike directions_bike directions_bus directions_subway
         directions_railway directions_transit directions_boat train tram subway airport_shuttle
@@ -59,7 +60,7 @@ GROUPS: tuple[IconGroup, ...] = (
         hail""",
     ),
     _group(
-        'Health and care',
+        N_('Health and care'),
         """favorite health_and_safety medical_services local_hospital local_pharmacy medication
         medication_liquid vaccines healing monitor_heart bloodtype psychology spa self_improvement
         fitness_center elderly accessible hearing visibility masks sanitizer sick emergency
@@ -67,14 +68,14 @@ GROUPS: tuple[IconGroup, ...] = (
         dry bathroom""",
     ),
     _group(
-        'Shopping',
+        N_('Shopping'),
         """shopping_bag shopping_cart add_shopping_cart local_mall store storefront local_convenience_store
         local_offer sell loyalty redeem card_giftcard checkroom dry_cleaning diamond watch devices smartphone
         phone_iphone laptop computer tablet headphones headset photo_camera toys inventory_2 receipt_long
         discount""",
     ),
     _group(
-        'Money and payments',
+        N_('Money and payments'),
         """payments credit_card credit_score account_balance account_balance_wallet wallet savings
         attach_money euro euro_symbol currency_pound currency_yen currency_franc currency_exchange
         currency_bitcoin paid price_check price_change request_quote monetization_on money money_off
@@ -83,7 +84,7 @@ GROUPS: tuple[IconGroup, ...] = (
         request_page corporate_fare""",
     ),
     _group(
-        'Leisure and sport',
+        N_('Leisure and sport'),
         """sports_esports videogame_asset games extension casino movie theaters local_movies live_tv
         music_note library_music mic piano radio podcasts subscriptions theater_comedy attractions
         celebration festival local_activity confirmation_number stadium museum palette brush draw
@@ -94,21 +95,21 @@ GROUPS: tuple[IconGroup, ...] = (
         downhill_skiing ice_skating scuba_diving sledding interests""",
     ),
     _group(
-        'Family and pets',
+        N_('Family and pets'),
         """family_restroom child_care child_friendly baby_changing_station escalator_warning stroller pets
         cruelty_free person people groups woman man boy girl""",
     ),
     _group(
-        'Work and education',
+        N_('Work and education'),
         """work business_center school backpack science biotech architecture engineering design_services
         print edit_note description class history_edu laptop_chromebook badge""",
     ),
     _group(
-        'Phone, internet and post',
+        N_('Phone, internet and post'),
         """phone call sim_card mail email local_post_office cloud language public cell_tower""",
     ),
     _group(
-        'Other',
+        N_('Other'),
         """label category bookmark star flag tag push_pin lightbulb_circle help info schedule event
         calendar_month today pending church mosque synagogue temple_hindu temple_buddhist policy recycling
         delete eco more_horiz circle""",
@@ -259,7 +260,16 @@ def clean_icon(value: object, *, field: str = 'icon') -> str:
         return text
     shown = text[:40] if len(text) <= 40 else text[:37] + '...'
     close = suggestions(text.lower()) if text else []
-    hint = f'Try {", ".join(close)}, or choose one' if close else 'Choose one'
-    raise Invalid(
-        f'{shown!r} is not an icon What I Spend knows. {hint} in the icon picker, which lists them all.', field=field
-    )
+    if close:
+        message = Message(
+            "'{shown}' is not an icon What I Spend knows. Try {choices}, or choose one in the icon picker, "
+            'which lists them all.',
+            shown=shown,
+            choices=', '.join(close),
+        )
+    else:
+        message = Message(
+            "'{shown}' is not an icon What I Spend knows. Choose one in the icon picker, which lists them all.",
+            shown=shown,
+        )
+    raise Invalid(message, field=field)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from app.db import write_transaction
+from app.i18n import Message
 from app.models import Category, Expense, LegacyRecord, PaymentMethod, User, UserLink, utcnow
 from app.services import users
 from app.services.errors import Invalid, ServiceError
@@ -210,7 +211,7 @@ class _Importer:
         admins = [u for u in self.users.values() if u.is_admin]
         candidates = admins or list(self.users.values())
         if not candidates:
-            raise Invalid('users.json holds no account; nothing was imported.')
+            raise Invalid(Message('users.json holds no account; nothing was imported.'))
         return min(candidates, key=lambda u: u.id)
 
     def import_categories(self, expenses: list[tuple[str, dict]]) -> None:
@@ -392,7 +393,9 @@ def import_legacy(folder: str | Path, *, dry_run: bool = False) -> ImportReport:
     """Import a v2.4 data folder in one transaction; with `dry_run`, report what would be imported."""
     folder = Path(folder).expanduser()
     if not folder.is_dir():
-        raise Invalid(f'{folder} is not a folder; pass the data/ folder of What I Spend v2.4 with --dir.')
+        raise Invalid(
+            Message('{folder} is not a folder; pass the data/ folder of What I Spend v2.4 with --dir.', folder=folder)
+        )
     report = _Tally()
     importer = _Importer(folder, report)
     try:
@@ -408,14 +411,16 @@ def import_legacy(folder: str | Path, *, dry_run: bool = False) -> ImportReport:
     except _Rollback:
         pass
     except RecordError as exc:
-        raise Invalid(f'{exc}. Nothing was imported; fix that record and run the import again.') from None
+        raise Invalid(
+            Message('{exc}. Nothing was imported; fix that record and run the import again.', exc=exc)
+        ) from None
     except ServiceError:
         raise
     except Exception as exc:  # noqa: BLE001 - the transaction is rolled back; say where it happened
         file, key = importer.current
         where = f'{file}, record {key}' if file else str(folder)
         log.exception('legacy import failed at %s', where)
-        raise Invalid(f'{where}: {exc}. Nothing was imported.') from None
+        raise Invalid(Message('{where}: {exc}. Nothing was imported.', where=where, exc=exc)) from None
     if not dry_run:
         log.info(
             'imported from %s: %s (already there: %s; %s warnings)',

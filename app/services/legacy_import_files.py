@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from app.i18n import Message
 from app.services.errors import Invalid
 from app.services.money import parse_amount
 from app.services.timestamps import as_utc
@@ -27,14 +28,25 @@ def read_records(folder: Path, name: str) -> list[tuple[str, dict]]:
     path = folder / name
     if not path.exists():
         if name == 'users.json':
-            raise Invalid(f'{folder} has no users.json: point --dir at the data/ folder of What I Spend v2.4.')
+            raise Invalid(
+                Message(
+                    '{folder} has no users.json: point --dir at the data/ folder of What I Spend v2.4.', folder=folder
+                )
+            )
         return []
     try:
         data = json.loads(path.read_text(encoding='utf-8-sig'))
     except UnicodeDecodeError:
-        raise Invalid(f'{name} is not UTF-8 text; nothing was imported.') from None
+        raise Invalid(Message('{name} is not UTF-8 text; nothing was imported.', name=name)) from None
     except json.JSONDecodeError as exc:
-        raise Invalid(f'{name} is not valid JSON (line {exc.lineno}, column {exc.colno}); nothing was imported.')
+        raise Invalid(
+            Message(
+                '{name} is not valid JSON (line {lineno}, column {colno}); nothing was imported.',
+                name=name,
+                lineno=exc.lineno,
+                colno=exc.colno,
+            )
+        )
     if isinstance(data, dict):
         if name == 'user_links.json' and isinstance(data.get('links'), list):
             data = data['links']
@@ -45,7 +57,7 @@ def read_records(folder: Path, name: str) -> list[tuple[str, dict]]:
             (str(item.get('id', index + 1)) if isinstance(item, dict) else str(index + 1), item)
             for index, item in enumerate(data)
         ]
-    raise Invalid(f'{name} holds neither an object nor a list of records; nothing was imported.')
+    raise Invalid(Message('{name} holds neither an object nor a list of records; nothing was imported.', name=name))
 
 
 def text_of(record: dict, *names: str) -> str:
@@ -77,12 +89,12 @@ def legacy_timestamp(value: object) -> datetime | None:
 def amount_cents(value: object) -> int:
     """Exact cents: a float goes through its shortest decimal text (45.1 -> 45.10, not 45.0999…)."""
     if isinstance(value, bool):
-        raise Invalid('the amount is not a number')
+        raise Invalid(Message('the amount is not a number'))
     if isinstance(value, int | float):
         try:
             value = Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)
         except InvalidOperation:
-            raise Invalid(f'the amount {value!r} is not a number') from None
+            raise Invalid(Message("the amount '{value}' is not a number", value=value)) from None
     return parse_amount(value)
 
 

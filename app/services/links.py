@@ -18,6 +18,7 @@ from typing import Any, cast
 from peewee import IntegrityError
 
 from app.db import write_transaction
+from app.i18n import Message, Plural
 from app.models import User, UserLink
 from app.services import access, accounts, audit, link_copies
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -67,7 +68,9 @@ def _create_link(a: int, b: int, status: str, invited_by: int | None) -> UserLin
         with write_transaction():
             return UserLink.create(user_a=a, user_b=b, status=status, invited_by=invited_by)
     except IntegrityError:
-        raise Conflict('These two users were just linked or invited by another request; reload and check.') from None
+        raise Conflict(
+            Message('These two users were just linked or invited by another request; reload and check.')
+        ) from None
 
 
 def _view(link: UserLink, me: User, other: User) -> LinkView:
@@ -210,12 +213,19 @@ def label_duplicates(
 def _other(me: User, username: str) -> User:
     username = (username or '').strip()
     if not username:
-        raise Invalid('Type the username of the person to share with.', field='username')
+        raise Invalid(Message('Type the username of the person to share with.'), field='username')
     other = accounts.find_user(username)
     if other is None:
-        raise NotFound(f'No user named {username!r}; check the spelling with the person you want to share with.')
+        raise NotFound(
+            Message(
+                "No user named '{username}'; check the spelling with the person you want to share with.",
+                username=username,
+            )
+        )
     if other.id == me.id:
-        raise Invalid('You cannot link your account with itself; type the username of someone else.', field='username')
+        raise Invalid(
+            Message('You cannot link your account with itself; type the username of someone else.'), field='username'
+        )
     return other
 
 
@@ -225,9 +235,12 @@ def invite(me: User, username: str) -> LinkView:
         other = _other(me, username)
         link = _find_link(me, other)
         if link is not None and link.status == ACTIVE:
-            raise Conflict(f'You already share your data with {other.username}.', field='username')
+            raise Conflict(Message('You already share your data with {name}.', name=other.username), field='username')
         if link is not None and link.invited_by_id == me.id:
-            raise Conflict(f'You already invited {other.username}; they have not answered yet.', field='username')
+            raise Conflict(
+                Message('You already invited {username}; they have not answered yet.', username=other.username),
+                field='username',
+            )
         if link is not None:  # they invited me first: inviting them back is saying yes
             link.status = ACTIVE
             link.save()
@@ -245,7 +258,7 @@ def _pending_with(me: User, username: str) -> tuple[UserLink, User]:
     other = _other(me, username)
     link = _find_link(me, other)
     if link is None or link.status != PENDING:
-        raise NotFound(f'There is no pending invitation between you and {other.username}.')
+        raise NotFound(Message('There is no pending invitation between you and {username}.', username=other.username))
     return link, other
 
 
@@ -254,7 +267,9 @@ def accept(me: User, username: str) -> LinkView:
     with write_transaction():
         link, other = _pending_with(me, username)
         if link.invited_by_id == me.id:
-            raise NotFound(f'{other.username} has not invited you; your own invitation waits for their answer.')
+            raise NotFound(
+                Message('{name} has not invited you; your own invitation waits for their answer.', name=other.username)
+            )
         link.status = ACTIVE
         link.save()
         audit.record('link_created', me, detail=f'linked with {other.username} (accepted their invitation)')
@@ -266,7 +281,9 @@ def decline(me: User, username: str) -> None:
     with write_transaction():
         link, other = _pending_with(me, username)
         if link.invited_by_id == me.id:
-            raise NotFound(f'{other.username} has not invited you; to withdraw your own invitation, cancel it.')
+            raise NotFound(
+                Message('{name} has not invited you; to withdraw your own invitation, cancel it.', name=other.username)
+            )
         link.delete_instance()
         audit.record('link_removed', me, detail=f'declined the invitation of {other.username}')
 
@@ -276,7 +293,9 @@ def cancel(me: User, username: str) -> None:
     with write_transaction():
         link, other = _pending_with(me, username)
         if link.invited_by_id != me.id:
-            raise NotFound(f'You did not invite {other.username}; to refuse their invitation, decline it.')
+            raise NotFound(
+                Message('You did not invite {name}; to refuse their invitation, decline it.', name=other.username)
+            )
         link.delete_instance()
         audit.record('link_removed', me, detail=f'withdrew the invitation to {other.username}')
 
@@ -291,19 +310,28 @@ class LinkResult:
     status: str  # active (linked now) | pending (an invitation waits for user2)
     changed: bool  # False when the two were already linked
 
-    def message(self) -> str:
+    def message(self, language: str = 'en') -> str:
+        """What the administrator reads, in `language`."""
         if self.status == PENDING:
-            return f'Invitation sent to {self.user2}; the link exists once they accept it.'
-        if not self.changed:
-            return f'{self.user1} and {self.user2} were already linked; nothing changed.'
-        return f'Linked {self.user1} and {self.user2}: each now sees and may edit the data of the other.'
+            text = Message('Invitation sent to {user2}; the link exists once they accept it.', user2=self.user2)
+        elif not self.changed:
+            text = Message(
+                '{user1} and {user2} were already linked; nothing changed.', user1=self.user1, user2=self.user2
+            )
+        else:
+            text = Message(
+                'Linked {user1} and {user2}: each now sees and may edit the data of the other.',
+                user1=self.user1,
+                user2=self.user2,
+            )
+        return text.render(language)
 
 
 def _two_users(user1: str, user2: str) -> tuple[User, User]:
     first = accounts.get_user_by_username(str(user1 or '').strip())
     second = accounts.get_user_by_username(str(user2 or '').strip())
     if first.id == second.id:
-        raise Invalid('user1 and user2 are the same account; name two different users.', field='user2')
+        raise Invalid(Message('user1 and user2 are the same account; name two different users.'), field='user2')
     return first, second
 
 
@@ -313,10 +341,10 @@ def link_users(actor: User | None, user1: str, user2: str) -> LinkResult:
     if actor is not None and not actor.is_admin:
         name1, name2 = str(user1 or '').strip().lower(), str(user2 or '').strip().lower()
         if actor.username_key not in (name1, name2):
-            raise Forbidden('You may only link your own account; only an administrator links two other users.')
+            raise Forbidden(Message('You may only link your own account; only an administrator links two other users.'))
         other_name = user2 if name1 == actor.username_key else user1
         if name1 == name2:
-            raise Invalid('user1 and user2 are the same account; name two different users.', field='user2')
+            raise Invalid(Message('user1 and user2 are the same account; name two different users.'), field='user2')
         view = invite(actor, other_name)
         return LinkResult(actor.username, view.username, view.status, True)
     with write_transaction():
@@ -346,19 +374,27 @@ class UnlinkReport:
     payment_methods_copied: int = 0
     expenses_repointed: int = 0
 
-    def message(self) -> str:
+    def message(self, language: str = 'en') -> str:
+        """What the administrator (or the person unlinking) reads, in `language`."""
+        names = {'user1': self.user1, 'user2': self.user2}
         if self.was == PENDING:
-            return f'Withdrew the pending invitation between {self.user1} and {self.user2}.'
-        if not (self.expenses_repointed or self.categories_copied or self.payment_methods_copied):
-            return (
-                f'Unlinked {self.user1} and {self.user2}. Neither used the categories or payment methods of the '
-                'other, so nothing needed copying; each keeps everything it created.'
+            text = Message('Withdrew the pending invitation between {user1} and {user2}.', **names)
+        elif not (self.expenses_repointed or self.categories_copied or self.payment_methods_copied):
+            text = Message(
+                'Unlinked {user1} and {user2}. Neither used the categories or payment methods of the other, so '
+                'nothing needed copying; each keeps everything it created.',
+                **names,
             )
-        return (
-            f'Unlinked {self.user1} and {self.user2}. {self.expenses_repointed} expense(s) used the other '
-            f"user's items: copied {self.categories_copied} categor{'y' if self.categories_copied == 1 else 'ies'} "
-            f"and {self.payment_methods_copied} payment method(s) into their owner's account. No expense was lost."
-        )
+        else:
+            text = Message(
+                "Unlinked {user1} and {user2}. {expenses} the other user's items: copied {categories} and "
+                "{payment_methods} into their owner's account. No expense was lost.",
+                expenses=Plural('{n} expense used', '{n} expenses used', n=self.expenses_repointed),
+                categories=Plural('{n} category', '{n} categories', n=self.categories_copied),
+                payment_methods=Plural('{n} payment method', '{n} payment methods', n=self.payment_methods_copied),
+                **names,
+            )
+        return text.render(language)
 
 
 def _unlink(first: User, second: User, link: UserLink, copies: link_copies.Copies) -> None:
@@ -388,10 +424,14 @@ def unlink_users(actor: User | None, user1: str, user2: str) -> UnlinkReport:
     with write_transaction():
         first, second = _two_users(user1, user2)
         if actor is not None and not actor.is_admin and actor.id not in (first.id, second.id):
-            raise Forbidden('You may only unlink your own account; only an administrator unlinks two other users.')
+            raise Forbidden(
+                Message('You may only unlink your own account; only an administrator unlinks two other users.')
+            )
         link = _find_link(first, second)
         if link is None:
-            raise NotFound(f'{first.username} and {second.username} are not linked.')
+            raise NotFound(
+                Message('{first} and {second} are not linked.', first=first.username, second=second.username)
+            )
         by = f' by {actor.username}' if actor else ' from the command line'
         audit.record('link_removed', first, detail=f'unlinked from {second.username}{by}')
         return _unlink_one(first, second, link)
@@ -403,7 +443,7 @@ def unlink(me: User, username: str) -> UnlinkReport:
         other = _other(me, username)
         link = _find_link(me, other)
         if link is None or link.status != ACTIVE:
-            raise NotFound(f'You are not linked with {other.username}.')
+            raise NotFound(Message('You are not linked with {username}.', username=other.username))
         audit.record('link_removed', me, detail=f'stopped sharing with {other.username}')
         return _unlink_one(me, other, link)
 
@@ -430,11 +470,15 @@ class CurrencyDifference:
     currency: str
     my_currency: str
 
-    def message(self) -> str:
-        return (
-            f'{self.username} counts in {self.currency}, you in {self.my_currency}: totals that mix your '
-            'expenses add both as they are.'
-        )
+    def message(self, language: str = 'en') -> str:
+        """What the person reads, in `language`."""
+        return Message(
+            '{username} counts in {currency}, you in {my_currency}: totals that mix your expenses add both as '
+            'they are.',
+            username=self.username,
+            currency=self.currency,
+            my_currency=self.my_currency,
+        ).render(language)
 
 
 def currency_differences(me: User) -> list[CurrencyDifference]:

@@ -11,6 +11,8 @@ from babel import Locale, UnknownLocaleError
 from babel.core import LOCALE_ALIASES
 from babel.numbers import format_currency, get_currency_name, get_territory_currencies
 
+# preferred_languages moved down to app.i18n (which sits below the services); re-exported for its callers
+from app.i18n import preferred_languages as preferred_languages
 from app.services.users import CURRENCIES, LOCALES
 
 EXAMPLE_AMOUNT = 1234.56
@@ -38,25 +40,6 @@ def currency_options(display_locale: str = 'en-US') -> dict[str, str]:
     """{code: 'EUR — Euro'} for a select."""
     locale = _babel(display_locale)
     return {code: f'{code} — {get_currency_name(code, locale=locale)}' for code in CURRENCIES}
-
-
-def preferred_languages(accept_language: str | None) -> list[str]:
-    """The tags of an Accept-Language header, most wanted first (q=0 means "not this one")."""
-    weighted = []
-    for position, part in enumerate((accept_language or '').split(',')):
-        tag, *params = [piece.strip() for piece in part.split(';')]
-        if not tag or tag == '*':
-            continue
-        quality = 1.0
-        for param in params:
-            if param.startswith('q='):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        if quality > 0:
-            weighted.append((-quality, position, tag))
-    return [tag for _, _, tag in sorted(weighted)]
 
 
 def default_locale(accept_language: str | None) -> str:

@@ -38,6 +38,7 @@ from typing import TypedDict, TypeVar, Unpack
 from peewee import fn
 
 from app.config import get_settings
+from app.i18n import Message
 from app.models import AuditEvent, User, utcnow
 from app.services import audit, sessions, two_factor, users
 from app.services.errors import TooManyRequests, Unauthorized
@@ -45,7 +46,7 @@ from app.services.errors import TooManyRequests, Unauthorized
 log = logging.getLogger('whatispend.auth')
 T = TypeVar('T')
 
-WRONG_CREDENTIALS = 'Wrong username or password; check both and try again.'
+WRONG_CREDENTIALS = Message('Wrong username or password; check both and try again.')
 FIRST_DELAY_SECONDS = 60
 DEVICE_FAILED = 'device_login_failed'
 
@@ -70,10 +71,12 @@ def _failures(condition, since: datetime) -> tuple[int, datetime | None]:
 DEVICE_COOKIE = 'wis_device'
 DEVICE_DAYS = 365
 PENDING_SECONDS = 300
-CODE_NEEDED = (
+CODE_NEEDED = Message(
     'This account uses two-factor login; give the 6-digit code from your authenticator app, or use an API token.'
 )
-PENDING_EXPIRED = 'The login took longer than 5 minutes or its form is stale; enter your username and password again.'
+PENDING_EXPIRED = Message(
+    'The login took longer than 5 minutes or its form is stale; enter your username and password again.'
+)
 
 
 def _key(purpose: str) -> bytes:
@@ -157,7 +160,10 @@ def _throttle(key: str, ip: str, device: str | None) -> None:
         log.warning('login throttled from %s for user %r (%s s to wait)', ip or 'unknown', key, wait)
         audit.record('login_throttled', key, ip=ip, detail=f'{wait} s to wait' + (' (device)' if device else ''))
         raise TooManyRequests(
-            f'Too many failed logins for this account or from this address; wait {wait} seconds and try again.',
+            Message(
+                'Too many failed logins for this account or from this address; wait {wait} seconds and try again.',
+                wait=wait,
+            ),
             retry_after=wait,
         )
 
@@ -171,7 +177,7 @@ class Client(TypedDict, total=False):
     previous_session: str | None  # the session the browser had: it ends when the new one opens
 
 
-def _checked(key: str, client: Client, attempt: Callable[[], T | None], refusal: str, what: str = 'login') -> T:
+def _checked(key: str, client: Client, attempt: Callable[[], T | None], refusal: Message, what: str = 'login') -> T:
     """One step of a login: wait if failures say so, try, and count a failure against the username, the
     address and the device. The two steps refuse with the same throttle and the same failure count."""
     ip, user_agent = client.get('ip', ''), client.get('user_agent', '')

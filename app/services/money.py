@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_symbol
 
+from app.i18n import Message
 from app.services import formats
 from app.services.errors import Invalid
 
@@ -23,24 +24,24 @@ _SPACES = re.compile(r'[\s\u00a0\u202f\'’]')
 def parse_amount(value: object, *, field: str = 'amount') -> int:
     """Cents from `12.5`, `12,50`, `1 234,56`, `1,234.56`, 50 or Decimal; positive, at most 2 decimals."""
     if isinstance(value, bool) or value is None:
-        raise Invalid('Enter an amount, such as 12.50.', field=field)
+        raise Invalid(Message('Enter an amount, such as 12.50.'), field=field)
     if isinstance(value, int):
         text = str(value)
     elif isinstance(value, float):
         if value != value or value in (float('inf'), float('-inf')):
-            raise Invalid('The amount must be a finite number, such as 12.50.', field=field)
+            raise Invalid(Message('The amount must be a finite number, such as 12.50.'), field=field)
         text = repr(value)
     elif isinstance(value, Decimal):
         text = str(value)
     elif isinstance(value, str):
         text = value
     else:
-        raise Invalid('Enter the amount as a number, such as 12.50.', field=field)
+        raise Invalid(Message('Enter the amount as a number, such as 12.50.'), field=field)
     text = _strip_currency(_SPACES.sub('', text.strip())).lstrip('+')
     if not text:
-        raise Invalid('Enter an amount, such as 12.50.', field=field)
+        raise Invalid(Message('Enter an amount, such as 12.50.'), field=field)
     if len(text) > 40:
-        raise Invalid('The amount is too long to be real; check it.', field=field)
+        raise Invalid(Message('The amount is too long to be real; check it.'), field=field)
     if '.' in text and ',' in text:
         # the last separator is the decimal one: 1,234.56 and 1.234,56
         decimal_sep = '.' if text.rfind('.') > text.rfind(',') else ','
@@ -50,18 +51,23 @@ def parse_amount(value: object, *, field: str = 'amount') -> int:
         text = text.replace(',', '.')
     if not re.fullmatch(r'-?[0-9]+(\.[0-9]*)?|-?\.[0-9]+', text):  # ASCII digits only: not '１２' nor '١٢'
         raise Invalid(
-            f'{value!s:.40} is not an amount; use digits with at most two decimals, such as 12.50.', field=field
+            Message(
+                '{value} is not an amount; use digits with at most two decimals, such as 12.50.', value=str(value)[:40]
+            ),
+            field=field,
         )
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise Invalid(f'{value!s:.40} is not an amount; use digits such as 12.50.', field=field) from None
+        raise Invalid(
+            Message('{value} is not an amount; use digits such as 12.50.', value=str(value)[:40]), field=field
+        ) from None
     if amount <= 0:
-        raise Invalid('The amount must be more than zero.', field=field)
+        raise Invalid(Message('The amount must be more than zero.'), field=field)
     if amount * 100 > MAX_AMOUNT_CENTS:  # before quantize(), which fails past 28 digits
-        raise Invalid('The amount is too large to be real (over one billion); check it.', field=field)
+        raise Invalid(Message('The amount is too large to be real (over one billion); check it.'), field=field)
     if amount != amount.quantize(Decimal('0.01')):
-        raise Invalid('The amount has more than two decimals; round it to the cent.', field=field)
+        raise Invalid(Message('The amount has more than two decimals; round it to the cent.'), field=field)
     return int(amount * 100)
 
 

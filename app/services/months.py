@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.i18n import Message
 from app.services.errors import Invalid
 
 _MONTH = re.compile(r'([0-9]{4})-([0-9]{2})')  # ASCII digits: '２０２５-０１' is refused, not read as 2025-01
@@ -57,10 +58,20 @@ def parse_month(value: str | None, *, default: date | None = None, field: str = 
         return Month.of(default)
     match = _MONTH.fullmatch(str(value).strip())
     if not match:
-        raise Invalid(f'{str(value)[:20]!r} is not a month; use YYYY-MM, such as 2026-01.', field=field)
+        raise Invalid(
+            Message("'{value}' is not a month; use YYYY-MM, such as 2026-01.", value=str(value)[:20]), field=field
+        )
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12 or not MIN_YEAR <= year <= MAX_YEAR:
-        raise Invalid(f'{value} is not a month between {MIN_YEAR}-01 and {MAX_YEAR}-12; use YYYY-MM.', field=field)
+        raise Invalid(
+            Message(
+                '{value} is not a month between {min_year}-01 and {max_year}-12; use YYYY-MM.',
+                value=value,
+                min_year=MIN_YEAR,
+                max_year=MAX_YEAR,
+            ),
+            field=field,
+        )
     return Month(year, month)
 
 
@@ -71,11 +82,23 @@ def parse_date(value: object, *, field: str = 'date') -> date:
     else:
         text = str(value or '').strip()
         if not re.fullmatch(r'[0-9]{4}-[0-9]{2}-[0-9]{2}', text):
-            raise Invalid(f'{text[:20]!r} is not a date; use YYYY-MM-DD, such as 2026-01-15.', field=field)
+            raise Invalid(
+                Message("'{text}' is not a date; use YYYY-MM-DD, such as 2026-01-15.", text=text[:20]), field=field
+            )
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            raise Invalid(f'{text} is not a real date; check the day and the month.', field=field) from None
+            raise Invalid(
+                Message('{text} is not a real date; check the day and the month.', text=text), field=field
+            ) from None
     if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise Invalid(f'{day.isoformat()} is out of range; use a year between {MIN_YEAR} and {MAX_YEAR}.', field=field)
+        raise Invalid(
+            Message(
+                '{day} is out of range; use a year between {min_year} and {max_year}.',
+                day=day.isoformat(),
+                min_year=MIN_YEAR,
+                max_year=MAX_YEAR,
+            ),
+            field=field,
+        )
     return day

@@ -8,13 +8,14 @@ What differs (a category's level, its parent and colour) stays in `categories`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from peewee import Expression, fn
 
+from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User
 from app.services import access, icons
 from app.services.errors import NotFound
@@ -48,24 +49,32 @@ class DeletionPlan:
     """What deleting an item would do, so that a page asks the right question before anything changes:
     confirm (nothing uses it), or choose where its expenses go first."""
 
-    KIND: ClassVar[str]  # 'payment method': how the in-use message names the kind
+    KIND: ClassVar[str]  # 'payment_method': the kind's key in access's refusals
 
     id: int
     name: str
     used: int
 
     @property
+    def in_use(self) -> Message:
+        """Why it cannot simply be deleted (a whole sentence per kind, for the reader's language)."""
+        raise NotImplementedError
+
+    @property
     def in_use_message(self) -> str:
-        return in_use_message(self.name, self.used, kind=self.KIND)
+        """The same in English."""
+        return str(self.in_use)
 
 
-def get_visible(model: type[Named], user: User, value: object, *, field: str, missing: str) -> Named:
-    """The row with id `value` among those of the owners the user sees; else NotFound saying `missing`
-    (what does not exist, as a format with `{number}`, and where to list what does)."""
+def get_visible(
+    model: type[Named], user: User, value: object, *, field: str, missing: Callable[[int], Message]
+) -> Named:
+    """The row with id `value` among those of the owners the user sees; else NotFound saying `missing(number)`
+    (what does not exist, and where to list what does)."""
     number = parse_id(value, field=field)
     row = model.get_or_none((model.id == number) & (model.owner.in_(access.visible_owner_ids(user))))
     if row is None:
-        raise NotFound(missing.format(number=number), field=field)
+        raise NotFound(missing(number), field=field)
     return row
 
 
@@ -89,18 +98,12 @@ def sent_icon(current: str, sent: object) -> str:
     return icons.clean_icon(sent)
 
 
-def in_use_message(name: str, used: int, *, kind: str) -> str:
-    return (
-        f'{name!r} is used by {used} expense{"" if used == 1 else "s"}; '
-        f'move them to another {kind} first, then delete it.'
-    )
-
-
-def check_restorable(user: User, snapshot: Snapshot, *, kind: str) -> None:
-    """Undo is refused once the owner no longer shares with the user, or when the user may not change it."""
+def check_restorable(user: User, snapshot: Snapshot, *, kind: str, gone: Message) -> None:
+    """Undo is refused (`gone`) once the owner no longer shares with the user, or when the user may not change
+    it (`kind`: the key of access's refusals)."""
     if snapshot.owner_id not in access.visible_owner_ids(user):
-        raise NotFound(f'{snapshot.name!r} can no longer be restored: its owner no longer shares with you.')
-    access.check_may_change(user, [snapshot.owner_id], f'The {kind} {snapshot.name!r}', field=None)
+        raise NotFound(gone)
+    access.check_may_change(user, [snapshot.owner_id], kind, snapshot.name, field=None)
 
 
 def same_id(model: type[Named], snapshot: Snapshot) -> Mapping[str, Any]:
@@ -109,12 +112,19 @@ def same_id(model: type[Named], snapshot: Snapshot) -> Mapping[str, Any]:
 
 
 def check_move(
-    user: User, selector: Expression, landing: Iterable[Category | PaymentMethod], *, moved: str, field: str
+    user: User,
+    selector: Expression,
+    landing: Iterable[Category | PaymentMethod],
+    *,
+    moved: str,
+    source: str,
+    field: str,
 ) -> None:
-    """Moving the expenses `selector` picks: every one must be the user's to change (`moved` names them in the
-    refusal), and land on rows (`landing`) that all the viewers of each expense can follow (issue 13)."""
+    """Moving the expenses `selector` picks: every one must be the user's to change (`moved`, the key of
+    access's refusal, about the expenses of `source`), and land on rows (`landing`) that all the viewers of
+    each expense can follow (issue 13)."""
     owners = {row.owner_id for row in Expense.select(Expense.owner).where(selector).distinct()}
-    access.check_may_change(user, owners, moved, field=field)
+    access.check_may_change(user, owners, moved, source, field=field)
     for owner in owners:
         for row in landing:
-            access.check_may_reference(owner, row.owner_id, f'{row.name!r}', field=field)
+            access.check_may_reference(owner, row.owner_id, 'move_target', row.name, field=field)

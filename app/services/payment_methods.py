@@ -12,6 +12,7 @@ from typing import cast
 from peewee import fn
 
 from app.db import write_transaction
+from app.i18n import Message, Plural
 from app.models import Expense, PaymentMethod, User, utcnow
 from app.services import access, icons, named_items
 from app.services.errors import Conflict, Invalid
@@ -22,7 +23,11 @@ DEFAULT_ICON = icons.DEFAULT_PAYMENT_METHOD_ICON
 
 @dataclass(frozen=True, slots=True)
 class DeletionPlan(named_items.DeletionPlan):
-    KIND = 'payment method'
+    KIND = 'payment_method'
+
+    @property
+    def in_use(self) -> Message:
+        return _in_use_message(self.name, self.used)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,18 +55,27 @@ def list_payment_methods(user: User, scope: str = 'everyone') -> list[PaymentMet
 
 
 def get_payment_method(user: User, method_id: object, *, field: str = 'id') -> PaymentMethod:
-    missing = 'Payment method {number} does not exist; GET /sysapi/payment_methods lists yours.'
-    return named_items.get_visible(PaymentMethod, user, method_id, field=field, missing=missing)
+    return named_items.get_visible(
+        PaymentMethod,
+        user,
+        method_id,
+        field=field,
+        missing=lambda number: Message(
+            'Payment method {number} does not exist; GET /sysapi/payment_methods lists yours.', number=number
+        ),
+    )
 
 
 def _check_unique(owner_id: int, name: str, exclude_id: int | None = None) -> None:
     if named_items.name_taken(PaymentMethod, owner_id, name, exclude_id=exclude_id):
-        raise Conflict(f'A payment method named {name!r} already exists; choose another name.', field='name')
+        raise Conflict(
+            Message("A payment method named '{name}' already exists; choose another name.", name=name), field='name'
+        )
 
 
 def create_payment_method(user: User, name: object, icon: object = None) -> PaymentMethodView:
     """A new payment method of the user's: at most 80 characters, a name not taken yet (case aside)."""
-    name = clean_name(name, label='payment method name')
+    name = clean_name(name, label=Message('payment method name'))
     icon = icons.clean_icon(icon) if not is_blank(icon) else DEFAULT_ICON
     with write_transaction():
         _check_unique(user.id, name)
@@ -77,7 +91,7 @@ def update_payment_method(
         method = get_payment_method(user, method_id)
         _check_may_change(user, method)
         if name is not UNSET:
-            method.name = clean_name(name, label='payment method name')
+            method.name = clean_name(name, label=Message('payment method name'))
         if icon is not UNSET:
             method.icon = named_items.sent_icon(method.icon, icon)
         _check_unique(method.owner_id, method.name, exclude_id=method.id)
@@ -90,7 +104,7 @@ def _check_may_change(user: User, method: PaymentMethod) -> None:
     writer or linked to the writer (issue 13, docs/security/chain.md)."""
     used_by = Expense.select(Expense.owner).where(Expense.payment_method == method.id).distinct()
     owners = {method.owner_id} | {row.owner_id for row in used_by}
-    access.check_may_change(user, owners, f'The payment method {method.name!r}')
+    access.check_may_change(user, owners, 'payment_method', method.name)
 
 
 def usage_count(method: PaymentMethod) -> int:
@@ -107,6 +121,15 @@ def usage_counts(user: User) -> dict[int, int]:
         .tuples()
     )
     return dict(cast(Iterable[tuple[int, int]], rows))
+
+
+def _in_use_message(name: str, used: int) -> Message:
+    return Plural(
+        "'{name}' is used by {n} expense; move it to another payment method first, then delete the payment method.",
+        "'{name}' is used by {n} expenses; move them to another payment method first, then delete it.",
+        n=used,
+        name=name,
+    )
 
 
 def plan_deletion(user: User, method_id: object) -> DeletionPlan:
@@ -126,7 +149,7 @@ def delete_payment_method(
         moved = 0 if is_blank(move_to) else move_expenses(user, method.id, move_to)
         used = usage_count(method)
         if used:
-            raise Conflict(named_items.in_use_message(method.name, used, kind='payment method'), field='id')
+            raise Conflict(_in_use_message(method.name, used), field='id')
         snapshot = named_items.Snapshot(method.id, method.owner_id, method.name, method.icon, method.created_at)
         method.delete_instance()
     return named_items.Deleted(moved, snapshot)
@@ -136,11 +159,18 @@ def restore_payment_method(user: User, snapshot: named_items.Snapshot) -> Paymen
     """Undo a deletion: the same payment method again (same id when still free); refused, with the reason,
     when its name was taken meanwhile."""
     with write_transaction():
-        named_items.check_restorable(user, snapshot, kind='payment method')
+        gone = Message(
+            "The payment method '{name}' can no longer be restored: its owner no longer shares with you.",
+            name=snapshot.name,
+        )
+        named_items.check_restorable(user, snapshot, kind='payment_method', gone=gone)
         if named_items.name_taken(PaymentMethod, snapshot.owner_id, snapshot.name):
             raise Conflict(
-                f'{snapshot.name!r} cannot come back: a payment method of that name was added meanwhile. '
-                'Use that one, or rename it and add this one again.',
+                Message(
+                    "'{name}' cannot come back: a payment method of that name was added "
+                    'meanwhile. Use that one, or rename it and add this one again.',
+                    name=snapshot.name,
+                ),
                 field='name',
             )
         restored = PaymentMethod.create(
@@ -159,8 +189,16 @@ def move_expenses(user: User, from_method: object, to_method: object) -> int:
         source = get_payment_method(user, from_method, field='id')
         target = get_payment_method(user, to_method, field='to_payment_method_id')
         if source.id == target.id:
-            raise Invalid('Choose a different payment method to move the expenses to.', field='to_payment_method_id')
+            raise Invalid(
+                Message('Choose a different payment method to move the expenses to.'), field='to_payment_method_id'
+            )
         selector = (Expense.payment_method == source.id) & Expense.owner.in_(access.visible_owner_ids(user))
-        moved = f'An expense paid with {source.name!r}'
-        named_items.check_move(user, selector, [target], moved=moved, field='to_payment_method_id')
+        named_items.check_move(
+            user,
+            selector,
+            [target],
+            moved='expense_with_payment_method',
+            source=source.name,
+            field='to_payment_method_id',
+        )
         return Expense.update(payment_method=target.id, updated_at=utcnow()).where(selector).execute()

@@ -30,6 +30,7 @@ from peewee import fn
 from pydantic import Field, PlainSerializer
 
 from app.db import db, write_transaction
+from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.services.access import visible_owner_ids
 from app.services.errors import Invalid, NotFound
@@ -55,9 +56,13 @@ def parse_position(
     if lat is None and lon is None:
         return None
     if lat is None:
-        raise Invalid('A longitude without a latitude is half a position; give both or neither.', field=lat_field)
+        raise Invalid(
+            Message('A longitude without a latitude is half a position; give both or neither.'), field=lat_field
+        )
     if lon is None:
-        raise Invalid('A latitude without a longitude is half a position; give both or neither.', field=lon_field)
+        raise Invalid(
+            Message('A latitude without a longitude is half a position; give both or neither.'), field=lon_field
+        )
     return lat, lon
 
 
@@ -65,7 +70,9 @@ def clean_place_name(name: object, *, field: str = 'place') -> str:
     """A place name as stored: spaces collapsed, at most 120 characters; '' for none."""
     text = strip_invisible(' '.join(str(name or '').split()))  # zero-width characters only: no name
     if len(text) > NAME_MAX:
-        raise Invalid(f'A place name has at most {NAME_MAX} characters; shorten it.', field=field)
+        raise Invalid(
+            Message('A place name has at most {name_max} characters; shorten it.', name_max=NAME_MAX), field=field
+        )
     return text
 
 
@@ -372,9 +379,11 @@ def _limit(limit: object, maximum: int) -> int:
     try:
         value = int(limit)  # type: ignore[call-overload]  # anything a caller passes; refused below
     except (TypeError, ValueError):
-        raise Invalid(f'limit must be a whole number from 1 to {maximum}.', field='limit') from None
+        raise Invalid(
+            Message('limit must be a whole number from 1 to {maximum}.', maximum=maximum), field='limit'
+        ) from None
     if not 1 <= value <= maximum:
-        raise Invalid(f'limit must be a whole number from 1 to {maximum}.', field='limit')
+        raise Invalid(Message('limit must be a whole number from 1 to {maximum}.', maximum=maximum), field='limit')
     return value
 
 
@@ -409,7 +418,12 @@ def _nearest(found: Iterable[_Found], lat: float, lon: float) -> _Found:
             best = (distance, place)
     if best is None:
         raise NotFound(
-            f'No known place within {PLACE_RADIUS_M:.0f} m of {lat:.5f}, {lon:.5f}; GET /sysapi/places lists them.'
+            Message(
+                'No known place within {place_radius_m} m of {lat}, {lon}; GET /sysapi/places lists them.',
+                place_radius_m=format(PLACE_RADIUS_M, '.0f'),
+                lat=format(lat, '.5f'),
+                lon=format(lon, '.5f'),
+            )
         )
     return best[1]
 
@@ -418,10 +432,10 @@ def rename_place(user: User | int, latitude: object, longitude: object, name: ob
     """Name the place at (or within 150 m of) the position: its expenses take the name. Returns the place."""
     new_name = clean_place_name(name, field='name')
     if not new_name:
-        raise Invalid('Give the place a name, such as "Bakery".', field='name')
+        raise Invalid(Message('Give the place a name, such as "Bakery".'), field='name')
     lat, lon = parse_position(latitude, longitude) or (None, None)
     if lat is None or lon is None:
-        raise Invalid('Give the latitude and longitude of the place.', field='latitude')
+        raise Invalid(Message('Give the latitude and longitude of the place.'), field='latitude')
     place = _nearest(_household(user)[0], lat, lon)
     owner_ids = visible_owner_ids(user)
     with write_transaction():

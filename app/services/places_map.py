@@ -11,6 +11,7 @@ from datetime import date
 from peewee import JOIN
 
 from app.db import db
+from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User
 from app.services.access import visible_owner_ids
 from app.services.errors import Invalid
@@ -64,7 +65,7 @@ def _category_filter(category_id: object) -> int | None:
     try:
         return int(category_id)  # type: ignore[call-overload]  # anything a caller passes; refused below
     except (TypeError, ValueError):
-        raise Invalid('The category filter must be a category id.', field='category_id') from None
+        raise Invalid(Message('The category filter must be a category id.'), field='category_id') from None
 
 
 def _on_earth(latitude: float, longitude: float) -> bool:

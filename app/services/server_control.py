@@ -22,6 +22,7 @@ from pathlib import Path
 import psutil
 
 from app.config import Settings
+from app.i18n import Message
 from app.services.errors import Conflict, Forbidden, Invalid
 from app.version import ROOT
 
@@ -162,7 +163,7 @@ def server_status(settings: Settings, *, measure_cpu: bool = True) -> ServerStat
     )
 
 
-def port_problem(host: str, port: int) -> str | None:
+def port_problem(host: str, port: int) -> Message | None:
     """A sentence saying why the server could not listen on host:port, or None when it can."""
     family = socket.AF_INET6 if ':' in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
@@ -172,16 +173,31 @@ def port_problem(host: str, port: int) -> str | None:
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 holder = _port_holder(port)
-                who = f' by {holder}' if holder else ''
-                return (
-                    f'port {port} on {host} is already in use{who}; stop that program, or choose another port '
-                    'with --port or PORT in config.env'
+                if holder:
+                    return Message(
+                        'Port {port} on {host} is already in use by {holder}; stop that program, or choose another '
+                        'port with --port or PORT in config.env.',
+                        port=port,
+                        host=host,
+                        holder=holder,
+                    )
+                return Message(
+                    'Port {port} on {host} is already in use; stop that program, or choose another port '
+                    'with --port or PORT in config.env.',
+                    port=port,
+                    host=host,
                 )
             if exc.errno == errno.EACCES:
-                return f'no permission to listen on port {port}; use a port above 1023 or run with the needed rights'
+                return Message(
+                    'No permission to listen on port {port}; use a port above 1023 or run with the needed rights.',
+                    port=port,
+                )
             if exc.errno == errno.EADDRNOTAVAIL:
-                return f'{host} is not an address of this machine; use 0.0.0.0, 127.0.0.1 or one of its addresses'
-            return f'cannot listen on {host}:{port}: {exc.strerror or exc}'
+                return Message(
+                    '{host} is not an address of this machine; use 0.0.0.0, 127.0.0.1 or one of its addresses.',
+                    host=host,
+                )
+            return Message('Cannot listen on {host}:{port}: {error}.', host=host, port=port, error=exc.strerror or exc)
     return None
 
 
@@ -215,19 +231,25 @@ def check_startable(settings: Settings, host: str | None, port: int | None) -> t
     state = server_status(settings, measure_cpu=False)
     if state.running:
         raise Conflict(
-            f'The server is already running (pid {state.pid}) at {state.address}. '
-            'Stop it with `manage.py server stop`, or use `manage.py server restart`.'
+            Message(
+                'The server is already running (pid {pid}) at {address}. Stop it with '
+                '`manage.py server stop`, or use `manage.py server restart`.',
+                pid=state.pid,
+                address=state.address,
+            )
         )
     host = str(host) if host else settings.host
     try:
         port = int(port) if port is not None else settings.port
     except (TypeError, ValueError):
-        raise Invalid(f'--port {port!r} is not a port number; use a whole number from 1 to 65535.') from None
+        raise Invalid(
+            Message("--port '{port}' is not a port number; use a whole number from 1 to 65535.", port=port)
+        ) from None
     if not 1 <= port <= 65535:
-        raise Invalid(f'--port {port} is out of range; use a whole number from 1 to 65535.')
+        raise Invalid(Message('--port {port} is out of range; use a whole number from 1 to 65535.', port=port))
     problem = port_problem(host, port)
     if problem:
-        raise Conflict(problem[0].upper() + problem[1:] + '.')
+        raise Conflict(problem)
     return host, port
 
 
@@ -265,8 +287,11 @@ def start_background(
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise Conflict(
-                f'The server stopped while starting (exit code {process.returncode}). Its output:\n'
-                + _tail(console, offset)
+                Message(
+                    'The server stopped while starting (exit code {code}). Its output:\n{output}',
+                    code=process.returncode,
+                    output=_tail(console, offset),
+                )
             )
         record = _read_pidfile(settings)
         if record and record.get('pid') == process.pid and _accepts(probe_host, port):
@@ -275,7 +300,13 @@ def start_background(
     process.kill()
     process.wait(5)
     output = _tail(console, offset)
-    raise Conflict(f'The server did not answer within {timeout:g} s and was stopped. Its output:\n{output}')
+    raise Conflict(
+        Message(
+            'The server did not answer within {timeout} s and was stopped. Its output:\n{output}',
+            timeout=format(timeout, 'g'),
+            output=output,
+        )
+    )
 
 
 def _accepts(host: str, port: int) -> bool:
@@ -323,8 +354,10 @@ def stop(settings: Settings, timeout: float = STOP_TIMEOUT) -> StopResult | None
         pass
     except psutil.AccessDenied:
         raise Forbidden(
-            f'No permission to stop the server (pid {process.pid}): it runs as another user; '
-            'run this command as that user.'
+            Message(
+                'No permission to stop the server (pid {pid}): it runs as another user; run this command as that user.',
+                pid=process.pid,
+            )
         ) from None
     pidfile_path(settings).unlink(missing_ok=True)
     return StopResult(pid=record['pid'], killed=killed)

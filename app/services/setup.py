@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from app.db import write_transaction
+from app.i18n import Message
 from app.models import User
-from app.services import passwords, users
-from app.services.errors import Conflict, Invalid
-from app.services.presets import DEFAULT_CATEGORIES, DEFAULT_PAYMENT_METHODS
+from app.services import passwords, presets, users
+from app.services.errors import Conflict, Invalid, ServiceError
 from app.services.validation import clean_name
 
 _done = False
@@ -41,8 +41,9 @@ class SetupChoices:
     currency: str = 'EUR'
     locale: str = 'fr-FR'
     theme: str = 'auto'
-    categories: list[dict] = field(default_factory=lambda: [dict(c) for c in DEFAULT_CATEGORIES])
-    payment_methods: list[dict] = field(default_factory=lambda: [dict(p) for p in DEFAULT_PAYMENT_METHODS])
+    language: str = 'en'  # the wizard's: the starting items' names are in it
+    categories: list[dict] = field(default_factory=presets.categories)
+    payment_methods: list[dict] = field(default_factory=presets.payment_methods)
 
 
 def validate_account(username: str, password: str, password_confirm: str) -> None:
@@ -51,21 +52,28 @@ def validate_account(username: str, password: str, password_confirm: str) -> Non
     users.validate_password(password, password_confirm)
 
 
-def account_problems(username: str, password: str, password_confirm: str) -> dict[str, str]:
+def account_problems(username: str, password: str, password_confirm: str) -> dict[str, Message | str]:
     """Every problem of the first step at once, by field (username, password, password_confirm), so the
-    wizard can show each under its field and take it away as soon as that field is right."""
-    problems: dict[str, str] = {}
+    wizard can show each under its field (rendered in its language) and take it away as soon as that field
+    is right."""
+    problems: dict[str, Message | str] = {}
     try:
         users.validate_username(username or '')
     except Invalid as exc:
-        problems['username'] = exc.message
+        problems['username'] = _text(exc)
     try:
         users.validate_password(password or '')
     except Invalid as exc:
-        problems['password'] = exc.message
+        problems['password'] = _text(exc)
     if (password_confirm or '') != (password or ''):
-        problems['password_confirm'] = 'The two passwords differ; type the same password twice.'
+        problems['password_confirm'] = Message('The two passwords differ; type the same password twice.')
     return problems
+
+
+def _text(exc: ServiceError) -> Message | str:
+    """The refusal as a lazy Message (core's ServiceError keeps it as `.text`), else its English text."""
+    text = getattr(exc, 'text', None)
+    return text if isinstance(text, Message) else exc.message
 
 
 def complete_setup(choices: SetupChoices) -> User:
@@ -75,7 +83,7 @@ def complete_setup(choices: SetupChoices) -> User:
     password_hash = passwords.hash_password(choices.password)  # slow: before the lock and the transaction
     with _lock, write_transaction():
         if users.users_exist():
-            raise Conflict('Setup is already complete; log in with an existing account.')
+            raise Conflict(Message('Setup is already complete; log in with an existing account.'))
         starting = users.Starting(choices.categories, choices.payment_methods)
         account = users.create_account(
             choices.username, '', is_admin=True, starting=starting, password_hash=password_hash
@@ -84,7 +92,7 @@ def complete_setup(choices: SetupChoices) -> User:
     return account.user
 
 
-NAME_PROBLEM = 'Type a name of 1 to 80 characters first.'
+NAME_PROBLEM = Message('Type a name of 1 to 80 characters first.')
 
 
 def preset_name(name: object, listed: Iterable[str]) -> str:
@@ -96,5 +104,5 @@ def preset_name(name: object, listed: Iterable[str]) -> str:
     except Invalid:
         raise Invalid(NAME_PROBLEM, field='name') from None
     if cleaned.lower() in {other.lower() for other in listed}:
-        raise Invalid(f'{cleaned} is already in the list; type another name.', field='name')
+        raise Invalid(Message('{cleaned} is already in the list; type another name.', cleaned=cleaned), field='name')
     return cleaned

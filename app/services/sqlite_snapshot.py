@@ -11,6 +11,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from app.i18n import Message
+from app.services.errors import Invalid
+
 
 def copy_database(source: Path, target: Path) -> None:
     """A consistent copy of `source` at `target`, as one self-contained file (no WAL beside it)."""
@@ -64,3 +67,27 @@ def schema_and_counts(connection: sqlite3.Connection) -> tuple[int, dict[str, in
     if 'schema_version' in tables:
         version = int(connection.execute('SELECT MAX(version) FROM schema_version').fetchone()[0] or 0)
     return version, counts
+
+
+def check(snapshot: Path, schema_version: int, row_counts: dict[str, int], where: str) -> None:
+    """Refuse a backup's database (`where` names the archive) that is unreadable, damaged, or not the one
+    its manifest describes (schema version and row counts)."""
+    try:
+        conn = open_read_only(snapshot)
+        try:
+            verdict = conn.execute('PRAGMA integrity_check').fetchone()[0]
+            version, counts = schema_and_counts(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise Invalid(Message('{where}: the database inside is not readable ({exc}).', where=where, exc=exc)) from None
+    if verdict != 'ok':
+        raise Invalid(
+            Message('{where}: the database inside fails its integrity check ({verdict}).', where=where, verdict=verdict)
+        )
+    if version != schema_version or counts != row_counts:
+        raise Invalid(
+            Message(
+                '{where}: the database inside does not match the manifest (schema or row counts differ).', where=where
+            )
+        )

@@ -23,6 +23,7 @@ from typing import Any, TypedDict
 from peewee import SQL, Case, fn
 
 from app.db import db, is_postgres
+from app.i18n import N_, Message
 from app.models import Category, Expense, PaymentMethod, User
 from app.services import clock
 from app.services.access import owner_ids_for
@@ -47,10 +48,12 @@ from app.services.timestamps import as_date
 
 TOP_DEFAULT = 5
 TOP_MAX = 100
-NO_SUBCATEGORY = 'Without subcategory'
-NO_PAYMENT_METHOD = 'No payment method'
-DELETED_PAYMENT_METHOD = 'Deleted payment method'
-DELETED_CATEGORY = 'Deleted category'
+# Names standing in for a missing one (English msgids: the pages show them translated, see STAND_INS)
+NO_SUBCATEGORY = N_('Without subcategory')
+NO_PAYMENT_METHOD = N_('No payment method')
+DELETED_PAYMENT_METHOD = N_('Deleted payment method')
+DELETED_CATEGORY = N_('Deleted category')
+STAND_INS = frozenset({NO_SUBCATEGORY, NO_PAYMENT_METHOD, DELETED_PAYMENT_METHOD, DELETED_CATEGORY})
 FALLBACK_COLOR = '#94a3b8'
 
 
@@ -419,7 +422,9 @@ def _year(owner_ids: list[int], year: int, names: _Names) -> YearOverview:
 
 def check_limit(limit: int) -> int:
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= TOP_MAX:
-        raise Invalid(f'limit must be a whole number between 1 and {TOP_MAX}, such as 5.', field='limit')
+        raise Invalid(
+            Message('limit must be a whole number between 1 and {top_max}, such as 5.', top_max=TOP_MAX), field='limit'
+        )
     return limit
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from app.config import get_settings
 from app.db import write_transaction
+from app.i18n import Message
 from app.models import ApiToken, User, utcnow
 from app.services import audit, sessions
 from app.services.errors import Conflict, Invalid, NotFound, Unauthorized
@@ -74,7 +75,7 @@ class HeldToken(TokenView):
         return cls(*_shown(row), row.user.username)
 
 
-SESSION_ENDED = 'Your session has ended (logged out, password changed or account removed); log in again.'
+SESSION_ENDED = Message('Your session has ended (logged out, password changed or account removed); log in again.')
 
 
 def create_token(user: User, name: str, *, ip: str = '', session: str | None = None) -> tuple[ApiToken, str]:
@@ -88,11 +89,16 @@ def create_token(user: User, name: str, *, ip: str = '', session: str | None = N
         raise Unauthorized(SESSION_ENDED)
     name = strip_invisible((name or '').strip())  # a name of zero-width characters only is no name
     if not name or len(name) > 80 or any(ord(c) < 32 for c in name):
-        raise Invalid('Give the token a name of 1 to 80 characters, such as "phone shortcut".', field='name')
+        raise Invalid(Message('Give the token a name of 1 to 80 characters, such as "phone shortcut".'), field='name')
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with write_transaction():  # the count and the insert under one lock: two racing creates cannot pass the cap
         if ApiToken.select().where(ApiToken.user == user.id).count() >= MAX_TOKENS_PER_USER:
-            raise Conflict(f'You already have {MAX_TOKENS_PER_USER} tokens; revoke one you no longer use first.')
+            raise Conflict(
+                Message(
+                    'You already have {max_tokens_per_user} tokens; revoke one you no longer use first.',
+                    max_tokens_per_user=MAX_TOKENS_PER_USER,
+                )
+            )
         row = ApiToken.create(user=user, name=name, token_hmac=token_hmac(token))
     audit.record('token_created', user, ip=ip, detail=f'token {row.id} "{name}"')
     return row, token
@@ -138,7 +144,7 @@ def revoke_token(token_id: int, user: User | None = None, *, ip: str = '') -> He
         query = query.where(ApiToken.user == user.id)
     row = query.first() if 0 < token_id <= MAX_ID else None
     if row is None:
-        raise NotFound(f'No API token with id {token_id}; list the tokens to see their ids.')
+        raise NotFound(Message('No API token with id {token_id}; list the tokens to see their ids.', token_id=token_id))
     view = HeldToken.held(row)
     with write_transaction():
         row.delete_instance()

@@ -22,6 +22,7 @@ import pyotp
 import segno
 
 from app.db import write_transaction
+from app.i18n import Message
 from app.models import InstallationSetting, RecoveryCode, User, utcnow
 from app.services import audit, passwords
 from app.services.errors import Invalid
@@ -33,7 +34,9 @@ VALID_WINDOW = 1  # steps either side of now
 REQUIRE_KEY = 'require_two_factor'
 RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'  # no 0/o, 1/l/i: read aloud or typed from paper
 
-WRONG_CODE = 'That code is wrong or was already used; type the 6-digit code your app shows now, or a recovery code.'
+WRONG_CODE = Message(
+    'That code is wrong or was already used; type the 6-digit code your app shows now, or a recovery code.'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,7 @@ def is_required() -> bool:
 def set_required(required: bool, *, actor: User | None = None, ip: str = '') -> bool:
     """An administrator's switch: every account must use two-factor login (those without it set it up)."""
     if actor is not None and not actor.is_admin:
-        raise Invalid('Only an administrator can change this setting; ask one.')
+        raise Invalid(Message('Only an administrator can change this setting; ask one.'))
     with write_transaction():
         InstallationSetting.insert(key=REQUIRE_KEY, value='1' if required else '0').on_conflict_replace().execute()
     audit.record('two_factor_required' if required else 'two_factor_optional', actor, ip=ip)
@@ -114,11 +117,12 @@ def confirm_enable(user: User, code: str, *, ip: str = '') -> list[str]:
     """Turn two-factor login on once a code from the new secret is right; returns the recovery codes (shown once)."""
     fresh = User.get_by_id(user.id)
     if not fresh.totp_pending:
-        raise Invalid('Start again: press "Set up two-factor login" to get a new QR code.', field='code')
+        raise Invalid(Message('Start again: press "Set up two-factor login" to get a new QR code.'), field='code')
     step = _matching_step(fresh.totp_pending, code, _now())
     if step is None:
         raise Invalid(
-            'That code does not match; type the 6-digit code your app shows now for What I Spend.', field='code'
+            Message('That code does not match; type the 6-digit code your app shows now for What I Spend.'),
+            field='code',
         )
     codes = _new_recovery_codes()
     with write_transaction():
@@ -189,7 +193,7 @@ def disable(user: User, password: str, code: str, *, ip: str = '') -> None:
     """Turn two-factor login off: needs the password and a code, so an unattended open page is not enough."""
     fresh = User.get_by_id(user.id)
     if not passwords.verify_password(fresh.password_hash, password or ''):
-        raise Invalid('The password is wrong; type your current password.', field='password')
+        raise Invalid(Message('The password is wrong; type your current password.'), field='password')
     if not verify(fresh, code):
         raise Invalid(WRONG_CODE, field='code')
     _clear(user)

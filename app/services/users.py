@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.db import write_transaction
+from app.i18n import LANGUAGES, Message, Plural
 from app.models import RecoveryCode, User, utcnow
 from app.services import audit, passwords, presets
 from app.services.accounts import active
@@ -16,11 +16,13 @@ from app.services.accounts import get_user as get_user
 from app.services.accounts import get_user_by_username as get_user_by_username
 from app.services.accounts import list_users as list_users
 from app.services.accounts import users_exist as users_exist
+from app.services.credentials import validate_password as validate_password  # re-exported: users.validate_...
+from app.services.credentials import validate_username as validate_username
 from app.services.errors import Conflict, Forbidden, Invalid
 
-USERNAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$')
 THEMES = ('auto', 'light', 'dark')
 CURRENCIES = ('EUR', 'USD', 'GBP', 'CHF', 'CAD', 'AUD', 'JPY', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'MAD', 'XOF')
+LANGUAGE_CHOICES = ('', *LANGUAGES)  # '' = automatic: the browser's Accept-Language
 LOCALES = ('fr-FR', 'en-GB', 'en-US', 'de-DE', 'es-ES', 'it-IT', 'nl-NL', 'pt-PT', 'fr-CH', 'fr-BE', 'fr-CA')
 
 
@@ -36,6 +38,7 @@ class UserView:
     locale: str
     timezone: str
     capture_location: bool
+    language: str = ''  # '' = automatic (the browser's); else a code of app.i18n.LANGUAGES
 
     @classmethod
     def of(cls, user: User) -> UserView:
@@ -48,27 +51,8 @@ class UserView:
             user.locale,
             user.timezone,
             bool(user.capture_location),
+            user.language,
         )
-
-
-def validate_username(username: str) -> str:
-    username = (username or '').strip()
-    if not USERNAME_RE.match(username):
-        raise Invalid(
-            'A username has 1 to 64 characters: letters, digits and . _ @ -, starting with a letter or digit.',
-            field='username',
-        )
-    return username
-
-
-def validate_password(password: str, confirm: str | None = None) -> str:
-    if password is None or len(password) < passwords.MIN_PASSWORD_LENGTH:
-        raise Invalid(f'The password needs at least {passwords.MIN_PASSWORD_LENGTH} characters.', field='password')
-    if len(password) > passwords.MAX_PASSWORD_LENGTH:
-        raise Invalid(f'The password is longer than {passwords.MAX_PASSWORD_LENGTH} characters.', field='password')
-    if confirm is not None and confirm != password:
-        raise Invalid('The two passwords differ; type the same password twice.', field='password_confirm')
-    return password
 
 
 def create_user(username: str, password: str, *, is_admin: bool = False, password_hash: str | None = None) -> User:
@@ -80,7 +64,9 @@ def create_user(username: str, password: str, *, is_admin: bool = False, passwor
     with write_transaction():
         existing = User.get_or_none(User.username_key == username.lower())
         if existing is not None and existing.deleted_at is None:
-            raise Conflict(f'The username {username!r} is taken; choose another.', field='username')
+            raise Conflict(
+                Message("The username '{username}' is taken; choose another.", username=username), field='username'
+            )
         if existing is not None:
             existing.username = username
             existing.password_hash = password_hash
@@ -133,6 +119,7 @@ def create_account(
     creator: User | None = None,
     starting: Starting | None = None,
     password_hash: str | None = None,
+    language: str = 'en',
 ) -> NewAccount:
     """Create an account the way the setup wizard, the Users tab, `POST /sysapi/users/create` and
     `manage.py user create` do: the account and its starting categories and payment methods (`starting`,
@@ -142,7 +129,8 @@ def create_account(
     joins: it takes the currency, locale and time zone of the administrator who creates it (`creator`;
     from the CLI the earliest administrator), so that linked accounts add up in one currency from the
     start. A deleted account brought back keeps its own formats and data, and gets no presets on top.
-    `password_hash` is for a caller that hashed the password before taking its own transaction.
+    `password_hash` is for a caller that hashed the password before taking its own transaction. The
+    default starting categories and payment methods are named in `language` (the creator's).
     """
     username = validate_username(username)
     if password_hash is None:
@@ -159,7 +147,7 @@ def create_account(
         if model is not None and model.id != user.id:
             user.currency, user.locale, user.timezone = model.currency, model.locale, model.timezone
             user.save(only=[User.currency, User.locale, User.timezone])
-        seeded = seed_defaults(user, starting) if presets else (0, 0)
+        seeded = seed_defaults(user, starting, language=language) if presets else (0, 0)
         return NewAccount(user, restored, seeded)
 
 
@@ -180,7 +168,7 @@ def authenticate(username: str, password: str) -> User | None:
 
 def change_password(user: User, current: str, new: str, confirm: str | None = None) -> None:
     if not passwords.verify_password(user.password_hash, current or ''):
-        raise Invalid('The current password is wrong; type it again.', field='current_password')
+        raise Invalid(Message('The current password is wrong; type it again.'), field='current_password')
     set_password(user, new, confirm)
 
 
@@ -199,21 +187,48 @@ def update_preferences(
     locale: str | None = None,
     timezone: str | None = None,
     capture_location: bool | None = None,
+    language: str | None = None,
 ) -> User:
+    if language is not None:
+        if language not in LANGUAGE_CHOICES:
+            raise Invalid(
+                Message(
+                    "Language '{language}' is not offered; choose one of {choices}, or automatic (empty).",
+                    language=language,
+                    choices=', '.join(LANGUAGES),
+                ),
+                field='language',
+            )
+        user.language = language
     if theme is not None:
         if theme not in THEMES:
-            raise Invalid(f'Theme {theme!r} is unknown; choose one of {", ".join(THEMES)}.', field='theme')
+            raise Invalid(
+                Message("Theme '{theme}' is unknown; choose one of {choices}.", theme=theme, choices=', '.join(THEMES)),
+                field='theme',
+            )
         user.theme = theme
     if currency is not None:
         currency = currency.strip().upper()
         if currency not in CURRENCIES:
             raise Invalid(
-                f'Currency {currency!r} is not supported; choose one of {", ".join(CURRENCIES)}.', field='currency'
+                Message(
+                    "Currency '{currency}' is not supported; choose one of {choices}.",
+                    currency=currency,
+                    choices=', '.join(CURRENCIES),
+                ),
+                field='currency',
             )
         user.currency = currency
     if locale is not None:
         if locale not in LOCALES:
-            raise Invalid(f'Locale {locale!r} is not supported; choose one of {", ".join(LOCALES)}.', field='locale')
+            raise Invalid(
+                Message(
+                    "Locale '{locale}' is not supported; choose one of {choices}.",
+                    locale=locale,
+                    choices=', '.join(LOCALES),
+                ),
+                field='locale',
+            )
         user.locale = locale
     if timezone is not None:
         timezone = timezone.strip()
@@ -224,7 +239,8 @@ def update_preferences(
                 ZoneInfo(timezone)
             except (ZoneInfoNotFoundError, ValueError):
                 raise Invalid(
-                    f'Time zone {timezone!r} is unknown; use a name such as Europe/Paris.', field='timezone'
+                    Message("Time zone '{timezone}' is unknown; use a name such as Europe/Paris.", timezone=timezone),
+                    field='timezone',
                 ) from None
         user.timezone = timezone
     if capture_location is not None:
@@ -241,7 +257,9 @@ def installation_api_key(user: User) -> str:
 
     current = User.get_or_none((User.id == user.id) & active())  # not the page's copy: rights change
     if current is None or not current.is_admin:
-        raise Forbidden('Only an administrator may see the installation API key; create a personal API token instead.')
+        raise Forbidden(
+            Message('Only an administrator may see the installation API key; create a personal API token instead.')
+        )
     return get_settings().api_key
 
 
@@ -263,10 +281,19 @@ def count_admins() -> int:
 
 
 def _refuse_losing_last_admin(user: User, what: str) -> None:
+    """`what`: 'demote' or 'delete' (one whole sentence each)."""
     if user.is_admin and count_admins() <= 1:
-        raise Conflict(
-            f'{user.username} is the only administrator; make another user administrator before you {what}.',
-        )
+        if what == 'demote':
+            message = Message(
+                '{username} is the only administrator; make another user administrator before you demote them.',
+                username=user.username,
+            )
+        else:
+            message = Message(
+                '{username} is the only administrator; make another user administrator before you delete them.',
+                username=user.username,
+            )
+        raise Conflict(message)
 
 
 def set_admin(user: User, is_admin: bool, *, actor: User | None = None) -> User:
@@ -274,9 +301,9 @@ def set_admin(user: User, is_admin: bool, *, actor: User | None = None) -> User:
     with write_transaction():
         user = get_user(user.id)
         if not is_admin:
-            _refuse_losing_last_admin(user, 'demote them')
+            _refuse_losing_last_admin(user, 'demote')
             if actor is not None and actor.id == user.id:
-                raise Invalid('You cannot demote yourself; ask another administrator.')
+                raise Invalid(Message('You cannot demote yourself; ask another administrator.'))
         user.is_admin = bool(is_admin)
         user.save(only=[User.is_admin])
         by = f' by {actor.username}' if actor else ''
@@ -293,13 +320,23 @@ class PasswordReset:
     tokens: int
     tokens_kept: bool
 
-    def message(self) -> str:
-        tokens = (
-            'their personal API tokens still work'
-            if self.tokens_kept
-            else f'{self.tokens} personal API token(s) revoked'
-        )
-        return f'Password of {self.username} changed; {self.sessions} session(s) logged out, {tokens}.'
+    def message(self, language: str = 'en') -> str:
+        """What the administrator reads, in `language`."""
+        sessions = Plural('{n} session logged out', '{n} sessions logged out', n=self.sessions)
+        if self.tokens_kept:
+            text = Message(
+                'Password of {username} changed; {sessions}, their personal API tokens still work.',
+                username=self.username,
+                sessions=sessions,
+            )
+        else:
+            text = Message(
+                'Password of {username} changed; {sessions}, {tokens}.',
+                username=self.username,
+                sessions=sessions,
+                tokens=Plural('{n} personal API token revoked', '{n} personal API tokens revoked', n=self.tokens),
+            )
+        return text.render(language)
 
 
 def reset_password(user: User, new: str, confirm: str | None = None, *, revoke_tokens: bool = True) -> PasswordReset:
@@ -320,13 +357,13 @@ def reset_password(user: User, new: str, confirm: str | None = None, *, revoke_t
     return PasswordReset(user.username, ended, revoked, not revoke_tokens)
 
 
-def seed_defaults(user: User, starting: Starting | None = None) -> tuple[int, int]:
+def seed_defaults(user: User, starting: Starting | None = None, *, language: str = 'en') -> tuple[int, int]:
     """Give an account without any category or payment method its starting ones: those chosen in the setup
-    wizard, else the wizard's defaults. Returns (categories, payment methods) created; (0, 0) for an
+    wizard, else the wizard's defaults named in `language`. Returns (categories, payment methods) created; (0, 0) for an
     account that already has some."""
     from app.models import Category, PaymentMethod
 
-    starting = starting or Starting(presets.DEFAULT_CATEGORIES, presets.DEFAULT_PAYMENT_METHODS)
+    starting = starting or Starting(presets.categories(language), presets.payment_methods(language))
     with write_transaction():
         if (
             Category.select().where(Category.owner == user.id).exists()
@@ -350,28 +387,42 @@ class DeleteReport:
     tokens: int
     copied_for_others: int  # categories and payment methods copied to linked users whose expenses used them
 
-    def message(self) -> str:
-        data = (
-            f'{self.expenses} expense(s), {self.categories} categor{"y" if self.categories == 1 else "ies"} and '
-            f'{self.payment_methods} payment method(s)'
-        )
+    def message(self, language: str = 'en') -> str:
+        """What the administrator reads, in `language`: one sentence a line."""
+        data = {
+            'expenses': Plural('{n} expense', '{n} expenses', n=self.expenses),
+            'categories': Plural('{n} category', '{n} categories', n=self.categories),
+            'payment_methods': Plural('{n} payment method', '{n} payment methods', n=self.payment_methods),
+        }
         lines = [
-            f'Deleted user {self.username!r}; ended {self.sessions} session(s), revoked {self.tokens} API token(s), '
-            f'removed {self.links} link(s) and invitation(s).'
+            Message(
+                "Deleted user '{username}': {sessions}, {tokens}, {links}.",
+                username=self.username,
+                sessions=Plural('{n} session ended', '{n} sessions ended', n=self.sessions),
+                tokens=Plural('{n} API token revoked', '{n} API tokens revoked', n=self.tokens),
+                links=Plural('{n} link or invitation removed', '{n} links and invitations removed', n=self.links),
+            )
         ]
         if self.data_deleted:
-            lines.append(f'Deleted its data: {data}.')
+            lines.append(Message('Deleted its data: {expenses}, {categories} and {payment_methods}.', **data))
         else:
             lines.append(
-                f'Kept its data: {data}. Creating the user {self.username!r} again brings them back '
-                '(use --delete-data to delete them).'
+                Message(
+                    "Kept its data: {expenses}, {categories} and {payment_methods}. Creating the user '{username}' "
+                    'again brings them back (use --delete-data to delete them).',
+                    username=self.username,
+                    **data,
+                )
             )
         if self.copied_for_others:
             lines.append(
-                f'Copied {self.copied_for_others} categories and payment methods into linked accounts whose expenses '
-                'used them.'
+                Plural(
+                    'Copied {n} category or payment method into linked accounts whose expenses used it.',
+                    'Copied {n} categories and payment methods into linked accounts whose expenses used them.',
+                    n=self.copied_for_others,
+                )
             )
-        return '\n'.join(lines)
+        return '\n'.join(line.render(language) for line in lines)
 
 
 def delete_user(user: User, *, delete_data: bool = False, actor: User | None = None) -> DeleteReport:
@@ -385,8 +436,8 @@ def delete_user(user: User, *, delete_data: bool = False, actor: User | None = N
     with write_transaction():
         user = get_user(user.id)
         if actor is not None and actor.id == user.id:
-            raise Invalid('You cannot delete your own account here; another administrator or the CLI can.')
-        _refuse_losing_last_admin(user, 'delete them')
+            raise Invalid(Message('You cannot delete your own account here; another administrator or the CLI can.'))
+        _refuse_losing_last_admin(user, 'delete')
         link_count, unlinked = links.unlink_everyone(user)
         sessions_ended = Session.delete().where(Session.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete
         tokens_revoked = ApiToken.delete().where(ApiToken.user == user.id).execute()  # type: ignore[misc]  # types-peewee: Model.delete

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from typing import SupportsFloat
 
+from app.i18n import Message
 from app.services.errors import Invalid
 
 MAX_ID = 2**63 - 1
@@ -46,7 +47,7 @@ def is_blank(value: object) -> bool:
 def parse_id(value: object, *, field: str) -> int:
     """A positive integer id from 7, '7' or ' 7 '."""
     if isinstance(value, bool):
-        raise Invalid(f'{field} must be a number, such as 3.', field=field)
+        raise Invalid(Message('{field} must be a number, such as 3.', field=field), field=field)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
@@ -54,10 +55,13 @@ def parse_id(value: object, *, field: str) -> int:
     else:
         text = str(value if value is not None else '').strip()
         if not text.isascii() or not text.isdigit():
-            raise Invalid(f'{field} must be a whole number, such as 3; got {text[:20]!r}.', field=field)
+            raise Invalid(
+                Message("{field} must be a whole number, such as 3; got '{text}'.", field=field, text=text[:20]),
+                field=field,
+            )
         number = int(text)
     if not 1 <= number <= MAX_ID:
-        raise Invalid(f'{field} must be a positive whole number.', field=field)
+        raise Invalid(Message('{field} must be a positive whole number.', field=field), field=field)
     return number
 
 
@@ -65,42 +69,60 @@ def parse_optional_id(value: object, *, field: str) -> int | None:
     return None if is_blank(value) else parse_id(value, field=field)
 
 
-def clean_text(value: object, *, field: str, max_length: int, label: str) -> str:
-    """Free text: stripped, control characters removed, at most `max_length` characters."""
+def clean_text(value: object, *, field: str, max_length: int, label: Message) -> str:
+    """Free text: stripped, control characters removed, at most `max_length` characters.
+
+    `label` names the field in the messages ("The {label} must be text."), a Message so that it is shown in
+    the reader's language; French says « le champ « {label} » » there, which agrees with any noun."""
     if value is None:
         return ''
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise Invalid(f'The {label} must be text.', field=field)
+        raise Invalid(Message('The {label} must be text.', label=label), field=field)
     text = str(value)
     if any('\ud800' <= char <= '\udfff' for char in text):
         raise Invalid(
-            f'The {label} contains a broken character (half of a UTF-16 pair); retype it and try again.', field=field
+            Message(
+                'The {label} contains a broken character (half of a UTF-16 pair); retype it and try again.', label=label
+            ),
+            field=field,
         )
     text = strip_invisible(_CONTROL.sub(' ', text).strip())
     if len(text) > max_length:
-        raise Invalid(f'The {label} is {len(text)} characters long; shorten it to {max_length} at most.', field=field)
+        raise Invalid(_too_long(label, len(text), max_length), field=field)
     return text
 
 
-def clean_name(value: object, *, field: str = 'name', label: str = 'name', max_length: int = 80) -> str:
+def _too_long(label: Message, length: int, max_length: int) -> Message:
+    return Message(
+        'The {label} is {length} characters long; shorten it to {max_length} at most.',
+        label=label,
+        length=length,
+        max_length=max_length,
+    )
+
+
+NAME = Message('name')
+
+
+def clean_name(value: object, *, field: str = 'name', label: Message = NAME, max_length: int = 80) -> str:
     """A name a person will pick from a list: it must show at least one visible character."""
     text = ' '.join(clean_text(value, field=field, max_length=max_length * 2, label=label).split())
     if not text and isinstance(value, str) and value.strip():
         raise Invalid(
-            f'The {label} has only invisible characters; type letters or digits.',
+            Message('The {label} has only invisible characters; type letters or digits.', label=label),
             field=field,
         )
     if not text:
-        raise Invalid(f'Enter a {label}.', field=field)
+        raise Invalid(Message('Enter a {label}.', label=label), field=field)
     if len(text) > max_length:
-        raise Invalid(f'The {label} is {len(text)} characters long; shorten it to {max_length} at most.', field=field)
+        raise Invalid(_too_long(label, len(text), max_length), field=field)
     return text
 
 
 def clean_color(value: object, *, field: str = 'color') -> str:
     text = str(value or '').strip()
     if not _COLOR.match(text):
-        raise Invalid(f'{text[:20]!r} is not a colour; use #RRGGBB, such as #4f46e5.', field=field)
+        raise Invalid(Message("'{text}' is not a colour; use #RRGGBB, such as #4f46e5.", text=text[:20]), field=field)
     if len(text) == 4:
         text = '#' + ''.join(c * 2 for c in text[1:])
     return text.lower()
@@ -110,7 +132,8 @@ def clean_icon(value: object, *, field: str = 'icon') -> str:
     text = str(value or '').strip()
     if not _ICON.match(text):
         raise Invalid(
-            f'{text[:20]!r} is not an icon name; use a Material icon name such as shopping_cart.', field=field
+            Message("'{text}' is not an icon name; use a Material icon name such as shopping_cart.", text=text[:20]),
+            field=field,
         )
     return text
 
@@ -119,9 +142,12 @@ def parse_coordinate(value: object, *, field: str, limit: float) -> float | None
     """A latitude (limit 90) or longitude (limit 180) in decimal degrees; blank means none."""
     if is_blank(value):
         return None
-    label = 'latitude' if limit == 90 else 'longitude'
+    label = Message('latitude') if limit == 90 else Message('longitude')
     if isinstance(value, bool):
-        raise Invalid(f'true or false is not a {label}; it must be a number of degrees, such as 48.8566.', field=field)
+        raise Invalid(
+            Message('true or false is not a {label}; it must be a number of degrees, such as 48.8566.', label=label),
+            field=field,
+        )
     text = value.strip().replace(',', '.') if isinstance(value, str) else None
     try:
         number = float(text) if text is not None else float(value) if isinstance(value, SupportsFloat) else None
@@ -129,11 +155,24 @@ def parse_coordinate(value: object, *, field: str, limit: float) -> float | None
         number = None
     plain = text is None or _DECIMAL.fullmatch(text)
     if number is None or (not plain and math.isfinite(number)):  # not '4_8', '４８' nor '1e1', which float() reads
-        raise Invalid(f'{str(value)[:20]!r} is not a {label}; use decimal degrees such as 48.8566.', field=field)
+        raise Invalid(
+            Message(
+                "'{value}' is not a {label}; use decimal degrees such as 48.8566.", value=str(value)[:20], label=label
+            ),
+            field=field,
+        )
     if not math.isfinite(number):
-        raise Invalid(f'The {label} must be a finite number of degrees.', field=field)
+        raise Invalid(Message('The {label} must be a finite number of degrees.', label=label), field=field)
     if not -limit <= number <= limit:
-        raise Invalid(f'The {label} must be between -{limit:g} and {limit:g} degrees; got {number:g}.', field=field)
+        raise Invalid(
+            Message(
+                'The {label} must be between -{limit} and {limit} degrees; got {number}.',
+                label=label,
+                limit=format(limit, 'g'),
+                number=format(number, 'g'),
+            ),
+            field=field,
+        )
     return round(number, 7)
 
 

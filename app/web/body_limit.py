@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import logging
 
+from app import i18n
+from app.i18n import Message
 from app.web.json_error import json_error
 
 log = logging.getLogger('whatispend.body_limit')
@@ -56,12 +58,20 @@ def limit_for(path: str, default: int = DEFAULT_LIMIT) -> int:
     return best
 
 
-def describe_size(size: int) -> str:
+def describe_size(size: int) -> Message:
     if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
-        return f'{size // (1024 * 1024)} MiB'
+        return Message('{n} MiB', n=size // (1024 * 1024))
     if size >= 1024 and size % 1024 == 0:
-        return f'{size // 1024} KiB'
-    return f'{size} bytes'
+        return Message('{n} KiB', n=size // 1024)
+    return Message('{n} bytes', n=size)
+
+
+def scope_language(scope) -> str:
+    """The language of a refusal sent before any route runs (nobody is known yet): Accept-Language's."""
+    for name, value in scope.get('headers') or []:
+        if name == b'accept-language':
+            return i18n.from_accept_language(value.decode('latin-1'))
+    return i18n.DEFAULT
 
 
 def declared_length(scope) -> int | None:
@@ -73,13 +83,16 @@ def declared_length(scope) -> int | None:
     return None
 
 
-def too_large(limit: int) -> tuple[dict, bytes]:
-    message = (
-        f'The request body is larger than {describe_size(limit)} ({limit} bytes), the most this address accepts; '
-        'send a smaller body.'
+def too_large(limit: int, language: str = i18n.DEFAULT) -> tuple[dict, bytes]:
+    message = Message(
+        'The request body is larger than {size} ({limit} bytes), the most this address accepts; send a smaller body.',
+        size=describe_size(limit),
+        limit=limit,
     )
     # the rest of the body is not read: this connection is done
-    return json_error(413, message, (b'connection', b'close'))
+    return json_error(
+        413, message.render(language), (b'content-language', language.encode()), (b'connection', b'close')
+    )
 
 
 class BodyLimitMiddleware:
@@ -130,6 +143,6 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope, send, limit: int, what: str) -> None:
         log.info('refused %s %s: body %s, limit %s bytes', scope['method'], scope['path'], what, limit)
-        start, body = too_large(limit)
+        start, body = too_large(limit, scope_language(scope))
         await send(start)
         await send({'type': 'http.response.body', 'body': body})

@@ -28,7 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from app import i18n
 from app.config import Settings, get_settings
+from app.i18n import Plural
+from app.web.body_limit import scope_language
 from app.web.client_ip import client_ip_from_scope
 from app.web.json_error import json_error
 
@@ -123,9 +126,18 @@ def presented_token(scope: dict) -> str | None:
     return None
 
 
-def too_many_requests(retry_after: int) -> tuple[dict, bytes]:
-    message = f'Too many requests; slow down and try again in {retry_after} second(s).'
-    return json_error(429, message, (b'retry-after', str(retry_after).encode()))
+def too_many_requests(retry_after: int, language: str = i18n.DEFAULT) -> tuple[dict, bytes]:
+    message = Plural(
+        'Too many requests; slow down and try again in {n} second.',
+        'Too many requests; slow down and try again in {n} seconds.',
+        n=retry_after,
+    )
+    return json_error(
+        429,
+        message.render(language),
+        (b'retry-after', str(retry_after).encode()),
+        (b'content-language', language.encode()),
+    )
 
 
 class RateLimitMiddleware:
@@ -178,6 +190,6 @@ class RateLimitMiddleware:
             client_ip_from_scope(scope),
             wait,
         )
-        start, body = too_many_requests(wait)
+        start, body = too_many_requests(wait, scope_language(scope))
         await send(start)
         await send({'type': 'http.response.body', 'body': body})

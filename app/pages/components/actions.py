@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 from nicegui import run, ui
 from nicegui.elements.mixins.disableable_element import DisableableElement
 
+from app.i18n import Message, render
 from app.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -31,12 +32,14 @@ _running: set[int] = set()
 
 
 def show_service_error(exc: ServiceError, fields: Mapping[str, Any] | None = None) -> None:
-    """Under the field the refusal names when the form has it; as a notification otherwise."""
+    """Under the field the refusal names when the form has it; as a notification otherwise.
+
+    In the page's language: this runs in the page's task (after the worker thread), where it is current."""
     target = (fields or {}).get(exc.field or '')
     if target is not None:
-        target.error = exc.message
+        target.error = exc.render()
         return
-    ui.notify(exc.message, type='negative', multi_line=True)
+    ui.notify(exc.render(), type='negative', multi_line=True)
 
 
 def clear_errors(fields: Mapping[str, Any] | None) -> None:
@@ -52,7 +55,7 @@ async def call_service(
     dialog: ui.dialog | None = None,
     busy: DisableableElement | None = None,
     refresh: Callable[[], Any] | None = None,
-    success: str | Callable[[T], str | None] | None = None,
+    success: str | Message | Callable[[T], str | Message | None] | None = None,
     after: Callable[[T], Awaitable[Any] | Any] | None = None,
     **kwargs: Any,
 ) -> T | None:
@@ -61,7 +64,8 @@ async def call_service(
     Returns the call's result, or None when it was refused (the message is already shown), when the same
     `busy` element's action is still running, or when the page went away. On success, in this order and
     in the page's root layout: close `dialog`, run `refresh`, run `after(result)`, show `success` (a text,
-    or a function of the result giving one), then delete the dialog.
+    a lazy Message, or a function of the result giving one; rendered in the page's language), then delete
+    the dialog.
     """
     key = id(busy) if busy is not None else None
     if key is not None:
@@ -92,7 +96,7 @@ async def call_service(
                 await _maybe_await(after(result))
             message = success(result) if callable(success) else success
             if message:
-                ui.notify(message, type='positive')
+                ui.notify(render(message), type='positive')
             if dialog is not None and not dialog.is_deleted:
                 dialog.delete()
         return result

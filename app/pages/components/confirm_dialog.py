@@ -15,6 +15,8 @@ from typing import Any
 
 from nicegui import ui
 
+from app.i18n import _
+
 Action = Callable[..., Awaitable[Any]]
 
 
@@ -40,7 +42,7 @@ def confirm_dialog(
     confirm: str,
     marks: Marks,
     on_confirm: Action,
-    cancel: str = 'Cancel',
+    cancel: str | None = None,
     color: str = 'negative',
     icon: str | None = None,
     width: str = 'max-w-md',
@@ -53,7 +55,7 @@ def confirm_dialog(
             ui.label(text).classes('text-sm')
         yield dialog
         with ui.row().classes('w-full justify-end'):
-            ui.button(cancel, on_click=dialog.close).props('flat no-caps').mark(marks.cancel)
+            ui.button(cancel or _('Cancel'), on_click=dialog.close).props('flat no-caps').mark(marks.cancel)
             button = ui.button(confirm, icon=icon).props(f'unelevated no-caps color={color}').mark(marks.confirm)
             button.on_click(lambda: on_confirm(dialog=dialog, busy=button))
     dialog.on_value_change(lambda e: None if e.value or dialog.is_deleted else dialog.delete())

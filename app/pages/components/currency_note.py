@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from app.i18n import _
 from app.services.links import CurrencyDifference
 
 
@@ -23,5 +24,12 @@ def currency_note(differences: list[CurrencyDifference], *, banner: bool = False
         ui.icon('currency_exchange', size='sm').classes('opacity-70 shrink-0')
         with ui.column().classes('gap-1 min-w-0'):
             for difference in differences:
-                ui.label(difference.message()).mark(f'currency-difference-{difference.username}')
-            ui.label('To count in one currency, choose the same one in Settings › Account.').classes('opacity-70')
+                text = _(
+                    '{username} counts in {currency}, you in {my_currency}: totals that mix your expenses add both '
+                    'as they are.',
+                    username=difference.username,
+                    currency=difference.currency,
+                    my_currency=difference.my_currency,
+                )
+                ui.label(text).mark(f'currency-difference-{difference.username}')
+            ui.label(_('To count in one currency, choose the same one in Settings › Account.')).classes('opacity-70')

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from nicegui import ui
 
+from app.i18n import _
 from app.pages.components.dashboard_widgets import Formats
 from app.services.stats_types import Change
 
@@ -15,12 +16,17 @@ _TONES = {('up', True): 'text-negative', ('down', True): 'text-positive'}  # bra
 
 
 def change_text(change: Change, previous_label: str, formats: Formats) -> str:
+    """`previous_label` is the previous month's name ('November', 'novembre'), in the user's locale."""
     if change.percent is None:
-        return f'nothing in {previous_label}' if change.direction != 'same' else f'as in {previous_label}'
+        if change.direction != 'same':
+            return _('nothing in {month}', month=previous_label)
+        return _('as in {month}', month=previous_label)
     if change.direction == 'same':
-        return f'same as {previous_label}'
-    arrow = '▲' if change.direction == 'up' else '▼'
-    return f'{arrow} {formats.percent(round(abs(change.percent)))} vs {previous_label}'
+        return _('same as {month}', month=previous_label)
+    percent = formats.percent(round(abs(change.percent)))
+    if change.direction == 'up':
+        return _('▲ {percent} vs {month}', percent=percent, month=previous_label)
+    return _('▼ {percent} vs {month}', percent=percent, month=previous_label)
 
 
 def change_tone(change: Change, spending: bool) -> str:

@@ -21,9 +21,19 @@ from typing import Any
 
 from nicegui import ui
 
+from app.i18n import _, ngettext
 from app.pages.components.chart_colors import safe_color
 from app.services import formats as fmt
-from app.services.stats import CategoryShare, Day, PaymentShare, SubcategoryShare, Week, YearCategory, YearOverview
+from app.services.stats import (
+    STAND_INS,
+    CategoryShare,
+    Day,
+    PaymentShare,
+    SubcategoryShare,
+    Week,
+    YearCategory,
+    YearOverview,
+)
 
 # The canvas needs a real font list ('inherit' would make it fall back to 10px sans-serif): Quasar's Roboto.
 FONT = 'Roboto, -apple-system, "Helvetica Neue", Helvetica, Arial, sans-serif'
@@ -83,6 +93,10 @@ class Formats:
     def money(self, cents: int) -> str:
         return fmt.money(int(cents), self.currency, self.locale)
 
+    def count(self, value: int) -> str:
+        """A whole number with the locale's grouping: 1,234 / 1 234."""
+        return fmt.number(int(value), self.locale, digits=0)
+
     def percent(self, value: float, *, fixed: bool = False) -> str:
         return fmt.percent(value, self.locale, fixed=fixed)
 
@@ -112,6 +126,12 @@ class Formats:
         """Compact axis numbers in the user's locale (1.2K, 1,2 k); no user text reaches this code."""
         locale = json.dumps(self.locale)
         return f'v => new Intl.NumberFormat({locale}, {{notation: "compact", maximumFractionDigits: 1}}).format(v)'
+
+
+def shown(name: str | None) -> str:
+    """A name as the dashboard shows it: the user's own as it is; the stand-ins for a missing one
+    ('Without subcategory', 'Deleted category', ...) in the page's language."""
+    return _(name) if name in STAND_INS else (name or '')
 
 
 def marker(color: str) -> str:
@@ -163,7 +183,7 @@ def _category_axis(palette: Palette, labels: list[str], **extra: Any) -> dict[st
 
 
 def expenses_text(count: int) -> str:
-    return f'{count} expense{"s" * (count != 1)}'
+    return ngettext('{n} expense', '{n} expenses', count)
 
 
 # Tooltip of an axis-triggered chart: the head of the point (its date or month), then each series' line.
@@ -192,17 +212,18 @@ def daily_options(days: Sequence[Day], formats: Formats, dark: bool) -> dict[str
     """Each day's total as a bar on the left axis, and the running total as an area on its own right
     axis; each axis is named and coloured like its series, so neither is read against the other's scale."""
     palette = Palette.of(dark)
+    per_day_name, running_name = _('Per day'), _('Running total')
     per_day, running = [], []
     for d in days:
         head = escape(formats.long_date(d.date))
         per_day.append(
-            {'value': d.total, 'head': head, 'tip': tip(palette.per_day, 'Per day', formats.money(d.total_cents))}
+            {'value': d.total, 'head': head, 'tip': tip(palette.per_day, per_day_name, formats.money(d.total_cents))}
         )
         running.append(
             {
                 'value': d.cumulative,
                 'head': head,
-                'tip': tip(palette.running, 'Running total', formats.money(d.cumulative_cents)),
+                'tip': tip(palette.running, running_name, formats.money(d.cumulative_cents)),
             }
         )
     options = _base(palette)
@@ -222,16 +243,16 @@ def daily_options(days: Sequence[Day], formats: Formats, dark: bool) -> dict[str
 
     options.update(
         {
-            'legend': {'bottom': 0, 'textStyle': {'color': palette.text}, 'data': ['Per day', 'Running total']},
+            'legend': {'bottom': 0, 'textStyle': {'color': palette.text}, 'data': [per_day_name, running_name]},
             'grid': {'left': 8, 'right': 8, 'top': 32, 'bottom': 32, 'containLabel': True},
             'xAxis': _category_axis(palette, [formats.day_of_month(d.date) for d in days]),
             'yAxis': [
-                axis('Per day', palette.per_day, 'left'),
-                axis('Running total', palette.running, 'right', splitLine={'show': False}, alignTicks=True),
+                axis(per_day_name, palette.per_day, 'left'),
+                axis(running_name, palette.running, 'right', splitLine={'show': False}, alignTicks=True),
             ],
             'series': [
                 {
-                    'name': 'Per day',
+                    'name': per_day_name,
                     'type': 'bar',
                     'data': per_day,
                     'color': palette.per_day,
@@ -239,7 +260,7 @@ def daily_options(days: Sequence[Day], formats: Formats, dark: bool) -> dict[str
                     'itemStyle': {'borderRadius': [3, 3, 0, 0]},
                 },
                 {
-                    'name': 'Running total',
+                    'name': running_name,
                     'type': 'line',
                     'yAxisIndex': 1,
                     'data': running,
@@ -263,9 +284,9 @@ def donut_options(
     palette, options = _item_chart(dark)
     data = [
         {
-            'name': s.name,
+            'name': shown(s.name),
             'value': s.total,
-            'tip': tip(s.color, s.name, formats.money(s.total_cents), formats.percent(s.percent)),
+            'tip': tip(s.color, shown(s.name), formats.money(s.total_cents), formats.percent(s.percent)),
             'itemStyle': {'color': safe_color(s.color)},
         }
         for s in slices
@@ -324,7 +345,7 @@ def weekly_options(weeks: Sequence[Week], formats: Formats, dark: bool) -> dict[
             'series': [
                 {
                     'type': 'bar',
-                    'name': 'Week',
+                    'name': _('Week'),
                     'data': data,
                     'color': palette.per_day,
                     'barMaxWidth': 48,
@@ -348,14 +369,14 @@ def payment_options(methods: Sequence[PaymentShare], formats: Formats, dark: boo
     """Horizontal bars, the largest on top, each labelled with its amount."""
     palette, options = _item_chart(dark)
     ordered = list(reversed(methods))  # ECharts draws the first category at the bottom
-    data = [_counted_bar(PAYMENT_COLOR, m.name, m, formats) for m in ordered]
+    data = [_counted_bar(PAYMENT_COLOR, shown(m.name), m, formats) for m in ordered]
     options.update(
         {
             'grid': {'left': 8, 'right': 96, 'top': 8, 'bottom': 8, 'containLabel': True},
             'xAxis': _value_axis(palette, formats, axisLabel={'show': False}),
             'yAxis': _category_axis(
                 palette,
-                [m.name for m in ordered],
+                [shown(m.name) for m in ordered],
                 axisLabel={
                     'color': palette.text,
                     'width': 110,
@@ -365,7 +386,7 @@ def payment_options(methods: Sequence[PaymentShare], formats: Formats, dark: boo
             'series': [
                 {
                     'type': 'bar',
-                    'name': 'Payment method',
+                    'name': _('Payment method'),
                     'data': data,
                     'color': PAYMENT_COLOR,
                     'barMaxWidth': 28,
@@ -407,14 +428,14 @@ def year_options(year: YearOverview, formats: Formats, dark: bool) -> dict[str, 
     )
     series = [
         {
-            'name': c.name,
+            'name': shown(c.name),
             'type': 'bar',
             'stack': 'month',
             'color': safe_color(c.color),
             'barMaxWidth': 36,
             'emphasis': {'focus': 'series'},
             'data': [
-                {'value': v, 'head': heads[m], 'tip': tip(c.color, c.name, formats.money(cents))}
+                {'value': v, 'head': heads[m], 'tip': tip(c.color, shown(c.name), formats.money(cents))}
                 for m, (v, cents) in enumerate(zip(c.totals, c.totals_cents))
             ],
         }
@@ -436,7 +457,7 @@ def year_legend(categories: Sequence[YearCategory], on_toggle: Callable[[str], o
     """The year chart's legend as wrapping buttons: whole at any width; a click shows or hides a category."""
     with ui.row().classes('w-full gap-x-1 gap-y-0 justify-center').mark('year-legend'):
         for category in categories:
-            name = category.name
+            name = shown(category.name)
             button = (
                 ui.button(color=None)
                 .props('flat dense no-caps size=sm aria-pressed=true')

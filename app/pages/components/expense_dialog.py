@@ -18,6 +18,7 @@ from typing import Any
 from babel.dates import format_date
 from nicegui import background_tasks, ui
 
+from app.i18n import _
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.location import LocationField
@@ -99,25 +100,26 @@ def expense_dialog(
     locate: bool = False,
     refresh: Callable[[], Any] | None = None,
     after: Callable[[Any], Awaitable[Any] | Any] | None = None,
-    success: str | Callable[[Any], str | None] | None = 'Expense saved.',
+    success: str | Callable[[Any], str | None] | None = None,
 ) -> ui.dialog:
     """Open the dialog prefilled with `initial` (amount as text, date, category_id, subcategory_id,
     payment_method_id, description, latitude, longitude, place).
 
     `save(values)` is the service call (run in a worker thread); on success the dialog closes, `refresh()`
-    and `after(result)` run and `success` is shown. With `user`, the form has the location block (position,
-    place name, suggestions); `locate` asks the browser for the position as the dialog opens."""
+    and `after(result)` run and `success` is shown ("Expense saved." when None; '' for none). With `user`,
+    the form has the location block (position, place name, suggestions); `locate` asks the browser for the
+    position as the dialog opens."""
     today = today_in(user.timezone if user is not None else None)
     with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2').mark('expense-dialog'):
         ui.label(title).classes('text-lg font-semibold')
         amount = (
-            ui.input('Amount', value=initial.get('amount', ''))
+            ui.input(_('Amount'), value=initial.get('amount', ''))
             .props('outlined autofocus inputmode=decimal autocomplete=off')
             .classes('w-full')
             .mark('expense-amount')
         )
         with (
-            ui.input('Date', value=initial.get('date', ''))
+            ui.input(_('Date'), value=initial.get('date', ''))
             .props('outlined mask="####-##-##"')
             .classes('w-full')
             .mark('expense-date') as day
@@ -125,25 +127,25 @@ def expense_dialog(
             with ui.menu().props('no-parent-event') as date_menu:
                 ui.date(on_change=lambda: date_menu.close()).props('first-day-of-week=1').bind_value(day)
             with day.add_slot('append'):
-                ui.icon('event').classes('cursor-pointer').on('click', date_menu.open).props(
-                    'aria-label="Open the calendar" role=button tabindex=0'
-                )
-        category = _select(choices.category_options(), initial.get('category_id'), 'Category', 'expense-category')
+                calendar = ui.icon('event').classes('cursor-pointer').on('click', date_menu.open)
+                calendar.props('role=button tabindex=0')
+                calendar.props['aria-label'] = _('Open the calendar')
+        category = _select(choices.category_options(), initial.get('category_id'), _('Category'), 'expense-category')
         subcategory = _select(
             choices.subcategory_options(initial.get('category_id')),
             initial.get('subcategory_id'),
-            'Subcategory (optional)',
+            _('Subcategory (optional)'),
             'expense-subcategory',
             clearable=True,
         )
         payment_method = _select(
             choices.payment_method_options(),
             initial.get('payment_method_id'),
-            'Payment method',
+            _('Payment method'),
             'expense-payment-method',
         )
         description = (
-            ui.input('Description (optional)', value=initial.get('description', ''))
+            ui.input(_('Description (optional)'), value=initial.get('description', ''))
             .props('outlined maxlength=500 autocomplete=off')
             .classes('w-full')
             .mark('expense-description')
@@ -223,14 +225,14 @@ def expense_dialog(
                 busy=save_button,
                 refresh=refresh,
                 after=after,
-                success=success,
+                success=_('Expense saved.') if success is None else success,
             )
 
         for element in (amount, day, description):
             element.on('keydown.enter', submit)
         with ui.row().classes('w-full justify-end gap-2 pt-2'):
-            ui.button('Cancel', on_click=dialog.close).props('flat').mark('cancel-expense')
-            save_button = ui.button('Save', icon='check', on_click=submit).mark('save-expense')
+            ui.button(_('Cancel'), on_click=dialog.close).props('flat').mark('cancel-expense')
+            save_button = ui.button(_('Save'), icon='check', on_click=submit).mark('save-expense')
     dialog.on('hide', lambda: dialog.delete())
     dialog.open()
     if location is not None:
@@ -245,14 +247,17 @@ async def confirm_far_ahead(chosen: date, today: date, locale: str = formats.FAL
         return format_date(day, 'long', locale=formats.babel_locale(locale))
 
     with ui.dialog() as question, ui.card().classes('max-w-sm').mark('far-ahead-dialog'):
-        ui.label(f'Save this expense on {_long(chosen)}?').classes('text-lg font-semibold')
+        ui.label(_('Save this expense on {date}?', date=_long(chosen))).classes('text-lg font-semibold')
         ui.label(
-            f'That date is more than a year after today ({_long(today)}). If the year is a typing slip, fix '
-            'the date; if the expense is planned that far ahead, save it.'
+            _(
+                'That date is more than a year after today ({today}). If the year is a typing slip, fix the date; '
+                'if the expense is planned that far ahead, save it.',
+                today=_long(today),
+            )
         ).classes('opacity-80')
         with ui.row().classes('w-full justify-end gap-2'):
-            ui.button('Fix the date', on_click=lambda: question.submit(False)).props('flat').mark('far-ahead-fix')
-            ui.button('Save anyway', on_click=lambda: question.submit(True)).mark('far-ahead-save')
+            ui.button(_('Fix the date'), on_click=lambda: question.submit(False)).props('flat').mark('far-ahead-fix')
+            ui.button(_('Save anyway'), on_click=lambda: question.submit(True)).mark('far-ahead-save')
     answer = await question
     question.delete()
     return bool(answer)

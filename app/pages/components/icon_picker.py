@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from nicegui import ui
 
+from app.i18n import _
 from app.pages.components.move_dialog import close_and_delete
 from app.services import icons
 
@@ -37,9 +38,11 @@ def icon_field(value: str, *, default: str, mark: str, tint: ui.color_input | No
 
     A stored name from before the list of known icons shows the default icon and a hint, and is kept as it
     is on save unless another one is chosen (the service accepts an unchanged icon)."""
-    field = ui.input('Icon', value=value or '').props('outlined maxlength=40').classes('w-full').mark(mark)
+    field = ui.input(_('Icon'), value=value or '').props('outlined maxlength=40').classes('w-full').mark(mark)
     if value and not icons.is_known(value):
-        field.props['hint'] = f'{value} is not an icon we know; it shows as {default}. Choose another.'
+        field.props['hint'] = _(
+            '{icon} is not an icon we know; it shows as {default}. Choose another.', icon=value, default=default
+        )
     with field.add_slot('prepend'):
         preview = ui.icon(icons.display_icon(value, default)).mark(f'{mark}-preview')
     if tint is not None:
@@ -51,9 +54,9 @@ def icon_field(value: str, *, default: str, mark: str, tint: ui.color_input | No
         tint.on_value_change(lambda event: recolour(event.value))
     field.on_value_change(lambda event: preview.set_name(icons.display_icon((event.value or '').strip(), default)))
     with field.add_slot('append'):
-        ui.button(icon='apps', on_click=lambda: open_icon_picker(field.value, field.set_value)).props(
-            'flat round dense aria-label="Choose an icon"'
-        ).tooltip('Choose an icon').mark(f'{mark}-choose')
+        choose = ui.button(icon='apps', on_click=lambda: open_icon_picker(field.value, field.set_value))
+        choose.props('flat round dense').props['aria-label'] = _('Choose an icon')
+        choose.tooltip(_('Choose an icon')).mark(f'{mark}-choose')
     return field
 
 
@@ -74,19 +77,20 @@ def open_icon_picker(current: str | None, on_pick: Callable[[str], object]) -> u
 
         with ui.row().classes('w-full items-start no-wrap px-4 pt-3'):
             with ui.column().classes('gap-0 min-w-0'):
-                ui.label('Choose an icon').classes('text-lg font-semibold')
+                ui.label(_('Choose an icon')).classes('text-lg font-semibold')
                 if icons.is_known(current):
-                    ui.label(f'Now: {current}').classes('text-sm opacity-80 truncate').mark('icon-current')
+                    ui.label(_('Now: {icon}', icon=current)).classes('text-sm opacity-80 truncate').mark('icon-current')
             ui.space()
-            ui.button(icon='close', on_click=lambda: close_and_delete(dialog)).props(
-                'flat round dense aria-label="Close"'
-            ).mark('icon-picker-close')
+            close = ui.button(icon='close', on_click=lambda: close_and_delete(dialog)).props('flat round dense')
+            close.props['aria-label'] = _('Close')
+            close.mark('icon-picker-close')
         search = (
-            ui.input(placeholder='Search: car, food, dog, card...')
-            .props('outlined dense clearable autofocus aria-label="Search icons"')
+            ui.input(placeholder=_('Search: car, food, dog, card…'))
+            .props('outlined dense clearable autofocus')
             .classes('w-full px-4 pt-2')
             .mark('icon-search')
         )
+        search.props['aria-label'] = _('Search icons')
         with search.add_slot('prepend'):
             ui.icon('search')
         nothing = ui.label('').classes('px-4 pt-3 opacity-80').mark('icon-none')
@@ -94,7 +98,7 @@ def open_icon_picker(current: str | None, on_pick: Callable[[str], object]) -> u
         with ui.element('div').classes('w-full px-3 pb-3 pt-1 overflow-y-auto').style('max-height: min(60vh, 520px)'):
             for group in icons.GROUPS:
                 with ui.element('section').classes('w-full') as section:
-                    ui.label(group.title).classes('text-sm font-medium opacity-80 pt-3 pb-1 px-1')
+                    ui.label(_(group.title)).classes('text-sm font-medium opacity-80 pt-3 pb-1 px-1')
                     with ui.element('div').classes('grid gap-1').style(GRID_STYLE):
                         for name in group.names:
                             buttons[name] = _icon_button(name, name == current, pick)
@@ -109,7 +113,9 @@ def open_icon_picker(current: str | None, on_pick: Callable[[str], object]) -> u
                     shown[name] = visible
             for section, names in sections:
                 section.set_visibility(any(name in matches for name in names))
-            nothing.set_text(f'No icon matches "{(query or "").strip()}". Try another word, such as home or car.')
+            nothing.set_text(
+                _('No icon matches "{query}". Try another word, such as home or car.', query=(query or '').strip())
+            )
             nothing.set_visibility(not matches)
 
         def pick_first() -> None:

@@ -21,9 +21,10 @@ from functools import partial
 from nicegui import ui
 from nicegui.elements.leaflet.leaflet_layer import Layer
 
+from app.i18n import N_, _, ngettext
 from app.models import User
 from app.pages.components.actions import call_service
-from app.services import places, users
+from app.services import formats, places, users
 from app.services.errors import Invalid
 from app.services.geometry import normalize_longitude
 
@@ -44,32 +45,50 @@ GEOLOCATE_JS = (
     ' })'
 )
 
+# English msgids, shown with `_(message, host=..., seconds=...)` (message = MESSAGES[code]).
 MESSAGES = {
-    'denied': 'Location is blocked for this site. Allow it in the browser (the icon left of the address), '
-    'or set the position on the map.',
-    'unavailable': 'Your device could not find where it is (no GPS or network position). '
-    'Try again, or set the position on the map.',
-    'timeout': f'No position after {GEOLOCATION_TIMEOUT_MS // 1000} seconds. Try again, or set it on the map.',
-    'insecure': 'Browsers share the position only with pages served over HTTPS or from localhost, and this '
-    'page comes over plain HTTP from {host}. Serve What I Spend over HTTPS, or set the position on the map.',
-    'unsupported': 'This browser cannot share its position. Set it on the map instead.',
+    'denied': N_(
+        'Location is blocked for this site. Allow it in the browser (the icon left of the address), '
+        'or set the position on the map.'
+    ),
+    'unavailable': N_(
+        'Your device could not find where it is (no GPS or network position). '
+        'Try again, or set the position on the map.'
+    ),
+    'timeout': N_('No position after {seconds} seconds. Try again, or set it on the map.'),
+    'insecure': N_(
+        'Browsers share the position only with pages served over HTTPS or from localhost, and this '
+        'page comes over plain HTTP from {host}. Serve What I Spend over HTTPS, or set the position on the map.'
+    ),
+    'unsupported': N_('This browser cannot share its position. Set it on the map instead.'),
 }
 
 
-def distance_text(metres: float | None) -> str:
+def _one_decimal(value: float, locale: str) -> str:
+    return f'{value:.1f}'.replace('.', formats.decimal_sign(locale))
+
+
+def distance_text(metres: float | None, locale: str = formats.FALLBACK) -> str:
     if metres is None:
         return ''
     if metres < 1000:
-        return f'{round(metres / 10) * 10:.0f} m' if metres >= 20 else 'here'
-    return f'{metres / 1000:.1f} km'
+        return _('{metres} m', metres=f'{round(metres / 10) * 10:.0f}') if metres >= 20 else _('here')
+    return _('{km} km', km=_one_decimal(metres / 1000, locale))
 
 
 def visits_text(visits: int) -> str:
-    return '1 visit' if visits == 1 else f'{visits} visits'
+    return ngettext('{n} visit', '{n} visits', visits)
 
 
-def place_caption(place: places.Place) -> str:
-    parts = [distance_text(place.distance_m), visits_text(place.visits)]
+def accuracy_text(metres: float, locale: str = formats.FALLBACK) -> str:
+    """How precise a browser's position is: '±12 m', '±1,5 km'."""
+    if metres < 1000:
+        return _('±{metres} m', metres=f'{metres:.0f}')
+    return _('±{km} km', km=_one_decimal(metres / 1000, locale))
+
+
+def place_caption(place: places.Place, locale: str = formats.FALLBACK) -> str:
+    parts = [distance_text(place.distance_m, locale), visits_text(place.visits)]
     usual = ' › '.join(part for part in (place.category, place.subcategory) if part)
     if usual:
         parts.append(usual)
@@ -89,6 +108,13 @@ def place_item(
             ui.item_label(place.label).classes('' if dense else 'font-medium')
             ui.item_label(caption).props('caption')
     return item
+
+
+def _icon_button(icon: str, label: str, on_click: Callable[[], object]) -> ui.button:
+    """A round icon button named (for screen readers) and explained (tooltip) by `label`."""
+    button = ui.button(icon=icon, on_click=on_click).props('flat round dense').tooltip(label)
+    button.props['aria-label'] = label
+    return button
 
 
 PlaceChosen = Callable[[places.Place], Awaitable[None] | None]
@@ -120,7 +146,7 @@ class LocationField:
 
         with ui.column().classes('w-full gap-1').mark('location') as self.container:
             self.place_input = (
-                ui.input('Place (optional)', value=place, autocomplete=[])
+                ui.input(_('Place (optional)'), value=place, autocomplete=[])
                 .props('outlined dense clearable maxlength=120')
                 .classes('w-full')
                 .mark('place-name')
@@ -129,27 +155,17 @@ class LocationField:
                 ui.icon('place').classes('text-primary')
                 self.status = ui.label().classes('text-sm grow').mark('location-status')
                 self.spinner = ui.spinner(size='sm')
-                self.capture_button = (
-                    ui.button(icon='my_location', on_click=self.capture)
-                    .props('flat round dense aria-label="Use my position"')
-                    .tooltip('Use my position')
-                    .mark('location-capture')
-                )
-                ui.button(icon='map', on_click=self.toggle_map).props(
-                    'flat round dense aria-label="Set the position on a map"'
-                ).tooltip('Set the position on a map').mark('location-pick')
-                self.clear_button = (
-                    ui.button(icon='location_off', on_click=self.clear)
-                    .props('flat round dense aria-label="Clear the position"')
-                    .tooltip('Clear the position')
-                    .mark('location-clear')
-                )
+                self.capture_button = _icon_button('my_location', _('Use my position'), self.capture)
+                self.capture_button.mark('location-capture')
+                _icon_button('map', _('Set the position on a map'), self.toggle_map).mark('location-pick')
+                self.clear_button = _icon_button('location_off', _('Clear the position'), self.clear)
+                self.clear_button.mark('location-clear')
             self.message = ui.label().classes('text-sm text-negative').mark('location-message')
             self.map_box = ui.column().classes('w-full gap-1')
             self.map_box.visible = False
             self.suggestions_box = ui.column().classes('w-full gap-0').mark('place-suggestions')
             ui.switch(
-                'Locate me when I add an expense', value=bool(user.capture_location), on_change=self._save_setting
+                _('Locate me when I add an expense'), value=bool(user.capture_location), on_change=self._save_setting
             ).props('dense').classes('text-sm opacity-80').mark('capture-location-setting')
 
         if latitude is not None and longitude is not None:
@@ -198,7 +214,7 @@ class LocationField:
             return
         self._say('')
         self.busy = True
-        self._show_status('Finding your position…')
+        self._show_status(_('Finding your position…'))
         try:
             client = self.container.client  # not ui.run_javascript: this may run in a background task
             result = await client.run_javascript(GEOLOCATE_JS, timeout=GEOLOCATION_TIMEOUT_MS / 1000 + 5)
@@ -211,9 +227,10 @@ class LocationField:
         if not isinstance(result, dict) or ('error' not in result and 'latitude' not in result):
             result = {'error': 'unavailable'}
         if 'error' in result:
-            code = result['error'] if result['error'] in MESSAGES else 'unavailable'
+            message = MESSAGES[result['error'] if result['error'] in MESSAGES else 'unavailable']
             self._show_status()
-            self._say(MESSAGES[code].format(host=str(result.get('host') or 'this address')[:80]))
+            host = str(result.get('host') or _('this address'))[:80]
+            self._say(_(message, host=host, seconds=GEOLOCATION_TIMEOUT_MS // 1000))
             return
         try:
             accuracy = float(result['accuracy']) if result.get('accuracy') is not None else None
@@ -273,7 +290,7 @@ class LocationField:
         try:
             position = places.parse_position(latitude, longitude)
         except Invalid as exc:
-            self._say(f'That position cannot be used: {exc.message}')
+            self._say(_('That position cannot be used: {reason}', reason=exc.message))
             return False
         if position is None:
             return False
@@ -290,19 +307,16 @@ class LocationField:
         self.clear_button.visible = self.position is not None
         if text is None:
             if self.position is None:
-                text = 'No position'
+                text = _('No position')
             else:
-                text = f'{self.latitude:.5f}, {self.longitude:.5f}'
+                parts = [f'{self.latitude:.5f}, {self.longitude:.5f}']
                 if self.source == 'gps' and self.accuracy_m is not None:
-                    text += (
-                        f' · ±{self.accuracy_m:.0f} m'
-                        if self.accuracy_m < 1000
-                        else f' · ±{self.accuracy_m / 1000:.1f} km'
-                    )
+                    parts.append(accuracy_text(self.accuracy_m, self.user.locale))
                 elif self.source == 'map':
-                    text += ' · set on the map'
+                    parts.append(_('set on the map'))
                 elif self.source == 'place':
-                    text += ' · known place'
+                    parts.append(_('known place'))
+                text = ' · '.join(parts)
         self.status.set_text(text)
 
     def _say(self, text: str) -> None:
@@ -314,15 +328,15 @@ class LocationField:
         with self.suggestions_box:
             if not self.suggestions:
                 if self.position is not None:
-                    ui.label('No known place within 1 km yet.').classes('text-xs opacity-60')
+                    ui.label(_('No known place within 1 km yet.')).classes('text-xs opacity-60')
                 return
-            title = 'Places near you' if self.position is not None else 'Frequent places'
+            title = _('Places near you') if self.position is not None else _('Frequent places')
             ui.label(title).classes('text-xs uppercase tracking-wide opacity-60 pt-1')
             with ui.list().props('dense separator').classes('w-full rounded-borders'):
                 for index, place in enumerate(self.suggestions):
                     place_item(
                         place,
-                        place_caption(place),
+                        place_caption(place, self.user.locale),
                         partial(self.choose, place),
                         'place-suggestion',
                         f'place-suggestion-{index}',
@@ -337,7 +351,7 @@ class LocationField:
         )
         zoom = 16 if (self.position or self.suggestions) else 5
         with self.map_box:
-            ui.label('Tap the map where the expense happened.').classes('text-xs opacity-60')
+            ui.label(_('Tap the map where the expense happened.')).classes('text-xs opacity-60')
             self._map = ui.leaflet(center=center, zoom=zoom).classes('w-full h-56 rounded').mark('location-map')
             self._map.clear_layers()
             self._map.tile_layer(
@@ -370,7 +384,7 @@ class LocationField:
             users.update_preferences,
             self.user,
             capture_location=bool(event.value),
-            success='Your position will be asked for each new expense.'
+            success=_('Your position will be asked for each new expense.')
             if event.value
-            else 'Your position will be asked only when you press the location button.',
+            else _('Your position will be asked only when you press the location button.'),
         )

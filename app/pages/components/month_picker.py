@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
+from app.i18n import _
 from app.services import formats
 from app.services.months import MAX_YEAR, MIN_YEAR, Month
 
@@ -40,9 +41,9 @@ class MonthPicker:
         self._today = today
         self._year = month.year  # the year the menu shows; the month changes only when one is chosen
         with ui.row().classes('items-center gap-1 no-wrap').mark('month-picker'):
-            ui.button(icon='chevron_left', on_click=lambda: self._step(-1)).props(
-                'flat round dense aria-label="Previous month"'
-            ).mark('month-previous')
+            previous = ui.button(icon='chevron_left', on_click=lambda: self._step(-1)).props('flat round dense')
+            previous.props['aria-label'] = _('Previous month')
+            previous.mark('month-previous')
             with (
                 ui.button()
                 .props('flat no-caps icon-right=arrow_drop_down')
@@ -52,9 +53,9 @@ class MonthPicker:
                 self.label = ui.label().classes('text-base font-medium').mark('month-label')
                 with ui.menu().on('show', self._menu_opened) as self.menu, ui.column().classes('p-2 gap-1 w-64'):
                     self._menu()
-            ui.button(icon='chevron_right', on_click=lambda: self._step(1)).props(
-                'flat round dense aria-label="Next month"'
-            ).mark('month-next')
+            following = ui.button(icon='chevron_right', on_click=lambda: self._step(1)).props('flat round dense')
+            following.props['aria-label'] = _('Next month')
+            following.mark('month-next')
         self._show_label()
 
     @property
@@ -77,7 +78,7 @@ class MonthPicker:
     def _show_label(self) -> None:
         text = month_label(self._month, self._locale)
         self.label.set_text(text)
-        self.label_button.props(f'aria-label="{text}: choose another month or year"')
+        self.label_button.props['aria-label'] = _('{month}: choose another month or year', month=text)
 
     async def _step(self, months: int) -> None:
         # The target is counted here, when the move runs, not when the click is received: two quick clicks
@@ -89,13 +90,13 @@ class MonthPicker:
     @ui.refreshable_method
     def _menu(self) -> None:
         with ui.row().classes('w-full items-center no-wrap'):
-            ui.button(icon='chevron_left', on_click=lambda: self._show_year(self._year - 1)).props(
-                f'flat round dense aria-label="Previous year, {self._year - 1}"'
-            ).mark('month-menu-previous-year').set_enabled(self._year > MIN_YEAR)
+            earlier = ui.button(icon='chevron_left', on_click=lambda: self._show_year(self._year - 1))
+            earlier.props('flat round dense').props['aria-label'] = _('Previous year, {year}', year=self._year - 1)
+            earlier.mark('month-menu-previous-year').set_enabled(self._year > MIN_YEAR)
             ui.label(str(self._year)).classes('grow text-center text-base font-semibold').mark('month-menu-year')
-            ui.button(icon='chevron_right', on_click=lambda: self._show_year(self._year + 1)).props(
-                f'flat round dense aria-label="Next year, {self._year + 1}"'
-            ).mark('month-menu-next-year').set_enabled(self._year < MAX_YEAR)
+            later = ui.button(icon='chevron_right', on_click=lambda: self._show_year(self._year + 1))
+            later.props('flat round dense').props['aria-label'] = _('Next year, {year}', year=self._year + 1)
+            later.mark('month-menu-next-year').set_enabled(self._year < MAX_YEAR)
         with ui.element('div').classes('grid grid-cols-3 gap-1 w-full'):
             for number in range(1, 13):
                 target = Month(self._year, number)
@@ -104,12 +105,13 @@ class MonthPicker:
                     formats.month_abbr(number, self._locale),
                     color='primary' if chosen else None,
                     on_click=lambda t=target: self._choose(t),
-                ).props(f'no-caps dense aria-label="{month_label(target, self._locale)}"')
+                ).props('no-caps dense')
+                button.props['aria-label'] = month_label(target, self._locale)
                 button.props('unelevated aria-current=date' if chosen else 'flat').mark(f'month-menu-{number}')
                 if target == self._today:
                     button.classes('font-bold underline')
         if self._today is not None:
-            ui.button('This month', icon='today', color=None, on_click=lambda: self._choose(self._today)).props(
+            ui.button(_('This month'), icon='today', color=None, on_click=lambda: self._choose(self._today)).props(
                 'flat dense no-caps'
             ).classes('w-full').mark('month-menu-today')
 

@@ -11,7 +11,24 @@ from typing import Any
 
 from nicegui import ui
 
+from app.i18n import N_, _
+
 Action = Callable[..., Awaitable[Any]]
+
+# What the move dialog says, per kind of thing (whole sentences: French agrees them with the noun's gender):
+# its title, the hint when there is nowhere to move to, and the error when no target is chosen.
+_MOVE_TEXTS = {
+    'category': (
+        N_('This category is in use'),
+        N_('Create another category first, to move the expenses to it.'),
+        N_('Choose a category to move the expenses to.'),
+    ),
+    'payment method': (
+        N_('This payment method is in use'),
+        N_('Create another payment method first, to move the expenses to it.'),
+        N_('Choose a payment method to move the expenses to.'),
+    ),
+}
 
 
 def close_and_delete(dialog: ui.dialog) -> None:
@@ -26,8 +43,8 @@ def confirm_delete(question: str, detail: str, on_confirm: Action) -> ui.dialog:
         ui.label(question).classes('text-lg font-semibold').mark('confirm-question')
         ui.label(detail).classes('opacity-80')
         with ui.row().classes('w-full justify-end'):
-            ui.button('Cancel', on_click=lambda: close_and_delete(dialog)).props('flat').mark('cancel-delete')
-            button = ui.button('Delete', color='negative', icon='delete').mark('confirm-delete-yes')
+            ui.button(_('Cancel'), on_click=lambda: close_and_delete(dialog)).props('flat').mark('cancel-delete')
+            button = ui.button(_('Delete'), color='negative', icon='delete').mark('confirm-delete-yes')
             button.on_click(lambda: on_confirm(dialog=dialog, busy=button))
     dialog.open()
     return dialog
@@ -35,28 +52,30 @@ def confirm_delete(question: str, detail: str, on_confirm: Action) -> ui.dialog:
 
 def move_and_delete(message: str, options: dict[int, str], *, what: str, field: str, on_move: Action) -> ui.dialog:
     """Show `message` and a choice among `options`; Move and delete runs
-    `on_move(target, fields={field: select}, dialog=..., busy=...)` once a target is chosen."""
+    `on_move(target, fields={field: select}, dialog=..., busy=...)` once a target is chosen.
+    `what`: 'category' or 'payment method' (the key of its texts)."""
+    title, none_left, choose = _MOVE_TEXTS[what]
     with ui.dialog() as dialog, ui.card().classes('w-full max-w-md').mark('move-dialog'):
-        ui.label(f'This {what} is in use').classes('text-lg font-semibold')
+        ui.label(_(title)).classes('text-lg font-semibold')
         ui.label(message).classes('opacity-80').mark('move-message')
         target = None
         if options:
             target = (
-                ui.select(options, label='Move its expenses to', value=None)
+                ui.select(options, label=_('Move its expenses to'), value=None)
                 .props('outlined options-dense')
                 .classes('w-full')
                 .mark('move-to')
             )
         else:
-            ui.label(f'Create another {what} first, to move the expenses to it.').classes('text-sm')
+            ui.label(_(none_left)).classes('text-sm')
         with ui.row().classes('w-full justify-end'):
-            ui.button('Cancel', on_click=lambda: close_and_delete(dialog)).props('flat').mark('cancel-move')
+            ui.button(_('Cancel'), on_click=lambda: close_and_delete(dialog)).props('flat').mark('cancel-move')
             if target is not None:
-                button = ui.button('Move and delete', color='negative').mark('move-and-delete')
+                button = ui.button(_('Move and delete'), color='negative').mark('move-and-delete')
 
                 async def submit() -> None:
                     if target.value is None:
-                        target.error = f'Choose a {what} to move the expenses to.'
+                        target.error = _(choose)
                         return
                     await on_move(target.value, fields={field: target}, dialog=dialog, busy=button)
 

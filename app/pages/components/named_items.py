@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from nicegui import run, ui
 
+from app.i18n import _, ngettext
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.buttons import icon_button
@@ -40,16 +41,25 @@ PlanT = TypeVar('PlanT', bound=named_items.DeletionPlan)
 
 
 def expenses_text(count: int) -> str:
-    return f'{count} expense{"" if count == 1 else "s"}'
+    return ngettext('{n} expense', '{n} expenses', count)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ItemKind(Generic[ItemT, PlanT]):
-    """What the page of one kind says and marks, and the services it calls (each takes the user first)."""
+    """What the page of one kind says and marks, and the services it calls (each takes the user first).
 
-    noun: str  # 'payment method': the Add button, the dialog's title, the move dialog
-    plural: str  # 'payment methods': the empty list
+    What it says are whole sentences per kind (French agrees them with the noun's gender), marked with `N_`
+    and translated when shown; those with a count are functions returning `ngettext`'s text."""
+
+    what: str  # 'category' or 'payment method': the key of the move dialog's texts
     intro: str  # the line above the list
+    add: str  # the Add button: 'Add payment method'
+    new: str  # the dialog's title for a new one: 'New payment method'
+    empty: str  # the empty list
+    added: str  # the toasts, with a {name} placeholder
+    saved: str
+    restored: str
+    in_use: Callable[[PlanT], str]  # why an item in use cannot simply go
     # 'payment-method' gives the markers add-…, …-{id}, …-icon-{id}, edit-…-{id}, delete-…-{id},
     # …-dialog, …-name, …-icon and save-…
     marker: str
@@ -81,15 +91,15 @@ class NamedItemsPage(Generic[ItemT, PlanT]):
             kind.undo_event,
             lambda snapshot: kind.restore(user, snapshot),
             refresh=lambda: self.listing.refresh(),
-            restored=lambda item: f'{item.name} restored.',
+            restored=lambda item: _(kind.restored, name=item.name),
         )
 
     async def show(self) -> None:
         kind = self.kind
         with ui.row().classes('w-full items-center'):
-            ui.label(kind.intro).classes('opacity-70')
+            ui.label(_(kind.intro)).classes('opacity-70')
             ui.space()
-            ui.button(f'Add {kind.noun}', icon='add', on_click=lambda: self.edit_dialog(None)).props('no-caps').mark(
+            ui.button(_(kind.add), icon='add', on_click=lambda: self.edit_dialog(None)).props('no-caps').mark(
                 f'add-{kind.marker}'
             )
         await self.listing()
@@ -102,7 +112,7 @@ class NamedItemsPage(Generic[ItemT, PlanT]):
         items, counts = loaded
         self.items = items
         if not items:
-            ui.label(f'No {self.kind.plural} yet. Add one to start recording expenses.').classes('opacity-70')
+            ui.label(_(self.kind.empty)).classes('opacity-70')
             return
         with (
             ui.card().classes('w-full p-0'),
@@ -131,11 +141,11 @@ class NamedItemsPage(Generic[ItemT, PlanT]):
         return {other.id: other.name for other in self.items if other.id != item.id}
 
     def in_use_message(self, plan: PlanT) -> str:
-        return plan.in_use_message
+        return self.kind.in_use(plan)
 
     def confirmation(self, plan: PlanT) -> tuple[str, str]:
         """The question and the detail of deleting an item no expense uses."""
-        return f'Delete {plan.name}?', 'No expense uses it; you can undo for a few seconds.'
+        return _('Delete {name}?', name=plan.name), _('No expense uses it; you can undo for a few seconds.')
 
     # the page itself
 
@@ -151,19 +161,19 @@ class NamedItemsPage(Generic[ItemT, PlanT]):
                     ui.item_label(expenses_text(used)).props('caption')
             with ui.item_section().props('side'), ui.row().classes('gap-0 no-wrap'):
                 self.row_buttons(item, nested=nested)
-                icon_button('edit', f'Edit {item.name}', f'edit-{marker}-{item.id}').on_click(
+                icon_button('edit', _('Edit {name}', name=item.name), f'edit-{marker}-{item.id}').on_click(
                     lambda: self.edit_dialog(item)
                 )
-                icon_button('delete', f'Delete {item.name}', f'delete-{marker}-{item.id}').props(
+                icon_button('delete', _('Delete {name}', name=item.name), f'delete-{marker}-{item.id}').props(
                     'color=negative'
                 ).on_click(lambda: self.delete(item))
 
     def edit_dialog(self, item: ItemT | None, **preset: Any) -> None:
         kind, marker = self.kind, self.kind.marker
         with ui.dialog() as dialog, ui.card().classes('w-full max-w-md').mark(f'{marker}-dialog'):
-            ui.label(f'New {kind.noun}' if item is None else f'Edit {item.name}').classes('text-lg font-semibold')
+            ui.label(_(kind.new) if item is None else _('Edit {name}', name=item.name)).classes('text-lg font-semibold')
             name = (
-                ui.input('Name', value='' if item is None else item.name)
+                ui.input(_('Name'), value='' if item is None else item.name)
                 .props('outlined autofocus maxlength=80')
                 .classes('w-full')
                 .mark(f'{marker}-name')
@@ -177,8 +187,8 @@ class NamedItemsPage(Generic[ItemT, PlanT]):
             )
             fields = {'name': name, **extra, 'icon': icon}
             with ui.row().classes('w-full justify-end pt-2'):
-                ui.button('Cancel', on_click=lambda: close_and_delete(dialog)).props('flat')
-                save_button = ui.button('Save', icon='check').mark(f'save-{marker}')
+                ui.button(_('Cancel'), on_click=lambda: close_and_delete(dialog)).props('flat')
+                save_button = ui.button(_('Save'), icon='check').mark(f'save-{marker}')
 
             async def save() -> None:
                 shown: dict[str, Any] = {
@@ -189,14 +199,21 @@ class NamedItemsPage(Generic[ItemT, PlanT]):
                 }
                 if item is None:
                     values = {key: element.value for key, element in fields.items()}
-                    await call_service(kind.create, self.user, **values, success=lambda i: f'{i.name} added.', **shown)
+                    await call_service(
+                        kind.create, self.user, **values, success=lambda i: _(kind.added, name=i.name), **shown
+                    )
                 else:
                     changes: dict[str, Any] = {
                         key: (element.value or UNSET) if key in kind.kept_when_empty else element.value
                         for key, element in fields.items()
                     }
                     await call_service(
-                        kind.update, self.user, item.id, **changes, success=lambda i: f'{i.name} saved.', **shown
+                        kind.update,
+                        self.user,
+                        item.id,
+                        **changes,
+                        success=lambda i: _(kind.saved, name=i.name),
+                        **shown,
                     )
 
             save_button.on_click(save)
@@ -220,13 +237,18 @@ class NamedItemsPage(Generic[ItemT, PlanT]):
                     move_to=target,
                     **kind.delete_options,
                     refresh=self.listing.refresh,
-                    success=lambda result: f'{expenses_text(result.moved)} moved; {plan.name} deleted.',
+                    success=lambda result: ngettext(
+                        '{n} expense moved; {name} deleted.',
+                        '{n} expenses moved; {name} deleted.',
+                        result.moved,
+                        name=plan.name,
+                    ),
                     **shown,
                 )
 
             targets = self.move_targets(item)
             move_and_delete(
-                self.in_use_message(plan), targets, what=kind.noun, field=kind.move_field, on_move=move_then_delete
+                self.in_use_message(plan), targets, what=kind.what, field=kind.move_field, on_move=move_then_delete
             )
             return
 

@@ -9,14 +9,17 @@ from typing import Any
 
 from nicegui import ui
 
+from app.i18n import _
+
 
 def notify_with_undo(message: str, event: str, *, timeout_ms: int = 8000) -> None:
     """Show `message` with an Undo button for `timeout_ms`; pressing it emits `event` (see `ui.on`)."""
     # dark grey with white text: Quasar's `info` type (white on light cyan) is about 2:1, unreadable
     look = {'color': 'grey-9', 'textColor': 'white', 'icon': 'delete_outline'}
     options = json.dumps({'message': message, 'timeout': timeout_ms, 'progress': True, **look})
+    undo = json.dumps(_('Undo'))
     ui.run_javascript(
-        f'Quasar.Notify.create({{...{options}, actions: [{{label: "Undo", color: "white", '
+        f'Quasar.Notify.create({{...{options}, actions: [{{label: {undo}, color: "white", '
         f'handler: () => emitEvent({json.dumps(event)})}}]}})'
     )
 
@@ -49,7 +52,7 @@ class UndoOffers:
         if event not in self._listening:
             self._listening.add(event)
             ui.on(event, lambda: self._undo(event))
-        notify_with_undo(f'{name} deleted.', event)
+        notify_with_undo(_('{name} deleted.', name=name), event)
 
     async def _undo(self, event: str) -> None:
         from app.pages.components.actions import call_service

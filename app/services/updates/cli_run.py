@@ -7,6 +7,7 @@ import signal
 from collections.abc import Callable
 
 from app.config import Settings
+from app.i18n import Message
 from app.services.errors import Conflict
 from app.services.updates.lock import UpdateLock
 from app.services.updates.recovery import recover_if_interrupted, rollback
@@ -21,7 +22,12 @@ def run_from_cli(settings: Settings, echo: Callable[[str], None]) -> UpdateStatu
     lock = UpdateLock(settings)
     if not lock.acquire():
         current = read_record(settings)
-        raise Conflict(f'An update to {current["to_version"] or "a new version"} is already running; wait for it.')
+        raise Conflict(
+            Message(
+                'An update to {version} is already running; wait for it.',
+                version=current['to_version'] or Message('a new version'),
+            )
+        )
     try:
         recover_if_interrupted(settings, echo)
         source, release = target(settings)

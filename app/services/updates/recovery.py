@@ -23,7 +23,7 @@ from app.services.update_sources import SourceError
 from app.services.updates.lock import UpdateLock
 from app.services.updates.releases import source_of
 from app.services.updates.restart import answers_as, local_url, replace_process, restart_into
-from app.services.updates.runner import VERIFY_ENV, pip_install, run_command, tail
+from app.services.updates.runner import VERIFY_ENV, compile_catalogues, pip_install, run_command, tail
 from app.services.updates.snapshots import restore_snapshot
 from app.services.updates.status import ACTIVE_STATES, STEP_LABELS, Status, StepFailed, read_record
 from app.version import ROOT, current_version
@@ -52,6 +52,11 @@ def rollback(settings: Settings, status: Status, source: Any = None) -> bool:
             status.log('previous requirements reinstalled')
         else:
             problems.append(f'the previous requirements could not be reinstalled: {tail(done.stdout, 2)}')
+    if plan.get('code_restored') and not problems:
+        try:
+            compile_catalogues(status)  # the restored code's translations
+        except StepFailed as exc:
+            problems.append(str(exc))
     if plan.get('db_touched'):
         try:
             restore_snapshot(plan['db_snapshot'], settings)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.config import Settings, get_settings
+from app.i18n import Message
 from app.logs import mask_secrets
 from app.services.errors import Invalid
 from app.services.timestamps import Timestamp, as_utc
@@ -159,7 +160,7 @@ def target(settings: Settings) -> tuple[Any, Release]:
         source.refresh()
         release = pick(source.releases())
     except SourceError as exc:
-        raise Invalid(f'cannot check for updates: {exc}') from exc
+        raise Invalid(Message('cannot check for updates: {exc}', exc=exc)) from exc
     if release is None or not is_newer(release.version, current_version()):
-        raise Invalid(f'Already up to date: {current_version()} is the latest version.')
+        raise Invalid(Message('Already up to date: {version} is the latest version.', version=current_version()))
     return source, release

@@ -166,6 +166,7 @@ class Runner:
         self.status.log('requirements installed')
 
     def step_migrate(self) -> None:
+        compile_catalogues(self.status)  # the new code's translations, before anything runs it
         plan = self.status.plan
         plan['db_snapshot'] = str(snapshot_database(self.work_dir / 'before-migrations.sqlite3', self.settings))
         plan['db_touched'] = True
@@ -209,6 +210,17 @@ class Runner:
             more = f'; its output: {detail}' if detail else ''
             raise StepFailed(f'the new version did not start: {problem}{more}')
         self.status.log(f'a test server of {self.release.version} answered its health check on port {port}')
+
+
+def compile_catalogues(status: Status) -> None:
+    """Build the .mo files of the code now on disk (they are not in git). A code without the command (an older
+    version, after a rollback) has none to build."""
+    if not (ROOT / 'app' / 'cli' / 'i18n.py').exists():
+        return
+    done = run_command(status, [sys.executable, 'manage.py', 'i18n', 'compile'], timeout=300)
+    if done.returncode != 0:
+        raise StepFailed(f'the translations could not be compiled: {tail(done.stdout, 3)}')
+    status.log('translations compiled')
 
 
 def work_dir(settings: Settings, version: str) -> Path:

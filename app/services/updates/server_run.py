@@ -10,6 +10,7 @@ import threading
 from typing import Any
 
 from app.config import Settings, get_settings
+from app.i18n import Message
 from app.services import audit
 from app.services.errors import Conflict
 from app.services.update_sources import Release
@@ -30,20 +31,26 @@ def start(settings: Settings | None = None) -> UpdateStatus:
     lock = UpdateLock(settings)
     if not lock.acquire():
         current = read_record(settings)
+        step = STEP_LABELS.get(current['step'], current['step'])
         raise Conflict(
-            f'An update to {current["to_version"] or "a new version"} is already running '
-            f'(step: {STEP_LABELS.get(current["step"], current["step"]) or "starting"}); wait for it to finish.'
+            Message(
+                'An update to {version} is already running (step: {step}); wait for it to finish.',
+                version=current['to_version'] or Message('a new version'),
+                step=step or Message('starting'),  # the step's label stays as the update log writes it
+            )
         )
     try:
         state = read_record(settings)['state']
         if state == 'restarting':
-            raise Conflict('The server is restarting to finish an update; try again in a minute.')
+            raise Conflict(Message('The server is restarting to finish an update; try again in a minute.'))
         if state in ACTIVE_STATES:
             recover_if_interrupted(settings)
             request_restart()
             raise Conflict(
-                'The previous update had been interrupted; it has now been rolled back and the server restarts. '
-                'Start the update again in a minute.'
+                Message(
+                    'The previous update had been interrupted; it has now been rolled back '
+                    'and the server restarts. Start the update again in a minute.'
+                )
             )
         source, release = target(settings)
         status = new_status(settings, release, 'server')

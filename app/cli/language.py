@@ -1,0 +1,153 @@
+"""The CLI speaks the operator's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG; C and POSIX mean "no
+preference"), set once in manage.py before Fire reads any help text or a verb prints anything.
+
+Help: Fire prints each verb's `__doc__`. Babel does not extract docstrings, so HELP holds them as msgids
+(one paragraph per line; tests/test_cli_language.py checks that they match the docstrings, and prints the
+entry to add for a new verb); `translate_help` puts the translations in place. Fire's own headings (NAME,
+SYNOPSIS, FLAGS, ...) stay English: Fire has no way to translate them. `h GROUP` in interactive mode shows
+the same translated docstrings.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+from collections.abc import Iterator
+
+from app import i18n
+from app.cli.dispatch import is_command, public
+from app.i18n import N_
+
+OPTION_LINE = re.compile(r'\s*--\S+\s{2,}\S')  # `--yes    do not ask`: a list of options, kept as laid out
+
+HELP: dict[str, str] = {
+    '': N_('Manage a What I Spend installation.'),
+    'backup': N_('Back up the database and config.env, list the backups, restore one.'),
+    'backup create': N_(
+        'Make a backup now: backups/backup-YYYYmmdd-HHMMSS.tar.gz, or -o NAME (a name, or a path with a /).'
+    ),
+    'backup list': N_('The backups in the backup folder, newest first: name, date, size, version, rows.'),
+    'backup prune': N_('Delete the oldest automatic and safety backups beyond --keep (default BACKUP_KEEP).'),
+    'backup restore': N_(
+        'Restore --file (a path or a name from `backup list`). Verifies it first and keeps a safety '
+        'backup. Refuses while the server runs unless --force (stops it and starts it again). '
+        "--with-config also puts back the archive's config.env."
+    ),
+    'backup verify': N_('Check a backup completely (readable, checksums, schema, database) without restoring it.'),
+    'db': N_('Database maintenance.'),
+    'db migrate': N_('Apply pending schema migrations (also done at every server start).'),
+    'geoip': N_('Download and check the GeoIP database.'),
+    'geoip update': N_('Download the current GeoLite2-Country database to GEOIP_DB_PATH (needs GEOIP_LICENSE_KEY).'),
+    'i18n': N_('Translation catalogues: extract, update, compile, init a language, check.'),
+    'i18n check': N_('Every marked string is translated, not fuzzy, with the same placeholders, in every language.'),
+    'i18n compile': N_('Build the .mo files the app reads from the .po files (done by ./install.sh and the updater).'),
+    'i18n extract': N_('Collect the marked strings of the code into app/locale/messages.pot.'),
+    'i18n init': N_('Start the catalogue of a new language, e.g. `manage.py i18n init de`.'),
+    'i18n update': N_("Merge messages.pot into every language's messages.po (new strings empty; run extract first)."),
+    'import': N_('Import data from elsewhere.'),
+    'import legacy': N_(
+        'Import the data/ folder of What I Spend v2.4 (users.json, expenses.json, categories.json, '
+        'payment_methods.json, user_links.json). Old passwords keep working. --dry-run shows what would be '
+        'imported and changes nothing; running it again imports only what is new.'
+    ),
+    'interactive': N_(
+        'A prompt (expense-tracker>) that runs these commands with history and Tab completion; also `-i`.'
+    ),
+    'logs': N_('Read the application log.'),
+    'logs show': N_(
+        'Print the last -n records (default 50), only --level LEVEL and above (debug, info, warning, '
+        'error); --follow keeps printing new records until Ctrl+C.'
+    ),
+    'server': N_('Start, stop, restart the server, or show whether it runs.'),
+    'server restart': N_('Stop the server if it runs, then start it in the background.'),
+    'server start': N_(
+        "Start the server (in this terminal, or detached with --background) on --host/--port or config.env's."
+    ),
+    'server status': N_('Whether the server runs, with its pid, uptime, memory, CPU and address.'),
+    'server stop': N_('Stop the server: SIGTERM, then SIGKILL if it has not stopped after --timeout seconds.'),
+    'status': N_(
+        'Show the version, whether the server runs, the database, the last backup, the errors logged in '
+        'the last 24 hours and configuration problems.'
+    ),
+    'token': N_('Create, list and revoke personal API tokens.'),
+    'token create': N_('Create a token for USERNAME; the token alone is printed on the last line (shown this once).'),
+    'token list': N_('List the tokens (of one user with --username); the tokens themselves are never shown.'),
+    'token revoke': N_('Revoke the token with this id (see `token list`); it stops working at once.'),
+    'update': N_(
+        'Update to the latest version: backup, switch, install, migrate, verify, restart; rolls back on '
+        'failure.\n\n--check  only say whether an update is available, with its changelog\n--yes    do not '
+        'ask for confirmation\nA running server (found through data/server.pid) is restarted into the new '
+        'version.'
+    ),
+    'user': N_('Create, list and manage accounts; `user 2fa reset --username U` for a lost phone.'),
+    'user 2fa': N_('Two-factor login of an account.'),
+    'user 2fa reset': N_(
+        'Turn off two-factor login for a user who lost their phone and their recovery codes: they log in '
+        'with the password alone (and set it up again if the installation requires it). Audited.'
+    ),
+    'user admin': N_('Make a user administrator, or with --revoke a plain user (never the last administrator).'),
+    'user create': N_(
+        'Create an account. On a terminal, what is missing is asked for: the username, then the password '
+        'twice without echo.\n\nA new account takes the currency, locale and time zone of the first '
+        'administrator. A username deleted earlier (without --delete-data) comes back with its expenses, '
+        'categories and payment methods. A new empty account gets the starting categories and payment '
+        'methods, unless --nopresets is given.'
+    ),
+    'user delete': N_(
+        'Delete an account. Its data stays (and comes back if the username is created again) unless '
+        '--delete-data is given. The last administrator cannot be deleted.'
+    ),
+    'user link': N_(
+        'Link two accounts at once: each sees and may edit the expenses, categories and payment methods of the other.'
+    ),
+    'user list': N_('List the accounts.'),
+    'user passwd': N_(
+        "Set a user's password (asked twice without echo). Every session of that user ends, and every "
+        'personal API token of theirs is revoked unless --keep-tokens is given.'
+    ),
+    'user unlink': N_(
+        "Unlink two accounts. Nothing is lost: an expense that uses the other's category or payment method "
+        "gets a copy of it in its owner's account."
+    ),
+}
+
+
+def start_cli() -> str:
+    """The language of this run, from the environment; English when none is set or offered."""
+    language = i18n.from_environment(os.environ)
+    i18n.set_language(language)
+    return language
+
+
+def normalized(doc: str | None) -> str:
+    """A docstring as its msgid: paragraphs joined into one line each, option lists (`--flag ...`) kept."""
+    paragraphs = []
+    for paragraph in inspect.cleandoc(doc or '').split('\n\n'):
+        if any(OPTION_LINE.match(line) for line in paragraph.split('\n')):
+            paragraphs.append(paragraph)
+        else:
+            paragraphs.append(' '.join(paragraph.split()))
+    return '\n\n'.join(paragraphs)
+
+
+def documented(root: object, prefix: str = '') -> Iterator[tuple[str, object]]:
+    """('user create', the object that carries its docstring) for every group and verb under `root`."""
+    for name in public(root):
+        member = getattr(root, name)
+        key = f'{prefix} {name}'.strip()
+        if is_command(member):
+            yield key, getattr(member, '__func__', member)
+        else:
+            yield key, type(member)
+            yield from documented(member, key)
+
+
+def translate_help(root: object) -> None:
+    """Replace the docstrings Fire shows by their translation in the current language (nothing in English)."""
+    if i18n.current() == i18n.DEFAULT:
+        return
+    for key, owner in [('', type(root)), *documented(root)]:
+        msgid = HELP.get(key)
+        if msgid is not None and normalized(owner.__doc__) == msgid:
+            owner.__doc__ = i18n.gettext(msgid)
