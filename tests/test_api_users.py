@@ -135,7 +135,7 @@ async def test_admin_routes_refuse_non_admins_and_work_for_admins(user: User) ->
     created = await client.post('/sysapi/users/create', json={'username': 'eve', 'password': PASSWORD}, headers=admin)
     assert created.status_code == 200 and created.json()['restored'] is False
     eve = users.get_user_by_username('eve')
-    assert users.owned_counts(eve)[2] == 3
+    assert users.owned_counts(eve)[2] == 4  # the starting payment methods: cash, card, transfer, cheque
     taken = await client.post('/sysapi/users/create', json={'username': 'EVE', 'password': PASSWORD}, headers=admin)
     assert taken.status_code == 409
     reset = await client.post(

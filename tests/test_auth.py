@@ -43,6 +43,7 @@ async def test_login_good_and_bad(user: User) -> None:
         'locale',
         'timezone',
         'capture_location',
+        'language',
     }
     cookie = good.headers['set-cookie']
     assert 'wis_session=' in cookie and 'HttpOnly' in cookie and 'SameSite=lax' in cookie.replace('Lax', 'lax')

@@ -185,7 +185,7 @@ def test_backup_cli_names_and_prune(tmp_path: Path, database) -> None:
     assert 'may hold only' in refused(env, 'backup', 'create', '-o', 'bad name!')
     elsewhere = tmp_path / 'usb' / 'copy'
     assert str(elsewhere) + '.tar.gz' in ok(env, 'backup', 'create', '-o', str(elsewhere))
-    assert '1 backup(s) removed' in ok(env, 'backup', 'prune', '--keep', '1')
+    assert '1 backup removed.' in ok(env, 'backup', 'prune', '--keep', '1')
     assert (tmp_path / 'backups' / 'named.tar.gz').exists()
 
 
