@@ -177,16 +177,16 @@ async def test_month_navigation(user: User) -> None:
     add(alice, t, date='2026-01-01', description='january')
     await api_login(user)
     await user.open('/expenses?month=2026-01')
-    await user.should_see('Janvier 2026')
+    await user.should_see('January 2026')
     await user.should_not_see(marker='expense-scope')  # nobody linked: nothing to choose
     assert [r['description'] for r in _table(user).rows] == ['january']
     user.find(marker='month-previous').click()
-    await user.should_see('Décembre 2025')
+    await user.should_see('December 2025')
     assert [r['description'] for r in _table(user).rows] == ['december']
     user.find(marker='month-next').click()
-    await user.should_see('Janvier 2026')
+    await user.should_see('January 2026')
     user.find(marker='month-next').click()
-    await user.should_see('Février 2026')
+    await user.should_see('February 2026')
     assert _table(user).rows == []
     await user.open('/expenses?month=nonsense')
     await user.should_see('not a month')

@@ -40,7 +40,8 @@ def test_relative_reads_stored_naive_moments_as_utc_and_dates_from_midnight() ->
         ('fr-FR', 'fr', 'Semaine 7', '1–2 févr.'),
         ('en-US', 'en', 'Week 7', 'Feb 1\u2009–\u20092'),
         ('en-GB', 'en', 'Week 7', '1–2 Feb'),
-        ('de-CH', 'en', 'Week 7', '1.–2. Feb.'),  # German formats, English words: the two settings apart
+        ('de-CH', 'en', 'Week 7', '1–2 Feb'),  # English words, in Switzerland (en_CH): words follow the language
+        ('de-CH', 'de', 'Week 7', '1.–2. Feb.'),  # no German catalogue: 'Week' stays, the days are German
     ],
 )
 def test_week_labels_name_whole_weeks_and_give_the_days_of_cut_ones(

@@ -62,7 +62,7 @@ async def test_the_month_on_the_map(tiles, user: User, january) -> None:
     await api_login(user)
     await user.open('/map?month=2026-01')
     await user.should_see('3 expenses on the map · 106,60\u00a0€ · 1 without a position')
-    await user.should_see('Janvier 2026')
+    await user.should_see('January 2026')
     leaflet = the_map(user)
     tile_layers = [layer for layer in leaflet.layers if type(layer).__name__ == 'TileLayer']
     assert [(t.url_template, t.options['attribution']) for t in tile_layers] == [(TILES, 'Tiles by Example')]
@@ -75,7 +75,7 @@ async def test_the_month_on_the_map(tiles, user: User, january) -> None:
     for part in (
         '4,20\u00a0€',
         'Food › Bakery',
-        short_date(date(2026, 1, 3), 'fr-FR'),
+        short_date(date(2026, 1, 3), 'fr-FR', language='en'),
         'Card',
         '<b>Bakery</b>',
         'Croissants',
@@ -87,7 +87,7 @@ async def test_the_month_on_the_map(tiles, user: User, january) -> None:
     # the list beside the map, newest first
     items = sorted(user.find(marker='map-item').elements, key=lambda e: e.id)
     assert len(items) == 3
-    await user.should_see(f'{short_date(date(2026, 1, 9), "fr-FR")} · Health › Pharmacy')
+    await user.should_see(f'{short_date(date(2026, 1, 9), "fr-FR", language="en")} · Health › Pharmacy')
     await user.should_see('Carrefour Market')
 
 
@@ -130,10 +130,10 @@ async def test_filter_by_category_and_change_month(tiles, user: User, january) -
     await user.should_see('3 expenses on the map')
 
     user.find(marker='month-next').click()
-    await user.should_see('Février 2026')
+    await user.should_see('February 2026')
     await user.should_see('1 expense on the map · 1,00\u00a0€')
     user.find(marker='month-next').click()
-    await user.should_see('No expense in mars 2026 has a position.')
+    await user.should_see('No expense in March 2026 has a position.')
     assert markers(user) == []
 
 
@@ -221,7 +221,8 @@ async def test_places_are_listed_and_renamed(tiles, user: User, january) -> None
     await user.should_see('Carrefour Market')
     items = sorted(user.find(marker='place-item').elements, key=lambda e: e.id)
     assert len(items) == 4
-    await user.should_see(f'2 visits · 15,00\u00a0€ · Health · last {short_date(date(2026, 1, 12), "fr-FR")}')
+    last = short_date(date(2026, 1, 12), 'fr-FR', language='en')
+    await user.should_see(f'2 visits · 15,00\u00a0€ · Health · last {last}')
 
     texts = [' '.join(getattr(d, 'text', '') for d in item.descendants()) for item in items]
     index = next(i for i, text in enumerate(texts) if '15,00' in text)
@@ -247,5 +248,5 @@ async def test_no_place_yet(tiles, user: User) -> None:
     await api_login(user)
     await user.open('/map?month=2026-01')
     await user.should_see('No place yet')
-    await user.should_see('No expense in janvier 2026 has a position.')
+    await user.should_see('No expense in January 2026 has a position.')
     assert the_map(user).zoom == 2

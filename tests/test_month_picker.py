@@ -48,7 +48,7 @@ async def _sees_month(user: User, addresses: list[str], label: str, month: str, 
 
 async def test_an_expense_dated_in_another_month_moves_label_address_and_table(user: User) -> None:
     t, addresses = await _open(user)
-    assert _labels(user, 'month-label') == 'Janvier 2026' and _shown(user) == ['january']
+    assert _labels(user, 'month-label') == 'January 2026' and _shown(user) == ['january']
     user.find(marker='add-expense').click()
     await user.should_see(marker='expense-dialog')
     user.find(marker='expense-amount').type('8')
@@ -58,16 +58,16 @@ async def test_an_expense_dated_in_another_month_moves_label_address_and_table(u
     user.find(marker='expense-description').type('march')
     user.find(marker='save-expense').click()
     await user.should_see('Expense added.')
-    await user.should_see('It is dated in Mars 2026: showing that month.')
-    await _sees_month(user, addresses, 'Mars 2026', '2026-03', ['march'])
+    await user.should_see('It is dated in March 2026: showing that month.')
+    await _sees_month(user, addresses, 'March 2026', '2026-03', ['march'])
     assert _labels(user, 'month-count') == '1'
 
     # › counts from the month shown: April, not May
     user.find(marker='month-next').click()
-    await _sees_month(user, addresses, 'Avril 2026', '2026-04', ['april'])
+    await _sees_month(user, addresses, 'April 2026', '2026-04', ['april'])
     user.find(marker='month-previous').click()
     user.find(marker='month-previous').click()
-    await _sees_month(user, addresses, 'Février 2026', '2026-02', [])
+    await _sees_month(user, addresses, 'February 2026', '2026-02', [])
 
 
 async def test_the_menu_changes_the_year_and_the_month(user: User) -> None:
@@ -75,22 +75,22 @@ async def test_the_menu_changes_the_year_and_the_month(user: User) -> None:
     assert _labels(user, 'month-menu-year') == '2026'
     user.find(marker='month-menu-previous-year').click()
     await until(lambda: _labels(user, 'month-menu-year') == '2025')
-    assert _labels(user, 'month-label') == 'Janvier 2026'  # browsing years changes nothing yet
+    assert _labels(user, 'month-label') == 'January 2026'  # browsing years changes nothing yet
     user.find(marker='month-menu-11').click()
-    await _sees_month(user, addresses, 'Novembre 2025', '2025-11', ['november'])
+    await _sees_month(user, addresses, 'November 2025', '2025-11', ['november'])
     current = user.find(marker='month-menu-11').elements.pop()
-    assert current.props.get('aria-current') == 'date' and current.props.get('aria-label') == 'Novembre 2025'
+    assert current.props.get('aria-current') == 'date' and current.props.get('aria-label') == 'November 2025'
 
     user.find(marker='month-next').click()  # December 2025, then over the year's end
     user.find(marker='month-next').click()
-    await _sees_month(user, addresses, 'Janvier 2026', '2026-01', ['january'])
+    await _sees_month(user, addresses, 'January 2026', '2026-01', ['january'])
     assert _labels(user, 'month-menu-year') == '2026'
 
     user.find(marker='month-menu-next-year').click()
     user.find(marker='month-menu-next-year').click()
     await until(lambda: _labels(user, 'month-menu-year') == '2028')
     user.find(marker='month-menu-today').click()
-    await _sees_month(user, addresses, 'Janvier 2026', '2026-01', ['january'])
+    await _sees_month(user, addresses, 'January 2026', '2026-01', ['january'])
 
 
 async def test_the_latest_move_wins_when_loads_finish_out_of_order(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,12 +116,12 @@ async def test_the_latest_move_wins_when_loads_finish_out_of_order(user: User, m
     monkeypatch.setattr(expense_service, 'list_expenses', list_in_any_order)
     user.find(marker='month-next').click()
     user.find(marker='month-next').click()
-    await _sees_month(user, addresses, 'Mars 2026', '2026-03', ['march'])
+    await _sees_month(user, addresses, 'March 2026', '2026-03', ['march'])
     await until(lambda: calls['february'] == 'answered')
-    assert _labels(user, 'month-label') == 'Mars 2026' and _shown(user) == ['march']
+    assert _labels(user, 'month-label') == 'March 2026' and _shown(user) == ['march']
 
 
 async def test_a_bad_month_in_the_address_says_so_and_shows_this_month(user: User) -> None:
     await _open(user, '/expenses?month=2026-13')
     await user.should_see('not a month between')
-    assert _labels(user, 'month-label') == 'Janvier 2026' and _shown(user) == ['january']
+    assert _labels(user, 'month-label') == 'January 2026' and _shown(user) == ['january']

@@ -34,14 +34,21 @@ DEFAULT = 'en'
 # the languages whose catalogue is complete; the order of the Settings select (names in their own language)
 LANGUAGES: dict[str, str] = {'en': 'English', 'fr': 'Français'}
 
-_language: ContextVar[str] = ContextVar('language', default=DEFAULT)
+# no default: `chosen()` tells a language an adapter set from the default of a thread nobody set one in
+_language: ContextVar[str] = ContextVar('language')
 
 
 # --- which language --------------------------------------------------------------------------------------
 
 
 def current() -> str:
-    return _language.get()
+    return _language.get(DEFAULT)
+
+
+def chosen() -> str | None:
+    """The language an adapter set for this context (a page, a request, a CLI run); None in a context where
+    none did (a worker thread, a script), for code that then falls back on something else than English."""
+    return _language.get(None)
 
 
 def set_language(language: str | None) -> None:

@@ -59,7 +59,7 @@ ACTIONS_CELL = r"""
 PHONE_GRID = ':grid="Quasar.Screen.lt.md"'
 
 
-def _rows(viewer: User) -> list[dict]:
+def _rows(viewer: User, language: str) -> list[dict]:
     """The accounts as data (a worker thread: no words here, the page adds them in its language)."""
     linked = links.linked_usernames()
     return [
@@ -68,7 +68,7 @@ def _rows(viewer: User) -> list[dict]:
             'username': u.username,
             'is_admin': bool(u.is_admin),
             'linked': ', '.join(linked.get(u.id, [])) or '—',
-            'created': formats.short_date(u.created_at.date(), viewer.locale),
+            'created': formats.short_date(u.created_at.date(), viewer.locale, language=language),
         }
         for u in users.list_users()
     ]
@@ -202,7 +202,7 @@ async def users_tab(user: User) -> None:
             unlink_button.mark('admin-unlink').on_click(lambda: pair(links.unlink_users, unlink_button))
 
     async def refresh() -> None:
-        rows = await run.io_bound(_rows, user)
+        rows = await run.io_bound(_rows, user, i18n.current())
         if rows is not None:  # None: the app is shutting down
             table.rows = [_worded(row) for row in rows]
             table.update()

@@ -64,7 +64,8 @@ def _wizard(request: Request, language: str) -> None:
 
     dark = apply_theme('auto')
     state = _fresh_state(language)
-    locale_default = locale_choices.default_locale(request.headers.get('accept-language'))
+    # the formats of the language picked (?lang=fr on an English browser: fr-FR), the browser's region when it matches
+    locale_default = locale_choices.default_locale(request.headers.get('accept-language'), language)
     currency_default = locale_choices.default_currency(locale_default)
 
     with auth_card_start('max-w-2xl'):

@@ -244,7 +244,7 @@ async def confirm_far_ahead(chosen: date, today: date, locale: str = formats.FAL
     """Ask before saving a date more than a year ahead: most often a slip in the year."""
 
     def _long(day: date) -> str:  # always with the year: the year is what the question is about
-        return format_date(day, 'long', locale=formats.babel_locale(locale))
+        return format_date(day, 'long', locale=formats.words_locale(locale))
 
     with ui.dialog() as question, ui.card().classes('max-w-sm').mark('far-ahead-dialog'):
         ui.label(_('Save this expense on {date}?', date=_long(chosen))).classes('text-lg font-semibold')
