@@ -21,7 +21,12 @@ from nicegui import app, ui  # noqa: E402
 from app import pages, startup  # noqa: E402
 from app.api import sysapi  # noqa: E402
 from app.api.browser_auth import router as browser_auth_router  # noqa: E402
-from app.api.errors import service_error_handler, unexpected_error_handler, validation_error_handler  # noqa: E402
+from app.api.errors import (  # noqa: E402
+    answer_routing_errors,
+    service_error_handler,
+    unexpected_error_handler,
+    validation_error_handler,
+)
 from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
 from app.services.errors import ServiceError  # noqa: E402
 from app.web.body_limit import BodyLimitMiddleware  # noqa: E402
@@ -39,6 +44,7 @@ app.include_router(browser_auth_router)
 app.add_exception_handler(ServiceError, service_error_handler)  # type: ignore[arg-type]
 app.add_exception_handler(RequestValidationError, validation_error_handler)  # type: ignore[arg-type]
 app.add_exception_handler(Exception, unexpected_error_handler)
+answer_routing_errors(app)  # 404 and 405 under /sysapi: JSON in the caller's language
 # the last added runs first: client address -> request log -> GeoIP -> rate limit -> CSRF -> headers
 # -> session renewal -> body limit -> app
 app.add_middleware(BodyLimitMiddleware)

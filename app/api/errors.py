@@ -8,12 +8,15 @@ The response says which with `Content-Language`. JSON keys and `field` values ar
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import Request
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from app import i18n
 from app.i18n import N_, Message, _
@@ -138,3 +141,42 @@ async def unexpected_error_handler(request: Request, exc: Exception) -> JSONResp
     log.exception('unexpected error on %s %s', request.method, request.url.path)
     message = Message('Something went wrong on the server; the error was logged. Try again later.')
     return error_response(500, message, language=request_language(request))
+
+
+# Starlette's own refusals, before any route of ours runs: an address no route has, a method the route does
+# not take. FastAPI answers {"detail": "Not Found"} and NiceGUI an HTML page; a script calling /sysapi gets
+# our JSON, in its language, like every other error.
+ROUTING_PROBLEMS = {
+    404: N_('No API route {method} {path}; the list of routes is at /docs.'),
+    405: N_('{path} does not take {method}; send {allowed}.'),
+}
+API_PREFIX = '/sysapi'
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def routing_error_handler(fallback: Handler) -> Handler:
+    """404 and 405 under /sysapi as our JSON; anywhere else, what `fallback` (NiceGUI's page) answers."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        path = request.url.path
+        if not isinstance(exc, HTTPException) or not (path == API_PREFIX or path.startswith(API_PREFIX + '/')):
+            return await fallback(request, exc)
+        language = request_language(request)
+        headers = dict(exc.headers or {})
+        allowed = headers.get('Allow', headers.get('allow', ''))
+        template = ROUTING_PROBLEMS.get(exc.status_code)
+        if template is None:
+            return await fallback(request, exc)
+        with i18n.use_language(language):
+            message = _(template, method=request.method, path=path, allowed=allowed or 'GET')
+        return error_response(exc.status_code, message, headers=headers, language=language)
+
+    return handle
+
+
+def answer_routing_errors(app: FastAPI) -> None:
+    """Call once, after NiceGUI registered its 404 page: that page stays the answer outside /sysapi."""
+    for status in ROUTING_PROBLEMS:
+        fallback = app.exception_handlers.get(status, http_exception_handler)
+        app.add_exception_handler(status, routing_error_handler(fallback))  # type: ignore[arg-type]

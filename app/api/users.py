@@ -178,11 +178,17 @@ def cancel(request: Request, me: User = Depends(api_user), body: UsernameBody = 
 
 
 @router.post('/users/create', response_model=CreatedOut, openapi_extra=body_docs(CreateUserBody))
-def create(admin: User = Depends(api_admin), body: CreateUserBody = body_of(CreateUserBody)):
+def create(request: Request, admin: User = Depends(api_admin), body: CreateUserBody = body_of(CreateUserBody)):
     """Administrator: create an account (a deleted username comes back with its data). A new account takes
-    the currency, locale and time zone of the administrator who creates it."""
+    the currency, locale and time zone of the administrator who creates it; its starting categories and
+    payment methods are named in the request's language (the caller's setting, else Accept-Language)."""
     account = users.create_account(
-        body.username, body.password, is_admin=body.is_admin, presets=body.presets, creator=admin
+        body.username,
+        body.password,
+        is_admin=body.is_admin,
+        presets=body.presets,
+        creator=admin,
+        language=request_language(request),
     )
     user = account.user
     return {

@@ -126,19 +126,22 @@ def progress_card(status: UpdateStatus, locale: str = formats.FALLBACK) -> None:
             bar.props('stripe')
         ui.label(formats.percent(status.progress, locale)).classes('text-xs opacity-70 -mt-2')
         if status.error:
+            # in the page's language when the update said it as sentences; an older version's record: English
+            error = ' '.join(said.message().render() for said in status.error_said) or status.error
             with ui.row().classes('items-start gap-2 w-full'):
                 ui.icon('error', color='negative')
-                ui.label(status.error).classes('text-sm text-negative flex-1 break-all').mark('update-error')
+                ui.label(error).classes('text-sm text-negative flex-1 break-all').mark('update-error')
         with ui.column().classes('gap-1 w-full').mark('update-steps'):
             for step in status.steps:
                 icon, tint = STEP_ICONS.get(step.state, STEP_ICONS['pending'])
                 with ui.row().classes('items-center gap-2 no-wrap'):
                     spin = ' animate-spin' if step.state == 'running' else ''
                     ui.icon(icon, color=tint).classes('text-xl' + spin)
+                    label = _(step.label)  # an msgid (updates.STEPS)
                     shown = {
-                        'skipped': _('{step} (nothing to do)', step=step.label),
-                        'failed': _('{step} — failed', step=step.label),
-                    }.get(step.state, step.label)
+                        'skipped': _('{step} (nothing to do)', step=label),
+                        'failed': _('{step} — failed', step=label),
+                    }.get(step.state, label)
                     weight = ' font-semibold' if step.state == 'running' else ''
                     ui.label(shown).classes('text-sm' + weight)
         opened = status.active or state == 'failed'
@@ -149,7 +152,8 @@ def progress_card(status: UpdateStatus, locale: str = formats.FALLBACK) -> None:
             for line in status.log:
                 time = line.time.strftime('%H:%M:%S') if line.time else ''
                 tint = {'error': 'text-negative', 'warning': 'text-warning'}.get(line.level, '')
-                ui.label(f'{time}  {line.message}').classes(f'font-mono text-xs break-all {tint}')
+                said = line.said.message().render() if line.said else line.message
+                ui.label(f'{time}  {said}').classes(f'font-mono text-xs break-all {tint}')
         ui.timer(0.2, lambda: log_area.scroll_to(percent=1.0), once=True)  # the newest line in view
 
 

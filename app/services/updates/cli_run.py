@@ -47,11 +47,11 @@ def run_from_cli(settings: Settings, echo: Callable[[str], None]) -> UpdateStatu
 
 def _signal_restart(settings: Settings, status: Status, server: tuple[int, str], version: str) -> str:
     pid, url = server
-    status.log(f'asking the server (pid {pid}) to restart')
+    status.log(Message('asking the server (pid {pid}) to restart', pid=pid))
     os.kill(pid, signal.SIGUSR1)
     problem = answers_as(url, version, settings.update_verify_timeout)
     if not problem:
-        status.log(f'the server answers as {version}')
+        status.log(Message('the server answers as {version}', version=version))
     return problem
 
 
@@ -61,7 +61,7 @@ def _cli_restart(settings: Settings, status: Status, version: str) -> None:
     if server is None:
         status.done('restart', 'skipped')
         status.done('confirm', 'skipped')
-        status.log(f'no server is running; start it to serve {version}')
+        status.log(Message('no server is running; start it to serve {version}', version=version))
         status.finish('succeeded')
         return
     status.plan['new_code_running'] = True
@@ -69,10 +69,11 @@ def _cli_restart(settings: Settings, status: Status, version: str) -> None:
     if problem:
         status.data['steps']['restart'] = 'failed'
         status.data['failed_step'] = 'restart'
-        status.data['error'] = f'Restart failed: {problem}'
-        status.log(status.data['error'], 'error')
+        failed = Message('Restart failed: {problem}', problem=problem)
+        status.fail(failed)
+        status.log(failed, 'error')
         return
     status.done('restart')
     status.done('confirm')
-    status.log(f'update to {version} complete')
+    status.log(Message('update to {version} complete', version=version))
     status.finish('succeeded')

@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from app.config import Settings
+from app.i18n import Message
 from app.services.update_sources import SourceError
 from app.services.updates.lock import UpdateLock
 from app.services.updates.releases import source_of
 from app.services.updates.restart import answers_as, local_url, replace_process, restart_into
 from app.services.updates.runner import VERIFY_ENV, compile_catalogues, pip_install, run_command, tail
 from app.services.updates.snapshots import restore_snapshot
-from app.services.updates.status import ACTIVE_STATES, STEP_LABELS, Status, StepFailed, read_record
+from app.services.updates.status import ACTIVE_STATES, Status, StepFailed, read_record, step_label
 from app.version import ROOT, current_version
 
 
@@ -34,7 +35,7 @@ def rollback(settings: Settings, status: Status, source: Any = None) -> bool:
     plan = status.plan
     status.data['state'] = 'rolling_back'
     status.data['rolled_back'] = False
-    status.log('rolling back…', 'warning')
+    status.log(Message('rolling back…'), 'warning')
     _kill_child(plan)
     problems = []
     if plan.get('code_switched'):
@@ -42,14 +43,19 @@ def rollback(settings: Settings, status: Status, source: Any = None) -> bool:
             (source or source_of(settings)).restore(plan)
             plan['code_switched'] = False
             plan['code_restored'] = True
-            status.log(f'code restored to {plan.get("revision", "the previous version")}')
+            revision = plan.get('revision')
+            status.log(
+                Message('code restored to {revision}', revision=revision)
+                if revision
+                else Message('code restored to the previous version')
+            )
         except (SourceError, OSError) as exc:
             problems.append(f'the code could not be restored ({exc})')
     if plan.get('requirements_started') and not problems:
         before = Path(plan['work_dir']) / 'requirements-before.txt'
         done = run_command(status, pip_install(settings, before), timeout=1800)
         if done.returncode == 0:
-            status.log('previous requirements reinstalled')
+            status.log(Message('previous requirements reinstalled'))
         else:
             problems.append(f'the previous requirements could not be reinstalled: {tail(done.stdout, 2)}')
     if plan.get('code_restored') and not problems:
@@ -62,23 +68,24 @@ def rollback(settings: Settings, status: Status, source: Any = None) -> bool:
             restore_snapshot(plan['db_snapshot'], settings)
             plan['db_touched'] = False
             plan['db_restored'] = True
-            status.log(f'database restored from {plan["db_snapshot"]}')
+            status.log(Message('database restored from {path}', path=plan['db_snapshot']))
         except (StepFailed, sqlite3.Error, OSError) as exc:
             problems.append(f'the database could not be restored ({exc})')
     if plan.get('config_backup'):
         saved, live = Path(plan['config_backup']), Path(plan['config_path'])
         if saved.exists() and (not live.exists() or live.read_bytes() != saved.read_bytes()):
             shutil.copy2(saved, live)
-            status.log('config.env restored')
+            status.log(Message('config.env restored'))
     if problems:
-        status.data['error'] += '; rollback incomplete: ' + '; '.join(problems)
+        incomplete = Message('Rollback incomplete: {problems}.', problems='; '.join(problems))
+        status.add_failure(incomplete)
         if plan.get('db_backup'):
             restore = f'python manage.py backup restore {plan["db_backup"]}'
-            status.data['error'] += f'. The backup made before the update is restored by: {restore}'
-        status.log('rollback incomplete: ' + '; '.join(problems), 'error')
+            status.add_failure(Message('The backup made before the update is restored by: {command}', command=restore))
+        status.log(incomplete, 'error')
     else:
         status.data['rolled_back'] = True
-        status.log(f'rolled back to {status.data["from_version"]}')
+        status.log(Message('rolled back to {version}', version=status.data['from_version']))
     status.save()
     return bool(plan.get('new_code_running') or plan.get('requirements_started') or plan.get('db_restored'))
 
@@ -107,8 +114,8 @@ def recover_if_interrupted(settings: Settings, echo: Callable[[str], None] | Non
     if stored['state'] not in ACTIVE_STATES:
         return
     status = Status(settings, stored, echo)
-    step = STEP_LABELS.get(stored['step'], stored['step'])
-    status.data['error'] = status.data['error'] or f'the update was interrupted during "{step}"'
+    step = step_label(stored['step'])
+    status.fail(Message('the update was interrupted during "{step}"', step=step), unless_set=True)
     status.data['failed_step'] = status.data['failed_step'] or stored['step']
     rollback(settings, status)
     status.finish('failed')
@@ -135,27 +142,31 @@ def resume_after_start(settings: Settings) -> None:
         if current_version() == expected:
             threading.Thread(target=_confirm, args=(settings, status, lock), daemon=True, name='update-confirm').start()
             return
-        status.data['error'] = status.data['error'] or (
-            f'after the restart the code is {current_version()}, not {expected}'
+        found = current_version()
+        status.fail(
+            Message('after the restart the code is {found}, not {expected}', found=found, expected=expected),
+            unless_set=True,
         )
-    step = STEP_LABELS.get(stored['step'], stored['step'])
-    status.data['error'] = status.data['error'] or (
-        f'{step} was interrupted: the server stopped during the update (killed or powered off)'
+    step = step_label(stored['step'])
+    status.fail(
+        Message('{step} was interrupted: the server stopped during the update (killed or powered off)', step=step),
+        unless_set=True,
     )
     status.data['failed_step'] = status.data['failed_step'] or stored['step']
     if status.plan.get('code_switched'):
         status.plan['new_code_running'] = True
-    status.log(status.data['error'], 'error')
+    said = status.public().error_said
+    status.log(said[0].message() if said else status.data['error'], 'error')
     try:
         rollback(settings, status)
     except Exception as exc:  # noqa: BLE001
-        status.log(f'rollback failed: {exc}', 'error')
+        status.log(Message('rollback failed: {problem}', problem=exc), 'error')
     if status.plan.get('code_restored') or status.plan.get('requirements_started'):
         status.data['state'] = 'restarting'
         status.plan['expected_version'] = status.data['from_version']
         status.plan['outcome'] = 'failed'
         status.plan['new_code_running'] = False
-        status.log(f'starting {status.data["from_version"]} again')
+        status.log(Message('starting {version} again', version=status.data['from_version']))
         lock.release()
         replace_process(settings)
     status.finish('failed')
@@ -173,15 +184,15 @@ def _confirm(settings: Settings, status: Status, lock: UpdateLock) -> None:
         problem = answers_as(local_url(settings), expected, settings.update_verify_timeout)
         if not problem:
             status.data['steps']['confirm'] = 'done'
-            status.log(f'the server answers as {expected}')
+            status.log(Message('the server answers as {version}', version=expected))
             if outcome == 'succeeded':
-                status.log(f'update to {expected} complete')
+                status.log(Message('update to {version} complete', version=expected))
             status.finish(outcome)
             return
         status.data['steps']['confirm'] = 'failed'
-        status.log(f'the restarted server did not answer: {problem}', 'error')
+        status.log(Message('the restarted server did not answer: {problem}', problem=problem), 'error')
         if outcome == 'succeeded':
-            status.data['error'] = f'Confirm failed: {problem}'
+            status.fail(Message('Confirm failed: {problem}', problem=problem))
             status.data['failed_step'] = 'confirm'
             status.plan['new_code_running'] = True
             rollback(settings, status)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from app.config import Settings
+from app.i18n import Message
 from app.services.updates.status import Status
 
 RESTART_EXIT_CODE = 3
@@ -60,10 +61,10 @@ def restart_into(status: Status, version: str, outcome: str) -> None:
     status.plan['outcome'] = outcome
     if _restart_handler is None:
         status.data['steps']['restart'] = 'skipped'
-        status.log('no server to restart here; start it again to run the new version', 'warning')
+        status.log(Message('no server to restart here; start it again to run the new version'), 'warning')
         status.finish(outcome)
         return
-    status.log(f'restarting the server into {version}')
+    status.log(Message('restarting the server into {version}', version=version))
     _restart_handler()
 
 

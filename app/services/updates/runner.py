@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from app.config import Settings, config_path
+from app.i18n import Message
 from app.services.update_sources import Release, SourceError
 from app.services.updates.restart import answers_as
 from app.services.updates.snapshots import database_file, snapshot_database
-from app.services.updates.status import STEP_LABELS, Status, StepFailed, idle_record, now_text
+from app.services.updates.status import Status, StepFailed, idle_record, now_text, step_label
 from app.version import ROOT, current_version
 
 VERIFY_ENV = 'WIS_UPDATE_VERIFY'
@@ -88,8 +89,9 @@ class Runner:
                 message = str(exc) if isinstance(exc, StepFailed | SourceError) else f'{type(exc).__name__}: {exc}'
                 self.status.data['steps'][name] = 'failed'
                 self.status.data['failed_step'] = name
-                self.status.data['error'] = f'{STEP_LABELS[name]} failed: {message}'
-                self.status.log(self.status.data['error'], 'error')
+                failed = Message('{step} failed: {problem}', step=step_label(name), problem=message)
+                self.status.fail(failed)
+                self.status.log(failed, 'error')
                 return False
             self.status.done(name, self.status.data['steps'][name] if name == 'requirements' else 'done')
         return True
@@ -118,7 +120,8 @@ class Runner:
                 f'local changes to tracked files would be lost: {shown}; commit or stash them (git stash) first'
             )
         self.source.check_readable(self.release, self.work_dir)
-        self.status.log(f'{self.release.label} is readable; {shutil.disk_usage(ROOT).free // 2**20} MB free')
+        free = shutil.disk_usage(ROOT).free // 2**20
+        self.status.log(Message('{release} is readable; {free} MB free', release=self.release.label, free=free))
 
     def step_backup(self) -> None:
         from app.services import backups
@@ -128,7 +131,7 @@ class Runner:
         info = backups.create_backup(self.settings, kind='update')
         plan['db_backup'] = str(info.path)
         rows = info.manifest.total_rows if info.manifest else 0
-        self.status.log(f'database and config.env backed up to {info.path} ({rows} rows)')
+        self.status.log(Message('database and config.env backed up to {path} ({rows} rows)', path=info.path, rows=rows))
         config = config_path()
         if config.exists():
             shutil.copy2(config, self.work_dir / 'config.env')
@@ -139,7 +142,7 @@ class Runner:
             shutil.copy2(requirements, self.work_dir / 'requirements-before.txt')
         plan.update(self.source.snapshot(self.work_dir))
         self.status.save()
-        self.status.log(f'configuration saved; code at {plan["revision"]}')
+        self.status.log(Message('configuration saved; code at {revision}', revision=plan['revision']))
 
     def step_fetch(self) -> None:
         self.source.switch(self.release, self.work_dir, self.status.plan)
@@ -147,7 +150,8 @@ class Runner:
         on_disk = current_version()
         if on_disk != self.release.version:
             raise StepFailed(f'after switching, VERSION says {on_disk}, expected {self.release.version}')
-        self.status.log(f'code switched to {self.release.label} ({self.release.version})')
+        release, version = self.release.label, self.release.version
+        self.status.log(Message('code switched to {release} ({version})', release=release, version=version))
 
     def step_requirements(self) -> None:
         before = self.work_dir / 'requirements-before.txt'
@@ -156,14 +160,14 @@ class Runner:
         new = after.read_bytes() if after.exists() else b''
         if old == new:
             self.status.data['steps']['requirements'] = 'skipped'
-            self.status.log('requirements.txt did not change; nothing to install')
+            self.status.log(Message('requirements.txt did not change; nothing to install'))
             return
         self.status.plan['requirements_started'] = True
         self.status.save()
         done = run_command(self.status, pip_install(self.settings, after), timeout=1800)
         if done.returncode != 0:
             raise StepFailed(f'pip could not install requirements.txt: {tail(done.stdout, 3)}')
-        self.status.log('requirements installed')
+        self.status.log(Message('requirements installed'))
 
     def step_migrate(self) -> None:
         compile_catalogues(self.status)  # the new code's translations, before anything runs it
@@ -174,7 +178,7 @@ class Runner:
         done = run_command(self.status, [sys.executable, 'manage.py', 'db', 'migrate'], timeout=1800)
         if done.returncode != 0:
             raise StepFailed(f'the migrations of {self.release.version} failed: {tail(done.stdout, 3)}')
-        self.status.log(tail(done.stdout, 4) or 'database up to date')
+        self.status.log(tail(done.stdout, 4) or Message('database up to date'))  # the migrations' own output
 
     def step_verify(self) -> None:
         port = free_port()
@@ -209,7 +213,13 @@ class Runner:
             detail = tail(output.read_text(encoding='utf-8', errors='replace'), 3)
             more = f'; its output: {detail}' if detail else ''
             raise StepFailed(f'the new version did not start: {problem}{more}')
-        self.status.log(f'a test server of {self.release.version} answered its health check on port {port}')
+        self.status.log(
+            Message(
+                'a test server of {version} answered its health check on port {port}',
+                version=self.release.version,
+                port=port,
+            )
+        )
 
 
 def compile_catalogues(status: Status) -> None:
@@ -220,7 +230,7 @@ def compile_catalogues(status: Status) -> None:
     done = run_command(status, [sys.executable, 'manage.py', 'i18n', 'compile'], timeout=300)
     if done.returncode != 0:
         raise StepFailed(f'the translations could not be compiled: {tail(done.stdout, 3)}')
-    status.log('translations compiled')
+    status.log(Message('translations compiled'))
 
 
 def work_dir(settings: Settings, version: str) -> Path:
@@ -246,5 +256,12 @@ def new_status(
         plan={'work_dir': str(work_dir(settings, release.version)), 'pid': os.getpid(), 'release': release.label},
     )
     status = Status(settings, data, echo)
-    status.log(f'update from {data["from_version"]} to {release.version} ({release.label}) started')
+    status.log(
+        Message(
+            'update from {old} to {new} ({release}) started',
+            old=data['from_version'],
+            new=release.version,
+            release=release.label,
+        )
+    )
     return status

@@ -74,8 +74,9 @@ def _run_in_server(settings: Settings, status: Status, source: Any, release: Rel
         else:
             status.finish('failed')
     except Exception as exc:  # noqa: BLE001 - the status must say what happened
-        status.data['error'] = status.data['error'] or f'unexpected error: {exc}'
-        status.log(f'unexpected error: {exc}', 'error')
+        unexpected = Message('unexpected error: {problem}', problem=exc)
+        status.fail(unexpected, unless_set=True)
+        status.log(unexpected, 'error')
         status.finish('failed')
     finally:
         if status.data['state'] != 'restarting':

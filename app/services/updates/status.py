@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import Settings, get_settings
+from app.i18n import N_, Message
 from app.logs import mask_secrets
 from app.services import audit
 from app.services.timestamps import Timestamp, as_utc
@@ -26,16 +27,16 @@ from app.version import current_version
 
 log = logging.getLogger('whatispend.update')
 
-# (name, label, progress reached when the step is done)
+# (name, label, progress reached when the step is done); the labels are msgids, shown translated by the page
 STEPS: list[tuple[str, str, int]] = [
-    ('preflight', 'Preflight checks', 5),
-    ('backup', 'Back up database, configuration and code revision', 15),
-    ('fetch', 'Fetch and switch to the new version', 30),
-    ('requirements', 'Install requirements', 45),
-    ('migrate', 'Run database migrations', 60),
-    ('verify', 'Verify the new version in a test server', 80),
-    ('restart', 'Restart the server', 90),
-    ('confirm', 'Confirm the server answers', 100),
+    ('preflight', N_('Preflight checks'), 5),
+    ('backup', N_('Back up database, configuration and code revision'), 15),
+    ('fetch', N_('Fetch and switch to the new version'), 30),
+    ('requirements', N_('Install requirements'), 45),
+    ('migrate', N_('Run database migrations'), 60),
+    ('verify', N_('Verify the new version in a test server'), 80),
+    ('restart', N_('Restart the server'), 90),
+    ('confirm', N_('Confirm the server answers'), 100),
 ]
 STEP_LABELS = {name: label for name, label, _ in STEPS}
 ACTIVE_STATES = ('running', 'rolling_back', 'restarting')
@@ -83,6 +84,7 @@ def idle_record() -> dict[str, Any]:
         'started_at': '',
         'finished_at': '',
         'error': '',
+        'error_said': [],
         'failed_step': '',
         'rolled_back': False,
         'executor': '',
@@ -107,6 +109,50 @@ def _moment(text: str) -> datetime | None:
         return None
 
 
+# parameters whose value is itself an msgid (a step's label), translated with the sentence around it
+MSGID_PARAMS = frozenset({'step'})
+# A Message of an msgid marked with N_ where it is written (STEPS): the extractor has it already, and
+# tests/test_catalogues.py asks `Message(...)` for a literal, so the marked constants go through this name.
+Marked = Message
+
+
+def step_label(step: str) -> Message:
+    """The label of the step named `step` (its name when unknown), translated where it is shown."""
+    return Marked(STEP_LABELS.get(step, step))
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """A line of the update written for a person, kept as its msgid and parameters so that a page shows it
+    in its reader's language. The record on disk keeps the English too (older versions and logs read it)."""
+
+    msgid: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, message: Message) -> Said:
+        params = []
+        for key, value in message.params.items():
+            value = value.msgid if isinstance(value, Message) and key in MSGID_PARAMS else str(value)
+            params.append((key, mask_secrets(value)))
+        return cls(message.msgid, tuple(params))
+
+    @classmethod
+    def read(cls, stored: Any) -> Said | None:
+        """From the record; None for a line an older version wrote (English only) or anything unreadable."""
+        if not isinstance(stored, dict) or not isinstance(stored.get('msgid'), str):
+            return None
+        params = stored.get('params')
+        pairs = params.items() if isinstance(params, dict) else ()
+        return cls(stored['msgid'], tuple((str(k), str(v)) for k, v in pairs))
+
+    def stored(self) -> dict[str, Any]:
+        return {'msgid': self.msgid, 'params': dict(self.params)}
+
+    def message(self) -> Message:
+        return Marked(self.msgid, **{k: Marked(v) if k in MSGID_PARAMS else v for k, v in self.params})
+
+
 @dataclass(frozen=True, slots=True)
 class StepProgress:
     name: str
@@ -118,7 +164,8 @@ class StepProgress:
 class LogLine:
     time: Timestamp | None
     level: str
-    message: str
+    message: str  # English, as the log file has it
+    said: Said | None = None  # the same for a page to translate (None: written by an older version)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,6 +186,7 @@ class UpdateStatus:
     executor: str
     steps: tuple[StepProgress, ...]
     log: tuple[LogLine, ...]
+    error_said: tuple[Said, ...] = ()  # `error` for a page to translate, sentence by sentence
 
     @property
     def active(self) -> bool:
@@ -169,8 +217,12 @@ class UpdateStatus:
                     time=_moment(line.get('time', '')),
                     level=line.get('level', 'info'),
                     message=mask_secrets(line.get('message', '')),
+                    said=Said.read(line.get('said')),
                 )
                 for line in record['log']
+            ),
+            error_said=tuple(
+                said for said in (Said.read(item) for item in record.get('error_said') or []) if said is not None
             ),
         )
 
@@ -197,19 +249,37 @@ class Status:
         self.data['error'] = mask_secrets(self.data.get('error') or '')
         write_json(status_path(self.settings), self.data)
 
-    def log(self, message: str, level: str = 'info') -> None:
-        message = mask_secrets(message)
-        self.data['log'].append({'time': now_text(), 'level': level, 'message': message})
+    def log(self, message: str | Message, level: str = 'info') -> None:
+        """A line of the log: English in the record and the log file; a Message also keeps its msgid, for the
+        page, and is echoed (the CLI) in the language of the run."""
+        english = mask_secrets(str(message))
+        line: dict[str, Any] = {'time': now_text(), 'level': level, 'message': english}
+        if isinstance(message, Message):
+            line['said'] = Said.of(message).stored()
+        self.data['log'].append(line)
         del self.data['log'][:-MAX_LOG_LINES]
-        getattr(log, 'warning' if level == 'error' else level, log.info)('update: %s', message)
+        getattr(log, 'warning' if level == 'error' else level, log.info)('update: %s', english)
         if self.echo:
-            self.echo(message if level == 'info' else f'{level}: {message}')
+            shown = mask_secrets(message.render()) if isinstance(message, Message) else english
+            self.echo(shown if level == 'info' else f'{level}: {shown}')
         self.save()
+
+    def fail(self, message: Message, *, unless_set: bool = False) -> None:
+        """Set what went wrong (English in `error`, the msgid for the page); `unless_set` keeps an earlier one."""
+        if unless_set and self.data.get('error'):
+            return
+        self.data['error'] = str(message)
+        self.data['error_said'] = [Said.of(message).stored()]
+
+    def add_failure(self, message: Message) -> None:
+        """One more sentence after the error (a rollback that could not finish)."""
+        self.data['error'] = f'{self.data.get("error") or ""}{" " if self.data.get("error") else ""}{message}'
+        self.data.setdefault('error_said', []).append(Said.of(message).stored())
 
     def begin(self, step: str) -> None:
         self.data['step'] = step
         self.data['steps'][step] = 'running'
-        self.log(f'{STEP_LABELS[step]}…')
+        self.log(Message('{step}…', step=step_label(step)))
 
     def done(self, step: str, state: str = 'done') -> None:
         self.data['steps'][step] = state
