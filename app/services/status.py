@@ -10,6 +10,7 @@ from pathlib import Path
 from app import logs
 from app.config import Settings, config_path
 from app.db import db, sqlite_path
+from app.i18n import Message
 from app.migrations import LATEST_SCHEMA, schema_version
 from app.models import Expense
 from app.services import backups, users
@@ -82,26 +83,41 @@ def logged_errors(settings: Settings, hours: int = 24, now: datetime | None = No
     return LoggedErrors(hours=hours, count=len(records), latest_at=moment, latest=message)
 
 
-def config_problems(settings: Settings) -> list[str]:
-    """Things in the configuration that work but are probably not what the owner wants."""
+def config_problems(settings: Settings) -> list[Message]:
+    """Things in the configuration that work but are probably not what the owner wants (for `status`, which
+    shows them in the language of the run)."""
     problems = []
     path = config_path()
     if not path.exists():
-        problems.append(f'{path} does not exist: settings come from the environment only (./install.sh writes it)')
+        problems.append(
+            Message(
+                '{path} does not exist: settings come from the environment only (./install.sh writes it)', path=path
+            )
+        )
     else:
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
-            problems.append(f'{path} is readable by other users (mode {mode:o}); run: chmod 600 {path}')
+            problems.append(
+                Message(
+                    '{path} is readable by other users (mode {mode}); run: chmod 600 {path}',
+                    path=path,
+                    mode=f'{mode:o}',
+                )
+            )
     for name in sorted(settings.extra):
-        problems.append(f'{path.name}: unknown variable {name} (a typo?); it is ignored')
+        problems.append(Message('{file}: unknown variable {name} (a typo?); it is ignored', file=path.name, name=name))
     if settings.geoip_enabled and not settings.path(settings.geoip_db_path).exists():
-        problems.append(f'GEOIP_ENABLED is true but {settings.geoip_db_path} is missing: GeoIP filtering cannot work')
+        problems.append(
+            Message(
+                'GEOIP_ENABLED is true but {path} is missing: GeoIP filtering cannot work', path=settings.geoip_db_path
+            )
+        )
     if settings.backup_interval_hours <= 0:
-        problems.append('automatic backups are off (BACKUP_INTERVAL_HOURS=0)')
+        problems.append(Message('automatic backups are off (BACKUP_INTERVAL_HOURS=0)'))
     else:
         folder = backups.backup_dir(settings)
         if folder.exists() and not _writable(folder):
-            problems.append(f'the backup folder {folder} is not writable')
+            problems.append(Message('the backup folder {folder} is not writable', folder=folder))
     return problems
 
 
