@@ -14,7 +14,7 @@ from uuid import uuid4
 
 from nicegui import ui
 
-from app.i18n import N_, _
+from app.i18n import N_, _, current
 from app.models import User
 from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
@@ -387,6 +387,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             picker.month if this_month else None,
             kind,
             scope=state.scope,
+            language=current(),  # the XLSX in the page's language (call_service runs it in a worker thread)
             after=lambda found: ui.download.file(*found),
         )
 

@@ -19,14 +19,20 @@ CATALOGUE = Path(__file__).resolve().parents[2] / 'app' / 'locale' / 'fr' / 'LC_
 
 # What a person sees: the lines of the body's innerText (hidden elements have none) and every text node
 # whose element is drawn, each trimmed with its spaces collapsed; also the placeholders of visible fields.
+# Icons are text too (a ligature: <i class="material-icons">place</i> draws a pin): their names are left out.
 VISIBLE_TEXTS = """() => {
     const texts = new Set();
     const clean = s => (s || '').replace(/\\s+/g, ' ').trim();
-    for (const line of document.body.innerText.split('\\n')) texts.add(clean(line));
+    const ICONS = '.q-icon, .material-icons, [class*="material-symbols"]';
+    const icons = new Set([...document.querySelectorAll(ICONS)].map(icon => clean(icon.textContent)));
+    for (const line of document.body.innerText.split('\\n')) {
+        if (!icons.has(clean(line))) texts.add(clean(line));
+    }
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const parent = node.parentElement;
         if (!parent || ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'].includes(parent.tagName)) continue;
+        if (parent.closest(ICONS)) continue;
         if (!parent.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
         texts.add(clean(node.textContent));
     }

@@ -81,6 +81,8 @@ class Stop:
     js: str = ''
     phone_only: bool = False
     french: str = ''
+    full_page: bool = True  # a dialog's backdrop covers the window only: its picture is the window
+    dialog: bool = False
 
     def text_in(self, language: str) -> str:
         if language == 'en' or not self.text:
@@ -92,6 +94,7 @@ STOPS = [
     Stop('dashboard', '/', js=CHARTS_DRAWN),
     Stop('menu', '/', js=CHARTS_DRAWN, phone_only=True),  # the navigation drawer, opened
     Stop('expenses', '/expenses', js=EXPENSES_SHOWN),
+    Stop('expense-form', '/expenses', js=EXPENSES_SHOWN, full_page=False, dialog=True),  # the Add expense dialog
     Stop('categories', '/categories', text='Garden', french=FRENCH_GARDEN),
     Stop('payment-methods', '/payment-methods', text='Transfer'),  # a preset, named in the account's language
     Stop('map', '/map', js=MAP_DRAWN),
@@ -185,7 +188,15 @@ class Tour:
         return [f'server log: {line}' for line in Server(self.server.folder, 0, {}, output=lines).problems()]
 
     def check(
-        self, tab: PageWatch, where: str, width: str, theme: str, language: str = 'en', *, screenshot: str = ''
+        self,
+        tab: PageWatch,
+        where: str,
+        width: str,
+        theme: str,
+        language: str = 'en',
+        *,
+        screenshot: str = '',
+        full_page: bool = True,
     ) -> list[str]:
         """Everything wrong with what `tab` shows now, each line naming the page, the language, the width and
         the theme."""
@@ -193,7 +204,7 @@ class Tour:
         drawn(page)
         if SHOTS and screenshot:
             Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(SHOTS) / f'{screenshot}.png'), full_page=True)
+            page.screenshot(path=str(Path(SHOTS) / f'{screenshot}.png'), full_page=full_page)
         found = page_problems(page) + wrong_language(page, language)
         if width == 'phone':
             found += too_wide(page)
@@ -339,5 +350,20 @@ def test_page(tour: Tour, language: str, stop: Stop, width: str, theme: str) -> 
         tour.showing[language] = None  # the drawer stays open: the next visit loads its page afresh
         page.get_by_role('button', name=say(language, 'Menu')).click()
         page.wait_for_function(DRAWER_OPEN)
+    if stop.name == 'expense-form':
+        tour.showing[language] = None  # so does the dialog
+        page.get_by_role('button', name=say(language, 'Add expense')).click()
+        page.get_by_role('button', name=say(language, 'Save'), exact=True).wait_for()
     shot = shot_name(stop.name, language, width, theme)
-    fail_on(tour.check(tour.members[language], stop.name, width, theme, language, screenshot=shot))
+    tab = tour.members[language]
+    problems = tour.check(tab, stop.name, width, theme, language, screenshot=shot, full_page=stop.full_page)
+    if stop.dialog:
+        problems = [line for line in problems if not backdrop_contrast(line)]
+    fail_on(problems)
+
+
+def backdrop_contrast(problem: str) -> bool:
+    """axe measures the buttons of an open Quasar dialog against the page under the backdrop (white under 40 %
+    black: #999999), not against the dialog's card or the button's own colour (#4f46e5 behind the white "Save",
+    as the screenshot shows): a measure of something nobody sees, left out for dialogs only."""
+    return 'axe color-contrast' in problem and 'background color: #999999' in problem
