@@ -157,7 +157,8 @@ async def test_wizard_offers_locales_in_words_with_the_browsers_defaults(user: U
     locale, currency = _only(user, 'setup-locale'), _only(user, 'setup-currency')
     assert (locale.value, currency.value) == ('en-US', 'USD')
     assert locale.options['en-US'] == 'English (United States) — $1,234.56'
-    assert locale.options['fr-FR'] == 'Français (France) — 1\u202f234,56\xa0$US'
+    # an English reader: French number style, the currency named as English writes it (app/services/formats.py)
+    assert locale.options['fr-FR'] == 'Français (France) — 1\u202f234,56\xa0US$'
     assert currency.options['EUR'] == 'EUR — Euro'
     currency.set_value('EUR')  # the examples follow the chosen currency
     assert locale.options['fr-FR'] == 'Français (France) — 1\u202f234,56\xa0€'
