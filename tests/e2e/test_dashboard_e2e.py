@@ -38,7 +38,7 @@ def open_dashboard(page, server) -> float:
 def test_dashboard_draws_its_charts_and_drills_down(page, seeded_server) -> None:
     elapsed = open_dashboard(page, seeded_server)
     assert elapsed < 5, f'the charts took {elapsed:.2f} s'  # bench/dashboard.py measures it properly
-    page.get_by_text('Septembre 2026').first.wait_for()
+    page.get_by_text('September 2026').first.wait_for()
     for title in ('Total spent', 'Day by day', 'By category', 'Week by week', 'By payment method', 'Top 5 expenses'):
         page.get_by_text(title, exact=True).first.wait_for()
     page.get_by_text('2026 month by month').wait_for()
@@ -57,7 +57,7 @@ def test_dashboard_draws_its_charts_and_drills_down(page, seeded_server) -> None
 
     # the month picker moves the whole page, and the address follows
     page.get_by_role('button', name='Previous month').click()
-    page.get_by_text('Août 2026').first.wait_for()
+    page.get_by_text('August 2026').first.wait_for()
     page.wait_for_url('**/?month=2026-08')
 
 

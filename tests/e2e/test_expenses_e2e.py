@@ -76,20 +76,20 @@ def test_add_an_expense_and_download_the_csv(page, server) -> None:
 def test_month_picker_changes_month_and_year(page, server) -> None:
     run_wizard(page, server)
     page.goto(server.url + '/expenses?month=2026-01')
-    page.get_by_text('Janvier 2026').click()
-    page.get_by_role('button', name='Mars 2026', exact=True).click()
+    page.get_by_text('January 2026').click()
+    page.get_by_role('button', name='March 2026', exact=True).click()
     page.locator('.q-menu').wait_for(state='hidden')
-    page.get_by_role('button', name='Mars 2026: choose another month or year').wait_for()
+    page.get_by_role('button', name='March 2026: choose another month or year').wait_for()
     page.wait_for_url('**/expenses?month=2026-03')
     page.get_by_role('button', name='Previous month').click()
-    page.get_by_text('Février 2026').wait_for()
+    page.get_by_text('February 2026').wait_for()
     page.wait_for_url('**/expenses?month=2026-02')
     # another year from the same menu
-    page.get_by_text('Février 2026').click()
+    page.get_by_text('February 2026').click()
     page.locator('.q-menu').wait_for()  # a click during the menu's opening transition is lost
     page.get_by_role('button', name='Previous year, 2025').click()
-    page.get_by_role('button', name='Novembre 2025', exact=True).click()
-    page.get_by_text('Novembre 2025').wait_for()
+    page.get_by_role('button', name='November 2025', exact=True).click()
+    page.get_by_text('November 2025').wait_for()
     page.wait_for_url('**/expenses?month=2025-11')
 
 
@@ -108,7 +108,7 @@ def test_a_double_click_on_save_records_one_expense(page, server) -> None:
     page.get_by_role('button', name='Save').dblclick()
     page.get_by_text('Expense added.').wait_for()
     page.get_by_role('cell', name='Double-clicked').wait_for()
-    page.get_by_text('Mars 2026', exact=True).wait_for()  # label, address and table agree
+    page.get_by_text('March 2026', exact=True).wait_for()  # label, address and table agree
     page.wait_for_url('**/expenses?month=2026-03')
     assert page.locator('[role=dialog]').count() == 0
     assert page.get_by_role('cell', name='Double-clicked').count() == 1
