@@ -82,6 +82,34 @@ class I18nCommands:
             )
         )
 
+    def refill(self, source: str, language: str = 'fr') -> None:
+        """Fill the empty entries of `language`'s catalogue from another copy of it (e.g. a branch's, after a merge).
+
+        A merge of two branches that both added strings is resolved by taking one side's catalogue, running
+        extract and update, then `refill` from the other side's file: no translation is typed twice.
+        """
+        from babel.messages.pofile import read_po, write_po
+
+        from app.i18n.catalogues import po_path
+
+        with open(source, 'rb') as handle:
+            donor = read_po(handle, locale=language)
+        target = po_path(language)
+        with target.open('rb') as handle:
+            catalogue = read_po(handle, locale=language)
+        filled = 0
+        for message in catalogue:
+            if not message.id or (message.string and not message.fuzzy):
+                continue
+            found = donor.get(message.id)
+            if found is not None and found.string and not found.fuzzy:
+                message.string = found.string
+                message.flags.discard('fuzzy')
+                filled += 1
+        with target.open('wb') as handle:
+            write_po(handle, catalogue, width=0, sort_output=True, include_previous=False)
+        print(ngettext('Filled {n} entry.', 'Filled {n} entries.', filled))
+
     def check(self) -> None:
         """Every marked string is translated, not fuzzy, with the same placeholders, in every language."""
         msgids = source_msgids()

@@ -46,7 +46,8 @@ MIGRATIONS: list[Migration] = [
     Migration(8, 'user language', v0008_user_language.apply),
 ]
 
-LATEST_SCHEMA = MIGRATIONS[-1].version
+LATEST_SCHEMA = max(migration.version for migration in MIGRATIONS)
+ORDERED_UP_TO = 8
 
 
 def schema_version() -> int:
@@ -54,6 +55,11 @@ def schema_version() -> int:
     db.execute_sql('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)')
     row = db.execute_sql('SELECT MAX(version) FROM schema_version').fetchone()
     return int(row[0] or 0)
+
+
+def _applied_versions() -> set[int]:
+    with db.atomic():
+        return {int(row[0]) for row in db.execute_sql('SELECT version FROM schema_version').fetchall()}
 
 
 def run_migrations() -> list[str]:
@@ -67,8 +73,12 @@ def run_migrations() -> list[str]:
             f'The database is at schema {current} but this version of the app knows up to {LATEST_SCHEMA}; '
             'update the app or restore a matching backup.'
         )
+    done = _applied_versions()
     for migration in MIGRATIONS:
-        if migration.version <= current:
+        # up to ORDERED_UP_TO the versions were always applied in order (and older databases may hold only
+        # their highest as a row); after it, by the set applied: features developed side by side land in
+        # any order, and a database that got v11 before v10 existed must still receive v10
+        if migration.version <= min(current, ORDERED_UP_TO) or migration.version in done:
             continue
         with db.atomic():
             migration.apply()
