@@ -29,12 +29,13 @@ _whatispend_manage() {
         update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     i18n)
-        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "check compile extract init update" -- "$cur")); return 0; fi
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "check compile extract init refill update" -- "$cur")); return 0; fi
         case "$verb" in
         check) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         compile) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         extract) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         init) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--language" -- "$cur")) ;;
+        refill) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--language --source" -- "$cur")) ;;
         update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     import)

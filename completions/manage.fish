@@ -12,8 +12,10 @@ complete -c manage.py -n "__fish_seen_subcommand_from backup; and __fish_seen_su
 complete -c manage.py -n "__fish_seen_subcommand_from backup; and __fish_seen_subcommand_from verify" -l file -r -F
 complete -c manage.py -n "__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from migrate" -a "migrate"
 complete -c manage.py -n "__fish_seen_subcommand_from geoip; and not __fish_seen_subcommand_from update" -a "update"
-complete -c manage.py -n "__fish_seen_subcommand_from i18n; and not __fish_seen_subcommand_from check compile extract init update" -a "check compile extract init update"
+complete -c manage.py -n "__fish_seen_subcommand_from i18n; and not __fish_seen_subcommand_from check compile extract init refill update" -a "check compile extract init refill update"
 complete -c manage.py -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from init" -l language
+complete -c manage.py -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from refill" -l language
+complete -c manage.py -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from refill" -l source
 complete -c manage.py -n "__fish_seen_subcommand_from import; and not __fish_seen_subcommand_from legacy" -a "legacy"
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dir -r -F
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dry-run
@@ -63,8 +65,10 @@ complete -c wis -n "__fish_seen_subcommand_from backup; and __fish_seen_subcomma
 complete -c wis -n "__fish_seen_subcommand_from backup; and __fish_seen_subcommand_from verify" -l file -r -F
 complete -c wis -n "__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from migrate" -a "migrate"
 complete -c wis -n "__fish_seen_subcommand_from geoip; and not __fish_seen_subcommand_from update" -a "update"
-complete -c wis -n "__fish_seen_subcommand_from i18n; and not __fish_seen_subcommand_from check compile extract init update" -a "check compile extract init update"
+complete -c wis -n "__fish_seen_subcommand_from i18n; and not __fish_seen_subcommand_from check compile extract init refill update" -a "check compile extract init refill update"
 complete -c wis -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from init" -l language
+complete -c wis -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from refill" -l language
+complete -c wis -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from refill" -l source
 complete -c wis -n "__fish_seen_subcommand_from import; and not __fish_seen_subcommand_from legacy" -a "legacy"
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dir -r -F
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dry-run
