@@ -224,10 +224,8 @@ class _RowReader:
         kind = self.kinds.get(value)
         if kind is None:
             word = normal(value)
-            if self.yes_no_type:
-                kind = 'transfer' if word in _YES else 'expense'
-            else:
-                kind = _TYPE_OF.get(word, 'expense')
+            yes_no = 'transfer' if word in _YES else 'expense'
+            kind = yes_no if self.yes_no_type else _TYPE_OF.get(word, 'expense')
             if len(self.kinds) < 1000:
                 self.kinds[value] = kind
         return kind
