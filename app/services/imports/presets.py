@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.i18n import N_, Message
+from app.i18n import Message
 from app.services.imports.headers import guess_mapping, normal
 from app.services.imports.shapes import Mapping, Table
 
@@ -25,8 +25,8 @@ class Preset:
     negatives: str  # the default of ReadOptions.negatives for this source
 
 
-def _preset(name: str, label: str, negatives: str, **columns: str) -> Preset:
-    return Preset(name, Message(label), Mapping.of(columns), negatives)
+def _preset(name: str, label: Message, negatives: str, **columns: str) -> Preset:
+    return Preset(name, label, Mapping.of(columns), negatives)
 
 
 _STRUCTURED = {'date': 'date', 'amount': 'amount', 'description': 'description', 'external_id': 'external_id'}
@@ -36,7 +36,7 @@ PRESETS: dict[str, Preset] = {
     for preset in (
         _preset(
             'wis-csv',
-            N_('What I Spend CSV export'),
+            Message('What I Spend CSV export'),
             'refunds',
             date='date',
             amount='amount',
@@ -49,7 +49,7 @@ PRESETS: dict[str, Preset] = {
         ),
         _preset(
             'wis-xlsx',
-            N_('What I Spend XLSX export'),
+            Message('What I Spend XLSX export'),
             'refunds',
             date='Date',
             amount='Amount',
@@ -62,7 +62,7 @@ PRESETS: dict[str, Preset] = {
         ),
         _preset(
             'expenseowl',
-            N_('ExpenseOwl export'),
+            Message('ExpenseOwl export'),
             'expenses',
             external_id='ID',
             description='Name',
@@ -73,7 +73,7 @@ PRESETS: dict[str, Preset] = {
         ),
         _preset(
             'expenseowl-old',
-            N_('ExpenseOwl export (older format)'),
+            Message('ExpenseOwl export (older format)'),
             'refunds',
             external_id='ID',
             description='Name',
@@ -83,7 +83,7 @@ PRESETS: dict[str, Preset] = {
         ),
         _preset(
             'firefly',
-            N_('Firefly III transaction export'),
+            Message('Firefly III transaction export'),
             'expenses',
             external_id='journal_id',
             type='type',
@@ -97,7 +97,7 @@ PRESETS: dict[str, Preset] = {
         ),
         _preset(
             'ihatemoney',
-            N_('ihatemoney export'),
+            Message('ihatemoney export'),
             'refunds',
             date='date',
             description='what',
@@ -106,7 +106,7 @@ PRESETS: dict[str, Preset] = {
         ),
         _preset(
             'spliit',
-            N_('Spliit export'),
+            Message('Spliit export'),
             'refunds',
             date='Date',
             description='Description',
@@ -116,7 +116,7 @@ PRESETS: dict[str, Preset] = {
         ),
         _preset(
             'mint',
-            N_('Mint-style CSV'),
+            Message('Mint-style CSV'),
             'refunds',
             date='Date',
             description='Description',
@@ -126,12 +126,14 @@ PRESETS: dict[str, Preset] = {
             payment_method='Account Name',
             tags='Labels',
         ),
-        _preset('bank', N_('Bank statement CSV'), 'expenses', date='Date', amount='Amount', description='Description'),
-        _preset('ofx', N_('OFX bank statement'), 'expenses', **_STRUCTURED),
-        _preset('qfx', N_('QFX (Quicken) bank statement'), 'expenses', **_STRUCTURED),
-        _preset('qif', N_('QIF (Quicken) file'), 'expenses', category='category', **_STRUCTURED),
-        _preset('camt053', N_('CAMT.053 bank statement'), 'expenses', currency='currency', **_STRUCTURED),
-        _preset('mt940', N_('MT940 bank statement'), 'expenses', currency='currency', **_STRUCTURED),
+        _preset(
+            'bank', Message('Bank statement CSV'), 'expenses', date='Date', amount='Amount', description='Description'
+        ),
+        _preset('ofx', Message('OFX bank statement'), 'expenses', **_STRUCTURED),
+        _preset('qfx', Message('QFX (Quicken) bank statement'), 'expenses', **_STRUCTURED),
+        _preset('qif', Message('QIF (Quicken) file'), 'expenses', category='category', **_STRUCTURED),
+        _preset('camt053', Message('CAMT.053 bank statement'), 'expenses', currency='currency', **_STRUCTURED),
+        _preset('mt940', Message('MT940 bank statement'), 'expenses', currency='currency', **_STRUCTURED),
     )
 }
 # headers (normal form) that say which tool wrote a CSV: all of them must be present
