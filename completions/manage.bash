@@ -29,12 +29,13 @@ _whatispend_manage() {
         update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     i18n)
-        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "check compile extract init update" -- "$cur")); return 0; fi
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "check compile extract init refill update" -- "$cur")); return 0; fi
         case "$verb" in
         check) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         compile) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         extract) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         init) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--language" -- "$cur")) ;;
+        refill) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--language --source" -- "$cur")) ;;
         update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     import)
@@ -70,7 +71,7 @@ _whatispend_manage() {
         case "$verb" in
         2fa) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         admin) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--revoke --username" -- "$cur")) ;;
-        create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--admin --password --presets --username" -- "$cur")) ;;
+        create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--admin --language --locale --password --presets --username" -- "$cur")) ;;
         delete) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--delete-data --username" -- "$cur")) ;;
         link) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--user1 --user2" -- "$cur")) ;;
         list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;

@@ -12,8 +12,10 @@ complete -c manage.py -n "__fish_seen_subcommand_from backup; and __fish_seen_su
 complete -c manage.py -n "__fish_seen_subcommand_from backup; and __fish_seen_subcommand_from verify" -l file -r -F
 complete -c manage.py -n "__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from migrate" -a "migrate"
 complete -c manage.py -n "__fish_seen_subcommand_from geoip; and not __fish_seen_subcommand_from update" -a "update"
-complete -c manage.py -n "__fish_seen_subcommand_from i18n; and not __fish_seen_subcommand_from check compile extract init update" -a "check compile extract init update"
+complete -c manage.py -n "__fish_seen_subcommand_from i18n; and not __fish_seen_subcommand_from check compile extract init refill update" -a "check compile extract init refill update"
 complete -c manage.py -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from init" -l language
+complete -c manage.py -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from refill" -l language
+complete -c manage.py -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from refill" -l source
 complete -c manage.py -n "__fish_seen_subcommand_from import; and not __fish_seen_subcommand_from legacy" -a "legacy"
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dir -r -F
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dry-run
@@ -39,6 +41,8 @@ complete -c manage.py -n "__fish_seen_subcommand_from user; and not __fish_seen_
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l revoke
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l username
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l admin
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l language
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l locale
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l password
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l presets
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l username
@@ -63,8 +67,10 @@ complete -c wis -n "__fish_seen_subcommand_from backup; and __fish_seen_subcomma
 complete -c wis -n "__fish_seen_subcommand_from backup; and __fish_seen_subcommand_from verify" -l file -r -F
 complete -c wis -n "__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from migrate" -a "migrate"
 complete -c wis -n "__fish_seen_subcommand_from geoip; and not __fish_seen_subcommand_from update" -a "update"
-complete -c wis -n "__fish_seen_subcommand_from i18n; and not __fish_seen_subcommand_from check compile extract init update" -a "check compile extract init update"
+complete -c wis -n "__fish_seen_subcommand_from i18n; and not __fish_seen_subcommand_from check compile extract init refill update" -a "check compile extract init refill update"
 complete -c wis -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from init" -l language
+complete -c wis -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from refill" -l language
+complete -c wis -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from refill" -l source
 complete -c wis -n "__fish_seen_subcommand_from import; and not __fish_seen_subcommand_from legacy" -a "legacy"
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dir -r -F
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dry-run
@@ -90,6 +96,8 @@ complete -c wis -n "__fish_seen_subcommand_from user; and not __fish_seen_subcom
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l revoke
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l username
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l admin
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l language
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l locale
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l password
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l presets
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l username

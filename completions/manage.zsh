@@ -28,12 +28,13 @@ _whatispend_manage() {
         update) flags=() ;;
         esac ;;
     i18n)
-        if (( n == 1 )); then compadd -- check compile extract init update; return; fi
+        if (( n == 1 )); then compadd -- check compile extract init refill update; return; fi
         case $verb in
         check) flags=() ;;
         compile) flags=() ;;
         extract) flags=() ;;
         init) flags=(--language) ;;
+        refill) flags=(--language --source) ;;
         update) flags=() ;;
         esac ;;
     import)
@@ -69,7 +70,7 @@ _whatispend_manage() {
         case $verb in
         2fa) flags=() ;;
         admin) flags=(--revoke --username) ;;
-        create) flags=(--admin --password --presets --username) ;;
+        create) flags=(--admin --language --locale --password --presets --username) ;;
         delete) flags=(--delete-data --username) ;;
         link) flags=(--user1 --user2) ;;
         list) flags=() ;;
