@@ -76,7 +76,7 @@ _whatispend_manage() {
         case "$verb" in
         2fa) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         admin) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--revoke --username" -- "$cur")) ;;
-        create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--admin --password --presets --username" -- "$cur")) ;;
+        create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--admin --language --locale --password --presets --username" -- "$cur")) ;;
         delete) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--delete-data --username" -- "$cur")) ;;
         link) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--user1 --user2" -- "$cur")) ;;
         list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;

@@ -44,6 +44,8 @@ complete -c manage.py -n "__fish_seen_subcommand_from user; and not __fish_seen_
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l revoke
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l username
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l admin
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l language
+complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l locale
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l password
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l presets
 complete -c manage.py -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l username
@@ -100,6 +102,8 @@ complete -c wis -n "__fish_seen_subcommand_from user; and not __fish_seen_subcom
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l revoke
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from admin" -l username
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l admin
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l language
+complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l locale
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l password
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l presets
 complete -c wis -n "__fish_seen_subcommand_from user; and __fish_seen_subcommand_from create" -l username

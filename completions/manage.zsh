@@ -75,7 +75,7 @@ _whatispend_manage() {
         case $verb in
         2fa) flags=() ;;
         admin) flags=(--revoke --username) ;;
-        create) flags=(--admin --password --presets --username) ;;
+        create) flags=(--admin --language --locale --password --presets --username) ;;
         delete) flags=(--delete-data --username) ;;
         link) flags=(--user1 --user2) ;;
         list) flags=() ;;
