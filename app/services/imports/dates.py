@@ -87,8 +87,8 @@ def _time(clock: str, ampm: str | None) -> datetime.time | None:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if ampm.lower().startswith('p') else 0)
-    if hour > 23 or minute > 59 or second > 59:
-        return None
+    if hour > 23 or minute > 59 or second > 59 or hour == minute == second == 0:
+        return None  # midnight is how exports write "no time" (ExpenseOwl, Firefly III)
     return datetime.time(hour, minute, second)
 
 
@@ -158,6 +158,9 @@ def parse(value: str, fmt: str) -> tuple[datetime.date, datetime.time | None] | 
     if parts is None:
         return None
     found = parse_part(parts[0], fmt)
+    if found is None and not fmt.startswith('%Y'):
+        # the same order with the other year length: a column may mix 15/04/2024 and 15/04/24
+        found = parse_part(parts[0], fmt.replace('%Y', '%y') if fmt.endswith('%Y') else fmt.replace('%y', '%Y'))
     return None if found is None else (found, parts[1])
 
 

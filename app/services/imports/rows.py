@@ -57,6 +57,7 @@ TYPE_WORDS = {
         'reconciliation',
         'reimbursement',
         'remboursement',
+        'settlement',
     ),
     'expense': ('expense', 'expenses', 'depense', 'depenses', 'withdrawal', 'debit', 'retrait', 'sortie', 'payment'),
 }
