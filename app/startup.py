@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from app.config import Settings
 from app.db import close_database, open_database
 from app.migrations import run_migrations
-from app.services import backups, file_modes, server_control, sessions, setup, updates
+from app.services import backups, file_modes, receipts, server_control, sessions, setup, updates
 
 log = logging.getLogger('whatispend')
 
@@ -32,10 +32,11 @@ def on_startup(settings: Settings) -> None:
     if not os.environ.get(updates.VERIFY_ENV):  # the throw-away server an update starts to verify a version
         server_control.write_pidfile(settings)
     _prepare_restarts(settings)
-    if settings.backup_interval_hours > 0:
-        from nicegui import background_tasks
+    from nicegui import background_tasks
 
+    if settings.backup_interval_hours > 0:
         background_tasks.create(backup_loop(settings), name='automatic backups')
+    background_tasks.create(receipt_purge_loop(), name='receipt purge')
     log.info('What I Spend started; database %s ready (%s expired sessions purged)', settings.database_url, purged)
 
 
@@ -57,6 +58,20 @@ async def backup_loop(settings: Settings) -> None:
         except Exception:  # noqa: BLE001 - a failed backup is logged and retried; the server keeps serving
             log.exception('the automatic backup failed; retrying in an hour')
         await asyncio.sleep(backups.seconds_until_due(settings, datetime.now(UTC)))
+
+
+async def receipt_purge_loop() -> None:
+    """Every few minutes, forget the receipts of expenses deleted longer ago than their Undo reaches."""
+    from nicegui import run
+
+    while True:
+        try:
+            purged = await run.io_bound(receipts.purge)
+            if purged:
+                log.info('%s receipts of deleted expenses purged', purged)
+        except Exception:  # noqa: BLE001 - retried at the next round; the server keeps serving
+            log.exception('purging the receipts of deleted expenses failed')
+        await asyncio.sleep(600)
 
 
 def _prepare_restarts(settings: Settings) -> None:

@@ -8,6 +8,7 @@ from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
+from app.models.receipt import Receipt
 from app.models.session import Session
 from app.models.token import ApiToken
 from app.models.two_factor import RecoveryCode
@@ -25,6 +26,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     LegacyRecord,
     RecoveryCode,
     InstallationSetting,
+    Receipt,
 ]
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',
+    'Receipt',
     'RecoveryCode',
     'Session',
     'User',
