@@ -8,6 +8,7 @@ from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
+from app.models.recurring import RecurringOccurrence, RecurringRule
 from app.models.session import Session
 from app.models.token import ApiToken
 from app.models.two_factor import RecoveryCode
@@ -25,6 +26,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     LegacyRecord,
     RecoveryCode,
     InstallationSetting,
+    RecurringRule,
+    RecurringOccurrence,
 ]
 
 __all__ = [
@@ -38,6 +41,8 @@ __all__ = [
     'LegacyRecord',
     'PaymentMethod',
     'RecoveryCode',
+    'RecurringOccurrence',
+    'RecurringRule',
     'Session',
     'User',
     'UserLink',
