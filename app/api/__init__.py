@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from app.api import (
     auth,
+    budgets,
     categories,
     expenses,
     exports,
@@ -28,3 +29,4 @@ sysapi.include_router(places.router, tags=['places'])
 sysapi.include_router(tokens.router, tags=['tokens'])
 sysapi.include_router(update.router, tags=['update'])
 sysapi.include_router(recurring.router, tags=['recurring'])
+sysapi.include_router(budgets.router, tags=['budgets'])

@@ -44,6 +44,11 @@ HELP: dict[str, str] = {
     'i18n compile': N_('Build the .mo files the app reads from the .po files (done by ./install.sh and the updater).'),
     'i18n extract': N_('Collect the marked strings of the code into app/locale/messages.pot.'),
     'i18n init': N_('Start the catalogue of a new language, e.g. `manage.py i18n init de`.'),
+    'i18n refill': N_(
+        "Fill the empty entries of `language`'s catalogue from another copy of it (e.g. a branch's, after a "
+        "merge).\n\nA merge of two branches that both added strings is resolved by taking one side's catalogue, "
+        "running extract and update, then `refill` from the other side's file: no translation is typed twice."
+    ),
     'i18n update': N_("Merge messages.pot into every language's messages.po (new strings empty; run extract first)."),
     'import': N_('Import data from elsewhere.'),
     'import legacy': N_(
@@ -97,7 +102,8 @@ HELP: dict[str, str] = {
         'twice without echo.\n\nA new account takes the currency, locale and time zone of the first '
         'administrator. A username deleted earlier (without --delete-data) comes back with its expenses, '
         'categories and payment methods. A new empty account gets the starting categories and payment '
-        'methods, unless --nopresets is given.'
+        "methods, unless --nopresets is given. --language en|fr sets the account's language (and names its "
+        'starting categories in it); --locale fr-FR its number and date format.'
     ),
     'user delete': N_(
         'Delete an account. Its data stays (and comes back if the username is created again) unless '

@@ -26,6 +26,7 @@ from app.migrations import (
     v0007_two_factor,
     v0008_user_language,
     v0010_recurring,
+    v0011_budgets,
 )
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ MIGRATIONS: list[Migration] = [
     Migration(7, 'two-factor login', v0007_two_factor.apply),
     Migration(8, 'user language', v0008_user_language.apply),
     Migration(10, 'recurring rules', v0010_recurring.apply),
+    Migration(11, 'budgets and alerts', v0011_budgets.apply),
 ]
 
 LATEST_SCHEMA = max(migration.version for migration in MIGRATIONS)
