@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from app.config import Settings
 from app.db import close_database, open_database
 from app.migrations import run_migrations
-from app.services import backups, file_modes, server_control, sessions, setup, updates
+from app.services import alerts, backups, file_modes, notify, server_control, sessions, setup, updates
 
 log = logging.getLogger('whatispend')
 
@@ -36,6 +36,10 @@ def on_startup(settings: Settings) -> None:
         from nicegui import background_tasks
 
         background_tasks.create(backup_loop(settings), name='automatic backups')
+    if not os.environ.get(updates.VERIFY_ENV):
+        from nicegui import background_tasks
+
+        background_tasks.create(alerts_loop(), name='budget alerts')
     log.info('What I Spend started; database %s ready (%s expired sessions purged)', settings.database_url, purged)
 
 
@@ -57,6 +61,26 @@ async def backup_loop(settings: Settings) -> None:
         except Exception:  # noqa: BLE001 - a failed backup is logged and retried; the server keeps serving
             log.exception('the automatic backup failed; retrying in an hour')
         await asyncio.sleep(backups.seconds_until_due(settings, datetime.now(UTC)))
+
+
+ALERTS_FIRST_CHECK = 5.0
+ALERTS_PERIOD = 60.0
+
+
+async def alerts_loop() -> None:
+    """Every minute: fire the alerts of the budgets that crossed a threshold (whoever's expense did it,
+    through a page, the API or an import) and send what is due to the notification URLs, in worker threads.
+    Several processes may run it: the alerts' unique keys and claims keep each alert single."""
+    from nicegui import run
+
+    await asyncio.sleep(ALERTS_FIRST_CHECK)
+    while True:
+        try:
+            await run.io_bound(alerts.check_budgets)
+            await run.io_bound(notify.deliver_due)
+        except Exception as exc:  # noqa: BLE001 - checked again next minute; the server keeps serving
+            log.warning('the alerts check failed (%s: %s); trying again in a minute', type(exc).__name__, exc)
+        await asyncio.sleep(ALERTS_PERIOD)
 
 
 def _prepare_restarts(settings: Settings) -> None:

@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import BaseModel, utcnow
+from app.models.budget import Alert, AlertPreference, Budget, NotificationUrl
 from app.models.category import Category
 from app.models.expense import Expense
 from app.models.installation import InstallationSetting
@@ -25,10 +26,18 @@ ALL_MODELS: list[type[BaseModel]] = [
     LegacyRecord,
     RecoveryCode,
     InstallationSetting,
+    Budget,
+    Alert,
+    NotificationUrl,
+    AlertPreference,
 ]
 
 __all__ = [
     'ALL_MODELS',
+    'Alert',
+    'AlertPreference',
+    'Budget',
+    'NotificationUrl',
     'ApiToken',
     'AuditEvent',
     'BaseModel',
