@@ -11,6 +11,7 @@ from app.api import (
     payment_methods,
     places,
     receipts,
+    recurring,
     stats,
     tokens,
     update,
@@ -29,4 +30,5 @@ sysapi.include_router(places.router, tags=['places'])
 sysapi.include_router(receipts.router, tags=['receipts'])
 sysapi.include_router(tokens.router, tags=['tokens'])
 sysapi.include_router(update.router, tags=['update'])
+sysapi.include_router(recurring.router, tags=['recurring'])
 sysapi.include_router(budgets.router, tags=['budgets'])

@@ -10,6 +10,7 @@ from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
 from app.models.receipt import Receipt
+from app.models.recurring import RecurringOccurrence, RecurringRule
 from app.models.session import Session
 from app.models.token import ApiToken
 from app.models.two_factor import RecoveryCode
@@ -27,6 +28,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     LegacyRecord,
     RecoveryCode,
     InstallationSetting,
+    RecurringRule,
+    RecurringOccurrence,
     Budget,
     Alert,
     NotificationUrl,
@@ -50,6 +53,8 @@ __all__ = [
     'PaymentMethod',
     'Receipt',
     'RecoveryCode',
+    'RecurringOccurrence',
+    'RecurringRule',
     'Session',
     'User',
     'UserLink',
