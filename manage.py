@@ -15,6 +15,7 @@ from app.cli.importer import ImportCommands
 from app.cli.interactive import run as run_prompt
 from app.cli.language import start_cli, translate_fire, translate_help
 from app.cli.logs import LogsCommands
+from app.cli.recurring import RecurringCommands
 from app.cli.server import ServerCommands
 from app.cli.status import status
 from app.cli.token import TokenCommands
@@ -43,6 +44,7 @@ COMMANDS: dict[str, Callable[..., object]] = {
     'geoip': GeoIpCommands,
     'update': update,
     'i18n': I18nCommands,
+    'recurring': RecurringCommands,
     'budget': BudgetCommands,
 }
 

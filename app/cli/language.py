@@ -82,6 +82,11 @@ HELP: dict[str, str] = {
     'token create': N_('Create a token for USERNAME; the token alone is printed on the last line (shown this once).'),
     'token list': N_('List the tokens (of one user with --username); the tokens themselves are never shown.'),
     'token revoke': N_('Revoke the token with this id (see `token list`); it stops working at once.'),
+    'recurring': N_('Recurring expenses: list the rules, or create the occurrences that are due.'),
+    'recurring list': N_('List the recurring rules USERNAME sees, with their next date and monthly cost.'),
+    'recurring run': N_(
+        'Create the expenses that recurring rules have made due by now (the server also does this itself).'
+    ),
     'update': N_(
         'Update to the latest version: backup, switch, install, migrate, verify, restart; rolls back on '
         'failure.\n\n--check  only say whether an update is available, with its changelog\n--yes    do not '

@@ -9,6 +9,8 @@ from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
+from app.models.receipt import Receipt
+from app.models.recurring import RecurringOccurrence, RecurringRule
 from app.models.session import Session
 from app.models.token import ApiToken
 from app.models.two_factor import RecoveryCode
@@ -26,10 +28,13 @@ ALL_MODELS: list[type[BaseModel]] = [
     LegacyRecord,
     RecoveryCode,
     InstallationSetting,
+    RecurringRule,
+    RecurringOccurrence,
     Budget,
     Alert,
     NotificationUrl,
     AlertPreference,
+    Receipt,
 ]
 
 __all__ = [
@@ -46,7 +51,10 @@ __all__ = [
     'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',
+    'Receipt',
     'RecoveryCode',
+    'RecurringOccurrence',
+    'RecurringRule',
     'Session',
     'User',
     'UserLink',
