@@ -9,6 +9,7 @@ from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
 from app.models.session import Session
+from app.models.tag import ExpenseTag, Tag
 from app.models.token import ApiToken
 from app.models.two_factor import RecoveryCode
 from app.models.user import User
@@ -25,6 +26,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     LegacyRecord,
     RecoveryCode,
     InstallationSetting,
+    Tag,
+    ExpenseTag,
 ]
 
 __all__ = [
@@ -34,11 +37,13 @@ __all__ = [
     'BaseModel',
     'Category',
     'Expense',
+    'ExpenseTag',
     'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',
     'RecoveryCode',
     'Session',
+    'Tag',
     'User',
     'UserLink',
     'utcnow',

@@ -35,6 +35,7 @@ class ExpenseRow:
     created_by: str | None
     created_at: Timestamp
     updated_at: Timestamp
+    tags: tuple[str, ...] = ()  # its tags, sorted by name (issue 18)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
