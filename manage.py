@@ -6,6 +6,7 @@ from collections.abc import Callable
 import fire
 
 from app.cli.backup import BackupCommands
+from app.cli.budget import BudgetCommands
 from app.cli.database import DbCommands
 from app.cli.dispatch import USAGE_EXIT, UnknownCommand, fire_words
 from app.cli.geoip import GeoIpCommands
@@ -14,6 +15,7 @@ from app.cli.importer import ImportCommands
 from app.cli.interactive import run as run_prompt
 from app.cli.language import start_cli, translate_help
 from app.cli.logs import LogsCommands
+from app.cli.recurring import RecurringCommands
 from app.cli.server import ServerCommands
 from app.cli.status import status
 from app.cli.token import TokenCommands
@@ -42,6 +44,8 @@ COMMANDS: dict[str, Callable[..., object]] = {
     'geoip': GeoIpCommands,
     'update': update,
     'i18n': I18nCommands,
+    'recurring': RecurringCommands,
+    'budget': BudgetCommands,
 }
 
 

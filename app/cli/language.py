@@ -44,6 +44,11 @@ HELP: dict[str, str] = {
     'i18n compile': N_('Build the .mo files the app reads from the .po files (done by ./install.sh and the updater).'),
     'i18n extract': N_('Collect the marked strings of the code into app/locale/messages.pot.'),
     'i18n init': N_('Start the catalogue of a new language, e.g. `manage.py i18n init de`.'),
+    'i18n refill': N_(
+        "Fill the empty entries of `language`'s catalogue from another copy of it (e.g. a branch's, after a "
+        "merge).\n\nA merge of two branches that both added strings is resolved by taking one side's catalogue, "
+        "running extract and update, then `refill` from the other side's file: no translation is typed twice."
+    ),
     'i18n update': N_("Merge messages.pot into every language's messages.po (new strings empty; run extract first)."),
     'import': N_('Import data from elsewhere.'),
     'import legacy': N_(
@@ -74,6 +79,11 @@ HELP: dict[str, str] = {
     'token create': N_('Create a token for USERNAME; the token alone is printed on the last line (shown this once).'),
     'token list': N_('List the tokens (of one user with --username); the tokens themselves are never shown.'),
     'token revoke': N_('Revoke the token with this id (see `token list`); it stops working at once.'),
+    'recurring': N_('Recurring expenses: list the rules, or create the occurrences that are due.'),
+    'recurring list': N_('List the recurring rules USERNAME sees, with their next date and monthly cost.'),
+    'recurring run': N_(
+        'Create the expenses that recurring rules have made due by now (the server also does this itself).'
+    ),
     'update': N_(
         'Update to the latest version: backup, switch, install, migrate, verify, restart; rolls back on '
         'failure.\n\n--check  only say whether an update is available, with its changelog\n--yes    do not '
@@ -92,7 +102,8 @@ HELP: dict[str, str] = {
         'twice without echo.\n\nA new account takes the currency, locale and time zone of the first '
         'administrator. A username deleted earlier (without --delete-data) comes back with its expenses, '
         'categories and payment methods. A new empty account gets the starting categories and payment '
-        'methods, unless --nopresets is given.'
+        "methods, unless --nopresets is given. --language en|fr sets the account's language (and names its "
+        'starting categories in it); --locale fr-FR its number and date format.'
     ),
     'user delete': N_(
         'Delete an account. Its data stays (and comes back if the username is created again) unless '

@@ -2,12 +2,14 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import BaseModel, utcnow
+from app.models.budget import Alert, AlertPreference, Budget, NotificationUrl
 from app.models.category import Category
 from app.models.expense import Expense
 from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
+from app.models.recurring import RecurringOccurrence, RecurringRule
 from app.models.session import Session
 from app.models.tag import ExpenseTag, Tag
 from app.models.token import ApiToken
@@ -26,12 +28,22 @@ ALL_MODELS: list[type[BaseModel]] = [
     LegacyRecord,
     RecoveryCode,
     InstallationSetting,
+    RecurringRule,
+    RecurringOccurrence,
+    Budget,
+    Alert,
+    NotificationUrl,
+    AlertPreference,
     Tag,
     ExpenseTag,
 ]
 
 __all__ = [
     'ALL_MODELS',
+    'Alert',
+    'AlertPreference',
+    'Budget',
+    'NotificationUrl',
     'ApiToken',
     'AuditEvent',
     'BaseModel',
@@ -42,6 +54,8 @@ __all__ = [
     'LegacyRecord',
     'PaymentMethod',
     'RecoveryCode',
+    'RecurringOccurrence',
+    'RecurringRule',
     'Session',
     'Tag',
     'User',

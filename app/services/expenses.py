@@ -194,6 +194,11 @@ def _parse(user: User, data: Mapping, current: Expense | None, owner_id: int | N
     return out
 
 
+def parse_fields(user: User, data: Mapping, current: Expense | None = None) -> dict:
+    """`_parse` for what files like an expense (a recurring rule): one set of rules for both."""
+    return _parse(user, data, current)
+
+
 def _parse_columns(user: User, data: Mapping, current: Expense | None) -> dict:
     creating = current is None
     out: dict = {}
