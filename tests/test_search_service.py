@@ -242,3 +242,15 @@ def test_a_literal_sign_is_looked_for_as_text(alice, things) -> None:
     add(alice, things, description='Remise 10%')
     add(alice, things, description='Plein')
     assert found(alice, search='%') == ['Remise 10%']
+
+
+def test_with_or_without_a_receipt(alice, things) -> None:
+    from app.models import Receipt
+
+    kept = add(alice, things, description='With a receipt')
+    add(alice, things, description='Without')
+    gone = add(alice, things, description='Receipt set aside')
+    Receipt.create(expense_id=kept.id, sha256='a' * 64, content_type='image/jpeg', size=10)
+    Receipt.create(expense_id=gone.id, sha256='b' * 64, content_type='image/jpeg', size=10, deleted_at=kept.created_at)
+    assert found(alice, has_receipt='true') == ['With a receipt']
+    assert found(alice, has_receipt='no') == ['Receipt set aside', 'Without']

@@ -9,6 +9,7 @@ from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
+from app.models.receipt import Receipt
 from app.models.recurring import RecurringOccurrence, RecurringRule
 from app.models.session import Session
 from app.models.tag import ExpenseTag, Tag
@@ -34,6 +35,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Alert,
     NotificationUrl,
     AlertPreference,
+    Receipt,
     Tag,
     ExpenseTag,
 ]
@@ -53,6 +55,7 @@ __all__ = [
     'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',
+    'Receipt',
     'RecoveryCode',
     'RecurringOccurrence',
     'RecurringRule',

@@ -1,5 +1,5 @@
 """How an expense is read: the joined query that brings the names of what it is filed under, and the row
-built from it (with its tags, loaded for a whole page in one query). Shared by `expenses` (one expense) and
+built from it (with its tags and receipts, loaded for a whole page at once). Shared by `expenses` (one expense) and
 `expense_search` (lists, searches, exports), apart from both so that neither imports the other."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 from peewee import JOIN, ModelSelect
 
 from app.models import Category, Expense, PaymentMethod, User
-from app.services import tags
+from app.services import receipt_rows, tags
 from app.services.expenses_types import ExpenseRow
 from app.services.money import cents_to_number
 from app.services.timestamps import as_date, as_utc
@@ -46,10 +46,11 @@ def _row(expense: Expense, tag_names: tuple[str, ...] = ()) -> ExpenseRow:
 
 
 def rows_of(expenses: Iterable[Expense]) -> list[ExpenseRow]:
-    """Rows for a batch of expenses (a page, a chunk of an export), with their tags in one more query."""
+    """Rows for a batch of expenses (a page, a chunk of an export), with their tags and their receipts in
+    one more query each."""
     batch = list(expenses)
     names = tags.tags_of([expense.id for expense in batch])
-    return [_row(expense, names.get(expense.id, ())) for expense in batch]
+    return list(receipt_rows.with_receipts(tuple(_row(expense, names.get(expense.id, ())) for expense in batch)))
 
 
 def _joined_query(*columns: Any) -> ModelSelect[Expense]:

@@ -24,7 +24,7 @@ from peewee import SQL, ColumnBase, Expression, ModelSelect, fn
 
 from app.db import db, is_postgres
 from app.i18n import Message
-from app.models import Category, Expense, ExpenseTag, PaymentMethod, User
+from app.models import Category, Expense, ExpenseTag, PaymentMethod, Receipt, User
 from app.services import access, categories, payment_methods, tags
 from app.services.errors import Invalid, NotFound
 from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, rows_of
@@ -237,11 +237,8 @@ def _word_condition(word: str, names: _Names, indexed: bool) -> Expression:
 
 
 def _receipt_condition(has_receipt: bool) -> ColumnBase:
-    """With or without a receipt (the `receipt` table of issue 18's receipts; without it, none has one)."""
-    present = db.table_exists('receipt')
-    if not present:
-        return SQL('1 = 0') if has_receipt else SQL('1 = 1')
-    with_one = Expense.id.in_(SQL('(SELECT expense_id FROM receipt)'))
+    """With or without a receipt that is shown (one set aside by a deletion does not count)."""
+    with_one = Expense.id.in_(Receipt.select(Receipt.expense_id).where(Receipt.deleted_at.is_null()))
     return with_one if has_receipt else ~with_one
 
 

@@ -21,7 +21,7 @@ from app.db import write_transaction
 from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.models.expense import REQUEST_ID_LENGTH
-from app.services import access, categories, payment_methods, tags
+from app.services import access, categories, payment_methods, receipt_rows, tags
 from app.services.clock import today
 from app.services.errors import Invalid, NotFound
 from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, _row, rows_of
@@ -305,7 +305,8 @@ def delete_expense(user: User, expense_id: object) -> DeletedExpense:
     with write_transaction():
         expense = _find(user, expense_id)
         access.check_may_change(user, [expense.owner_id], 'expense')
-        snapshot = DeletedExpense(rows_of([expense])[0], created_at=expense.created_at, request_id=expense.request_id)
+        kept = receipt_rows.detach(expense.id)
+        snapshot = DeletedExpense(rows_of([expense])[0], expense.created_at, expense.request_id, receipt_ids=kept)
         expense.delete_instance()
     return snapshot
 
@@ -338,6 +339,7 @@ def restore_expense(user: User, snapshot: DeletedExpense) -> ExpenseRow:
             **extra,
         )
         tags.set_expense_tags(owner_id, expense.id, list(row.tags))
+        receipt_rows.reattach(snapshot.receipt_ids, expense.id)
     return get_expense(user, expense.id)
 
 
