@@ -9,7 +9,7 @@ import io
 import pytest
 
 from app.models import ExpenseTag, Tag
-from app.services import exports, expenses, tags
+from app.services import expenses, exports, tags
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.months import Month
 from tests.builders import add, basics, link, make_user
