@@ -7,7 +7,7 @@ _whatispend_manage() {
     done
     local n=$((COMP_CWORD - start)) group="${COMP_WORDS[start]}" verb="${COMP_WORDS[start + 1]}"
     COMPREPLY=()
-    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup budget db geoip i18n import interactive logs server status token update user -i --help" -- "$cur")); return 0; fi
+    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup budget db geoip i18n import interactive logs recurring server status token update user -i --help" -- "$cur")); return 0; fi
     case "$group" in
     backup)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list prune restore verify" -- "$cur")); return 0; fi
@@ -53,6 +53,12 @@ _whatispend_manage() {
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "show" -- "$cur")); return 0; fi
         case "$verb" in
         show) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--follow --level --n" -- "$cur")) ;;
+        esac ;;
+    recurring)
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "list run" -- "$cur")); return 0; fi
+        case "$verb" in
+        list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--username" -- "$cur")) ;;
+        run) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     server)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "restart start status stop" -- "$cur")); return 0; fi

@@ -9,12 +9,12 @@ spelling (case, accents, our XLSX in French), and `detect_preset` compares heade
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.i18n import Message
-from app.services.imports.headers import guess_mapping, normal
+from app.services.imports.headers import guess_from_values, guess_mapping, normal
 from app.services.imports.shapes import Mapping, Table
-
-STRUCTURED_HEADERS = ('date', 'amount', 'description', 'payee', 'category', 'currency', 'external_id')
+from app.services.imports.tables import preview
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,10 @@ def _preset(name: str, label: Message, negatives: str, **columns: str) -> Preset
     return Preset(name, label, Mapping.of(columns), negatives)
 
 
-_STRUCTURED = {'date': 'date', 'amount': 'amount', 'description': 'description', 'external_id': 'external_id'}
+_BANK_FILE = {'date': 'date', 'amount': 'amount', 'description': 'description', 'external_id': 'external_id'}
+# the canonical headers each structured reader gives (see its HEADERS), as a preset's mapping
+_OFX = {**_BANK_FILE, 'type': 'type', 'currency': 'currency'}
+_QIF = {**_BANK_FILE, 'category': 'category', 'subcategory': 'subcategory', 'type': 'type'}
 
 PRESETS: dict[str, Preset] = {
     preset.name: preset
@@ -103,6 +106,7 @@ PRESETS: dict[str, Preset] = {
             description='what',
             amount='amount',
             currency='currency',
+            type='bill_type',
         ),
         _preset(
             'spliit',
@@ -129,11 +133,11 @@ PRESETS: dict[str, Preset] = {
         _preset(
             'bank', Message('Bank statement CSV'), 'expenses', date='Date', amount='Amount', description='Description'
         ),
-        _preset('ofx', Message('OFX bank statement'), 'expenses', **_STRUCTURED),
-        _preset('qfx', Message('QFX (Quicken) bank statement'), 'expenses', **_STRUCTURED),
-        _preset('qif', Message('QIF (Quicken) file'), 'expenses', category='category', **_STRUCTURED),
-        _preset('camt053', Message('CAMT.053 bank statement'), 'expenses', currency='currency', **_STRUCTURED),
-        _preset('mt940', Message('MT940 bank statement'), 'expenses', currency='currency', **_STRUCTURED),
+        _preset('ofx', Message('OFX bank statement'), 'expenses', **_OFX),
+        _preset('qfx', Message('QFX (Quicken) bank statement'), 'expenses', **_OFX),
+        _preset('qif', Message('QIF (Quicken) file'), 'expenses', **_QIF),
+        _preset('camt053', Message('CAMT.053 bank statement'), 'expenses', **_OFX),
+        _preset('mt940', Message('MT940 bank statement'), 'expenses', **_OFX),
     )
 }
 # headers (normal form) that say which tool wrote a CSV: all of them must be present
@@ -198,12 +202,16 @@ def detect_preset(table: Table) -> str | None:
     return None
 
 
-def preset_mapping(table: Table, preset: str | None = None) -> Mapping:
+def preset_mapping(table: Table, preset: str | None = None, path: Path | None = None) -> Mapping:
     """The mapping for this file: the preset's (detected or chosen), its headers spelt as the file spells them;
-    the guess from the header for a bank CSV and without a preset."""
+    the guess from the header for a bank CSV and without a preset, completed (given the file's `path`) from
+    the first rows' values when the headers do not name the date, the amount or the description."""
     name = preset if preset is not None else table.preset
     guessed = guess_mapping(table.headers)
     if name is None or name not in PRESETS or name == 'bank':
+        if path is not None and not {'date', 'amount', 'description'} <= set(guessed.as_dict()):
+            rows = [cells for _, cells in preview(table, path, limit=50)]
+            guessed = guess_from_values(guessed, table.headers, rows)
         return guessed
     by_normal = {normal(header): header for header in table.headers}
     columns: dict[str, str] = {}

@@ -4,6 +4,7 @@ for the header and the rows. Every reader streams: a preview reads only the rows
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -14,8 +15,24 @@ from app.services.imports import text_files
 from app.services.imports.shapes import ImportFileError, Table
 
 Rows = Iterator[tuple[int, tuple[str, ...]]]
-# format -> (open: (path, sample) -> Table, rows: (table, path) -> Rows); structured formats register here
-READERS: dict[str, tuple[Callable[[Path, bytes], Table], Callable[[Table, Path], Rows]]] = {}
+# format -> the module reading it: `open_table(path, sample) -> Table` and `rows(table, path) -> Rows`
+READERS = {
+    'xlsx': 'app.services.imports.xlsx_files',
+    'ofx': 'app.services.imports.ofx_files',
+    'qfx': 'app.services.imports.ofx_files',
+    'qif': 'app.services.imports.qif_files',
+    'camt053': 'app.services.imports.camt_files',
+    'mt940': 'app.services.imports.mt940_files',
+    'json': 'app.services.imports.json_files',
+}
+
+
+def _reader(file_format: str) -> tuple[Callable[[Path, bytes], Table], Callable[[Table, Path], Rows]]:
+    """The format's module, imported when a file of that format comes (openpyxl and XML parsers load lazily)."""
+    module = importlib.import_module(READERS[file_format])
+    return module.open_table, module.rows
+
+
 _EXTENSIONS = {
     'csv': 'csv',
     'txt': 'csv',
@@ -74,19 +91,17 @@ def sniff_format(filename: str, sample: bytes) -> str:
     return extension if extension in READERS else 'csv'
 
 
-def open_table(path: Path, filename: str, *, encoding: str | None = None, delimiter: str | None = None) -> Table:
-    """What the file is: format, encoding, delimiter, headers and the preset they match."""
-    from app.services.imports.presets import detect_preset  # presets read Tables: imported here, not above
-
+def understand(path: Path, filename: str, *, encoding: str | None = None, delimiter: str | None = None) -> Table:
+    """What the file is: format, encoding, delimiter and headers (the preset is `files.open_table`'s part)."""
     sample = text_files.read_sample(path)
     file_format = sniff_format(filename, sample)
     if file_format in ('csv', 'tsv'):
         table = _open_delimited(path, sample, file_format, encoding, delimiter)
     elif file_format in READERS:
-        table = READERS[file_format][0](path, sample)
+        table = replace(_reader(file_format)[0](path, sample), file_format=file_format)
     else:
         raise ImportFileError(Message('This kind of file cannot be read yet; save it as CSV.'))
-    return replace(table, preset=detect_preset(table))
+    return table
 
 
 def _open_delimited(path: Path, sample: bytes, file_format: str, encoding: str | None, delimiter: str | None) -> Table:
@@ -94,7 +109,10 @@ def _open_delimited(path: Path, sample: bytes, file_format: str, encoding: str |
     sample_lines = text_files.sample_lines(path, encoding)
     if delimiter is not None and (len(delimiter) != 1 or delimiter in '"\r\n'):
         raise ImportFileError(Message('The delimiter must be one character, such as ; or a comma.'), field='delimiter')
-    delimiter = delimiter or ('\t' if file_format == 'tsv' else text_files.detect_delimiter(sample_lines))
+    hint = text_files.excel_separator(sample_lines)
+    if hint is not None:  # Excel's 'sep=;' first line names the delimiter and is no row of the table
+        sample_lines = ['\n', *sample_lines[1:]]
+    delimiter = delimiter or hint or ('\t' if file_format == 'tsv' else text_files.detect_delimiter(sample_lines))
     header_line, headers = text_files.find_header(sample_lines, delimiter)
     table = Table(
         file_format='tsv' if delimiter == '\t' else 'csv',
@@ -114,7 +132,7 @@ def iter_rows(table: Table, path: Path) -> Rows:
     if table.file_format in ('csv', 'tsv'):
         return _delimited_rows(table, path)
     if table.file_format in READERS:
-        return READERS[table.file_format][1](table, path)
+        return _reader(table.file_format)[1](table, path)
     raise ImportFileError(Message('This kind of file cannot be read yet; save it as CSV.'))
 
 
