@@ -10,9 +10,7 @@ attaches what is still waiting, once.
 
 from __future__ import annotations
 
-import base64
 import functools
-import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +24,6 @@ from app.services import formats, ocr, receipt_files, receipts
 from app.services.errors import ServiceError
 from app.services.receipt_types import ReceiptRef
 
-PREVIEW_SIZE = 1400
 ACCEPT_PHOTOS = 'image/*'
 ACCEPT_FILES = 'image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf,.heic,.heif,.pdf'
 
@@ -39,29 +36,6 @@ class Waiting:
     data: bytes
     thumbnail: str  # a data: URL
     is_pdf: bool
-
-
-def _data_url(jpeg: bytes) -> str:
-    return 'data:image/jpeg;base64,' + base64.b64encode(jpeg).decode('ascii')
-
-
-def check_and_preview(data: bytes) -> tuple[str, bool]:
-    """Refuse what `attach` would refuse (same checks), and make the thumbnail shown while it waits."""
-    kept, kind, _width, _height = receipt_files.clean(data)
-    return _data_url(receipt_files.thumbnail_bytes(kept, kind)), kind == 'application/pdf'
-
-
-def larger_preview(data: bytes) -> str:
-    """A picture big enough to read, small enough for the page's connection (the file itself waits)."""
-    from PIL import Image, ImageOps
-
-    kept, _kind, _width, _height = receipt_files.clean(data)
-    with Image.open(io.BytesIO(kept)) as source:
-        image = ImageOps.exif_transpose(source).convert('RGB')
-    image.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
-    out = io.BytesIO()
-    image.save(out, 'JPEG', quality=80)
-    return _data_url(out.getvalue())
 
 
 class ReceiptsBox:
@@ -152,7 +126,7 @@ class ReceiptsBox:
         self._viewer(receipt.filename, None if pdf else url, url)
 
     async def _show_waiting(self, waiting: Waiting) -> None:
-        source = None if waiting.is_pdf else await call_service(larger_preview, waiting.data)
+        source = None if waiting.is_pdf else await call_service(receipt_files.larger_preview, waiting.data)
         self._viewer(waiting.filename, source, None)
 
     # --- changing --------------------------------------------------------------------------------------
@@ -166,7 +140,7 @@ class ReceiptsBox:
                 self.saved.append(saved)
                 self._render()
             return
-        checked = await call_service(check_and_preview, data)
+        checked = await call_service(receipt_files.check_and_preview, data)
         if checked is None:
             return
         thumbnail, is_pdf = checked
