@@ -27,6 +27,7 @@ from app.api.errors import (  # noqa: E402
     unexpected_error_handler,
     validation_error_handler,
 )
+from app.api.imports import allow_import_bodies  # noqa: E402
 from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
 from app.services.errors import ServiceError  # noqa: E402
 from app.web.body_limit import BodyLimitMiddleware  # noqa: E402
@@ -39,6 +40,7 @@ from app.web.security_headers import SecurityHeadersMiddleware  # noqa: E402
 
 setup_logging(settings)
 app.include_router(sysapi)
+allow_import_bodies(settings.import_max_mb)
 app.include_router(browser_auth_router)
 # Starlette types a handler as taking any Exception but calls it only for the class it is registered for
 app.add_exception_handler(ServiceError, service_error_handler)  # type: ignore[arg-type]

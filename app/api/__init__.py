@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api import auth, categories, expenses, exports, payment_methods, places, stats, tokens, update, users
+from app.api import auth, categories, expenses, exports, imports, payment_methods, places, stats, tokens, update, users
 
 sysapi = APIRouter(prefix='/sysapi')
 sysapi.include_router(auth.router)
@@ -10,6 +10,7 @@ sysapi.include_router(expenses.router, tags=['expenses'])
 sysapi.include_router(categories.router, tags=['categories'])
 sysapi.include_router(payment_methods.router, tags=['payment methods'])
 sysapi.include_router(exports.router, tags=['exports'])
+sysapi.include_router(imports.router, tags=['imports'])
 sysapi.include_router(stats.router, tags=['statistics'])
 sysapi.include_router(users.router, tags=['users'])
 sysapi.include_router(places.router, tags=['places'])

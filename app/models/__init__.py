@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.base import BaseModel, utcnow
 from app.models.category import Category
 from app.models.expense import Expense
+from app.models.imports import ImportBatch, ImportedExpense
 from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
@@ -25,6 +26,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     LegacyRecord,
     RecoveryCode,
     InstallationSetting,
+    ImportBatch,
+    ImportedExpense,
 ]
 
 __all__ = [
@@ -34,6 +37,8 @@ __all__ = [
     'BaseModel',
     'Category',
     'Expense',
+    'ImportBatch',
+    'ImportedExpense',
     'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',
