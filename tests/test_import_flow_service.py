@@ -7,13 +7,13 @@ import datetime as dt
 
 import pytest
 
+from app.i18n import Message
 from app.models import Category, Expense, ImportBatch, ImportedExpense, PaymentMethod
 from app.services import expenses, import_history
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.import_run import run_rows
 from app.services.import_types import ImportOptions, SourceInfo
 from app.services.imports import ParsedRow, RowProblem, SkippedRow
-from app.i18n import Message
 from tests.builders import add, link, make_user
 
 pytestmark = pytest.mark.usefixtures('database')

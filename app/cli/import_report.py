@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.i18n import N_, _, ngettext
+from app.services.import_file import MISSING
 from app.services.import_types import ImportReport
 from app.services.money import cents_to_text
 
@@ -27,6 +28,11 @@ def report_lines(report: ImportReport) -> list[str]:
         ),
         _('Columns: {mapping}', mapping=', '.join(f'{field}={header}' for field, header in source.mapping) or '-'),
     ]
+    for missing in report.missing_columns:
+        lines.append(MISSING[missing].render())
+    if report.missing_columns:
+        lines.append(_('Name the columns with --mapping.'))
+        return lines
     question = report.date_question
     if question is not None:
         lines.append(

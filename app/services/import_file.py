@@ -45,6 +45,13 @@ def too_big() -> TooLarge:
     )
 
 
+def new_upload_path() -> Path:
+    """An empty temporary file for an upload (the page's; the caller removes it)."""
+    handle = tempfile.NamedTemporaryFile(prefix='wis-import-', suffix='.upload', delete=False)  # noqa: SIM115
+    handle.close()
+    return Path(handle.name)
+
+
 @contextmanager
 def save_upload(chunks: Iterable[bytes]) -> Iterator[Path]:
     """The uploaded bytes in a temporary file, removed afterwards; refused once past IMPORT_MAX_MB."""
@@ -62,6 +69,22 @@ def save_upload(chunks: Iterable[bytes]) -> Iterator[Path]:
         yield path
     finally:
         path.unlink(missing_ok=True)
+
+
+MISSING = {
+    'date': Message('Choose the column of the dates: none could be guessed from the header.'),
+    'amount': Message('Choose the column of the amounts: none could be guessed from the header.'),
+}
+
+
+def missing_columns(columns: Any) -> tuple[str, ...]:
+    """The fields without which no row can be read: a date, and an amount (or debit/credit columns)."""
+    missing = []
+    if columns.get('date') is None:
+        missing.append('date')
+    if columns.get('amount') is None and columns.get('debit') is None and columns.get('credit') is None:
+        missing.append('amount')
+    return tuple(missing)
 
 
 def _mapping(table: Any, preset: str | None, mapping: dict[str, str] | None) -> Any:
@@ -125,14 +148,11 @@ def import_file(
         negatives=read_options.negatives,
         preview=tuple(imports.preview(table, path, 10)),
     )
-    if columns.get('date') is None:
-        raise Invalid(
-            Message('Choose the column of the dates: none could be guessed from the header.'), field='mapping'
-        )
-    if columns.get('amount') is None and columns.get('debit') is None and columns.get('credit') is None:
-        raise Invalid(
-            Message('Choose the column of the amounts: none could be guessed from the header.'), field='mapping'
-        )
+    missing = missing_columns(columns)
+    if missing:
+        if not options.dry_run:
+            raise Invalid(MISSING[missing[0]], field='mapping')
+        return ImportReport(dry_run=True, import_id=None, source=source, missing_columns=missing)
     decided = imports.analyse(table, path, columns, read_options)
     if isinstance(decided, imports.DateQuestion):
         if not options.dry_run:

@@ -102,6 +102,7 @@ class ImportReport:
     import_id: int | None
     source: SourceInfo
     date_question: DateChoice | None = None
+    missing_columns: tuple[str, ...] = ()  # 'date' / 'amount': the mapping must name them before anything
     rows: int = 0
     new: int = 0
     duplicates: int = 0
@@ -127,7 +128,7 @@ class ImportReport:
 
     @property
     def can_commit(self) -> bool:
-        return self.date_question is None
+        return self.date_question is None and not self.missing_columns
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -177,6 +178,7 @@ def report_json(report: ImportReport, language: str) -> dict[str, Any]:
         'date_question': None
         if question is None
         else {'column': question.column, 'candidates': list(question.candidates), 'examples': list(question.examples)},
+        'missing_columns': list(report.missing_columns),
         'rows': report.rows,
         'new': report.new,
         'duplicates': report.duplicates,
