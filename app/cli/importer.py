@@ -39,12 +39,13 @@ class ImportCommands:
     """Import data from elsewhere."""
 
     @verb
-    def legacy(self, dir: str, dry_run: bool = False) -> None:
+    def legacy(self, dir: str, dry_run: bool = False, update_changed: bool = False) -> None:
         """Import the data/ folder of What I Spend v2.4 (users.json, expenses.json, categories.json,
         payment_methods.json, user_links.json). Old passwords keep working. --dry-run shows what would be
-        imported and changes nothing; running it again imports only what is new."""
+        imported and changes nothing; running it again imports only what is new, and reports the expenses
+        edited in v2.4 since: --update-changed updates them."""
         open_db()
-        report = import_legacy(str(dir), dry_run=bool(dry_run))
+        report = import_legacy(str(dir), dry_run=bool(dry_run), update_changed=bool(update_changed))
         rows = [
             (
                 _label(kind),
@@ -57,9 +58,22 @@ class ImportCommands:
         print(table([_('records'), verb_text, _('already here')], rows))
         for warning in report.warnings:
             print(_('warning: {warning}', warning=warning))
+        changed, updated = sum(report.changed.values()), sum(report.updated.values())
+        if changed and not updated:
+            print(
+                ngettext(
+                    '{n} record was edited in v2.4 since the last import; --update-changed updates it.',
+                    '{n} records were edited in v2.4 since the last import; --update-changed updates them.',
+                    changed,
+                )
+            )
+        elif updated:
+            print(
+                ngettext('{n} record edited in v2.4 was updated.', '{n} records edited in v2.4 were updated.', updated)
+            )
         if report.dry_run:
             print(_('Dry run: nothing was changed. Run again without --dry-run to import.'))
-        elif not sum(report.created.values()):
+        elif not sum(report.created.values()) and not updated:
             print(_('Nothing new to import.'))
         else:
             print(_('Imported from {folder}.', folder=str(report.folder)))

@@ -56,7 +56,8 @@ HELP: dict[str, str] = {
     'import legacy': N_(
         'Import the data/ folder of What I Spend v2.4 (users.json, expenses.json, categories.json, '
         'payment_methods.json, user_links.json). Old passwords keep working. --dry-run shows what would be '
-        'imported and changes nothing; running it again imports only what is new.'
+        'imported and changes nothing; running it again imports only what is new, and reports the expenses '
+        'edited in v2.4 since: --update-changed updates them.'
     ),
     'import undo': N_(
         'Undo import ID of USERNAME as a whole: its expenses, and the categories and payment methods it created '
