@@ -9,7 +9,7 @@ import pytest
 
 from app.i18n import Message
 from app.models import Category, Expense, ImportBatch, ImportedExpense, PaymentMethod
-from app.services import expenses, import_history
+from app.services import expenses, import_history, import_run
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.import_run import run_rows
 from app.services.import_types import ImportOptions, SourceInfo
@@ -184,7 +184,7 @@ def test_a_failure_while_writing_rolls_everything_back(alice, things, monkeypatc
         calls.append(1)
         raise RuntimeError('disk full')
 
-    monkeypatch.setattr(ImportedExpense, 'insert_many', failing)
+    monkeypatch.setattr(import_run, 'insert_links', failing)
     with pytest.raises(RuntimeError):
         run_rows(alice, [row(2, category='New one'), row(3)], SOURCE, COMMIT)
     assert calls and state() == before

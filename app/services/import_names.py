@@ -32,6 +32,8 @@ def fold(text: str | None) -> str:
     """The form names and descriptions are compared in: no accents, no case, single spaces."""
     if not text:
         return ''
+    if text.isascii():  # most names and descriptions: no accents to take off
+        return ' '.join(text.lower().split())
     decomposed = unicodedata.normalize('NFKD', text)
     bare = ''.join(char for char in decomposed if not unicodedata.combining(char))
     return ' '.join(bare.casefold().split())
@@ -88,6 +90,8 @@ class NameBook:
         self.created_methods: list[int] = []
         self._category_ids: dict[CategoryKey, tuple[int, int | None]] = {}
         self._method_ids: dict[str, int] = {}
+        self._keys: dict[tuple[str | None, str | None], CategoryKey] = {}  # a file repeats its few names
+        self._method_keys: dict[str | None, str] = {}
 
     def _default(self, value: str | int | None, get, field: str, fallback: str) -> str:
         """The name rows without one get: an existing item's (by id) or the given name, else `fallback`."""
@@ -101,6 +105,12 @@ class NameBook:
 
     def category_key(self, name: str | None, subcategory: str | None) -> CategoryKey:
         """The key of a row's category; raises Invalid (field 'category'/'subcategory') for a bad name."""
+        cached = self._keys.get((name, subcategory))
+        if cached is None:
+            cached = self._keys[(name, subcategory)] = self._category_key(name, subcategory)
+        return cached
+
+    def _category_key(self, name: str | None, subcategory: str | None) -> CategoryKey:
         shown = clean_name(name, field='category') if name and name.strip() else self._default_category
         top = fold(shown)
         mapped = self._category_map.get(top)
@@ -120,6 +130,12 @@ class NameBook:
         return (top, sub)
 
     def method_key(self, name: str | None) -> str:
+        cached = self._method_keys.get(name)
+        if cached is None:
+            cached = self._method_keys[name] = self._method_key(name)
+        return cached
+
+    def _method_key(self, name: str | None) -> str:
         shown = clean_name(name, field='payment_method') if name and name.strip() else self._default_method
         key = fold(shown)
         mapped = self._method_map.get(key)
