@@ -12,7 +12,7 @@ SKIP_NAMES = {
     'transfer': N_('transfers'),
     'zero': N_('zero amounts'),
     'empty': N_('empty rows'),
-    'refund': N_('refunds (negative amounts)'),
+    'refund': N_('money in (refunds, income)'),
 }
 
 

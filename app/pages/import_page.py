@@ -25,6 +25,7 @@ from app.services.import_types import ImportOptions, ImportReport
 from app.web.body_limit import allow_larger_body, forget_larger_body
 
 UPLOAD_SLACK = 1024 * 1024
+ACCEPT = '.csv,.tsv,.txt,.xlsx,.ofx,.qfx,.qif,.xml,.sta,.mt940,.940,.json'
 
 
 @dataclass
@@ -88,19 +89,21 @@ class ImportPage:
             )
         ).classes('text-sm opacity-80 max-w-3xl')
         limit = import_file.max_bytes()
-        upload = (
-            ui.upload(on_upload=self.uploaded, auto_upload=True, max_file_size=limit)
-            .props('accept=".csv,.tsv,.txt,.xlsx,.ofx,.qfx,.qif,.xml,.sta,.mt940,.940,.json" flat bordered')
-            .classes('w-full max-w-xl')
-            .mark('import-upload')
-        )
-        upload.props['label'] = _('Choose a file (at most {limit} MB)', limit=limit // (1024 * 1024))
+        # Quasar's uploader is kept out of sight (its own header fails accessibility checks); this button
+        # opens its file chooser, in the browser, inside the click as browsers require
+        upload = ui.upload(on_upload=self.uploaded, auto_upload=True, max_file_size=limit)
+        upload.props(f'accept="{ACCEPT}"').classes('hidden').mark('import-upload')
         upload.on_rejected(
             lambda: ui.notify(
                 _('The file is larger than {limit} MB, the most an import takes.', limit=limit // (1024 * 1024)),
                 type='negative',
             )
         )
+        with ui.row().classes('items-center gap-3'):
+            ui.button(_('Choose a file'), icon='upload_file').props('no-caps').mark('import-choose').on(
+                'click', js_handler=f'() => getElement({upload.id}).$refs.qRef.pickFiles()'
+            )
+            ui.label(_('at most {limit} MB', limit=limit // (1024 * 1024))).classes('text-sm opacity-70')
         address = str(upload.props['url'])
         allow_larger_body(address, limit + UPLOAD_SLACK)  # NiceGUI's upload route, this page's only
 

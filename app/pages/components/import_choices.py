@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from nicegui import ui
 
 from app.i18n import N_, _
+from app.pages.components.text_table import text_table
 from app.services.import_types import DateChoice, ImportReport
 
 if TYPE_CHECKING:
@@ -40,19 +41,12 @@ def _preview(report: ImportReport) -> None:
     source = report.source
     if not source.preview or not source.headers:
         return
-    columns = [
-        {'name': f'c{i}', 'label': header, 'field': f'c{i}', 'align': 'left'} for i, header in enumerate(source.headers)
+    width = len(source.headers)
+    rows = [
+        (number, *((cells[i] if i < len(cells) else '')[:120] for i in range(width)))
+        for number, cells in source.preview
     ]
-    columns.insert(0, {'name': 'row', 'label': _('Row'), 'field': 'row', 'align': 'right'})
-    rows = []
-    for number, cells in source.preview:
-        row: dict[str, Any] = {'row': number}
-        row.update({f'c{i}': (cells[i] if i < len(cells) else '')[:120] for i in range(len(source.headers))})
-        rows.append(row)
-    with ui.element('div').classes('w-full overflow-x-auto'):
-        ui.table(columns=columns, rows=rows, row_key='row').props('dense flat bordered wrap-cells').classes(
-            'w-full text-xs'
-        ).mark('import-preview')
+    text_table([_('Row'), *source.headers], rows, label=_('The first rows of the file'), mark='import-preview')
 
 
 def choices_card(page: ImportPage, report: ImportReport) -> None:

@@ -11,18 +11,20 @@ from nicegui import ui
 
 from app.i18n import N_, _, ngettext
 from app.models import User
+from app.pages.components.text_table import text_table
 from app.services import formats
 from app.services.import_types import ImportReport
 
 if TYPE_CHECKING:
     from app.pages.import_page import ImportPage
 
+SHOWN = 50  # invalid rows listed on the page (the API and the CLI list up to 200)
 SKIP_LABELS = {
     'income': N_('Income'),
     'transfer': N_('Transfers'),
     'zero': N_('Zero amounts'),
     'empty': N_('Empty rows'),
-    'refund': N_('Refunds (negative amounts)'),
+    'refund': N_('Money in (refunds, income)'),
 }
 
 
@@ -81,20 +83,13 @@ def report_card(report: ImportReport, user: User, page: ImportPage | None = None
 
 def _invalid_rows(report: ImportReport, page: ImportPage | None) -> None:
     ui.label(_('Invalid rows')).classes('text-base font-semibold')
-    columns = [
-        {'name': 'row', 'label': _('Row'), 'field': 'row', 'align': 'right'},
-        {'name': 'column', 'label': _('Column'), 'field': 'column', 'align': 'left'},
-        {'name': 'value', 'label': _('Value'), 'field': 'value', 'align': 'left'},
-        {'name': 'message', 'label': _('Problem'), 'field': 'message', 'align': 'left'},
-    ]
-    rows = [
-        {'id': i, 'row': p.row_number, 'column': p.column, 'value': p.value, 'message': p.message.render()}
-        for i, p in enumerate(report.invalid)
-    ]
-    with ui.element('div').classes('w-full overflow-x-auto'):
-        ui.table(columns=columns, rows=rows, row_key='id').props('dense flat bordered wrap-cells').classes(
-            'w-full text-sm'
-        ).mark('import-invalid-rows')
+    shown = report.invalid[:SHOWN]
+    rows = [(p.row_number, p.column, p.value, p.message.render()) for p in shown]
+    headers = [_('Row'), _('Column'), _('Value'), _('Problem')]
+    text_table(headers, rows, label=_('Invalid rows'), mark='import-invalid-rows')
+    if report.invalid_count > len(shown):
+        more = report.invalid_count - len(shown)
+        ui.label(ngettext('… and {n} more.', '… and {n} more.', more)).classes('text-sm opacity-80')
     if page is not None:
         skip = ui.checkbox(_('Skip the invalid rows and import the others'), value=page.state.skip_invalid)
         skip.mark('import-skip-invalid')
