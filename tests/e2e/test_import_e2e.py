@@ -56,6 +56,9 @@ def test_import_a_bank_file_then_undo_it(page, server, tmp_path: Path) -> None:
         checked(page, watch, f'import-report-{width}-{theme}')
     page.set_viewport_size({'width': 1280, 'height': 800})
     page.emulate_media(color_scheme='light')
+    if SHOTS:  # the README's two pictures: the mapping preview and the report
+        page.locator('.q-card').nth(0).screenshot(path=str(Path(SHOTS) / 'import-mapping.png'))
+        page.locator('.q-card').nth(1).screenshot(path=str(Path(SHOTS) / 'import-report.png'))
     confirm = page.get_by_role('button', name='Import 4 expenses')
     assert confirm.is_disabled()
     page.get_by_text('Skip the invalid rows and import the others').click()
