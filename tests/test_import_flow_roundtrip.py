@@ -19,8 +19,22 @@ pytestmark = pytest.mark.usefixtures('database')
 
 def spend(user: User) -> None:
     t = basics(user)
-    add(user, t, amount='12.50', date='2026-01-15', description='Weekly shop at Marché', subcategory_id=t['groceries'].id)
-    add(user, t, amount='12.50', date='2026-01-15', description='Weekly shop at Marché', subcategory_id=t['groceries'].id)
+    add(
+        user,
+        t,
+        amount='12.50',
+        date='2026-01-15',
+        description='Weekly shop at Marché',
+        subcategory_id=t['groceries'].id,
+    )
+    add(
+        user,
+        t,
+        amount='12.50',
+        date='2026-01-15',
+        description='Weekly shop at Marché',
+        subcategory_id=t['groceries'].id,
+    )
     add(user, t, amount='3.20', date='2026-01-16', description='', payment_method_id=t['cash'].id)
     add(user, t, amount='1234.56', date='2025-12-31', description='=cmd|"/c calc"!A0, "quoted"; semi')
     add(

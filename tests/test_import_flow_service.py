@@ -238,3 +238,15 @@ def test_linked_users_expenses_count_as_duplicates(alice, things) -> None:
     add(alice, things, amount='3.50', date='2026-01-15', description='Coffee')
     report = run_rows(bob, [row(2)], SOURCE, DRY)
     assert (report.new, report.duplicates) == (0, 1)
+
+
+def test_tags_are_stored_and_undo_takes_them_away(alice, things) -> None:
+    from app.models import ExpenseTag, Tag
+
+    report = run_rows(alice, [row(2, tags=('Holiday', 'été')), row(3, cents=100, tags=('holiday',))], SOURCE, COMMIT)
+    assert sorted(t.name for t in Tag.select()) == ['Holiday', 'été']
+    assert ExpenseTag.select().count() == 3
+    bad = run_rows(alice, [row(4, tags=('a,b',))], SOURCE, DRY)
+    assert [(p.row_number, p.column) for p in bad.invalid] == [(4, 'tags')]
+    import_history.undo_import(alice, report.import_id)
+    assert Tag.select().count() == 0 and ExpenseTag.select().count() == 0

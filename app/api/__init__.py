@@ -2,7 +2,22 @@
 
 from fastapi import APIRouter
 
-from app.api import auth, categories, expenses, exports, imports, payment_methods, places, stats, tokens, update, users
+from app.api import (
+    auth,
+    budgets,
+    categories,
+    expenses,
+    exports,
+    imports,
+    payment_methods,
+    places,
+    receipts,
+    recurring,
+    stats,
+    tokens,
+    update,
+    users,
+)
 
 sysapi = APIRouter(prefix='/sysapi')
 sysapi.include_router(auth.router)
@@ -14,5 +29,8 @@ sysapi.include_router(imports.router, tags=['imports'])
 sysapi.include_router(stats.router, tags=['statistics'])
 sysapi.include_router(users.router, tags=['users'])
 sysapi.include_router(places.router, tags=['places'])
+sysapi.include_router(receipts.router, tags=['receipts'])
 sysapi.include_router(tokens.router, tags=['tokens'])
 sysapi.include_router(update.router, tags=['update'])
+sysapi.include_router(recurring.router, tags=['recurring'])
+sysapi.include_router(budgets.router, tags=['budgets'])

@@ -26,6 +26,10 @@ from app.migrations import (
     v0007_two_factor,
     v0008_user_language,
     v0009_imports,
+    v0010_recurring,
+    v0011_budgets,
+    v0012_tags_and_search,
+    v0013_receipts,
 )
 
 log = logging.getLogger(__name__)
@@ -46,6 +50,10 @@ MIGRATIONS: list[Migration] = [
     Migration(7, 'two-factor login', v0007_two_factor.apply),
     Migration(8, 'user language', v0008_user_language.apply),
     Migration(9, 'imports', v0009_imports.apply),
+    Migration(10, 'recurring rules', v0010_recurring.apply),
+    Migration(11, 'budgets and alerts', v0011_budgets.apply),
+    Migration(12, 'tags and full-text search', v0012_tags_and_search.apply),
+    Migration(13, 'receipts', v0013_receipts.apply),
 ]
 
 LATEST_SCHEMA = max(migration.version for migration in MIGRATIONS)

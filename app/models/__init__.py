@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import BaseModel, utcnow
+from app.models.budget import Alert, AlertPreference, Budget, NotificationUrl
 from app.models.category import Category
 from app.models.expense import Expense
 from app.models.imports import ImportBatch, ImportedExpense
@@ -9,7 +10,10 @@ from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
+from app.models.receipt import Receipt
+from app.models.recurring import RecurringOccurrence, RecurringRule
 from app.models.session import Session
+from app.models.tag import ExpenseTag, Tag
 from app.models.token import ApiToken
 from app.models.two_factor import RecoveryCode
 from app.models.user import User
@@ -28,22 +32,40 @@ ALL_MODELS: list[type[BaseModel]] = [
     InstallationSetting,
     ImportBatch,
     ImportedExpense,
+    RecurringRule,
+    RecurringOccurrence,
+    Budget,
+    Alert,
+    NotificationUrl,
+    AlertPreference,
+    Receipt,
+    Tag,
+    ExpenseTag,
 ]
 
 __all__ = [
     'ALL_MODELS',
+    'Alert',
+    'AlertPreference',
+    'Budget',
+    'NotificationUrl',
     'ApiToken',
     'AuditEvent',
     'BaseModel',
     'Category',
     'Expense',
+    'ExpenseTag',
     'ImportBatch',
     'ImportedExpense',
     'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',
+    'Receipt',
     'RecoveryCode',
+    'RecurringOccurrence',
+    'RecurringRule',
     'Session',
+    'Tag',
     'User',
     'UserLink',
     'utcnow',

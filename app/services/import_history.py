@@ -17,8 +17,19 @@ from peewee import fn
 
 from app.db import write_transaction
 from app.i18n import Message
-from app.models import Category, Expense, ImportBatch, ImportedExpense, PaymentMethod, User, utcnow
-from app.services import audit
+from app.models import (
+    Category,
+    Expense,
+    ExpenseTag,
+    ImportBatch,
+    ImportedExpense,
+    PaymentMethod,
+    Receipt,
+    Tag,
+    User,
+    utcnow,
+)
+from app.services import audit, receipt_rows
 from app.services.errors import Conflict, NotFound
 from app.services.import_types import ImportView, UndoneImport
 from app.services.timestamps import as_utc
@@ -110,6 +121,9 @@ def undo_import(user: User, import_id: object) -> UndoneImport:
         deleted = 0
         for start in range(0, len(expense_ids), 500):
             chunk = expense_ids[start : start + 500]
+            with_receipts = Receipt.select(Receipt.expense_id).where(Receipt.expense_id.in_(chunk)).distinct()
+            for row in with_receipts:  # set aside as a deletion does (receipts attached by hand since)
+                receipt_rows.detach(row.expense_id)
             gone = Expense.delete().where(Expense.id.in_(chunk) & (Expense.owner == user.id))  # type: ignore[misc]
             deleted += gone.execute()
         ImportedExpense.delete().where(ImportedExpense.batch == batch.id).execute()  # type: ignore[misc]
@@ -119,6 +133,8 @@ def undo_import(user: User, import_id: object) -> UndoneImport:
             if not Expense.select().where(Expense.payment_method == method_id).exists():
                 unused = PaymentMethod.delete().where(PaymentMethod.id == method_id)  # type: ignore[misc]
                 methods_gone += unused.execute()
+        unused = ExpenseTag.select(ExpenseTag.tag)
+        Tag.delete().where((Tag.owner == user.id) & Tag.id.not_in(unused)).execute()  # type: ignore[misc]
         batch.undone_at = utcnow()
         batch.save()
     audit.record('import_undone', user, detail=f'import {batch.id}: {deleted} expenses deleted')

@@ -20,7 +20,7 @@ from app.db import db, is_postgres, write_transaction
 from app.i18n import Message, Plural
 from app.models import Category, Expense, ImportBatch, PaymentMethod, User, utcnow
 from app.models.imports import EXTERNAL_ID_LENGTH
-from app.services import access, audit, expenses
+from app.services import access, audit, expenses, tags
 from app.services.errors import Invalid, ServiceError
 from app.services.import_dedupe import Candidate, classify
 from app.services.import_names import CategoryKey, NameBook
@@ -39,6 +39,7 @@ class _Row:
     place: str
     latitude: float | None
     longitude: float | None
+    tags: tuple[str, ...] = ()
 
 
 def _problem(row_number: int, column: str, value: object, message: Message) -> InvalidRow:
@@ -59,6 +60,7 @@ def _accept(book: NameBook, item: Any) -> _Row:
             location.update(latitude=item.latitude, longitude=item.longitude)
         columns = expenses.validate_location(location)
     external = item.external_id.strip()[:EXTERNAL_ID_LENGTH] if item.external_id else None
+    names = tuple(tags.parse_tags(list(item.tags))) if item.tags else ()
     return _Row(
         Candidate(item.row_number, item.date, item.amount_cents, description, external or None),
         book.category_key(item.category, item.subcategory),
@@ -66,6 +68,7 @@ def _accept(book: NameBook, item: Any) -> _Row:
         columns.get('place', ''),
         columns.get('latitude'),
         columns.get('longitude'),
+        names,
     )
 
 
@@ -213,6 +216,9 @@ def _store(user: User, book: NameBook, chosen: list[_Row], source: SourceInfo, t
         for row, category_id, subcategory_id, method_id in resolved
     ]
     new_ids = insert_expenses(expense_rows)
+    for expense_id, (row, *_ids) in zip(new_ids, resolved, strict=True):
+        if row.tags:  # the tags service's own write (most files carry none)
+            tags.set_expense_tags(user.id, expense_id, list(row.tags))
     insert_links(
         [
             (batch.id, user.id, expense_id, row.candidate.external_id)
