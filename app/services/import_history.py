@@ -133,8 +133,8 @@ def undo_import(user: User, import_id: object) -> UndoneImport:
             if not Expense.select().where(Expense.payment_method == method_id).exists():
                 unused = PaymentMethod.delete().where(PaymentMethod.id == method_id)  # type: ignore[misc]
                 methods_gone += unused.execute()
-        unused = ExpenseTag.select(ExpenseTag.tag)
-        Tag.delete().where((Tag.owner == user.id) & Tag.id.not_in(unused)).execute()  # type: ignore[misc]
+        carried = ExpenseTag.select(ExpenseTag.tag)  # tags no expense carries any more leave, as tags.py does
+        Tag.delete().where((Tag.owner == user.id) & Tag.id.not_in(carried)).execute()  # type: ignore[misc]
         batch.undone_at = utcnow()
         batch.save()
     audit.record('import_undone', user, detail=f'import {batch.id}: {deleted} expenses deleted')
