@@ -120,7 +120,9 @@ class ImportPage:
     async def uploaded(self, event: events.UploadEventArguments) -> None:
         self.state.forget_file()
         path = import_file.new_upload_path()
-        await event.file.save(path)
+        with path.open('wb') as handle:  # chunk by chunk: a large upload never sits whole in memory
+            async for chunk in event.file.iterate():
+                handle.write(chunk)
         self.state.path, self.state.file_name = path, event.file.name or 'upload'
         await self.rerun()
 

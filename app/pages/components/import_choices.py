@@ -69,7 +69,8 @@ def choices_card(page: ImportPage, report: ImportReport) -> None:
                 encoding = ui.select(encodings, value=state.encoding or '', label=_('Encoding')).classes('w-48')
                 encoding.mark('import-encoding')
                 encoding.on_value_change(lambda e: page_set(page, encoding=e.value or None))
-                delimiters = {'': _('detected: {delimiter}', delimiter=_(DELIMITERS.get(source.delimiter or '', '?')))}
+                detected = DELIMITERS.get(source.delimiter or '', '?')
+                delimiters = {'': _('detected: {delimiter}', delimiter=_(detected))}
                 delimiters.update({key: _(label) for key, label in DELIMITERS.items()})
                 delimiter = ui.select(delimiters, value=state.delimiter or '', label=_('Delimiter')).classes('w-48')
                 delimiter.mark('import-delimiter')

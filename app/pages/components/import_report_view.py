@@ -65,7 +65,10 @@ def report_card(report: ImportReport, user: User, page: ImportPage | None = None
             _figure(_('Invalid'), str(report.invalid_count), 'import-invalid')
             _figure(_('Total'), money.money(report.total_cents), 'import-total')
         if report.skipped:
-            parts = [f'{_(SKIP_LABELS.get(reason, reason))}: {count}' for reason, count in report.skipped]
+            parts = []
+            for reason, count in report.skipped:
+                label = SKIP_LABELS.get(reason, reason)
+                parts.append(_('{reason}: {n}', reason=_(label), n=count))
             ui.label(_('Skipped: {list}', list=', '.join(parts))).classes('text-sm opacity-80')
         if not report.dry_run:
             with ui.row().classes('gap-2'):
