@@ -17,6 +17,7 @@ from nicegui import ui
 from app.i18n import N_, _, current
 from app.models import User
 from app.pages.components.actions import call_service, show_service_error
+from app.pages.components.added import after_add
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.month_picker import month_label, month_picker
 from app.pages.components.undo_notification import notify_with_undo
@@ -281,6 +282,8 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         ui.notify(_('It is dated in {month}: showing that month.', month=month_label(dated, user.locale)), type='info')
         await picker.set_month(dated)
 
+    after_add(show_saved)  # the frame's add button, on this page
+
     async def search_changed(event) -> None:
         state.search = (event.value or '')[:100]
         state.pagination = {**state.pagination, 'page': 1}
@@ -318,6 +321,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             locate=user.capture_location,
             after=show_saved,
             success=_('Expense added.'),
+            another=add,
         )
 
     async def edit(row: dict) -> None:
