@@ -7,7 +7,7 @@ _whatispend_manage() {
     done
     local n=$((COMP_CWORD - start)) group="${COMP_WORDS[start]}" verb="${COMP_WORDS[start + 1]}"
     COMPREPLY=()
-    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup db geoip i18n import interactive logs server status token update user -i --help" -- "$cur")); return 0; fi
+    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup budget db geoip i18n import interactive logs recurring server status token update user -i --help" -- "$cur")); return 0; fi
     case "$group" in
     backup)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list prune restore verify" -- "$cur")); return 0; fi
@@ -17,6 +17,11 @@ _whatispend_manage() {
         prune) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--keep" -- "$cur")) ;;
         restore) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--file --force --with-config" -- "$cur")) ;;
         verify) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--file" -- "$cur")) ;;
+        esac ;;
+    budget)
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "list" -- "$cur")); return 0; fi
+        case "$verb" in
+        list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--month --username" -- "$cur")) ;;
         esac ;;
     db)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "migrate" -- "$cur")); return 0; fi
@@ -29,12 +34,13 @@ _whatispend_manage() {
         update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     i18n)
-        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "check compile extract init update" -- "$cur")); return 0; fi
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "check compile extract init refill update" -- "$cur")); return 0; fi
         case "$verb" in
         check) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         compile) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         extract) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         init) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--language" -- "$cur")) ;;
+        refill) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--language --source" -- "$cur")) ;;
         update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     import)
@@ -47,6 +53,12 @@ _whatispend_manage() {
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "show" -- "$cur")); return 0; fi
         case "$verb" in
         show) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--follow --level --n" -- "$cur")) ;;
+        esac ;;
+    recurring)
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "list run" -- "$cur")); return 0; fi
+        case "$verb" in
+        list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--username" -- "$cur")) ;;
+        run) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     server)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "restart start status stop" -- "$cur")); return 0; fi
@@ -70,7 +82,7 @@ _whatispend_manage() {
         case "$verb" in
         2fa) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         admin) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--revoke --username" -- "$cur")) ;;
-        create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--admin --password --presets --username" -- "$cur")) ;;
+        create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--admin --language --locale --password --presets --username" -- "$cur")) ;;
         delete) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--delete-data --username" -- "$cur")) ;;
         link) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--user1 --user2" -- "$cur")) ;;
         list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;

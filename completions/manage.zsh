@@ -5,7 +5,7 @@ _whatispend_manage() {
     local start=2 i
     for ((i = 1; i < CURRENT; i++)); do [[ $words[i] == *manage.py ]] && start=$((i + 1)); done
     local n=$((CURRENT - start)) group=$words[start] verb=$words[start+1]
-    if (( n == 0 )); then compadd -- backup db geoip i18n import interactive logs server status token update user -i --help; return; fi
+    if (( n == 0 )); then compadd -- backup budget db geoip i18n import interactive logs recurring server status token update user -i --help; return; fi
     local -a flags
     case $group in
     backup)
@@ -16,6 +16,11 @@ _whatispend_manage() {
         prune) flags=(--keep) ;;
         restore) flags=(--file --force --with-config) ;;
         verify) flags=(--file) ;;
+        esac ;;
+    budget)
+        if (( n == 1 )); then compadd -- list; return; fi
+        case $verb in
+        list) flags=(--month --username) ;;
         esac ;;
     db)
         if (( n == 1 )); then compadd -- migrate; return; fi
@@ -28,12 +33,13 @@ _whatispend_manage() {
         update) flags=() ;;
         esac ;;
     i18n)
-        if (( n == 1 )); then compadd -- check compile extract init update; return; fi
+        if (( n == 1 )); then compadd -- check compile extract init refill update; return; fi
         case $verb in
         check) flags=() ;;
         compile) flags=() ;;
         extract) flags=() ;;
         init) flags=(--language) ;;
+        refill) flags=(--language --source) ;;
         update) flags=() ;;
         esac ;;
     import)
@@ -46,6 +52,12 @@ _whatispend_manage() {
         if (( n == 1 )); then compadd -- show; return; fi
         case $verb in
         show) flags=(--follow --level --n) ;;
+        esac ;;
+    recurring)
+        if (( n == 1 )); then compadd -- list run; return; fi
+        case $verb in
+        list) flags=(--username) ;;
+        run) flags=() ;;
         esac ;;
     server)
         if (( n == 1 )); then compadd -- restart start status stop; return; fi
@@ -69,7 +81,7 @@ _whatispend_manage() {
         case $verb in
         2fa) flags=() ;;
         admin) flags=(--revoke --username) ;;
-        create) flags=(--admin --password --presets --username) ;;
+        create) flags=(--admin --language --locale --password --presets --username) ;;
         delete) flags=(--delete-data --username) ;;
         link) flags=(--user1 --user2) ;;
         list) flags=() ;;

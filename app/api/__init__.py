@@ -2,7 +2,21 @@
 
 from fastapi import APIRouter
 
-from app.api import auth, categories, expenses, exports, payment_methods, places, stats, tokens, update, users
+from app.api import (
+    auth,
+    budgets,
+    categories,
+    expenses,
+    exports,
+    payment_methods,
+    places,
+    receipts,
+    recurring,
+    stats,
+    tokens,
+    update,
+    users,
+)
 
 sysapi = APIRouter(prefix='/sysapi')
 sysapi.include_router(auth.router)
@@ -13,5 +27,8 @@ sysapi.include_router(exports.router, tags=['exports'])
 sysapi.include_router(stats.router, tags=['statistics'])
 sysapi.include_router(users.router, tags=['users'])
 sysapi.include_router(places.router, tags=['places'])
+sysapi.include_router(receipts.router, tags=['receipts'])
 sysapi.include_router(tokens.router, tags=['tokens'])
 sysapi.include_router(update.router, tags=['update'])
+sysapi.include_router(recurring.router, tags=['recurring'])
+sysapi.include_router(budgets.router, tags=['budgets'])

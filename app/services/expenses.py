@@ -19,7 +19,7 @@ from app.db import write_transaction
 from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.models.expense import REQUEST_ID_LENGTH
-from app.services import access, categories, payment_methods
+from app.services import access, categories, payment_methods, receipt_rows
 from app.services.clock import today
 from app.services.errors import Invalid, NotFound
 from app.services.expenses_types import DeletedExpense, ExpensePage, ExpenseRow, LastChoices, LongestTexts
@@ -191,7 +191,7 @@ def list_expenses(
         total=cents_to_number(total_cents),
         total_cents=total_cents,
         offset=offset,
-        expenses=tuple(_row(expense) for expense in query),
+        expenses=receipt_rows.with_receipts(tuple(_row(expense) for expense in query)),
     )
 
 
@@ -238,7 +238,7 @@ def _find(user: User, expense_id: object) -> Expense:
 
 
 def get_expense(user: User, expense_id: object) -> ExpenseRow:
-    return _row(_find(user, expense_id))
+    return receipt_rows.with_receipts((_row(_find(user, expense_id)),))[0]
 
 
 def is_far_ahead(day: date, today: date) -> bool:
@@ -356,6 +356,11 @@ def _parse(user: User, data: Mapping, current: Expense | None, owner_id: int | N
     return out
 
 
+def parse_fields(user: User, data: Mapping, current: Expense | None = None) -> dict:
+    """`_parse` for what files like an expense (a recurring rule): one set of rules for both."""
+    return _parse(user, data, current)
+
+
 def _parse_columns(user: User, data: Mapping, current: Expense | None) -> dict:
     creating = current is None
     out: dict = {}
@@ -457,7 +462,8 @@ def delete_expense(user: User, expense_id: object) -> DeletedExpense:
     with write_transaction():
         expense = _find(user, expense_id)
         access.check_may_change(user, [expense.owner_id], 'expense')
-        snapshot = DeletedExpense(_row(expense), created_at=expense.created_at, request_id=expense.request_id)
+        kept = receipt_rows.detach(expense.id)
+        snapshot = DeletedExpense(_row(expense), expense.created_at, expense.request_id, receipt_ids=kept)
         expense.delete_instance()
     return snapshot
 
@@ -489,4 +495,5 @@ def restore_expense(user: User, snapshot: DeletedExpense) -> ExpenseRow:
             **columns,
             **extra,
         )
+        receipt_rows.reattach(snapshot.receipt_ids, expense.id)
     return get_expense(user, expense.id)
