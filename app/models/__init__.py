@@ -12,6 +12,7 @@ from app.models.payment_method import PaymentMethod
 from app.models.receipt import Receipt
 from app.models.recurring import RecurringOccurrence, RecurringRule
 from app.models.session import Session
+from app.models.tag import ExpenseTag, Tag
 from app.models.token import ApiToken
 from app.models.two_factor import RecoveryCode
 from app.models.user import User
@@ -35,6 +36,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     NotificationUrl,
     AlertPreference,
     Receipt,
+    Tag,
+    ExpenseTag,
 ]
 
 __all__ = [
@@ -48,6 +51,7 @@ __all__ = [
     'BaseModel',
     'Category',
     'Expense',
+    'ExpenseTag',
     'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',
@@ -56,6 +60,7 @@ __all__ = [
     'RecurringOccurrence',
     'RecurringRule',
     'Session',
+    'Tag',
     'User',
     'UserLink',
     'utcnow',

@@ -37,6 +37,7 @@ class ExpenseRow:
     created_at: Timestamp
     updated_at: Timestamp
     receipts: tuple[ReceiptRef, ...] = ()
+    tags: tuple[str, ...] = ()  # its tags, sorted by name (issue 18)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
