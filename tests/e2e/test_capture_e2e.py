@@ -14,6 +14,8 @@ from tests.e2e.conftest import run_wizard
 from tests.polling import wait_until
 
 PHONE = {'width': 390, 'height': 844}
+# the service worker is installed and controls the page (a bounded wait: `evaluate` of a promise has no timeout)
+READY = 'navigator.serviceWorker.ready.then((r) => Boolean(r.active) && navigator.serviceWorker.controller !== null)'
 QUEUE_LENGTH = """() => new Promise((resolve, reject) => {
   const open = indexedDB.open('whatispend-capture');
   open.onsuccess = () => {
@@ -76,7 +78,7 @@ def test_offline_capture_survives_a_reload_and_arrives_exactly_once(browser, ser
     page.set_default_timeout(15_000)
     try:
         run_wizard(page, server)
-        assert page.evaluate('navigator.serviceWorker.ready.then((r) => Boolean(r.active))') is True
+        page.wait_for_function(READY, timeout=60_000)
         _open_capture(page, server)  # online: keeps the lists
         api = _api(server)
         before = _server_count(api)

@@ -12,6 +12,8 @@ from app.api.pwa import PRECACHE
 from tests.e2e.conftest import run_wizard
 
 PHONE = {'width': 390, 'height': 844}
+# the service worker is installed and controls the page (a bounded wait: `evaluate` of a promise has no timeout)
+READY = 'navigator.serviceWorker.ready.then((r) => Boolean(r.active) && navigator.serviceWorker.controller !== null)'
 KEYBOARD_OPEN = {'width': 390, 'height': 500}  # an on-screen keyboard takes the lower part of the screen
 CACHED_URLS = """async () => {
   const urls = [];
@@ -34,7 +36,8 @@ def _phone(browser, server, viewport=PHONE):
 def test_the_worker_registers_and_keeps_only_the_capture_files(browser, server) -> None:
     context, page = _phone(browser, server)
     try:
-        assert page.evaluate('navigator.serviceWorker.ready.then((r) => r.active.scriptURL)') == server.url + '/sw.js'
+        page.wait_for_function(READY, timeout=60_000)
+        assert page.evaluate('navigator.serviceWorker.controller.scriptURL') == server.url + '/sw.js'
         page.goto(server.url + '/expenses')
         page.get_by_text('No expenses this month').wait_for()
         page.goto(server.url + '/capture')
@@ -55,7 +58,7 @@ def test_the_worker_registers_and_keeps_only_the_capture_files(browser, server) 
 def test_a_page_that_loses_the_network_goes_to_the_capture_page(browser, server) -> None:
     context, page = _phone(browser, server)
     try:
-        page.evaluate('navigator.serviceWorker.ready')
+        page.wait_for_function(READY, timeout=60_000)
         page.goto(server.url + '/categories')
         page.get_by_role('button', name='New expense').wait_for()
         context.set_offline(True)
