@@ -92,8 +92,8 @@ def test_fires_own_words_are_translated_in_french_help(run) -> None:
     verb = shown('user', 'create', '--help', LANG='fr_FR.UTF-8')
     for heading in ('NOM', 'SYNOPSIS', 'DESCRIPTION', 'GROUPES', 'COMMANDES'):
         assert f'\n{heading}\n' in f'\n{group}', heading
-    assert 'manage.py user GROUPE | COMMANDE' in group and 'COMMANDE, au choix parmi :' in group
-    assert '\nOPTIONS\n' in verb and 'manage.py user create <options>' in verb and 'Par défaut : False' in verb
+    assert 'manage.py user GROUPE | COMMANDE' in group and f'COMMANDE, au choix parmi{NBSP}:' in group
+    assert '\nOPTIONS\n' in verb and 'manage.py user create <options>' in verb and f'Par défaut{NBSP}: False' in verb
     english_words = ('NAME', 'FLAGS', 'COMMANDS', 'GROUPS', 'is one of the following', 'Default:', '<flags>')
     assert not [word for word in english_words if re.search(rf'(?<![\w-]){re.escape(word)}', group + verb)]
     english = shown('user', 'create', '--help', LANG='C', LC_ALL='C')
@@ -103,7 +103,9 @@ def test_fires_own_words_are_translated_in_french_help(run) -> None:
 def test_a_configuration_error_is_in_the_operators_language(run, tmp_path: Path) -> None:
     french = run('status', LANG='fr_FR.UTF-8', PORT='quatre-vingts')
     assert french.returncode == 1
-    assert "PORT='quatre-vingts' n’est pas un nombre entier ; attendu un nombre entier de 1 à 65535" in french.stderr
+    assert (
+        f"PORT='quatre-vingts' n’est pas un nombre entier{NBSP}; attendu un nombre entier de 1 à 65535" in french.stderr
+    )
     english = run('status', LANG='C', LC_ALL='C', PORT='eighty')
     assert "PORT='eighty' is not a whole number; expected a whole number from 1 to 65535" in english.stderr
     server = subprocess.run(
@@ -115,4 +117,4 @@ def test_a_configuration_error_is_in_the_operators_language(run, tmp_path: Path)
         timeout=60,
     )
     assert server.returncode == 2
-    assert server.stderr.startswith("Erreur de configuration : PORT='x' n’est pas un nombre entier")
+    assert server.stderr.startswith(f"Erreur de configuration{NBSP}: PORT='x' n’est pas un nombre entier")
