@@ -6,6 +6,7 @@ from collections.abc import Callable
 import fire
 
 from app.cli.backup import BackupCommands
+from app.cli.balances import balances
 from app.cli.database import DbCommands
 from app.cli.dispatch import USAGE_EXIT, UnknownCommand, fire_words
 from app.cli.geoip import GeoIpCommands
@@ -42,6 +43,7 @@ COMMANDS: dict[str, Callable[..., object]] = {
     'geoip': GeoIpCommands,
     'update': update,
     'i18n': I18nCommands,
+    'balances': balances,
 }
 
 

@@ -5,7 +5,7 @@ _whatispend_manage() {
     local start=2 i
     for ((i = 1; i < CURRENT; i++)); do [[ $words[i] == *manage.py ]] && start=$((i + 1)); done
     local n=$((CURRENT - start)) group=$words[start] verb=$words[start+1]
-    if (( n == 0 )); then compadd -- backup db geoip i18n import interactive logs server status token update user -i --help; return; fi
+    if (( n == 0 )); then compadd -- backup balances db geoip i18n import interactive logs server status token update user -i --help; return; fi
     local -a flags
     case $group in
     backup)
@@ -17,6 +17,7 @@ _whatispend_manage() {
         restore) flags=(--file --force --with-config) ;;
         verify) flags=(--file) ;;
         esac ;;
+    balances) flags=(--month --username) ;;
     db)
         if (( n == 1 )); then compadd -- migrate; return; fi
         case $verb in
@@ -28,12 +29,13 @@ _whatispend_manage() {
         update) flags=() ;;
         esac ;;
     i18n)
-        if (( n == 1 )); then compadd -- check compile extract init update; return; fi
+        if (( n == 1 )); then compadd -- check compile extract init refill update; return; fi
         case $verb in
         check) flags=() ;;
         compile) flags=() ;;
         extract) flags=() ;;
         init) flags=(--language) ;;
+        refill) flags=(--language --source) ;;
         update) flags=() ;;
         esac ;;
     import)

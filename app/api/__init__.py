@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api import auth, categories, expenses, exports, payment_methods, places, stats, tokens, update, users
+from app.api import auth, balances, categories, expenses, exports, payment_methods, places, stats, tokens, update, users
 
 sysapi = APIRouter(prefix='/sysapi')
 sysapi.include_router(auth.router)
@@ -15,3 +15,4 @@ sysapi.include_router(users.router, tags=['users'])
 sysapi.include_router(places.router, tags=['places'])
 sysapi.include_router(tokens.router, tags=['tokens'])
 sysapi.include_router(update.router, tags=['update'])
+sysapi.include_router(balances.router, tags=['households'])

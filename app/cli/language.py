@@ -35,6 +35,10 @@ HELP: dict[str, str] = {
         "--with-config also puts back the archive's config.env."
     ),
     'backup verify': N_('Check a backup completely (readable, checksums, schema, database) without restoring it.'),
+    'balances': N_(
+        "The household of USERNAME: each member's paid, share and balance (more than zero: owed), the suggested "
+        'settlement and what stays with former links. --month YYYY-MM for one month (default all).'
+    ),
     'db': N_('Database maintenance.'),
     'db migrate': N_('Apply pending schema migrations (also done at every server start).'),
     'geoip': N_('Download and check the GeoIP database.'),

@@ -25,6 +25,7 @@ from app.migrations import (
     v0006_expense_request_ids,
     v0007_two_factor,
     v0008_user_language,
+    v0014_households,
 )
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, 'expense request ids', v0006_expense_request_ids.apply),
     Migration(7, 'two-factor login', v0007_two_factor.apply),
     Migration(8, 'user language', v0008_user_language.apply),
+    Migration(14, 'households that settle up', v0014_households.apply),
 ]
 
 LATEST_SCHEMA = max(migration.version for migration in MIGRATIONS)

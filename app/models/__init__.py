@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.base import BaseModel, utcnow
 from app.models.category import Category
 from app.models.expense import Expense
+from app.models.household import ExpenseShare, ExpenseSplit, HouseholdPreference, Settlement
 from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
@@ -25,6 +26,10 @@ ALL_MODELS: list[type[BaseModel]] = [
     LegacyRecord,
     RecoveryCode,
     InstallationSetting,
+    ExpenseSplit,
+    ExpenseShare,
+    Settlement,
+    HouseholdPreference,
 ]
 
 __all__ = [
@@ -34,11 +39,15 @@ __all__ = [
     'BaseModel',
     'Category',
     'Expense',
+    'ExpenseShare',
+    'ExpenseSplit',
+    'HouseholdPreference',
     'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',
     'RecoveryCode',
     'Session',
+    'Settlement',
     'User',
     'UserLink',
     'utcnow',

@@ -1,7 +1,17 @@
 """NiceGUI pages. `register()` is called from main.py so pages come back after NiceGUI's test resets."""
 
 from app.i18n import N_
-from app.pages import categories, dashboard, expenses, login, map_page, payment_methods, settings, setup_wizard
+from app.pages import (
+    categories,
+    dashboard,
+    expenses,
+    household,
+    login,
+    map_page,
+    payment_methods,
+    settings,
+    setup_wizard,
+)
 from app.pages.guard import app_page, public_page
 
 
@@ -13,4 +23,5 @@ def register() -> None:
     app_page('/categories', N_('Categories'))(categories.categories_page)
     app_page('/payment-methods', N_('Payment methods'))(payment_methods.payment_methods_page)
     app_page('/map', N_('Map'))(map_page.map_page)
+    app_page('/household', N_('Household'))(household.household_page)
     app_page('/settings', N_('Settings'))(settings.settings_page)

@@ -20,7 +20,7 @@ from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.month_picker import month_label, month_picker
 from app.pages.components.undo_notification import notify_with_undo
-from app.services import access, categories, exports, formats, payment_methods
+from app.services import access, categories, exports, formats, payment_methods, splits
 from app.services import expenses as expense_service
 from app.services.clock import today
 from app.services.errors import Invalid
@@ -411,6 +411,7 @@ def load_add_form(user: User, month: Month) -> tuple[ExpenseChoices, dict]:
     if not month.contains(day):
         day = month.first_day if month < Month.of(day) else day
     initial['date'] = day.isoformat()
+    initial['split_form'] = splits.split_form(user, None)
     return choices, initial
 
 
@@ -429,6 +430,7 @@ def load_edit_form(user: User, expense_id: object) -> tuple[ExpenseChoices, dict
         'latitude': current.latitude,
         'longitude': current.longitude,
         'place': current.place or '',
+        'split_form': splits.split_form(user, current),
     }
     return choices, initial
 

@@ -22,6 +22,7 @@ NAVIGATION = [
     (N_('Categories'), '/categories', 'category'),
     (N_('Payment methods'), '/payment-methods', 'credit_card'),
     (N_('Map'), '/map', 'map'),
+    (N_('Household'), '/household', 'group'),
     (N_('Settings'), '/settings', 'settings'),
 ]
 

@@ -19,7 +19,7 @@ from app.db import write_transaction
 from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.models.expense import REQUEST_ID_LENGTH
-from app.services import access, categories, payment_methods
+from app.services import access, categories, payment_methods, splits
 from app.services.clock import today
 from app.services.errors import Invalid, NotFound
 from app.services.expenses_types import DeletedExpense, ExpensePage, ExpenseRow, LastChoices, LongestTexts
@@ -191,7 +191,7 @@ def list_expenses(
         total=cents_to_number(total_cents),
         total_cents=total_cents,
         offset=offset,
-        expenses=tuple(_row(expense) for expense in query),
+        expenses=splits.with_splits([_row(expense) for expense in query]),
     )
 
 
@@ -238,7 +238,7 @@ def _find(user: User, expense_id: object) -> Expense:
 
 
 def get_expense(user: User, expense_id: object) -> ExpenseRow:
-    return _row(_find(user, expense_id))
+    return splits.with_split(_row(_find(user, expense_id)))
 
 
 def is_far_ahead(day: date, today: date) -> bool:
@@ -409,6 +409,7 @@ def create_expense(user: User, data: Mapping, request_id: object = None) -> Expe
         with write_transaction():
             columns = _parse(user, data, None)
             expense = Expense.create(owner=user.id, request_id=key, **columns)
+            splits.record_split(user, expense.id, data, creating=True)
     except IntegrityError:
         # a concurrent replay inserted first: the unique (owner, request_id) index refused this one
         first = _created_by_request(user, key) if key is not None else None
@@ -449,6 +450,7 @@ def update_expense(user: User, expense_id: object, data: Mapping) -> ExpenseRow:
         if columns:
             columns['updated_at'] = utcnow()
             Expense.update(**columns).where(Expense.id == current.id).execute()
+        splits.record_split(user, current.id, data, creating=False)
     return get_expense(user, current.id)
 
 
@@ -457,7 +459,8 @@ def delete_expense(user: User, expense_id: object) -> DeletedExpense:
     with write_transaction():
         expense = _find(user, expense_id)
         access.check_may_change(user, [expense.owner_id], 'expense')
-        snapshot = DeletedExpense(_row(expense), created_at=expense.created_at, request_id=expense.request_id)
+        splits.check_deletable(expense.id)
+        snapshot = DeletedExpense(splits.with_split(_row(expense)), expense.created_at, expense.request_id)
         expense.delete_instance()
     return snapshot
 
@@ -489,4 +492,5 @@ def restore_expense(user: User, snapshot: DeletedExpense) -> ExpenseRow:
             **columns,
             **extra,
         )
+        splits.record_split(user, expense.id, splits.as_data(row), creating=True)
     return get_expense(user, expense.id)

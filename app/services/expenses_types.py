@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.services.splits_types import SplitView
 from app.services.timestamps import Timestamp
 
 __all__ = ['DeletedExpense', 'ExpensePage', 'ExpenseRow', 'LastChoices', 'LongestTexts']
@@ -35,6 +36,8 @@ class ExpenseRow:
     created_by: str | None
     created_at: Timestamp
     updated_at: Timestamp
+    paid_by: int | None = None  # who paid (issue 20): the owner unless a split says otherwise
+    split: SplitView | None = None  # None: just the owner's
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from tests.e2e.household import MONTHS, Account, _months_back
+from tests.e2e.household import MONTHS, Account, _months_back, shared_shopping
 
 FRENCH_ADMIN, FRENCH_PARTNER = 'camille', 'mathis'
 FRENCH_TOKEN = 'Raccourci du téléphone'
@@ -49,7 +49,8 @@ def seed_french_data(url: str, password: str, today: date | None = None) -> int:
         garden = camille.call('post', '/category_create', json=garden_body)
         camille.call('post', '/category_create', json={'name': FRENCH_PLANTS, 'parent_id': garden['category']['id']})
         camille.call('post', '/tokens', json={'name': FRENCH_TOKEN})
-        return sum(_record(account, today, rng) for account in accounts)
+        recorded = sum(_record(account, today, rng) for account in accounts)
+        return recorded + shared_shopping(camille, accounts[1], today, 'Courses de la semaine')
     finally:
         for account in accounts:
             account.close()

@@ -22,6 +22,7 @@ from app.i18n import _
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.location import LocationField
+from app.pages.components.split_field import split_field
 from app.services import formats
 from app.services.categories import CategoryNode, CategoryView
 from app.services.clock import today as today_in
@@ -173,6 +174,7 @@ def expense_dialog(
                 place=initial.get('place') or '',
                 on_place_chosen=place_chosen,
             )
+        split = split_field(initial.get('split_form'), amount, user)  # who paid and for whom (issue 20)
         fields: dict[str, Any] = {
             'amount': amount,
             'date': day,
@@ -207,6 +209,8 @@ def expense_dialog(
             }
             if location is not None:
                 values.update(latitude=location.latitude, longitude=location.longitude, place=location.place)
+            if split is not None:
+                values.update(split.values())
             chosen = _typed_date(day.value)
             if chosen is not None and is_far_ahead(chosen, today):
                 asking['now'] = True
