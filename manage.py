@@ -7,14 +7,16 @@ import fire
 
 from app.cli.backup import BackupCommands
 from app.cli.balances import balances
+from app.cli.budget import BudgetCommands
 from app.cli.database import DbCommands
 from app.cli.dispatch import USAGE_EXIT, UnknownCommand, fire_words
 from app.cli.geoip import GeoIpCommands
 from app.cli.i18n import I18nCommands
 from app.cli.importer import ImportCommands
 from app.cli.interactive import run as run_prompt
-from app.cli.language import start_cli, translate_help
+from app.cli.language import start_cli, translate_fire, translate_help
 from app.cli.logs import LogsCommands
+from app.cli.recurring import RecurringCommands
 from app.cli.server import ServerCommands
 from app.cli.status import status
 from app.cli.token import TokenCommands
@@ -43,6 +45,8 @@ COMMANDS: dict[str, Callable[..., object]] = {
     'geoip': GeoIpCommands,
     'update': update,
     'i18n': I18nCommands,
+    'recurring': RecurringCommands,
+    'budget': BudgetCommands,
     'balances': balances,
 }
 
@@ -58,6 +62,7 @@ class Manage:
 def main() -> None:
     start_cli()  # LANG & co., before any text is printed or any help is read
     translate_help(Manage())
+    translate_fire()  # Fire's own headings and placeholders
     restrict_umask()  # before any file is created: backups, logs and the database are the owner's alone
     try:
         complete_config()  # a v2.4 config.env gains the secrets it lacks

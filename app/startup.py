@@ -12,7 +12,18 @@ from datetime import UTC, datetime
 from app.config import Settings
 from app.db import close_database, open_database
 from app.migrations import run_migrations
-from app.services import backups, file_modes, server_control, sessions, setup, updates
+from app.services import (
+    alerts,
+    backups,
+    file_modes,
+    notify,
+    receipts,
+    recurring_runner,
+    server_control,
+    sessions,
+    setup,
+    updates,
+)
 
 log = logging.getLogger('whatispend')
 
@@ -32,10 +43,14 @@ def on_startup(settings: Settings) -> None:
     if not os.environ.get(updates.VERIFY_ENV):  # the throw-away server an update starts to verify a version
         server_control.write_pidfile(settings)
     _prepare_restarts(settings)
-    if settings.backup_interval_hours > 0:
-        from nicegui import background_tasks
+    from nicegui import background_tasks
 
+    if settings.backup_interval_hours > 0:
         background_tasks.create(backup_loop(settings), name='automatic backups')
+    if not os.environ.get(updates.VERIFY_ENV):
+        background_tasks.create(alerts_loop(), name='budget alerts')
+    background_tasks.create(receipt_purge_loop(), name='receipt purge')
+    _start_recurring()
     log.info('What I Spend started; database %s ready (%s expired sessions purged)', settings.database_url, purged)
 
 
@@ -57,6 +72,65 @@ async def backup_loop(settings: Settings) -> None:
         except Exception:  # noqa: BLE001 - a failed backup is logged and retried; the server keeps serving
             log.exception('the automatic backup failed; retrying in an hour')
         await asyncio.sleep(backups.seconds_until_due(settings, datetime.now(UTC)))
+
+
+def _start_recurring() -> None:
+    """Create the recurring expenses missed while the server was down, then keep looking on a timer."""
+    if os.environ.get(updates.VERIFY_ENV):
+        return  # the throw-away server an update starts to verify a version writes nothing
+    try:
+        recurring_runner.run_due()
+    except Exception:  # noqa: BLE001 - the server serves anyway; the timer tries again
+        log.exception('creating the due recurring expenses failed at start-up; retrying on the timer')
+    from nicegui import background_tasks
+
+    background_tasks.create(recurring_loop(), name='recurring expenses')
+
+
+async def recurring_loop() -> None:
+    """Every few minutes, the recurring expenses that became due (a new day in some user's time zone)."""
+    from nicegui import run
+
+    while True:
+        await asyncio.sleep(recurring_runner.INTERVAL_SECONDS)
+        try:
+            await run.io_bound(recurring_runner.run_due)
+        except Exception:  # noqa: BLE001 - logged and retried; the server keeps serving
+            log.exception('creating the due recurring expenses failed; retrying in a few minutes')
+
+
+ALERTS_FIRST_CHECK = 5.0
+ALERTS_PERIOD = 60.0
+
+
+async def alerts_loop() -> None:
+    """Every minute: fire the alerts of the budgets that crossed a threshold (whoever's expense did it,
+    through a page, the API or an import) and send what is due to the notification URLs, in worker threads.
+    Several processes may run it: the alerts' unique keys and claims keep each alert single."""
+    from nicegui import run
+
+    await asyncio.sleep(ALERTS_FIRST_CHECK)
+    while True:
+        try:
+            await run.io_bound(alerts.check_budgets)
+            await run.io_bound(notify.deliver_due)
+        except Exception as exc:  # noqa: BLE001 - checked again next minute; the server keeps serving
+            log.warning('the alerts check failed (%s: %s); trying again in a minute', type(exc).__name__, exc)
+        await asyncio.sleep(ALERTS_PERIOD)
+
+
+async def receipt_purge_loop() -> None:
+    """Every ten minutes, forget the receipts of expenses deleted longer ago than their Undo reaches."""
+    from nicegui import run
+
+    while True:
+        try:
+            purged = await run.io_bound(receipts.purge)
+            if purged:
+                log.info('%s receipts of deleted expenses purged', purged)
+        except Exception as exc:  # noqa: BLE001 - tried again at the next round; the server keeps serving
+            log.warning('purging the receipts of deleted expenses failed (%s: %s)', type(exc).__name__, exc)
+        await asyncio.sleep(600)
 
 
 def _prepare_restarts(settings: Settings) -> None:

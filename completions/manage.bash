@@ -7,7 +7,7 @@ _whatispend_manage() {
     done
     local n=$((COMP_CWORD - start)) group="${COMP_WORDS[start]}" verb="${COMP_WORDS[start + 1]}"
     COMPREPLY=()
-    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup balances db geoip i18n import interactive logs server status token update user -i --help" -- "$cur")); return 0; fi
+    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup balances budget db geoip i18n import interactive logs recurring server status token update user -i --help" -- "$cur")); return 0; fi
     case "$group" in
     backup)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list prune restore verify" -- "$cur")); return 0; fi
@@ -19,6 +19,11 @@ _whatispend_manage() {
         verify) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--file" -- "$cur")) ;;
         esac ;;
     balances) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--month --username" -- "$cur")) ;;
+    budget)
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "list" -- "$cur")); return 0; fi
+        case "$verb" in
+        list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--month --username" -- "$cur")) ;;
+        esac ;;
     db)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "migrate" -- "$cur")); return 0; fi
         case "$verb" in
@@ -50,6 +55,12 @@ _whatispend_manage() {
         case "$verb" in
         show) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--follow --level --n" -- "$cur")) ;;
         esac ;;
+    recurring)
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "list run" -- "$cur")); return 0; fi
+        case "$verb" in
+        list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--username" -- "$cur")) ;;
+        run) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
+        esac ;;
     server)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "restart start status stop" -- "$cur")); return 0; fi
         case "$verb" in
@@ -72,7 +83,7 @@ _whatispend_manage() {
         case "$verb" in
         2fa) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         admin) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--revoke --username" -- "$cur")) ;;
-        create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--admin --password --presets --username" -- "$cur")) ;;
+        create) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--admin --language --locale --password --presets --username" -- "$cur")) ;;
         delete) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--delete-data --username" -- "$cur")) ;;
         link) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--user1 --user2" -- "$cur")) ;;
         list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;

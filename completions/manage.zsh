@@ -5,7 +5,7 @@ _whatispend_manage() {
     local start=2 i
     for ((i = 1; i < CURRENT; i++)); do [[ $words[i] == *manage.py ]] && start=$((i + 1)); done
     local n=$((CURRENT - start)) group=$words[start] verb=$words[start+1]
-    if (( n == 0 )); then compadd -- backup balances db geoip i18n import interactive logs server status token update user -i --help; return; fi
+    if (( n == 0 )); then compadd -- backup balances budget db geoip i18n import interactive logs recurring server status token update user -i --help; return; fi
     local -a flags
     case $group in
     backup)
@@ -18,6 +18,11 @@ _whatispend_manage() {
         verify) flags=(--file) ;;
         esac ;;
     balances) flags=(--month --username) ;;
+    budget)
+        if (( n == 1 )); then compadd -- list; return; fi
+        case $verb in
+        list) flags=(--month --username) ;;
+        esac ;;
     db)
         if (( n == 1 )); then compadd -- migrate; return; fi
         case $verb in
@@ -49,6 +54,12 @@ _whatispend_manage() {
         case $verb in
         show) flags=(--follow --level --n) ;;
         esac ;;
+    recurring)
+        if (( n == 1 )); then compadd -- list run; return; fi
+        case $verb in
+        list) flags=(--username) ;;
+        run) flags=() ;;
+        esac ;;
     server)
         if (( n == 1 )); then compadd -- restart start status stop; return; fi
         case $verb in
@@ -71,7 +82,7 @@ _whatispend_manage() {
         case $verb in
         2fa) flags=() ;;
         admin) flags=(--revoke --username) ;;
-        create) flags=(--admin --password --presets --username) ;;
+        create) flags=(--admin --language --locale --password --presets --username) ;;
         delete) flags=(--delete-data --username) ;;
         link) flags=(--user1 --user2) ;;
         list) flags=() ;;

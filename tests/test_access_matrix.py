@@ -24,7 +24,7 @@ from nicegui.testing import User
 
 from app.api import sysapi
 from app.models import ApiToken, Category, Expense, PaymentMethod
-from app.services import links, tokens
+from app.services import budgets, links, tokens
 from tests.conftest import make_user
 from tests.page_steps import open_as
 from tests.polling import until
@@ -102,6 +102,7 @@ def _world() -> World:
         },
     )
     world.a['token'] = tokens.create_token(alice, 'A-secret token')[0].id
+    world.a['budget'] = budgets.create_budget(alice, '2000').id  # counts A's expense: its spent is the marker
     links.link_users(None, 'alice', 'bob')
     return world
 
@@ -292,6 +293,28 @@ OBJECT_CASES = [
         'object',
         lambda w, who: {'latitude': A_PLACE[0], 'longitude': A_PLACE[1], 'name': 'renamed'},
     ),
+    Case(
+        'update A budget',
+        'POST',
+        '/sysapi/budget_update',
+        'object',
+        lambda w, who: {'id': w.a['budget'], 'amount': '5'},
+    ),
+    Case('delete A budget', 'POST', '/sysapi/budget_delete', 'object', lambda w, who: {'id': w.a['budget']}),
+    Case(
+        'budget for A category',
+        'POST',
+        '/sysapi/budget_create',
+        'object',
+        lambda w, who: {'amount': '5', 'category_id': w.a['food']},
+    ),
+    Case(
+        'budget for A payment method',
+        'POST',
+        '/sysapi/budget_create',
+        'object',
+        lambda w, who: {'amount': '5', 'payment_method_id': w.a['card']},
+    ),
 ]
 
 LISTING_CASES = [
@@ -321,6 +344,7 @@ LISTING_CASES = [
         lambda w, who: {'lat': A_PLACE[0], 'lon': A_PLACE[1]},
     ),
     Case('linked users', 'GET', '/sysapi/users/linked', 'listing', lambda w, who: {}),
+    Case('budgets', 'GET', '/sysapi/budgets', 'listing'),
     Case('balances', 'GET', '/sysapi/balances', 'listing', lambda w, who: {}),
 ]
 
@@ -361,6 +385,7 @@ EXEMPT = {
     '/sysapi/users/admin': 'administrators only (403 for others); tested in test_api_users',
     '/sysapi/settlement_delete': 'only the two people of a settlement, or who recorded it; test_settlements_api',
     '/sysapi/tokens': "the caller's own personal tokens; tested in test_tokens",
+    '/sysapi/alerts': "the caller's own alerts (a household budget alerts its members); tested in test_budgets_api",
     '/sysapi/tokens/{token_id}': "revokes only one of the caller's own tokens (404 otherwise); tested in test_tokens",
 }
 

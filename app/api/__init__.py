@@ -2,7 +2,22 @@
 
 from fastapi import APIRouter
 
-from app.api import auth, balances, categories, expenses, exports, payment_methods, places, stats, tokens, update, users
+from app.api import (
+    auth,
+    balances,
+    budgets,
+    categories,
+    expenses,
+    exports,
+    payment_methods,
+    places,
+    receipts,
+    recurring,
+    stats,
+    tokens,
+    update,
+    users,
+)
 
 sysapi = APIRouter(prefix='/sysapi')
 sysapi.include_router(auth.router)
@@ -13,6 +28,9 @@ sysapi.include_router(exports.router, tags=['exports'])
 sysapi.include_router(stats.router, tags=['statistics'])
 sysapi.include_router(users.router, tags=['users'])
 sysapi.include_router(places.router, tags=['places'])
+sysapi.include_router(receipts.router, tags=['receipts'])
 sysapi.include_router(tokens.router, tags=['tokens'])
 sysapi.include_router(update.router, tags=['update'])
+sysapi.include_router(recurring.router, tags=['recurring'])
+sysapi.include_router(budgets.router, tags=['budgets'])
 sysapi.include_router(balances.router, tags=['households'])

@@ -79,6 +79,10 @@ class CreateUserBody(BaseModel):
     password: str = Field(max_length=2000)
     is_admin: bool = False
     presets: bool = Field(True, description='give a new empty account the starting categories and payment methods')
+    language: str | None = Field(
+        None, max_length=10, description="the account's language ('en', 'fr'; '' = its browser's); default: automatic"
+    )
+    locale: str | None = Field(None, max_length=10, description="number and date format, e.g. 'fr-FR'; default: yours")
 
 
 class CreatedOut(BaseModel):
@@ -189,6 +193,8 @@ def create(request: Request, admin: User = Depends(api_admin), body: CreateUserB
         presets=body.presets,
         creator=admin,
         language=request_language(request),
+        account_language=body.language,
+        locale=body.locale,
     )
     user = account.user
     return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 
+from app import i18n
 from app.cli.bootstrap import open_db
 from app.cli.errors import CliError, verb
 from app.cli.output import table
@@ -75,7 +76,13 @@ class UserCommands:
 
     @verb
     def create(
-        self, username: str | None = None, password: str | None = None, admin: bool = False, presets: bool = True
+        self,
+        username: str | None = None,
+        password: str | None = None,
+        admin: bool = False,
+        presets: bool = True,
+        language: str | None = None,
+        locale: str | None = None,
     ) -> None:
         """Create an account. On a terminal, what is missing is asked for: the username, then the password
         twice without echo.
@@ -83,14 +90,23 @@ class UserCommands:
         A new account takes the currency, locale and time zone of the first administrator. A username
         deleted earlier (without --delete-data) comes back with its expenses, categories and payment
         methods. A new empty account gets the starting categories and payment methods, unless --nopresets
-        is given.
+        is given. --language en|fr sets the account's language (and names its starting categories in it);
+        --locale fr-FR its number and date format.
         """
         open_db()
         if username is None:
             username = _ask_username()
         if password is None:
             password = _ask_password()
-        account = users.create_account(str(username), str(password), is_admin=bool(admin), presets=bool(presets))
+        account = users.create_account(
+            str(username),
+            str(password),
+            is_admin=bool(admin),
+            presets=bool(presets),
+            language=i18n.current(),
+            account_language=None if language is None else str(language),
+            locale=None if locale is None else str(locale),
+        )
         user = account.user
         if user.is_admin:
             print(_('Created administrator {username} (id {id}).', username=repr(user.username), id=user.id))

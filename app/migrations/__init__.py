@@ -25,6 +25,9 @@ from app.migrations import (
     v0006_expense_request_ids,
     v0007_two_factor,
     v0008_user_language,
+    v0010_recurring,
+    v0011_budgets,
+    v0013_receipts,
     v0014_households,
 )
 
@@ -45,6 +48,9 @@ MIGRATIONS: list[Migration] = [
     Migration(6, 'expense request ids', v0006_expense_request_ids.apply),
     Migration(7, 'two-factor login', v0007_two_factor.apply),
     Migration(8, 'user language', v0008_user_language.apply),
+    Migration(10, 'recurring rules', v0010_recurring.apply),
+    Migration(11, 'budgets and alerts', v0011_budgets.apply),
+    Migration(13, 'receipts', v0013_receipts.apply),
     Migration(14, 'households that settle up', v0014_households.apply),
 ]
 

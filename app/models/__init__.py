@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import BaseModel, utcnow
+from app.models.budget import Alert, AlertPreference, Budget, NotificationUrl
 from app.models.category import Category
 from app.models.expense import Expense
 from app.models.household import ExpenseShare, ExpenseSplit, HouseholdPreference, Settlement
@@ -9,6 +10,8 @@ from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
+from app.models.receipt import Receipt
+from app.models.recurring import RecurringOccurrence, RecurringRule
 from app.models.session import Session
 from app.models.token import ApiToken
 from app.models.two_factor import RecoveryCode
@@ -26,6 +29,13 @@ ALL_MODELS: list[type[BaseModel]] = [
     LegacyRecord,
     RecoveryCode,
     InstallationSetting,
+    RecurringRule,
+    RecurringOccurrence,
+    Budget,
+    Alert,
+    NotificationUrl,
+    AlertPreference,
+    Receipt,
     ExpenseSplit,
     ExpenseShare,
     Settlement,
@@ -34,6 +44,10 @@ ALL_MODELS: list[type[BaseModel]] = [
 
 __all__ = [
     'ALL_MODELS',
+    'Alert',
+    'AlertPreference',
+    'Budget',
+    'NotificationUrl',
     'ApiToken',
     'AuditEvent',
     'BaseModel',
@@ -45,7 +59,10 @@ __all__ = [
     'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',
+    'Receipt',
     'RecoveryCode',
+    'RecurringOccurrence',
+    'RecurringRule',
     'Session',
     'Settlement',
     'User',

@@ -38,11 +38,12 @@ def password_card(user: User) -> None:
             .mark('current-password')
         )
         new = (
-            ui.input(_('New password (8+ characters)'), password=True)
+            ui.input(_('New password'), password=True)
             .props('outlined autocomplete=new-password')
             .classes('w-full')
             .mark('new-password')
         )
+        new.props['hint'] = _('8 characters or more')  # a hint, not in the label: a phone cuts long labels
         confirm = (
             ui.input(_('New password again'), password=True)
             .props('outlined autocomplete=new-password')
@@ -136,11 +137,12 @@ def appearance_card(user: User) -> None:
             .mark('locale')
         )
         timezone = (
-            ui.input(_("Time zone (empty: the server's)"), value=user.timezone)
-            .props('outlined')
+            ui.input(_('Time zone'), value=user.timezone)
+            .props('outlined hide-bottom-space')
             .classes('w-full')
             .mark('timezone')
         )
+        timezone.props['hint'] = _("Empty: the server's. A name such as Europe/Paris.")
 
         def applied(saved: User) -> None:
             ui.dark_mode(theme_to_dark(saved.theme))

@@ -10,7 +10,7 @@ from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.confirm_dialog import Marks, confirm_dialog
 from app.pages.settings_two_factor import require_card
-from app.services import formats, links, users
+from app.services import formats, links, locale_choices, users
 
 COLUMNS: list[dict] = [
     {'name': 'username', 'label': N_('Username'), 'field': 'username', 'align': 'left', 'sortable': True},
@@ -125,14 +125,31 @@ async def users_tab(user: User) -> None:
             .classes('w-full')
             .mark('new-user-password')
         )
+        with ui.row().classes('w-full gap-2 no-wrap max-sm:flex-wrap'):
+            # a French household may create an English-speaking roommate: their words, their number style
+            language = (
+                ui.select({'': _('Automatic (browser)'), **i18n.LANGUAGES}, value=i18n.current(), label=_('Language'))
+                .props('outlined dense')
+                .classes('grow min-w-[10rem]')
+                .mark('new-user-language')
+            )
+            locale = (
+                ui.select(
+                    locale_choices.locale_options(user.currency), value=user.locale, label=_('Number and date format')
+                )
+                .props('outlined dense')
+                .classes('grow min-w-[10rem]')
+                .mark('new-user-locale')
+            )
         make_admin = ui.checkbox(_('Administrator')).mark('new-user-admin')
         presets = ui.checkbox(_('Start with the usual categories and payment methods'), value=True).mark(
             'new-user-presets'
         )
         ui.label(
             _(
-                'A new user counts in your currency, number format and time zone; they can change them in their '
-                'Settings. Creating again a username that was deleted with its data kept brings that data back.'
+                'A new user counts in your currency and time zone; they can change them, their language and '
+                'number format in their Settings. Creating again a username that was deleted with its data kept '
+                'brings that data back.'
             )
         ).classes('text-xs opacity-70')
 
@@ -149,7 +166,9 @@ async def users_tab(user: User) -> None:
                 presets=presets.value,
                 creator=user,
                 language=i18n.current(),
-                fields={'username': username, 'password': password},
+                account_language=language.value or '',
+                locale=locale.value or None,
+                fields={'username': username, 'password': password, 'language': language, 'locale': locale},
                 busy=create_button,
                 refresh=refresh,
                 after=emptied,

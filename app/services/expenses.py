@@ -8,7 +8,6 @@ sees is decided by `access`: an id outside that set answers NotFound, exactly li
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any, cast
@@ -18,13 +17,13 @@ from peewee import JOIN, IntegrityError, ModelSelect, fn
 from app.db import write_transaction
 from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User, utcnow
-from app.models.expense import REQUEST_ID_LENGTH
-from app.services import access, categories, payment_methods, splits
+from app.services import access, categories, payment_methods, receipt_rows, splits
 from app.services.clock import today
 from app.services.errors import Invalid, NotFound
 from app.services.expenses_types import DeletedExpense, ExpensePage, ExpenseRow, LastChoices, LongestTexts
 from app.services.money import cents_to_number, cents_to_text, parse_amount
 from app.services.months import Month, parse_date
+from app.services.request_ids import parse_request_id as parse_request_id  # recurring.py reads it here
 from app.services.timestamps import as_date, as_utc
 from app.services.validation import clean_text, is_blank, parse_coordinate, parse_id
 
@@ -44,7 +43,6 @@ MAX_PLACE = 120
 MAX_PAGE = 1000
 SORT_FIELDS = ('date', 'amount', 'category', 'payment_method', 'description', 'created_by')
 DEFAULT_SORT = '-date'
-_REQUEST_ID = re.compile(r'[A-Za-z0-9._:-]+')
 
 Subcategory = Category.alias('subcategory')
 
@@ -191,7 +189,7 @@ def list_expenses(
         total=cents_to_number(total_cents),
         total_cents=total_cents,
         offset=offset,
-        expenses=splits.with_splits([_row(expense) for expense in query]),
+        expenses=splits.with_splits(receipt_rows.with_receipts(tuple(_row(expense) for expense in query))),
     )
 
 
@@ -238,7 +236,7 @@ def _find(user: User, expense_id: object) -> Expense:
 
 
 def get_expense(user: User, expense_id: object) -> ExpenseRow:
-    return splits.with_split(_row(_find(user, expense_id)))
+    return splits.with_split(receipt_rows.with_receipts((_row(_find(user, expense_id)),))[0])
 
 
 def is_far_ahead(day: date, today: date) -> bool:
@@ -356,6 +354,11 @@ def _parse(user: User, data: Mapping, current: Expense | None, owner_id: int | N
     return out
 
 
+def parse_fields(user: User, data: Mapping, current: Expense | None = None) -> dict:
+    """`_parse` for what files like an expense (a recurring rule): one set of rules for both."""
+    return _parse(user, data, current)
+
+
 def _parse_columns(user: User, data: Mapping, current: Expense | None) -> dict:
     creating = current is None
     out: dict = {}
@@ -419,23 +422,6 @@ def create_expense(user: User, data: Mapping, request_id: object = None) -> Expe
     return get_expense(user, expense.id)
 
 
-def parse_request_id(value: object) -> str | None:
-    """The client's request id: printable text without spaces, at most REQUEST_ID_LENGTH characters."""
-    if is_blank(value):
-        return None
-    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else None
-    if text is None or len(text) > REQUEST_ID_LENGTH or not _REQUEST_ID.fullmatch(text):
-        raise Invalid(
-            Message(
-                'request_id must be up to {request_id_length} letters, digits or the '
-                'signs . _ : - (a UUID for instance), one per new expense.',
-                request_id_length=REQUEST_ID_LENGTH,
-            ),
-            field='request_id',
-        )
-    return text
-
-
 def _created_by_request(user: User, key: str) -> ExpenseRow | None:
     found = Expense.select(Expense.id).where((Expense.owner == user.id) & (Expense.request_id == key)).first()
     return get_expense(user, found.id) if found is not None else None
@@ -459,8 +445,9 @@ def delete_expense(user: User, expense_id: object) -> DeletedExpense:
     with write_transaction():
         expense = _find(user, expense_id)
         access.check_may_change(user, [expense.owner_id], 'expense')
-        splits.check_deletable(expense.id)
-        snapshot = DeletedExpense(splits.with_split(_row(expense)), expense.created_at, expense.request_id)
+        kept = receipt_rows.detach(expense.id)
+        row = splits.deletable(_row(expense))  # with its split; refused when shared with a former link
+        snapshot = DeletedExpense(row, expense.created_at, expense.request_id, receipt_ids=kept)
         expense.delete_instance()
     return snapshot
 
@@ -493,4 +480,5 @@ def restore_expense(user: User, snapshot: DeletedExpense) -> ExpenseRow:
             **extra,
         )
         splits.record_split(user, expense.id, splits.as_data(row), creating=True)
+        receipt_rows.reattach(snapshot.receipt_ids, expense.id)
     return get_expense(user, expense.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.services.receipt_types import ReceiptRef
 from app.services.splits_types import SplitView
 from app.services.timestamps import Timestamp
 
@@ -36,6 +37,7 @@ class ExpenseRow:
     created_by: str | None
     created_at: Timestamp
     updated_at: Timestamp
+    receipts: tuple[ReceiptRef, ...] = ()
     paid_by: int | None = None  # who paid (issue 20): the owner unless a split says otherwise
     split: SplitView | None = None  # None: just the owner's
 
@@ -80,6 +82,7 @@ class DeletedExpense:
     expense: ExpenseRow
     created_at: dt.datetime
     request_id: str | None
+    receipt_ids: tuple[int, ...] = ()  # set aside with the expense, given back by its Undo
 
     @property
     def id(self) -> int:

@@ -245,10 +245,12 @@ def _refuse_frozen() -> None:
     )
 
 
-def check_deletable(expense_id: int) -> None:
-    """Deleting an expense shared with a former link would change their balance: refused."""
-    if _is_frozen(*_current(expense_id)):
+def deletable(row: ExpenseRow) -> ExpenseRow:
+    """The row about to be deleted, with its split (for Undo). Deleting an expense shared with a former link
+    would change what the two owe each other: refused."""
+    if _is_frozen(*_current(row.id)):
         _refuse_frozen()
+    return with_split(row)
 
 
 def record_split(actor: User, expense_id: int, data: Mapping, *, creating: bool) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.db import write_transaction
-from app.i18n import LANGUAGES, Message, Plural
+from app.i18n import Message, Plural
 from app.models import RecoveryCode, User, utcnow
 from app.services import audit, passwords, presets
 from app.services.accounts import active
@@ -19,11 +19,12 @@ from app.services.accounts import users_exist as users_exist
 from app.services.credentials import validate_password as validate_password  # re-exported: users.validate_...
 from app.services.credentials import validate_username as validate_username
 from app.services.errors import Conflict, Forbidden, Invalid
-
-THEMES = ('auto', 'light', 'dark')
-CURRENCIES = ('EUR', 'USD', 'GBP', 'CHF', 'CAD', 'AUD', 'JPY', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'MAD', 'XOF')
-LANGUAGE_CHOICES = ('', *LANGUAGES)  # '' = automatic: the browser's Accept-Language
-LOCALES = ('fr-FR', 'en-GB', 'en-US', 'de-DE', 'es-ES', 'it-IT', 'nl-NL', 'pt-PT', 'fr-CH', 'fr-BE', 'fr-CA')
+from app.services.preferences import CURRENCIES as CURRENCIES  # re-exported: users.CURRENCIES, ...
+from app.services.preferences import LANGUAGE_CHOICES as LANGUAGE_CHOICES
+from app.services.preferences import LOCALES as LOCALES
+from app.services.preferences import THEMES as THEMES
+from app.services.preferences import check_language, check_locale
+from app.services.preferences import update_preferences as update_preferences
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,8 @@ def create_account(
     starting: Starting | None = None,
     password_hash: str | None = None,
     language: str = 'en',
+    account_language: str | None = None,
+    locale: str | None = None,
 ) -> NewAccount:
     """Create an account the way the setup wizard, the Users tab, `POST /sysapi/users/create` and
     `manage.py user create` do: the account and its starting categories and payment methods (`starting`,
@@ -130,9 +133,15 @@ def create_account(
     from the CLI the earliest administrator), so that linked accounts add up in one currency from the
     start. A deleted account brought back keeps its own formats and data, and gets no presets on top.
     `password_hash` is for a caller that hashed the password before taking its own transaction. The
-    default starting categories and payment methods are named in `language` (the creator's).
+    default starting categories and payment methods are named in `language` (the creator's), unless the
+    form chose the account's own language (`account_language`, '' for the browser's) or number format
+    (`locale`): a French household may create an English-speaking roommate.
     """
     username = validate_username(username)
+    if account_language is not None:
+        check_language(account_language)
+    if locale is not None:
+        check_locale(locale)
     if password_hash is None:
         validate_password(password)
         password_hash = passwords.hash_password(password)  # slow on purpose: before the transaction
@@ -147,7 +156,12 @@ def create_account(
         if model is not None and model.id != user.id:
             user.currency, user.locale, user.timezone = model.currency, model.locale, model.timezone
             user.save(only=[User.currency, User.locale, User.timezone])
-        seeded = seed_defaults(user, starting, language=language) if presets else (0, 0)
+        if account_language is not None or locale is not None:
+            user.language = user.language if account_language is None else account_language
+            user.locale = locale or user.locale
+            user.save(only=[User.language, User.locale])
+        named_in = account_language or language
+        seeded = seed_defaults(user, starting, language=named_in) if presets else (0, 0)
         return NewAccount(user, restored, seeded)
 
 
@@ -177,77 +191,6 @@ def set_password(user: User, new: str, confirm: str | None = None) -> None:
     user.password_hash = passwords.hash_password(new)
     with write_transaction():
         user.save(only=[User.password_hash])
-
-
-def update_preferences(
-    user: User,
-    *,
-    theme: str | None = None,
-    currency: str | None = None,
-    locale: str | None = None,
-    timezone: str | None = None,
-    capture_location: bool | None = None,
-    language: str | None = None,
-) -> User:
-    if language is not None:
-        if language not in LANGUAGE_CHOICES:
-            raise Invalid(
-                Message(
-                    "Language '{language}' is not offered; choose one of {choices}, or automatic (empty).",
-                    language=language,
-                    choices=', '.join(LANGUAGES),
-                ),
-                field='language',
-            )
-        user.language = language
-    if theme is not None:
-        if theme not in THEMES:
-            raise Invalid(
-                Message("Theme '{theme}' is unknown; choose one of {choices}.", theme=theme, choices=', '.join(THEMES)),
-                field='theme',
-            )
-        user.theme = theme
-    if currency is not None:
-        currency = currency.strip().upper()
-        if currency not in CURRENCIES:
-            raise Invalid(
-                Message(
-                    "Currency '{currency}' is not supported; choose one of {choices}.",
-                    currency=currency,
-                    choices=', '.join(CURRENCIES),
-                ),
-                field='currency',
-            )
-        user.currency = currency
-    if locale is not None:
-        if locale not in LOCALES:
-            raise Invalid(
-                Message(
-                    "Locale '{locale}' is not supported; choose one of {choices}.",
-                    locale=locale,
-                    choices=', '.join(LOCALES),
-                ),
-                field='locale',
-            )
-        user.locale = locale
-    if timezone is not None:
-        timezone = timezone.strip()
-        if timezone:
-            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-            try:
-                ZoneInfo(timezone)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise Invalid(
-                    Message("Time zone '{timezone}' is unknown; use a name such as Europe/Paris.", timezone=timezone),
-                    field='timezone',
-                ) from None
-        user.timezone = timezone
-    if capture_location is not None:
-        user.capture_location = bool(capture_location)
-    with write_transaction():
-        user.save()
-    return user
 
 
 def installation_api_key(user: User) -> str:

@@ -85,7 +85,7 @@ def _select(options: dict[int, str], value: Any, label: str, mark: str, *, clear
     """One of the form's three choices (category, subcategory, payment method), styled alike."""
     return (
         ui.select(options, value=value, label=label, clearable=clearable)
-        .props('outlined options-dense')
+        .props('outlined options-dense hide-bottom-space')  # an error grows the field: it never overlaps the next
         .classes('w-full')
         .mark(mark)
     )
@@ -115,13 +115,13 @@ def expense_dialog(
         ui.label(title).classes('text-lg font-semibold')
         amount = (
             ui.input(_('Amount'), value=initial.get('amount', ''))
-            .props('outlined autofocus inputmode=decimal autocomplete=off')
+            .props('outlined autofocus inputmode=decimal autocomplete=off hide-bottom-space')
             .classes('w-full')
             .mark('expense-amount')
         )
         with (
             ui.input(_('Date'), value=initial.get('date', ''))
-            .props('outlined mask="####-##-##"')
+            .props('outlined mask="####-##-##" hide-bottom-space')
             .classes('w-full')
             .mark('expense-date') as day
         ):
@@ -147,7 +147,7 @@ def expense_dialog(
         )
         description = (
             ui.input(_('Description (optional)'), value=initial.get('description', ''))
-            .props('outlined maxlength=500 autocomplete=off')
+            .props('outlined maxlength=500 autocomplete=off hide-bottom-space')
             .classes('w-full')
             .mark('expense-description')
         )
