@@ -13,6 +13,7 @@ from app.models.payment_method import PaymentMethod
 from app.models.receipt import Receipt
 from app.models.recurring import RecurringOccurrence, RecurringRule
 from app.models.session import Session
+from app.models.tag import ExpenseTag, Tag
 from app.models.token import ApiToken
 from app.models.two_factor import RecoveryCode
 from app.models.user import User
@@ -36,6 +37,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     NotificationUrl,
     AlertPreference,
     Receipt,
+    Tag,
+    ExpenseTag,
     ExpenseSplit,
     ExpenseShare,
     Settlement,
@@ -53,6 +56,7 @@ __all__ = [
     'BaseModel',
     'Category',
     'Expense',
+    'ExpenseTag',
     'ExpenseShare',
     'ExpenseSplit',
     'HouseholdPreference',
@@ -64,6 +68,7 @@ __all__ = [
     'RecurringOccurrence',
     'RecurringRule',
     'Session',
+    'Tag',
     'Settlement',
     'User',
     'UserLink',

@@ -38,6 +38,7 @@ class ExpenseRow:
     created_at: Timestamp
     updated_at: Timestamp
     receipts: tuple[ReceiptRef, ...] = ()
+    tags: tuple[str, ...] = ()  # its tags, sorted by name (issue 18)
     paid_by: int | None = None  # who paid (issue 20): the owner unless a split says otherwise
     split: SplitView | None = None  # None: just the owner's
 
