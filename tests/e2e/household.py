@@ -103,6 +103,11 @@ def seed_household(url: str, admin_password: str, today: date | None = None) -> 
         partner.call('post', '/category_create', json={'name': 'Plants', 'parent_id': garden['category']['id']})
         admin.call('post', '/tokens', json={'name': TOKEN_NAME})
         expenses = sum(_record_expenses(account, today, rng) for account in accounts)
+        # budgets: everything for the household, the partner's Garden with rollover (issue 17)
+        admin.call('post', '/budget_create', json={'amount': '900'})
+        admin.call(
+            'post', '/budget_create', json={'amount': '40', 'category_id': garden['category']['id'], 'rollover': True}
+        )
         expenses += shared_shopping(admin, accounts[1], today, 'Weekly shop')
     finally:
         for account in accounts:

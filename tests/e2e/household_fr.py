@@ -50,6 +50,10 @@ def seed_french_data(url: str, password: str, today: date | None = None) -> int:
         camille.call('post', '/category_create', json={'name': FRENCH_PLANTS, 'parent_id': garden['category']['id']})
         camille.call('post', '/tokens', json={'name': FRENCH_TOKEN})
         recorded = sum(_record(account, today, rng) for account in accounts)
+        camille.call('post', '/budget_create', json={'amount': '900'})  # budgets (issue 17)
+        camille.call(
+            'post', '/budget_create', json={'amount': '40', 'category_id': garden['category']['id'], 'rollover': True}
+        )
         return recorded + shared_shopping(camille, accounts[1], today, 'Courses de la semaine')
     finally:
         for account in accounts:
