@@ -6,6 +6,7 @@ from app.models.budget import Alert, AlertPreference, Budget, NotificationUrl
 from app.models.category import Category
 from app.models.expense import Expense
 from app.models.household import ExpenseShare, ExpenseSplit, HouseholdPreference, Settlement
+from app.models.imports import ImportBatch, ImportedExpense
 from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
@@ -30,6 +31,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     LegacyRecord,
     RecoveryCode,
     InstallationSetting,
+    ImportBatch,
+    ImportedExpense,
     RecurringRule,
     RecurringOccurrence,
     Budget,
@@ -60,6 +63,8 @@ __all__ = [
     'ExpenseShare',
     'ExpenseSplit',
     'HouseholdPreference',
+    'ImportBatch',
+    'ImportedExpense',
     'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',

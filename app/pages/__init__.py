@@ -7,6 +7,7 @@ from app.pages import (
     dashboard,
     expenses,
     household,
+    import_page,
     login,
     map_page,
     payment_methods,
@@ -21,6 +22,7 @@ def register() -> None:
     public_page('/setup', N_('Set up'))(setup_wizard.setup_page)
     app_page('/', N_('Dashboard'))(dashboard.dashboard_page)
     app_page('/expenses', N_('Expenses'))(expenses.expenses_page)
+    app_page('/expenses/import', N_('Import'))(import_page.import_page)
     app_page('/categories', N_('Categories'))(categories.categories_page)
     app_page('/budgets', N_('Budgets'))(budgets.budgets_page)
     app_page('/payment-methods', N_('Payment methods'))(payment_methods.payment_methods_page)

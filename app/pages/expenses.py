@@ -210,6 +210,8 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ui.separator()
             ui.menu_item(_('CSV of everything'), lambda: export('csv', False)).mark('export-csv-all')
             ui.menu_item(_('Excel (XLSX) of everything'), lambda: export('xlsx', False)).mark('export-xlsx-all')
+        import_button = ui.button(_('Import'), icon='upload_file', on_click=lambda: ui.navigate.to('/expenses/import'))
+        import_button.props('outline no-caps').mark('import')
         add_button = (
             ui.button(_('Add expense'), icon='add', on_click=lambda: add()).props('no-caps').mark('add-expense')
         )
