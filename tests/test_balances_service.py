@@ -158,7 +158,9 @@ def test_a_month_counts_only_its_own_expenses_and_settlements(couple) -> None:
 PEOPLE = 4
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(
     st.lists(
         st.tuples(
