@@ -17,6 +17,7 @@ from nicegui import ui
 from app.i18n import N_, _, current
 from app.models import User
 from app.pages.components.actions import call_service, show_service_error
+from app.pages.components.added import after_add
 from app.pages.components.bulk_actions import BulkBar
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.expense_search_box import SearchControls, export_filters
@@ -214,6 +215,8 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ui.separator()
             ui.menu_item(_('CSV of everything'), lambda: export('csv', False)).mark('export-csv-all')
             ui.menu_item(_('Excel (XLSX) of everything'), lambda: export('xlsx', False)).mark('export-xlsx-all')
+        import_button = ui.button(_('Import'), icon='upload_file', on_click=lambda: ui.navigate.to('/expenses/import'))
+        import_button.props('outline no-caps').mark('import')
         add_button = (
             ui.button(_('Add expense'), icon='add', on_click=lambda: add()).props('no-caps').mark('add-expense')
         )
@@ -313,6 +316,8 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         ui.notify(_('It is dated in {month}: showing that month.', month=month_label(dated, user.locale)), type='info')
         await picker.set_month(dated)
 
+    after_add(show_saved)  # the frame's add button, on this page
+
     async def first_page() -> None:
         """The search or a filter changed: its results from their first page."""
         state.pagination = {**state.pagination, 'page': 1}
@@ -348,6 +353,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             locate=user.capture_location,
             after=show_saved,
             success=_('Expense added.'),
+            another=add,
         )
 
     async def edit(row: dict) -> None:

@@ -95,6 +95,7 @@ STOPS = [
     Stop('menu', '/', js=CHARTS_DRAWN, phone_only=True),  # the navigation drawer, opened
     Stop('expenses', '/expenses', js=EXPENSES_SHOWN),
     Stop('expense-form', '/expenses', js=EXPENSES_SHOWN, full_page=False, dialog=True),  # the Add expense dialog
+    Stop('import', '/expenses/import', text='Past imports'),
     Stop('budgets', '/budgets', text='Garden', french=FRENCH_GARDEN),
     Stop('categories', '/categories', text='Garden', french=FRENCH_GARDEN),
     Stop('payment-methods', '/payment-methods', text='Transfer'),  # a preset, named in the account's language
@@ -102,6 +103,7 @@ STOPS = [
     Stop('settings-account', '/settings?tab=account', text='Appearance and formats'),
     Stop('settings-sharing', '/settings?tab=sharing', text=FLATMATE, french=FRENCH_PARTNER),
     Stop('settings-tokens', '/settings?tab=tokens', text=TOKEN_NAME, french=FRENCH_TOKEN),
+    Stop('settings-notifications', '/settings?tab=notifications', text='Large recurring expenses'),
     Stop('settings-users', '/settings?tab=users', text=FLATMATE, french=FRENCH_PARTNER),
     Stop('settings-audit', '/settings?tab=audit', text=PARTNER, french=FRENCH_PARTNER),
     Stop('settings-update', '/settings?tab=update', text='Installed'),
