@@ -1,8 +1,10 @@
 """Entry point: `python main.py` serves What I Spend (see README.md)."""
 
+import os
 import sys
 
 from app.config import ConfigError, complete_config, load, restrict_umask, use_settings
+from app.i18n import Message, from_environment
 from app.web.geoip import GeoIpError, open_reader
 
 restrict_umask()  # before any file is created: the database, its WAL and the logs are the owner's alone
@@ -11,7 +13,11 @@ try:
     settings = load()
     open_reader(settings)  # with GEOIP_ENABLED, the database must be there before we serve anyone
 except (ConfigError, GeoIpError) as error:
-    print(f'Configuration error: {error}', file=sys.stderr)
+    problem = error.message if isinstance(error, ConfigError) else str(error)
+    # the operator's language (LANG & co.), as the CLI speaks it
+    print(
+        Message('Configuration error: {problem}', problem=problem).render(from_environment(os.environ)), file=sys.stderr
+    )
     sys.exit(2)
 use_settings(settings)
 
@@ -27,6 +33,7 @@ from app.api.errors import (  # noqa: E402
     unexpected_error_handler,
     validation_error_handler,
 )
+from app.api.imports import allow_import_bodies  # noqa: E402
 from app.api.receipts import browser_router as receipt_files_router  # noqa: E402
 from app.api.receipts import register_body_limits as receipt_body_limits  # noqa: E402
 from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
@@ -41,6 +48,7 @@ from app.web.security_headers import SecurityHeadersMiddleware  # noqa: E402
 
 setup_logging(settings)
 app.include_router(sysapi)
+allow_import_bodies(settings.import_max_mb)
 app.include_router(browser_auth_router)
 app.include_router(receipt_files_router)
 receipt_body_limits()

@@ -26,6 +26,10 @@ NAVIGATION = [
     (N_('Map'), '/map', 'map'),
     (N_('Settings'), '/settings', 'settings'),
 ]
+# Pages under one of the navigation: listed under it in the drawer; the parent stays highlighted on them.
+SUBPAGES: dict[str, list[tuple[str, str, str]]] = {
+    '/expenses': [(N_('Import'), '/expenses/import', 'upload_file')],
+}
 
 
 def logout_form() -> None:
@@ -34,7 +38,7 @@ def logout_form() -> None:
 
 def _nav_links(current: str, *, vertical: bool) -> None:
     for label, path, icon in NAVIGATION:
-        active = current == path
+        active = current == path or (path != '/' and current.startswith(path + '/'))
         classes = 'w-full justify-start' if vertical else ''
         if vertical:
             button = ui.button(_(label), icon=icon, color=None).props('flat no-caps align=left')
@@ -43,6 +47,12 @@ def _nav_links(current: str, *, vertical: bool) -> None:
         button.classes(classes + (' nav-active' if active else ''))
         button.on_click(lambda path=path: ui.navigate.to(path))
         button.mark(f'nav-{path.strip("/") or "dashboard"}')
+        if vertical:
+            for sub_label, sub_path, sub_icon in SUBPAGES.get(path, []):
+                sub = ui.button(_(sub_label), icon=sub_icon, color=None).props('flat no-caps align=left dense')
+                sub.classes('w-full justify-start pl-8' + (' nav-active' if current == sub_path else ''))
+                sub.on_click(lambda sub_path=sub_path: ui.navigate.to(sub_path))
+                sub.mark(f'nav-{sub_path.strip("/").replace("/", "-")}')
 
 
 @contextmanager
