@@ -23,6 +23,7 @@ def test_attach_a_photo_and_see_it(page, server, tmp_path: Path) -> None:
     run_wizard(page, server)
     page.goto(server.url + '/expenses?month=2026-03')
     page.get_by_role('button', name='Add expense').click()
+    form = page.get_by_role('dialog')  # the Expenses page's own filters have an Amount and a Category too
     page.get_by_text('No receipt yet.').wait_for()
     assert page.locator('input[type=file][capture=environment]').count() == 1  # the phone's camera
 
@@ -33,15 +34,15 @@ def test_attach_a_photo_and_see_it(page, server, tmp_path: Path) -> None:
         if SHOTS:
             page.screenshot(path=f'{SHOTS}/receipt-reading.png')
         page.get_by_role('button', name='Use these').click()
-        expect(page.get_by_label('Amount')).to_have_value('5,68')
-        expect(page.get_by_label('Date')).to_have_value('2026-03-12')
-        expect(page.get_by_label('Description (optional)')).to_have_value('Carrefour Market')
+        expect(form.get_by_label('Amount', exact=True)).to_have_value('5,68')
+        expect(form.get_by_label('Date', exact=True)).to_have_value('2026-03-12')
+        expect(form.get_by_label('Description (optional)')).to_have_value('Carrefour Market')
     else:
-        page.get_by_label('Amount').fill('5,68')
-        page.get_by_label('Date').fill('2026-03-12')
-    page.get_by_label('Category', exact=True).click()
+        form.get_by_label('Amount', exact=True).fill('5,68')
+        form.get_by_label('Date', exact=True).fill('2026-03-12')
+    form.get_by_label('Category', exact=True).click()
     page.get_by_role('option', name='Food').click()
-    page.get_by_label('Payment method').click()
+    form.get_by_label('Payment method').click()
     page.get_by_role('option', name='Card').click()
     page.get_by_role('button', name='Save').click()
     page.get_by_text('Expense added.').wait_for()
