@@ -17,12 +17,13 @@ from nicegui import ui
 from app.i18n import N_, _, current
 from app.models import User
 from app.pages.components.actions import call_service, show_service_error
+from app.pages.components.added import after_add
 from app.pages.components.bulk_actions import BulkBar
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.expense_search_box import SearchControls, export_filters
 from app.pages.components.month_picker import month_label, month_picker
 from app.pages.components.undo_notification import notify_with_undo
-from app.services import access, categories, exports, formats, payment_methods, tags
+from app.services import access, categories, exports, formats, payment_methods, splits, tags
 from app.services import expenses as expense_service
 from app.services.clock import today
 from app.services.errors import Invalid
@@ -309,6 +310,8 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         ui.notify(_('It is dated in {month}: showing that month.', month=month_label(dated, user.locale)), type='info')
         await picker.set_month(dated)
 
+    after_add(show_saved)  # the frame's add button, on this page
+
     async def first_page() -> None:
         """The search or a filter changed: its results from their first page."""
         state.pagination = {**state.pagination, 'page': 1}
@@ -344,6 +347,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             locate=user.capture_location,
             after=show_saved,
             success=_('Expense added.'),
+            another=add,
         )
 
     async def edit(row: dict) -> None:
@@ -443,6 +447,7 @@ def load_add_form(user: User, month: Month) -> tuple[ExpenseChoices, dict]:
     if not month.contains(day):
         day = month.first_day if month < Month.of(day) else day
     initial['date'] = day.isoformat()
+    initial['split_form'] = splits.split_form(user, None)
     return choices, initial
 
 
@@ -464,6 +469,7 @@ def load_edit_form(user: User, expense_id: object) -> tuple[ExpenseChoices, dict
         'longitude': current.longitude,
         'place': current.place or '',
         'tags': list(current.tags),
+        'split_form': splits.split_form(user, current),
     }
     return choices, initial
 
