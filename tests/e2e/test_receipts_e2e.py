@@ -44,7 +44,7 @@ def test_attach_a_photo_and_see_it(page, server, tmp_path: Path) -> None:
     page.get_by_role('option', name='Food').click()
     form.get_by_label('Payment method').click()
     page.get_by_role('option', name='Card').click()
-    page.get_by_role('button', name='Save').click()
+    form.get_by_role('button', name='Save', exact=True).click()
     page.get_by_text('Expense added.').wait_for()
 
     page.get_by_role('cell', name='5,68').first.click()
