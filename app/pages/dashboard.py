@@ -21,6 +21,7 @@ from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.chart_colors import safe_color, shades
 from app.pages.components.currency_note import currency_note
 from app.pages.components.month_picker import month_picker
+from app.pages.components.upcoming_card import upcoming_card
 from app.pages.theme import theme_to_dark
 from app.services import access, clock, links, stats
 from app.services.errors import Invalid
@@ -285,6 +286,7 @@ async def dashboard_page(user: User, month: str = '') -> None:
     await dashboard.load(chosen)
     with dashboard.root:
         dashboard.content()
+    await upcoming_card(user)
 
     client = ui.context.client
     ui.on('wis_dark', lambda e: dashboard.set_dark(bool(e.args)))

@@ -12,15 +12,17 @@ from html import escape
 from typing import Any
 from uuid import uuid4
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app.i18n import N_, _, current
 from app.models import User
+from app.pages.components import recurring_marks
 from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.month_picker import month_label, month_picker
+from app.pages.components.recurring_dialog import make_recurring_button
 from app.pages.components.undo_notification import notify_with_undo
-from app.services import access, categories, exports, formats, payment_methods
+from app.services import access, categories, exports, formats, payment_methods, recurring
 from app.services import expenses as expense_service
 from app.services.clock import today
 from app.services.errors import Invalid
@@ -89,7 +91,7 @@ PHONE_ITEM_SLOT = r"""
   <q-card flat bordered class="q-px-sm q-py-xs cursor-pointer" @click="() => $parent.$emit('edit', props.row)">
     <div class="row items-center no-wrap">
       <span class="inline-block w-2 h-2 rounded-full mr-2" :style="{background: props.row.category_color}"></span>
-      <div class="col ellipsis">{{ props.row.category_text }}</div>
+      __RECURRING__<div class="col ellipsis">{{ props.row.category_text }}</div>
       <div class="text-weight-bold q-ml-sm">{{ props.row.amount_text }}</div>
     </div>
     <div class="row items-center no-wrap text-caption">
@@ -107,7 +109,8 @@ PHONE_ITEM_SLOT = r"""
 
 def _slot(template: str) -> str:
     """A slot's template with its aria-labels in the page's language (escaped: they sit in HTML attributes)."""
-    return template.replace('__EDIT__', escape(_('Edit'))).replace('__DELETE__', escape(_('Delete')))
+    template = template.replace('__EDIT__', escape(_('Edit'))).replace('__DELETE__', escape(_('Delete')))
+    return recurring_marks.with_label(template)
 
 
 def _columns() -> list[dict[str, Any]]:
@@ -218,7 +221,8 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     table.props['rows-per-page-label'] = _('Rows')
     table.add_slot('body-cell-actions', _slot(ACTIONS_SLOT))
     table.add_slot('body-cell-category', CATEGORY_SLOT)
-    table.add_slot('item', _slot(PHONE_ITEM_SLOT))
+    table.add_slot('item', _slot(PHONE_ITEM_SLOT.replace('__RECURRING__', recurring_marks.PHONE_MARK)))
+    table.add_slot('body-cell-description', recurring_marks.with_label(recurring_marks.DESCRIPTION_SLOT))
     with table.add_slot('no-data'):
         ui.label(_('No expenses this month. Add one with the button above.')).classes(
             'w-full text-center opacity-70 p-4'
@@ -249,7 +253,10 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             state.pagination = {**pagination, 'page': 1}
             await refresh()
             return
-        table.rows = [display_row(row, user) for row in result.expenses]
+        marks = await run.io_bound(recurring.occurrence_rules, user, [row.id for row in result.expenses]) or {}
+        if load != state.loads:
+            return
+        table.rows = [{**display_row(row, user), 'rule_id': marks.get(row.id)} for row in result.expenses]
         table.pagination = {**pagination, 'rowsNumber': result.count}
         total_label.set_text(format_money(result.total_cents, user.currency, user.locale))
         count_label.set_text(formats.number(result.count, user.locale, digits=0))
@@ -337,7 +344,15 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         def update(values: dict) -> ExpenseRow:
             return expense_service.update_expense(user, expense_id, values)
 
-        expense_dialog(choices, initial, update, title=_('Edit the expense'), user=user, after=show_saved)
+        expense_dialog(
+            choices,
+            initial,
+            update,
+            title=_('Edit the expense'),
+            user=user,
+            after=show_saved,
+            extra=lambda dialog: make_recurring_button(user, expense_id, dialog, initial['date'], refresh),
+        )
 
     async def delete(event) -> None:
         row = event.args if isinstance(event.args, dict) else {}

@@ -101,6 +101,7 @@ def expense_dialog(
     refresh: Callable[[], Any] | None = None,
     after: Callable[[Any], Awaitable[Any] | Any] | None = None,
     success: str | Callable[[Any], str | None] | None = None,
+    extra: Callable[[ui.dialog], None] | None = None,
 ) -> ui.dialog:
     """Open the dialog prefilled with `initial` (amount as text, date, category_id, subcategory_id,
     payment_method_id, description, latitude, longitude, place).
@@ -108,7 +109,7 @@ def expense_dialog(
     `save(values)` is the service call (run in a worker thread); on success the dialog closes, `refresh()`
     and `after(result)` run and `success` is shown ("Expense saved." when None; '' for none). With `user`,
     the form has the location block (position, place name, suggestions); `locate` asks the browser for the
-    position as the dialog opens."""
+    position as the dialog opens. `extra(dialog)` adds buttons at the left of the dialog's buttons."""
     today = today_in(user.timezone if user is not None else None)
     with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2').mark('expense-dialog'):
         ui.label(title).classes('text-lg font-semibold')
@@ -231,6 +232,9 @@ def expense_dialog(
         for element in (amount, day, description):
             element.on('keydown.enter', submit)
         with ui.row().classes('w-full justify-end gap-2 pt-2'):
+            if extra is not None:
+                extra(dialog)
+                ui.space()
             ui.button(_('Cancel'), on_click=dialog.close).props('flat').mark('cancel-expense')
             save_button = ui.button(_('Save'), icon='check', on_click=submit).mark('save-expense')
     dialog.on('hide', lambda: dialog.delete())
