@@ -116,17 +116,19 @@ class RecurringPage:
                 )
                 ui.space()
                 with ui.row().classes('gap-0'):
-                    self.button('edit', _('Edit'), f'rule-edit-{rule.id}', lambda r=rule: self.edit(r))
+                    self.icon_action('edit', _('Edit'), f'rule-edit-{rule.id}', lambda r=rule: self.edit(r))
                     if rule.paused:
-                        self.button('play_arrow', _('Resume'), f'rule-resume-{rule.id}', lambda r=rule: self.resume(r))
+                        self.icon_action(
+                            'play_arrow', _('Resume'), f'rule-resume-{rule.id}', lambda r=rule: self.resume(r)
+                        )
                     else:
-                        self.button('pause', _('Pause'), f'rule-pause-{rule.id}', lambda r=rule: self.pause(r))
-                    self.button(
+                        self.icon_action('pause', _('Pause'), f'rule-pause-{rule.id}', lambda r=rule: self.pause(r))
+                    self.icon_action(
                         'delete', _('Delete'), f'rule-delete-{rule.id}', lambda r=rule: self.delete(r), 'negative'
                     )
 
     @staticmethod
-    def button(icon: str, label: str, mark: str, action, color: str | None = None) -> None:
+    def icon_action(icon: str, label: str, mark: str, action, color: str | None = None) -> None:
         button = ui.button(icon=icon, on_click=action, color=color).props('flat round dense')
         if color is None:
             button.props('color=primary')

@@ -14,13 +14,14 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from tests.e2e.household import MONTHS, Account, _months_back
+from tests.e2e.household import MONTHS, Account, _months_back, add_recurring
 
 FRENCH_ADMIN, FRENCH_PARTNER = 'camille', 'mathis'
 FRENCH_TOKEN = 'Raccourci du téléphone'
 FRENCH_GARDEN, FRENCH_PLANTS = 'Jardin', 'Plantes'
 DESCRIPTIONS = ['Supermarché', 'Boulangerie', 'Dîner au restaurant', 'Tickets de métro', 'Pharmacie', 'Cinéma']
 PLACES = [('Marché', 48.8530, 2.3499), ('Boulangerie du coin', 48.8606, 2.3376), ('Gare de Lyon', 48.8443, 2.3744)]
+RECURRING = [('Loyer', '850', 'month', 1, -40), ('Abonnement musique', '10,99', 'month', 1, 6)]
 FRENCH = {'Accept-Language': 'fr-FR,fr;q=0.9'}
 
 
@@ -49,7 +50,8 @@ def seed_french_data(url: str, password: str, today: date | None = None) -> int:
         garden = camille.call('post', '/category_create', json=garden_body)
         camille.call('post', '/category_create', json={'name': FRENCH_PLANTS, 'parent_id': garden['category']['id']})
         camille.call('post', '/tokens', json={'name': FRENCH_TOKEN})
-        return sum(_record(account, today, rng) for account in accounts)
+        made = sum(_record(account, today, rng) for account in accounts)
+        return made + add_recurring(camille, today, RECURRING)
     finally:
         for account in accounts:
             account.close()
