@@ -27,6 +27,8 @@ from app.api.errors import (  # noqa: E402
     unexpected_error_handler,
     validation_error_handler,
 )
+from app.api.receipts import browser_router as receipt_files_router  # noqa: E402
+from app.api.receipts import register_body_limits as receipt_body_limits  # noqa: E402
 from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
 from app.services.errors import ServiceError  # noqa: E402
 from app.web.body_limit import BodyLimitMiddleware  # noqa: E402
@@ -40,6 +42,8 @@ from app.web.security_headers import SecurityHeadersMiddleware  # noqa: E402
 setup_logging(settings)
 app.include_router(sysapi)
 app.include_router(browser_auth_router)
+app.include_router(receipt_files_router)
+receipt_body_limits()
 # Starlette types a handler as taking any Exception but calls it only for the class it is registered for
 app.add_exception_handler(ServiceError, service_error_handler)  # type: ignore[arg-type]
 app.add_exception_handler(RequestValidationError, validation_error_handler)  # type: ignore[arg-type]

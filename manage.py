@@ -13,7 +13,7 @@ from app.cli.geoip import GeoIpCommands
 from app.cli.i18n import I18nCommands
 from app.cli.importer import ImportCommands
 from app.cli.interactive import run as run_prompt
-from app.cli.language import start_cli, translate_help
+from app.cli.language import start_cli, translate_fire, translate_help
 from app.cli.logs import LogsCommands
 from app.cli.recurring import RecurringCommands
 from app.cli.server import ServerCommands
@@ -60,6 +60,7 @@ class Manage:
 def main() -> None:
     start_cli()  # LANG & co., before any text is printed or any help is read
     translate_help(Manage())
+    translate_fire()  # Fire's own headings and placeholders
     restrict_umask()  # before any file is created: backups, logs and the database are the owner's alone
     try:
         complete_config()  # a v2.4 config.env gains the secrets it lacks

@@ -12,7 +12,18 @@ from datetime import UTC, datetime
 from app.config import Settings
 from app.db import close_database, open_database
 from app.migrations import run_migrations
-from app.services import alerts, backups, file_modes, notify, recurring_runner, server_control, sessions, setup, updates
+from app.services import (
+    alerts,
+    backups,
+    file_modes,
+    notify,
+    receipts,
+    recurring_runner,
+    server_control,
+    sessions,
+    setup,
+    updates,
+)
 
 log = logging.getLogger('whatispend')
 
@@ -32,14 +43,13 @@ def on_startup(settings: Settings) -> None:
     if not os.environ.get(updates.VERIFY_ENV):  # the throw-away server an update starts to verify a version
         server_control.write_pidfile(settings)
     _prepare_restarts(settings)
-    if settings.backup_interval_hours > 0:
-        from nicegui import background_tasks
+    from nicegui import background_tasks
 
+    if settings.backup_interval_hours > 0:
         background_tasks.create(backup_loop(settings), name='automatic backups')
     if not os.environ.get(updates.VERIFY_ENV):
-        from nicegui import background_tasks
-
         background_tasks.create(alerts_loop(), name='budget alerts')
+    background_tasks.create(receipt_purge_loop(), name='receipt purge')
     _start_recurring()
     log.info('What I Spend started; database %s ready (%s expired sessions purged)', settings.database_url, purged)
 
@@ -107,6 +117,20 @@ async def alerts_loop() -> None:
         except Exception as exc:  # noqa: BLE001 - checked again next minute; the server keeps serving
             log.warning('the alerts check failed (%s: %s); trying again in a minute', type(exc).__name__, exc)
         await asyncio.sleep(ALERTS_PERIOD)
+
+
+async def receipt_purge_loop() -> None:
+    """Every ten minutes, forget the receipts of expenses deleted longer ago than their Undo reaches."""
+    from nicegui import run
+
+    while True:
+        try:
+            purged = await run.io_bound(receipts.purge)
+            if purged:
+                log.info('%s receipts of deleted expenses purged', purged)
+        except Exception as exc:  # noqa: BLE001 - tried again at the next round; the server keeps serving
+            log.warning('purging the receipts of deleted expenses failed (%s: %s)', type(exc).__name__, exc)
+        await asyncio.sleep(600)
 
 
 def _prepare_restarts(settings: Settings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,23 @@ def test_yes_in_the_operators_language() -> None:
         assert not agrees('n') and not agrees('')
     with i18n.use_language('en'):
         assert agrees('y') and agrees('Yes') and not agrees('o') and not agrees('oui')
+
+
+def test_fires_own_words_are_translated_in_french_help(run) -> None:
+    """Fire lays out the help pages itself (NAME, SYNOPSIS, FLAGS, "COMMAND is one of the following:",
+    "Default:"); a French operator reads none of those English words, an English one sees Fire's own."""
+
+    def shown(*args: str, **language: str) -> str:  # Fire pages a group's help to stderr, a verb's to stdout
+        done = run(*args, **language)
+        return done.stdout + done.stderr
+
+    group = shown('user', '--help', LANG='fr_FR.UTF-8')
+    verb = shown('user', 'create', '--help', LANG='fr_FR.UTF-8')
+    for heading in ('NOM', 'SYNOPSIS', 'DESCRIPTION', 'GROUPES', 'COMMANDES'):
+        assert f'\n{heading}\n' in f'\n{group}', heading
+    assert 'manage.py user GROUPE | COMMANDE' in group and 'COMMANDE, au choix parmi :' in group
+    assert '\nOPTIONS\n' in verb and 'manage.py user create <options>' in verb and 'Par défaut : False' in verb
+    english_words = ('NAME', 'FLAGS', 'COMMANDS', 'GROUPS', 'is one of the following', 'Default:', '<flags>')
+    assert not [word for word in english_words if re.search(rf'(?<![\w-]){re.escape(word)}', group + verb)]
+    english = shown('user', 'create', '--help', LANG='C', LC_ALL='C')
+    assert english.startswith('NAME\n') and '\nFLAGS\n' in english and 'Default: False' in english

@@ -10,6 +10,7 @@ from app.api import (
     exports,
     payment_methods,
     places,
+    receipts,
     recurring,
     stats,
     tokens,
@@ -26,6 +27,7 @@ sysapi.include_router(exports.router, tags=['exports'])
 sysapi.include_router(stats.router, tags=['statistics'])
 sysapi.include_router(users.router, tags=['users'])
 sysapi.include_router(places.router, tags=['places'])
+sysapi.include_router(receipts.router, tags=['receipts'])
 sysapi.include_router(tokens.router, tags=['tokens'])
 sysapi.include_router(update.router, tags=['update'])
 sysapi.include_router(recurring.router, tags=['recurring'])

@@ -8,11 +8,11 @@ from pydantic import BaseModel, Field
 from app.api.bodies import body_docs, body_of
 from app.api.deps import api_user
 from app.api.errors import ERROR_RESPONSES, ErrorBody
-from app.api.fields import Amount, Coordinate, Id, OptionalId, Text
-from app.api.period import Period, month_period
+from app.api.fields import Amount, Coordinate, Id, OptionalId, Tags, Text
+from app.api.filters import expense_filters
 from app.models import User
 from app.services import expenses
-from app.services.expenses import ExpensePage, ExpenseRow
+from app.services.expenses import ExpenseFilters, ExpensePage, ExpenseRow
 
 router = APIRouter(
     responses={**ERROR_RESPONSES, 404: {'model': ErrorBody, 'description': 'No such expense, or not yours to see'}}
@@ -41,6 +41,7 @@ class ExpenseCreate(BaseModel):
     latitude: Coordinate = None
     longitude: Coordinate = None
     place: Text = Field(None, description='A short name for the place', examples=['Market'])
+    tags: Tags = None
     request_id: Text = Field(
         None,
         description=(
@@ -63,6 +64,7 @@ class ExpenseUpdate(BaseModel):
     latitude: Coordinate = None
     longitude: Coordinate = None
     place: Text = None
+    tags: Tags = None
 
 
 class ExpenseDelete(BaseModel):
@@ -71,12 +73,7 @@ class ExpenseDelete(BaseModel):
 
 @router.get('/expenses', response_model=ExpensePage)
 def list_expenses(
-    period: Period = Depends(month_period),
-    search: str = Query(
-        '',
-        description='Text in the description, category, payment method, place, creator, or an exact amount',
-        max_length=100,
-    ),
+    filters: ExpenseFilters = Depends(expense_filters),
     sort: str = Query(
         expenses.DEFAULT_SORT,
         description='date, amount, category, payment_method, description or created_by; prefix with - for descending',
@@ -86,16 +83,16 @@ def list_expenses(
     limit: int | None = Query(None, ge=1, le=100_000, description='All matching expenses when empty'),
     user: User = Depends(api_user),
 ):
-    """The month's expenses you may see, newest first, with their count and total."""
-    return expenses.list_expenses(
-        user, period.month, scope=period.scope, search=search, sort=sort, offset=offset, limit=limit
-    )
+    """The expenses you may see, newest first, with their count and total: the month's (`month`, this month
+    when absent), or every month's when `search`, `from` or `to` is given without a month; narrowed by
+    the filters."""
+    return expenses.list_expenses(user, filters.month, filters=filters, sort=sort, offset=offset, limit=limit)
 
 
 @router.post('/expense_create', response_model=ExpenseOkOut, openapi_extra=body_docs(ExpenseCreate))
 def create_expense(user: User = Depends(api_user), body: ExpenseCreate = body_of(ExpenseCreate)):
     """Record an expense: amount, date, category_id, subcategory_id?, payment_method_id, description?,
-    latitude?, longitude?, place?, request_id? (a replayed request_id returns the first expense)."""
+    latitude?, longitude?, place?, tags?, request_id? (a replayed request_id returns the first expense)."""
     data = body.model_dump(exclude_unset=True)
     request_id = data.pop('request_id', None)
     expense = expenses.create_expense(user, data, request_id=request_id)
@@ -104,7 +101,8 @@ def create_expense(user: User = Depends(api_user), body: ExpenseCreate = body_of
 
 @router.post('/expense_update', response_model=ExpenseOkOut, openapi_extra=body_docs(ExpenseUpdate))
 def update_expense(user: User = Depends(api_user), body: ExpenseUpdate = body_of(ExpenseUpdate)):
-    """Change an expense: `id` plus only the fields to change (an empty optional field clears it)."""
+    """Change an expense: `id` plus only the fields to change (an empty optional field clears it; `tags`
+    replaces the expense's tags, an empty list or text removes them)."""
     data = body.model_dump(exclude_unset=True)
     expense_id = data.pop('id')
     expense = expenses.update_expense(user, expense_id, data)

@@ -65,3 +65,10 @@ Coordinate = Annotated[
     Field(description='Decimal degrees; empty / null for none', examples=[48.8566]),
 ]
 Text = Annotated[str | None, Field(examples=['Groceries'])]
+Tags = Annotated[
+    list[Annotated[str, Field(max_length=200)]] | Annotated[str, Field(max_length=2000)] | None,
+    Field(
+        description='Tags: a list of names, or one text separated by commas; each up to 40 characters, at most 20',
+        examples=[['holiday', 'car']],
+    ),
+]

@@ -27,6 +27,8 @@ from app.migrations import (
     v0008_user_language,
     v0010_recurring,
     v0011_budgets,
+    v0012_tags_and_search,
+    v0013_receipts,
 )
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ MIGRATIONS: list[Migration] = [
     Migration(8, 'user language', v0008_user_language.apply),
     Migration(10, 'recurring rules', v0010_recurring.apply),
     Migration(11, 'budgets and alerts', v0011_budgets.apply),
+    Migration(12, 'tags and full-text search', v0012_tags_and_search.apply),
+    Migration(13, 'receipts', v0013_receipts.apply),
 ]
 
 LATEST_SCHEMA = max(migration.version for migration in MIGRATIONS)

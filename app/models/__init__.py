@@ -9,8 +9,10 @@ from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
 from app.models.payment_method import PaymentMethod
+from app.models.receipt import Receipt
 from app.models.recurring import RecurringOccurrence, RecurringRule
 from app.models.session import Session
+from app.models.tag import ExpenseTag, Tag
 from app.models.token import ApiToken
 from app.models.two_factor import RecoveryCode
 from app.models.user import User
@@ -33,6 +35,9 @@ ALL_MODELS: list[type[BaseModel]] = [
     Alert,
     NotificationUrl,
     AlertPreference,
+    Receipt,
+    Tag,
+    ExpenseTag,
 ]
 
 __all__ = [
@@ -46,13 +51,16 @@ __all__ = [
     'BaseModel',
     'Category',
     'Expense',
+    'ExpenseTag',
     'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',
+    'Receipt',
     'RecoveryCode',
     'RecurringOccurrence',
     'RecurringRule',
     'Session',
+    'Tag',
     'User',
     'UserLink',
     'utcnow',

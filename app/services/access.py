@@ -93,6 +93,11 @@ _MAY_NOT_CHANGE: dict[str, Callable[[str], Message]] = {
         'ask its owner to change it, or create your own.',
         name=name,
     ),
+    'tag': lambda name: Message(
+        "The tag '{name}' is also on expenses seen by someone who does not share with you, so you may not "
+        'change it; ask its owner to change it, or use another tag.',
+        name=name,
+    ),
     'expense_in_category': lambda name: Message(
         "An expense filed under '{name}' is also seen by someone who does not share with you, so you may not "
         'change it; ask its owner to change it, or create your own.',

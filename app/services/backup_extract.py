@@ -13,7 +13,7 @@ import hashlib
 import json
 import shutil
 import tarfile
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from pathlib import Path
 
 from app.i18n import Message
@@ -28,7 +28,7 @@ def _mb(size: int) -> Message:
     return Message('{size} MB', size=f'{size / 2**20:.1f}')  # no thousands separator: ',' reads as a decimal one
 
 
-def _expected_sizes(data: object, where: str, allowed: set[str]) -> dict[str, int]:
+def _expected_sizes(data: object, where: str, allowed: Container[str]) -> dict[str, int]:
     members = data.get('members') if isinstance(data, dict) else None
     if not isinstance(members, dict):
         raise Invalid(Message('{where} has a damaged manifest.json; use another backup.', where=where))
@@ -68,7 +68,7 @@ def extract(
     path: Path,
     work: Path,
     manifest_name: str,
-    allowed: set[str],
+    allowed: Container[str],
     *,
     max_bytes: int | None = None,
     check_manifest: Callable[[object], object] | None = None,
@@ -162,6 +162,7 @@ def extract(
                         expected=_mb(sizes[name]),
                     )
                 )
+            (work / name).parent.mkdir(parents=True, exist_ok=True)  # receipts/ab/...: names checked above
             with (work / name).open('wb') as out:
                 seen[name] = _copy(tar.extractfile(info), out, sizes[name], name, where)
     return data, seen

@@ -31,7 +31,7 @@ from app.config import Settings, config_path, get_settings
 from app.db import close_database, open_database, sqlite_path
 from app.i18n import Message
 from app.migrations import LATEST_SCHEMA, run_migrations
-from app.services import audit, backup_extract, backup_postgres, server_control, sqlite_snapshot
+from app.services import audit, backup_extract, backup_postgres, backup_receipts, server_control, sqlite_snapshot
 from app.services.backup_manifest import MANIFEST, Manifest, manifest_bytes, manifest_from, read_manifest
 from app.services.backup_postgres import is_postgres_url
 from app.services.checksums import sha256_file
@@ -160,6 +160,7 @@ def create_backup(
         if config.exists():
             shutil.copyfile(config, work / CONFIG_MEMBER)
             files[CONFIG_MEMBER] = work / CONFIG_MEMBER
+        files.update(backup_receipts.members())
         manifest = Manifest(
             app_version=current_version(),
             schema_version=version,
@@ -206,7 +207,7 @@ def verify_backup(path: Path, extract_to: Path | None = None, *, max_bytes: int 
                 path,
                 work,
                 MANIFEST,
-                set(KNOWN_MEMBERS) - {MANIFEST},
+                backup_receipts.MemberNames(set(KNOWN_MEMBERS) - {MANIFEST}),
                 max_bytes=max_bytes,
                 check_manifest=lambda data: manifest_from(data, path.name),
             )
@@ -259,6 +260,7 @@ def verify_backup(path: Path, extract_to: Path | None = None, *, max_bytes: int 
             sqlite_snapshot.check(work / SQLITE_MEMBER, manifest.schema_version, manifest.row_counts, path.name)
         if extract_to is not None:
             for name in present:
+                (Path(extract_to) / name).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(work / name, Path(extract_to) / name)
         return manifest
     finally:
@@ -390,6 +392,7 @@ def _replace_database(
         migrations = run_migrations()
     else:
         migrations = _swap_sqlite(settings, database, staging / SQLITE_MEMBER)
+    backup_receipts.install(staging)
     if not (with_config and (staging / CONFIG_MEMBER).exists()):
         return safety, migrations, False
     shutil.copyfile(staging / CONFIG_MEMBER, staging / 'config.new')

@@ -1,5 +1,8 @@
 """Expenses: create, read, update, delete, list a month, and undo a deletion.
 
+Listing and searching live in `expense_search` (re-exported here under their old names), the shape of a
+row in `expense_rows`; an expense's tags are written with it (`data['tags']`, app/services/tags.py).
+
 The rules live here and nowhere else: amounts are parsed by `money.parse_amount`, dates by
 `months.parse_date`; an expense needs a visible category, its optional subcategory must belong to that
 category, a payment method is required, coordinates are finite and in range. Whose expenses a user
@@ -9,23 +12,31 @@ sees is decided by `access`: an id outside that set answers NotFound, exactly li
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, cast
 
-from peewee import JOIN, IntegrityError, ModelSelect, fn
+from peewee import IntegrityError
 
 from app.db import write_transaction
 from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.models.expense import REQUEST_ID_LENGTH
-from app.services import access, categories, payment_methods
+from app.services import access, categories, payment_methods, receipt_rows, tags
 from app.services.clock import today
 from app.services.errors import Invalid, NotFound
+from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, _row, rows_of
+from app.services.expense_search import (
+    DEFAULT_SORT,
+    SORT_FIELDS,
+    ExpenseFilters,
+    iter_expenses,
+    list_expenses,
+    longest_texts,
+    parse_filters,
+)
 from app.services.expenses_types import DeletedExpense, ExpensePage, ExpenseRow, LastChoices, LongestTexts
-from app.services.money import cents_to_number, cents_to_text, parse_amount
-from app.services.months import Month, parse_date
-from app.services.timestamps import as_date, as_utc
+from app.services.money import cents_to_text, parse_amount
+from app.services.months import parse_date
 from app.services.validation import clean_text, is_blank, parse_coordinate, parse_id
 
 FIELDS = (
@@ -42,182 +53,9 @@ FIELDS = (
 MAX_DESCRIPTION = 500
 MAX_PLACE = 120
 MAX_PAGE = 1000
-SORT_FIELDS = ('date', 'amount', 'category', 'payment_method', 'description', 'created_by')
-DEFAULT_SORT = '-date'
 _REQUEST_ID = re.compile(r'[A-Za-z0-9._:-]+')
 
-Subcategory = Category.alias('subcategory')
-
-
 # --- reading ------------------------------------------------------------------------------------------
-
-
-def _row(expense: Expense) -> ExpenseRow:
-    """From an expense read by `_joined_query` with `_ROW_COLUMNS` (the names come as aliases)."""
-    names: Any = expense  # the aliased columns are attributes peewee adds to the instance
-    return ExpenseRow(
-        id=expense.id,
-        amount=cents_to_number(expense.amount_cents),
-        amount_cents=expense.amount_cents,
-        date=as_date(expense.date),
-        category_id=expense.category_id,
-        category=names.category_name,
-        category_color=names.category_color,
-        subcategory_id=expense.subcategory_id,
-        subcategory=names.subcategory_name if expense.subcategory_id else None,
-        payment_method_id=expense.payment_method_id,
-        payment_method=names.payment_method_name if expense.payment_method_id else None,
-        description=expense.description,
-        latitude=expense.latitude,
-        longitude=expense.longitude,
-        place=expense.place,
-        owner_id=expense.owner_id,
-        created_by=names.created_by,
-        created_at=as_utc(expense.created_at),
-        updated_at=as_utc(expense.updated_at),
-    )
-
-
-def _joined_query(*columns: Any) -> ModelSelect[Expense]:
-    """Expenses with the names of their category, subcategory, payment method and creator in one query."""
-    return (
-        Expense.select(*columns)
-        .join(Category, on=(Expense.category == Category.id))
-        .switch(Expense)
-        .join(Subcategory, JOIN.LEFT_OUTER, on=(Expense.subcategory == Subcategory.id))
-        .switch(Expense)
-        .join(PaymentMethod, JOIN.LEFT_OUTER, on=(Expense.payment_method == PaymentMethod.id))
-        .switch(Expense)
-        .join(User, on=(Expense.owner == User.id))
-    )
-
-
-_ROW_COLUMNS = (
-    Expense,
-    Category.name.alias('category_name'),
-    Category.color.alias('category_color'),
-    Subcategory.name.alias('subcategory_name'),
-    PaymentMethod.name.alias('payment_method_name'),
-    User.username.alias('created_by'),
-)
-
-
-def _sort_order(sort: str) -> list:
-    """`date`, `-amount`...: the main column in the asked direction, then the newest first on ties."""
-    text = (sort or DEFAULT_SORT).strip()
-    descending = text.startswith('-')
-    name = text.lstrip('-+')
-    if name == 'date':
-        return [Expense.date.desc(), Expense.id.desc()] if descending else [Expense.date.asc(), Expense.id.asc()]
-    orders: dict[str, list[Any]] = {
-        'amount': [Expense.amount_cents],
-        'category': [fn.LOWER(Category.name), fn.LOWER(fn.COALESCE(Subcategory.name, ''))],
-        'payment_method': [fn.LOWER(fn.COALESCE(PaymentMethod.name, ''))],
-        'description': [fn.LOWER(Expense.description)],
-        'created_by': [User.username_key],
-    }
-    columns = orders.get(name)
-    if columns is None:
-        raise Invalid(
-            Message(
-                "'{name}' cannot be sorted on; use one of {choices}.", name=name[:30], choices=', '.join(SORT_FIELDS)
-            ),
-            field='sort',
-        )
-    return [*(c.desc() if descending else c.asc() for c in columns), Expense.date.desc(), Expense.id.desc()]
-
-
-def _search_condition(search: str):
-    text = ' '.join((search or '').split())[:100]
-    if not text:
-        return None
-    condition = (
-        Expense.description.contains(text)
-        | Category.name.contains(text)
-        | Subcategory.name.contains(text)
-        | PaymentMethod.name.contains(text)
-        | Expense.place.contains(text)
-        | User.username.contains(text)
-    )
-    try:
-        condition = condition | (Expense.amount_cents == parse_amount(text))
-    except Invalid:
-        pass
-    return condition
-
-
-def _filtered(user: User, month: Month | None, scope: str, search: str, *columns: Any) -> ModelSelect[Expense]:
-    owners = access.owner_ids_for(user, scope)
-    query = _joined_query(*columns).where(Expense.owner.in_(owners))
-    if month is not None:
-        query = query.where(Expense.date.between(month.first_day, month.last_day))
-    condition = _search_condition(search)
-    if condition is not None:
-        query = query.where(condition)
-    return query
-
-
-def list_expenses(
-    user: User,
-    month: Month | None,
-    *,
-    scope: str = 'everyone',
-    search: str = '',
-    sort: str = DEFAULT_SORT,
-    offset: int = 0,
-    limit: int | None = None,
-) -> ExpensePage:
-    """The month's expenses (every month when `month` is None) the user may see, sorted, one page of them.
-
-    `sort` is a field name, prefixed with `-` for descending: date, amount, category, payment_method,
-    description, created_by. The count and the total cover every matching expense, not just the page.
-    """
-    if offset < 0:
-        raise Invalid(Message('offset must be zero or more.'), field='offset')
-    if limit is not None and not 1 <= limit <= 100_000:
-        raise Invalid(Message('limit must be between 1 and 100000.'), field='limit')
-    order = _sort_order(sort)
-    totals = _filtered(user, month, scope, search, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
-    count, total = cast(tuple[int | None, int | None], totals.tuples().get())
-    query = _filtered(user, month, scope, search, *_ROW_COLUMNS).order_by(*order).objects()
-    if limit is not None:
-        query = query.limit(limit)
-    if offset:
-        query = query.offset(offset)
-    total_cents = int(total or 0)
-    return ExpensePage(
-        month=str(month) if month is not None else 'all',
-        count=int(count or 0),
-        total=cents_to_number(total_cents),
-        total_cents=total_cents,
-        offset=offset,
-        expenses=tuple(_row(expense) for expense in query),
-    )
-
-
-def iter_expenses(user: User, month: Month | None, *, scope: str = 'everyone') -> Iterator[ExpenseRow]:
-    """Every matching expense, oldest first, streamed from the cursor (for exports of any size)."""
-    query = _filtered(user, month, scope, '', *_ROW_COLUMNS).order_by(Expense.date, Expense.id).objects()
-    for expense in query.iterator():
-        yield _row(expense)
-
-
-def longest_texts(user: User, month: Month | None, *, scope: str = 'everyone') -> LongestTexts:
-    """The lengths of the longest texts `iter_expenses` would give, per column, in one query."""
-    query = _filtered(
-        user,
-        month,
-        scope,
-        '',
-        fn.MAX(fn.LENGTH(Category.name)),
-        fn.MAX(fn.LENGTH(Subcategory.name)),
-        fn.MAX(fn.LENGTH(PaymentMethod.name)),
-        fn.MAX(fn.LENGTH(Expense.description)),
-        fn.MAX(fn.LENGTH(User.username)),
-        fn.MAX(Expense.amount_cents),
-    ).tuples()
-    longest = cast(tuple[int | None, ...], query.get())  # NULLs when nothing matched
-    return LongestTexts(*(int(value or 0) for value in longest))
 
 
 def _find(user: User, expense_id: object) -> Expense:
@@ -238,7 +76,7 @@ def _find(user: User, expense_id: object) -> Expense:
 
 
 def get_expense(user: User, expense_id: object) -> ExpenseRow:
-    return _row(_find(user, expense_id))
+    return rows_of([_find(user, expense_id)])[0]
 
 
 def is_far_ahead(day: date, today: date) -> bool:
@@ -413,7 +251,9 @@ def create_expense(user: User, data: Mapping, request_id: object = None) -> Expe
     try:
         with write_transaction():
             columns = _parse(user, data, None)
+            tag_names = tags.parse_tags(data.get('tags'))
             expense = Expense.create(owner=user.id, request_id=key, **columns)
+            tags.set_expense_tags(user.id, expense.id, tag_names)
     except IntegrityError:
         # a concurrent replay inserted first: the unique (owner, request_id) index refused this one
         first = _created_by_request(user, key) if key is not None else None
@@ -451,6 +291,9 @@ def update_expense(user: User, expense_id: object, data: Mapping) -> ExpenseRow:
         current = _find(user, expense_id)
         access.check_may_change(user, [current.owner_id], 'expense')
         columns = _parse(user, data, current)
+        if 'tags' in data:
+            tags.set_expense_tags(current.owner_id, current.id, tags.parse_tags(data.get('tags')))
+            columns['updated_at'] = utcnow()
         if columns:
             columns['updated_at'] = utcnow()
             Expense.update(**columns).where(Expense.id == current.id).execute()
@@ -462,7 +305,8 @@ def delete_expense(user: User, expense_id: object) -> DeletedExpense:
     with write_transaction():
         expense = _find(user, expense_id)
         access.check_may_change(user, [expense.owner_id], 'expense')
-        snapshot = DeletedExpense(_row(expense), created_at=expense.created_at, request_id=expense.request_id)
+        kept = receipt_rows.detach(expense.id)
+        snapshot = DeletedExpense(rows_of([expense])[0], expense.created_at, expense.request_id, receipt_ids=kept)
         expense.delete_instance()
     return snapshot
 
@@ -494,4 +338,32 @@ def restore_expense(user: User, snapshot: DeletedExpense) -> ExpenseRow:
             **columns,
             **extra,
         )
+        tags.set_expense_tags(owner_id, expense.id, list(row.tags))
+        receipt_rows.reattach(snapshot.receipt_ids, expense.id)
     return get_expense(user, expense.id)
+
+
+__all__ = [
+    'DEFAULT_SORT',
+    'FIELDS',
+    'SORT_FIELDS',
+    'DeletedExpense',
+    'ExpenseFilters',
+    'ExpensePage',
+    'ExpenseRow',
+    'LastChoices',
+    'LongestTexts',
+    'Subcategory',
+    '_ROW_COLUMNS',
+    '_joined_query',
+    '_row',
+    'create_expense',
+    'delete_expense',
+    'get_expense',
+    'iter_expenses',
+    'list_expenses',
+    'longest_texts',
+    'parse_filters',
+    'restore_expense',
+    'update_expense',
+]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.services.receipt_types import ReceiptRef
 from app.services.timestamps import Timestamp
 
 __all__ = ['DeletedExpense', 'ExpensePage', 'ExpenseRow', 'LastChoices', 'LongestTexts']
@@ -35,6 +36,8 @@ class ExpenseRow:
     created_by: str | None
     created_at: Timestamp
     updated_at: Timestamp
+    receipts: tuple[ReceiptRef, ...] = ()
+    tags: tuple[str, ...] = ()  # its tags, sorted by name (issue 18)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,6 +80,7 @@ class DeletedExpense:
     expense: ExpenseRow
     created_at: dt.datetime
     request_id: str | None
+    receipt_ids: tuple[int, ...] = ()  # set aside with the expense, given back by its Undo
 
     @property
     def id(self) -> int:

@@ -30,7 +30,7 @@ from app.config import get_settings
 from app.i18n import Message, Plural
 from app.models import User
 from app.services import expenses
-from app.services.expenses import ExpenseRow
+from app.services.expenses import ExpenseFilters, ExpenseRow
 from app.services.money import cents_to_text
 from app.services.months import Month
 
@@ -45,6 +45,7 @@ HEADER = (
     'latitude',
     'longitude',
     'created by',
+    'tags',
 )
 # the XLSX header: for a person, written in the reader's language (`xlsx_header(language)`)
 XLSX_HEADER = (
@@ -57,6 +58,7 @@ XLSX_HEADER = (
     Message('Latitude'),
     Message('Longitude'),
     Message('Created by'),
+    Message('Tags'),
 )
 TOTAL = Message('Total')
 SUMMARY_HEADER = (Message('Category'), Message('Expenses'), TOTAL, Message('Share'))
@@ -70,7 +72,9 @@ MAX_WIDTH = 60
 _FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
 
 
-def export_filename(month: Month | None, extension: str) -> str:
+def export_filename(month: Month | None, extension: str, filters: ExpenseFilters | None = None) -> str:
+    if filters is not None and filters.narrowed:
+        return f'expenses-search.{extension}'
     return f'expenses-{month if month is not None else "all"}.{extension}'
 
 
@@ -98,16 +102,25 @@ def _csv_row(expense: ExpenseRow) -> list[str]:
         _coordinate(expense.latitude),
         _coordinate(expense.longitude),
         _csv_safe(expense.created_by or ''),
+        _csv_safe(', '.join(expense.tags)),
     ]
 
 
-def csv_chunks(user: User, month: Month | None, *, scope: str = 'everyone', rows_per_chunk: int = 500) -> Iterator[str]:
-    """The CSV (UTF-8, header, dot decimals) as text chunks of a few hundred rows each."""
+def csv_chunks(
+    user: User,
+    month: Month | None,
+    *,
+    scope: str = 'everyone',
+    rows_per_chunk: int = 500,
+    filters: ExpenseFilters | None = None,
+) -> Iterator[str]:
+    """The CSV (UTF-8, header, dot decimals) as text chunks of a few hundred rows each; `filters` (a search's
+    results) replaces month and scope when given."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(HEADER)
     pending = 0
-    for expense in expenses.iter_expenses(user, month, scope=scope):
+    for expense in expenses.iter_expenses(user, month, scope=scope, filters=filters):
         writer.writerow(_csv_row(expense))
         pending += 1
         if pending >= rows_per_chunk:
@@ -118,10 +131,17 @@ def csv_chunks(user: User, month: Month | None, *, scope: str = 'everyone', rows
     yield buffer.getvalue()
 
 
-def write_csv(user: User, month: Month | None, target: IO[bytes], *, scope: str = 'everyone') -> int:
+def write_csv(
+    user: User,
+    month: Month | None,
+    target: IO[bytes],
+    *,
+    scope: str = 'everyone',
+    filters: ExpenseFilters | None = None,
+) -> int:
     """Write the CSV to a binary file; returns the number of expenses written."""
     count = 0
-    for chunk in csv_chunks(user, month, scope=scope):
+    for chunk in csv_chunks(user, month, scope=scope, filters=filters):
         target.write(chunk.encode('utf-8'))
         count += chunk.count('\r\n')
     return max(count - 1, 0)
@@ -135,10 +155,10 @@ class _Widths:
         return [min(max(width, len(title)) + 2, MAX_WIDTH) for width, title in zip(self.values, header)]
 
 
-def _text_widths(user: User, month: Month | None, scope: str) -> _Widths:
+def _text_widths(user: User, month: Month | None, scope: str, filters: ExpenseFilters | None) -> _Widths:
     """Column widths that fit, from the longest text of each column, asked of the database up front
     (write-only sheets need their widths before the first row)."""
-    longest = expenses.longest_texts(user, month, scope=scope)
+    longest = expenses.longest_texts(user, month, scope=scope, filters=filters)
     amount_width = len(f'{longest.biggest_cents / 100:,.2f}')
     return _Widths(
         [
@@ -151,12 +171,19 @@ def _text_widths(user: User, month: Month | None, scope: str) -> _Widths:
             11,
             11,
             longest.created_by,
+            20,
         ]
     )
 
 
 def write_xlsx(
-    user: User, month: Month | None, target: str | Path | IO[bytes], *, scope: str = 'everyone', language: str = 'en'
+    user: User,
+    month: Month | None,
+    target: str | Path | IO[bytes],
+    *,
+    scope: str = 'everyone',
+    language: str = 'en',
+    filters: ExpenseFilters | None = None,
 ) -> int:
     """Write the XLSX: an `Expenses` sheet (real dates and numbers, bold frozen header, totals row, fitted
     widths) and a `By category` sheet of totals; returns the number of expenses written. Sheet names,
@@ -167,7 +194,7 @@ def write_xlsx(
     bold = Font(bold=True)
     fill = PatternFill('solid', fgColor='E0E7FF')
     sheet.freeze_panes = 'A2'
-    for index, width in enumerate(_text_widths(user, month, scope).fit(header), start=1):
+    for index, width in enumerate(_text_widths(user, month, scope, filters).fit(header), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
     def header_cell(sheet, title: str) -> Cell:
@@ -196,7 +223,7 @@ def write_xlsx(
     sheet.append([header_cell(sheet, title) for title in header])
     per_category: dict[str, list[int]] = {}
     count = total = 0
-    for expense in expenses.iter_expenses(user, month, scope=scope):
+    for expense in expenses.iter_expenses(user, month, scope=scope, filters=filters):
         sheet.append(
             [
                 expense.date,  # openpyxl gives a date cell the format yyyy-mm-dd
@@ -208,6 +235,7 @@ def write_xlsx(
                 expense.latitude,
                 expense.longitude,
                 text_cell(sheet, expense.created_by),
+                text_cell(sheet, ', '.join(expense.tags)),
             ]
         )
         count += 1
@@ -258,7 +286,13 @@ def _export_dir() -> Path:
 
 
 def export_to_file(
-    user: User, month: Month | None, kind: str, *, scope: str = 'everyone', language: str = 'en'
+    user: User,
+    month: Month | None,
+    kind: str,
+    *,
+    scope: str = 'everyone',
+    language: str = 'en',
+    filters: ExpenseFilters | None = None,
 ) -> tuple[Path, str]:
     """Write an export for a page to download (a file in DATA_DIR/exports, removed after KEEP_SECONDS);
     returns (path, download name). An XLSX is written in `language` (the page's); a CSV's header is not."""
@@ -268,7 +302,7 @@ def export_to_file(
     handle, name = tempfile.mkstemp(prefix=f'u{user.id}-', suffix=f'.{kind}', dir=folder)
     with os.fdopen(handle, 'wb') as target:
         if kind == 'csv':
-            write_csv(user, month, target, scope=scope)
+            write_csv(user, month, target, scope=scope, filters=filters)
         else:
-            write_xlsx(user, month, target, scope=scope, language=language)
-    return Path(name), export_filename(month, kind)
+            write_xlsx(user, month, target, scope=scope, language=language, filters=filters)
+    return Path(name), export_filename(month, kind, filters)

@@ -42,10 +42,12 @@ class BodyTooLarge(Exception):
 def allow_larger_body(path: str, limit: int) -> None:
     """Give `path` (exact, or every path under it when it ends with '/') its own body limit.
 
-    For routes that stream what they receive to disk with a limit of their own (imports, receipts)."""
+    For routes that stream what they receive to disk with a limit of their own (imports, receipts). Two
+    features may register the same path (NiceGUI's upload route serves every page's uploads): the larger
+    limit holds, whatever the order they register in."""
     if limit <= 0:
         raise ValueError('a body limit is a positive number of bytes')
-    _LARGER[path] = limit
+    _LARGER[path] = max(limit, _LARGER.get(path, 0))
 
 
 def limit_for(path: str, default: int = DEFAULT_LIMIT) -> int:

@@ -26,6 +26,9 @@ class AmountError(ValueError):
         self.message = message
 
 
+_PLAIN_ANY = re.compile(r'(-?)[0-9]{1,12}(?:([.,])[0-9]{1,2})?')
+
+
 class DecimalTally:
     """Which decimal separator a column uses, counted as it streams by; and whether any amount is negative."""
 
@@ -33,6 +36,18 @@ class DecimalTally:
         self.commas = self.dots = self.negatives = self.positives = 0
 
     def add(self, value: str) -> None:
+        plain = _PLAIN_ANY.fullmatch(value)
+        if plain is not None:  # the common case, without the regular expressions below
+            sign, separator = plain.groups()
+            if sign:
+                self.negatives += 1
+            else:
+                self.positives += 1
+            if separator == ',':
+                self.commas += 1
+            elif separator == '.':
+                self.dots += 1
+            return
         text = _SPACES.sub('', value)
         if not text:
             return

@@ -87,8 +87,8 @@ def _time(clock: str, ampm: str | None) -> datetime.time | None:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if ampm.lower().startswith('p') else 0)
-    if hour > 23 or minute > 59 or second > 59:
-        return None
+    if hour > 23 or minute > 59 or second > 59 or hour == minute == second == 0:
+        return None  # midnight is how exports write "no time" (ExpenseOwl, Firefly III)
     return datetime.time(hour, minute, second)
 
 
@@ -158,6 +158,9 @@ def parse(value: str, fmt: str) -> tuple[datetime.date, datetime.time | None] | 
     if parts is None:
         return None
     found = parse_part(parts[0], fmt)
+    if found is None and not fmt.startswith('%Y'):
+        # the same order with the other year length: a column may mix 15/04/2024 and 15/04/24
+        found = parse_part(parts[0], fmt.replace('%Y', '%y') if fmt.endswith('%Y') else fmt.replace('%y', '%Y'))
     return None if found is None else (found, parts[1])
 
 
@@ -168,24 +171,35 @@ class DateTally:
     def __init__(self) -> None:
         self.tally: Counter[str] = Counter()
         self.examples: list[str] = []
+        self.seen: Counter[str] = Counter()  # distinct values and how often: each is read once, in `decide`
 
     def add(self, value: str) -> None:
+        if len(self.seen) < 50_000 or value in self.seen:
+            self.seen[value] += 1
+        else:
+            self._count(value, 1)
+
+    def _count(self, value: str, times: int) -> None:
         value = value.strip()
         if not value:
             return
         parts = split(value)
         if parts is None:
             if parse_words(value) is not None:
-                self.tally[WORD_FORMAT] += 1
+                self.tally[WORD_FORMAT] += times
             return
         found = candidates(parts[0])
-        self.tally.update(found)
+        for fmt in found:
+            self.tally[fmt] += times
         if len(found) > 1 and len(self.examples) < 5 and value not in self.examples:
             self.examples.append(value)
 
     def decide(self) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
         """(format, tied candidates, examples): the format under which the most values are dates; when several
         read every value alike (03/04 as day/month or month/day), no format and the tied candidates."""
+        seen, self.seen = self.seen, Counter()
+        for value, times in seen.items():
+            self._count(value, times)
         if not self.tally:
             return None, (), ()
         top = max(self.tally.values())

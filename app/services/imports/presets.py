@@ -14,8 +14,6 @@ from app.i18n import Message
 from app.services.imports.headers import guess_mapping, normal
 from app.services.imports.shapes import Mapping, Table
 
-STRUCTURED_HEADERS = ('date', 'amount', 'description', 'payee', 'category', 'currency', 'external_id')
-
 
 @dataclass(frozen=True)
 class Preset:
@@ -29,7 +27,10 @@ def _preset(name: str, label: Message, negatives: str, **columns: str) -> Preset
     return Preset(name, label, Mapping.of(columns), negatives)
 
 
-_STRUCTURED = {'date': 'date', 'amount': 'amount', 'description': 'description', 'external_id': 'external_id'}
+_BANK_FILE = {'date': 'date', 'amount': 'amount', 'description': 'description', 'external_id': 'external_id'}
+# the canonical headers each structured reader gives (see its HEADERS), as a preset's mapping
+_OFX = {**_BANK_FILE, 'type': 'type', 'currency': 'currency'}
+_QIF = {**_BANK_FILE, 'category': 'category', 'subcategory': 'subcategory', 'type': 'type'}
 
 PRESETS: dict[str, Preset] = {
     preset.name: preset
@@ -103,6 +104,7 @@ PRESETS: dict[str, Preset] = {
             description='what',
             amount='amount',
             currency='currency',
+            type='bill_type',
         ),
         _preset(
             'spliit',
@@ -129,11 +131,11 @@ PRESETS: dict[str, Preset] = {
         _preset(
             'bank', Message('Bank statement CSV'), 'expenses', date='Date', amount='Amount', description='Description'
         ),
-        _preset('ofx', Message('OFX bank statement'), 'expenses', **_STRUCTURED),
-        _preset('qfx', Message('QFX (Quicken) bank statement'), 'expenses', **_STRUCTURED),
-        _preset('qif', Message('QIF (Quicken) file'), 'expenses', category='category', **_STRUCTURED),
-        _preset('camt053', Message('CAMT.053 bank statement'), 'expenses', currency='currency', **_STRUCTURED),
-        _preset('mt940', Message('MT940 bank statement'), 'expenses', currency='currency', **_STRUCTURED),
+        _preset('ofx', Message('OFX bank statement'), 'expenses', **_OFX),
+        _preset('qfx', Message('QFX (Quicken) bank statement'), 'expenses', **_OFX),
+        _preset('qif', Message('QIF (Quicken) file'), 'expenses', **_QIF),
+        _preset('camt053', Message('CAMT.053 bank statement'), 'expenses', **_OFX),
+        _preset('mt940', Message('MT940 bank statement'), 'expenses', **_OFX),
     )
 }
 # headers (normal form) that say which tool wrote a CSV: all of them must be present

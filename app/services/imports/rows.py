@@ -57,6 +57,7 @@ TYPE_WORDS = {
         'reconciliation',
         'reimbursement',
         'remboursement',
+        'settlement',
     ),
     'expense': ('expense', 'expenses', 'depense', 'depenses', 'withdrawal', 'debit', 'retrait', 'sortie', 'payment'),
 }
@@ -153,13 +154,12 @@ class _RowReader:
         self.kinds: dict[str, str] = {}  # a type column holds a handful of values: each is classified once
 
     def cell(self, cells: tuple[str, ...], field: str) -> str | None:
+        """The field's cell; `read` has checked that the row is wide enough for every mapped column."""
         at = self.index.get(field)
-        if at is None or at >= len(cells):
-            return None
-        return cells[at]
+        return None if at is None else cells[at]
 
     def read(self, number: int, cells: tuple[str, ...]) -> ParsedRow | RowProblem | SkippedRow:
-        if not any(cell.strip() for cell in cells):
+        if not ''.join(cells).strip():
             return SkippedRow(number, 'empty')
         if len(cells) < self.needed:
             missing = min((at, field) for field, at in self.index.items() if at >= len(cells))[1]
@@ -231,10 +231,10 @@ class _RowReader:
         return kind
 
     def text(self, cells: tuple[str, ...], field: str) -> str | None:
-        value = self.cell(cells, field)
-        if value is None:
+        at = self.index.get(field)
+        if at is None:
             return None
-        value = value.strip()
+        value = cells[at].strip()
         if value.startswith(_FORMULA_ESCAPE):
             value = value[1:]  # our CSV export's guard against formulas, undone
         return value[:MAX_TEXT] or None

@@ -4,6 +4,7 @@ for the header and the rows. Every reader streams: a preview reads only the rows
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -14,8 +15,24 @@ from app.services.imports import text_files
 from app.services.imports.shapes import ImportFileError, Table
 
 Rows = Iterator[tuple[int, tuple[str, ...]]]
-# format -> (open: (path, sample) -> Table, rows: (table, path) -> Rows); structured formats register here
-READERS: dict[str, tuple[Callable[[Path, bytes], Table], Callable[[Table, Path], Rows]]] = {}
+# format -> the module reading it: `open_table(path, sample) -> Table` and `rows(table, path) -> Rows`
+READERS = {
+    'xlsx': 'app.services.imports.xlsx_files',
+    'ofx': 'app.services.imports.ofx_files',
+    'qfx': 'app.services.imports.ofx_files',
+    'qif': 'app.services.imports.qif_files',
+    'camt053': 'app.services.imports.camt_files',
+    'mt940': 'app.services.imports.mt940_files',
+    'json': 'app.services.imports.json_files',
+}
+
+
+def _reader(file_format: str) -> tuple[Callable[[Path, bytes], Table], Callable[[Table, Path], Rows]]:
+    """The format's module, imported when a file of that format comes (openpyxl and XML parsers load lazily)."""
+    module = importlib.import_module(READERS[file_format])
+    return module.open_table, module.rows
+
+
 _EXTENSIONS = {
     'csv': 'csv',
     'txt': 'csv',
@@ -83,7 +100,7 @@ def open_table(path: Path, filename: str, *, encoding: str | None = None, delimi
     if file_format in ('csv', 'tsv'):
         table = _open_delimited(path, sample, file_format, encoding, delimiter)
     elif file_format in READERS:
-        table = READERS[file_format][0](path, sample)
+        table = replace(_reader(file_format)[0](path, sample), file_format=file_format)
     else:
         raise ImportFileError(Message('This kind of file cannot be read yet; save it as CSV.'))
     return replace(table, preset=detect_preset(table))
@@ -114,7 +131,7 @@ def iter_rows(table: Table, path: Path) -> Rows:
     if table.file_format in ('csv', 'tsv'):
         return _delimited_rows(table, path)
     if table.file_format in READERS:
-        return READERS[table.file_format][1](table, path)
+        return _reader(table.file_format)[1](table, path)
     raise ImportFileError(Message('This kind of file cannot be read yet; save it as CSV.'))
 
 

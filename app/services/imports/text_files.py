@@ -185,20 +185,24 @@ def sample_lines(path: Path, encoding: str, count: int = 200) -> list[str]:
 
 
 def find_header(text_lines: list[str], delimiter: str) -> tuple[int, tuple[str, ...]]:
+    """(line number, headers) of a delimited sample: see `header_of`."""
+    return header_of(list(records_of(iter(text_lines), delimiter)))
+
+
+def header_of(records: list[tuple[int, list[str]]]) -> tuple[int, tuple[str, ...]]:
     """(line number, headers): the first row, within the first lines, as wide as most rows of the sample."""
-    records = list(records_of(iter(text_lines), delimiter))
     if not records:
         raise ImportFileError(Message('The file is empty.'))
     widths = Counter(len(cells) for _, cells in records)
     width = max(widths.items(), key=lambda item: (item[1], item[0]))[0]
     for line, cells in records[:HEADER_SEARCH_LINES]:
         if len(cells) >= width and sum(1 for cell in cells if cell.strip()) >= min(width, 2):
-            return line, _clean_headers(cells)
+            return line, clean_headers(cells)
     line, cells = records[0]
-    return line, _clean_headers(cells)
+    return line, clean_headers(cells)
 
 
-def _clean_headers(cells: list[str]) -> tuple[str, ...]:
+def clean_headers(cells: list[str]) -> tuple[str, ...]:
     """Headers trimmed; blank or repeated ones get a name of their own (a mapping names columns by header)."""
     if len(cells) > MAX_COLUMNS:
         raise ImportFileError(

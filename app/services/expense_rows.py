@@ -1,0 +1,77 @@
+"""How an expense is read: the joined query that brings the names of what it is filed under, and the row
+built from it (with its tags and receipts, loaded for a whole page at once). Shared by `expenses` (one expense) and
+`expense_search` (lists, searches, exports), apart from both so that neither imports the other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from peewee import JOIN, ModelSelect
+
+from app.models import Category, Expense, PaymentMethod, User
+from app.services import receipt_rows, tags
+from app.services.expenses_types import ExpenseRow
+from app.services.money import cents_to_number
+from app.services.timestamps import as_date, as_utc
+
+Subcategory = Category.alias('subcategory')
+
+
+def _row(expense: Expense, tag_names: tuple[str, ...] = ()) -> ExpenseRow:
+    """From an expense read by `_joined_query` with `_ROW_COLUMNS` (the names come as aliases)."""
+    names: Any = expense  # the aliased columns are attributes peewee adds to the instance
+    return ExpenseRow(
+        id=expense.id,
+        amount=cents_to_number(expense.amount_cents),
+        amount_cents=expense.amount_cents,
+        date=as_date(expense.date),
+        category_id=expense.category_id,
+        category=names.category_name,
+        category_color=names.category_color,
+        subcategory_id=expense.subcategory_id,
+        subcategory=names.subcategory_name if expense.subcategory_id else None,
+        payment_method_id=expense.payment_method_id,
+        payment_method=names.payment_method_name if expense.payment_method_id else None,
+        description=expense.description,
+        latitude=expense.latitude,
+        longitude=expense.longitude,
+        place=expense.place,
+        owner_id=expense.owner_id,
+        created_by=names.created_by,
+        created_at=as_utc(expense.created_at),
+        updated_at=as_utc(expense.updated_at),
+        tags=tag_names,
+    )
+
+
+def rows_of(expenses: Iterable[Expense]) -> list[ExpenseRow]:
+    """Rows for a batch of expenses (a page, a chunk of an export), with their tags and their receipts in
+    one more query each."""
+    batch = list(expenses)
+    names = tags.tags_of([expense.id for expense in batch])
+    return list(receipt_rows.with_receipts(tuple(_row(expense, names.get(expense.id, ())) for expense in batch)))
+
+
+def _joined_query(*columns: Any) -> ModelSelect[Expense]:
+    """Expenses with the names of their category, subcategory, payment method and creator in one query."""
+    return (
+        Expense.select(*columns)
+        .join(Category, on=(Expense.category == Category.id))
+        .switch(Expense)
+        .join(Subcategory, JOIN.LEFT_OUTER, on=(Expense.subcategory == Subcategory.id))
+        .switch(Expense)
+        .join(PaymentMethod, JOIN.LEFT_OUTER, on=(Expense.payment_method == PaymentMethod.id))
+        .switch(Expense)
+        .join(User, on=(Expense.owner == User.id))
+    )
+
+
+_ROW_COLUMNS = (
+    Expense,
+    Category.name.alias('category_name'),
+    Category.color.alias('category_color'),
+    Subcategory.name.alias('subcategory_name'),
+    PaymentMethod.name.alias('payment_method_name'),
+    User.username.alias('created_by'),
+)

@@ -1,0 +1,397 @@
+"""Listing and finding expenses: a month as before, or a search over all time with filters (issue 18).
+
+One function reads the filters for every caller (`parse_filters`: the API's query parameters and the page's
+URL carry the same names), one builds the conditions, and `list_expenses` / `iter_expenses` /
+`longest_texts` answer the table, the API and the exports alike. Whose expenses are looked at is always
+`access.owner_ids_for`: a search never reaches an unlinked user's expense.
+
+Words are found in descriptions and places through the full-text index (SQLite FTS5, migration 12; on
+PostgreSQL, or a SQLite file without the index, the folded columns are compared instead), and in the names
+of categories, subcategories, payment methods, tags and creators: those are few, so they are matched here
+in Python (case and accents folded, a word matches the start of any word of the name) and become id lists.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import reduce
+from typing import Any, cast
+
+from peewee import SQL, ColumnBase, Expression, ModelSelect, fn
+
+from app.db import db, is_postgres
+from app.i18n import Message
+from app.models import Category, Expense, ExpenseTag, PaymentMethod, Receipt, User
+from app.services import access, categories, payment_methods, tags
+from app.services.errors import Invalid, NotFound
+from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, rows_of
+from app.services.expenses_types import ExpensePage, ExpenseRow, LongestTexts
+from app.services.money import cents_to_number, parse_amount
+from app.services.months import Month, parse_date
+from app.services.search_terms import SearchTerms, parse_search
+from app.services.validation import is_blank, parse_id
+
+SORT_FIELDS = ('date', 'amount', 'category', 'payment_method', 'description', 'created_by')
+DEFAULT_SORT = '-date'
+FILTER_FIELDS = (
+    'search',
+    'from',
+    'to',
+    'category_id',
+    'payment_method_id',
+    'tag',
+    'min',
+    'max',
+    'created_by',
+    'has_receipt',
+)
+_ACCENTED = 'àáâãäåçèéêëìíîïñòóôõöùúûüýÿœæ'
+_PLAIN = 'aaaaaaceeeeiiiinooooouuuuyyoa'
+_YES, _NO = ('1', 'true', 'yes', 'on'), ('0', 'false', 'no', 'off')
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExpenseFilters:
+    """What a list covers. `month` None is every month; the other fields narrow it, all together."""
+
+    month: Month | None = None
+    scope: str = 'everyone'
+    search: str = ''
+    terms: SearchTerms = SearchTerms()
+    date_from: date | None = None
+    date_to: date | None = None
+    category_id: int | None = None
+    payment_method_id: int | None = None
+    tag: str = ''
+    min_cents: int | None = None
+    max_cents: int | None = None
+    created_by: int | None = None
+    has_receipt: bool | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        """A search or a filter is on (the page then leaves the month and says so)."""
+        return replace(self, month=None, scope='everyone') != ExpenseFilters()
+
+
+def _bool(value: object, field: str) -> bool | None:
+    if is_blank(value):
+        return None
+    text = str(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise Invalid(Message('{field} must be true or false.', field=field), field=field)
+
+
+def _creator(user: User, value: object) -> int | None:
+    """A creator among the users the user sees: by id, or by name."""
+    if is_blank(value):
+        return None
+    visible = access.visible_owner_ids(user)
+    text = str(value).strip()
+    if text.isdigit():
+        number = parse_id(text, field='created_by')
+        if number in visible:
+            return number
+    else:
+        found = User.get_or_none(User.username_key == text.lower())
+        if found is not None and found.id in visible:
+            return found.id
+    raise NotFound(Message('No user you share with is called {name}.', name=text[:40]), field='created_by')
+
+
+def parse_filters(
+    user: User, values: Mapping[str, Any], *, month: Month | None = None, scope: str = 'everyone'
+) -> ExpenseFilters:
+    """The filters from query parameters or a page's URL (names: FILTER_FIELDS), checked: ids the user cannot
+    see answer NotFound, malformed values and upside-down ranges Invalid naming the field."""
+
+    def given(name: str) -> Any:
+        value = values.get(name)
+        return None if is_blank(value) else value
+
+    search = str(given('search') or '')
+    terms = parse_search(search)
+    first = parse_date(given('from'), field='from') if given('from') is not None else None
+    last = parse_date(given('to'), field='to') if given('to') is not None else None
+    if first is not None and last is not None and first > last:
+        raise Invalid(Message('The dates are upside down: "from" comes after "to".'), field='from')
+    low = parse_amount(given('min'), field='min') if given('min') is not None else None
+    high = parse_amount(given('max'), field='max') if given('max') is not None else None
+    if low is not None and high is not None and low > high:
+        raise Invalid(Message('The amounts are upside down: the minimum is more than the maximum.'), field='min')
+    category_id = given('category_id')
+    if category_id is not None:
+        category_id = categories.get_category(user, category_id, field='category_id').id
+    method_id = given('payment_method_id')
+    if method_id is not None:
+        method_id = payment_methods.get_payment_method(user, method_id, field='payment_method_id').id
+    tag = tags.clean_tag(given('tag'), field='tag') if given('tag') is not None else ''
+    return ExpenseFilters(
+        month=month,
+        scope=access.check_scope(scope),
+        search=' '.join(search.split()),
+        terms=terms,
+        date_from=first,
+        date_to=last,
+        category_id=category_id,
+        payment_method_id=method_id,
+        tag=tag,
+        min_cents=low,
+        max_cents=high,
+        created_by=_creator(user, given('created_by')),
+        has_receipt=_bool(given('has_receipt'), 'has_receipt'),
+    )
+
+
+def as_query(filters: ExpenseFilters) -> dict[str, str]:
+    """The filters as query parameters (the page's URL, an export's link): only those that are set."""
+    values = {
+        'search': filters.search,
+        'from': filters.date_from.isoformat() if filters.date_from else '',
+        'to': filters.date_to.isoformat() if filters.date_to else '',
+        'category_id': str(filters.category_id or ''),
+        'payment_method_id': str(filters.payment_method_id or ''),
+        'tag': filters.tag,
+        'min': f'{filters.min_cents / 100:.2f}' if filters.min_cents else '',
+        'max': f'{filters.max_cents / 100:.2f}' if filters.max_cents else '',
+        'created_by': str(filters.created_by or ''),
+        'has_receipt': '' if filters.has_receipt is None else str(filters.has_receipt).lower(),
+    }
+    return {name: value for name, value in values.items() if value}
+
+
+# --- conditions ----------------------------------------------------------------------------------------
+
+
+def _has_index() -> bool:
+    """The FTS5 index of migration 12 (a database made from the models alone has none)."""
+    if is_postgres():
+        return False
+    row = db.execute_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'expense_fts'").fetchone()
+    return row is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """The folded names of what the household's expenses are filed under: (id, folded name) pairs."""
+
+    categories: list[tuple[int, str]]
+    payment_methods: list[tuple[int, str]]
+    users: list[tuple[int, str]]
+    tags: list[tuple[int, str]]
+
+    @classmethod
+    def of(cls, owners: Sequence[int]) -> _Names:
+        def folded(rows: Any) -> list[tuple[int, str]]:
+            return [(number, tags.fold(name)) for number, name in rows]
+
+        return cls(
+            folded(Category.select(Category.id, Category.name).where(Category.owner.in_(owners)).tuples()),
+            folded(
+                PaymentMethod.select(PaymentMethod.id, PaymentMethod.name)
+                .where(PaymentMethod.owner.in_(owners))
+                .tuples()
+            ),
+            folded(User.select(User.id, User.username).where(User.id.in_(owners)).tuples()),
+            tags.household_tags(owners),
+        )
+
+
+def _starts_a_word(word: str, name: str) -> bool:
+    return any(part.startswith(word) for part in ''.join(c if c.isalnum() else ' ' for c in name).split())
+
+
+def _text_condition(word: str, indexed: bool) -> Expression:
+    if indexed:
+        # the word is letters and digits only (search_terms), quoted: never FTS syntax
+        return Expense.id.in_(SQL('(SELECT rowid FROM expense_fts WHERE expense_fts MATCH ?)', (f'"{word}"*',)))
+    if is_postgres():
+        columns = [fn.TRANSLATE(fn.LOWER(c), _ACCENTED, _PLAIN) for c in (Expense.description, Expense.place)]
+    else:
+        columns = [fn.LOWER(Expense.description), fn.LOWER(Expense.place)]
+    return reduce(operator.or_, [column.contains(word) for column in columns])
+
+
+def _word_condition(word: str, names: _Names, indexed: bool) -> Expression:
+    """A word anywhere: description or place (full text), or the start of a word of a name."""
+    parts = [_text_condition(word, indexed)]
+
+    def ids(rows: list[tuple[int, str]]) -> list[int]:
+        return [number for number, name in rows if _starts_a_word(word, name)]
+
+    if found := ids(names.categories):
+        parts += [Expense.category.in_(found), Expense.subcategory.in_(found)]
+    if found := ids(names.payment_methods):
+        parts.append(Expense.payment_method.in_(found))
+    if found := ids(names.users):
+        parts.append(Expense.owner.in_(found))
+    if found := ids(names.tags):
+        parts.append(Expense.id.in_(ExpenseTag.select(ExpenseTag.expense).where(ExpenseTag.tag.in_(found))))
+    return reduce(operator.or_, parts)
+
+
+def _receipt_condition(has_receipt: bool) -> ColumnBase:
+    """With or without a receipt that is shown (one set aside by a deletion does not count)."""
+    with_one = Expense.id.in_(Receipt.select(Receipt.expense_id).where(Receipt.deleted_at.is_null()))
+    return with_one if has_receipt else ~with_one
+
+
+def _conditions(user: User, filters: ExpenseFilters) -> list[ColumnBase]:
+    owners = access.owner_ids_for(user, filters.scope)
+    out: list[ColumnBase] = [Expense.owner.in_(owners)]
+    if filters.month is not None:
+        out.append(Expense.date.between(filters.month.first_day, filters.month.last_day))
+    terms = filters.terms
+    firsts = [day for day in (filters.date_from, terms.date_from) if day is not None]
+    lasts = [day for day in (filters.date_to, terms.date_to) if day is not None]
+    if firsts:
+        out.append(Expense.date >= max(firsts))
+    if lasts:
+        out.append(Expense.date <= min(lasts))
+    lows = [cents for cents in (filters.min_cents, terms.min_cents) if cents is not None]
+    highs = [cents for cents in (filters.max_cents, terms.max_cents) if cents is not None]
+    if lows:
+        out.append(Expense.amount_cents >= max(lows))
+    if highs:
+        out.append(Expense.amount_cents <= min(highs))
+    if filters.category_id is not None:
+        out.append((Expense.category == filters.category_id) | (Expense.subcategory == filters.category_id))
+    if filters.payment_method_id is not None:
+        out.append(Expense.payment_method == filters.payment_method_id)
+    if filters.created_by is not None:
+        out.append(Expense.owner == filters.created_by)
+    if filters.tag:
+        tagged = ExpenseTag.select(ExpenseTag.expense).where(
+            ExpenseTag.tag.in_(tags.matching_tag_ids(owners, [tags.key_of(filters.tag)]))
+        )
+        out.append(Expense.id.in_(tagged))
+    if filters.has_receipt is not None:
+        out.append(_receipt_condition(filters.has_receipt))
+    for literal in terms.literals:
+        out.append(Expense.description.contains(literal) | Expense.place.contains(literal))
+    if terms.words or terms.numbers:
+        names = _Names.of(owners)
+        indexed = _has_index()
+        out += [_word_condition(word, names, indexed) for word in terms.words]
+        for number in terms.numbers:
+            either = [Expense.amount_cents == number.cents] if number.cents is not None else []
+            if number.word:
+                either.append(_word_condition(number.word, names, indexed))
+            out.append(reduce(operator.or_, either) if either else SQL('1 = 0'))
+    return out
+
+
+def _sort_order(sort: str) -> list:
+    """`date`, `-amount`...: the main column in the asked direction, then the newest first on ties."""
+    text = (sort or DEFAULT_SORT).strip()
+    descending = text.startswith('-')
+    name = text.lstrip('-+')
+    if name == 'date':
+        return [Expense.date.desc(), Expense.id.desc()] if descending else [Expense.date.asc(), Expense.id.asc()]
+    orders: dict[str, list[Any]] = {
+        'amount': [Expense.amount_cents],
+        'category': [fn.LOWER(Category.name), fn.LOWER(fn.COALESCE(Subcategory.name, ''))],
+        'payment_method': [fn.LOWER(fn.COALESCE(PaymentMethod.name, ''))],
+        'description': [fn.LOWER(Expense.description)],
+        'created_by': [User.username_key],
+    }
+    columns = orders.get(name)
+    if columns is None:
+        raise Invalid(
+            Message(
+                "'{name}' cannot be sorted on; use one of {choices}.", name=name[:30], choices=', '.join(SORT_FIELDS)
+            ),
+            field='sort',
+        )
+    return [*(c.desc() if descending else c.asc() for c in columns), Expense.date.desc(), Expense.id.desc()]
+
+
+def _filtered(user: User, filters: ExpenseFilters, *columns: Any) -> ModelSelect[Expense]:
+    return _joined_query(*columns).where(*_conditions(user, filters))
+
+
+def _filters_of(month: Month | None, scope: str, search: str, filters: ExpenseFilters | None) -> ExpenseFilters:
+    if filters is not None:
+        return filters
+    return ExpenseFilters(month=month, scope=access.check_scope(scope), search=search, terms=parse_search(search))
+
+
+def list_expenses(
+    user: User,
+    month: Month | None,
+    *,
+    scope: str = 'everyone',
+    search: str = '',
+    sort: str = DEFAULT_SORT,
+    offset: int = 0,
+    limit: int | None = None,
+    filters: ExpenseFilters | None = None,
+) -> ExpensePage:
+    """The month's expenses (every month when `month` is None) the user may see, sorted, one page of them.
+
+    `filters` (from `parse_filters`) replaces month, scope and search when given. `sort` is a field name,
+    prefixed with `-` for descending: date, amount, category, payment_method, description, created_by. The
+    count and the total cover every matching expense, not just the page.
+    """
+    if offset < 0:
+        raise Invalid(Message('offset must be zero or more.'), field='offset')
+    if limit is not None and not 1 <= limit <= 100_000:
+        raise Invalid(Message('limit must be between 1 and 100000.'), field='limit')
+    chosen = _filters_of(month, scope, search, filters)
+    order = _sort_order(sort)
+    totals = _filtered(user, chosen, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
+    count, total = cast(tuple[int | None, int | None], totals.tuples().get())
+    query = _filtered(user, chosen, *_ROW_COLUMNS).order_by(*order).objects()
+    if limit is not None:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
+    total_cents = int(total or 0)
+    return ExpensePage(
+        month=str(chosen.month) if chosen.month is not None else 'all',
+        count=int(count or 0),
+        total=cents_to_number(total_cents),
+        total_cents=total_cents,
+        offset=offset,
+        expenses=tuple(rows_of(query)),
+    )
+
+
+def iter_expenses(
+    user: User, month: Month | None, *, scope: str = 'everyone', filters: ExpenseFilters | None = None
+) -> Iterator[ExpenseRow]:
+    """Every matching expense, oldest first, streamed from the cursor (for exports of any size), with its tags
+    loaded 500 expenses at a time."""
+    chosen = _filters_of(month, scope, '', filters)
+    query = _filtered(user, chosen, *_ROW_COLUMNS).order_by(Expense.date, Expense.id).objects()
+    batch: list[Expense] = []
+    for expense in query.iterator():
+        batch.append(expense)
+        if len(batch) == 500:
+            yield from rows_of(batch)
+            batch = []
+    yield from rows_of(batch)
+
+
+def longest_texts(
+    user: User, month: Month | None, *, scope: str = 'everyone', filters: ExpenseFilters | None = None
+) -> LongestTexts:
+    """The lengths of the longest texts `iter_expenses` would give, per column, in one query."""
+    query = _filtered(
+        user,
+        _filters_of(month, scope, '', filters),
+        fn.MAX(fn.LENGTH(Category.name)),
+        fn.MAX(fn.LENGTH(Subcategory.name)),
+        fn.MAX(fn.LENGTH(PaymentMethod.name)),
+        fn.MAX(fn.LENGTH(Expense.description)),
+        fn.MAX(fn.LENGTH(User.username)),
+        fn.MAX(Expense.amount_cents),
+    ).tuples()
+    longest = cast(tuple[int | None, ...], query.get())  # NULLs when nothing matched
+    return LongestTexts(*(int(value or 0) for value in longest))
