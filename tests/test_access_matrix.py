@@ -24,7 +24,8 @@ from nicegui.testing import User
 
 from app.api import sysapi
 from app.models import ApiToken, Category, Expense, PaymentMethod
-from app.services import budgets, links, tokens
+from app.services import budgets, links, receipts, recurring, tokens
+from tests import receipt_images
 from tests.conftest import make_user
 from tests.page_steps import open_as
 from tests.polling import until
@@ -103,6 +104,18 @@ def _world() -> World:
     )
     world.a['token'] = tokens.create_token(alice, 'A-secret token')[0].id
     world.a['budget'] = budgets.create_budget(alice, '2000').id  # counts A's expense: its spent is the marker
+    world.a['rule'] = recurring.create_rule(  # starts in 2030: no occurrence mixes into the listings
+        alice,
+        {
+            'amount': '3.00',
+            'category_id': world.a['food'],
+            'payment_method_id': world.a['card'],
+            'description': 'A-secret rule',
+            'unit': 'month',
+            'start': '2030-01-01',
+        },
+    ).id
+    world.a['receipt'] = receipts.attach(alice, world.a['expense'], 'A-secret.jpg', receipt_images.photo()).id
     links.link_users(None, 'alice', 'bob')
     return world
 
@@ -270,6 +283,41 @@ OBJECT_CASES = [
     ),
     Case('delete A budget', 'POST', '/sysapi/budget_delete', 'object', lambda w, who: {'id': w.a['budget']}),
     Case(
+        'update A rule', 'POST', '/sysapi/recurring_update', 'object', lambda w, who: {'id': w.a['rule'], 'amount': '4'}
+    ),
+    Case('pause A rule', 'POST', '/sysapi/recurring_pause', 'object', lambda w, who: {'id': w.a['rule']}),
+    Case('resume A rule', 'POST', '/sysapi/recurring_resume', 'object', lambda w, who: {'id': w.a['rule']}),
+    Case('delete A rule', 'POST', '/sysapi/recurring_delete', 'object', lambda w, who: {'id': w.a['rule']}),
+    Case(
+        'rule with A category',
+        'POST',
+        '/sysapi/recurring_create',
+        'object',
+        lambda w, who: {
+            'amount': '1.00',
+            'category_id': w.a['food'],
+            'payment_method_id': w.own(who)['card'],
+            'unit': 'month',
+            'start': '2030-01-01',
+        },
+    ),
+    Case('view A receipt', 'GET', '/sysapi/receipt', 'object', lambda w, who: {'id': w.a['receipt']}),
+    Case(
+        'A receipt thumbnail',
+        'GET',
+        '/sysapi/receipt',
+        'object',
+        lambda w, who: {'id': w.a['receipt'], 'thumbnail': 'true'},
+    ),
+    Case('delete A receipt', 'POST', '/sysapi/receipt_delete', 'object', lambda w, who: {'id': w.a['receipt']}),
+    Case(
+        'receipt on A expense',
+        'POST',
+        '/sysapi/receipt_upload',
+        'object',
+        lambda w, who: {'expense_id': w.a['expense'], 'file': ('b.png', receipt_images.photo('PNG'), 'image/png')},
+    ),
+    Case(
         'budget for A category',
         'POST',
         '/sysapi/budget_create',
@@ -313,6 +361,7 @@ LISTING_CASES = [
     ),
     Case('linked users', 'GET', '/sysapi/users/linked', 'listing', lambda w, who: {}),
     Case('budgets', 'GET', '/sysapi/budgets', 'listing'),
+    Case('recurring rules', 'GET', '/sysapi/recurring', 'listing', lambda w, who: {}),
 ]
 
 # Personal things: not shared even with linked users. Neither B nor C may list or touch A's.
@@ -379,7 +428,9 @@ async def _call(user: User, case: Case, world: World, who: str):
         return await user.http_client.get(url, params=data, headers=world.headers[who])
     if case.method == 'DELETE':
         return await user.http_client.delete(url, headers=world.headers[who])
-    return await user.http_client.post(url, data=data, headers=world.headers[who])
+    files = {name: value for name, value in data.items() if isinstance(value, tuple)}  # multipart uploads
+    form = {name: value for name, value in data.items() if name not in files}
+    return await user.http_client.post(url, data=form, files=files or None, headers=world.headers[who])
 
 
 def _text(response) -> str:
