@@ -118,10 +118,29 @@ setup_all() {
   write_config
   (umask 077 && mkdir -p data)
   chmod 700 data
+  setup_ocr
   say "Compiling the translations"
   "$PY" manage.py i18n compile || die "the translation catalogues could not be compiled; see the message above"
   say "Bringing the database up to date"
   "$PY" manage.py db migrate || die "the database migration failed; see the message above"
+}
+
+ocr_ready() {
+  command -v tesseract >/dev/null 2>&1 &&
+    tesseract --list-langs 2>/dev/null | grep -qx eng && tesseract --list-langs 2>/dev/null | grep -qx fra
+}
+
+setup_ocr() {
+  # Reading receipt photos offline (optional: without it the app hides the feature)
+  ocr_ready && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing Tesseract to read receipt photos offline"
+    (apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra) >/dev/null ||
+      say "Could not install Tesseract; receipts can be attached but not read"
+  else
+    say "Tesseract is missing; install the Debian packages tesseract-ocr, tesseract-ocr-eng and tesseract-ocr-fra to read receipt photos"
+  fi
 }
 
 browser_ready() {

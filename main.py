@@ -1,8 +1,10 @@
 """Entry point: `python main.py` serves What I Spend (see README.md)."""
 
+import os
 import sys
 
 from app.config import ConfigError, complete_config, load, restrict_umask, use_settings
+from app.i18n import Message, from_environment
 from app.web.geoip import GeoIpError, open_reader
 
 restrict_umask()  # before any file is created: the database, its WAL and the logs are the owner's alone
@@ -11,7 +13,11 @@ try:
     settings = load()
     open_reader(settings)  # with GEOIP_ENABLED, the database must be there before we serve anyone
 except (ConfigError, GeoIpError) as error:
-    print(f'Configuration error: {error}', file=sys.stderr)
+    problem = error.message if isinstance(error, ConfigError) else str(error)
+    # the operator's language (LANG & co.), as the CLI speaks it
+    print(
+        Message('Configuration error: {problem}', problem=problem).render(from_environment(os.environ)), file=sys.stderr
+    )
     sys.exit(2)
 use_settings(settings)
 

@@ -65,7 +65,7 @@ def main() -> None:
     try:
         complete_config()  # a v2.4 config.env gains the secrets it lacks
     except ConfigError as exc:
-        print(_('error: configuration: {problem}', problem=str(exc)), file=sys.stderr)
+        print(_('error: configuration: {problem}', problem=exc.message), file=sys.stderr)
         raise SystemExit(1) from None
     if sys.argv[1:] in (['-i'], ['--interactive']):
         interactive()

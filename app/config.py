@@ -16,11 +16,19 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from app.i18n import Message
 from app.version import ROOT
 
 
 class ConfigError(Exception):
-    """A configuration value is missing or malformed; the message says which and how to fix it."""
+    """A configuration value is missing or malformed; the message says which and how to fix it.
+
+    It carries a Message: `str()` is English (logs), the CLI and the server's console render it in the
+    operator's language."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 def _int(minimum: int | None = None, maximum: int | None = None) -> Callable[[str, str], int]:
@@ -28,9 +36,23 @@ def _int(minimum: int | None = None, maximum: int | None = None) -> Callable[[st
         try:
             value = int(raw.strip())
         except ValueError:
-            raise ConfigError(f'{name}={raw!r} is not a whole number; {_range_text(minimum, maximum)}') from None
+            raise ConfigError(
+                Message(
+                    '{name}={value} is not a whole number; {expected}',
+                    name=name,
+                    value=repr(raw),
+                    expected=_range_text(minimum, maximum),
+                )
+            ) from None
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            raise ConfigError(f'{name}={value} is out of range; {_range_text(minimum, maximum)}')
+            raise ConfigError(
+                Message(
+                    '{name}={value} is out of range; {expected}',
+                    name=name,
+                    value=value,
+                    expected=_range_text(minimum, maximum),
+                )
+            )
         return value
 
     return parse
@@ -41,20 +63,34 @@ def _float(minimum: float) -> Callable[[str, str], float]:
         try:
             value = float(raw.strip())
         except ValueError:
-            raise ConfigError(f'{name}={raw!r} is not a number; expected a number >= {minimum:g}') from None
+            raise ConfigError(
+                Message(
+                    '{name}={value} is not a number; expected a number >= {minimum}',
+                    name=name,
+                    value=repr(raw),
+                    minimum=f'{minimum:g}',
+                )
+            ) from None
         if value != value or value < minimum:
-            raise ConfigError(f'{name}={raw!r} is out of range; expected a number >= {minimum:g}')
+            raise ConfigError(
+                Message(
+                    '{name}={value} is out of range; expected a number >= {minimum}',
+                    name=name,
+                    value=repr(raw),
+                    minimum=f'{minimum:g}',
+                )
+            )
         return value
 
     return parse
 
 
-def _range_text(minimum: int | None, maximum: int | None) -> str:
+def _range_text(minimum: int | None, maximum: int | None) -> Message:
     if minimum is not None and maximum is not None:
-        return f'expected a whole number from {minimum} to {maximum}'
+        return Message('expected a whole number from {minimum} to {maximum}', minimum=minimum, maximum=maximum)
     if minimum is not None:
-        return f'expected a whole number >= {minimum}'
-    return 'expected a whole number'
+        return Message('expected a whole number >= {minimum}', minimum=minimum)
+    return Message('expected a whole number')
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -63,14 +99,21 @@ def _bool(name: str, raw: str) -> bool:
         return True
     if value in {'0', 'false', 'no', 'off', ''}:
         return False
-    raise ConfigError(f'{name}={raw!r} is not a boolean; expected true or false')
+    raise ConfigError(Message('{name}={value} is not a boolean; expected true or false', name=name, value=repr(raw)))
 
 
 def _choice(*choices: str) -> Callable[[str, str], str]:
     def parse(name: str, raw: str) -> str:
         value = raw.strip().lower()
         if value not in choices:
-            raise ConfigError(f'{name}={raw!r} is not allowed; expected one of: {", ".join(choices)}')
+            raise ConfigError(
+                Message(
+                    '{name}={value} is not allowed; expected one of: {choices}',
+                    name=name,
+                    value=repr(raw),
+                    choices=', '.join(choices),
+                )
+            )
         return value
 
     return parse
@@ -84,7 +127,13 @@ def _countries(name: str, raw: str) -> tuple[str, ...]:
     codes = tuple(code.strip().upper() for code in raw.split(',') if code.strip())
     for code in codes:
         if len(code) != 2 or not code.isalpha():
-            raise ConfigError(f'{name}: {code!r} is not a country code; expected ISO codes such as FR,BE,CH')
+            raise ConfigError(
+                Message(
+                    '{name}: {code} is not a country code; expected ISO codes such as FR,BE,CH',
+                    name=name,
+                    code=repr(code),
+                )
+            )
     return codes
 
 
@@ -94,12 +143,18 @@ def _networks(name: str, raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IP
         if not part:
             continue
         if part == '*':
-            raise ConfigError(f'{name}: "*" would trust any client to forge its address; list the proxy addresses')
+            raise ConfigError(
+                Message('{name}: "*" would trust any client to forge its address; list the proxy addresses', name=name)
+            )
         try:
             networks.append(ipaddress.ip_network(part, strict=False))
         except ValueError:
             raise ConfigError(
-                f'{name}: {part!r} is not an IP address or network such as 127.0.0.1 or 10.0.0.0/8'
+                Message(
+                    '{name}: {part} is not an IP address or network such as 127.0.0.1 or 10.0.0.0/8',
+                    name=name,
+                    part=repr(part),
+                )
             ) from None
     return tuple(networks)
 
@@ -107,14 +162,24 @@ def _networks(name: str, raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IP
 def _hex_secret(name: str, raw: str) -> str:
     value = raw.strip()
     if len(value) < 16:
-        raise ConfigError(f'{name} is missing or shorter than 16 characters; run ./install.sh or set a random value')
+        raise ConfigError(
+            Message(
+                '{name} is missing or shorter than 16 characters; run ./install.sh or set a random value', name=name
+            )
+        )
     return value
 
 
 def _database_url(name: str, raw: str) -> str:
     value = raw.strip()
     if not value.startswith(('sqlite://', 'postgres://', 'postgresql://', 'postgresext://')):
-        raise ConfigError(f'{name}={raw!r} is not supported; expected sqlite:///path/to/file.db or postgresql://...')
+        raise ConfigError(
+            Message(
+                '{name}={value} is not supported; expected sqlite:///path/to/file.db or postgresql://...',
+                name=name,
+                value=repr(raw),
+            )
+        )
     return value
 
 
@@ -245,7 +310,14 @@ def read_env_file(path: Path) -> dict[str, str]:
             line = line[len('export ') :]
         key, sep, value = line.partition('=')
         if not sep or not key.strip().isidentifier():
-            raise ConfigError(f'{path}, line {number}: expected KEY=VALUE, found {line[:40]!r}')
+            raise ConfigError(
+                Message(
+                    '{path}, line {number}: expected KEY=VALUE, found {found}',
+                    path=str(path),
+                    number=number,
+                    found=repr(line[:40]),
+                )
+            )
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in '"\'':
             value = value[1:-1]
@@ -285,7 +357,13 @@ def complete_config(path: Path | None = None) -> list[str]:
     try:
         added = add_missing_secrets(path)
     except OSError as exc:
-        raise ConfigError(f'cannot complete {path}: {exc.strerror}; make it writable or set the secrets') from None
+        raise ConfigError(
+            Message(
+                'cannot complete {path}: {reason}; make it writable or set the secrets',
+                path=str(path),
+                reason=exc.strerror,
+            )
+        ) from None
     for name in added:
         print(f'Added {name} to {path.name}', file=sys.stderr)
     return added
@@ -310,7 +388,10 @@ def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Set
     for required in ('API_KEY', 'API_KEY_SALT', 'STORAGE_SECRET'):
         if required.lower() not in values:
             raise ConfigError(
-                f'{required} is not set; run ./install.sh to create config.env, or set it in the environment'
+                Message(
+                    '{name} is not set; run ./install.sh to create config.env, or set it in the environment',
+                    name=required,
+                )
             )
     known = {f.name for f in fields(Settings)}
     extra = {k: v for k, v in raw.items() if k.lower() not in known}

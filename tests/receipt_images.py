@@ -49,3 +49,57 @@ def executable_named_jpeg() -> bytes:
 def jpeg_header_then_garbage() -> bytes:
     """Starts like a JPEG, is not one."""
     return b'\xff\xd8\xff\xe0' + b'MZ' + b'\x00' * 300
+
+
+# --- receipts to read: rendered text, optionally turned and noisy (OCR tests and bench/ocr.py) ---------------
+
+
+def receipt_photo(
+    shop: str,
+    items: list[tuple[str, int]],
+    day: str,
+    *,
+    total_word: str = 'TOTAL',
+    angle: float = 0.0,
+    noise: float = 0.0,
+    seed: int = 0,
+    font_size: int = 26,
+) -> bytes:
+    """A till receipt as a JPEG: the shop, an address, the date, the items, TOTAL and a card line. `angle`
+    turns it (degrees, counter-clockwise); `noise` is the share of pixels flipped to black or white."""
+    import random
+
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.load_default(size=font_size)
+    total = sum(cents for _, cents in items)
+
+    def money(cents: int) -> str:
+        return f'{cents // 100},{cents % 100:02d}'
+
+    lines = [shop.upper(), '12 rue de la Gare', '75010 PARIS', f'{day}  10:42', '']
+    lines += [f'{name:<18}{money(cents):>8}' for name, cents in items]
+    lines += ['', f'{total_word:<18}{money(total):>8}', f'CB EMV{"":<12}{money(total):>8}', '', 'MERCI DE VOTRE VISITE']
+    width, line_height = 560, int(font_size * 1.45)
+    image = Image.new('L', (width, 60 + line_height * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines):
+        left = (width - draw.textlength(line, font=font)) / 2 if number < 4 or 'MERCI' in line else 30
+        draw.text((left, 30 + number * line_height), line, fill=0, font=font)
+    if noise:
+        randomness = random.Random(seed)
+        pixels = image.load()
+        for _ in range(int(image.width * image.height * noise)):
+            x, y = randomness.randrange(image.width), randomness.randrange(image.height)
+            pixels[x, y] = randomness.choice((0, 255))  # type: ignore[index]
+    if angle:
+        image = image.rotate(angle, expand=True, fillcolor=235, resample=Image.Resampling.BICUBIC)
+    out = io.BytesIO()
+    image.convert('RGB').save(out, 'JPEG', quality=85)
+    return out.getvalue()
+
+
+def blank_photo() -> bytes:
+    out = io.BytesIO()
+    Image.new('RGB', (600, 800), (250, 250, 250)).save(out, 'JPEG')
+    return out.getvalue()

@@ -111,6 +111,8 @@ def test_project_for_past_present_and_future_months() -> None:
     now = budgets.project(1400, Month(2026, 2), today, 0)
     assert (now.pace_cents, now.projected_cents) == (1400, 2800)  # 28 days, 14 gone
     assert budgets.project(0, Month(2026, 2), date(2026, 2, 28), 0).projected_cents == 0
+    # early in the month the pace is taken over a week at least: 70 on the 2nd is 10 a day, not 35
+    assert budgets.project(7000, Month(2026, 3), date(2026, 3, 2), 0).pace_cents == 29 * 1000
     # recurring expenses already made do not set the pace
     assert budgets.project(3000, Month(2026, 2), today, 0, recurring_so_far=3000).pace_cents == 0
 

@@ -98,3 +98,21 @@ def test_fires_own_words_are_translated_in_french_help(run) -> None:
     assert not [word for word in english_words if re.search(rf'(?<![\w-]){re.escape(word)}', group + verb)]
     english = shown('user', 'create', '--help', LANG='C', LC_ALL='C')
     assert english.startswith('NAME\n') and '\nFLAGS\n' in english and 'Default: False' in english
+
+
+def test_a_configuration_error_is_in_the_operators_language(run, tmp_path: Path) -> None:
+    french = run('status', LANG='fr_FR.UTF-8', PORT='quatre-vingts')
+    assert french.returncode == 1
+    assert "PORT='quatre-vingts' n’est pas un nombre entier ; attendu un nombre entier de 1 à 65535" in french.stderr
+    english = run('status', LANG='C', LC_ALL='C', PORT='eighty')
+    assert "PORT='eighty' is not a whole number; expected a whole number from 1 to 65535" in english.stderr
+    server = subprocess.run(
+        [sys.executable, 'main.py'],
+        cwd=ROOT,
+        env={**environment_of(tmp_path), 'PATH': os.environ.get('PATH', ''), 'LANG': 'fr_FR.UTF-8', 'PORT': 'x'},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert server.returncode == 2
+    assert server.stderr.startswith("Erreur de configuration : PORT='x' n’est pas un nombre entier")

@@ -338,3 +338,59 @@ def test_problems_read_in_french(tmp_path):
     with pytest.raises(ImportFileError) as caught:
         imports.open_table(write(tmp_path, b''), 'vide.csv')
     assert caught.value.render('fr') == 'Le fichier est vide.'
+
+
+def test_excel_sep_line_names_the_delimiter_and_is_no_row(tmp_path):
+    path = write(tmp_path, 'sep=;\r\nDate;Montant;Libellé\r\n13/02/2024;3,50;Café\r\n')
+    table, rows = read_all(path)
+    assert (table.delimiter, table.header_line, table.headers) == (';', 2, ('Date', 'Montant', 'Libellé'))
+    assert [(r.row_number, r.date, r.amount_cents, r.description) for r in rows] == [
+        (3, datetime.date(2024, 2, 13), 350, 'Café')
+    ]
+
+
+def test_a_file_without_header_names_columns_by_position_and_guesses_from_values(tmp_path):
+    path = write(tmp_path, '2024-01-05,Coffee,3.50\n2024-01-06,"Lunch, with Paul",12.00\n2024-01-07,Bus,2.10\n')
+    table = imports.open_table(path, 'x.csv')
+    assert (table.headers, table.header_line) == (('#1', '#2', '#3'), 0)
+    assert imports.preset_mapping(table).as_dict() == {}
+    mapping = imports.preset_mapping(table, path=path)
+    assert mapping.as_dict() == {'date': '#1', 'amount': '#3', 'description': '#2'}
+    options = imports.analyse(table, path, mapping, ReadOptions())
+    rows = list(imports.read_rows(table, path, mapping, options))
+    assert [(r.row_number, r.amount_cents, r.description) for r in rows] == [
+        (1, 350, 'Coffee'),
+        (2, 1200, 'Lunch, with Paul'),
+        (3, 210, 'Bus'),
+    ]
+
+
+def test_headers_in_another_language_are_completed_from_values(tmp_path):
+    path = write(
+        tmp_path,
+        'Buchungstag;Verwendungszweck;Betrag;Saldo\n01.03.2024;REWE;-23,45;1.000,00\n02.03.2024;Miete;-850,00;150,00\n',
+    )
+    table = imports.open_table(path, 'umsatz.csv')
+    mapping = imports.preset_mapping(table, path=path)
+    assert mapping.as_dict() == {'date': 'Buchungstag', 'amount': 'Betrag', 'description': 'Verwendungszweck'}
+
+
+def test_camel_case_headers_and_bank_type_words():
+    assert imports.guess_mapping(['dateOp', 'dateVal', 'label', 'amount', 'categoryParent']).as_dict() == {
+        'date': 'dateOp',
+        'amount': 'amount',
+        'description': 'label',
+        'category': 'categoryParent',
+    }
+
+
+def test_revolut_style_types(tmp_path):
+    path = write(
+        tmp_path,
+        'Type,Started Date,Description,Amount,Currency\n'
+        'CARD_PAYMENT,2024-01-02 10:00:00,Shop,-5.00,EUR\n'
+        'TOPUP,2024-01-03 10:00:00,Top-up,100.00,EUR\n'
+        'EXCHANGE,2024-01-04 10:00:00,To USD,-50.00,EUR\n',
+    )
+    _, rows = read_all(path)
+    assert [getattr(r, 'reason', None) or r.amount_cents for r in rows] == [500, 'transfer', 'transfer']

@@ -40,7 +40,7 @@ def test_help_has_no_fire_info_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ('words', 'expected'),
     [
-        (['frobnicate'], ["no command 'frobnicate'", 'backup, db,', 'status', 'user', '`python manage.py --help`']),
+        (['frobnicate'], ["no command 'frobnicate'", 'backup, ', 'status', 'user', '`python manage.py --help`']),
         (['user', 'frob'], ["`user` has no verb 'frob'", 'admin, create, delete', '`python manage.py user --help`']),
         (['srv'], ["no command 'srv'"]),
     ],
@@ -63,7 +63,7 @@ def test_interactive_help_is_whole_and_unknown_words_are_answered(tmp_path: Path
     assert 'comes back if the username is created again) unless --delete-data is given.' in out
     assert 'payment methods of the other.' in out
     # `h user`: every verb with its options and every paragraph of its description
-    assert 'user create --admin --password --presets --username' in out
+    assert 'user create --admin --language --locale --password --presets --username' in out
     assert 'A new empty account gets the starting categories and payment methods, unless --nopresets is given.' in out
     assert 'server start --background --host --port' in out  # `h srv`: the shortcut works
     assert "no command 'frob'" in done.stderr and 'Type `h` to see' in done.stderr

@@ -15,7 +15,7 @@ def load_config() -> Settings:
     try:
         use_settings(load())
     except ConfigError as exc:
-        fail(Message('configuration: {problem}', problem=str(exc)))
+        fail(Message('configuration: {problem}', problem=exc.message))
     setup_logging(get_settings(), console=False)
     return get_settings()
 

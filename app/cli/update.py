@@ -18,7 +18,7 @@ def _settings():
     try:
         settings = load()
     except ConfigError as exc:
-        fail(Message('configuration: {problem}', problem=str(exc)))
+        fail(Message('configuration: {problem}', problem=exc.message))
     use_settings(settings)
     from app.logs import setup_logging
 

@@ -2,6 +2,7 @@
 
 from app.i18n import N_
 from app.pages import (
+    budgets,
     categories,
     dashboard,
     expenses,
@@ -22,6 +23,7 @@ def register() -> None:
     app_page('/expenses', N_('Expenses'))(expenses.expenses_page)
     app_page('/expenses/recurring', N_('Recurring expenses'))(recurring.recurring_page)
     app_page('/categories', N_('Categories'))(categories.categories_page)
+    app_page('/budgets', N_('Budgets'))(budgets.budgets_page)
     app_page('/payment-methods', N_('Payment methods'))(payment_methods.payment_methods_page)
     app_page('/map', N_('Map'))(map_page.map_page)
     app_page('/settings', N_('Settings'))(settings.settings_page)

@@ -20,6 +20,7 @@ from app.pages.components import dashboard_widgets as w
 from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.chart_colors import safe_color, shades
 from app.pages.components.currency_note import currency_note
+from app.pages.components.dashboard_budgets import budgets_section
 from app.pages.components.month_picker import month_picker
 from app.pages.components.upcoming_card import upcoming_card
 from app.pages.theme import theme_to_dark
@@ -281,6 +282,7 @@ async def dashboard_page(user: User, month: str = '') -> None:
         show_service_error(exc)
         chosen = parse_month('', default=today)
     currency_note(await run.io_bound(links.currency_differences, user) or [], banner=True)
+    budgets_section(user)
     dashboard = Dashboard(user, chosen)
     dashboard.shared = bool(await run.io_bound(access.linked_user_ids, user))
     await dashboard.load(chosen)

@@ -435,6 +435,8 @@ def load_edit_form(user: User, expense_id: object) -> tuple[ExpenseChoices, dict
     current = expense_service.get_expense(user, expense_id)
     choices = load_choices(user, (current.category_id, current.subcategory_id, current.payment_method_id))
     initial = {
+        'id': current.id,
+        'receipts': current.receipts,
         'amount': amount_for_input(current.amount_cents, user.locale),
         'date': current.date.isoformat(),
         'category_id': current.category_id,

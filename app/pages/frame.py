@@ -12,6 +12,7 @@ from nicegui import run, ui
 
 from app.i18n import N_, _
 from app.models import User
+from app.pages.components.alerts_badge import alerts_badge
 from app.pages.settings_update import update_badge
 from app.pages.theme import apply_theme
 from app.services import users
@@ -19,6 +20,7 @@ from app.services import users
 NAVIGATION = [
     (N_('Dashboard'), '/', 'dashboard'),
     (N_('Expenses'), '/expenses', 'receipt_long'),
+    (N_('Budgets'), '/budgets', 'savings'),
     (N_('Categories'), '/categories', 'category'),
     (N_('Payment methods'), '/payment-methods', 'credit_card'),
     (N_('Map'), '/map', 'map'),
@@ -99,6 +101,7 @@ def frame(user: User, title: str) -> Iterator[None]:
         with ui.row().classes('gap-0 max-lg:hidden text-white'):
             _nav_links(current, vertical=False)
         ui.space()
+        alerts_badge(user)
         update_badge(user)
         ui.label(user.username).classes('text-white text-sm max-sm:hidden').mark('current-user')
         theme = ui.button(icon='dark_mode', on_click=toggle_dark).props('flat round color=white')

@@ -11,6 +11,7 @@ from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.code_block import code_block
 from app.pages.settings_audit import audit_tab
+from app.pages.settings_notifications import notifications_tab
 from app.pages.settings_sharing import sharing_tab
 from app.pages.settings_tokens import tokens_tab
 from app.pages.settings_two_factor import two_factor_card
@@ -217,6 +218,7 @@ def _tabs(user: User, open_tab: Callable[[str], None]) -> list[tuple[str, str, B
         ('account', N_('Account'), account_tab),
         ('sharing', N_('Sharing'), sharing_tab),
         ('tokens', N_('API tokens'), tokens_tab),
+        ('notifications', N_('Notifications'), notifications_tab),
     ]
     if user.is_admin:
         tabs += [

@@ -14,6 +14,7 @@ seen (`seen_at`). Delivery through the user's notification URLs is `app/services
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -168,3 +169,19 @@ def mark_seen(user: User) -> int:
     with write_transaction():
         Alert.update(notified_at=now).where((Alert.user == user.id) & Alert.notified_at.is_null()).execute()
         return int(Alert.update(seen_at=now).where((Alert.user == user.id) & Alert.seen_at.is_null()).execute())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertsState:
+    """What the header shows on a page visit: how many alerts are unseen, and those to announce now."""
+
+    unseen: int
+    fresh: tuple[AlertView, ...]
+
+
+def page_state(user: User) -> AlertsState:
+    """Check the budgets `user` sees, then count the unseen alerts and take the ones to announce: one call
+    per page visit, so that an expense that crossed a threshold shows on the next page opened."""
+    check_for(user)
+    fresh = take_new(user)
+    return AlertsState(unseen=unseen_count(user), fresh=fresh)

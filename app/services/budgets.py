@@ -38,6 +38,9 @@ MAX_THRESHOLDS = 5
 MAX_THRESHOLD = 500
 MAX_BUDGETS = 200
 SCOPES = ('everyone', 'mine')
+# The pace is measured over at least this many days: on the 2nd, one weekly shop would otherwise project a
+# month of fifteen of them.
+MIN_PACE_DAYS = 7
 
 __all__ = [
     'BudgetHint',
@@ -208,13 +211,13 @@ def project(
 ) -> Projection:
     """Where the month ends. Past month: what was spent. Future month: only the recurring expenses due.
     This month: what was spent, plus the pace of the one-off spending so far (spent less the recurring
-    expenses already made, over the days gone, today included) times the days still to come, plus the
-    recurring expenses still due (`upcoming_cents`)."""
+    expenses already made, over the days gone, today included, at least MIN_PACE_DAYS) times the days still
+    to come, plus the recurring expenses still due (`upcoming_cents`)."""
     if month < Month.of(today):
         return Projection(projected_cents=spent_cents, pace_cents=0, recurring_cents=0)
     if month > Month.of(today):
         return Projection(projected_cents=spent_cents + upcoming_cents, pace_cents=0, recurring_cents=upcoming_cents)
-    days_gone = today.day
+    days_gone = max(today.day, MIN_PACE_DAYS)
     days_to_come = month.days - today.day
     one_off = max(0, spent_cents - recurring_so_far)
     pace = (one_off * days_to_come + days_gone // 2) // days_gone

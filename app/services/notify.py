@@ -18,11 +18,12 @@ import apprise
 
 from app.db import write_transaction
 from app.i18n import Message, use_language
-from app.models import Alert, NotificationUrl, User, utcnow
+from app.models import Alert, AlertPreference, NotificationUrl, User, utcnow
 from app.services import formats
 from app.services.alerts import alert_views
 from app.services.budgets_types import AlertView, NotificationUrlView
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.money import parse_amount
 from app.services.months import parse_month
 from app.services.timestamps import as_utc
 from app.services.validation import parse_id
@@ -36,6 +37,20 @@ FIRST_DELAY = timedelta(seconds=30)
 LONGEST_DELAY = timedelta(hours=6)
 CLAIM = timedelta(minutes=2)
 BATCH = 50
+
+
+class _ServiceTrouble(logging.Filter):
+    """Apprise logs a URL it cannot parse, or a service that refused a message, as an ERROR. Those are the
+    person's configuration or someone else's service, not a fault of this server: warnings here (the alert
+    is retried, the form says what is wrong)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, 'WARNING'
+        return True
+
+
+logging.getLogger('apprise').addFilter(_ServiceTrouble())
 
 
 # --- the URLs -----------------------------------------------------------------------------------------
@@ -98,6 +113,23 @@ def delete_url(user: User, url_id: object) -> int:
         row = _own(user, url_id)
         row.delete_instance()
     return row.id
+
+
+def large_recurring(user: User) -> int:
+    """The amount (cents) from which a recurring expense is announced the day before; 0: never."""
+    row = AlertPreference.get_or_none(AlertPreference.user == user.id)
+    return int(row.large_recurring_cents) if row else 0
+
+
+def set_large_recurring(user: User, amount: object) -> int:
+    """Announce recurring expenses of at least `amount` the day before; empty or 0 turns it off."""
+    text = str(amount if amount is not None else '').strip()
+    cents = 0 if text in ('', '0') else parse_amount(text, field='large_recurring')
+    with write_transaction():
+        AlertPreference.insert(user=user.id, large_recurring_cents=cents).on_conflict(
+            conflict_target=[AlertPreference.user], update={AlertPreference.large_recurring_cents: cents}
+        ).execute()
+    return cents
 
 
 def _send(urls: list[str], title: str, body: str) -> bool:

@@ -10,6 +10,7 @@ one that carries JavaScript, launch actions or embedded files is refused. No dat
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -209,6 +210,28 @@ def thumbnail_bytes(data: bytes, content_type: str) -> bytes:
     out = io.BytesIO()
     image.save(out, 'JPEG', quality=80)
     return out.getvalue()
+
+
+def data_url(jpeg: bytes) -> str:
+    return 'data:image/jpeg;base64,' + base64.b64encode(jpeg).decode('ascii')
+
+
+def check_and_preview(data: bytes) -> tuple[str, bool]:
+    """Refuse what `store` would refuse (the same checks), and give the thumbnail (a data: URL) to show
+    while the file waits for its expense to be saved; True when it is a PDF."""
+    kept, kind, _width, _height = clean(data)
+    return data_url(thumbnail_bytes(kept, kind)), kind == 'application/pdf'
+
+
+def larger_preview(data: bytes, size: int = 1400) -> str:
+    """A picture big enough to read and small enough for a page's connection, as a data: URL."""
+    kept, _kind, _width, _height = clean(data)
+    with Image.open(io.BytesIO(kept)) as source:
+        image = source.convert('RGB')
+    image.thumbnail((size, size))
+    out = io.BytesIO()
+    image.save(out, 'JPEG', quality=80)
+    return data_url(out.getvalue())
 
 
 def store(data: bytes) -> StoredFile:

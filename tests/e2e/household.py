@@ -118,6 +118,11 @@ def seed_household(url: str, admin_password: str, today: date | None = None) -> 
         admin.call('post', '/tokens', json={'name': TOKEN_NAME})
         expenses = sum(_record_expenses(account, today, rng) for account in accounts)
         expenses += add_recurring(admin, today, RECURRING)
+        # budgets: everything for the household, the partner's Garden with rollover (issue 17)
+        admin.call('post', '/budget_create', json={'amount': '900'})
+        admin.call(
+            'post', '/budget_create', json={'amount': '40', 'category_id': garden['category']['id'], 'rollover': True}
+        )
     finally:
         for account in accounts:
             account.close()

@@ -50,8 +50,12 @@ def seed_french_data(url: str, password: str, today: date | None = None) -> int:
         garden = camille.call('post', '/category_create', json=garden_body)
         camille.call('post', '/category_create', json={'name': FRENCH_PLANTS, 'parent_id': garden['category']['id']})
         camille.call('post', '/tokens', json={'name': FRENCH_TOKEN})
-        made = sum(_record(account, today, rng) for account in accounts)
-        return made + add_recurring(camille, today, RECURRING)
+        recorded = sum(_record(account, today, rng) for account in accounts)
+        camille.call('post', '/budget_create', json={'amount': '900'})  # budgets (issue 17)
+        camille.call(
+            'post', '/budget_create', json={'amount': '40', 'category_id': garden['category']['id'], 'rollover': True}
+        )
+        return recorded + add_recurring(camille, today, RECURRING)
     finally:
         for account in accounts:
             account.close()

@@ -22,6 +22,7 @@ from app.i18n import _
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.location import LocationField
+from app.pages.components.receipts_box import ReceiptsBox
 from app.services import formats
 from app.services.categories import CategoryNode, CategoryView
 from app.services.clock import today as today_in
@@ -184,6 +185,8 @@ def expense_dialog(
         }
         if location is not None:
             fields['place'] = location.place_input
+        if user is not None:  # photos and PDFs, and what a photo says for a new expense
+            save = ReceiptsBox(user, initial, fields).wrap(save)
 
         def category_changed() -> None:
             options = choices.subcategory_options(category.value)

@@ -5,6 +5,7 @@ builds on these names; pages, API and CLI reach them through it.
 
 from __future__ import annotations
 
+from app.services.imports.files import open_table
 from app.services.imports.headers import guess_mapping
 from app.services.imports.presets import PRESETS, Preset, detect_preset, preset_mapping
 from app.services.imports.rows import analyse, read_rows
@@ -19,7 +20,7 @@ from app.services.imports.shapes import (
     SkippedRow,
     Table,
 )
-from app.services.imports.tables import iter_rows, open_table, preview
+from app.services.imports.tables import iter_rows, preview
 
 __all__ = [
     'FIELDS',

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from app.services.imports.shapes import Mapping
 
@@ -117,11 +117,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 # the fields a phrase inside a longer header may stand for (too short or too common words are exact only)
 _EXACT_ONLY = frozenset({'id', 'ref', 'lat', 'lon', 'lng', 'long', 'mode', 'name', 'nom', 'value', 'valeur', 'type'})
 _NON_WORD = re.compile(r'[^a-z0-9]+')
+_CAMEL = re.compile(r'(?<=[a-z])(?=[A-Z])')
+_CENTS = re.compile(r'[.,][0-9]{1,2}\b')
 
 
 def normal(header: str) -> str:
-    """'Date d’opération (UTC)' -> 'date d operation utc'."""
-    text = unicodedata.normalize('NFKD', header.casefold())
+    """'Date d’opération (UTC)' -> 'date d operation utc'; 'dateOp' -> 'date op'."""
+    text = unicodedata.normalize('NFKD', _CAMEL.sub(' ', header).casefold())
     text = ''.join(char for char in text if not unicodedata.combining(char))
     return _NON_WORD.sub(' ', text).strip()
 
@@ -161,4 +163,37 @@ def guess_mapping(headers: Sequence[str]) -> Mapping:
     if 'amount' in chosen:
         chosen.pop('debit', None)
         chosen.pop('credit', None)
+    return Mapping.of(chosen)
+
+
+def guess_from_values(mapping: Mapping, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Mapping:
+    """The header guess completed from the first rows' values, for headers no word of ours names (another
+    language, a headerless file): a column of dates, a column of amounts, the longest text for the description."""
+    from app.services.imports import text_files  # text_files reads dates and amounts, which read nothing here
+
+    chosen = mapping.as_dict()
+    used = set(chosen.values())
+    free = [index for index, header in enumerate(headers) if header not in used]
+
+    def share(index: int, test: Callable[[str], bool]) -> float:
+        values = [row[index].strip() for row in rows if index < len(row) and row[index].strip()]
+        return sum(1 for value in values if test(value)) / len(values) if values else 0.0
+
+    if 'date' not in chosen:
+        best = max(free, key=lambda index: share(index, text_files.is_date), default=None)
+        if best is not None and share(best, text_files.is_date) >= 0.8:
+            chosen['date'] = headers[best]
+            free.remove(best)
+    if not ({'amount', 'debit', 'credit'} & set(chosen)):
+        numeric = [index for index in free if share(index, text_files.is_amount) >= 0.8]
+        with_cents = [index for index in numeric if share(index, lambda value: bool(_CENTS.search(value))) >= 0.5]
+        if with_cents or numeric:
+            pick = (with_cents or numeric)[0]
+            chosen['amount'] = headers[pick]
+            free.remove(pick)
+    if 'description' not in chosen:
+        texts = [index for index in free if share(index, lambda value: not text_files.is_amount(value)) >= 0.8]
+        if texts:
+            longest = max(texts, key=lambda index: sum(len(row[index]) for row in rows if index < len(row)))
+            chosen['description'] = headers[longest]
     return Mapping.of(chosen)

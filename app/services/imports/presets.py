@@ -9,10 +9,12 @@ spelling (case, accents, our XLSX in French), and `detect_preset` compares heade
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.i18n import Message
-from app.services.imports.headers import guess_mapping, normal
+from app.services.imports.headers import guess_from_values, guess_mapping, normal
 from app.services.imports.shapes import Mapping, Table
+from app.services.imports.tables import preview
 
 
 @dataclass(frozen=True)
@@ -200,12 +202,16 @@ def detect_preset(table: Table) -> str | None:
     return None
 
 
-def preset_mapping(table: Table, preset: str | None = None) -> Mapping:
+def preset_mapping(table: Table, preset: str | None = None, path: Path | None = None) -> Mapping:
     """The mapping for this file: the preset's (detected or chosen), its headers spelt as the file spells them;
-    the guess from the header for a bank CSV and without a preset."""
+    the guess from the header for a bank CSV and without a preset, completed (given the file's `path`) from
+    the first rows' values when the headers do not name the date, the amount or the description."""
     name = preset if preset is not None else table.preset
     guessed = guess_mapping(table.headers)
     if name is None or name not in PRESETS or name == 'bank':
+        if path is not None and not {'date', 'amount', 'description'} <= set(guessed.as_dict()):
+            rows = [cells for _, cells in preview(table, path, limit=50)]
+            guessed = guess_from_values(guessed, table.headers, rows)
         return guessed
     by_normal = {normal(header): header for header in table.headers}
     columns: dict[str, str] = {}

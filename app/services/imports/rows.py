@@ -46,6 +46,11 @@ TYPE_WORDS = {
         'gains',
         'entree',
         'virement recu',
+        'incoming transfer',
+        'interest',
+        'interets',
+        'dividend',
+        'dividende',
     ),
     'transfer': (
         'transfer',
@@ -58,6 +63,11 @@ TYPE_WORDS = {
         'reimbursement',
         'remboursement',
         'settlement',
+        'topup',
+        'top up',
+        'exchange',
+        'change',
+        'internal transfer',
     ),
     'expense': ('expense', 'expenses', 'depense', 'depenses', 'withdrawal', 'debit', 'retrait', 'sortie', 'payment'),
 }

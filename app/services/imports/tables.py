@@ -91,10 +91,8 @@ def sniff_format(filename: str, sample: bytes) -> str:
     return extension if extension in READERS else 'csv'
 
 
-def open_table(path: Path, filename: str, *, encoding: str | None = None, delimiter: str | None = None) -> Table:
-    """What the file is: format, encoding, delimiter, headers and the preset they match."""
-    from app.services.imports.presets import detect_preset  # presets read Tables: imported here, not above
-
+def understand(path: Path, filename: str, *, encoding: str | None = None, delimiter: str | None = None) -> Table:
+    """What the file is: format, encoding, delimiter and headers (the preset is `files.open_table`'s part)."""
     sample = text_files.read_sample(path)
     file_format = sniff_format(filename, sample)
     if file_format in ('csv', 'tsv'):
@@ -103,7 +101,7 @@ def open_table(path: Path, filename: str, *, encoding: str | None = None, delimi
         table = replace(_reader(file_format)[0](path, sample), file_format=file_format)
     else:
         raise ImportFileError(Message('This kind of file cannot be read yet; save it as CSV.'))
-    return replace(table, preset=detect_preset(table))
+    return table
 
 
 def _open_delimited(path: Path, sample: bytes, file_format: str, encoding: str | None, delimiter: str | None) -> Table:
@@ -111,7 +109,10 @@ def _open_delimited(path: Path, sample: bytes, file_format: str, encoding: str |
     sample_lines = text_files.sample_lines(path, encoding)
     if delimiter is not None and (len(delimiter) != 1 or delimiter in '"\r\n'):
         raise ImportFileError(Message('The delimiter must be one character, such as ; or a comma.'), field='delimiter')
-    delimiter = delimiter or ('\t' if file_format == 'tsv' else text_files.detect_delimiter(sample_lines))
+    hint = text_files.excel_separator(sample_lines)
+    if hint is not None:  # Excel's 'sep=;' first line names the delimiter and is no row of the table
+        sample_lines = ['\n', *sample_lines[1:]]
+    delimiter = delimiter or hint or ('\t' if file_format == 'tsv' else text_files.detect_delimiter(sample_lines))
     header_line, headers = text_files.find_header(sample_lines, delimiter)
     table = Table(
         file_format='tsv' if delimiter == '\t' else 'csv',

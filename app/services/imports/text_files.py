@@ -18,6 +18,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from app.i18n import Message
+from app.services.imports import amounts, dates
 from app.services.imports.shapes import ImportFileError
 
 SAMPLE_BYTES = 64 * 1024
@@ -148,6 +149,12 @@ def lines(handle: io.TextIOWrapper, encoding: str) -> Iterator[str]:
         yield line
 
 
+def excel_separator(text_lines: list[str]) -> str | None:
+    """The delimiter of an Excel 'sep=;' first line, None when the file has none."""
+    first = text_lines[0].strip().lstrip('\ufeff') if text_lines else ''
+    return first[4] if len(first) == 5 and first[:4].lower() == 'sep=' else None
+
+
 def detect_delimiter(text_lines: list[str]) -> str:
     """The delimiter that splits the sample's lines into the same number (>1) of columns most often."""
     best, best_score = ',', (0, 0)
@@ -195,11 +202,38 @@ def header_of(records: list[tuple[int, list[str]]]) -> tuple[int, tuple[str, ...
         raise ImportFileError(Message('The file is empty.'))
     widths = Counter(len(cells) for _, cells in records)
     width = max(widths.items(), key=lambda item: (item[1], item[0]))[0]
+    chosen = records[0]
     for line, cells in records[:HEADER_SEARCH_LINES]:
         if len(cells) >= width and sum(1 for cell in cells if cell.strip()) >= min(width, 2):
-            return line, clean_headers(cells)
-    line, cells = records[0]
+            chosen = line, cells
+            break
+    line, cells = chosen
+    if looks_like_data(cells):  # no header at all: the columns are named by their position
+        return line - 1, tuple(f'#{index}' for index in range(1, len(cells) + 1))
     return line, clean_headers(cells)
+
+
+def looks_like_data(cells: list[str]) -> bool:
+    """A row holding a date and, in another cell, an amount is a row of data, not a header."""
+    dated = next((index for index, cell in enumerate(cells) if is_date(cell)), None)
+    if dated is None:
+        return False
+    return any(is_amount(cell) for index, cell in enumerate(cells) if index != dated)
+
+
+def is_date(cell: str) -> bool:
+    parts = dates.split(cell.strip())
+    return bool(dates.candidates(parts[0])) if parts is not None else dates.parse_words(cell) is not None
+
+
+def is_amount(cell: str) -> bool:
+    if not any(char.isdigit() for char in cell):
+        return False
+    try:
+        amounts.parse_signed(cell, ',' if amounts.decide_decimal([cell]) == ',' else '.')
+    except amounts.AmountError:
+        return False
+    return True
 
 
 def clean_headers(cells: list[str]) -> tuple[str, ...]:
