@@ -18,11 +18,13 @@ from app.i18n import N_, _, current
 from app.models import User
 from app.pages.components import recurring_marks
 from app.pages.components.actions import call_service, show_service_error
+from app.pages.components.bulk_actions import BulkBar
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
+from app.pages.components.expense_search_box import SearchControls, export_filters
 from app.pages.components.month_picker import month_label, month_picker
 from app.pages.components.recurring_dialog import make_recurring_button
 from app.pages.components.undo_notification import notify_with_undo
-from app.services import access, categories, exports, formats, payment_methods, recurring
+from app.services import access, categories, exports, formats, payment_methods, recurring, tags
 from app.services import expenses as expense_service
 from app.services.clock import today
 from app.services.errors import Invalid
@@ -55,6 +57,14 @@ COLUMNS: list[dict[str, Any]] = [
         'classes': 'ellipsis max-w-[16rem]',
     },
     {
+        'name': 'tags',
+        'label': N_('Tags'),
+        'field': 'tags',
+        'align': 'left',
+        'classes': 'gt-sm',
+        'headerClasses': 'gt-sm',
+    },
+    {
         'name': 'created_by',
         'label': N_('By'),
         'field': 'created_by',
@@ -85,19 +95,27 @@ CATEGORY_SLOT = r"""
 </q-td>
 """
 
+# Tags as chips; Vue writes them as text (never HTML), whatever a tag holds.
+TAGS_SLOT = r"""
+<q-td :props="props">
+  <q-chip v-for="tag in props.value" :key="tag" dense square outline color="primary" :label="tag" />
+</q-td>
+"""
+
 # On a phone the table becomes a list of compact cards (Quasar's grid mode), one per expense.
 PHONE_ITEM_SLOT = r"""
 <div class="q-px-none q-py-xs col-12">
   <q-card flat bordered class="q-px-sm q-py-xs cursor-pointer" @click="() => $parent.$emit('edit', props.row)">
     <div class="row items-center no-wrap">
       <span class="inline-block w-2 h-2 rounded-full mr-2" :style="{background: props.row.category_color}"></span>
+      <q-checkbox dense size="sm" v-model="props.selected" @click.stop aria-label="__SELECT__" class="q-mr-xs" />
       __RECURRING__<div class="col ellipsis">{{ props.row.category_text }}</div>
       <div class="text-weight-bold q-ml-sm">{{ props.row.amount_text }}</div>
     </div>
     <div class="row items-center no-wrap text-caption">
       <div class="col ellipsis opacity-70">
         {{ props.row.day }} · {{ props.row.payment_method }}<span v-if="props.row.description"> · {{
-        props.row.description }}</span>
+        props.row.description }}</span><span v-for="tag in props.row.tags" :key="tag"> · #{{ tag }}</span>
       </div>
       <q-btn flat dense round size="sm" icon="delete" color="negative" aria-label="__DELETE__"
              @click.stop="() => $parent.$emit('delete', props.row)" />
@@ -109,6 +127,7 @@ PHONE_ITEM_SLOT = r"""
 
 def _slot(template: str) -> str:
     """A slot's template with its aria-labels in the page's language (escaped: they sit in HTML attributes)."""
+    template = template.replace('__SELECT__', escape(_('Select')))
     template = template.replace('__EDIT__', escape(_('Edit'))).replace('__DELETE__', escape(_('Delete')))
     return recurring_marks.with_label(template)
 
@@ -124,6 +143,7 @@ def load_choices(user: User, keep: tuple[int | None, ...] = ()) -> ExpenseChoice
         payment_methods=payment_methods.list_payment_methods(user),
         me=user.id,
         keep={i for i in keep if i is not None},
+        tag_names=tags.tag_names(user),
     )
 
 
@@ -169,15 +189,27 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     except Invalid as exc:
         show_service_error(exc)
         chosen = this_month
-    state = _PageState(search=search[:100])
+    del search  # read with the other filters from the address by SearchControls
+    state = _PageState()
     shared = bool(await call_service(access.linked_user_ids, user))
 
     with ui.row().classes('w-full items-center gap-2'):
-        picker = month_picker(chosen, lambda new: month_changed(new), today=this_month, locale=user.locale)
+        with ui.element('div') as picker_box:
+            picker = month_picker(chosen, lambda new: month_changed(new), today=this_month, locale=user.locale)
+        search_box = SearchControls(user, dict(ui.context.client.request.query_params), lambda: first_page())
+        search_box.summary_row()
         ui.space()
         with ui.button(_('Export'), icon='download').props('outline no-caps').mark('export'), ui.menu():
-            ui.menu_item(_('CSV of this month'), lambda: export('csv', True)).mark('export-csv')
-            ui.menu_item(_('Excel (XLSX) of this month'), lambda: export('xlsx', True)).mark('export-xlsx')
+            month_items = [
+                ui.menu_item(_('CSV of this month'), lambda: export('csv', True)).mark('export-csv'),
+                ui.menu_item(_('Excel (XLSX) of this month'), lambda: export('xlsx', True)).mark('export-xlsx'),
+            ]
+            result_items = [
+                ui.menu_item(_('CSV of these results'), lambda: export('csv', True)).mark('export-csv-results'),
+                ui.menu_item(_('Excel (XLSX) of these results'), lambda: export('xlsx', True)).mark(
+                    'export-xlsx-results'
+                ),
+            ]
             ui.separator()
             ui.menu_item(_('CSV of everything'), lambda: export('csv', False)).mark('export-csv-all')
             ui.menu_item(_('Excel (XLSX) of everything'), lambda: export('xlsx', False)).mark('export-xlsx-all')
@@ -201,19 +233,14 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ).props('no-caps dense').tooltip(_('Your expenses, or also those of the accounts linked to yours')).mark(
                 'expense-scope'
             )
-        search_input = (
-            ui.input(_('Filter'), value=state.search)
-            .props('outlined dense clearable debounce=300 maxlength=100')
-            .classes('w-full sm:w-72')
-            .mark('expense-search')
-        )
-        with search_input.add_slot('prepend'):
-            ui.icon('search')
+        search_box.box()
+    await search_box.panel(shared)
 
     table = (
         ui.table(columns=_columns(), rows=[], row_key='id', pagination={**state.pagination, 'rowsNumber': 0})
         .props(
             'flat bordered binary-state-sort :rows-per-page-options="[25,50,100,200]" :grid="window.innerWidth < 600"'
+            ' selection=multiple'
         )
         .classes('w-full')
         .mark('expenses-table')
@@ -221,12 +248,15 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     table.props['rows-per-page-label'] = _('Rows')
     table.add_slot('body-cell-actions', _slot(ACTIONS_SLOT))
     table.add_slot('body-cell-category', CATEGORY_SLOT)
+    table.add_slot('body-cell-tags', TAGS_SLOT)
     table.add_slot('item', _slot(PHONE_ITEM_SLOT.replace('__RECURRING__', recurring_marks.PHONE_MARK)))
     table.add_slot('body-cell-description', recurring_marks.with_label(recurring_marks.DESCRIPTION_SLOT))
     with table.add_slot('no-data'):
-        ui.label(_('No expenses this month. Add one with the button above.')).classes(
+        empty = ui.label(_('No expenses this month. Add one with the button above.')).classes(
             'w-full text-center opacity-70 p-4'
         )
+    bulk = BulkBar(user, table, refresh=lambda: refresh(), choices=search_box.choices)
+    bulk.bar.move(target_index=table.parent_slot.children.index(table) if table.parent_slot else -1)  # above it
 
     async def refresh() -> None:
         state.loads += 1
@@ -237,16 +267,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             sort = '-' + sort
         rows_per_page = int(pagination.get('rowsPerPage') or ROWS_PER_PAGE)
         page = max(int(pagination.get('page') or 1), 1)
-        result = await call_service(
-            expense_service.list_expenses,
-            user,
-            picker.month,
-            scope=state.scope,
-            search=state.search or '',
-            sort=sort,
-            offset=(page - 1) * rows_per_page,
-            limit=rows_per_page,
-        )
+        result = await search_box.fetch(picker.month, state.scope, sort, (page - 1) * rows_per_page, rows_per_page)
         if result is None or load != state.loads:
             return  # refused (and said so), or a later refresh (another month, page or filter) owns the table
         if not result.expenses and result.count and page > 1:
@@ -260,6 +281,11 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         table.pagination = {**pagination, 'rowsNumber': result.count}
         total_label.set_text(format_money(result.total_cents, user.currency, user.locale))
         count_label.set_text(formats.number(result.count, user.locale, digits=0))
+        search_box.show(result, picker_box, empty, picker.month)
+        for item in month_items:
+            item.set_visibility(not search_box.narrowed)
+        for item in result_items:
+            item.set_visibility(search_box.narrowed)
 
     async def on_request(event) -> None:
         requested = event.args.get('pagination', {}) if isinstance(event.args, dict) else {}
@@ -288,12 +314,10 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         ui.notify(_('It is dated in {month}: showing that month.', month=month_label(dated, user.locale)), type='info')
         await picker.set_month(dated)
 
-    async def search_changed(event) -> None:
-        state.search = (event.value or '')[:100]
+    async def first_page() -> None:
+        """The search or a filter changed: its results from their first page."""
         state.pagination = {**state.pagination, 'page': 1}
         await refresh()
-
-    search_input.on_value_change(search_changed)
 
     async def scope_changed(scope: str) -> None:
         state.scope = scope if scope in access.SCOPES else 'everyone'
@@ -396,6 +420,11 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     table.on('rowClick', lambda event: edit(_clicked_row(event.args)))
 
     async def export(kind: str, this_month: bool) -> None:
+        filters = None
+        if this_month and search_box.narrowed:  # "these results"
+            filters = await call_service(export_filters, user, dict(search_box.values), state.scope)
+            if filters is None:
+                return
         await call_service(
             exports.export_to_file,
             user,
@@ -403,6 +432,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             kind,
             scope=state.scope,
             language=current(),  # the XLSX in the page's language (call_service runs it in a worker thread)
+            filters=filters,
             after=lambda found: ui.download.file(*found),
         )
 
@@ -446,6 +476,7 @@ def load_edit_form(user: User, expense_id: object) -> tuple[ExpenseChoices, dict
         'latitude': current.latitude,
         'longitude': current.longitude,
         'place': current.place or '',
+        'tags': list(current.tags),
     }
     return choices, initial
 

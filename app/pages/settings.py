@@ -13,6 +13,7 @@ from app.pages.components.code_block import code_block
 from app.pages.settings_audit import audit_tab
 from app.pages.settings_notifications import notifications_tab
 from app.pages.settings_sharing import sharing_tab
+from app.pages.settings_tags import tags_tab
 from app.pages.settings_tokens import tokens_tab
 from app.pages.settings_two_factor import two_factor_card
 from app.pages.settings_update import update_tab
@@ -217,6 +218,7 @@ def _tabs(user: User, open_tab: Callable[[str], None]) -> list[tuple[str, str, B
     tabs: list[tuple[str, str, Builder]] = [
         ('account', N_('Account'), account_tab),
         ('sharing', N_('Sharing'), sharing_tab),
+        ('tags', N_('Tags'), tags_tab),
         ('tokens', N_('API tokens'), tokens_tab),
         ('notifications', N_('Notifications'), notifications_tab),
     ]

@@ -23,6 +23,7 @@ from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.location import LocationField
 from app.pages.components.receipts_box import ReceiptsBox
+from app.pages.components.tag_input import chosen_tags, tag_input
 from app.services import formats
 from app.services.categories import CategoryNode, CategoryView
 from app.services.clock import today as today_in
@@ -44,6 +45,7 @@ class ExpenseChoices:
     payment_methods: list[PaymentMethodView] = field(default_factory=list)
     me: int | None = None
     keep: set[int] = field(default_factory=set)
+    tag_names: list[str] = field(default_factory=list)  # the household's tags, to complete from
 
     def category_options(self) -> dict[int, str]:
         return label_duplicates(self.categories, self.me, keep=self.keep)
@@ -152,6 +154,7 @@ def expense_dialog(
             .classes('w-full')
             .mark('expense-description')
         )
+        tags_field = tag_input(choices.tag_names, initial.get('tags') or (), mark='expense-tags')
         location = None
         if user is not None:
 
@@ -182,6 +185,7 @@ def expense_dialog(
             'subcategory_id': subcategory,
             'payment_method_id': payment_method,
             'description': description,
+            'tags': tags_field,
         }
         if location is not None:
             fields['place'] = location.place_input
@@ -208,6 +212,7 @@ def expense_dialog(
                 'subcategory_id': subcategory.value,
                 'payment_method_id': payment_method.value,
                 'description': description.value,
+                'tags': chosen_tags(tags_field),
             }
             if location is not None:
                 values.update(latitude=location.latitude, longitude=location.longitude, place=location.place)
