@@ -33,6 +33,7 @@ from app.api.errors import (  # noqa: E402
     unexpected_error_handler,
     validation_error_handler,
 )
+from app.api.imports import allow_import_bodies  # noqa: E402
 from app.api.receipts import browser_router as receipt_files_router  # noqa: E402
 from app.api.receipts import register_body_limits as receipt_body_limits  # noqa: E402
 from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
@@ -47,6 +48,7 @@ from app.web.security_headers import SecurityHeadersMiddleware  # noqa: E402
 
 setup_logging(settings)
 app.include_router(sysapi)
+allow_import_bodies(settings.import_max_mb)
 app.include_router(browser_auth_router)
 app.include_router(receipt_files_router)
 receipt_body_limits()

@@ -226,6 +226,7 @@ class Settings:
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 4
     data_dir: str = 'data'
+    import_max_mb: int = 50
     receipt_max_mb: int = 10
     extra: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -288,6 +289,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     'ARGON2_MEMORY_COST': _int(8, 4 * 1024 * 1024),
     'ARGON2_PARALLELISM': _int(1, 64),
     'DATA_DIR': _text,
+    'IMPORT_MAX_MB': _int(1, 10_000),
     'RECEIPT_MAX_MB': _int(1, 200),
 }
 

@@ -44,9 +44,12 @@ _whatispend_manage() {
         update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     import)
-        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "legacy" -- "$cur")); return 0; fi
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "file history legacy undo" -- "$cur")); return 0; fi
         case "$verb" in
-        legacy) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--dir --dry-run" -- "$cur")) ;;
+        file) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--date-format --default-category --default-payment-method --delimiter --dry-run --encoding --file --json --keep-possible --mapping --negatives --preset --skip-invalid --username" -- "$cur")) ;;
+        history) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--username" -- "$cur")) ;;
+        legacy) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--dir --dry-run --update-changed" -- "$cur")) ;;
+        undo) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--id --username" -- "$cur")) ;;
         esac ;;
     interactive) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
     logs)

@@ -19,9 +19,27 @@ complete -c manage.py -n "__fish_seen_subcommand_from i18n; and not __fish_seen_
 complete -c manage.py -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from init" -l language
 complete -c manage.py -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from refill" -l language
 complete -c manage.py -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from refill" -l source
-complete -c manage.py -n "__fish_seen_subcommand_from import; and not __fish_seen_subcommand_from legacy" -a "legacy"
+complete -c manage.py -n "__fish_seen_subcommand_from import; and not __fish_seen_subcommand_from file history legacy undo" -a "file history legacy undo"
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l date-format
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l default-category
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l default-payment-method
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l delimiter
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l dry-run
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l encoding
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l file -r -F
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l json
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l keep-possible
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l mapping
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l negatives
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l preset
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-invalid
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l username
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from history" -l username
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dir -r -F
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dry-run
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l update-changed
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from undo" -l id
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from undo" -l username
 complete -c manage.py -n "__fish_seen_subcommand_from logs; and not __fish_seen_subcommand_from show" -a "show"
 complete -c manage.py -n "__fish_seen_subcommand_from logs; and __fish_seen_subcommand_from show" -l follow
 complete -c manage.py -n "__fish_seen_subcommand_from logs; and __fish_seen_subcommand_from show" -l level
@@ -79,9 +97,27 @@ complete -c wis -n "__fish_seen_subcommand_from i18n; and not __fish_seen_subcom
 complete -c wis -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from init" -l language
 complete -c wis -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from refill" -l language
 complete -c wis -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from refill" -l source
-complete -c wis -n "__fish_seen_subcommand_from import; and not __fish_seen_subcommand_from legacy" -a "legacy"
+complete -c wis -n "__fish_seen_subcommand_from import; and not __fish_seen_subcommand_from file history legacy undo" -a "file history legacy undo"
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l date-format
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l default-category
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l default-payment-method
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l delimiter
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l dry-run
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l encoding
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l file -r -F
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l json
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l keep-possible
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l mapping
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l negatives
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l preset
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-invalid
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l username
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from history" -l username
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dir -r -F
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dry-run
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l update-changed
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from undo" -l id
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from undo" -l username
 complete -c wis -n "__fish_seen_subcommand_from logs; and not __fish_seen_subcommand_from show" -a "show"
 complete -c wis -n "__fish_seen_subcommand_from logs; and __fish_seen_subcommand_from show" -l follow
 complete -c wis -n "__fish_seen_subcommand_from logs; and __fish_seen_subcommand_from show" -l level

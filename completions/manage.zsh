@@ -43,9 +43,12 @@ _whatispend_manage() {
         update) flags=() ;;
         esac ;;
     import)
-        if (( n == 1 )); then compadd -- legacy; return; fi
+        if (( n == 1 )); then compadd -- file history legacy undo; return; fi
         case $verb in
-        legacy) flags=(--dir --dry-run) ;;
+        file) flags=(--date-format --default-category --default-payment-method --delimiter --dry-run --encoding --file --json --keep-possible --mapping --negatives --preset --skip-invalid --username) ;;
+        history) flags=(--username) ;;
+        legacy) flags=(--dir --dry-run --update-changed) ;;
+        undo) flags=(--id --username) ;;
         esac ;;
     interactive) flags=() ;;
     logs)

@@ -34,7 +34,6 @@ def rule_data(t: dict, **fields) -> dict:
 async def test_add_a_rule_and_see_its_occurrence(user: User) -> None:
     t = await open_page(user, '/expenses/recurring')
     await user.should_see(marker='rules-empty')
-    await user.should_see(marker='tab-expenses-recurring')
     user.find(marker='add-rule').click()
     await user.should_see(marker='rule-dialog')
     assert user.find(marker='rule-start').elements.pop().value == '2026-03-10'
@@ -56,8 +55,9 @@ async def test_add_a_rule_and_see_its_occurrence(user: User) -> None:
     assert next_label.text == 'Next: 31 Mar'
     assert user.find(marker='rules-monthly-total').elements.pop().text == '9,99\u00a0€'
 
-    # the occurrence is marked in the expenses table, linking to its rule
+    # the occurrence is marked in the expenses table, linking to its rule; the page leads to this one
     await user.open('/expenses?month=2026-02')
+    await user.should_see(marker='open-recurring')
     table: ui.table = user.find(marker='expenses-table').elements.pop()
     await until(lambda: table.rows and table.rows[0]['rule_id'] == rule.id)
     assert 'recurring?rule=' in table.slots['body-cell-description'].template

@@ -8,6 +8,7 @@ from app.api import (
     categories,
     expenses,
     exports,
+    imports,
     payment_methods,
     places,
     receipts,
@@ -24,6 +25,7 @@ sysapi.include_router(expenses.router, tags=['expenses'])
 sysapi.include_router(categories.router, tags=['categories'])
 sysapi.include_router(payment_methods.router, tags=['payment methods'])
 sysapi.include_router(exports.router, tags=['exports'])
+sysapi.include_router(imports.router, tags=['imports'])
 sysapi.include_router(stats.router, tags=['statistics'])
 sysapi.include_router(users.router, tags=['users'])
 sysapi.include_router(places.router, tags=['places'])

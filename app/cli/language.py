@@ -54,10 +54,22 @@ HELP: dict[str, str] = {
     ),
     'i18n update': N_("Merge messages.pot into every language's messages.po (new strings empty; run extract first)."),
     'import': N_('Import data from elsewhere.'),
+    'import file': N_(
+        "Import a CSV, TSV, XLSX, OFX/QFX, QIF, CAMT.053, MT940 or ihatemoney JSON file into USERNAME's account "
+        'and print the report. --preset names the format, --mapping a JSON file (field -> column); without them '
+        "the preset or the header's guess is used. --dry-run changes nothing. Possible duplicates are skipped "
+        'unless --keep-possible all (or row numbers); invalid rows stop the import unless --skip-invalid.'
+    ),
+    'import history': N_('The imports of USERNAME, newest first: id, file, time, rows, imported, still there, total.'),
     'import legacy': N_(
         'Import the data/ folder of What I Spend v2.4 (users.json, expenses.json, categories.json, '
         'payment_methods.json, user_links.json). Old passwords keep working. --dry-run shows what would be '
-        'imported and changes nothing; running it again imports only what is new.'
+        'imported and changes nothing; running it again imports only what is new, and reports the expenses '
+        'edited in v2.4 since: --update-changed updates them.'
+    ),
+    'import undo': N_(
+        'Undo import ID of USERNAME as a whole: its expenses, and the categories and payment methods it created '
+        'that nothing else uses, are deleted; what was entered by hand stays.'
     ),
     'interactive': N_(
         'A prompt (expense-tracker>) that runs these commands with history and Tab completion; also `-i`.'

@@ -5,6 +5,7 @@ from app.models.base import BaseModel, utcnow
 from app.models.budget import Alert, AlertPreference, Budget, NotificationUrl
 from app.models.category import Category
 from app.models.expense import Expense
+from app.models.imports import ImportBatch, ImportedExpense
 from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
 from app.models.link import UserLink
@@ -29,6 +30,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     LegacyRecord,
     RecoveryCode,
     InstallationSetting,
+    ImportBatch,
+    ImportedExpense,
     RecurringRule,
     RecurringOccurrence,
     Budget,
@@ -52,6 +55,8 @@ __all__ = [
     'Category',
     'Expense',
     'ExpenseTag',
+    'ImportBatch',
+    'ImportedExpense',
     'InstallationSetting',
     'LegacyRecord',
     'PaymentMethod',

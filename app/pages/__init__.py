@@ -6,6 +6,7 @@ from app.pages import (
     categories,
     dashboard,
     expenses,
+    import_page,
     login,
     map_page,
     payment_methods,
@@ -21,6 +22,7 @@ def register() -> None:
     public_page('/setup', N_('Set up'))(setup_wizard.setup_page)
     app_page('/', N_('Dashboard'))(dashboard.dashboard_page)
     app_page('/expenses', N_('Expenses'))(expenses.expenses_page)
+    app_page('/expenses/import', N_('Import'))(import_page.import_page)
     app_page('/expenses/recurring', N_('Recurring expenses'))(recurring.recurring_page)
     app_page('/categories', N_('Categories'))(categories.categories_page)
     app_page('/budgets', N_('Budgets'))(budgets.budgets_page)

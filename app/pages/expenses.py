@@ -213,6 +213,11 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ui.separator()
             ui.menu_item(_('CSV of everything'), lambda: export('csv', False)).mark('export-csv-all')
             ui.menu_item(_('Excel (XLSX) of everything'), lambda: export('xlsx', False)).mark('export-xlsx-all')
+        import_button = ui.button(_('Import'), icon='upload_file', on_click=lambda: ui.navigate.to('/expenses/import'))
+        import_button.props('outline no-caps').mark('import')
+        ui.button(_('Recurring'), icon='event_repeat', on_click=lambda: ui.navigate.to('/expenses/recurring')).props(
+            'outline no-caps'
+        ).classes('max-sm:hidden').mark('open-recurring')  # on a phone: the menu's Expenses › Recurring
         add_button = (
             ui.button(_('Add expense'), icon='add', on_click=lambda: add()).props('no-caps').mark('add-expense')
         )

@@ -26,22 +26,13 @@ NAVIGATION = [
     (N_('Map'), '/map', 'map'),
     (N_('Settings'), '/settings', 'settings'),
 ]
-# The pages grouped under a navigation entry (Expenses › Recurring): the entry stays highlighted on each of
-# them, the drawer lists them under it, and they show as tabs under the page's title.
-GROUPS: dict[str, list[tuple[str, str, str]]] = {
+# Pages under one of the navigation: listed under it in the drawer; the parent stays highlighted on them.
+SUBPAGES: dict[str, list[tuple[str, str, str]]] = {
     '/expenses': [
-        (N_('All expenses'), '/expenses', 'receipt_long'),
+        (N_('Import'), '/expenses/import', 'upload_file'),
         (N_('Recurring'), '/expenses/recurring', 'event_repeat'),
     ],
 }
-
-
-def _in_group(path: str, current: str) -> bool:
-    return current == path or any(current == page for _, page, _ in GROUPS.get(path, []))
-
-
-def _marker(path: str) -> str:
-    return path.strip('/').replace('/', '-') or 'dashboard'
 
 
 def logout_form() -> None:
@@ -50,7 +41,7 @@ def logout_form() -> None:
 
 def _nav_links(current: str, *, vertical: bool) -> None:
     for label, path, icon in NAVIGATION:
-        active = _in_group(path, current)
+        active = current == path or (path != '/' and current.startswith(path + '/'))
         classes = 'w-full justify-start' if vertical else ''
         if vertical:
             button = ui.button(_(label), icon=icon, color=None).props('flat no-caps align=left')
@@ -58,24 +49,13 @@ def _nav_links(current: str, *, vertical: bool) -> None:
             button = ui.button(_(label), icon=icon).props('flat no-caps dense color=white')
         button.classes(classes + (' nav-active' if active else ''))
         button.on_click(lambda path=path: ui.navigate.to(path))
-        button.mark(f'nav-{_marker(path)}')
+        button.mark(f'nav-{path.strip("/") or "dashboard"}')
         if vertical:
-            for sub_label, sub_path, sub_icon in GROUPS.get(path, [])[1:]:
-                sub = ui.button(_(sub_label), icon=sub_icon, color=None).props('flat dense no-caps align=left')
+            for sub_label, sub_path, sub_icon in SUBPAGES.get(path, []):
+                sub = ui.button(_(sub_label), icon=sub_icon, color=None).props('flat no-caps align=left dense')
                 sub.classes('w-full justify-start pl-8' + (' nav-active' if current == sub_path else ''))
                 sub.on_click(lambda sub_path=sub_path: ui.navigate.to(sub_path))
-                sub.mark(f'nav-{_marker(sub_path)}')
-
-
-def _group_tabs(current: str) -> None:
-    """Under the title of a grouped page: its group's pages, the current one highlighted."""
-    for pages in GROUPS.values():
-        if any(current == page for _, page, _ in pages):
-            with ui.row().classes('gap-1 -mt-2').props('role=navigation'):
-                for label, path, icon in pages:
-                    tab = ui.button(_(label), icon=icon, color=None, on_click=lambda path=path: ui.navigate.to(path))
-                    tab.props('flat dense no-caps')
-                    tab.classes('nav-active' if path == current else '').mark(f'tab-{_marker(path)}')
+                sub.mark(f'nav-{sub_path.strip("/").replace("/", "-")}')
 
 
 @contextmanager
@@ -115,5 +95,4 @@ def frame(user: User, title: str) -> Iterator[None]:
 
     with ui.column().classes('wis-page p-4 gap-4'):
         ui.label(_(title)).classes('text-2xl font-semibold').mark('page-title')
-        _group_tabs(current)
         yield

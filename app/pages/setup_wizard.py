@@ -270,15 +270,19 @@ def _ready_step(state: dict) -> ui.label:
         'w-full [&_pre]:whitespace-pre-wrap [&_pre]:break-all [&_pre]:pr-10'
     ).mark('setup-api-key')
 
-    async def enter() -> None:
+    async def enter(target: str = '/') -> None:
         await ui.run_javascript(
             "const r = await fetch('/auth/adopt', {method: 'POST',"
             " headers: {'Content-Type': 'application/json'},"
             f' body: JSON.stringify({{token: {state["token"]!r}}})}});'
-            " if (r.ok) { window.location.href = '/'; }",
+            f' if (r.ok) {{ window.location.href = {target!r}; }}',
             timeout=10,
         )
 
+    ui.label(_('Coming from a bank, a spreadsheet or another tracker? Import your history first.')).classes('text-sm')
     with ui.stepper_navigation():
         ui.button(_('Open my dashboard'), on_click=enter).mark('setup-finish')
+        ui.button(_('Import my history'), icon='upload_file', on_click=lambda: enter('/expenses/import')).props(
+            'flat no-caps'
+        ).mark('setup-import')
     return ready

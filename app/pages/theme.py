@@ -12,11 +12,13 @@ pair is at least 4.5:1 (WCAG AA for normal text) on the backgrounds it meets; th
 from __future__ import annotations
 
 import copy
+import html
 
 from nicegui import ui
 from nicegui.language import Language
 
 from app import i18n
+from app.i18n import _
 
 # name: (light text, light fill, dark text, dark fill); the fills carry white text, but warning's dark text
 BRAND = {
@@ -56,13 +58,15 @@ THEME_CSS = (
     '.body--dark .q-checkbox__svg{color:#121212}'
     f'.body--dark .q-card{{background:{DARK_CARD}}}'
     '.nav-active{background:rgba(127,127,127,.22)}.wis-page{max-width:1200px;margin:0 auto;width:100%}'
+    # a phone: the vertical stepper's 60px indent cut the wizard's choices ("Français (France) — 1 234,…")
+    '@media (max-width:599px){.q-stepper--vertical .q-stepper__step-inner{padding:0 8px 24px 36px}}'
     '</style>'
 )
 # Quasar's loading bar is a progress bar without a name (axe: aria-progressbar-name); it gets one when it appears.
 NAME_LOADING_BAR = """<script>
 document.addEventListener('DOMContentLoaded', () => {
   const name = () => document.querySelectorAll('.q-loading-bar:not([aria-label])')
-    .forEach(bar => bar.setAttribute('aria-label', 'Loading'));
+    .forEach(bar => bar.setAttribute('aria-label', document.querySelector('meta[name=wis-loading]')?.content));
   new MutationObserver(name).observe(document.body, {childList: true});
   name();
 });
@@ -84,5 +88,8 @@ def apply_theme(theme: str) -> ui.dark_mode:
     client.page.dark = theme_to_dark(theme)
     # the language of the text (<html lang>, for screen readers) and of Quasar's own texts: the page's (start_page)
     client.page.language = QUASAR_LANGUAGE.get(i18n.current(), 'en-US')
-    ui.add_head_html(THEME_CSS + NAME_LOADING_BAR)
+    # the loading bar's name in the page's language (a translation, escaped all the same)
+    name = html.escape(_('Loading'))
+    loading = f'<meta name="wis-loading" content="{name}">'
+    ui.add_head_html(THEME_CSS + loading + NAME_LOADING_BAR)
     return ui.dark_mode(theme_to_dark(theme))

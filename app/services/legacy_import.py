@@ -35,6 +35,14 @@ from app.services.legacy_import_files import (
     read_records,
     text_of,
 )
+from app.services.legacy_import_owners import (
+    changes,
+    existing_category,
+    existing_method,
+    is_shared,
+    roots_of,
+    users_by_thing,
+)
 from app.services.months import parse_date
 
 log = logging.getLogger('whatispend.import')
@@ -56,6 +64,8 @@ class ImportReport:
     created: dict[str, int]
     already: dict[str, int]
     warnings: tuple[str, ...]
+    changed: dict[str, int] = field(default_factory=dict)  # imported before, edited in v2.4 since
+    updated: dict[str, int] = field(default_factory=dict)  # of those, updated (`update_changed`)
 
 
 @dataclass(slots=True)
@@ -64,6 +74,8 @@ class _Tally:
 
     created: Counter[str] = field(default_factory=Counter)
     already: Counter[str] = field(default_factory=Counter)
+    changed: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, file: str, key: object, message: str) -> None:
@@ -78,12 +90,16 @@ class _Rollback(Exception):
 
 
 class _Importer:
-    def __init__(self, folder: Path, report: _Tally) -> None:
+    def __init__(self, folder: Path, report: _Tally, update_changed: bool = False) -> None:
         self.folder = folder
         self.report = report
+        self.update_changed = update_changed
         self.users: dict[str, User] = {}  # legacy username (lower-case) -> account
         self.categories: dict[str, Category] = {}
         self.methods: dict[str, PaymentMethod] = {}
+        # (legacy id, owner id) -> that owner's copy: a shared v2.4 item is copied to each user who uses it
+        self.category_copies: dict[tuple[str, int], Category] = {}
+        self.method_copies: dict[tuple[str, int], PaymentMethod] = {}
         self.uncategorized: dict[int, Category] = {}
         self.current: tuple[str, str] = ('', '')  # the record being imported, for unexpected errors
 
@@ -108,30 +124,6 @@ class _Importer:
         """The row an earlier run made of this record, if it still exists."""
         target = self._seen(kind, key)
         return model.get_or_none(model.id == target) if target is not None else None
-
-    def _name_and_owner(self, file: str, key: str, record: dict, users_of: dict[str, str]) -> tuple[str, User]:
-        """A category's or a payment method's name, and its owner: the one it names, else the user whose
-        expenses use it most, else the first administrator."""
-        name = text_of(record, 'name')
-        if not name:
-            raise RecordError(file, key, 'it has no name')
-        owner = self._owner(file, key, record)
-        if owner is None:
-            owner = self.users.get(users_of.get(key, '')) or self._default_owner()
-        return name, owner
-
-    def _reference(
-        self, file: str, key: str, record: dict, imported: dict[str, _Row], fields: tuple[str, ...], missing: str
-    ) -> _Row | None:
-        """The imported record that `record` names in `fields`; one it names that does not exist is
-        warned about (`missing`, with `{}` for its id) and read as none."""
-        legacy = legacy_id(record, *fields)
-        if not legacy:
-            return None
-        found = imported.get(legacy)
-        if found is None:
-            self.report.warn(file, key, missing.format(legacy))
-        return found
 
     def _required_owner(self, file: str, key: str, record: dict) -> User:
         owner = self._owner(file, key, record)
@@ -194,25 +186,18 @@ class _Importer:
 
     # categories and payment methods ----------------------------------------------------------------
 
-    def _main_user_by_usage(self, expenses: list[tuple[str, dict]], field_names: tuple[str, ...]) -> dict[str, str]:
-        """For records without an owner (v2.4 shared them): the user whose expenses use each one most."""
-        usage: dict[str, Counter] = {}
-        for _, record in expenses:
-            if not isinstance(record, dict):
-                continue
-            owner = text_of(record, 'user', 'username', 'owner', 'user_id', 'created_by').lower()
-            for name in field_names:
-                legacy = legacy_id(record, name)
-                if legacy and owner in self.users:
-                    usage.setdefault(legacy, Counter())[owner] += 1
-        return {legacy: counter.most_common(1)[0][0] for legacy, counter in usage.items()}
-
     def _default_owner(self) -> User:
         admins = [u for u in self.users.values() if u.is_admin]
         candidates = admins or list(self.users.values())
         if not candidates:
             raise Invalid(Message('users.json holds no account; nothing was imported.'))
         return min(candidates, key=lambda u: u.id)
+
+    def _owners(self, shared: bool, users: set[str] | None, file: str, key: str, record: dict) -> list[User]:
+        """A shared item goes to each user who uses it (else the default owner); an owned one to its owner."""
+        if not shared:
+            return [self._required_owner(file, key, record)]
+        return [self.users[name] for name in sorted(users or ()) if name in self.users] or [self._default_owner()]
 
     def import_categories(self, expenses: list[tuple[str, dict]]) -> None:
         file = 'categories.json'
@@ -222,51 +207,88 @@ class _Importer:
             if not isinstance(record, dict):
                 raise RecordError(file, key, 'it is not an object')
             by_key[legacy_id(record, 'id') or key] = record
-        users_of = self._main_user_by_usage(expenses, ('category_id', 'subcategory_id'))
+        roots = roots_of(by_key)
+        users_of = users_by_thing(expenses, ('category_id', 'category', 'subcategory_id', 'subcategory'), roots)
 
-        def depth(key: str, seen: tuple[str, ...] = ()) -> int:
-            parent = legacy_id(by_key[key], 'parent_id', 'parent')
-            if not parent or parent not in by_key or parent in seen or len(seen) > 20:
-                return 0
-            return 1 + depth(parent, (*seen, key))
+        def depth(key: str) -> int:
+            level, seen = 0, {key}
+            while (parent := legacy_id(by_key[key], 'parent_id', 'parent')) in by_key and parent not in seen:
+                level, key = level + 1, parent
+                seen.add(key)
+            return level
 
         for key in sorted(by_key, key=lambda k: (depth(k), k)):
             self.current = (file, key)
-            record = by_key[key]
-            if (category := self._imported_before('category', Category, key)) is not None:
-                self.categories[key] = category
+            record, root = by_key[key], by_key[roots[key]]
+            name = text_of(record, 'name')
+            if not name:
+                raise RecordError(file, key, 'it has no name')
+            # the whole tree follows its top category: one owner for a category and its subcategories
+            for owner in self._owners(is_shared(root), users_of.get(roots[key]), file, roots[key], root):
+                self._category_copy(file, key, record, name, owner, shared=is_shared(root))
+
+    def _category_copy(self, file: str, key: str, record: dict, name: str, owner: User, *, shared: bool) -> None:
+        legacy_key = f'{key}@{owner.username_key}' if shared else key
+        parent_key = legacy_id(record, 'parent_id', 'parent')
+        parent = self.category_copies.get((parent_key, owner.id)) if parent_key else None
+        if parent_key and parent is None:
+            self.report.warn(file, key, _NO_PARENT.format(parent_key))
+        category = self._imported_before('category', Category, legacy_key)
+        if category is None and shared:  # the first importer made one row of it, under its legacy id alone
+            category = self._imported_before('category', Category, key)
+            category = category if category is not None and category.owner_id == owner.id else None
+        if category is not None:
+            self.report.already['categories'] += 1
+        else:
+            category = existing_category(owner, name[:80], parent)
+            if category is not None:
                 self.report.already['categories'] += 1
-                continue
-            name, owner = self._name_and_owner(file, key, record, users_of)
-            parent = self._reference(file, key, record, self.categories, ('parent_id', 'parent'), _NO_PARENT)
-            category = Category.create(
-                owner=owner,
-                name=name[:80],
-                parent=parent,
-                color=text_of(record, 'color', 'colour') or (parent.color if parent else '#6366f1'),
-                icon=text_of(record, 'icon')[:40] or (parent.icon if parent else 'label'),
-            )
-            self._remember('category', key, category.id)
-            self.categories[key] = category
-            self.report.created['categories'] += 1
+                self.report.warn(file, key, f'{owner.username} already has {category.name!r}: used instead')
+            else:
+                category = Category.create(
+                    owner=owner,
+                    name=name[:80],
+                    parent=parent,
+                    color=text_of(record, 'color', 'colour') or (parent.color if parent else '#6366f1'),
+                    icon=text_of(record, 'icon')[:40] or (parent.icon if parent else 'label'),
+                )
+                self.report.created['categories'] += 1
+            self._remember('category', legacy_key, category.id)
+        self.category_copies[(key, owner.id)] = category
+        self.categories.setdefault(key, category)
 
     def import_payment_methods(self, expenses: list[tuple[str, dict]]) -> None:
         file = 'payment_methods.json'
-        users_of = self._main_user_by_usage(expenses, ('payment_method_id',))
+        users_of = users_by_thing(expenses, ('payment_method_id', 'payment_method'))
         for key, record in read_records(self.folder, file):
             self.current = (file, key)
             if not isinstance(record, dict):
                 raise RecordError(file, key, 'it is not an object')
             key = legacy_id(record, 'id') or key
-            if (method := self._imported_before('payment_method', PaymentMethod, key)) is not None:
-                self.methods[key] = method
-                self.report.already['payment_methods'] += 1
-                continue
-            name, owner = self._name_and_owner(file, key, record, users_of)
-            method = PaymentMethod.create(owner=owner, name=name[:80], icon=text_of(record, 'icon')[:40] or 'payments')
-            self._remember('payment_method', key, method.id)
-            self.methods[key] = method
-            self.report.created['payment_methods'] += 1
+            name = text_of(record, 'name')
+            if not name:
+                raise RecordError(file, key, 'it has no name')
+            shared = is_shared(record)
+            for owner in self._owners(shared, users_of.get(key), file, key, record):
+                legacy_key = f'{key}@{owner.username_key}' if shared else key
+                method = self._imported_before('payment_method', PaymentMethod, legacy_key)
+                if method is None and shared:
+                    method = self._imported_before('payment_method', PaymentMethod, key)
+                    method = method if method is not None and method.owner_id == owner.id else None
+                if method is not None:
+                    self.report.already['payment_methods'] += 1
+                else:
+                    method = existing_method(owner, name[:80])
+                    if method is not None:
+                        self.report.already['payment_methods'] += 1
+                        self.report.warn(file, key, f'{owner.username} already has {method.name!r}: used instead')
+                    else:
+                        icon = text_of(record, 'icon')[:40] or 'payments'
+                        method = PaymentMethod.create(owner=owner, name=name[:80], icon=icon)
+                        self.report.created['payment_methods'] += 1
+                    self._remember('payment_method', legacy_key, method.id)
+                self.method_copies[(key, owner.id)] = method
+                self.methods.setdefault(key, method)
 
     # expenses ---------------------------------------------------------------------------------------
 
@@ -288,51 +310,79 @@ class _Importer:
             if not isinstance(record, dict):
                 raise RecordError(file, key, 'it is not an object')
             key = legacy_id(record, 'id') or key
-            if self._seen('expense', key) is not None:
-                self.report.already['expenses'] += 1
-                continue
+            seen = LegacyRecord.get_or_none((LegacyRecord.kind == 'expense') & (LegacyRecord.legacy_key == key))
+            warned = len(self.report.warnings)
             owner = self._required_owner(file, key, record)
-            try:
-                cents = amount_cents(record.get('amount'))
-            except Invalid as exc:
-                raise RecordError(file, key, f'amount {record.get("amount")!r}: {exc.message}') from None
-            if isinstance(record.get('amount'), str):
-                self.report.warn(file, key, f'amount written as text {record["amount"]!r}, read as {cents / 100:.2f}')
-            try:
-                day: date = parse_date(str(record.get('date', '')).strip()[:10])
-            except Invalid as exc:
-                raise RecordError(file, key, f'date {record.get("date")!r}: {exc.message}') from None
-            category, subcategory = self._expense_categories(file, key, record, owner)
-            method = self._reference(
-                file, key, record, self.methods, ('payment_method_id', 'payment_method'), _NO_METHOD
-            )
-            description = record.get('description')
-            if description is None:
-                description = ''
-            latitude, longitude = coordinates(record)
+            columns = self._expense_columns(file, key, record, owner)
+            if seen is not None:
+                del self.report.warnings[warned:]  # said at its first import
+                self._check_changed(file, key, record, seen, columns)
+                continue
             created = legacy_timestamp(record.get('created_at')) or utcnow()
             expense = Expense.create(
                 owner=owner,
-                amount_cents=cents,
-                date=day,
-                category=category,
-                subcategory=subcategory,
-                payment_method=method,
-                description=str(description).strip()[:500],
-                latitude=latitude,
-                longitude=longitude,
-                place=text_of(record, 'place', 'location', 'location_name', 'address')[:120],
                 created_at=created,
                 updated_at=legacy_timestamp(record.get('updated_at')) or created,
+                **columns,
             )
             self._remember('expense', key, expense.id)
             self.report.created['expenses'] += 1
 
+    def _expense_columns(self, file: str, key: str, record: dict, owner: User) -> dict:
+        try:
+            cents = amount_cents(record.get('amount'))
+        except Invalid as exc:
+            raise RecordError(file, key, f'amount {record.get("amount")!r}: {exc.message}') from None
+        if isinstance(record.get('amount'), str):
+            self.report.warn(file, key, f'amount written as text {record["amount"]!r}, read as {cents / 100:.2f}')
+        try:
+            day: date = parse_date(str(record.get('date', '')).strip()[:10])
+        except Invalid as exc:
+            raise RecordError(file, key, f'date {record.get("date")!r}: {exc.message}') from None
+        category, subcategory = self._expense_categories(file, key, record, owner)
+        method = None
+        if legacy := legacy_id(record, 'payment_method_id', 'payment_method'):
+            method = self.method_copies.get((legacy, owner.id)) or self.methods.get(legacy)
+            if method is None:
+                self.report.warn(file, key, _NO_METHOD.format(legacy))
+        description = record.get('description')
+        latitude, longitude = coordinates(record)
+        return {
+            'amount_cents': cents,
+            'date': day,
+            'category': category,
+            'subcategory': subcategory,
+            'payment_method': method,
+            'description': str(description if description is not None else '').strip()[:500],
+            'latitude': latitude,
+            'longitude': longitude,
+            'place': text_of(record, 'place', 'location', 'location_name', 'address')[:120],
+        }
+
+    def _check_changed(self, file: str, key: str, record: dict, seen: LegacyRecord, columns: dict) -> None:
+        """An expense imported before: edited in v2.4 since (it differs, and v2.4 dates the edit after the
+        import, or does not date it) is reported, and updated with `update_changed`."""
+        expense = Expense.get_or_none(Expense.id == seen.target_id)
+        edited = legacy_timestamp(record.get('updated_at'))
+        different = changes(expense, columns) if expense is not None else []
+        if not different or (edited is not None and edited <= seen.imported_at):
+            self.report.already['expenses'] += 1
+            return
+        self.report.changed['expenses'] += 1
+        what = ', '.join(different)
+        if not self.update_changed:
+            self.report.warn(file, key, f'edited in v2.4 since the last import ({what}): --update-changed updates it')
+            return
+        Expense.update(updated_at=edited or utcnow(), **columns).where(Expense.id == seen.target_id).execute()
+        LegacyRecord.update(imported_at=utcnow()).where(LegacyRecord.id == seen.id).execute()
+        self.report.updated['expenses'] += 1
+        self.report.warn(file, key, f'edited in v2.4 since the last import ({what}): updated')
+
     def _expense_categories(self, file: str, key: str, record: dict, owner: User) -> tuple[Category, Category | None]:
         category_key = legacy_id(record, 'category_id', 'category')
         sub_key = legacy_id(record, 'subcategory_id', 'subcategory')
-        category = self.categories.get(category_key) if category_key else None
-        subcategory = self.categories.get(sub_key) if sub_key else None
+        category = self._category_for(category_key, owner)
+        subcategory = self._category_for(sub_key, owner)
         if sub_key and subcategory is None:
             self.report.warn(file, key, f'subcategory {sub_key} does not exist: imported without one')
         if category is not None and category.parent_id is not None and subcategory is None:
@@ -348,6 +398,12 @@ class _Importer:
             self.report.warn(file, key, f'subcategory {sub_key} is not under its category: imported without one')
             subcategory = None
         return category, subcategory
+
+    def _category_for(self, key: str, owner: User) -> Category | None:
+        """The owner's copy of a shared category, else the one imported under that legacy id."""
+        if not key:
+            return None
+        return self.category_copies.get((key, owner.id)) or self.categories.get(key)
 
     @staticmethod
     def categories_parent(category: Category) -> Category:
@@ -389,15 +445,16 @@ class _Importer:
                 self._remember('link', legacy_key, link.id)
 
 
-def import_legacy(folder: str | Path, *, dry_run: bool = False) -> ImportReport:
-    """Import a v2.4 data folder in one transaction; with `dry_run`, report what would be imported."""
+def import_legacy(folder: str | Path, *, dry_run: bool = False, update_changed: bool = False) -> ImportReport:
+    """Import a v2.4 data folder in one transaction; with `dry_run`, report what would be imported; with
+    `update_changed`, expenses edited in v2.4 since they were imported are updated (else only reported)."""
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise Invalid(
             Message('{folder} is not a folder; pass the data/ folder of What I Spend v2.4 with --dir.', folder=folder)
         )
     report = _Tally()
-    importer = _Importer(folder, report)
+    importer = _Importer(folder, report, update_changed)
     try:
         with write_transaction():
             expenses = read_records(folder, 'expenses.json')
@@ -435,4 +492,6 @@ def import_legacy(folder: str | Path, *, dry_run: bool = False) -> ImportReport:
         created={kind: report.created[kind] for kind in KINDS},
         already={kind: report.already[kind] for kind in KINDS},
         warnings=tuple(report.warnings),
+        changed={kind: report.changed[kind] for kind in KINDS},
+        updated={kind: report.updated[kind] for kind in KINDS},
     )

@@ -50,6 +50,11 @@ def allow_larger_body(path: str, limit: int) -> None:
     _LARGER[path] = max(limit, _LARGER.get(path, 0))
 
 
+def forget_larger_body(path: str) -> None:
+    """Drop the limit `allow_larger_body` gave `path` (a page's upload address, once the page is gone)."""
+    _LARGER.pop(path, None)
+
+
 def limit_for(path: str, default: int = DEFAULT_LIMIT) -> int:
     """The body limit of `path`: the longest registered path that covers it, or `default`."""
     best, best_length = default, -1

@@ -13,8 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from app.i18n import Message
 from app.services.imports import text_files
@@ -56,10 +57,31 @@ def number_text(value: float) -> str:
     return text[:-2] if text.endswith('.0') else text
 
 
+class _UnsizedSheet(ReadOnlyWorksheet):
+    """A read-only sheet that does not measure itself on opening: openpyxl parses a whole sheet that lacks a
+    <dimension> (openpyxl's own write-only files, our export) just to size it. Rows are read until they end."""
+
+    def _get_size(self) -> None:
+        return None
+
+
+class _FirstSheetReader(ExcelReader):
+    """load_workbook(read_only=True), opening the first worksheet only (not the summary sheets after it)."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target in self.valid_files and 'chartsheet' not in rel.Type:
+                opened = _UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                self.wb._sheets.append(opened)  # type: ignore[attr-defined]  # what openpyxl itself does
+                return
+
+
 def _sheet(path: Path) -> Any:
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        reader = _FirstSheetReader(path, read_only=True, data_only=True)
+        reader.read()
+        book = reader.wb
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, AttributeError):
         raise ImportFileError(Message('This XLSX file cannot be read; open it and save it again, or save it as CSV.'))
     if not book.worksheets:
         raise ImportFileError(Message('The file is empty.'))

@@ -1,0 +1,303 @@
+"""From the rows the read side understood to a report, and on confirmation to expenses (issue 16, items 4-6).
+
+Every import is a dry run first: the same function counts what is new, duplicate, possibly duplicate,
+skipped and invalid, and lists what would be created. A confirmation runs it again inside one write
+transaction (so nothing can slip in between the check and the write) and stores the rows in batches:
+categories and payment methods through their services, expenses validated by the expense service's own
+rules (`expenses.validate_location`, `clean_text`, the reference check of `access`), inserted many at a
+time, each linked to the import that made it. Any failure rolls the whole import back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from app.db import db, is_postgres, write_transaction
+from app.i18n import Message, Plural
+from app.models import Category, Expense, ImportBatch, PaymentMethod, User, utcnow
+from app.models.imports import EXTERNAL_ID_LENGTH
+from app.services import access, audit, expenses, tags
+from app.services.errors import Invalid, ServiceError
+from app.services.import_dedupe import Candidate, classify
+from app.services.import_names import CategoryKey, NameBook
+from app.services.import_types import MAX_LISTED, ImportOptions, ImportReport, InvalidRow, PossibleDuplicate, SourceInfo
+from app.services.money import MAX_AMOUNT_CENTS
+from app.services.validation import clean_text
+
+_BATCH = 500
+
+
+@dataclass(slots=True)
+class _Row:
+    candidate: Candidate
+    category: CategoryKey
+    method: str
+    place: str
+    latitude: float | None
+    longitude: float | None
+    tags: tuple[str, ...] = ()
+
+
+def _problem(row_number: int, column: str, value: object, message: Message) -> InvalidRow:
+    return InvalidRow(row_number, column, str(value if value is not None else '')[:80], message)
+
+
+def _accept(book: NameBook, item: Any) -> _Row:
+    """A parsed row checked by the expense rules; raises ServiceError naming the column."""
+    if item.amount_cents > MAX_AMOUNT_CENTS:
+        raise Invalid(Message('The amount is too large to be real (over one billion); check it.'), field='amount')
+    description = clean_text(
+        item.description, field='description', max_length=expenses.MAX_DESCRIPTION, label=Message('description')
+    )
+    columns: dict[str, Any] = {}
+    if item.place or item.latitude is not None or item.longitude is not None:
+        location: dict[str, Any] = {'place': item.place or ''}
+        if item.latitude is not None or item.longitude is not None:
+            location.update(latitude=item.latitude, longitude=item.longitude)
+        columns = expenses.validate_location(location)
+    external = item.external_id.strip()[:EXTERNAL_ID_LENGTH] if item.external_id else None
+    names = tuple(tags.parse_tags(list(item.tags))) if item.tags else ()
+    return _Row(
+        Candidate(item.row_number, item.date, item.amount_cents, description, external or None),
+        book.category_key(item.category, item.subcategory),
+        book.method_key(item.payment_method),
+        columns.get('place', ''),
+        columns.get('latitude'),
+        columns.get('longitude'),
+        names,
+    )
+
+
+def run_rows(user: User, items: Iterable[Any], source: SourceInfo, options: ImportOptions) -> ImportReport:
+    """The report of importing `items` (ParsedRow | RowProblem | SkippedRow from the read side); with
+    `options.dry_run` False, the import itself, in one transaction."""
+    if options.dry_run:
+        return _run(user, items, source, options)
+    with write_transaction():
+        return _run(user, items, source, options)
+
+
+def _run(user: User, items: Iterable[Any], source: SourceInfo, options: ImportOptions) -> ImportReport:
+    book = NameBook(user, options)
+    rows: list[_Row] = []
+    invalid: list[InvalidRow] = []
+    invalid_count = 0
+    skipped: Counter[str] = Counter()
+    total_rows = 0
+    for item in items:
+        total_rows += 1
+        if hasattr(item, 'reason'):  # SkippedRow
+            skipped[item.reason] += 1
+            continue
+        if hasattr(item, 'message'):  # RowProblem
+            invalid_count += 1
+            if len(invalid) < MAX_LISTED:
+                invalid.append(_problem(item.row_number, item.column, item.value, item.message))
+            continue
+        if item.amount_cents == 0:
+            skipped['zero'] += 1
+            continue
+        if item.amount_cents < 0:  # a refund: an expense is always positive (the CHECK of the table)
+            skipped['refund'] += 1
+            continue
+        try:
+            rows.append(_accept(book, item))
+        except ServiceError as error:
+            invalid_count += 1
+            if len(invalid) < MAX_LISTED:
+                value = getattr(item, error.field or 'description', '') if error.field else ''
+                invalid.append(_problem(item.row_number, error.field or '', value, error.text))
+    classify(user, [row.candidate for row in rows])
+    keep = set(options.keep_possible)
+    chosen: list[_Row] = []
+    possible: list[PossibleDuplicate] = []
+    possible_count = duplicates = new = 0
+    for row in rows:
+        candidate = row.candidate
+        if candidate.verdict == 'duplicate':
+            duplicates += 1
+            continue
+        if candidate.verdict == 'possible':
+            possible_count += 1
+            kept = options.keep_all_possible or candidate.row_number in keep
+            if len(possible) < MAX_LISTED:
+                possible.append(
+                    PossibleDuplicate(
+                        candidate.row_number,
+                        candidate.date,
+                        candidate.amount_cents,
+                        candidate.description,
+                        candidate.match_id or 0,
+                        candidate.match_date or candidate.date,
+                        candidate.match_description,
+                        kept,
+                    )
+                )
+            if kept:
+                chosen.append(row)
+            continue
+        new += 1
+        chosen.append(row)
+    new_categories, new_methods = book.new_names((r.category for r in chosen), (r.method for r in chosen))
+    report = ImportReport(
+        dry_run=options.dry_run,
+        import_id=None,
+        source=source,
+        rows=total_rows,
+        new=new,
+        duplicates=duplicates,
+        possible_count=possible_count,
+        possible=tuple(possible),
+        skipped=tuple(sorted(skipped.items())),
+        invalid_count=invalid_count,
+        invalid=tuple(invalid),
+        total_cents=sum(row.candidate.amount_cents for row in chosen),
+        new_categories=new_categories,
+        new_payment_methods=new_methods,
+    )
+    if options.dry_run:
+        return report
+    if invalid_count and not options.skip_invalid:
+        raise Invalid(
+            Plural(
+                '{n} row cannot be read; correct the file, or choose to skip the invalid rows.',
+                '{n} rows cannot be read; correct the file, or choose to skip the invalid rows.',
+                n=invalid_count,
+            ),
+            field='file',
+        )
+    batch_id = _store(user, book, chosen, source, total_rows)
+    return replace(report, import_id=batch_id, imported=len(chosen))
+
+
+def _store(user: User, book: NameBook, chosen: list[_Row], source: SourceInfo, total_rows: int) -> int:
+    """Write the chosen rows (inside the caller's transaction): names first, then expenses in batches."""
+    resolved = []
+    checks = _References(user.id)
+    for row in chosen:
+        category_id, subcategory_id = book.category_ids(row.category)
+        method_id = book.method_id(row.method)
+        checks.check(category_id, subcategory_id, method_id)
+        resolved.append((row, category_id, subcategory_id, method_id))
+    now = utcnow()
+    batch = ImportBatch.create(
+        owner=user.id,
+        file_name=(source.file_name or '')[:200],
+        file_size=source.file_size,
+        file_format=(source.file_format or '')[:16],
+        preset=(source.preset or '')[:40],
+        rows=total_rows,
+        imported=len(chosen),
+        total_cents=sum(row.candidate.amount_cents for row in chosen),
+        created_categories=json.dumps(book.created_categories),
+        created_payment_methods=json.dumps(book.created_methods),
+        created_at=now,
+    )
+    stamp = Expense.created_at.db_value(now)
+    expense_rows = [
+        (
+            user.id,
+            row.candidate.amount_cents,
+            Expense.date.db_value(row.candidate.date),
+            category_id,
+            subcategory_id,
+            method_id,
+            row.candidate.description,
+            row.latitude,
+            row.longitude,
+            row.place,
+            stamp,
+            stamp,
+        )
+        for row, category_id, subcategory_id, method_id in resolved
+    ]
+    new_ids = insert_expenses(expense_rows)
+    for expense_id, (row, *_ids) in zip(new_ids, resolved, strict=True):
+        if row.tags:  # the tags service's own write (most files carry none)
+            tags.set_expense_tags(user.id, expense_id, list(row.tags))
+    insert_links(
+        [
+            (batch.id, user.id, expense_id, row.candidate.external_id)
+            for expense_id, (row, *_) in zip(new_ids, resolved, strict=True)
+        ]
+    )
+    audit.record(
+        'import_done',
+        user,
+        detail=f'import {batch.id}: {len(chosen)} expenses from "{(source.file_name or "")[:100]}"',
+    )
+    return batch.id
+
+
+class _References:
+    """The expense service's rule, checked once per category and payment method: an expense is filed only
+    under what all its viewers see (`access.check_may_reference`)."""
+
+    def __init__(self, owner_id: int) -> None:
+        self.owner_id = owner_id
+        self.audience = access.audience(owner_id)
+        self.seen: set[tuple[str, int]] = set()
+        self.fine_owners: set[int] = {owner_id}
+
+    def check(self, category_id: int, subcategory_id: int | None, method_id: int) -> None:
+        for what, model, number in (
+            ('category', Category, category_id),
+            ('subcategory', Category, subcategory_id),
+            ('payment_method', PaymentMethod, method_id),
+        ):
+            if number is None or (what, number) in self.seen:
+                continue
+            thing = model.get_by_id(number)
+            if thing.owner_id not in self.fine_owners:
+                access.check_may_reference(self.owner_id, thing.owner_id, what, thing.name, field=what)
+                self.fine_owners.add(thing.owner_id)
+            self.seen.add((what, number))
+
+
+_EXPENSE_COLUMNS = (
+    'owner_id, amount_cents, date, category_id, subcategory_id, payment_method_id, description, latitude, '
+    'longitude, place, created_at, updated_at'
+)
+
+
+def insert_expenses(rows: list[tuple]) -> list[int]:
+    """Insert the expenses (in the caller's write transaction) and return their ids, in order.
+
+    Peewee builds an INSERT of many rows value by value, which costs more than the database's work at this
+    size; a prepared statement run by `executemany` does not. On SQLite the write lock is held since the
+    transaction began, so the rows just inserted are those above the highest id before; on PostgreSQL the
+    ids come back with RETURNING."""
+    if not rows:
+        return []
+    if is_postgres():
+        ids: list[int] = []
+        for start in range(0, len(rows), _BATCH):
+            values = ', '.join(['(' + ', '.join(['%s'] * 12) + ')'] * len(rows[start : start + _BATCH]))
+            params = [value for row in rows[start : start + _BATCH] for value in row]
+            cursor = db.execute_sql(f'INSERT INTO expense ({_EXPENSE_COLUMNS}) VALUES {values} RETURNING id', params)
+            ids.extend(row[0] for row in cursor.fetchall())
+        return ids
+    before = db.execute_sql('SELECT COALESCE(MAX(id), 0) FROM expense').fetchone()[0]
+    db.cursor().executemany(f'INSERT INTO expense ({_EXPENSE_COLUMNS}) VALUES ({", ".join(["?"] * 12)})', rows)
+    cursor = db.execute_sql('SELECT id FROM expense WHERE id > ? ORDER BY id', (before,))
+    ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) != len(rows):
+        raise RuntimeError(f'{len(rows)} expenses inserted but {len(ids)} found after them')
+    return ids
+
+
+def insert_links(rows: list[tuple[int, int, int, str | None]]) -> None:
+    """Link each new expense to its import (batch, owner, expense, the file's own id)."""
+    mark = '%s' if is_postgres() else '?'
+    columns = 'batch_id, owner_id, expense_id, external_id'
+    columns = 'batch_id, owner_id, expense_id, external_id'
+    sql = f'INSERT INTO imported_expense ({columns}) VALUES ({mark}, {mark}, {mark}, {mark})'
+    if is_postgres():
+        with db.cursor() as cursor:
+            cursor.executemany(sql, rows)
+    else:
+        db.cursor().executemany(sql, rows)
