@@ -113,6 +113,7 @@ async def alerts_loop() -> None:
     while True:
         try:
             await run.io_bound(alerts.check_budgets)
+            await run.io_bound(alerts.check_large_recurring)
             await run.io_bound(notify.deliver_due)
         except Exception as exc:  # noqa: BLE001 - checked again next minute; the server keeps serving
             log.warning('the alerts check failed (%s: %s); trying again in a minute', type(exc).__name__, exc)

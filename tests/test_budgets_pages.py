@@ -172,3 +172,17 @@ async def test_settings_notifications_add_refuse_test_and_remove(user: User) -> 
     finally:
         hook.server.shutdown()
         hook.server.server_close()
+
+
+async def test_settings_large_recurring_amount_is_saved_and_checked(user: User) -> None:
+    from app.services import notify
+
+    t = await open_page(user, '/settings?tab=notifications')
+    await user.should_see(marker='large-recurring')
+    user.find(marker='large-recurring').type('-5')
+    user.find(marker='save-large-recurring').click()
+    await until(lambda: 'more than zero' in (one(user, 'large-recurring').error or ''))
+    user.find(marker='large-recurring').clear().type('500')
+    user.find(marker='save-large-recurring').click()
+    await user.should_see('Saved.')
+    assert notify.large_recurring(t['alice']) == 50000

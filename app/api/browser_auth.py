@@ -95,6 +95,8 @@ def browser_login_code(request: Request, code: str = Form(''), next: str = Form(
 def browser_logout(request: Request):
     login_service.logout(session_token(request), ip=client_ip(request))
     response = RedirectResponse('/login', status_code=303)
+    # the offline capture page's queue and cached lists (IndexedDB) and the service worker's cache go too
+    response.headers['Clear-Site-Data'] = '"cache", "storage"'
     clear_session_cookie(response, request)
     return response
 

@@ -17,6 +17,8 @@ from app.services import sessions, tokens
 from app.services.errors import Forbidden, Unauthorized
 from app.web.cookies import session_token
 
+CAPTURE_HEADER = 'x-whatispend-capture'
+
 
 @dataclass
 class Caller:
@@ -40,9 +42,22 @@ def remember_language(request: Request, user: User | None) -> None:
         request.state.language = language
 
 
+def from_capture_page(request: Request) -> bool:
+    """The offline capture page (/capture) sends its waiting expenses with the browser's session alone: it
+    cannot hold the installation's key (a secret of administrators). It says so with a header that another
+    site's page cannot send without a CORS preflight, which this server never grants, and the browser confirms
+    the request is same-origin (the CSRF middleware refuses a cross-site one with the cookie anyway)."""
+    site = request.headers.get('sec-fetch-site', 'same-origin').lower()
+    return request.headers.get(CAPTURE_HEADER) == '1' and site == 'same-origin'
+
+
 def api_caller(request: Request) -> Caller:
     """Checks the key; the user is known when a token was given or a session cookie came along."""
     key = presented_key(request)
+    if not key and from_capture_page(request):
+        caller = Caller(sessions.user_for_token(session_token(request)), via_token=False)
+        remember_language(request, caller.user)
+        return caller
     if tokens.is_installation_key(key):
         caller = Caller(sessions.user_for_token(session_token(request)), via_token=False)
         remember_language(request, caller.user)

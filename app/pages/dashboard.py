@@ -18,6 +18,7 @@ from app.models import User
 from app.pages.components import dashboard_cards as cards
 from app.pages.components import dashboard_widgets as w
 from app.pages.components.actions import call_service, show_service_error
+from app.pages.components.added import after_add
 from app.pages.components.chart_colors import safe_color, shades
 from app.pages.components.currency_note import currency_note
 from app.pages.components.dashboard_budgets import budgets_section
@@ -289,6 +290,7 @@ async def dashboard_page(user: User, month: str = '') -> None:
     with dashboard.root:
         dashboard.content()
     await upcoming_card(user)
+    after_add(lambda _row: dashboard.go(dashboard.month))  # an expense added with the frame's button counts
 
     client = ui.context.client
     ui.on('wis_dark', lambda e: dashboard.set_dark(bool(e.args)))

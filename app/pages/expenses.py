@@ -18,6 +18,7 @@ from app.i18n import N_, _, current
 from app.models import User
 from app.pages.components import recurring_marks
 from app.pages.components.actions import call_service, show_service_error
+from app.pages.components.added import after_add
 from app.pages.components.bulk_actions import BulkBar
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.expense_search_box import SearchControls, export_filters
@@ -319,6 +320,8 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         ui.notify(_('It is dated in {month}: showing that month.', month=month_label(dated, user.locale)), type='info')
         await picker.set_month(dated)
 
+    after_add(show_saved)  # the frame's add button, on this page
+
     async def first_page() -> None:
         """The search or a filter changed: its results from their first page."""
         state.pagination = {**state.pagination, 'page': 1}
@@ -354,6 +357,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             locate=user.capture_location,
             after=show_saved,
             success=_('Expense added.'),
+            another=add,
         )
 
     async def edit(row: dict) -> None:

@@ -1,4 +1,5 @@
-"""The frame every page shares: header with navigation, a drawer on phones, dark mode, logout.
+"""The frame every page shares: header with navigation, a drawer on phones, dark mode, logout, the add button
+(floating on phones, in the header on desktop, key `n`) and what makes the app installable.
 
 `title` is an English msgid (`app_page(path, N_('Expenses'))`): the frame shows it translated.
 """
@@ -13,6 +14,8 @@ from nicegui import run, ui
 from app.i18n import N_, _
 from app.models import User
 from app.pages.components.alerts_badge import alerts_badge
+from app.pages.components.install import install_head
+from app.pages.components.quick_add import add_buttons, add_fab, open_if_asked
 from app.pages.settings_update import update_badge
 from app.pages.theme import apply_theme
 from app.services import users
@@ -63,6 +66,7 @@ def frame(user: User, title: str) -> Iterator[None]:
     dark = apply_theme(user.theme)
     current = ui.context.client.page.path
     logout_form()
+    install_head()
 
     with ui.left_drawer(value=False).props('overlay bordered behavior=mobile').classes('p-2') as drawer:
         ui.label('What I Spend').classes('text-lg font-bold p-2')
@@ -81,6 +85,7 @@ def frame(user: User, title: str) -> Iterator[None]:
         with ui.row().classes('gap-0 max-lg:hidden text-white'):
             _nav_links(current, vertical=False)
         ui.space()
+        add_buttons(user)
         alerts_badge(user)
         update_badge(user)
         ui.label(user.username).classes('text-white text-sm max-sm:hidden').mark('current-user')
@@ -96,3 +101,5 @@ def frame(user: User, title: str) -> Iterator[None]:
     with ui.column().classes('wis-page p-4 gap-4'):
         ui.label(_(title)).classes('text-2xl font-semibold').mark('page-title')
         yield
+    add_fab(user)
+    open_if_asked(user)

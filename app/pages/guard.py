@@ -44,6 +44,7 @@ from app.services import sessions, setup, two_factor
 from app.web.cookies import session_token
 
 Builder = Callable[[User], Awaitable[None] | None]
+VIEWPORT = 'width=device-width, initial-scale=1, interactive-widget=resizes-content'
 log = logging.getLogger('whatispend.auth')
 
 
@@ -181,7 +182,9 @@ def app_page(path: str, title: str) -> Callable[[Builder], Builder]:
 
         handler.__name__ = build.__name__
         handler.__module__ = build.__module__
-        ui.page(path, title=f'{title} · What I Spend')(handler)  # the English fallback; page_title replaces it
+        # the English fallback title (page_title replaces it); on phones the keyboard shrinks the layout, so the
+        # expense dialog's sticky Save stays above it
+        ui.page(path, title=f'{title} · What I Spend', viewport=VIEWPORT)(handler)
         return build
 
     return register

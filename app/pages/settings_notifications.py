@@ -81,6 +81,7 @@ async def notifications_tab(user: User) -> None:
         await call_service(notify.delete_url, user, url_id, refresh=show, success=_('Notification URL removed.'))
 
     ui.timer(0, show, once=True)
+    await large_recurring_card(user)
 
 
 async def large_recurring_card(user: User) -> None:

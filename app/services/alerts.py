@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from app.db import write_transaction
-from app.models import Alert, Budget, User, utcnow
-from app.services import access, budgets, clock
+from app.models import Alert, AlertPreference, Budget, User, utcnow
+from app.services import access, budgets, clock, recurring
 from app.services.budgets_types import AlertView, BudgetProgress, UpcomingLike
 from app.services.months import Month
 from app.services.timestamps import as_utc
@@ -109,6 +109,25 @@ def check_recurring(user_id: int, upcoming: Sequence[UpcomingLike], large_cents:
     return _insert(rows)
 
 
+def check_large_recurring(user_ids: Iterable[int] | None = None, *, today: date | None = None) -> int:
+    """For the users who asked for it (Settings › Notifications): an alert the day before each recurring
+    expense of their household of at least the amount they set."""
+    query = (
+        AlertPreference.select(AlertPreference, User)
+        .join(User, on=(AlertPreference.user == User.id))
+        .where((AlertPreference.large_recurring_cents > 0) & User.deleted_at.is_null())
+    )
+    if user_ids is not None:
+        query = query.where(AlertPreference.user.in_(list(user_ids)))
+    fired = 0
+    for preference in query:
+        user = preference.user
+        tomorrow = (today or clock.today(user.timezone)) + timedelta(days=1)
+        items = recurring.upcoming(user, tomorrow, tomorrow, household=True)
+        fired += check_recurring(user.id, items, int(preference.large_recurring_cents), tomorrow)
+    return fired
+
+
 # --- in the app ---------------------------------------------------------------------------------------
 
 
@@ -183,5 +202,6 @@ def page_state(user: User) -> AlertsState:
     """Check the budgets `user` sees, then count the unseen alerts and take the ones to announce: one call
     per page visit, so that an expense that crossed a threshold shows on the next page opened."""
     check_for(user)
+    check_large_recurring([user.id])
     fresh = take_new(user)
     return AlertsState(unseen=unseen_count(user), fresh=fresh)

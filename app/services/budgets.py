@@ -23,8 +23,9 @@ from peewee import JOIN, fn
 
 from app.db import write_transaction
 from app.i18n import Message
-from app.models import Budget, Category, Expense, PaymentMethod, User, utcnow
+from app.models import Budget, Category, Expense, PaymentMethod, RecurringOccurrence, User, utcnow
 from app.services import access, categories, payment_methods
+from app.services.budgets_projection import days_left, project, upcoming_for
 from app.services.budgets_types import BudgetHint, BudgetProgress, Projection, UpcomingLike
 from app.services.clock import today as clock_today
 from app.services.errors import Conflict, Invalid, NotFound
@@ -38,9 +39,6 @@ MAX_THRESHOLDS = 5
 MAX_THRESHOLD = 500
 MAX_BUDGETS = 200
 SCOPES = ('everyone', 'mine')
-# The pace is measured over at least this many days: on the 2nd, one weekly shop would otherwise project a
-# month of fifteen of them.
-MIN_PACE_DAYS = 7
 
 __all__ = [
     'BudgetHint',
@@ -48,6 +46,7 @@ __all__ = [
     'Projection',
     'budget_hint',
     'create_budget',
+    'days_left',
     'delete_budget',
     'get_budget',
     'list_budgets',
@@ -55,6 +54,7 @@ __all__ = [
     'progress_of',
     'project',
     'update_budget',
+    'upcoming_for',
 ]
 
 
@@ -198,7 +198,11 @@ def carried(budget: Budget, month: Month) -> int:
     return months * int(budget.amount_cents) - _spent(budget, start.first_day, before.last_day)
 
 
-def _matches(budget: Budget, item: UpcomingLike) -> bool:
+def _matches(budget: Budget, item: UpcomingLike, owners: list[int]) -> bool:
+    """Whether a recurring expense still to come counts towards `budget` (whose spending counts: `owners`)."""
+    made_by = getattr(item, 'created_by', None)
+    if isinstance(made_by, int) and made_by not in owners:
+        return False
     if budget.category_id is not None:
         return budget.category_id in (item.category_id, getattr(item, 'subcategory_id', None))
     if budget.payment_method_id is not None:
@@ -206,39 +210,22 @@ def _matches(budget: Budget, item: UpcomingLike) -> bool:
     return True
 
 
-def project(
-    spent_cents: int, month: Month, today: date, upcoming_cents: int = 0, recurring_so_far: int = 0
-) -> Projection:
-    """Where the month ends. Past month: what was spent. Future month: only the recurring expenses due.
-    This month: what was spent, plus the pace of the one-off spending so far (spent less the recurring
-    expenses already made, over the days gone, today included, at least MIN_PACE_DAYS) times the days still
-    to come, plus the recurring expenses still due (`upcoming_cents`)."""
-    if month < Month.of(today):
-        return Projection(projected_cents=spent_cents, pace_cents=0, recurring_cents=0)
-    if month > Month.of(today):
-        return Projection(projected_cents=spent_cents + upcoming_cents, pace_cents=0, recurring_cents=upcoming_cents)
-    days_gone = max(today.day, MIN_PACE_DAYS)
-    days_to_come = month.days - today.day
-    one_off = max(0, spent_cents - recurring_so_far)
-    pace = (one_off * days_to_come + days_gone // 2) // days_gone
-    return Projection(
-        projected_cents=spent_cents + pace + upcoming_cents, pace_cents=pace, recurring_cents=upcoming_cents
+def _recurring_spent(budget: Budget, first: date, last: date) -> int:
+    """What the recurring rules already added to `budget` between `first` and `last`: not part of the pace,
+    since they come once a month whatever the pace."""
+    total = (
+        Expense.select(fn.COALESCE(fn.SUM(Expense.amount_cents), 0))
+        .join(RecurringOccurrence, on=(RecurringOccurrence.expense == Expense.id))
+        .where(_matching(budget) & (Expense.date >= first) & (Expense.date <= last))
+        .scalar()
     )
+    return int(total or 0)
 
 
 def _percent(spent: int, available: int) -> int:
     if available <= 0:
         return 0 if spent == 0 and available == 0 else 999
     return min(999, spent * 100 // available)
-
-
-def days_left(month: Month, today: date) -> int:
-    """Days of `month` still open, today included (0 for a past month, all of them for a future one)."""
-    if month < Month.of(today):
-        return 0
-    if month > Month.of(today):
-        return month.days
-    return month.days - today.day + 1
 
 
 def progress_of(
@@ -250,8 +237,10 @@ def progress_of(
     carry = carried(budget, month)
     available = int(budget.amount_cents) + carry
     start = today + timedelta(days=1) if Month.of(today) == month else first
-    due = sum(item.amount_cents for item in upcoming if start <= item.date <= last and _matches(budget, item))
-    projection = project(spent, month, today, due)
+    owners = counted_owner_ids(budget)
+    due = sum(item.amount_cents for item in upcoming if start <= item.date <= last and _matches(budget, item, owners))
+    made = _recurring_spent(budget, first, today) if Month.of(today) == month else 0
+    projection = project(spent, month, today, due, recurring_so_far=made)
     name, kind, created_by = names_of(budget, names)
     return BudgetProgress(
         id=budget.id,
@@ -329,20 +318,26 @@ def _order(progress: BudgetProgress) -> tuple:
 
 
 def list_budgets(
-    user: User, month: Month | None = None, upcoming: Sequence[UpcomingLike] = (), *, today: date | None = None
+    user: User,
+    month: Month | None = None,
+    upcoming: Sequence[UpcomingLike] | None = None,
+    *,
+    today: date | None = None,
 ) -> tuple[BudgetProgress, ...]:
     """The budgets `user` sees, with where each stands in `month` (default this month): everything first,
-    then by name."""
+    then by name. `upcoming`: the recurring expenses still to come (default: the household's rules')."""
     today = today or clock_today(user.timezone)
     month = month or Month.of(today)
     rows = list(with_names(_visible(user)).limit(MAX_BUDGETS))
+    if upcoming is None:
+        upcoming = upcoming_for(user, month, today) if rows else []
     return tuple(sorted((progress_of(b, month, today, upcoming, names={}) for b in rows), key=_order))
 
 
 def one_budget(user: User, budget_id: int, *, today: date | None = None) -> BudgetProgress:
     today = today or clock_today(user.timezone)
     row = with_names(_visible(user) & (Budget.id == budget_id)).get()
-    return progress_of(row, Month.of(today), today, names={})
+    return progress_of(row, Month.of(today), today, upcoming_for(user, Month.of(today), today), names={})
 
 
 def budget_hint(

@@ -9,7 +9,8 @@ Each client may make RATE_LIMIT requests per second on average, with bursts up t
 
 An IPv6 client is counted by its /64 network, since one host can pick any address within it.
 
-NiceGUI's assets (`/_nicegui/...`) and its websocket (`/_nicegui_ws/...`) are never counted: a page
+NiceGUI's assets (`/_nicegui/...`), its websocket (`/_nicegui_ws/...`) and the installable app's static files
+(`/pwa/...`, which the service worker fetches together when it installs) are never counted: a page
 pulls dozens of them at once, and throttling them would break the page of someone well within the
 limit. A refused request gets 429 JSON with Retry-After.
 
@@ -37,7 +38,7 @@ from app.web.json_error import json_error
 
 log = logging.getLogger('whatispend.ratelimit')
 
-UNTHROTTLED_PREFIXES = ('/_nicegui/', '/_nicegui_ws/')
+UNTHROTTLED_PREFIXES = ('/_nicegui/', '/_nicegui_ws/', '/pwa/')
 TOKEN_PREFIX = 'wis_'
 MAX_BUCKETS = 50_000
 

@@ -104,6 +104,7 @@ STOPS = [
     Stop('settings-account', '/settings?tab=account', text='Appearance and formats'),
     Stop('settings-sharing', '/settings?tab=sharing', text=FLATMATE, french=FRENCH_PARTNER),
     Stop('settings-tokens', '/settings?tab=tokens', text=TOKEN_NAME, french=FRENCH_TOKEN),
+    Stop('settings-notifications', '/settings?tab=notifications', text='Large recurring expenses'),
     Stop('settings-users', '/settings?tab=users', text=FLATMATE, french=FRENCH_PARTNER),
     Stop('settings-audit', '/settings?tab=audit', text=PARTNER, french=FRENCH_PARTNER),
     Stop('settings-update', '/settings?tab=update', text='Installed'),

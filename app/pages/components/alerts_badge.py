@@ -36,7 +36,7 @@ def alerts_badge(user: User) -> None:
                     ui.badge(str(state.unseen), color='orange').props('floating rounded').mark('alerts-count')
                     ui.tooltip(_('Budget alerts'))
         for alert in reversed(state.fresh):
-            ui.notify(alert_text(user, alert), type='warning', position='top', close_button=_('OK'), timeout=15000)
+            ui.notify(alert_text(user, alert), type='warning', close_button=_('OK'), timeout=15000)
 
     # once the browser is connected: a timer created while the page is built would make NiceGUI send the
     # page before the rest of it is built

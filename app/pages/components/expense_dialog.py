@@ -5,11 +5,15 @@ Saving is safe to repeat: the Save button is disabled while a save runs, a secon
 ignored, and the add dialog's service call carries one request id for the dialog's whole life, so even a
 save that reached the server twice records one expense.
 
-Keyboard: the amount field has the focus, Enter in any text field saves, Escape cancels.
+Keyboard: the amount field has the focus (with the decimal keypad on phones), Enter in any text field saves,
+Escape cancels. The buttons sit in a sticky footer: on a phone, Save stays on screen above the keyboard and
+above the place suggestions. An add dialog may offer "Save and add another" (`another` opens the next one) and
+quick picks (`picks` draws them and gets the function that fills the form with one).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -81,6 +85,8 @@ def _same_name(
 
 
 Save = Callable[[dict], Any]
+Fill = Callable[[dict], None]
+Picks = Callable[[Fill], Any]  # draws the quick picks; may return an object whose `moved(position)` re-ranks them
 
 
 def _select(options: dict[int, str], value: Any, label: str, mark: str, *, clearable: bool = False) -> ui.select:
@@ -104,6 +110,8 @@ def expense_dialog(
     refresh: Callable[[], Any] | None = None,
     after: Callable[[Any], Awaitable[Any] | Any] | None = None,
     success: str | Callable[[Any], str | None] | None = None,
+    another: Callable[[], Any] | None = None,
+    picks: Picks | None = None,
     extra: Callable[[ui.dialog], None] | None = None,
 ) -> ui.dialog:
     """Open the dialog prefilled with `initial` (amount as text, date, category_id, subcategory_id,
@@ -122,6 +130,7 @@ def expense_dialog(
             .classes('w-full')
             .mark('expense-amount')
         )
+        picked = picks(lambda values: fill(values)) if picks is not None else None
         with (
             ui.input(_('Date'), value=initial.get('date', ''))
             .props('outlined mask="####-##-##" hide-bottom-space')
@@ -178,6 +187,7 @@ def expense_dialog(
                 place=initial.get('place') or '',
                 on_place_chosen=place_chosen,
             )
+            location.on_moved = getattr(picked, 'moved', None)  # quick picks follow the position
         fields: dict[str, Any] = {
             'amount': amount,
             'date': day,
@@ -197,12 +207,29 @@ def expense_dialog(
             subcategory.set_options(options, value=subcategory.value if subcategory.value in options else None)
             subcategory.set_visibility(bool(options))
 
+        def fill(values: dict) -> None:
+            """A quick pick: its category, subcategory, payment method and place; the amount stays to type."""
+            category_id = choices.shown_category(values.get('category_id'))
+            if category_id is not None:
+                category.set_value(category_id)
+                category_changed()
+                subcategory.set_value(choices.shown_subcategory(category_id, values.get('subcategory_id')))
+            method_id = choices.shown_payment_method(values.get('payment_method_id'))
+            if method_id is not None:
+                payment_method.set_value(method_id)
+            if location is not None and values.get('place'):
+                location.place_input.set_value(values['place'])
+            amount.run_method('focus')
+
         category.on_value_change(category_changed)
         subcategory.set_visibility(bool(subcategory.options))
 
         asking = {'now': False}  # the far-ahead question is open: Save and Enter wait for its answer
 
-        async def submit() -> None:
+        async def submit() -> None:  # no parameter: NiceGUI would pass the event's arguments
+            await save_it(again=False)
+
+        async def save_it(*, again: bool) -> None:
             if asking['now'] or not save_button.enabled:
                 return
             values = {
@@ -233,23 +260,35 @@ def expense_dialog(
                 dialog=dialog,
                 busy=save_button,
                 refresh=refresh,
-                after=after,
+                after=(lambda result: _then(after, result, another)) if again else after,
                 success=_('Expense saved.') if success is None else success,
             )
 
         for element in (amount, day, description):
             element.on('keydown.enter', submit)
-        with ui.row().classes('w-full justify-end gap-2 pt-2'):
+        with ui.row().classes('wis-sticky-footer w-full justify-end items-center gap-2 pt-2'):
             if extra is not None:
                 extra(dialog)
                 ui.space()
-            ui.button(_('Cancel'), on_click=dialog.close).props('flat').mark('cancel-expense')
+            ui.button(_('Cancel'), on_click=dialog.close).props('flat dense').mark('cancel-expense')
+            if another is not None:
+                ui.button(_('Save and add another'), on_click=lambda: save_it(again=True)).props(
+                    'flat dense no-caps'
+                ).mark('save-expense-another')
             save_button = ui.button(_('Save'), icon='check', on_click=submit).mark('save-expense')
     dialog.on('hide', lambda: dialog.delete())
     dialog.open()
     if location is not None:
         background_tasks.create(location.start(capture=locate), name='expense location', context=location.container)
     return dialog
+
+
+async def _then(after: Callable[[Any], Any] | None, result: Any, another: Callable[[], Any] | None) -> None:
+    """After "Save and add another": what a save does, then the next dialog."""
+    for step in (lambda: after(result) if after is not None else None, another or (lambda: None)):
+        outcome = step()
+        if inspect.isawaitable(outcome):
+            await outcome
 
 
 async def confirm_far_ahead(chosen: date, today: date, locale: str = formats.FALLBACK) -> bool:

@@ -134,6 +134,8 @@ class LocationField:
     ) -> None:
         self.user = user
         self.on_place_chosen = on_place_chosen
+        # told the position after each change (None when cleared), e.g. to rank the quick picks by it
+        self.on_moved: Callable[[tuple[float, float] | None], Awaitable[None] | None] | None = None
         self.latitude: float | None = None
         self.longitude: float | None = None
         self.accuracy_m: float | None = None
@@ -278,6 +280,10 @@ class LocationField:
             return
         self.suggestions = found
         self._render_suggestions()
+        if self.on_moved is not None:
+            result = self.on_moved(position)
+            if inspect.isawaitable(result):
+                await result
 
     async def toggle_map(self) -> None:
         self.map_box.visible = not self.map_box.visible
