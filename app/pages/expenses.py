@@ -25,7 +25,7 @@ from app.pages.components.expense_search_box import SearchControls, export_filte
 from app.pages.components.month_picker import month_label, month_picker
 from app.pages.components.recurring_dialog import make_recurring_button
 from app.pages.components.undo_notification import notify_with_undo
-from app.services import access, categories, exports, formats, payment_methods, recurring, tags
+from app.services import access, categories, exports, formats, payment_methods, recurring, splits, tags
 from app.services import expenses as expense_service
 from app.services.clock import today
 from app.services.errors import Invalid
@@ -465,6 +465,7 @@ def load_add_form(user: User, month: Month) -> tuple[ExpenseChoices, dict]:
     if not month.contains(day):
         day = month.first_day if month < Month.of(day) else day
     initial['date'] = day.isoformat()
+    initial['split_form'] = splits.split_form(user, None)
     return choices, initial
 
 
@@ -486,6 +487,7 @@ def load_edit_form(user: User, expense_id: object) -> tuple[ExpenseChoices, dict
         'longitude': current.longitude,
         'place': current.place or '',
         'tags': list(current.tags),
+        'split_form': splits.split_form(user, current),
     }
     return choices, initial
 
