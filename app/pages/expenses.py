@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 from uuid import uuid4
 
-from nicegui import run, ui
+from nicegui import ui
 
 from app.i18n import N_, _, current
 from app.models import User
@@ -25,7 +25,7 @@ from app.pages.components.expense_search_box import SearchControls, export_filte
 from app.pages.components.month_picker import month_label, month_picker
 from app.pages.components.recurring_dialog import make_recurring_button
 from app.pages.components.undo_notification import notify_with_undo
-from app.services import access, categories, exports, formats, payment_methods, recurring, splits, tags
+from app.services import access, categories, exports, formats, payment_methods, splits, tags
 from app.services import expenses as expense_service
 from app.services.clock import today
 from app.services.errors import Invalid
@@ -103,6 +103,10 @@ TAGS_SLOT = r"""
 </q-td>
 """
 
+# The selection's checkboxes, named for screen readers (Quasar's own have no name).
+HEADER_SELECTION_SLOT = '<q-checkbox v-model="props.selected" dense aria-label="__SELECT_ALL__" />'
+BODY_SELECTION_SLOT = '<q-checkbox v-model="props.selected" dense aria-label="__SELECT__" />'
+
 # On a phone the table becomes a list of compact cards (Quasar's grid mode), one per expense.
 PHONE_ITEM_SLOT = r"""
 <div class="q-px-none q-py-xs col-12">
@@ -128,7 +132,7 @@ PHONE_ITEM_SLOT = r"""
 
 def _slot(template: str) -> str:
     """A slot's template with its aria-labels in the page's language (escaped: they sit in HTML attributes)."""
-    template = template.replace('__SELECT__', escape(_('Select')))
+    template = template.replace('__SELECT__', escape(_('Select'))).replace('__SELECT_ALL__', escape(_('Select all')))
     template = template.replace('__EDIT__', escape(_('Edit'))).replace('__DELETE__', escape(_('Delete')))
     return recurring_marks.with_label(template)
 
@@ -216,9 +220,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ui.menu_item(_('Excel (XLSX) of everything'), lambda: export('xlsx', False)).mark('export-xlsx-all')
         import_button = ui.button(_('Import'), icon='upload_file', on_click=lambda: ui.navigate.to('/expenses/import'))
         import_button.props('outline no-caps').mark('import')
-        ui.button(_('Recurring'), icon='event_repeat', on_click=lambda: ui.navigate.to('/expenses/recurring')).props(
-            'outline no-caps'
-        ).classes('max-sm:hidden').mark('open-recurring')  # on a phone: the menu's Expenses › Recurring
+        recurring_marks.page_button()
         add_button = (
             ui.button(_('Add expense'), icon='add', on_click=lambda: add()).props('no-caps').mark('add-expense')
         )
@@ -255,8 +257,9 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     table.add_slot('body-cell-actions', _slot(ACTIONS_SLOT))
     table.add_slot('body-cell-category', CATEGORY_SLOT)
     table.add_slot('body-cell-tags', TAGS_SLOT)
-    table.add_slot('item', _slot(PHONE_ITEM_SLOT.replace('__RECURRING__', recurring_marks.PHONE_MARK)))
-    table.add_slot('body-cell-description', recurring_marks.with_label(recurring_marks.DESCRIPTION_SLOT))
+    table.add_slot('header-selection', _slot(HEADER_SELECTION_SLOT))
+    table.add_slot('body-selection', _slot(BODY_SELECTION_SLOT))
+    recurring_marks.add_slots(table, _slot(PHONE_ITEM_SLOT))
     with table.add_slot('no-data'):
         empty = ui.label(_('No expenses this month. Add one with the button above.')).classes(
             'w-full text-center opacity-70 p-4'
@@ -280,10 +283,10 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             state.pagination = {**pagination, 'page': 1}
             await refresh()
             return
-        marks = await run.io_bound(recurring.occurrence_rules, user, [row.id for row in result.expenses]) or {}
+        rows = await recurring_marks.marked(user, [display_row(row, user) for row in result.expenses])
         if load != state.loads:
             return
-        table.rows = [{**display_row(row, user), 'rule_id': marks.get(row.id)} for row in result.expenses]
+        table.rows = rows
         table.pagination = {**pagination, 'rowsNumber': result.count}
         total_label.set_text(format_money(result.total_cents, user.currency, user.locale))
         count_label.set_text(formats.number(result.count, user.locale, digits=0))

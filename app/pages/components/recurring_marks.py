@@ -4,8 +4,13 @@ expenses table (a cell slot) and in the phone cards. Only the rule's id travels 
 from __future__ import annotations
 
 from html import escape
+from typing import Any
+
+from nicegui import run, ui
 
 from app.i18n import _
+from app.models import User
+from app.services import recurring
 
 # the description cell, with the link before the text; __RULE__ is the link's label in the page's language
 DESCRIPTION_SLOT = r"""
@@ -25,3 +30,22 @@ PHONE_MARK = (
 
 def with_label(template: str) -> str:
     return template.replace('__RULE__', escape(_('Recorded by a recurring expense: open it')))
+
+
+def add_slots(table: ui.table, phone_item: str) -> None:
+    """The phone card (its template holds __RECURRING__ where the mark goes) and the description cell."""
+    table.add_slot('item', phone_item.replace('__RECURRING__', with_label(PHONE_MARK)))
+    table.add_slot('body-cell-description', with_label(DESCRIPTION_SLOT))
+
+
+async def marked(user: User, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table's rows, each with the id of the rule that recorded it (`rule_id`, None for most)."""
+    rules = await run.io_bound(recurring.occurrence_rules, user, [row['id'] for row in rows]) or {}
+    return [{**row, 'rule_id': rules.get(row['id'])} for row in rows]
+
+
+def page_button() -> None:
+    """On the expenses page, beside Import: the way to Expenses › Recurring (on a phone, the menu has it)."""
+    ui.button(_('Recurring'), icon='event_repeat', on_click=lambda: ui.navigate.to('/expenses/recurring')).props(
+        'outline no-caps'
+    ).classes('max-sm:hidden').mark('open-recurring')
