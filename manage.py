@@ -6,6 +6,7 @@ from collections.abc import Callable
 import fire
 
 from app.cli.backup import BackupCommands
+from app.cli.balances import balances
 from app.cli.budget import BudgetCommands
 from app.cli.database import DbCommands
 from app.cli.dispatch import USAGE_EXIT, UnknownCommand, fire_words
@@ -46,6 +47,7 @@ COMMANDS: dict[str, Callable[..., object]] = {
     'i18n': I18nCommands,
     'recurring': RecurringCommands,
     'budget': BudgetCommands,
+    'balances': balances,
 }
 
 

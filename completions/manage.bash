@@ -7,7 +7,7 @@ _whatispend_manage() {
     done
     local n=$((COMP_CWORD - start)) group="${COMP_WORDS[start]}" verb="${COMP_WORDS[start + 1]}"
     COMPREPLY=()
-    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup budget db geoip i18n import interactive logs recurring server status token update user -i --help" -- "$cur")); return 0; fi
+    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup balances budget db geoip i18n import interactive logs recurring server status token update user -i --help" -- "$cur")); return 0; fi
     case "$group" in
     backup)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list prune restore verify" -- "$cur")); return 0; fi
@@ -18,6 +18,7 @@ _whatispend_manage() {
         restore) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--file --force --with-config" -- "$cur")) ;;
         verify) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--file" -- "$cur")) ;;
         esac ;;
+    balances) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--month --username" -- "$cur")) ;;
     budget)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "list" -- "$cur")); return 0; fi
         case "$verb" in

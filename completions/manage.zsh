@@ -5,7 +5,7 @@ _whatispend_manage() {
     local start=2 i
     for ((i = 1; i < CURRENT; i++)); do [[ $words[i] == *manage.py ]] && start=$((i + 1)); done
     local n=$((CURRENT - start)) group=$words[start] verb=$words[start+1]
-    if (( n == 0 )); then compadd -- backup budget db geoip i18n import interactive logs recurring server status token update user -i --help; return; fi
+    if (( n == 0 )); then compadd -- backup balances budget db geoip i18n import interactive logs recurring server status token update user -i --help; return; fi
     local -a flags
     case $group in
     backup)
@@ -17,6 +17,7 @@ _whatispend_manage() {
         restore) flags=(--file --force --with-config) ;;
         verify) flags=(--file) ;;
         esac ;;
+    balances) flags=(--month --username) ;;
     budget)
         if (( n == 1 )); then compadd -- list; return; fi
         case $verb in

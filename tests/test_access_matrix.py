@@ -200,6 +200,38 @@ OBJECT_CASES = [
             'payment_method_id': w.a['card'],
         },
     ),
+    Case(  # issue 20: the payer, the members of a split and the other side of a settlement are users
+        'create paid by A',
+        'POST',
+        '/sysapi/expense_create',
+        'object',
+        lambda w, who: {
+            'amount': '1.00',
+            'category_id': w.own(who)['food'],
+            'payment_method_id': w.own(who)['card'],
+            'paid_by': w.a['user'].id,
+        },
+    ),
+    Case(
+        'create split with A',
+        'POST',
+        '/sysapi/expense_create',
+        'object',
+        lambda w, who: {
+            'amount': '1.00',
+            'category_id': w.own(who)['food'],
+            'payment_method_id': w.own(who)['card'],
+            'split_mode': 'equal',
+            'split_members': f'{w.own(who)["user"].id},{w.a["user"].id}',
+        },
+    ),
+    Case(
+        'settle with A',
+        'POST',
+        '/sysapi/settlement_create',
+        'object',
+        lambda w, who: {'from_user_id': w.own(who)['user'].id, 'to_user_id': w.a['user'].id, 'amount': '1.00'},
+    ),
     Case(
         'move own expense to A category',
         'POST',
@@ -362,6 +394,7 @@ LISTING_CASES = [
     Case('linked users', 'GET', '/sysapi/users/linked', 'listing', lambda w, who: {}),
     Case('budgets', 'GET', '/sysapi/budgets', 'listing'),
     Case('recurring rules', 'GET', '/sysapi/recurring', 'listing', lambda w, who: {}),
+    Case('balances', 'GET', '/sysapi/balances', 'listing', lambda w, who: {}),
 ]
 
 # Personal things: not shared even with linked users. Neither B nor C may list or touch A's.
@@ -399,6 +432,7 @@ EXEMPT = {
     '/sysapi/users/delete': 'administrators only (403 for others); tested in test_api_users',
     '/sysapi/users/password': 'administrators only (403 for others); tested in test_api_users',
     '/sysapi/users/admin': 'administrators only (403 for others); tested in test_api_users',
+    '/sysapi/settlement_delete': 'only the two people of a settlement, or who recorded it; test_settlements_api',
     '/sysapi/tokens': "the caller's own personal tokens; tested in test_tokens",
     '/sysapi/alerts': "the caller's own alerts (a household budget alerts its members); tested in test_budgets_api",
     '/sysapi/tokens/{token_id}': "revokes only one of the caller's own tokens (404 otherwise); tested in test_tokens",

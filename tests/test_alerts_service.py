@@ -220,3 +220,35 @@ def test_send_a_test_reaches_the_url_and_a_dead_one_says_so(alice, webhook) -> N
     webhook.status = 500
     with pytest.raises(Conflict):
         notify.send_test(alice, kept.id)
+
+
+CHECKER = """
+import sys
+from datetime import date
+from app.config import get_settings
+from app.db import open_database
+from app.services import alerts
+open_database(get_settings().database_url)
+print(alerts.check_budgets(today=date(2026, 3, 10)))
+"""
+
+
+def test_several_processes_checking_at_once_fire_each_alert_once(alice, things) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from app.db import close_database
+
+    with time_machine.travel('2026-03-10 12:00Z', tick=False):
+        budgets.create_budget(alice, '100', things['food'].id)
+        add(alice, things, '120.00', '2026-03-02')
+    close_database()  # the processes below write; this one reopens to count
+    root = Path(__file__).resolve().parents[1]
+    runs = [
+        subprocess.Popen([sys.executable, '-c', CHECKER], cwd=root, stdout=subprocess.PIPE, text=True) for _ in range(3)
+    ]
+    fired = [int(run.communicate(timeout=120)[0].strip() or 0) for run in runs]
+    open_database(get_settings().database_url)
+    assert sum(fired) == 2  # however the three raced, two alerts (80 and 100) in all
+    assert len(keys(alice)) == 2

@@ -195,3 +195,16 @@ def test_thresholds_are_parsed_sorted_and_defaulted() -> None:
     assert budgets.parse_thresholds(None) == (80, 100)
     assert budgets.parse_thresholds('100, 50;75') == (50, 75, 100)
     assert budgets.parse_thresholds([90, '100%', 90]) == (90, 100)
+
+
+def test_deleting_the_category_or_payment_method_of_a_budget_deletes_the_budget(alice, things) -> None:
+    from app.models import Budget
+    from app.services import categories, payment_methods
+
+    budgets.create_budget(alice, '10', things['transport'].id)
+    budgets.create_budget(alice, '10', payment_method_id=things['cash'].id)
+    kept = budgets.create_budget(alice, '10')
+    categories.delete_category(alice, things['transport'].id)
+    payment_methods.delete_payment_method(alice, things['cash'].id)
+    assert [b.id for b in Budget.select()] == [kept.id]
+    assert [v.id for v in budgets.list_budgets(alice)] == [kept.id]

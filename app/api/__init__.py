@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from app.api import (
     auth,
+    balances,
     budgets,
     categories,
     expenses,
@@ -34,3 +35,4 @@ sysapi.include_router(tokens.router, tags=['tokens'])
 sysapi.include_router(update.router, tags=['update'])
 sysapi.include_router(recurring.router, tags=['recurring'])
 sysapi.include_router(budgets.router, tags=['budgets'])
+sysapi.include_router(balances.router, tags=['households'])

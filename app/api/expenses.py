@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from app.api.balances import SplitFields
 from app.api.bodies import body_docs, body_of
 from app.api.deps import api_user
 from app.api.errors import ERROR_RESPONSES, ErrorBody
@@ -31,7 +32,7 @@ class DeletedOut(BaseModel):
     id: int
 
 
-class ExpenseCreate(BaseModel):
+class ExpenseCreate(SplitFields):
     amount: Amount
     date: Text = Field(None, description='YYYY-MM-DD; today when empty', examples=['2026-01-15'])
     category_id: Id
@@ -53,7 +54,7 @@ class ExpenseCreate(BaseModel):
     )
 
 
-class ExpenseUpdate(BaseModel):
+class ExpenseUpdate(SplitFields):
     id: Id
     amount: Amount | None = None
     date: Text = Field(None, examples=['2026-01-15'])

@@ -36,6 +36,10 @@ HELP: dict[str, str] = {
         "--with-config also puts back the archive's config.env."
     ),
     'backup verify': N_('Check a backup completely (readable, checksums, schema, database) without restoring it.'),
+    'balances': N_(
+        "The household of USERNAME: each member's paid, share and balance (more than zero: owed), the suggested "
+        'settlement and what stays with former links. --month YYYY-MM for one month (default all).'
+    ),
     'budget': N_('List budgets and where they stand.'),
     'budget list': N_('The budgets USERNAME sees, with spent, left, days left and projection (of --month YYYY-MM).'),
     'db': N_('Database maintenance.'),

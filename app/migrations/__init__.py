@@ -30,6 +30,7 @@ from app.migrations import (
     v0011_budgets,
     v0012_tags_and_search,
     v0013_receipts,
+    v0014_households,
 )
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ MIGRATIONS: list[Migration] = [
     Migration(11, 'budgets and alerts', v0011_budgets.apply),
     Migration(12, 'tags and full-text search', v0012_tags_and_search.apply),
     Migration(13, 'receipts', v0013_receipts.apply),
+    Migration(14, 'households that settle up', v0014_households.apply),
 ]
 
 LATEST_SCHEMA = max(migration.version for migration in MIGRATIONS)

@@ -5,6 +5,7 @@ from app.models.base import BaseModel, utcnow
 from app.models.budget import Alert, AlertPreference, Budget, NotificationUrl
 from app.models.category import Category
 from app.models.expense import Expense
+from app.models.household import ExpenseShare, ExpenseSplit, HouseholdPreference, Settlement
 from app.models.imports import ImportBatch, ImportedExpense
 from app.models.installation import InstallationSetting
 from app.models.legacy import LegacyRecord
@@ -41,6 +42,10 @@ ALL_MODELS: list[type[BaseModel]] = [
     Receipt,
     Tag,
     ExpenseTag,
+    ExpenseSplit,
+    ExpenseShare,
+    Settlement,
+    HouseholdPreference,
 ]
 
 __all__ = [
@@ -55,6 +60,9 @@ __all__ = [
     'Category',
     'Expense',
     'ExpenseTag',
+    'ExpenseShare',
+    'ExpenseSplit',
+    'HouseholdPreference',
     'ImportBatch',
     'ImportedExpense',
     'InstallationSetting',
@@ -66,6 +74,7 @@ __all__ = [
     'RecurringRule',
     'Session',
     'Tag',
+    'Settlement',
     'User',
     'UserLink',
     'utcnow',

@@ -6,6 +6,7 @@ from app.pages import (
     categories,
     dashboard,
     expenses,
+    household,
     import_page,
     login,
     map_page,
@@ -26,4 +27,5 @@ def register() -> None:
     app_page('/budgets', N_('Budgets'))(budgets.budgets_page)
     app_page('/payment-methods', N_('Payment methods'))(payment_methods.payment_methods_page)
     app_page('/map', N_('Map'))(map_page.map_page)
+    app_page('/household', N_('Household'))(household.household_page)
     app_page('/settings', N_('Settings'))(settings.settings_page)

@@ -23,7 +23,7 @@ from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.expense_search_box import SearchControls, export_filters
 from app.pages.components.month_picker import month_label, month_picker
 from app.pages.components.undo_notification import notify_with_undo
-from app.services import access, categories, exports, formats, payment_methods, tags
+from app.services import access, categories, exports, formats, payment_methods, splits, tags
 from app.services import expenses as expense_service
 from app.services.clock import today
 from app.services.errors import Invalid
@@ -447,6 +447,7 @@ def load_add_form(user: User, month: Month) -> tuple[ExpenseChoices, dict]:
     if not month.contains(day):
         day = month.first_day if month < Month.of(day) else day
     initial['date'] = day.isoformat()
+    initial['split_form'] = splits.split_form(user, None)
     return choices, initial
 
 
@@ -468,6 +469,7 @@ def load_edit_form(user: User, expense_id: object) -> tuple[ExpenseChoices, dict
         'longitude': current.longitude,
         'place': current.place or '',
         'tags': list(current.tags),
+        'split_form': splits.split_form(user, current),
     }
     return choices, initial
 

@@ -27,6 +27,7 @@ NAVIGATION = [
     (N_('Categories'), '/categories', 'category'),
     (N_('Payment methods'), '/payment-methods', 'credit_card'),
     (N_('Map'), '/map', 'map'),
+    (N_('Household'), '/household', 'group'),
     (N_('Settings'), '/settings', 'settings'),
 ]
 # Pages under one of the navigation: listed under it in the drawer; the parent stays highlighted on them.

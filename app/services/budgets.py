@@ -156,8 +156,13 @@ def get_budget(user: User, budget_id: object, *, field: str = 'id') -> Budget:
 
 
 def counted_owner_ids(budget: Budget) -> list[int]:
-    """Whose expenses the budget counts: its owner, or the owner's household."""
-    return [budget.owner_id] if budget.scope == 'mine' else access.visible_owner_ids(budget.owner_id)
+    """Whose expenses the budget counts: its owner, or the owner's household. Kept on the instance for the
+    few queries of one progress (read once per budget, not once per sum)."""
+    cached = getattr(budget, '_counted_owners', None)
+    if cached is None:
+        cached = [budget.owner_id] if budget.scope == 'mine' else access.visible_owner_ids(budget.owner_id)
+        budget._counted_owners = cached  # type: ignore[attr-defined]  # a plain attribute of this instance
+    return list(cached)
 
 
 def _matching(budget: Budget) -> Any:

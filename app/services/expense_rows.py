@@ -10,7 +10,7 @@ from typing import Any
 from peewee import JOIN, ModelSelect
 
 from app.models import Category, Expense, PaymentMethod, User
-from app.services import receipt_rows, tags
+from app.services import receipt_rows, splits, tags
 from app.services.expenses_types import ExpenseRow
 from app.services.money import cents_to_number
 from app.services.timestamps import as_date, as_utc
@@ -50,7 +50,8 @@ def rows_of(expenses: Iterable[Expense]) -> list[ExpenseRow]:
     one more query each."""
     batch = list(expenses)
     names = tags.tags_of([expense.id for expense in batch])
-    return list(receipt_rows.with_receipts(tuple(_row(expense, names.get(expense.id, ())) for expense in batch)))
+    rows = receipt_rows.with_receipts(tuple(_row(expense, names.get(expense.id, ())) for expense in batch))
+    return list(splits.with_splits(rows))  # and who paid, how it is split (issue 20)
 
 
 def _joined_query(*columns: Any) -> ModelSelect[Expense]:

@@ -21,7 +21,7 @@ from app.db import write_transaction
 from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.models.expense import REQUEST_ID_LENGTH
-from app.services import access, categories, payment_methods, receipt_rows, tags
+from app.services import access, categories, payment_methods, receipt_rows, splits, tags
 from app.services.clock import today
 from app.services.errors import Invalid, NotFound
 from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, _row, rows_of
@@ -254,6 +254,7 @@ def create_expense(user: User, data: Mapping, request_id: object = None) -> Expe
             tag_names = tags.parse_tags(data.get('tags'))
             expense = Expense.create(owner=user.id, request_id=key, **columns)
             tags.set_expense_tags(user.id, expense.id, tag_names)
+            splits.record_split(user, expense.id, data, creating=True)
     except IntegrityError:
         # a concurrent replay inserted first: the unique (owner, request_id) index refused this one
         first = _created_by_request(user, key) if key is not None else None
@@ -297,6 +298,7 @@ def update_expense(user: User, expense_id: object, data: Mapping) -> ExpenseRow:
         if columns:
             columns['updated_at'] = utcnow()
             Expense.update(**columns).where(Expense.id == current.id).execute()
+        splits.record_split(user, current.id, data, creating=False)
     return get_expense(user, current.id)
 
 
@@ -306,7 +308,8 @@ def delete_expense(user: User, expense_id: object) -> DeletedExpense:
         expense = _find(user, expense_id)
         access.check_may_change(user, [expense.owner_id], 'expense')
         kept = receipt_rows.detach(expense.id)
-        snapshot = DeletedExpense(rows_of([expense])[0], expense.created_at, expense.request_id, receipt_ids=kept)
+        row = splits.deletable(rows_of([expense])[0])  # refused when shared with a former link
+        snapshot = DeletedExpense(row, expense.created_at, expense.request_id, receipt_ids=kept)
         expense.delete_instance()
     return snapshot
 
@@ -339,6 +342,7 @@ def restore_expense(user: User, snapshot: DeletedExpense) -> ExpenseRow:
             **extra,
         )
         tags.set_expense_tags(owner_id, expense.id, list(row.tags))
+        splits.record_split(user, expense.id, splits.as_data(row), creating=True)
         receipt_rows.reattach(snapshot.receipt_ids, expense.id)
     return get_expense(user, expense.id)
 

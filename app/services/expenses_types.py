@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from app.services.receipt_types import ReceiptRef
+from app.services.splits_types import SplitView
 from app.services.timestamps import Timestamp
 
 __all__ = ['DeletedExpense', 'ExpensePage', 'ExpenseRow', 'LastChoices', 'LongestTexts']
@@ -38,6 +39,8 @@ class ExpenseRow:
     updated_at: Timestamp
     receipts: tuple[ReceiptRef, ...] = ()
     tags: tuple[str, ...] = ()  # its tags, sorted by name (issue 18)
+    paid_by: int | None = None  # who paid (issue 20): the owner unless a split says otherwise
+    split: SplitView | None = None  # None: just the owner's
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

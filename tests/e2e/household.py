@@ -108,9 +108,31 @@ def seed_household(url: str, admin_password: str, today: date | None = None) -> 
         admin.call(
             'post', '/budget_create', json={'amount': '40', 'category_id': garden['category']['id'], 'rollover': True}
         )
+        expenses += shared_shopping(admin, accounts[1], today, 'Weekly shop')
     finally:
         for account in accounts:
             account.close()
     return Household(
         usernames=(ADMIN, PARTNER, FLATMATE), password=PASSWORD, expenses=expenses, month=today.strftime('%Y-%m')
     )
+
+
+def shared_shopping(payer: Account, other: Account, today: date, description: str) -> int:
+    """An expense of the payer's split equally with everyone linked to them, and the other's partial
+    settlement (issue 20): the Household page then has balances, a suggestion and a settlement to show."""
+    payer_id = next(u['id'] for u in payer.call('get', '/users')['users'] if u['is_me'])
+    linked = [link['user_id'] for link in payer.call('get', '/users/linked')['linked']]
+    tree = payer.call('get', '/categories')
+    methods = payer.call('get', '/payment_methods')
+    body = {
+        'amount': '90.00',
+        'date': today.isoformat(),
+        'category_id': tree[0]['id'],
+        'payment_method_id': methods[0]['id'],
+        'description': description,
+        'split': {'mode': 'equal', 'members': [payer_id, *linked]},
+    }
+    payer.call('post', '/expense_create', json=body)
+    other_id = next(u['id'] for u in other.call('get', '/users')['users'] if u['is_me'])
+    other.call('post', '/settlement_create', json={'from_user_id': other_id, 'to_user_id': payer_id, 'amount': '10'})
+    return 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from tests.e2e.household import MONTHS, Account, _months_back
+from tests.e2e.household import MONTHS, Account, _months_back, shared_shopping
 
 FRENCH_ADMIN, FRENCH_PARTNER = 'camille', 'mathis'
 FRENCH_TOKEN = 'Raccourci du téléphone'
@@ -54,7 +54,7 @@ def seed_french_data(url: str, password: str, today: date | None = None) -> int:
         camille.call(
             'post', '/budget_create', json={'amount': '40', 'category_id': garden['category']['id'], 'rollover': True}
         )
-        return recorded
+        return recorded + shared_shopping(camille, accounts[1], today, 'Courses de la semaine')
     finally:
         for account in accounts:
             account.close()

@@ -100,6 +100,7 @@ STOPS = [
     Stop('categories', '/categories', text='Garden', french=FRENCH_GARDEN),
     Stop('payment-methods', '/payment-methods', text='Transfer'),  # a preset, named in the account's language
     Stop('map', '/map', js=MAP_DRAWN),
+    Stop('household', '/household', text='To settle up'),
     Stop('settings-account', '/settings?tab=account', text='Appearance and formats'),
     Stop('settings-sharing', '/settings?tab=sharing', text=FLATMATE, french=FRENCH_PARTNER),
     Stop('settings-tokens', '/settings?tab=tokens', text=TOKEN_NAME, french=FRENCH_TOKEN),

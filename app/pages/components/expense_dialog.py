@@ -27,6 +27,7 @@ from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.location import LocationField
 from app.pages.components.receipts_box import ReceiptsBox
+from app.pages.components.split_field import split_field
 from app.pages.components.tag_input import chosen_tags, tag_input
 from app.services import formats
 from app.services.categories import CategoryNode, CategoryView
@@ -187,6 +188,7 @@ def expense_dialog(
                 on_place_chosen=place_chosen,
             )
             location.on_moved = getattr(picked, 'moved', None)  # quick picks follow the position
+        split = split_field(initial.get('split_form'), amount, user)  # who paid and for whom (issue 20)
         fields: dict[str, Any] = {
             'amount': amount,
             'date': day,
@@ -242,6 +244,8 @@ def expense_dialog(
             }
             if location is not None:
                 values.update(latitude=location.latitude, longitude=location.longitude, place=location.place)
+            if split is not None:
+                values.update(split.values())
             chosen = _typed_date(day.value)
             if chosen is not None and is_far_ahead(chosen, today):
                 asking['now'] = True
