@@ -250,3 +250,25 @@ def test_tags_are_stored_and_undo_takes_them_away(alice, things) -> None:
     assert [(p.row_number, p.column) for p in bad.invalid] == [(4, 'tags')]
     import_history.undo_import(alice, report.import_id)
     assert Tag.select().count() == 0 and ExpenseTag.select().count() == 0
+
+
+def test_imported_rows_are_in_the_search_index_and_its_trigger_stays(alice, things) -> None:
+    from app.db import db, is_postgres
+
+    if is_postgres():
+        pytest.skip('the full-text index is SQLite only')
+    trigger = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'expense_fts_after_insert'"
+    before = db.execute_sql(trigger).fetchone()
+    run_rows(alice, [row(2, description='Boulangerie du coin'), row(3, description='Épicerie fine')], SOURCE, COMMIT)
+    assert db.execute_sql(trigger).fetchone() == before
+    found = db.execute_sql("SELECT rowid FROM expense_fts WHERE expense_fts MATCH 'epicerie'").fetchall()
+    assert [r[0] for r in found] == [Expense.get(Expense.description == 'Épicerie fine').id]
+    add(alice, things, description='boulangerie by hand')  # the trigger works for the next expense
+    found = db.execute_sql("SELECT count(*) FROM expense_fts WHERE expense_fts MATCH 'boulangerie'").fetchone()
+    assert found[0] == 2
+    report = run_rows(alice, [row(4, description='Boulangerie du coin', cents=999)], SOURCE, COMMIT)
+    import_history.undo_import(alice, report.import_id)
+    found = db.execute_sql("SELECT count(*) FROM expense_fts WHERE expense_fts MATCH 'boulangerie'").fetchone()
+    assert found[0] == 2
+    results = expenses.list_expenses(alice, None, search='épicerie')
+    assert [e.description for e in results.expenses] == ['Épicerie fine']
