@@ -33,6 +33,7 @@ def _fill(user: User, world: dict, amount: str) -> None:
 async def test_every_page_has_the_add_buttons(user: User, path: str) -> None:
     await logged_in_alice(user)
     await user.open(path)
+    await user.should_see(marker='add-expense-fab')
     fab = one(user, 'add-expense-fab')
     header = one(user, 'add-expense-header')
     assert 'lg:hidden' in ' '.join(fab.parent_slot.parent.classes) or 'lg:hidden' in fab.classes
