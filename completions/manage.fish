@@ -35,6 +35,7 @@ complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_su
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l negatives
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l preset
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-invalid
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-types
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l username
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from history" -l username
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dir -r -F
@@ -115,6 +116,7 @@ complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcomma
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l negatives
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l preset
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-invalid
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-types
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l username
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from history" -l username
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from legacy" -l dir -r -F

@@ -75,6 +75,12 @@ async def test_a_mapping_and_a_type_column(user: User) -> None:
     assert response.status_code == 200, response.text
     report = response.json()
     assert report['imported'] == 1 and report['skipped'] == {'income': 1, 'transfer': 1}
+    kept = (
+        await post_file(user, content, mapping=json.dumps(mapping), negatives='refunds', skip_types='income')
+    ).json()
+    assert (kept['new'], kept['duplicates'], kept['skipped']) == (1, 1, {'income': 1})  # the transfer is read
+    bad = await post_file(user, content, skip_types='salary')
+    assert (bad.status_code, bad.json()['field']) == (422, 'skip_types')
     expense = Expense.get()
     assert (expense.category_id, expense.subcategory_id, expense.payment_method_id) == (
         t['food'].id,

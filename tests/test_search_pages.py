@@ -78,6 +78,8 @@ async def test_a_bad_search_is_explained_under_the_box_and_the_table_stays(user:
     await until(lambda: one(user, 'expense-search').error)
     assert 'upside down' in one(user, 'expense-search').error
     assert _descriptions(user) == ['Bus']
+    await user.should_not_see(marker='filter-min')  # the filters are built when opened
+    one(user, 'expense-filters').set_value(True)
     one(user, 'filter-min').set_value('50')
     one(user, 'filter-max').set_value('5')
     one(user, 'expense-search').set_value('')

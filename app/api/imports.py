@@ -74,6 +74,7 @@ _DOCS = {
                         'delimiter': {'type': 'string'},
                         'date_format': {'type': 'string', 'examples': ['%d/%m/%Y']},
                         'negatives': {'type': 'string', 'enum': ['expenses', 'refunds']},
+                        'skip_types': {'type': 'string', 'description': 'income,transfer (default), one, or empty'},
                     },
                 }
             }
@@ -125,6 +126,7 @@ async def import_a_file(request: Request, user: User = Depends(api_user)) -> dic
                     delimiter=parsed.delimiter,
                     date_format=parsed.date_format,
                     negatives=parsed.negatives,
+                    skip_types=parsed.skip_types,
                 )
             return report_json(report, request_language(request))
 

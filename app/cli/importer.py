@@ -92,6 +92,7 @@ class ImportCommands:
         default_payment_method: str | None = None,
         date_format: str | None = None,
         negatives: str | None = None,
+        skip_types: str | None = None,
         encoding: str | None = None,
         delimiter: str | None = None,
         json: bool = False,
@@ -113,6 +114,7 @@ class ImportCommands:
             'default_payment_method': default_payment_method,
             'date_format': date_format,
             'negatives': negatives,
+            'skip_types': None if skip_types is None else str(skip_types),
             'encoding': encoding,
             'delimiter': delimiter,
         }
@@ -131,6 +133,7 @@ class ImportCommands:
             delimiter=request.delimiter,
             date_format=request.date_format,
             negatives=request.negatives,
+            skip_types=request.skip_types,
         )
         if json:
             print(dumps(report_json(report, i18n.current()), ensure_ascii=False, indent=2))

@@ -101,6 +101,10 @@ TAGS_SLOT = r"""
 </q-td>
 """
 
+# The selection's checkboxes, named for screen readers (Quasar's own have no name).
+HEADER_SELECTION_SLOT = '<q-checkbox v-model="props.selected" dense aria-label="__SELECT_ALL__" />'
+BODY_SELECTION_SLOT = '<q-checkbox v-model="props.selected" dense aria-label="__SELECT__" />'
+
 # On a phone the table becomes a list of compact cards (Quasar's grid mode), one per expense.
 PHONE_ITEM_SLOT = r"""
 <div class="q-px-none q-py-xs col-12">
@@ -126,7 +130,7 @@ PHONE_ITEM_SLOT = r"""
 
 def _slot(template: str) -> str:
     """A slot's template with its aria-labels in the page's language (escaped: they sit in HTML attributes)."""
-    template = template.replace('__SELECT__', escape(_('Select')))
+    template = template.replace('__SELECT__', escape(_('Select'))).replace('__SELECT_ALL__', escape(_('Select all')))
     return template.replace('__EDIT__', escape(_('Edit'))).replace('__DELETE__', escape(_('Delete')))
 
 
@@ -249,6 +253,8 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     table.add_slot('body-cell-actions', _slot(ACTIONS_SLOT))
     table.add_slot('body-cell-category', CATEGORY_SLOT)
     table.add_slot('body-cell-tags', TAGS_SLOT)
+    table.add_slot('header-selection', _slot(HEADER_SELECTION_SLOT))
+    table.add_slot('body-selection', _slot(BODY_SELECTION_SLOT))
     table.add_slot('item', _slot(PHONE_ITEM_SLOT))
     with table.add_slot('no-data'):
         empty = ui.label(_('No expenses this month. Add one with the button above.')).classes(

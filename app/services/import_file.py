@@ -119,6 +119,7 @@ def import_file(
     delimiter: str | None = None,
     date_format: str | None = None,
     negatives: str | None = None,
+    skip_types: tuple[str, ...] | None = None,
 ) -> ImportReport:
     """Read the file at `path` (named `filename` by its owner) and import it as `options` say (a dry run by
     default). Without a mapping the preset's is used, else the guess from the header."""
@@ -135,6 +136,8 @@ def import_file(
         date_format=date_format or None,
         negatives=negatives or (preset_info.negatives if preset_info else 'expenses'),
     )
+    if skip_types is not None:
+        read_options = replace(read_options, skip_types=tuple(skip_types))
     source = SourceInfo(
         file_name=os.path.basename(filename or path.name)[:200],
         file_size=size,

@@ -27,6 +27,7 @@ class ImportRequest:
     delimiter: str | None = None
     date_format: str | None = None
     negatives: str | None = None
+    skip_types: tuple[str, ...] | None = None
 
 
 def parse_bool(value: object, *, field: str, default: bool) -> bool:
@@ -102,6 +103,22 @@ def _rows(value: object) -> tuple[tuple[int, ...], bool]:
     return tuple(numbers), False
 
 
+SKIPPABLE = ('income', 'transfer')
+
+
+def _skip_types(value: object) -> tuple[str, ...] | None:
+    """`skip_types`: which rows of the type column are skipped: 'income,transfer' (the default), one of them,
+    or '' for none."""
+    if value is None:
+        return None
+    kinds = tuple(part.strip().lower() for part in str(value).split(',') if part.strip())
+    if any(kind not in SKIPPABLE for kind in kinds):
+        raise Invalid(
+            Message('skip_types lists income, transfer, both separated by a comma, or nothing.'), field='skip_types'
+        )
+    return kinds
+
+
 def _short(value: object, *, field: str, limit: int = 40) -> str | None:
     if value is None:
         return None
@@ -137,4 +154,5 @@ def parse_request(fields: Mapping[str, Any]) -> ImportRequest:
         else _short(delimiter, field='delimiter', limit=1),
         date_format=_short(fields.get('date_format'), field='date_format'),
         negatives=_short(fields.get('negatives'), field='negatives'),
+        skip_types=_skip_types(fields.get('skip_types')),
     )

@@ -43,6 +43,7 @@ def test_add_an_expense_and_download_the_csv(page, server) -> None:
         'latitude',
         'longitude',
         'created by',
+        'tags',
     ]
     assert rows[1] == [
         date.today().isoformat(),
@@ -54,6 +55,7 @@ def test_add_an_expense_and_download_the_csv(page, server) -> None:
         '',
         '',
         'admin',
+        '',
     ]
 
     # delete, confirm, then Undo in the notification brings it back

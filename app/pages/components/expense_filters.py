@@ -81,14 +81,25 @@ class FilterPanel:
         self._on_change = on_change
         self._elements: dict[str, Any] = {}
         self._quiet = False
+        self._choices, self._shared = choices, shared
         opened = bool(self.values)
         with (
             ui.expansion(_('Filters'), icon='filter_list', value=opened)
             .classes('w-full')
             .props('dense header-class="px-1"')
-            .mark('expense-filters') as self.expansion,
-            ui.element('div').classes('w-full grid gap-2 grid-cols-1 sm:grid-cols-2 lg:grid-cols-4'),
+            .mark('expense-filters') as self.expansion
         ):
+            self._grid = ui.element('div').classes('w-full grid gap-2 grid-cols-1 sm:grid-cols-2 lg:grid-cols-4')
+        # built when first opened: a closed panel adds no fields (nor their labels) to the page
+        self.expansion.on_value_change(lambda e: self._build() if e.value else None)
+        if opened:
+            self._build()
+
+    def _build(self) -> None:
+        if self._elements:
+            return
+        choices = self._choices
+        with self._grid:
             self._date('from', _('From'))
             self._date('to', _('To'))
             self._select('category_id', _('Category'), choices.categories)
@@ -96,7 +107,7 @@ class FilterPanel:
             self._select('tag', _('Tag'), {name: name for name in choices.tags})
             self._amount('min', _('Minimum amount'))
             self._amount('max', _('Maximum amount'))
-            if shared:
+            if self._shared:
                 self._select('created_by', _('Created by'), choices.creators)
             self._select('has_receipt', _('Receipt'), {'true': _('With a receipt'), 'false': _('Without a receipt')})
 
