@@ -62,6 +62,29 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, st
     use_settings(None)
 
 
+def _pristine_lifespan():
+    from nicegui import app
+
+    return app.router.lifespan_context
+
+
+# NiceGUI's simulated user runs main.py again for every test. Each `app.include_router` there wraps the app's
+# lifespan in one more of FastAPI's merged lifespans, and NiceGUI's reset between tests removes the routes
+# but keeps the wrappers: after a few hundred page tests in one worker, starting the app ran ~900 frames
+# deep and the migrations hit RecursionError. Taken before main.py ever ran, put back before every test.
+PRISTINE_LIFESPAN = _pristine_lifespan()
+
+
+@pytest.fixture(autouse=True)
+def pristine_lifespan():
+    """Every test starts the app from NiceGUI's own lifespan, not from the wrappers earlier tests left."""
+    from nicegui import app
+
+    app.router.lifespan_context = PRISTINE_LIFESPAN
+    yield
+    app.router.lifespan_context = PRISTINE_LIFESPAN
+
+
 @pytest.fixture(autouse=True)
 def no_server_problems(request: pytest.FixtureRequest):
     """A real server started by the test must not log a traceback or an ERROR line while it runs: that is a

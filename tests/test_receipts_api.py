@@ -155,3 +155,18 @@ async def test_without_a_session_the_page_route_answers_404(user: User) -> None:
     user.http_client.cookies.clear()
     assert (await user.http_client.get(f'/receipt-files/{receipt["id"]}')).status_code == 404
     assert (await user.http_client.get(f'/sysapi/receipt?id={receipt["id"]}&{K}')).status_code == 401
+
+
+async def test_the_pages_upload_route_takes_a_receipt_but_not_200_mb(user: User) -> None:
+    """NiceGUI's uploads (the expense dialog) go through /_nicegui/client/...: a receipt fits, 200 MB does not."""
+    from app.services import receipts
+    from app.web.body_limit import limit_for
+
+    limit = limit_for('/_nicegui/client/abc/upload/123')
+    assert limit >= receipts.max_bytes()
+    answer = await user.http_client.post(
+        '/_nicegui/client/abc/upload/123',
+        content=b'x',
+        headers={'content-type': 'multipart/form-data; boundary=b', 'content-length': str(200 * 1024 * 1024)},
+    )
+    assert answer.status_code == 413
