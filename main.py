@@ -34,6 +34,7 @@ from app.api.errors import (  # noqa: E402
     validation_error_handler,
 )
 from app.api.imports import allow_import_bodies  # noqa: E402
+from app.api.pwa import register_body_limits as pwa_body_limits  # noqa: E402
 from app.api.pwa import router as pwa_router  # noqa: E402
 from app.api.receipts import browser_router as receipt_files_router  # noqa: E402
 from app.api.receipts import register_body_limits as receipt_body_limits  # noqa: E402
@@ -51,7 +52,8 @@ setup_logging(settings)
 app.include_router(sysapi)
 allow_import_bodies(settings.import_max_mb)
 app.include_router(browser_auth_router)
-app.include_router(pwa_router)  # manifest, service worker, offline capture page
+app.include_router(pwa_router)  # manifest, service worker, offline capture page, share target
+pwa_body_limits()
 app.include_router(receipt_files_router)
 receipt_body_limits()
 # Starlette types a handler as taking any Exception but calls it only for the class it is registered for

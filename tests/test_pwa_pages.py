@@ -33,6 +33,7 @@ def _fill(user: User, world: dict, amount: str) -> None:
 async def test_every_page_has_the_add_buttons(user: User, path: str) -> None:
     await logged_in_alice(user)
     await user.open(path)
+    await user.should_see(marker='add-expense-fab')
     fab = one(user, 'add-expense-fab')
     header = one(user, 'add-expense-header')
     assert 'lg:hidden' in ' '.join(fab.parent_slot.parent.classes) or 'lg:hidden' in fab.classes
@@ -124,7 +125,7 @@ async def test_a_quick_pick_fills_the_form_and_the_amount_stays_to_type(user: Us
     await user.open('/')
     user.find(marker='add-expense-fab').click()
     await user.should_see(marker='quick-picks')
-    chips = list(user.find(marker='quick-pick').elements)
+    chips = one(user, 'quick-picks').default_slot.children  # in their order (find() gives a set)
     assert [chip.text for chip in chips] == ['Bakery <b> · Food › Groceries · Cash', 'Transport · Card']
     assert one(user, 'expense-category').value == world['transport'].id  # the last choices, as before
     user.find(kind=ui.chip, content='Bakery').click()

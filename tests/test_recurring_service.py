@@ -203,3 +203,14 @@ def test_upcoming_leaves_out_what_was_created(alice, things) -> None:
         (rule.id, 2000, 'Rent', things['food'].id)
     }
     assert recurring.upcoming(alice, date(2026, 4, 1), date(2026, 3, 1)) == []
+
+
+@time_machine.travel(NOW, tick=False)
+def test_make_recurring_from_a_partners_expense_records_its_date_once(alice, things) -> None:
+    in_utc(alice)
+    bob = make_user('bob')
+    link(alice, bob)
+    theirs = add(bob, basics(bob), amount='40', date='2026-03-01', description='Internet')
+    rule = recurring.make_recurring(alice, theirs.id, {'unit': 'month'})
+    assert rule.owner_id == alice.id and made(rule.id) == [(date(2026, 3, 1), 4000)]
+    assert Expense.select().count() == 1

@@ -11,6 +11,8 @@ no eval: the capture page and the worker are plain files), unlike NiceGUI's page
 - `/capture`: the offline capture page (static HTML, one JavaScript module); `/capture/data`: the lists it
   keeps for the moments without signal, for the logged-in user (401 otherwise, so the page asks to log in).
 - `/pwa/...`: the page's script, style, words (every language) and the icons.
+- `POST /share`: the share target. A photo or a PDF shared from the phone waits (app/services/shared_files.py)
+  while the add form opens with it (`/?add=1&share=<token>`); saving the expense attaches it as a receipt.
 """
 
 from __future__ import annotations
@@ -19,16 +21,21 @@ import hashlib
 import json
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from app import i18n
 from app.api.pwa_texts import capture_texts
 from app.i18n import N_
-from app.services import sessions
+from app.services import receipts, sessions, shared_files
 from app.services.capture import CaptureLists, capture_lists
+from app.services.errors import ServiceError
 from app.version import current_version
+from app.web.body_limit import allow_larger_body
 from app.web.cookies import session_token
 
 router = APIRouter(include_in_schema=False)
@@ -61,6 +68,10 @@ ICONS = (
     ('icon-maskable-512.png', '512x512', 'maskable'),
 )
 SHORTCUT_URL = '/?add=1'
+SHARE_PATH = '/share'
+SHARE_FIELD = 'receipt'
+SHARE_ACCEPT = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf', '.jpg', '.jpeg', '.png', '.webp', '.pdf']
+SHARE_SLACK = 256 * 1024  # the multipart boundaries and the title and text fields around the file
 NO_CACHE = {'Cache-Control': 'no-cache'}
 
 
@@ -100,6 +111,12 @@ def manifest(request: Request) -> Response:
             {'src': f'/pwa/icons/{name}', 'sizes': sizes, 'type': 'image/png', 'purpose': purpose}
             for name, sizes, purpose in ICONS
         ],
+        'share_target': {
+            'action': SHARE_PATH,
+            'method': 'POST',
+            'enctype': 'multipart/form-data',
+            'params': {'title': 'title', 'text': 'text', 'files': [{'name': SHARE_FIELD, 'accept': SHARE_ACCEPT}]},
+        },
         'shortcuts': [
             {
                 'name': catalogue.gettext(N_('Add an expense')),
@@ -178,3 +195,35 @@ def static_file(name: str) -> Response:
         return Response(status_code=404)
     path = STATIC / name
     return Response(path.read_bytes(), media_type=TYPES[path.suffix], headers=_headers())
+
+
+def register_body_limits() -> None:
+    """The share target receives a whole receipt (the default body limit is 128 KiB)."""
+    allow_larger_body(SHARE_PATH, receipts.max_bytes() + SHARE_SLACK)
+
+
+@router.post(SHARE_PATH)
+async def share_target(request: Request) -> Response:
+    """What the phone sends when a file is shared with the installed app: keep it for the add form.
+
+    Only the browser itself (Sec-Fetch-Site: none, the share sheet) or this site may post here; another site's
+    form gets the dashboard and nothing is kept. Without a session, the login page (the file is not kept)."""
+    site = request.headers.get('sec-fetch-site', 'none').lower()
+    if site not in ('none', 'same-origin'):
+        return RedirectResponse('/', status_code=303)
+    user = await run_in_threadpool(sessions.user_for_token, session_token(request))
+    if user is None:
+        return RedirectResponse(f'/login?next={quote(SHORTCUT_URL)}', status_code=303)
+    try:
+        form = await request.form(max_files=1, max_fields=10)
+    except Exception:  # noqa: BLE001 - a body that is not a form: the add form, without a file
+        return RedirectResponse(SHORTCUT_URL, status_code=303)
+    shared = form.get(SHARE_FIELD)
+    if not isinstance(shared, StarletteUpload):
+        return RedirectResponse(SHORTCUT_URL, status_code=303)
+    data = await shared.read(receipts.max_bytes() + 1)
+    try:
+        token = await run_in_threadpool(shared_files.keep, user, shared.filename, data)
+    except ServiceError:  # not a photo or a PDF, or too large: the form opens and says so
+        return RedirectResponse(f'{SHORTCUT_URL}&share_error=1', status_code=303)
+    return RedirectResponse(f'{SHORTCUT_URL}&{urlencode({"share": token})}', status_code=303)

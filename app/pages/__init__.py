@@ -11,6 +11,7 @@ from app.pages import (
     login,
     map_page,
     payment_methods,
+    recurring,
     settings,
     setup_wizard,
 )
@@ -23,6 +24,7 @@ def register() -> None:
     app_page('/', N_('Dashboard'))(dashboard.dashboard_page)
     app_page('/expenses', N_('Expenses'))(expenses.expenses_page)
     app_page('/expenses/import', N_('Import'))(import_page.import_page)
+    app_page('/expenses/recurring', N_('Recurring expenses'))(recurring.recurring_page)
     app_page('/categories', N_('Categories'))(categories.categories_page)
     app_page('/budgets', N_('Budgets'))(budgets.budgets_page)
     app_page('/payment-methods', N_('Payment methods'))(payment_methods.payment_methods_page)

@@ -23,6 +23,7 @@ from app.pages.components.chart_colors import safe_color, shades
 from app.pages.components.currency_note import currency_note
 from app.pages.components.dashboard_budgets import budgets_section
 from app.pages.components.month_picker import month_picker
+from app.pages.components.upcoming_card import upcoming_card
 from app.pages.theme import theme_to_dark
 from app.services import access, clock, links, stats
 from app.services.errors import Invalid
@@ -288,6 +289,7 @@ async def dashboard_page(user: User, month: str = '') -> None:
     await dashboard.load(chosen)
     with dashboard.root:
         dashboard.content()
+    await upcoming_card(user)
     after_add(lambda _row: dashboard.go(dashboard.month))  # an expense added with the frame's button counts
 
     client = ui.context.client

@@ -16,12 +16,14 @@ from nicegui import ui
 
 from app.i18n import N_, _, current
 from app.models import User
+from app.pages.components import recurring_marks
 from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.added import after_add
 from app.pages.components.bulk_actions import BulkBar
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.expense_search_box import SearchControls, export_filters
 from app.pages.components.month_picker import month_label, month_picker
+from app.pages.components.recurring_dialog import make_recurring_button
 from app.pages.components.undo_notification import notify_with_undo
 from app.services import access, categories, exports, formats, payment_methods, splits, tags
 from app.services import expenses as expense_service
@@ -112,7 +114,7 @@ PHONE_ITEM_SLOT = r"""
     <div class="row items-center no-wrap">
       <span class="inline-block w-2 h-2 rounded-full mr-2" :style="{background: props.row.category_color}"></span>
       <q-checkbox dense size="sm" v-model="props.selected" @click.stop aria-label="__SELECT__" class="q-mr-xs" />
-      <div class="col ellipsis">{{ props.row.category_text }}</div>
+      __RECURRING__<div class="col ellipsis">{{ props.row.category_text }}</div>
       <div class="text-weight-bold q-ml-sm">{{ props.row.amount_text }}</div>
     </div>
     <div class="row items-center no-wrap text-caption">
@@ -131,7 +133,8 @@ PHONE_ITEM_SLOT = r"""
 def _slot(template: str) -> str:
     """A slot's template with its aria-labels in the page's language (escaped: they sit in HTML attributes)."""
     template = template.replace('__SELECT__', escape(_('Select'))).replace('__SELECT_ALL__', escape(_('Select all')))
-    return template.replace('__EDIT__', escape(_('Edit'))).replace('__DELETE__', escape(_('Delete')))
+    template = template.replace('__EDIT__', escape(_('Edit'))).replace('__DELETE__', escape(_('Delete')))
+    return recurring_marks.with_label(template)
 
 
 def _columns() -> list[dict[str, Any]]:
@@ -217,6 +220,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             ui.menu_item(_('Excel (XLSX) of everything'), lambda: export('xlsx', False)).mark('export-xlsx-all')
         import_button = ui.button(_('Import'), icon='upload_file', on_click=lambda: ui.navigate.to('/expenses/import'))
         import_button.props('outline no-caps').mark('import')
+        recurring_marks.page_button()
         add_button = (
             ui.button(_('Add expense'), icon='add', on_click=lambda: add()).props('no-caps').mark('add-expense')
         )
@@ -255,7 +259,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     table.add_slot('body-cell-tags', TAGS_SLOT)
     table.add_slot('header-selection', _slot(HEADER_SELECTION_SLOT))
     table.add_slot('body-selection', _slot(BODY_SELECTION_SLOT))
-    table.add_slot('item', _slot(PHONE_ITEM_SLOT))
+    recurring_marks.add_slots(table, _slot(PHONE_ITEM_SLOT))
     with table.add_slot('no-data'):
         empty = ui.label(_('No expenses this month. Add one with the button above.')).classes(
             'w-full text-center opacity-70 p-4'
@@ -279,7 +283,10 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
             state.pagination = {**pagination, 'page': 1}
             await refresh()
             return
-        table.rows = [display_row(row, user) for row in result.expenses]
+        rows = await recurring_marks.marked(user, [display_row(row, user) for row in result.expenses])
+        if load != state.loads:
+            return
+        table.rows = rows
         table.pagination = {**pagination, 'rowsNumber': result.count}
         total_label.set_text(format_money(result.total_cents, user.currency, user.locale))
         count_label.set_text(formats.number(result.count, user.locale, digits=0))
@@ -373,7 +380,15 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
         def update(values: dict) -> ExpenseRow:
             return expense_service.update_expense(user, expense_id, values)
 
-        expense_dialog(choices, initial, update, title=_('Edit the expense'), user=user, after=show_saved)
+        expense_dialog(
+            choices,
+            initial,
+            update,
+            title=_('Edit the expense'),
+            user=user,
+            after=show_saved,
+            extra=lambda dialog: make_recurring_button(user, expense_id, dialog, initial['date'], refresh),
+        )
 
     async def delete(event) -> None:
         row = event.args if isinstance(event.args, dict) else {}

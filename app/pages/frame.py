@@ -32,7 +32,10 @@ NAVIGATION = [
 ]
 # Pages under one of the navigation: listed under it in the drawer; the parent stays highlighted on them.
 SUBPAGES: dict[str, list[tuple[str, str, str]]] = {
-    '/expenses': [(N_('Import'), '/expenses/import', 'upload_file')],
+    '/expenses': [
+        (N_('Import'), '/expenses/import', 'upload_file'),
+        (N_('Recurring'), '/expenses/recurring', 'event_repeat'),
+    ],
 }
 
 
@@ -96,8 +99,8 @@ def frame(user: User, title: str) -> Iterator[None]:
             'click', js_handler='() => document.getElementById("logout-form").submit()'
         ).mark('logout')
 
+    add_fab(user)  # before the page's own content: it is there even while a slow page is still building
     with ui.column().classes('wis-page p-4 gap-4'):
         ui.label(_(title)).classes('text-2xl font-semibold').mark('page-title')
         yield
-    add_fab(user)
     open_if_asked(user)

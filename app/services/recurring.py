@@ -268,8 +268,9 @@ def _created_by_request(user: User, key: str) -> RuleRow | None:
 
 
 def make_recurring(user: User, expense_id: object, data: Mapping) -> RuleRow:
-    """A rule from an existing expense: its fields, the schedule in `data`, starting on its date by default.
-    When the user owns the expense and the rule starts on its date, that expense is the first occurrence."""
+    """A rule of the user's from an existing expense (theirs or a linked user's): its fields, the schedule
+    in `data`, starting on its date by default. When the rule starts on its date, that expense is its first
+    occurrence (it is not recorded twice)."""
     expense = expenses.get_expense(user, expense_id)
     fields = {
         'amount': str(cents_to_number(expense.amount_cents)),
@@ -283,7 +284,7 @@ def make_recurring(user: User, expense_id: object, data: Mapping) -> RuleRow:
     schedule.setdefault('start', expense.date.isoformat())
     today = local_today(user.timezone)
     with write_transaction():
-        first = Expense.get_or_none((Expense.id == expense.id) & (Expense.owner == user.id))
+        first = Expense.get_or_none(Expense.id == expense.id)  # seen by the user: checked by get_expense
         rule = _insert(user, {**fields, **schedule}, None, today, first)
     return get_rule(user, rule.id)
 

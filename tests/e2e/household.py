@@ -22,6 +22,7 @@ PASSWORD = 'household password'
 TOKEN_NAME = 'Phone shortcut'
 MONTHS = 4
 DESCRIPTIONS = ['Supermarket', 'Bakery', 'Dinner out', 'Metro tickets', 'Pharmacy', 'Cinema', 'Hardware store']
+RECURRING = [('Rent', '850', 'month', 1, -40), ('Music streaming', '10.99', 'month', 1, 6), ('Gym', '15', 'week', 2, 3)]
 PLACES = [('Market', 48.8530, 2.3499), ('Bakery', 48.8606, 2.3376), ('Station', 48.8443, 2.3744)]
 
 
@@ -85,6 +86,19 @@ def _record_expenses(account: Account, today: date, rng: random.Random) -> int:
     return count
 
 
+def add_recurring(account: Account, today: date, rules: list[tuple[str, str, str, int, int]]) -> int:
+    """Recurring rules (description, amount, unit, every, days from today to the start); the expenses
+    they recorded at once (a rule that started in the past records its past dates)."""
+    category = account.call('get', '/categories')[0]['id']
+    method = account.call('get', '/payment_methods')[0]['id']
+    made = 0
+    for description, amount, unit, every, days in rules:
+        body = {'amount': amount, 'category_id': category, 'payment_method_id': method, 'unit': unit, 'every': every}
+        body.update(description=description, start=date.fromordinal(today.toordinal() + days).isoformat())
+        made += account.call('post', '/recurring_create', json=body)['rule']['created_count']
+    return made
+
+
 def seed_household(url: str, admin_password: str, today: date | None = None) -> Household:
     """Fill the installation whose administrator `ADMIN` (with `admin_password`) the wizard created."""
     today = today or date.today()
@@ -103,6 +117,7 @@ def seed_household(url: str, admin_password: str, today: date | None = None) -> 
         partner.call('post', '/category_create', json={'name': 'Plants', 'parent_id': garden['category']['id']})
         admin.call('post', '/tokens', json={'name': TOKEN_NAME})
         expenses = sum(_record_expenses(account, today, rng) for account in accounts)
+        expenses += add_recurring(admin, today, RECURRING)
         # budgets: everything for the household, the partner's Garden with rollover (issue 17)
         admin.call('post', '/budget_create', json={'amount': '900'})
         admin.call(

@@ -14,13 +14,14 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from tests.e2e.household import MONTHS, Account, _months_back, shared_shopping
+from tests.e2e.household import MONTHS, Account, _months_back, add_recurring, shared_shopping
 
 FRENCH_ADMIN, FRENCH_PARTNER = 'camille', 'mathis'
 FRENCH_TOKEN = 'Raccourci du téléphone'
 FRENCH_GARDEN, FRENCH_PLANTS = 'Jardin', 'Plantes'
 DESCRIPTIONS = ['Supermarché', 'Boulangerie', 'Dîner au restaurant', 'Tickets de métro', 'Pharmacie', 'Cinéma']
 PLACES = [('Marché', 48.8530, 2.3499), ('Boulangerie du coin', 48.8606, 2.3376), ('Gare de Lyon', 48.8443, 2.3744)]
+RECURRING = [('Loyer', '850', 'month', 1, -40), ('Abonnement musique', '10,99', 'month', 1, 6)]
 FRENCH = {'Accept-Language': 'fr-FR,fr;q=0.9'}
 
 
@@ -54,7 +55,8 @@ def seed_french_data(url: str, password: str, today: date | None = None) -> int:
         camille.call(
             'post', '/budget_create', json={'amount': '40', 'category_id': garden['category']['id'], 'rollover': True}
         )
-        return recorded + shared_shopping(camille, accounts[1], today, 'Courses de la semaine')
+        recorded += shared_shopping(camille, accounts[1], today, 'Courses de la semaine')
+        return recorded + add_recurring(camille, today, RECURRING)
     finally:
         for account in accounts:
             account.close()

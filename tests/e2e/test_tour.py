@@ -95,6 +95,7 @@ STOPS = [
     Stop('menu', '/', js=CHARTS_DRAWN, phone_only=True),  # the navigation drawer, opened
     Stop('expenses', '/expenses', js=EXPENSES_SHOWN),
     Stop('expense-form', '/expenses', js=EXPENSES_SHOWN, full_page=False, dialog=True),  # the Add expense dialog
+    Stop('recurring', '/expenses/recurring', text='Music streaming', french='Abonnement musique'),
     Stop('import', '/expenses/import', text='Past imports'),
     Stop('budgets', '/budgets', text='Garden', french=FRENCH_GARDEN),
     Stop('categories', '/categories', text='Garden', french=FRENCH_GARDEN),

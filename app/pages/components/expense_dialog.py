@@ -113,6 +113,7 @@ def expense_dialog(
     success: str | Callable[[Any], str | None] | None = None,
     another: Callable[[], Any] | None = None,
     picks: Picks | None = None,
+    extra: Callable[[ui.dialog], None] | None = None,
 ) -> ui.dialog:
     """Open the dialog prefilled with `initial` (amount as text, date, category_id, subcategory_id,
     payment_method_id, description, latitude, longitude, place).
@@ -120,7 +121,7 @@ def expense_dialog(
     `save(values)` is the service call (run in a worker thread); on success the dialog closes, `refresh()`
     and `after(result)` run and `success` is shown ("Expense saved." when None; '' for none). With `user`,
     the form has the location block (position, place name, suggestions); `locate` asks the browser for the
-    position as the dialog opens."""
+    position as the dialog opens. `extra(dialog)` adds buttons at the left of the dialog's buttons."""
     today = today_in(user.timezone if user is not None else None)
     with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2').mark('expense-dialog'):
         ui.label(title).classes('text-lg font-semibold')
@@ -270,6 +271,9 @@ def expense_dialog(
         for element in (amount, day, description):
             element.on('keydown.enter', submit)
         with ui.row().classes('wis-sticky-footer w-full justify-end items-center gap-2 pt-2'):
+            if extra is not None:
+                extra(dialog)
+                ui.space()
             ui.button(_('Cancel'), on_click=dialog.close).props('flat dense').mark('cancel-expense')
             if another is not None:
                 ui.button(_('Save and add another'), on_click=lambda: save_it(again=True)).props(

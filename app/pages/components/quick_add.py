@@ -5,7 +5,10 @@ what it registered with `added.after_add` (refresh its figures), and "Save and a
 
 from __future__ import annotations
 
+import inspect
 import weakref
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 from uuid import uuid4
 
@@ -20,6 +23,7 @@ from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.quick_pick_chips import QuickPickChips
 from app.pages.expenses import load_add_form
 from app.services import expenses as expense_service
+from app.services import shared_files
 from app.services.clock import today
 from app.services.expenses import ExpenseRow
 from app.services.months import Month
@@ -34,15 +38,16 @@ def _dialog_open(client: Client) -> bool:
     return dialog is not None and not dialog.is_deleted and bool(dialog.value)
 
 
-async def open_add_dialog(user: User, busy: DisableableElement | None = None) -> None:
-    """The add dialog on the current page (once: a second tap or `n` while it is open does nothing)."""
+async def open_add_dialog(user: User, busy: DisableableElement | None = None, shared: str = '') -> None:
+    """The add dialog on the current page (once: a second tap or `n` while it is open does nothing). `shared`:
+    the token of a file shared into the app, attached as a receipt once the expense is saved."""
     client = ui.context.client
     if _dialog_open(client):
         return
-    form = await call_service(_load, user, busy=busy)
+    form = await call_service(_load, user, shared, busy=busy)
     if form is None or _dialog_open(client):
         return
-    choices, initial, picks = form
+    choices, initial, picks, file_name = form
     if not choices.categories or not choices.payment_methods:
         ui.notify(
             _('Create a category and a payment method first (menu: Categories, Payment methods).'), type='warning'
@@ -60,17 +65,39 @@ async def open_add_dialog(user: User, busy: DisableableElement | None = None) ->
         title=_('Add an expense'),
         user=user,
         locate=user.capture_location,
-        after=after_add_of(client),
+        after=_with_receipt(user, shared, after_add_of(client)) if file_name is not None else after_add_of(client),
         success=_('Expense added.'),
         another=lambda: open_add_dialog(user),
-        picks=lambda fill: QuickPickChips(user, picks, fill),
+        picks=lambda fill: _top(user, picks, fill, file_name),
     )
 
 
-def _load(user: User) -> tuple[ExpenseChoices, dict, list[QuickPick]]:
-    """The form's choices and first values, and the quick picks of this moment (no position yet)."""
+def _top(user: User, picks: list[QuickPick], fill: Callable[[dict], None], file_name: str | None) -> QuickPickChips:
+    """Above the quick picks, the file shared into the app, which the saved expense will keep."""
+    if file_name is not None:
+        with ui.row().classes('items-center gap-1 text-sm').mark('shared-file'):
+            ui.icon('attach_file').classes('text-primary')
+            ui.label(_('Receipt to attach: {name}', name=file_name or _('shared file')))
+    return QuickPickChips(user, picks, fill)
+
+
+def _with_receipt(user: User, token: str, after: Callable[[Any], Any] | None) -> Callable[[ExpenseRow], Any]:
+    async def attach(row: ExpenseRow) -> None:
+        await call_service(shared_files.attach_to, user, token, row.id, success=_('Receipt attached.'))
+        if after is not None:
+            result = after(row)
+            if inspect.isawaitable(result):
+                await result
+
+    return attach
+
+
+def _load(user: User, shared: str = '') -> tuple[ExpenseChoices, dict, list[QuickPick], str | None]:
+    """The form's choices and first values, the quick picks of this moment (no position yet), and the name of
+    the shared file waiting to be attached (None when there is none)."""
     choices, initial = load_add_form(user, Month.of(today(user.timezone)))
-    return choices, initial, quick_picks(user)
+    waiting = shared_files.waiting(user, shared) if shared else None
+    return choices, initial, quick_picks(user), waiting.filename if waiting is not None else None
 
 
 def add_buttons(user: User) -> None:
@@ -104,11 +131,18 @@ def open_if_asked(user: User) -> None:
     request = client.request
     if request is None or request.query_params.get(ADD_QUERY) != '1':
         return
+    shared = request.query_params.get('share', '')[:64]
+    refused = request.query_params.get('share_error') == '1'
 
-    rest = urlencode([(name, value) for name, value in request.query_params.multi_items() if name != ADD_QUERY])
+    asked = (ADD_QUERY, 'share', 'share_error')
+    rest = urlencode([(name, value) for name, value in request.query_params.multi_items() if name not in asked])
 
     async def open_now() -> None:
         ui.navigate.history.replace(request.url.path + (f'?{rest}' if rest else ''))
-        await open_add_dialog(user)
+        if refused:
+            ui.notify(
+                _('The shared file is not a photo or a PDF, or it is too large: nothing was kept.'), type='warning'
+            )
+        await open_add_dialog(user, shared=shared)
 
     ui.timer(0.05, open_now, once=True)
