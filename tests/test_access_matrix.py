@@ -350,6 +350,18 @@ OBJECT_CASES = [
         lambda w, who: {'expense_id': w.a['expense'], 'file': ('b.png', receipt_images.photo('PNG'), 'image/png')},
     ),
     Case(
+        'import with A category as the default',
+        'POST',
+        '/sysapi/import',
+        'object',
+        lambda w, who: {
+            'file': ('bank.csv', b'Date,Amount,Description\n2026-01-21,-4.20,bakery\n', 'text/csv'),
+            'default_category': w.a['food'],
+            'default_payment_method': w.own(who)['card'],
+            'dry_run': 'false',
+        },
+    ),
+    Case(
         'budget for A category',
         'POST',
         '/sysapi/budget_create',
@@ -434,6 +446,8 @@ EXEMPT = {
     '/sysapi/users/admin': 'administrators only (403 for others); tested in test_api_users',
     '/sysapi/settlement_delete': 'only the two people of a settlement, or who recorded it; test_settlements_api',
     '/sysapi/tokens': "the caller's own personal tokens; tested in test_tokens",
+    '/sysapi/imports': "the caller's own imports; test_import_flow_api: another user's list is empty",
+    '/sysapi/import_undo': "one of the caller's own imports, 404 otherwise; test_import_flow_api",
     '/sysapi/alerts': "the caller's own alerts (a household budget alerts its members); tested in test_budgets_api",
     '/sysapi/tokens/{token_id}': "revokes only one of the caller's own tokens (404 otherwise); tested in test_tokens",
 }

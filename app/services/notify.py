@@ -232,7 +232,8 @@ def deliver_due(now: datetime | None = None) -> int:
         user = User.get_by_id(row.user_id)
         urls = [u.url for u in NotificationUrl.select().where(NotificationUrl.user == row.user_id)]
         if not urls:
-            Alert.update(delivery='none', claimed_until=None).where(Alert.id == row.id).execute()
+            with write_transaction():
+                Alert.update(delivery='none', claimed_until=None).where(Alert.id == row.id).execute()
             continue
         view = alert_views(Alert.select().where(Alert.id == row.id))[0]
         title, body = text_of(view, user)
@@ -242,7 +243,8 @@ def deliver_due(now: datetime | None = None) -> int:
         except Exception as exc:  # noqa: BLE001 - a plugin's failure is a failed delivery, retried
             ok, problem = False, f'{type(exc).__name__}: {exc}'
         if ok:
-            Alert.update(delivery='sent', claimed_until=None, last_error='').where(Alert.id == row.id).execute()
+            with write_transaction():
+                Alert.update(delivery='sent', claimed_until=None, last_error='').where(Alert.id == row.id).execute()
             sent += 1
             continue
         attempts = _attempts(row.id) + 1
@@ -255,13 +257,14 @@ def deliver_due(now: datetime | None = None) -> int:
             MAX_ATTEMPTS,
             problem,
         )
-        Alert.update(
-            delivery='failed' if final else 'pending',
-            attempts=attempts,
-            next_attempt_at=now + delay(attempts),
-            claimed_until=None,
-            last_error=problem[:300],
-        ).where(Alert.id == row.id).execute()
+        with write_transaction():
+            Alert.update(
+                delivery='failed' if final else 'pending',
+                attempts=attempts,
+                next_attempt_at=now + delay(attempts),
+                claimed_until=None,
+                last_error=problem[:300],
+            ).where(Alert.id == row.id).execute()
     return sent
 
 

@@ -12,6 +12,7 @@ from typing import cast
 
 from peewee import fn
 
+from app.db import write_transaction
 from app.models import Expense, Receipt, utcnow
 from app.services import receipt_files
 from app.services.expenses_types import ExpenseRow
@@ -61,37 +62,42 @@ def with_receipts(rows: tuple[ExpenseRow, ...]) -> tuple[ExpenseRow, ...]:
 def detach(expense_id: int) -> tuple[int, ...]:
     """The expense is being deleted: its receipts are set aside (not served any more); returns their ids
     for its Undo. Runs inside the caller's transaction."""
-    ids = tuple(r.id for r in Receipt.select(Receipt.id).where((Receipt.expense_id == expense_id) & live()))
-    if ids:
-        Receipt.update(deleted_at=utcnow()).where(Receipt.id.in_(ids)).execute()
-    return ids
+    with write_transaction():  # a savepoint inside a caller's transaction
+        ids = tuple(r.id for r in Receipt.select(Receipt.id).where((Receipt.expense_id == expense_id) & live()))
+        if ids:
+            Receipt.update(deleted_at=utcnow()).where(Receipt.id.in_(ids)).execute()
+        return ids
 
 
 def reattach(receipt_ids: Iterable[int], expense_id: int) -> None:
     """Undo of a deletion: the receipts set aside come back, under the expense's (possibly new) id."""
-    ids = list(receipt_ids)
-    if ids:
-        Receipt.update(deleted_at=None, expense_id=expense_id).where(
-            Receipt.id.in_(ids) & Receipt.deleted_at.is_null(False)
-        ).execute()
+    with write_transaction():  # a savepoint inside a caller's transaction
+        ids = list(receipt_ids)
+        if ids:
+            Receipt.update(deleted_at=None, expense_id=expense_id).where(
+                Receipt.id.in_(ids) & Receipt.deleted_at.is_null(False)
+            ).execute()
 
 
 def purge(now: dt.datetime | None = None) -> int:
     """Delete the receipts set aside longer than UNDO_WINDOW and those whose expense no longer exists
     (an account deleted with its expenses), then the files no receipt refers to. Returns how many rows."""
-    cutoff = (now or utcnow()) - UNDO_WINDOW
-    orphan = Receipt.deleted_at.is_null() & ~fn.EXISTS(
-        Expense.select(Expense.id).where(Expense.id == Receipt.expense_id)
-    )
-    gone = list(
-        Receipt.select(Receipt.id, Receipt.sha256, Receipt.content_type).where((Receipt.deleted_at < cutoff) | orphan)
-    )
-    if not gone:
-        return 0
-    gone_ids: list[int] = [receipt.id for receipt in gone]
-    Receipt.delete().where(Receipt.id.in_(gone_ids)).execute()  # type: ignore[misc]  # types-peewee: Model.delete
-    remove_unreferenced({(r.sha256, r.content_type) for r in gone})
-    return len(gone)
+    with write_transaction():  # a savepoint inside a caller's transaction
+        cutoff = (now or utcnow()) - UNDO_WINDOW
+        orphan = Receipt.deleted_at.is_null() & ~fn.EXISTS(
+            Expense.select(Expense.id).where(Expense.id == Receipt.expense_id)
+        )
+        gone = list(
+            Receipt.select(Receipt.id, Receipt.sha256, Receipt.content_type).where(
+                (Receipt.deleted_at < cutoff) | orphan
+            )
+        )
+        if not gone:
+            return 0
+        gone_ids: list[int] = [receipt.id for receipt in gone]
+        Receipt.delete().where(Receipt.id.in_(gone_ids)).execute()  # type: ignore[misc]  # types-peewee: Model.delete
+        remove_unreferenced({(r.sha256, r.content_type) for r in gone})
+        return len(gone)
 
 
 def remove_unreferenced(files: Iterable[tuple[str, str]]) -> None:

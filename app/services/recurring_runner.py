@@ -82,38 +82,39 @@ def catch_up(rule: RecurringRule, today: date, limit: int = MAX_CATCH_UP) -> int
 
     Runs inside the caller's write transaction. A paused rule creates nothing. A date that has an
     occurrence already (its expense may have been deleted by hand since) is not created again."""
-    if rule.paused:
-        return 0
-    after = done_through(rule)
-    if after is not None and after >= today:
-        return 0
-    taken_query = RecurringOccurrence.select(RecurringOccurrence.date).where(RecurringOccurrence.rule == rule.id)
-    if after is not None:
-        taken_query = taken_query.where(RecurringOccurrence.date > after)
-    taken = {as_date(row.date) for row in taken_query}
-    made = 0
-    reached = today
-    for day in dates(schedule_of(rule), after=after, until=today):
-        if made >= limit:
-            reached = day - timedelta(days=1)
-            break
-        if day in taken:
-            continue
-        expense = Expense.create(
-            owner=rule.owner_id,
-            amount_cents=amount_on(rule, day),
-            date=day,
-            category=rule.category_id,
-            subcategory=rule.subcategory_id,
-            payment_method=rule.payment_method_id,
-            description=rule.description,
-            place=rule.place,
-        )
-        RecurringOccurrence.create(rule=rule.id, date=day, expense=expense.id)
-        made += 1
-    RecurringRule.update(done_through=reached).where(RecurringRule.id == rule.id).execute()
-    rule.done_through = reached
-    return made
+    with write_transaction():  # a savepoint inside a caller's transaction
+        if rule.paused:
+            return 0
+        after = done_through(rule)
+        if after is not None and after >= today:
+            return 0
+        taken_query = RecurringOccurrence.select(RecurringOccurrence.date).where(RecurringOccurrence.rule == rule.id)
+        if after is not None:
+            taken_query = taken_query.where(RecurringOccurrence.date > after)
+        taken = {as_date(row.date) for row in taken_query}
+        made = 0
+        reached = today
+        for day in dates(schedule_of(rule), after=after, until=today):
+            if made >= limit:
+                reached = day - timedelta(days=1)
+                break
+            if day in taken:
+                continue
+            expense = Expense.create(
+                owner=rule.owner_id,
+                amount_cents=amount_on(rule, day),
+                date=day,
+                category=rule.category_id,
+                subcategory=rule.subcategory_id,
+                payment_method=rule.payment_method_id,
+                description=rule.description,
+                place=rule.place,
+            )
+            RecurringOccurrence.create(rule=rule.id, date=day, expense=expense.id)
+            made += 1
+        RecurringRule.update(done_through=reached).where(RecurringRule.id == rule.id).execute()
+        rule.done_through = reached
+        return made
 
 
 def run_due(now: datetime | None = None) -> RunResult:

@@ -126,35 +126,37 @@ def _drop_unused(tag_ids: Iterable[int]) -> None:
 def set_expense_tags(owner_id: int, expense_id: int, names: Sequence[str]) -> None:
     """Give an expense exactly these (already parsed) tags; the caller checked it may change the expense and
     holds the write transaction."""
-    wanted = set(_tag_ids(owner_id, names))
-    current = {row.tag_id for row in ExpenseTag.select(ExpenseTag.tag).where(ExpenseTag.expense == expense_id)}
-    gone = current - wanted
-    if gone:
-        ExpenseTag.delete().where((ExpenseTag.expense == expense_id) & ExpenseTag.tag.in_(list(gone))).execute()  # type: ignore[misc]  # types-peewee: Model.delete
-    if wanted - current:
-        ExpenseTag.insert_many(
-            [(expense_id, tag_id) for tag_id in wanted - current], fields=['expense', 'tag']
-        ).execute()
-    _drop_unused(gone)
+    with write_transaction():  # a savepoint inside a caller's transaction
+        wanted = set(_tag_ids(owner_id, names))
+        current = {row.tag_id for row in ExpenseTag.select(ExpenseTag.tag).where(ExpenseTag.expense == expense_id)}
+        gone = current - wanted
+        if gone:
+            ExpenseTag.delete().where((ExpenseTag.expense == expense_id) & ExpenseTag.tag.in_(list(gone))).execute()  # type: ignore[misc]  # types-peewee: Model.delete
+        if wanted - current:
+            ExpenseTag.insert_many(
+                [(expense_id, tag_id) for tag_id in wanted - current], fields=['expense', 'tag']
+            ).execute()
+        _drop_unused(gone)
 
 
 def add_and_remove(owner_id: int, expense_ids: Sequence[int], add: Sequence[str], remove: Sequence[str]) -> None:
     """Add and remove tags on many expenses of one owner (bulk actions); the caller checked the rights and
     holds the write transaction."""
-    ids = list(expense_ids)
-    if not ids:
-        return
-    if remove:
-        keys = [key_of(name) for name in remove]
-        gone = [t.id for t in Tag.select(Tag.id).where((Tag.owner == owner_id) & Tag.name_key.in_(keys))]
-        if gone:
-            ExpenseTag.delete().where(ExpenseTag.expense.in_(ids) & ExpenseTag.tag.in_(gone)).execute()  # type: ignore[misc]  # types-peewee: Model.delete
-            _drop_unused(gone)
-    for tag_id in _tag_ids(owner_id, add):
-        have = {r.expense_id for r in ExpenseTag.select(ExpenseTag.expense).where(ExpenseTag.tag == tag_id)}
-        rows = [(expense_id, tag_id) for expense_id in ids if expense_id not in have]
-        for start in range(0, len(rows), 500):
-            ExpenseTag.insert_many(rows[start : start + 500], fields=['expense', 'tag']).execute()
+    with write_transaction():  # a savepoint inside a caller's transaction
+        ids = list(expense_ids)
+        if not ids:
+            return
+        if remove:
+            keys = [key_of(name) for name in remove]
+            gone = [t.id for t in Tag.select(Tag.id).where((Tag.owner == owner_id) & Tag.name_key.in_(keys))]
+            if gone:
+                ExpenseTag.delete().where(ExpenseTag.expense.in_(ids) & ExpenseTag.tag.in_(gone)).execute()  # type: ignore[misc]  # types-peewee: Model.delete
+                _drop_unused(gone)
+        for tag_id in _tag_ids(owner_id, add):
+            have = {r.expense_id for r in ExpenseTag.select(ExpenseTag.expense).where(ExpenseTag.tag == tag_id)}
+            rows = [(expense_id, tag_id) for expense_id in ids if expense_id not in have]
+            for start in range(0, len(rows), 500):
+                ExpenseTag.insert_many(rows[start : start + 500], fields=['expense', 'tag']).execute()
 
 
 def list_tags(user: User, scope: str = 'everyone') -> list[TagUse]:
