@@ -80,7 +80,7 @@ def main() -> int:
                         shoot(page, args.out, f'icon-picker-search{suffix}')
                         page.get_by_role('button', name='Close').click()
                         page.get_by_label('Icon', exact=True).fill('dog')
-                        page.get_by_role('button', name='Save').click()
+                        page.get_by_role('button', name='Save', exact=True).click()
                         page.get_by_text("'dog' is not an icon").first.wait_for()
                         shoot(page, args.out, f'categories-unknown-icon{suffix}')
                         page.get_by_role('button', name='Cancel').click()

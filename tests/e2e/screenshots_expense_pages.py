@@ -63,12 +63,12 @@ def main() -> int:
                         page.locator('.q-menu').wait_for(state='hidden')
 
                         page.get_by_role('button', name='Add expense').click()
-                        page.get_by_label('Amount').fill('12,50')
+                        page.get_by_label('Amount', exact=True).fill('12,50')
                         page.get_by_label('Description (optional)').fill('Market')
                         shoot(page, args.out, f'expense-form{size}{theme}')
                         if not size:
                             page.get_by_label('Date').fill('2062-01-15')
-                            page.get_by_role('button', name='Save').click()
+                            page.get_by_role('button', name='Save', exact=True).click()
                             page.get_by_role('button', name='Save anyway').wait_for()
                             shoot(page, args.out, f'expense-form-far-ahead{theme}')
                         context.close()

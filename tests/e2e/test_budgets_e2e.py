@@ -19,7 +19,7 @@ def test_a_budget_crossed_at_80_percent_shows_the_alert(page, server) -> None:
     page.get_by_label('For').click()
     page.get_by_role('option', name='Food', exact=True).click()
     page.get_by_label('Amount per month').fill('100')
-    page.get_by_role('button', name='Save').click()
+    page.get_by_role('button', name='Save', exact=True).click()
     page.get_by_text('Budget saved.').wait_for()
     page.get_by_text('0,00 € of 100,00 € spent', exact=False).first.wait_for()
     assert page.locator('[aria-label="Budget alerts"]').count() == 0
@@ -27,7 +27,7 @@ def test_a_budget_crossed_at_80_percent_shows_the_alert(page, server) -> None:
     page.goto(server.url + '/expenses')
     page.get_by_role('button', name='Add expense').click()
     form = page.locator('.q-dialog')  # the Expenses page has amount filters of its own
-    form.get_by_label('Amount').fill('85')
+    form.get_by_label('Amount', exact=True).fill('85')
     form.get_by_label('Category', exact=True).click()
     page.get_by_role('option', name='Food').click()
     form.get_by_label('Payment method').click()

@@ -14,7 +14,7 @@ def test_add_an_expense_and_download_the_csv(page, server) -> None:
     page.get_by_text('No expenses this month').wait_for()
 
     page.get_by_role('button', name='Add expense').click()
-    page.get_by_label('Amount').fill('12,50')
+    page.get_by_label('Amount', exact=True).fill('12,50')
     page.get_by_label('Category', exact=True).click()
     page.get_by_role('option', name='Food').click()
     page.get_by_label('Subcategory (optional)').click()
@@ -72,7 +72,7 @@ def test_add_an_expense_and_download_the_csv(page, server) -> None:
     page.reload()
     page.get_by_text('Food › Groceries').click()
     page.get_by_text('Edit the expense').wait_for()
-    assert page.get_by_label('Amount').input_value() == '12,50'
+    assert page.get_by_label('Amount', exact=True).input_value() == '12,50'
 
 
 def test_month_picker_changes_month_and_year(page, server) -> None:
@@ -100,14 +100,14 @@ def test_a_double_click_on_save_records_one_expense(page, server) -> None:
     page.goto(server.url + '/expenses?month=2026-01')
     page.get_by_text('No expenses this month').wait_for()
     page.get_by_role('button', name='Add expense').click()
-    page.get_by_label('Amount').fill('7,30')
+    page.get_by_label('Amount', exact=True).fill('7,30')
     page.get_by_label('Date').fill('2026-03-14')  # another month: the page follows it
     page.get_by_label('Category', exact=True).click()
     page.get_by_role('option', name='Food').click()
     page.get_by_label('Payment method').click()
     page.get_by_role('option', name='Card').click()
     page.get_by_label('Description (optional)').fill('Double-clicked')
-    page.get_by_role('button', name='Save').dblclick()
+    page.get_by_role('button', name='Save', exact=True).dblclick()
     page.get_by_text('Expense added.').wait_for()
     page.get_by_role('cell', name='Double-clicked').wait_for()
     page.get_by_text('March 2026', exact=True).wait_for()  # label, address and table agree

@@ -53,7 +53,7 @@ def test_pick_an_icon_on_a_phone_then_delete_and_undo(page, server) -> None:
     page.get_by_role('button', name='pets', exact=True).click()
     search.wait_for(state='detached')
     assert page.get_by_label('Icon', exact=True).input_value() == 'pets'
-    page.get_by_role('button', name='Save').click()
+    page.get_by_role('button', name='Save', exact=True).click()
     page.get_by_text('Leisure saved.').wait_for()
 
     page.get_by_role('button', name='Delete Leisure').click()

@@ -212,14 +212,14 @@ def test_the_position_from_the_browser_and_the_suggestion_next_time(browser, ser
         page.get_by_role('button', name='Use my position').click()
         page.get_by_text(f'{BAKERY[0]:.5f}, {BAKERY[1]:.5f} · ±12 m').wait_for()
         page.get_by_text('No known place within 1 km yet.').wait_for()
-        page.get_by_label('Amount').fill('4,20')
+        page.get_by_label('Amount', exact=True).fill('4,20')
         choose(page, 'Category', 'Food')
         choose(page, 'Subcategory (optional)', 'Bakery')
         choose(page, 'Payment method', 'Cash')
         page.get_by_label('Place (optional)').fill('Boulangerie Saint-Jacques')
         page.get_by_text('Locate me when I add an expense').click()  # from now on, the form locates by itself
         page.get_by_text('Your position will be asked for each new expense.').wait_for()
-        page.get_by_role('button', name='Save').click()
+        page.get_by_role('button', name='Save', exact=True).click()
         page.get_by_text('Expense added.').wait_for()
 
         [first] = expenses_of_this_month(page, server)
@@ -231,7 +231,7 @@ def test_the_position_from_the_browser_and_the_suggestion_next_time(browser, ser
         page.get_by_text('Places near you').wait_for()
         suggestion = page.locator('.q-item', has_text='Boulangerie Saint-Jacques')
         suggestion.get_by_text('here · 1 visit · Food › Bakery · Cash').wait_for()
-        page.get_by_label('Amount').fill('2,10')
+        page.get_by_label('Amount', exact=True).fill('2,10')
         # the form remembers the last choices; the place's own choices must win over them
         choose(page, 'Category', 'Transport')
         choose(page, 'Payment method', 'Card')
@@ -239,10 +239,10 @@ def test_the_position_from_the_browser_and_the_suggestion_next_time(browser, ser
         suggestion.click()
         page.get_by_text('known place').wait_for()
         expect(page.get_by_label('Place (optional)')).to_have_value('Boulangerie Saint-Jacques')
-        page.get_by_role('button', name='Save').click()
+        page.get_by_role('button', name='Save', exact=True).click()
         # not the toast: the first save's "Expense added." may still be on screen; the dialog closes only
         # once this save is stored
-        expect(page.get_by_label('Amount')).to_have_count(0)
+        expect(page.get_by_label('Amount', exact=True)).to_have_count(0)
 
         first, second = expenses_of_this_month(page, server)
         assert second['place'] == 'Boulangerie Saint-Jacques'
@@ -275,10 +275,10 @@ def test_a_refused_permission_says_so_and_the_expense_is_saved_without_a_positio
         page.get_by_role('button', name='Add expense').click()
         page.get_by_role('button', name='Use my position').click()
         page.get_by_text('Location is blocked for this site').wait_for()
-        page.get_by_label('Amount').fill('3')
+        page.get_by_label('Amount', exact=True).fill('3')
         choose(page, 'Category', 'Food')
         choose(page, 'Payment method', 'Cash')
-        page.get_by_role('button', name='Save').click()
+        page.get_by_role('button', name='Save', exact=True).click()
         page.get_by_text('Expense added.').wait_for()
         [saved] = expenses_of_this_month(page, server)
         assert saved['latitude'] is None and saved['longitude'] is None
@@ -292,10 +292,10 @@ def test_a_refused_permission_says_so_and_the_expense_is_saved_without_a_positio
         small_map.click(position={'x': box['width'] * 0.75, 'y': box['height'] * 0.25})
         page.get_by_text('set on the map').wait_for()
         shot(page, 'expense-form-map-phone.png')
-        page.get_by_label('Amount').fill('5')
+        page.get_by_label('Amount', exact=True).fill('5')
         choose(page, 'Category', 'Food')
         choose(page, 'Payment method', 'Cash')
-        page.get_by_role('button', name='Save').click()
+        page.get_by_role('button', name='Save', exact=True).click()
         page.get_by_text('Expense added.').wait_for()
         _, by_hand = expenses_of_this_month(page, server)
         # the map opened on France at zoom 5: a tap up and right of the centre is north-east of it
@@ -325,7 +325,7 @@ def test_nearest_places_first_in_the_form(browser, map_server, phone) -> None:
             page.locator('button:has-text("dark_mode")').first.click()
             page.wait_for_function('document.body.classList.contains("body--dark")')
         page.get_by_role('button', name='Add expense').click()
-        page.get_by_label('Amount').fill('23,40')
+        page.get_by_label('Amount', exact=True).fill('23,40')
         page.get_by_role('button', name='Use my position').click()
         page.get_by_text('Places near you').wait_for()
         items = page.locator('.q-item', has=page.get_by_text('visit'))

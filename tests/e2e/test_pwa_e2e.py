@@ -76,7 +76,7 @@ def test_the_floating_button_and_the_sticky_save_on_a_phone(browser, server) -> 
         box = fab.bounding_box()
         assert box['x'] + box['width'] <= PHONE['width'] and box['y'] + box['height'] <= PHONE['height']
         fab.click()
-        amount = page.get_by_label('Amount')
+        amount = page.get_by_label('Amount', exact=True)
         amount.wait_for()
         page.wait_for_function('document.activeElement && document.activeElement.getAttribute("inputmode")')
         assert amount.evaluate('(input) => input === document.activeElement')  # focused: the keypad opens
@@ -105,8 +105,8 @@ def test_the_header_button_and_the_n_key_on_a_desktop(page, server) -> None:
     header = page.get_by_role('button', name='New expense')
     assert header.count() == 1 and header.is_visible()  # the floating one is hidden on a desktop
     page.keyboard.press('n')
-    page.get_by_label('Amount').wait_for()
+    page.get_by_label('Amount', exact=True).wait_for()
     page.keyboard.press('Escape')
-    page.get_by_label('Amount').wait_for(state='detached')
+    page.get_by_label('Amount', exact=True).wait_for(state='detached')
     header.click()
-    page.get_by_label('Amount').wait_for()
+    page.get_by_label('Amount', exact=True).wait_for()

@@ -25,7 +25,7 @@ def test_create_a_rule_and_see_its_occurrence(page, server) -> None:
     page.get_by_role('option', name='Card').click()
     page.get_by_label('Description (optional)').fill('Rent <b>flat</b>')
     page.get_by_label('First date').fill(start.isoformat())
-    page.get_by_role('button', name='Save').click()
+    page.get_by_role('button', name='Save', exact=True).click()
     page.get_by_text('Recurring expense added.').wait_for()
     page.get_by_text('Rent <b>flat</b>').wait_for()  # as text
     page.get_by_text('every month').wait_for()

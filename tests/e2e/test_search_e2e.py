@@ -75,7 +75,7 @@ def test_search_from_the_expenses_page_and_open_a_result(page, server) -> None:
     # a result opens for editing, like a row of the month
     page.get_by_role('cell', name='Déjeuner au café').click()
     page.get_by_text('Edit the expense').wait_for()
-    assert page.get_by_label('Amount').input_value() == '42,00'
+    assert page.get_by_label('Amount', exact=True).input_value() == '42,00'
     page.get_by_text('vacances').last.wait_for()
     page.get_by_role('button', name='Cancel').click()
     page.get_by_text('Edit the expense').wait_for(state='hidden')

@@ -223,13 +223,13 @@ def test_expenses_page_and_its_dialogs(victim_page) -> None:
     page.locator('.q-table tbody td').nth(3).wait_for()
     _shows_literally(page, 'the expenses table')
     page.get_by_role('button', name='Add expense').click()
-    page.get_by_label('Amount').wait_for()
+    page.get_by_label('Amount', exact=True).wait_for()
     _open_pickers(page, ('Category', 'Payment method'))
     page.get_by_label('Place (optional)').fill('<')  # the place suggestions
     _harmless(page, 'the add dialog')
     _close_dialog(page)
     page.get_by_role('button', name='Edit', exact=True).first.click()
-    page.get_by_label('Amount').wait_for()
+    page.get_by_label('Amount', exact=True).wait_for()
     _open_pickers(page, ('Category', 'Subcategory (optional)', 'Payment method'))
     assert page.get_by_label('Description (optional)').input_value() in PAYLOADS
     _harmless(page, 'the edit dialog')
