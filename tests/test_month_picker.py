@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from nicegui.testing import User
 
-from app.services import expenses as expense_service
+from app.services import expense_search
 from app.services.months import Month
 from tests.builders import add, basics
 from tests.conftest import api_login, make_user
@@ -99,7 +99,7 @@ async def test_the_latest_move_wins_when_loads_finish_out_of_order(user: User, m
     add(t['alice'], t, date='2026-02-10', description='february')
     add(t['alice'], t, date='2026-03-10', description='march')
     march_shown = threading.Event()
-    real_list = expense_service.list_expenses
+    real_list = expense_search.list_expenses  # what the page's listing calls
 
     calls = {'february': 'not asked'}
 
@@ -113,7 +113,7 @@ async def test_the_latest_move_wins_when_loads_finish_out_of_order(user: User, m
             march_shown.set()
         return result
 
-    monkeypatch.setattr(expense_service, 'list_expenses', list_in_any_order)
+    monkeypatch.setattr(expense_search, 'list_expenses', list_in_any_order)
     user.find(marker='month-next').click()
     user.find(marker='month-next').click()
     await _sees_month(user, addresses, 'March 2026', '2026-03', ['march'])
