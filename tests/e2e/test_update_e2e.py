@@ -49,7 +49,7 @@ def test_update_from_the_settings_page(browser, install: Installation) -> None:
         '    import os\n    import pathlib\n    import time\n\n'
         '    gate = pathlib.Path(os.environ["WIS_TEST_GATE"])\n'
         '    while not gate.exists():\n        time.sleep(0.1)\n'
-        '    db.execute_sql("CREATE TABLE budget (id INTEGER PRIMARY KEY, cents INTEGER)")'
+        '    db.execute_sql("CREATE TABLE release_probe (id INTEGER PRIMARY KEY, cents INTEGER)")'
     )
     install.release(
         '3.1.0',
