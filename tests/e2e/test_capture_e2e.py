@@ -217,3 +217,22 @@ def test_logging_out_clears_the_queue_and_the_lists(browser, server) -> None:
         assert page.evaluate('caches.keys()') == []
     finally:
         context.close()
+
+
+def test_the_capture_page_speaks_the_users_language_from_the_first_visit(browser, server) -> None:
+    """An English browser, a user who chose French: the first visit learns the language from the lists it
+    fetches, and every text, the status line included, is then French."""
+    context = browser.new_context(viewport={'width': 390, 'height': 844})
+    page = context.new_page()
+    run_wizard(page, server)
+    page.goto(server.url + '/settings?tab=account')
+    page.get_by_label('Language').click()
+    page.get_by_role('option', name='Français').click()
+    page.get_by_role('button', name='Save', exact=True).first.click()
+    page.wait_for_url('**/settings?tab=account')
+    page.get_by_text('Apparence et formats').wait_for()
+    _open_capture(page, server)
+    page.wait_for_function('document.documentElement.lang === "fr"')
+    assert page.locator('#status').inner_text() == 'Connecté\u00a0: les dépenses en attente sont envoyées aussitôt.'
+    assert page.locator('#save').inner_text() == 'Enregistrer'
+    context.close()

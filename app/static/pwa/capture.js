@@ -420,6 +420,7 @@ async function start() {
   await sync();
   chooseLanguage(); // the lists just fetched may say another language
   renderForm();
+  await render(); // and the status line, said in the first language, again in this one
   document.body.dataset.ready = 'true';
 }
 
