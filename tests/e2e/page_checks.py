@@ -10,6 +10,7 @@ from dataclasses import fields
 from urllib.parse import urlsplit
 
 from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.config import Settings
 
@@ -122,7 +123,18 @@ def overflow_problems(page) -> list[str]:
     return [f'horizontal overflow: the document is {result["scrollWidth"]} px wide in {result["width"]} px: {culprits}']
 
 
+# colours are judged once they have settled: a notification fading in measured mid-way has no contrast at all
+SETTLED = (
+    '() => document.getAnimations().every('
+    "a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)"
+)
+
+
 def axe_problems(page) -> list[str]:
+    try:
+        page.wait_for_function(SETTLED, timeout=5_000)
+    except PlaywrightTimeout:
+        pass  # a page that never settles is judged as it is
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SCRIPT)
     results = page.evaluate('options => axe.run(document, options)', AXE_OPTIONS)
