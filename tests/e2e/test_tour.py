@@ -227,7 +227,8 @@ class Tour:
         page.get_by_role('button', name='Next').first.click()
         page.get_by_role('button', name='Next').last.click()
         page.get_by_role('button', name='Create my account').click()
-        page.get_by_role('button', name='Open my dashboard').wait_for()
+        # the account and its presets are written first: on a loaded CI machine that took over 15 s once
+        page.get_by_role('button', name='Open my dashboard').wait_for(timeout=60_000)
         self.set_up = True
 
     def members_page(self, language: str = 'en') -> PageWatch:
