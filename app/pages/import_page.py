@@ -126,25 +126,30 @@ class ImportPage:
         self.state.path, self.state.file_name = path, event.file.name or 'upload'
         await self.rerun()
 
-    async def rerun(self) -> None:
-        """The dry run with the current choices; the report replaces the last one."""
+    async def _import(self, *, dry_run: bool, busy: ui.button | None = None) -> ImportReport | None:
+        """The one call behind the dry run and the import: the same choices, only `dry_run` differs."""
         state = self.state
-        if state.path is None:
-            return
-        report = await call_service(
+        return await call_service(
             import_file.import_file,
             self.user,
             state.path,
             state.file_name,
-            state.options(dry_run=True),
+            state.options(dry_run=dry_run),
             preset=state.preset,
             mapping=state.mapping,
             encoding=state.encoding,
             delimiter=state.delimiter,
             date_format=state.date_format,
             negatives=state.negatives,
+            busy=busy,
         )
-        state.report = report
+
+    async def rerun(self) -> None:
+        """The dry run with the current choices; the report replaces the last one."""
+        state = self.state
+        if state.path is None:
+            return
+        state.report = await self._import(dry_run=True)
         state.done = None
         with self.work:
             self.draw()
@@ -153,20 +158,7 @@ class ImportPage:
         state = self.state
         if state.path is None:
             return
-        done = await call_service(
-            import_file.import_file,
-            self.user,
-            state.path,
-            state.file_name,
-            state.options(dry_run=False),
-            preset=state.preset,
-            mapping=state.mapping,
-            encoding=state.encoding,
-            delimiter=state.delimiter,
-            date_format=state.date_format,
-            negatives=state.negatives,
-            busy=self.confirm_button,
-        )
+        done = await self._import(dry_run=False, busy=self.confirm_button)
         if done is None:
             return
         state.forget_file()
