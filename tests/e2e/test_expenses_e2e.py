@@ -93,6 +93,15 @@ def test_month_picker_changes_month_and_year(page, server) -> None:
     page.get_by_role('button', name='November 2025', exact=True).click()
     page.get_by_text('November 2025').wait_for()
     page.wait_for_url('**/expenses?month=2025-11')
+    # years browsed without choosing are forgotten once the menu closes
+    page.get_by_text('November 2025').click()
+    page.locator('.q-menu').wait_for()
+    page.get_by_role('button', name='Previous year, 2024').click()
+    page.get_by_role('button', name='November 2024', exact=True).wait_for()
+    page.keyboard.press('Escape')
+    page.locator('.q-menu').wait_for(state='hidden')
+    page.get_by_text('November 2025').click()
+    page.get_by_role('button', name='November 2025', exact=True).wait_for()
 
 
 def test_a_double_click_on_save_records_one_expense(page, server) -> None:

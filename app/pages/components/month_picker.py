@@ -13,6 +13,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 
 from nicegui import ui
+from nicegui.events import ValueChangeEventArguments
 
 from app.i18n import _
 from app.services import formats
@@ -51,7 +52,7 @@ class MonthPicker:
                 .mark('month-label-button') as self.label_button
             ):
                 self.label = ui.label().classes('text-base font-medium').mark('month-label')
-                with ui.menu().on('show', self._menu_opened) as self.menu, ui.column().classes('p-2 gap-1 w-64'):
+                with ui.menu().on_value_change(self._menu_toggled) as self.menu, ui.column().classes('p-2 gap-1 w-64'):
                     self._menu()
             following = ui.button(icon='chevron_right', on_click=lambda: self._step(1)).props('flat round dense')
             following.props['aria-label'] = _('Next month')
@@ -119,8 +120,10 @@ class MonthPicker:
         self._year = min(max(year, MIN_YEAR), MAX_YEAR)
         self._menu.refresh()
 
-    def _menu_opened(self) -> None:
-        if self._year != self._month.year:  # browsed other years last time without choosing
+    def _menu_toggled(self, event: ValueChangeEventArguments) -> None:
+        # Reset when the menu closes, not when it opens: the browser reports 'show' only once the opening
+        # transition ends, so a quick click on "previous year" was undone by the late 'show' (seen in CI).
+        if not event.value and self._year != self._month.year:  # browsed other years without choosing
             self._year = self._month.year
             self._menu.refresh()
 
