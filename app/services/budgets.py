@@ -28,6 +28,7 @@ from app.services import access, categories, payment_methods
 from app.services.budgets_projection import days_left, project, upcoming_for
 from app.services.budgets_types import BudgetHint, BudgetProgress, Projection, UpcomingLike
 from app.services.clock import today as clock_today
+from app.services.conversion import counted
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.money import cents_to_number, parse_amount
 from app.services.months import Month
@@ -179,7 +180,7 @@ def _spent(budget: Budget, first: date, last: date) -> int:
         return 0
     total = (
         Expense.select(fn.COALESCE(fn.SUM(Expense.amount_cents), 0))
-        .where(_matching(budget) & (Expense.date >= first) & (Expense.date <= last))
+        .where(_matching(budget) & (Expense.date >= first) & (Expense.date <= last) & counted())
         .scalar()
     )
     return int(total or 0)
@@ -221,7 +222,7 @@ def _recurring_spent(budget: Budget, first: date, last: date) -> int:
     total = (
         Expense.select(fn.COALESCE(fn.SUM(Expense.amount_cents), 0))
         .join(RecurringOccurrence, on=(RecurringOccurrence.expense == Expense.id))
-        .where(_matching(budget) & (Expense.date >= first) & (Expense.date <= last))
+        .where(_matching(budget) & (Expense.date >= first) & (Expense.date <= last) & counted())
         .scalar()
     )
     return int(total or 0)

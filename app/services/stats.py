@@ -27,6 +27,7 @@ from app.i18n import N_, Message
 from app.models import Category, Expense, PaymentMethod, User
 from app.services import clock
 from app.services.access import owner_ids_for
+from app.services.conversion import counted
 from app.services.errors import Invalid
 from app.services.months import Month
 from app.services.stats_periods import average_cents, change, last_day_shown, money, percent, week_totals
@@ -69,7 +70,8 @@ def month_number(date_field) -> Any:
 
 
 def _month_rows(owner_ids: list[int], first: date, last: date) -> Any:
-    return Expense.owner.in_(owner_ids) & (Expense.date >= first) & (Expense.date <= last)
+    # counted(): an expense waiting for its exchange rate counts once the rate arrives (issue 20)
+    return Expense.owner.in_(owner_ids) & (Expense.date >= first) & (Expense.date <= last) & counted()
 
 
 def _tuples(query: Any) -> list[tuple[Any, ...]]:
