@@ -13,7 +13,6 @@ from app import i18n
 from app.i18n import _
 from app.models import User
 from app.pages.components.budget_cards import budget_card
-from app.pages.components.month_picker import month_label
 from app.services import budgets, clock, formats
 from app.services.months import Month
 
@@ -40,7 +39,7 @@ def budgets_section(user: User, month: Month) -> ShowMonth:
         title = (
             _('Budgets this month')
             if current
-            else _('Budgets in {month}', month=month_label(shown, user.locale or formats.FALLBACK))
+            else _('Budgets in {month}', month=formats.month_year(shown, user.locale or formats.FALLBACK))
         )
         with holder:
             with ui.row().classes('w-full items-center justify-between').mark('dashboard-budgets'):
