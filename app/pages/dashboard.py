@@ -9,6 +9,7 @@ this module only lays them out. Markers used by tests: `figure-total`, `figure-c
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from nicegui import run, ui
@@ -49,6 +50,7 @@ class Dashboard:
         self.view = stats_views.DEFAULT_VIEW  # share | paid | household: how the figures count
         self.default_view = stats_views.DEFAULT_VIEW  # the one the page opens on (not repeated in the address)
         self.root = ui.column().classes('w-full gap-4')  # stays while its content is refreshed
+        self.followers: list[Callable[[Month], Awaitable[None]]] = []  # sections that show the same month
 
     async def load(self, month: Month) -> bool:
         """Fetch the figures of `month`; False when a later move made them stale (quick clicks)."""
@@ -66,6 +68,8 @@ class Dashboard:
                 view = f'&view={self.view}' if self.view != self.default_view else ''
                 ui.navigate.history.replace(f'/?month={month}{view}')
                 self.content.refresh()
+                for follow in self.followers:
+                    await follow(month)
 
     async def set_scope(self, scope: str) -> None:
         self.scope = scope if scope in access.SCOPES else 'everyone'
@@ -293,8 +297,9 @@ async def dashboard_page(user: User, month: str = '', view: str = '') -> None:
         show_service_error(exc)
         chosen_view = default_view
     currency_note(await run.io_bound(links.currency_differences, user) or [], banner=True)
-    budgets_section(user)
+    show_budgets = budgets_section(user, chosen)
     dashboard = Dashboard(user, chosen)
+    dashboard.followers.append(show_budgets)
     dashboard.shared = bool(await run.io_bound(access.linked_user_ids, user))
     dashboard.view, dashboard.default_view = chosen_view, default_view
     await dashboard.load(chosen)
