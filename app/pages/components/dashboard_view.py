@@ -45,4 +45,5 @@ def view_choices(
 
 
 def view_note(view: str) -> None:
-    ui.label(_(VIEW_NOTES[view])).classes('text-sm opacity-70 w-full').mark('dashboard-view-note')
+    note = VIEW_NOTES[view]
+    ui.label(_(note)).classes('text-sm opacity-70 w-full').mark('dashboard-view-note')
