@@ -14,7 +14,6 @@ import pytest
 from app.config import load, use_settings
 from app.services import timer_locks
 from tests.deploy.services import postgres_cluster
-from tests.e2e.conftest import in_ci
 from tests.e2e.harness import ROOT
 
 HOLDER = """
@@ -79,7 +78,6 @@ def test_sqlite_timers_run_in_one_process(tmp_path: Path) -> None:
 
 @pytest.mark.timeout(180)
 def test_postgresql_timers_run_in_one_process() -> None:
-    if not in_ci():
-        pytest.importorskip('psycopg')
+    pytest.importorskip('psycopg')  # pinned in requirements.txt with PostgreSQL support
     with postgres_cluster() as url:
         one_timer_at_a_time(url)
