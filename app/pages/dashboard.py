@@ -9,6 +9,7 @@ this module only lays them out. Markers used by tests: `figure-total`, `figure-c
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from nicegui import run, ui
@@ -46,6 +47,7 @@ class Dashboard:
         self.scope = 'everyone'  # or 'mine': only the user's own expenses
         self.shared = False  # whether the account is linked, so the scope toggle is worth showing
         self.root = ui.column().classes('w-full gap-4')  # stays while its content is refreshed
+        self.followers: list[Callable[[Month], Awaitable[None]]] = []  # sections that show the same month
 
     async def load(self, month: Month) -> bool:
         """Fetch the figures of `month`; False when a later move made them stale (quick clicks)."""
@@ -62,6 +64,8 @@ class Dashboard:
             if await self.load(month):
                 ui.navigate.history.replace(f'/?month={month}')
                 self.content.refresh()
+                for follow in self.followers:
+                    await follow(month)
 
     async def set_scope(self, scope: str) -> None:
         self.scope = scope if scope in access.SCOPES else 'everyone'
@@ -283,8 +287,9 @@ async def dashboard_page(user: User, month: str = '') -> None:
         show_service_error(exc)
         chosen = parse_month('', default=today)
     currency_note(await run.io_bound(links.currency_differences, user) or [], banner=True)
-    budgets_section(user)
+    show_budgets = budgets_section(user, chosen)
     dashboard = Dashboard(user, chosen)
+    dashboard.followers.append(show_budgets)
     dashboard.shared = bool(await run.io_bound(access.linked_user_ids, user))
     await dashboard.load(chosen)
     with dashboard.root:
