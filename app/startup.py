@@ -17,6 +17,7 @@ from app.services import (
     backups,
     file_modes,
     notify,
+    rates_fetch,
     receipts,
     recurring_runner,
     server_control,
@@ -52,6 +53,8 @@ def on_startup(settings: Settings) -> None:
     if not os.environ.get(updates.VERIFY_ENV):
         background_tasks.create(alerts_loop(), name='budget alerts')
     background_tasks.create(receipt_purge_loop(), name='receipt purge')
+    if settings.rates_url.strip() and not os.environ.get(updates.VERIFY_ENV):
+        background_tasks.create(rates_loop(settings.rates_url), name='exchange rates')
     _start_recurring()
     log.info('What I Spend started; database %s ready (%s expired sessions purged)', settings.database_url, purged)
 
@@ -140,6 +143,27 @@ async def receipt_purge_loop() -> None:
         except Exception as exc:  # noqa: BLE001 - tried again at the next round; the server keeps serving
             log.warning('purging the receipts of deleted expenses failed (%s: %s)', type(exc).__name__, exc)
         await asyncio.sleep(600)
+
+
+RATES_FIRST_FETCH = 30.0
+RATES_PERIOD = 24 * 3600.0
+RATES_RETRY = 3600.0
+
+
+async def rates_loop(url: str) -> None:
+    """Once a day, the exchange rates from RATES_URL (issue 20): each round tries a few times itself
+    (rates_fetch); when all fail, it is logged and the next round comes in an hour, not a day."""
+    from nicegui import run
+
+    await asyncio.sleep(RATES_FIRST_FETCH)
+    while True:
+        wait = RATES_PERIOD
+        try:
+            await run.io_bound(run_if_here, 'exchange rates', rates_fetch.update_rates, url)
+        except Exception as exc:  # noqa: BLE001 - nothing was written; tried again in an hour
+            log.warning('fetching the exchange rates failed (%s); trying again in an hour', exc)
+            wait = RATES_RETRY
+        await asyncio.sleep(wait)
 
 
 def _prepare_restarts(settings: Settings) -> None:

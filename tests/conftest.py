@@ -35,6 +35,7 @@ TEST_ENV = {
     'GEOIP_ENABLED': 'false',
     'BACKUP_INTERVAL_HOURS': '0',
     'UPDATE_CHECK': 'false',
+    'RATES_URL': '',  # no fetch of exchange rates beyond loopback (issue 20)
 }
 
 

@@ -21,13 +21,15 @@ from app.pages.components import dashboard_widgets as w
 from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.added import after_add
 from app.pages.components.chart_colors import safe_color, shades
+from app.pages.components.currency_amount import top_amount
 from app.pages.components.currency_note import currency_note
 from app.pages.components.dashboard_budgets import budgets_section
 from app.pages.components.dashboard_view import view_choices, view_note
 from app.pages.components.month_picker import month_picker
+from app.pages.components.rate_missing_note import rate_missing_note
 from app.pages.components.upcoming_card import upcoming_card
 from app.pages.theme import theme_to_dark
-from app.services import access, clock, links, stats, stats_views
+from app.services import access, clock, links, rates, stats, stats_views
 from app.services.errors import Invalid
 from app.services.months import Month, parse_month
 
@@ -265,7 +267,7 @@ class Dashboard:
                     with ui.column().classes('gap-0 grow min-w-0'):
                         ui.label(what).classes('font-medium truncate w-full')
                         ui.label(details).classes('text-xs opacity-70 truncate w-full')
-                    ui.label(self.formats.money(expense.amount_cents)).classes('font-semibold shrink-0')
+                    ui.label(top_amount(expense, self.formats)).classes('font-semibold shrink-0')
 
     def year_chart(self) -> None:
         year = self.figures.year_overview
@@ -297,6 +299,7 @@ async def dashboard_page(user: User, month: str = '', view: str = '') -> None:
         show_service_error(exc)
         chosen_view = default_view
     currency_note(await run.io_bound(links.currency_differences, user) or [], banner=True)
+    rate_missing_note(await run.io_bound(rates.waiting_count, user) or 0)  # issue 20
     show_budgets = budgets_section(user, chosen)
     dashboard = Dashboard(user, chosen)
     dashboard.followers.append(show_budgets)

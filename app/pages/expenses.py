@@ -492,6 +492,7 @@ def load_edit_form(user: User, expense_id: object) -> tuple[ExpenseChoices, dict
         'place': current.place or '',
         'tags': list(current.tags),
         'split_form': splits.split_form(user, current),
+        'currency': current.currency,
     }
     return choices, initial
 

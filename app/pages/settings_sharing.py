@@ -14,6 +14,7 @@ from app.pages.components.actions import call_service
 from app.pages.components.confirm_dialog import Marks, confirm
 from app.pages.components.currency_note import currency_note
 from app.pages.components.entry_row import entry_row
+from app.pages.components.household_currency_card import household_currency_card
 from app.services import formats, links
 
 
@@ -120,6 +121,7 @@ async def sharing_tab(user: User) -> None:
                         'flat no-caps color=negative'
                     ).mark(f'unlink-{view.username}')
             currency_note(differences)
+        await household_currency_card(user, content.refresh)  # issue 20
 
     def invitations(
         title: str, kind: str, views: tuple[links.LinkView, ...], detail: str, answers: tuple[_Answer, ...]

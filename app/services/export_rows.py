@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, NamedTuple
 
+from peewee import JOIN
+
 from app.db import db
-from app.models import Category, Expense, ExpenseTag, PaymentMethod, Tag, User
+from app.models import Category, Expense, ExpenseTag, MissingRate, PaymentMethod, Tag, User
 from app.services.expense_rows import Subcategory, _joined_query
 from app.services.expense_search import ExpenseFilters, conditions_for
 from app.services.months import Month
@@ -35,6 +37,9 @@ class ExportRow(NamedTuple):
     longitude: float | None
     created_by: str | None
     tags: tuple[str, ...]
+    currency: str | None = None  # its own currency (issue 20); None: recorded before currencies
+    original_cents: int | None = None  # its amount in that currency (`amount_cents` is counted converted)
+    rate_missing: bool = False  # not counted until the rate of its date arrives
 
 
 def iter_export_rows(
@@ -55,7 +60,12 @@ def iter_export_rows(
             Expense.latitude,
             Expense.longitude,
             User.username,
+            Expense.currency,
+            Expense.original_cents,
+            MissingRate.id,
         )
+        .switch(Expense)
+        .join(MissingRate, JOIN.LEFT_OUTER, on=(MissingRate.expense == Expense.id))
         .where(*conditions)
         .order_by(*order)
     )
@@ -70,7 +80,8 @@ def iter_export_rows(
     # raw cursors: peewee's per-row conversion costs more than the query; dates are normalised by as_date
     tag_cursor = iter(db.execute(tagged))
     pending: Any = next(tag_cursor, None)
-    for expense_id, day, cents, category, subcategory, method, description, lat, lon, creator in db.execute(rows):
+    for row in db.execute(rows):
+        expense_id, day, cents, category, subcategory, method, description, lat, lon, creator = row[:10]
         names: list[str] = []
         # a tag of an expense before this one (removed between the two reads) is skipped, not waited for
         while pending is not None and (pending[0], pending[1]) <= (day, expense_id):
@@ -88,4 +99,7 @@ def iter_export_rows(
             lon,
             creator,
             tuple(sorted(names, key=key_of)) if names else (),
+            row[10],
+            row[11],
+            row[12] is not None,
         )

@@ -42,6 +42,8 @@ HEADER = (
     'longitude',
     'created by',
     'tags',
+    'currency',  # issue 20: the expense's own currency and amount; `amount` is counted in the household's
+    'original amount',
 )
 # the XLSX header: for a person, written in the reader's language (`xlsx_header(language)`)
 XLSX_HEADER = (
@@ -55,6 +57,8 @@ XLSX_HEADER = (
     Message('Longitude'),
     Message('Created by'),
     Message('Tags'),
+    Message('Currency'),
+    Message('Original amount'),
 )
 TOTAL = Message('Total')
 SUMMARY_HEADER = (Message('Category'), Message('Expenses'), TOTAL, Message('Share'))
@@ -90,7 +94,7 @@ def _coordinate(value: float | None) -> str:
 def _csv_row(expense: ExportRow) -> list[str]:
     return [
         expense.date.isoformat(),
-        cents_to_text(expense.amount_cents),
+        '' if expense.rate_missing else cents_to_text(expense.amount_cents),  # not counted yet: no amount
         _csv_safe(expense.category or ''),
         _csv_safe(expense.subcategory or ''),
         _csv_safe(expense.payment_method or ''),
@@ -99,6 +103,8 @@ def _csv_row(expense: ExportRow) -> list[str]:
         _coordinate(expense.longitude),
         _csv_safe(expense.created_by or ''),
         _csv_safe(', '.join(expense.tags)),
+        expense.currency or '',
+        cents_to_text(expense.original_cents) if expense.original_cents is not None else '',
     ]
 
 
@@ -148,14 +154,14 @@ class _Widths:
     is finished, so they need no query up front)."""
 
     def __init__(self, header: list[str]) -> None:
-        self.values = [10, 0, 0, 0, 0, 0, 11, 11, 0, 20]
+        self.values = [10, 0, 0, 0, 0, 0, 11, 11, 0, 20, 8, 12]
         self.header = header
 
     def fit(self) -> list[float]:
         return [min(max(width, len(title)) + 2, MAX_WIDTH) for width, title in zip(self.values, self.header)]
 
 
-_ROW_STYLES = (xlsx.DAY, xlsx.MONEY)
+_ROW_STYLES = (xlsx.DAY, xlsx.MONEY, *(xlsx.PLAIN,) * 9, xlsx.MONEY)
 _TEXT_COLUMNS = (2, 3, 4, 5, 8)
 
 
@@ -193,10 +199,10 @@ def _fill_book(
     per_category: dict[str, list[int]] = {}
     count = total = biggest = 0
     for expense in export_rows.iter_export_rows(user, month, scope=scope, filters=filters):
-        cents = expense.amount_cents
+        cents = 0 if expense.rate_missing else expense.amount_cents  # counted once its rate arrives (issue 20)
         row = (
             xlsx.excel_day(expense.date),
-            cents / 100,
+            None if expense.rate_missing else cents / 100,
             expense.category,
             expense.subcategory,
             expense.payment_method,
@@ -205,6 +211,8 @@ def _fill_book(
             expense.longitude,
             expense.created_by,
             ', '.join(expense.tags) if expense.tags else None,
+            expense.currency,
+            expense.original_cents / 100 if expense.original_cents is not None else None,
         )
         sheet.append(row, _ROW_STYLES)
         for column in _TEXT_COLUMNS:

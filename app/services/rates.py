@@ -178,3 +178,13 @@ def is_stale(now: date) -> bool:
     """No fetched rate for a working day before `now`: time to fetch."""
     latest = latest_day()
     return latest is None or latest < now - timedelta(days=1)
+
+
+def waiting_count(user: User) -> int:
+    """How many of the expenses `user` sees wait for a rate (the dashboard's note)."""
+    return (
+        MissingRate.select()
+        .join(Expense, on=(MissingRate.expense == Expense.id))
+        .where(Expense.owner.in_(access.visible_owner_ids(user)))
+        .count()
+    )

@@ -317,6 +317,8 @@ def _top(counted: Counted, month: Month, limit: int, names: _Names) -> tuple[Top
             Expense.subcategory,
             Expense.payment_method,
             Expense.owner,
+            Expense.currency,
+            Expense.original_cents,
         )
         .where(Expense.id.in_(winners))
         .order_by(*order)
@@ -341,8 +343,21 @@ def _top(counted: Counted, month: Month, limit: int, names: _Names) -> tuple[Top
             payment_method=names.payment_method(payment_method_id),
             owner_id=owner_id,
             owner=owners.get(owner_id, ''),
+            currency=currency,
+            original_amount=money(original) if original is not None else None,
         )
-        for expense_id, day, cents, description, category_id, subcategory_id, payment_method_id, owner_id in rows
+        for (
+            expense_id,
+            day,
+            cents,
+            description,
+            category_id,
+            subcategory_id,
+            payment_method_id,
+            owner_id,
+            currency,
+            original,
+        ) in rows
     )
 
 

@@ -46,6 +46,8 @@ class TopExpense:
     payment_method: str
     owner_id: int
     owner: str  # the owner's username when linked users are counted together; '' otherwise
+    currency: str | None = None  # its own currency (issue 20); None: recorded before currencies
+    original_amount: float | None = None  # its whole amount in that currency
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,8 +5,10 @@ marked 'rate missing' while the rate of its date has not arrived. Text only, nev
 from __future__ import annotations
 
 from app.i18n import _
+from app.pages.components.dashboard_widgets import Formats
 from app.services.expenses_types import ExpenseRow
 from app.services.money import format_money
+from app.services.stats_types import TopExpense
 
 
 def amount_text(row: ExpenseRow, locale: str) -> str:
@@ -17,3 +19,12 @@ def amount_text(row: ExpenseRow, locale: str) -> str:
         return format_money(row.counted_cents, row.counted_currency, locale)
     counted = format_money(row.counted_cents, row.counted_currency, locale)
     return _('{counted} ({original})', counted=counted, original=own)
+
+
+def top_amount(expense: TopExpense, shown: Formats) -> str:
+    """A top expense's counted amount, and its own beside it when it was in another currency."""
+    counted = shown.money(expense.amount_cents)
+    if expense.currency is None or expense.original_amount is None or expense.currency == shown.currency:
+        return counted
+    original = format_money(round(expense.original_amount * 100), expense.currency, shown.locale)
+    return _('{counted} ({original})', counted=counted, original=original)

@@ -32,4 +32,6 @@ def currency_note(differences: list[CurrencyDifference], *, banner: bool = False
                     my_currency=difference.my_currency,
                 )
                 ui.label(text).mark(f'currency-difference-{difference.username}')
-            ui.label(_('To count in one currency, choose the same one in Settings › Account.')).classes('opacity-70')
+            ui.label(_('To count in one currency, choose the household currency in Settings › Sharing.')).classes(
+                'opacity-70'
+            )

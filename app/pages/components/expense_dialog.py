@@ -25,6 +25,7 @@ from nicegui import background_tasks, ui
 from app.i18n import _
 from app.models import User
 from app.pages.components.actions import call_service
+from app.pages.components.currency_select import currency_select
 from app.pages.components.location import LocationField
 from app.pages.components.receipts_box import ReceiptsBox
 from app.pages.components.split_field import split_field
@@ -131,6 +132,7 @@ def expense_dialog(
             .classes('w-full')
             .mark('expense-amount')
         )
+        money = currency_select(amount, user, initial.get('currency'))  # its currency (issue 20)
         picked = picks(lambda values: fill(values)) if picks is not None else None
         with (
             ui.input(_('Date'), value=initial.get('date', ''))
@@ -201,6 +203,8 @@ def expense_dialog(
         }
         if location is not None:
             fields['place'] = location.place_input
+        if money is not None:
+            fields['currency'] = money.element
         if user is not None:  # photos and PDFs, and what a photo says for a new expense
             save = ReceiptsBox(user, initial, fields).wrap(save)
 
@@ -247,6 +251,8 @@ def expense_dialog(
                 values.update(latitude=location.latitude, longitude=location.longitude, place=location.place)
             if split is not None:
                 values.update(split.values())
+            if money is not None:
+                values.update(money.values())
             chosen = _typed_date(day.value)
             if chosen is not None and is_far_ahead(chosen, today):
                 asking['now'] = True

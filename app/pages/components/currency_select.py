@@ -1,0 +1,44 @@
+"""The expense form's currency (issue 20): a narrow select beside the amount, the household's currency
+first. The dialog makes it with one call, `currency_select(...)`, and adds `values()` to what it saves; a
+refusal naming `currency` shows under it (`element`)."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from app.i18n import _
+from app.models import User
+from app.services import currencies
+
+
+class CurrencySelect:
+    """Marker: `expense-currency`."""
+
+    def __init__(self, amount: ui.input, user: User, value: str | None) -> None:
+        household = user.currency
+        options = currencies.choices(household, user.locale)
+        chosen = value if value else household
+        if chosen not in options:  # an expense in a currency the short list does not offer keeps it
+            options[chosen] = currencies.label(chosen, user.locale)
+        # made right after the amount: the row takes the amount's place, the amount moves into it
+        with ui.row().classes('w-full items-start no-wrap gap-2') as row:
+            amount.move(row)
+            amount.classes('grow min-w-0')
+            self.element = (
+                ui.select(options, value=chosen, label=_('Currency'), with_input=True)
+                .props('outlined options-dense hide-bottom-space behavior=menu')
+                .classes('w-32 shrink-0')
+                .mark('expense-currency')
+            )
+            # the closed select shows the code alone: the names are for choosing
+            self.element.add_slot('selected', '{{ props.opt.value || props.opt }}')
+
+    def values(self) -> dict[str, str]:
+        return {'currency': str(self.element.value or '')}
+
+
+def currency_select(amount: ui.input, user: User | None, value: object = None) -> CurrencySelect | None:
+    """Nothing without a user (the form then saves in the household currency)."""
+    if user is None:
+        return None
+    return CurrencySelect(amount, user, str(value) if value else None)
