@@ -96,8 +96,8 @@ def forwarded_headers_reach_the_app(base: str, server: Server) -> None:
 
 
 def browse(browser, base: str, prefix: str = '') -> list[str]:
-    """Log in with the form, use the page over its websocket, move to another page, log out. Answers the
-    paths the browser asked for on this site."""
+    """Log in with the form, use the page over its websocket, move to another page, log out with the form.
+    Answers the paths the browser asked for on this site."""
     context = browser.new_context(ignore_https_errors=True, viewport={'width': 1280, 'height': 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -117,6 +117,9 @@ def browse(browser, base: str, prefix: str = '') -> list[str]:
         page.wait_for_url(base + prefix + '/categories')
         page.wait_for_function('window.socket && window.socket.connected')
         page.get_by_text('Categories').first.wait_for()
+        page.get_by_role('button', name='Log out').click()  # the logout form posts to <prefix>/auth/logout
+        page.wait_for_url(f'**{prefix}/login**')
+        page.get_by_label('Username').wait_for()
     finally:
         context.close()
     return asked
