@@ -248,7 +248,8 @@ def restore(settings: Settings, dump_file: Path) -> None:
     drop.write_text(DROP_EVERYTHING, encoding='utf-8')
     psql = [client('psql'), '--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--single-transaction']
     psql += ['--dbname', _conninfo(params), '--file', str(drop), '--file', str(script)]
-    env = {**_environment(params), 'PGOPTIONS': '-c client_min_messages=warning'}  # no NOTICE per dropped table
+    # no NOTICE per dropped table; a connection left inside a transaction makes the restore fail, not hang
+    env = {**_environment(params), 'PGOPTIONS': '-c client_min_messages=warning -c lock_timeout=120s'}
     done = subprocess.run(psql, env=env, capture_output=True, text=True, timeout=TIMEOUT)
     if done.returncode != 0:
         errors = [line for line in done.stderr.splitlines() if 'ERROR' in line] or [done.stderr.strip()]
