@@ -12,8 +12,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from app.config import get_settings
+from app.config import get_settings, load, use_settings
 from app.db import close_database, open_database
+from app.migrations import run_migrations
 from app.models import ALL_MODELS, Category, Expense
 from app.services import db_copy, server_control
 from app.services.errors import Conflict, Invalid
@@ -22,9 +23,24 @@ from tests.builders import add, basics, link, make_user
 from tests.operations_helpers import cli_env, ok, refused
 from tests.postgres_server import fresh_database, needs_postgres
 
-pytestmark = pytest.mark.usefixtures('database')
-
 TABLES = sorted(m._meta.table_name for m in ALL_MODELS)
+
+
+def sqlite_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    """The CLI's environment for the installation in `tmp_path`, on its SQLite file (on either run of the suite)."""
+    return cli_env(tmp_path, **{'DATABASE_URL': f'sqlite:///{tmp_path / "whatispend.db"}', **overrides})
+
+
+@pytest.fixture(autouse=True)
+def source(tmp_path: Path, environment, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The installation copied from: a migrated SQLite file, also on the suite's PostgreSQL run (PostgreSQL is
+    then the target, and the source of the copy back)."""
+    monkeypatch.setenv('DATABASE_URL', sqlite_env(tmp_path)['DATABASE_URL'])
+    use_settings(load())
+    open_database(get_settings().database_url)
+    run_migrations()
+    yield
+    close_database()
 
 
 @pytest.fixture
@@ -75,7 +91,7 @@ def digest(path: Path) -> str:
 def test_copy_into_a_new_sqlite_file_keeps_every_row(tmp_path: Path, seeded: dict) -> None:
     close_database()
     target = tmp_path / 'copy' / 'other.db'
-    out = ok(cli_env(tmp_path), 'db', 'copy', '--to', f'sqlite:///{target}')
+    out = ok(sqlite_env(tmp_path), 'db', 'copy', '--to', f'sqlite:///{target}')
     assert 'the rows and money sums of every table match' in out
     assert 'expense ' in out and 'amount_cents 1282601' in out  # the table of what was copied
     assert 'DATABASE_URL=sqlite:///' in out
@@ -92,7 +108,7 @@ def test_sqlite_to_postgresql_and_back_gives_the_same_rows(tmp_path: Path, seede
     close_database()
     original = sqlite_rows(tmp_path / 'whatispend.db')
     with fresh_database('pgcopy') as url:
-        out = ok(cli_env(tmp_path), 'db', 'copy', '--to', url)
+        out = ok(sqlite_env(tmp_path), 'db', 'copy', '--to', url)
         assert f'into {url}' in out
         total = sum(len(rows) for rows in original.values())
         assert f'Copied {total} rows of {len(TABLES)} tables' in out
@@ -105,7 +121,7 @@ def test_sqlite_to_postgresql_and_back_gives_the_same_rows(tmp_path: Path, seede
         Expense.delete().where(Expense.id == created.id).execute()
         close_database()
         back = tmp_path / 'back.db'
-        out = ok(cli_env(tmp_path, DATABASE_URL=url), 'db', 'copy', '--to', f'sqlite:///{back}')
+        out = ok(sqlite_env(tmp_path, DATABASE_URL=url), 'db', 'copy', '--to', f'sqlite:///{back}')
         assert 'the rows and money sums of every table match' in out
     assert sqlite_rows(back) == original
 
@@ -118,7 +134,7 @@ def test_a_non_empty_postgresql_target_is_refused_naming_the_table(tmp_path: Pat
         pg_query(url, 'INSERT INTO notes VALUES (1), (2)')
         with psycopg.connect(url) as connection:
             connection.execute('CREATE TABLE notes2 (id int)')  # committed by the block
-        message = refused(cli_env(tmp_path), 'db', 'copy', '--to', url)
+        message = refused(sqlite_env(tmp_path), 'db', 'copy', '--to', url)
         assert 'table notes holds 2 rows' in message and 'new, empty database' in message
         tables = {row[0] for row in pg_query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
         assert tables == {'notes', 'notes2'}  # nothing created
@@ -150,7 +166,7 @@ def test_a_non_empty_sqlite_target_is_refused_and_left_alone(tmp_path: Path, see
     connection.close()
     before = digest(other)
     close_database()
-    message = refused(cli_env(tmp_path), 'db', 'copy', '--to', f'sqlite:///{other}')
+    message = refused(sqlite_env(tmp_path), 'db', 'copy', '--to', f'sqlite:///{other}')
     assert 'table user holds 1 row.' in message
     assert digest(other) == before
     assert sorted(p.name for p in tmp_path.glob('*other.db*')) == ['other.db']
@@ -184,7 +200,7 @@ def test_a_mismatch_or_a_failure_leaves_no_sqlite_file(tmp_path: Path, seeded: d
     ],
 )
 def test_bad_targets_are_refused(tmp_path: Path, to: str, expected: str) -> None:
-    env = cli_env(tmp_path)
+    env = sqlite_env(tmp_path)
     to = env['DATABASE_URL'] if to == 'SAME' else to
     close_database()
     message = refused(env, 'db', 'copy', '--to', to)

@@ -213,6 +213,13 @@ def _copy_rows(lines: Iterator[str]) -> Iterator[str]:
         yield line
 
 
+def check_readable(dump_file: Path) -> None:
+    """Invalid unless pg_restore reads the dump's table of contents (a cheap look: no data is read)."""
+    done = subprocess.run([client('pg_restore'), '--list', str(dump_file)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise _failed('pg_restore', done.stderr)
+
+
 def check(dump_file: Path, schema_version: int, row_counts: dict[str, int], where: str) -> None:
     """Refuse a backup's dump (`where` names the archive) that pg_restore cannot read, or that is not the
     one its manifest describes (schema version and row counts)."""

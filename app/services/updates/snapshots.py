@@ -80,6 +80,10 @@ def restore_snapshot(path: Path | str, settings: Settings | None = None) -> None
         raise StepFailed(f'the snapshot {path} is missing; the database was left as it is')
     if is_postgres_url(settings.database_url):
         try:
+            backup_postgres.check_readable(path)
+        except ServiceError as exc:
+            raise StepFailed(f'the snapshot {path} is damaged ({exc}); the database was left as it is') from None
+        try:
             backup_postgres.restore(settings, path)
         except ServiceError as exc:
             raise StepFailed(f'the snapshot {path} could not be written back ({exc})') from None
