@@ -48,6 +48,7 @@ class ImportState:
     method_map: dict[str, int] = field(default_factory=dict)
     subcategory_map: dict[tuple[str, str], int] = field(default_factory=dict)
     skip_types: tuple[str, ...] | None = None
+    refunds: str = 'deduct'
     report: ImportReport | None = None
     done: ImportReport | None = None
 
@@ -61,6 +62,7 @@ class ImportState:
             category_map=tuple(self.category_map.items()),
             payment_method_map=tuple(self.method_map.items()),
             subcategory_map=tuple((parent, name, number) for (parent, name), number in self.subcategory_map.items()),
+            refunds=self.refunds,
         )
 
     def forget_file(self) -> None:
