@@ -116,8 +116,9 @@ def _refunds(report: ImportReport, money: Shown) -> None:
     ui.label(_('Money in (refunds, income)')).classes('text-base font-semibold')
     rows = []
     for refund in report.refunds[:SHOWN]:
+        template = REFUND_FATES[refund.status]
         fate = _(
-            REFUND_FATES[refund.status],
+            template,
             purchase=refund.purchase_row or '',
             before=money.money(refund.purchase_before),
             after=money.money(refund.purchase_after),
