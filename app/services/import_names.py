@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.i18n import Message
+from app.i18n import Message, chosen
 from app.models import Category, PaymentMethod, User
 from app.services import access, categories, payment_methods
 from app.services.errors import Invalid
@@ -93,7 +93,7 @@ class NameBook:
             fold(name): payment_methods.get_payment_method(user, number, field='payment_method_map')
             for name, number in options.payment_method_map
         }
-        language = user.language or 'en'
+        language = user.language or chosen() or 'en'  # an account on 'automatic' speaks its page's language
         self._default_category = self._default(
             options.default_category, categories.get_category, 'default_category', UNCATEGORISED.render(language)
         )
