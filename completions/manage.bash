@@ -25,8 +25,9 @@ _whatispend_manage() {
         list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--month --username" -- "$cur")) ;;
         esac ;;
     db)
-        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "migrate" -- "$cur")); return 0; fi
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "copy migrate" -- "$cur")); return 0; fi
         case "$verb" in
+        copy) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--to" -- "$cur")) ;;
         migrate) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     geoip)

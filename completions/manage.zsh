@@ -24,8 +24,9 @@ _whatispend_manage() {
         list) flags=(--month --username) ;;
         esac ;;
     db)
-        if (( n == 1 )); then compadd -- migrate; return; fi
+        if (( n == 1 )); then compadd -- copy migrate; return; fi
         case $verb in
+        copy) flags=(--to) ;;
         migrate) flags=() ;;
         esac ;;
     geoip)

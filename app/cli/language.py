@@ -43,6 +43,11 @@ HELP: dict[str, str] = {
     'budget': N_('List budgets and where they stand.'),
     'budget list': N_('The budgets USERNAME sees, with spent, left, days left and projection (of --month YYYY-MM).'),
     'db': N_('Database maintenance.'),
+    'db copy': N_(
+        'Copy every row of the database into the empty database --to (postgresql://user@host/dbname or '
+        "sqlite:///path/to/file.db), checking each table's rows and money sums; all or nothing. The server "
+        'must be stopped. DATABASE_URL is left as it is: point it at the copy afterwards.'
+    ),
     'db migrate': N_('Apply pending schema migrations (also done at every server start).'),
     'geoip': N_('Download and check the GeoIP database.'),
     'geoip update': N_('Download the current GeoLite2-Country database to GEOIP_DB_PATH (needs GEOIP_LICENSE_KEY).'),
