@@ -35,6 +35,7 @@ complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_su
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l mapping
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l negatives
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l preset
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l refunds
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-invalid
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-types
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l username
@@ -126,6 +127,7 @@ complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcomma
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l mapping
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l negatives
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l preset
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l refunds
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-invalid
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-types
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l username

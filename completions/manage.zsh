@@ -47,7 +47,7 @@ _whatispend_manage() {
     import)
         if (( n == 1 )); then compadd -- file history legacy undo; return; fi
         case $verb in
-        file) flags=(--date-format --default-category --default-payment-method --delimiter --dry-run --encoding --file --json --keep-possible --mapping --negatives --preset --skip-invalid --skip-types --username) ;;
+        file) flags=(--date-format --default-category --default-payment-method --delimiter --dry-run --encoding --file --json --keep-possible --mapping --negatives --preset --refunds --skip-invalid --skip-types --username) ;;
         history) flags=(--username) ;;
         legacy) flags=(--dir --dry-run --update-changed) ;;
         undo) flags=(--id --username) ;;

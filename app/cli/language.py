@@ -73,7 +73,8 @@ HELP: dict[str, str] = {
         "Import a CSV, TSV, XLSX, OFX/QFX, QIF, CAMT.053, MT940 or ihatemoney JSON file into USERNAME's account "
         'and print the report. --preset names the format, --mapping a JSON file (field -> column); without them '
         "the preset or the header's guess is used. --dry-run changes nothing. Possible duplicates are skipped "
-        'unless --keep-possible all (or row numbers); invalid rows stop the import unless --skip-invalid.'
+        'unless --keep-possible all (or row numbers); invalid rows stop the import unless --skip-invalid. Money '
+        'in is taken off the purchase of the file it refunds, or skipped with --refunds skip.'
     ),
     'import history': N_('The imports of USERNAME, newest first: id, file, time, rows, imported, still there, total.'),
     'import legacy': N_(
