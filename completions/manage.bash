@@ -25,8 +25,9 @@ _whatispend_manage() {
         list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--month --username" -- "$cur")) ;;
         esac ;;
     db)
-        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "migrate" -- "$cur")); return 0; fi
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "copy migrate" -- "$cur")); return 0; fi
         case "$verb" in
+        copy) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--to" -- "$cur")) ;;
         migrate) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "" -- "$cur")) ;;
         esac ;;
     geoip)
@@ -47,7 +48,7 @@ _whatispend_manage() {
     import)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "file history legacy undo" -- "$cur")); return 0; fi
         case "$verb" in
-        file) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--date-format --default-category --default-payment-method --delimiter --dry-run --encoding --file --json --keep-possible --mapping --negatives --preset --skip-invalid --skip-types --username" -- "$cur")) ;;
+        file) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--date-format --default-category --default-payment-method --delimiter --dry-run --encoding --file --json --keep-possible --mapping --negatives --preset --refunds --skip-invalid --skip-types --username" -- "$cur")) ;;
         history) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--username" -- "$cur")) ;;
         legacy) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--dir --dry-run --update-changed" -- "$cur")) ;;
         undo) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--id --username" -- "$cur")) ;;

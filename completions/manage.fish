@@ -15,7 +15,8 @@ complete -c manage.py -n "__fish_seen_subcommand_from balances" -l username
 complete -c manage.py -n "__fish_seen_subcommand_from budget; and not __fish_seen_subcommand_from list" -a "list"
 complete -c manage.py -n "__fish_seen_subcommand_from budget; and __fish_seen_subcommand_from list" -l month
 complete -c manage.py -n "__fish_seen_subcommand_from budget; and __fish_seen_subcommand_from list" -l username
-complete -c manage.py -n "__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from migrate" -a "migrate"
+complete -c manage.py -n "__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from copy migrate" -a "copy migrate"
+complete -c manage.py -n "__fish_seen_subcommand_from db; and __fish_seen_subcommand_from copy" -l to
 complete -c manage.py -n "__fish_seen_subcommand_from geoip; and not __fish_seen_subcommand_from update" -a "update"
 complete -c manage.py -n "__fish_seen_subcommand_from i18n; and not __fish_seen_subcommand_from check compile extract init refill update" -a "check compile extract init refill update"
 complete -c manage.py -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from init" -l language
@@ -34,6 +35,7 @@ complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_su
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l mapping
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l negatives
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l preset
+complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l refunds
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-invalid
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-types
 complete -c manage.py -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l username
@@ -105,7 +107,8 @@ complete -c wis -n "__fish_seen_subcommand_from balances" -l username
 complete -c wis -n "__fish_seen_subcommand_from budget; and not __fish_seen_subcommand_from list" -a "list"
 complete -c wis -n "__fish_seen_subcommand_from budget; and __fish_seen_subcommand_from list" -l month
 complete -c wis -n "__fish_seen_subcommand_from budget; and __fish_seen_subcommand_from list" -l username
-complete -c wis -n "__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from migrate" -a "migrate"
+complete -c wis -n "__fish_seen_subcommand_from db; and not __fish_seen_subcommand_from copy migrate" -a "copy migrate"
+complete -c wis -n "__fish_seen_subcommand_from db; and __fish_seen_subcommand_from copy" -l to
 complete -c wis -n "__fish_seen_subcommand_from geoip; and not __fish_seen_subcommand_from update" -a "update"
 complete -c wis -n "__fish_seen_subcommand_from i18n; and not __fish_seen_subcommand_from check compile extract init refill update" -a "check compile extract init refill update"
 complete -c wis -n "__fish_seen_subcommand_from i18n; and __fish_seen_subcommand_from init" -l language
@@ -124,6 +127,7 @@ complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcomma
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l mapping
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l negatives
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l preset
+complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l refunds
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-invalid
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l skip-types
 complete -c wis -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from file" -l username

@@ -24,8 +24,9 @@ _whatispend_manage() {
         list) flags=(--month --username) ;;
         esac ;;
     db)
-        if (( n == 1 )); then compadd -- migrate; return; fi
+        if (( n == 1 )); then compadd -- copy migrate; return; fi
         case $verb in
+        copy) flags=(--to) ;;
         migrate) flags=() ;;
         esac ;;
     geoip)
@@ -46,7 +47,7 @@ _whatispend_manage() {
     import)
         if (( n == 1 )); then compadd -- file history legacy undo; return; fi
         case $verb in
-        file) flags=(--date-format --default-category --default-payment-method --delimiter --dry-run --encoding --file --json --keep-possible --mapping --negatives --preset --skip-invalid --skip-types --username) ;;
+        file) flags=(--date-format --default-category --default-payment-method --delimiter --dry-run --encoding --file --json --keep-possible --mapping --negatives --preset --refunds --skip-invalid --skip-types --username) ;;
         history) flags=(--username) ;;
         legacy) flags=(--dir --dry-run --update-changed) ;;
         undo) flags=(--id --username) ;;

@@ -169,10 +169,6 @@ def display_row(row: ExpenseRow, user: User) -> dict:
     }
 
 
-def amount_for_input(cents: int, locale: str) -> str:
-    return formats.amount_for_input(cents, locale)
-
-
 @dataclass
 class _PageState:
     """One open page's state. The month lives in the picker alone (picker.month): the label, the address
@@ -481,7 +477,7 @@ def load_edit_form(user: User, expense_id: object) -> tuple[ExpenseChoices, dict
     initial = {
         'id': current.id,
         'receipts': current.receipts,
-        'amount': amount_for_input(current.amount_cents, user.locale),
+        'amount': formats.amount_for_input(current.amount_cents, user.locale, current.currency or user.currency),
         'date': current.date.isoformat(),
         'category_id': current.category_id,
         'subcategory_id': current.subcategory_id,

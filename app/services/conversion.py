@@ -15,7 +15,8 @@ amount x rate(target) / rate(source), both per euro, computed exactly with fract
 currency: the cent, or the whole yen for JPY (a multiple of 100 hundredths); a currency with three
 decimals (TND) is kept to the hundredth, the app's unit of storage. A positive amount never becomes 0:
 it counts at least the smallest unit. A split's parts are then the converted amount shared in proportion
-to the parts given in the original currency (`splits.allocate`), so they still add up to the cent.
+to the parts given in the original currency (`allocation.allocate`, the rule of splits), so they still add
+up to the cent.
 
 **A missing rate.** The expense is counted for nothing: it gets a `MissingRate` row, every total leaves it
 out (`counted()`), and `amount_cents` holds the original amount only to keep the column's CHECK. When the
@@ -35,7 +36,7 @@ from app.db import write_transaction
 from app.models import Expense, ExpenseShare, ExpenseSplit, MissingRate, User
 from app.models.currency import ExchangeRate
 from app.services import currencies
-from app.services.splits import allocate
+from app.services.allocation import allocate
 
 MAX_GAP_DAYS = 7
 BASE = 'EUR'

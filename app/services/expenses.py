@@ -295,13 +295,13 @@ def update_expense(user: User, expense_id: object, data: Mapping) -> ExpenseRow:
         access.check_may_change(user, [current.owner_id], 'expense')
         columns = _parse(user, data, current)
         columns.update(household_currency.changed_currency(data, columns, current))
+        conversion.uncount_expense(current.id)  # in its own currency, as typed, for the split's checks
         if 'tags' in data:
             tags.set_expense_tags(current.owner_id, current.id, tags.parse_tags(data.get('tags')))
             columns['updated_at'] = utcnow()
         if columns:
             columns['updated_at'] = utcnow()
             Expense.update(**columns).where(Expense.id == current.id).execute()
-        conversion.uncount_expense(current.id)  # the split is checked in the currency typed
         splits.record_split(user, current.id, data, creating=False)
         conversion.count_expense(current.id)
     return get_expense(user, current.id)
