@@ -25,13 +25,14 @@ class CurrencySelect:
             amount.move(row)
             amount.classes('grow min-w-0')
             self.element = (
-                ui.select(options, value=chosen, label=_('Currency'), with_input=True)
+                ui.select(options, value=chosen, label=_('Currency'))
                 .props('outlined options-dense hide-bottom-space behavior=menu')
                 .classes('w-32 shrink-0')
                 .mark('expense-currency')
             )
-            # the closed select shows the code alone: the names are for choosing
-            self.element.add_slot('selected', '{{ props.opt.value || props.opt }}')
+            # the closed select shows the code alone (a narrow field): the names are for choosing
+            self.element.props(f'display-value={chosen}')
+            self.element.on_value_change(lambda e: self.element.props(f'display-value={e.value or ""}'))
 
     def values(self) -> dict[str, str]:
         return {'currency': str(self.element.value or '')}
