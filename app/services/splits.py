@@ -25,6 +25,7 @@ from app.models import Expense, ExpenseShare, ExpenseSplit, HouseholdPreference,
 from app.services import access
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.expenses_types import ExpenseRow
+from app.services.id_lists import among
 from app.services.money import cents_to_number, cents_to_text
 from app.services.splits_types import HouseholdMember, Share, SplitForm, SplitView
 from app.services.validation import is_blank, parse_id
@@ -327,7 +328,7 @@ def split_views(expense_ids: Sequence[int]) -> dict[int, tuple[int, SplitView]]:
     """The payer and split of each of these expenses that has one, in two queries."""
     if not expense_ids:
         return {}
-    splits = {s.id: s for s in ExpenseSplit.select().where(ExpenseSplit.expense.in_(list(expense_ids)))}
+    splits = {s.id: s for s in ExpenseSplit.select().where(among(ExpenseSplit.expense, expense_ids))}
     if not splits:
         return {}
     rows = (
