@@ -369,7 +369,8 @@ def with_splits(rows: Sequence[ExpenseRow]) -> tuple[ExpenseRow, ...]:
     out = []
     for row in rows:
         payer, view = views.get(row.id, (row.owner_id, None))
-        out.append(replace(row, paid_by=payer, split=view))
+        same = payer == row.paid_by and view is None and row.split is None  # most rows: no copy to make
+        out.append(row if same else replace(row, paid_by=payer, split=view))
     return tuple(out)
 
 
