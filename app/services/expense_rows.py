@@ -104,6 +104,7 @@ def rows_of_query(query: ModelSelect[Expense]) -> list[ExpenseRow]:
             created_at=as_utc(row['created_at']),
             updated_at=as_utc(row['updated_at']),
             tags=tagged.get(row['id'], ()),
+            paid_by=row['owner_id'],  # what with_splits sets when there is no split
         )
         for row in found
     )
