@@ -46,6 +46,7 @@ HEADER = (
     'longitude',
     'created by',
     'tags',
+    'receipts',
 )
 # the XLSX header: for a person, written in the reader's language (`xlsx_header(language)`)
 XLSX_HEADER = (
@@ -59,6 +60,7 @@ XLSX_HEADER = (
     Message('Longitude'),
     Message('Created by'),
     Message('Tags'),
+    Message('Receipts'),
 )
 TOTAL = Message('Total')
 SUMMARY_HEADER = (Message('Category'), Message('Expenses'), TOTAL, Message('Share'))
@@ -91,6 +93,11 @@ def _coordinate(value: float | None) -> str:
     return '' if value is None else f'{value:.7f}'.rstrip('0').rstrip('.')
 
 
+def receipt_names(expense: ExpenseRow) -> str:
+    """The receipts' file names (the files themselves travel in backups, not in exports)."""
+    return ', '.join(receipt.filename for receipt in expense.receipts)
+
+
 def _csv_row(expense: ExpenseRow) -> list[str]:
     return [
         expense.date.isoformat(),
@@ -103,6 +110,7 @@ def _csv_row(expense: ExpenseRow) -> list[str]:
         _coordinate(expense.longitude),
         _csv_safe(expense.created_by or ''),
         _csv_safe(', '.join(expense.tags)),
+        _csv_safe(receipt_names(expense)),
     ]
 
 
@@ -172,6 +180,7 @@ def _text_widths(user: User, month: Month | None, scope: str, filters: ExpenseFi
             11,
             longest.created_by,
             20,
+            20,
         ]
     )
 
@@ -236,6 +245,7 @@ def write_xlsx(
                 expense.longitude,
                 text_cell(sheet, expense.created_by),
                 text_cell(sheet, ', '.join(expense.tags)),
+                text_cell(sheet, receipt_names(expense)),
             ]
         )
         count += 1
