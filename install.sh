@@ -10,7 +10,7 @@ PY="$VENV/bin/python"
 
 usage() {
   cat <<'EOF'
-Usage: ./install.sh [serve|test|setup|--help]
+Usage: ./install.sh [serve|test|setup|--service [--user NAME] [--name NAME]|--help]
 
   ./install.sh          set everything up, then serve the app on http://localhost:PORT
                         (the setup wizard opens on first run)
@@ -19,6 +19,12 @@ Usage: ./install.sh [serve|test|setup|--help]
                         (the in-process tests, then the browser tests); the exit status is mypy's
                         when it fails, else the suite's; extra arguments go to pytest (one run)
   ./install.sh setup    set everything up and stop (for service managers)
+  ./install.sh --service
+                        (as root) set everything up as the folder's owner (or --user NAME), then
+                        write the systemd unit /etc/systemd/system/whatispend.service (--name NAME
+                        for another), enable and start it: restarted on failure and after an
+                        in-app update, logs in the journal (journalctl -u whatispend) and in
+                        data/logs/whatispend.log; see docs/deploy/README.md
   ./install.sh --help   this text
 
 What "set up" does, each step only when needed:
@@ -158,12 +164,96 @@ setup_browser() {
   fi
 }
 
+# --- ./install.sh --service: a systemd unit -------------------------------------------------------
+# WIS_SYSTEMD_DIR and WIS_SYSTEMCTL exist for the tests (a folder, and a stand-in for systemctl).
+
+service_unit() {
+  # $1 user, $2 group, $3 unit name
+  cat <<EOF
+# What I Spend, written by ./install.sh --service (run it again to rewrite this file).
+[Unit]
+Description=What I Spend (self-hosted expense tracker)
+Documentation=file://$ROOT/docs/deploy/README.md
+After=network-online.target postgresql.service redis-server.service
+Wants=network-online.target
+
+[Service]
+Type=simple
+User=$1
+Group=$2
+WorkingDirectory=$ROOT
+ExecStart=$VENV/bin/python $ROOT/main.py
+# The console lines go to the journal; data/logs/whatispend.log keeps its own copy.
+Environment=PYTHONUNBUFFERED=1
+Environment=WIS_LOG_CONSOLE=true
+# An update (Settings > Update, manage.py update) ends the server with status 3 for systemd to start
+# the new version: a clean exit that is restarted whatever the Restart= policy.
+Environment=UPDATE_RESTART=exit
+SuccessExitStatus=3
+RestartForceExitStatus=3
+Restart=on-failure
+RestartSec=2
+TimeoutStopSec=30
+SyslogIdentifier=$3
+UMask=0077
+NoNewPrivileges=true
+PrivateTmp=true
+ProtectSystem=full
+ReadWritePaths=$ROOT
+
+[Install]
+WantedBy=multi-user.target
+EOF
+}
+
+install_service() {
+  local name=whatispend user="" group unit
+  local unit_dir="${WIS_SYSTEMD_DIR:-/etc/systemd/system}" systemctl="${WIS_SYSTEMCTL:-systemctl}"
+  while [ "$#" -gt 0 ]; do
+    case "$1" in
+      --user) [ "$#" -ge 2 ] || die "--user needs a name"; user=$2; shift 2 ;;
+      --name) [ "$#" -ge 2 ] || die "--name needs a name"; name=$2; shift 2 ;;
+      *) usage >&2; exit 2 ;;
+    esac
+  done
+  [[ "$name" =~ ^[A-Za-z0-9_.@-]+$ ]] || die "--name: letters, digits and _ . @ - only"
+  [ -n "$user" ] || user=$(stat -c %U "$ROOT")
+  id "$user" >/dev/null 2>&1 || die "no user named $user (create one: useradd --system --home-dir $ROOT $user)"
+  group=$(id -gn "$user")
+  { [ -d "$unit_dir" ] && [ -w "$unit_dir" ]; } || die "cannot write to $unit_dir: run it as root (sudo ./install.sh --service)"
+  [ "$user" != root ] || say "The service will run as root; a user of its own is safer (--user NAME, owning $ROOT)"
+  if [ "$(id -u)" = 0 ] && [ "$user" != root ]; then
+    [ "$(stat -c %U "$ROOT")" = "$user" ] || die "$user must own $ROOT (updates write there): chown -R $user: $ROOT"
+    say "Setting up as $user"
+    runuser -u "$user" -- "$ROOT/install.sh" setup || die "the setup as $user failed; see the messages above"
+  else
+    setup_all
+  fi
+  unit="$unit_dir/$name.service"
+  say "Writing $unit"
+  service_unit "$user" "$group" "$name" >"$unit.tmp"
+  chmod 644 "$unit.tmp"
+  mv "$unit.tmp" "$unit"
+  if [ -n "${WIS_SYSTEMCTL:-}" ] || [ -d /run/systemd/system ]; then
+    "$systemctl" daemon-reload || die "systemctl daemon-reload failed"
+    "$systemctl" enable "$name.service" || die "systemctl enable $name failed"
+    "$systemctl" restart "$name.service" || die "$name did not start; see journalctl -u $name"
+    say "$name is running: systemctl status $name; logs: journalctl -u $name -f, or data/logs/whatispend.log"
+  else
+    say "systemd is not running here; the unit is written: systemctl enable --now $name once it is"
+  fi
+}
+
 case "${1:-serve}" in
   -h | --help | help)
     usage
     ;;
   setup)
     setup_all
+    ;;
+  --service | service)
+    shift
+    install_service "$@"
     ;;
   test)
     shift

@@ -20,6 +20,8 @@ except (ConfigError, GeoIpError) as error:
     )
     sys.exit(2)
 use_settings(settings)
+if settings.nicegui_redis_url:  # NiceGUI reads it when imported (below): its user storage goes to Redis
+    os.environ['NICEGUI_REDIS_URL'] = settings.nicegui_redis_url
 
 from fastapi.exceptions import RequestValidationError  # noqa: E402
 from nicegui import app, ui  # noqa: E402

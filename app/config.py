@@ -170,6 +170,19 @@ def _hex_secret(name: str, raw: str) -> str:
     return value
 
 
+def _redis_url(name: str, raw: str) -> str:
+    value = raw.strip()
+    if value and not value.startswith(('redis://', 'rediss://', 'unix://')):
+        raise ConfigError(
+            Message(
+                '{name}={value} is not supported; expected redis://host:6379/0, rediss://... or unix:///path',
+                name=name,
+                value=repr(raw),
+            )
+        )
+    return value
+
+
 def _database_url(name: str, raw: str) -> str:
     value = raw.strip()
     if not value.startswith(('sqlite://', 'postgres://', 'postgresql://', 'postgresext://')):
@@ -206,6 +219,7 @@ class Settings:
     forwarded_allow_ips: tuple[Any, ...] = ()
     cookie_secure: str = 'auto'
     database_url: str = 'sqlite:///data/whatispend.db'
+    nicegui_redis_url: str = ''
     log_level: str = 'info'
     log_max_bytes: int = 5_000_000
     log_backup_count: int = 5
@@ -269,6 +283,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     'FORWARDED_ALLOW_IPS': _networks,
     'COOKIE_SECURE': _choice('auto', 'true', 'false'),
     'DATABASE_URL': _database_url,
+    'NICEGUI_REDIS_URL': _redis_url,
     'LOG_LEVEL': _choice('debug', 'info', 'warning', 'error'),
     'LOG_MAX_BYTES': _int(10_000),
     'LOG_BACKUP_COUNT': _int(1, 1000),

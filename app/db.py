@@ -55,7 +55,8 @@ def open_database(database_url: str) -> None:
         # handed to another thread mid-transaction fails loudly instead of mixing two requests' writes.
         database = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, thread_safe=True)
     else:
-        database = connect_url(database_url)
+        # psycopg 3 (requirements.txt), even where an old psycopg2 is installed too, which Peewee would pick
+        database = connect_url(database_url, prefer_psycopg3=True)
     close_database()
     db.initialize(database)
 

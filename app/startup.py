@@ -22,8 +22,10 @@ from app.services import (
     server_control,
     sessions,
     setup,
+    timer_locks,
     updates,
 )
+from app.services.timer_locks import run_if_here
 
 log = logging.getLogger('whatispend')
 
@@ -57,16 +59,18 @@ def on_startup(settings: Settings) -> None:
 def on_shutdown() -> None:
     if _settings is not None:
         server_control.remove_pidfile(_settings)
+    timer_locks.release_all()  # another process takes the timers over at its next round
     close_database()
 
 
 async def backup_loop(settings: Settings) -> None:
-    """Every BACKUP_INTERVAL_HOURS, an automatic backup (with retention), made in a worker thread."""
+    """Every BACKUP_INTERVAL_HOURS, an automatic backup (with retention), made in a worker thread; by one
+    process only when several serve the database (app/services/timer_locks.py), as for every timer here."""
     from nicegui import run
 
     while True:
         try:
-            made = await run.io_bound(backups.run_due_backup, datetime.now(UTC), settings)
+            made = await run.io_bound(run_if_here, 'backups', backups.run_due_backup, datetime.now(UTC), settings)
             if made is not None:
                 log.info('automatic backup %s made', made.name)
         except Exception:  # noqa: BLE001 - a failed backup is logged and retried; the server keeps serving
@@ -79,7 +83,7 @@ def _start_recurring() -> None:
     if os.environ.get(updates.VERIFY_ENV):
         return  # the throw-away server an update starts to verify a version writes nothing
     try:
-        recurring_runner.run_due()
+        run_if_here('recurring', recurring_runner.run_due)
     except Exception:  # noqa: BLE001 - the server serves anyway; the timer tries again
         log.exception('creating the due recurring expenses failed at start-up; retrying on the timer')
     from nicegui import background_tasks
@@ -94,7 +98,7 @@ async def recurring_loop() -> None:
     while True:
         await asyncio.sleep(recurring_runner.INTERVAL_SECONDS)
         try:
-            await run.io_bound(recurring_runner.run_due)
+            await run.io_bound(run_if_here, 'recurring', recurring_runner.run_due)
         except Exception:  # noqa: BLE001 - logged and retried; the server keeps serving
             log.exception('creating the due recurring expenses failed; retrying in a few minutes')
 
@@ -112,12 +116,16 @@ async def alerts_loop() -> None:
     await asyncio.sleep(ALERTS_FIRST_CHECK)
     while True:
         try:
-            await run.io_bound(alerts.check_budgets)
-            await run.io_bound(alerts.check_large_recurring)
-            await run.io_bound(notify.deliver_due)
+            await run.io_bound(run_if_here, 'alerts', _alerts_round)
         except Exception as exc:  # noqa: BLE001 - checked again next minute; the server keeps serving
             log.warning('the alerts check failed (%s: %s); trying again in a minute', type(exc).__name__, exc)
         await asyncio.sleep(ALERTS_PERIOD)
+
+
+def _alerts_round() -> None:
+    alerts.check_budgets()
+    alerts.check_large_recurring()
+    notify.deliver_due()
 
 
 async def receipt_purge_loop() -> None:
@@ -126,7 +134,7 @@ async def receipt_purge_loop() -> None:
 
     while True:
         try:
-            purged = await run.io_bound(receipts.purge)
+            purged = await run.io_bound(run_if_here, 'receipt purge', receipts.purge)
             if purged:
                 log.info('%s receipts of deleted expenses purged', purged)
         except Exception as exc:  # noqa: BLE001 - tried again at the next round; the server keeps serving

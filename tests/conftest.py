@@ -1,4 +1,9 @@
-"""Shared fixtures: every test gets its own configuration and SQLite file in a temporary folder.
+"""Shared fixtures: every test gets its own configuration and database in a temporary folder.
+
+The database is a SQLite file in that folder, or, when WIS_TEST_POSTGRES names a PostgreSQL server
+(`postgresql://user@127.0.0.1:PORT/`, see scripts/pg-test-cluster), an empty database of its own on that
+server, dropped when the test ends (tests/pg_databases.py). A test that is about SQLite's files themselves
+is marked `sqlite_only` and keeps its SQLite file on either run.
 
 Argon2 runs with cheap parameters here (ARGON2_* settings); tests/test_passwords.py pins the
 production defaults.
@@ -18,6 +23,7 @@ from app.config import VARIABLES, get_settings, load, use_settings
 from app.db import close_database, open_database
 from app.migrations import run_migrations
 from app.services import setup
+from tests import pg_databases
 from tests.builders import PASSWORD, basics, make_user
 
 API_KEY = '0123456789abcdef0123456789abcdef'
@@ -38,19 +44,27 @@ TEST_ENV = {
 }
 
 
-def test_environment(tmp_path: Path) -> dict[str, str]:
-    """The environment of a test installation living in `tmp_path` (also used to start real servers)."""
+def test_environment(tmp_path: Path, migrated: bool = False) -> dict[str, str]:
+    """The environment of a test installation living in `tmp_path` (also used to start real servers).
+
+    On a PostgreSQL run each folder gets a database of its own, cleaned after the test (tests/pg_databases.py):
+    empty, or already migrated when `migrated` (the test runs the migrations first thing anyway)."""
+    database_url = pg_databases.database_for(tmp_path, migrated) or f'sqlite:///{tmp_path / "whatispend.db"}'
     return {
         **TEST_ENV,
         'WIS_CONFIG': str(tmp_path / 'config.env'),
-        'DATABASE_URL': f'sqlite:///{tmp_path / "whatispend.db"}',
+        'DATABASE_URL': database_url,
         'DATA_DIR': str(tmp_path / 'data'),
     }
 
 
 @pytest.fixture(autouse=True)
-def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    env = test_environment(tmp_path)
+def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> dict[str, str]:
+    pg_databases.begin_test(sqlite_only=request.node.get_closest_marker('sqlite_only') is not None)
+    request.addfinalizer(pg_databases.end_test)
+    # a test that migrates first thing (the `database` fixture, NiceGUI's `user` starting main.py) may be
+    # handed a database migrated beforehand: the same outcome, without running the migrations per test
+    env = test_environment(tmp_path, migrated=bool({'database', 'user'} & set(request.fixturenames)))
     for name in [n for n in os.environ if n in VARIABLES]:
         monkeypatch.delenv(name)
     for name, value in env.items():
@@ -203,3 +217,13 @@ def alice():
 def things(alice) -> dict:
     """alice's Food (with Groceries and Restaurants), Transport, Card and Cash: `basics(alice)`."""
     return basics(alice)
+
+
+def pytest_report_header() -> str:
+    if pg_databases.enabled():
+        return f'database: PostgreSQL at {pg_databases.url_of("")} (WIS_TEST_POSTGRES), one database per test'
+    return 'database: SQLite, one file per test (set WIS_TEST_POSTGRES=postgresql://... for the PostgreSQL run)'
+
+
+def pytest_sessionfinish() -> None:
+    pg_databases.drop_all()

@@ -132,8 +132,10 @@ def test_new_alerts_are_announced_once_and_stay_in_the_badge_until_seen(alice, t
         add(alice, things, '100.00', '2026-03-02')
         alerts.check_for(alice)
     assert alerts.unseen_count(alice) == 2
-    assert len(alerts.take_new(alice)) == 2 and alerts.take_new(alice) == ()
-    assert alerts.unseen_count(alice) == 2
+    # both thresholds crossed by one expense: announced once, at the higher one
+    (announced,) = alerts.take_new(alice)
+    assert announced.threshold == 100 and alerts.take_new(alice) == ()
+    assert alerts.unseen_count(alice) == 2  # the list keeps both
     assert alerts.mark_seen(alice) == 2 and alerts.unseen_count(alice) == 0
 
 
@@ -179,6 +181,25 @@ def test_alerts_are_delivered_to_a_json_webhook_in_the_users_language(alice, thi
     (message,) = webhook.received
     assert 'Food' in message['title'] and '85,00' in message['message'] and 'mars 2026' in message['message']
     assert Alert.get().delivery == 'sent'
+
+
+def test_thresholds_crossed_together_are_sent_once_at_the_highest(alice, things, webhook) -> None:
+    notify.add_url(alice, webhook.url)
+    with time_machine.travel('2026-03-10 12:00Z', tick=False):
+        budgets.create_budget(alice, '100', things['food'].id)
+        add(alice, things, '85.00', '2026-03-02')
+        alerts.check_budgets()
+        assert notify.deliver_due() == 1  # 80 %, alone: sent
+        add(alice, things, '20.00', '2026-03-03')
+        alerts.check_budgets()
+        assert notify.deliver_due() == 1  # then 100 %: sent too, they came apart
+    with time_machine.travel('2026-04-10 12:00Z', tick=False):
+        add(alice, things, '150.00', '2026-04-02')  # 80 % and 100 % at once
+        alerts.check_budgets()
+        assert notify.deliver_due() == 1
+    assert len(webhook.received) == 3
+    april = {a.threshold: a.delivery for a in Alert.select().where(Alert.month == '2026-04')}
+    assert april == {80: 'none', 100: 'sent'}
 
 
 def test_a_user_without_urls_gets_nothing_sent(alice, things) -> None:

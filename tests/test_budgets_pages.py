@@ -81,6 +81,12 @@ async def test_the_dashboard_shows_each_budget_with_its_projection(user: User) -
         # 100 in 10 days, 21 days to come: heading for 310, over the 300 of the budget
         projected = one(user, f'budget-projected-{everything.id}')
         assert '310,00' in projected.text and 'text-negative' in projected.classes
+        assert one(user, 'dashboard-budgets-title').text == 'Budgets this month'
+        # the cards follow the month the dashboard moves to, like its charts
+        add(t['alice'], t, '40.00', '2026-02-10')
+        user.find(marker='month-previous').click()
+        await until(lambda: one(user, 'dashboard-budgets-title').text == 'Budgets in February 2026')
+        await until(lambda: '260,00' in one(user, f'budget-left-{everything.id}').text)
 
 
 async def test_crossing_a_threshold_shows_a_badge_and_a_notification_once(user: User) -> None:

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from app.models import Receipt
 from app.models import User as Account
 from app.services import exports, receipts
+from app.services.expense_search import parse_filters
 from app.services.months import Month
 from tests import receipt_images as files
 from tests.builders import add, basics, make_user
@@ -114,3 +115,8 @@ def test_exports_name_each_expenses_receipts(alice, things, tmp_path) -> None:
         'Bakery': None,
     }
     assert sheet.cell(2, 11).data_type == 's'
+    # the results of a search "with a receipt" (the filter's own subquery on receipts beside the export's)
+    with_one = io.BytesIO()
+    exports.write_csv(alice, None, with_one, filters=parse_filters(alice, {'has_receipt': 'true'}))
+    rows = list(csv.reader(io.StringIO(with_one.getvalue().decode())))
+    assert [(row[5], row[-1]) for row in rows[1:]] == [('Market', "'+cmd.pdf, till.jpg")]

@@ -70,6 +70,10 @@ _DOCS = {
                         'default_payment_method': {'type': 'string', 'description': 'an id or a name'},
                         'category_map': {'type': 'string', 'description': 'JSON: name in the file -> category id'},
                         'payment_method_map': {'type': 'string', 'description': 'JSON: name -> payment method id'},
+                        'subcategory_map': {
+                            'type': 'string',
+                            'description': 'JSON: category in the file -> {subcategory in the file -> category id}',
+                        },
                         'encoding': {'type': 'string'},
                         'delimiter': {'type': 'string'},
                         'date_format': {'type': 'string', 'examples': ['%d/%m/%Y']},

@@ -9,6 +9,7 @@ this module only lays them out. Markers used by tests: `figure-total`, `figure-c
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from nicegui import run, ui
@@ -22,10 +23,11 @@ from app.pages.components.added import after_add
 from app.pages.components.chart_colors import safe_color, shades
 from app.pages.components.currency_note import currency_note
 from app.pages.components.dashboard_budgets import budgets_section
+from app.pages.components.dashboard_view import view_choices, view_note
 from app.pages.components.month_picker import month_picker
 from app.pages.components.upcoming_card import upcoming_card
 from app.pages.theme import theme_to_dark
-from app.services import access, clock, links, stats
+from app.services import access, clock, links, stats, stats_views
 from app.services.errors import Invalid
 from app.services.months import Month, parse_month
 
@@ -44,13 +46,16 @@ class Dashboard:
         self.wanted = month  # the month the last move asked for
         self.formats = w.Formats(user.currency, user.locale, clock.today(user.timezone))
         self.scope = 'everyone'  # or 'mine': only the user's own expenses
-        self.shared = False  # whether the account is linked, so the scope toggle is worth showing
+        self.shared = False  # whether the account is linked, so the scope and view toggles are worth showing
+        self.view = stats_views.DEFAULT_VIEW  # share | paid | household: how the figures count
+        self.default_view = stats_views.DEFAULT_VIEW  # the one the page opens on (not repeated in the address)
         self.root = ui.column().classes('w-full gap-4')  # stays while its content is refreshed
+        self.followers: list[Callable[[Month], Awaitable[None]]] = []  # sections that show the same month
 
     async def load(self, month: Month) -> bool:
         """Fetch the figures of `month`; False when a later move made them stale (quick clicks)."""
         self.wanted = month
-        data = await call_service(stats.dashboard, self.user, month, self.scope)
+        data = await call_service(stats.dashboard, self.user, month, self.scope, view=self.view)
         if data is None or self.wanted != month:
             return False
         self.month, self.data, self.category_id = month, data, None
@@ -60,11 +65,18 @@ class Dashboard:
         # called from elements that the refresh below replaces: work in the stable root's context
         with self.root:
             if await self.load(month):
-                ui.navigate.history.replace(f'/?month={month}')
+                view = f'&view={self.view}' if self.view != self.default_view else ''
+                ui.navigate.history.replace(f'/?month={month}{view}')
                 self.content.refresh()
+                for follow in self.followers:
+                    await follow(month)
 
     async def set_scope(self, scope: str) -> None:
         self.scope = scope if scope in access.SCOPES else 'everyone'
+        await self.go(self.month)
+
+    async def set_view(self, view: str) -> None:
+        self.view = view if view in stats_views.VIEWS else self.default_view
         await self.go(self.month)
 
     def set_dark(self, dark: bool) -> None:
@@ -87,19 +99,15 @@ class Dashboard:
 
     @ui.refreshable_method
     def content(self) -> None:
-        with ui.row().classes('w-full items-center justify-between'):
+        with ui.row().classes('w-full items-center justify-between gap-2'):
             month_picker(self.month, self.go, locale=self.user.locale)
             if self.shared:
-                ui.toggle(
-                    {'everyone': _('Everyone'), 'mine': _('Only mine')},
-                    value=self.scope,
-                    on_change=lambda e: self.set_scope(e.value),
-                ).props('no-caps dense').tooltip(
-                    _('Your expenses, or also those of the accounts linked to yours')
-                ).mark('dashboard-scope')
+                view_choices(self.view, self.scope, self.set_view, self.set_scope)
         data = self.data
         if data is None:
             return
+        if self.shared:
+            view_note(data.view)
         if data.stats.count == 0:
             self.empty_state()
         else:
@@ -275,17 +283,25 @@ class Dashboard:
             )
 
 
-async def dashboard_page(user: User, month: str = '') -> None:
+async def dashboard_page(user: User, month: str = '', view: str = '') -> None:
     today = clock.today(user.timezone)
     try:
         chosen = parse_month(month, default=today)
     except Invalid as exc:
         show_service_error(exc)
         chosen = parse_month('', default=today)
+    default_view = await run.io_bound(stats_views.default_view, user) or stats_views.DEFAULT_VIEW
+    try:
+        chosen_view = stats_views.check_view(view) if view else default_view
+    except Invalid as exc:
+        show_service_error(exc)
+        chosen_view = default_view
     currency_note(await run.io_bound(links.currency_differences, user) or [], banner=True)
-    budgets_section(user)
+    show_budgets = budgets_section(user, chosen)
     dashboard = Dashboard(user, chosen)
+    dashboard.followers.append(show_budgets)
     dashboard.shared = bool(await run.io_bound(access.linked_user_ids, user))
+    dashboard.view, dashboard.default_view = chosen_view, default_view
     await dashboard.load(chosen)
     with dashboard.root:
         dashboard.content()

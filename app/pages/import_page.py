@@ -46,6 +46,8 @@ class ImportState:
     default_payment_method: int | None = None
     category_map: dict[str, int] = field(default_factory=dict)
     method_map: dict[str, int] = field(default_factory=dict)
+    subcategory_map: dict[tuple[str, str], int] = field(default_factory=dict)
+    skip_types: tuple[str, ...] | None = None
     report: ImportReport | None = None
     done: ImportReport | None = None
 
@@ -58,6 +60,7 @@ class ImportState:
             default_payment_method=self.default_payment_method,
             category_map=tuple(self.category_map.items()),
             payment_method_map=tuple(self.method_map.items()),
+            subcategory_map=tuple((parent, name, number) for (parent, name), number in self.subcategory_map.items()),
         )
 
     def forget_file(self) -> None:
@@ -141,6 +144,7 @@ class ImportPage:
             delimiter=state.delimiter,
             date_format=state.date_format,
             negatives=state.negatives,
+            skip_types=state.skip_types,
             busy=busy,
         )
 

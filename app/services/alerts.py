@@ -172,14 +172,43 @@ def unseen_count(user: User) -> int:
     return Alert.select().where((Alert.user == user.id) & Alert.seen_at.is_null()).count()
 
 
+def highest_only(views: Sequence[AlertView]) -> tuple[AlertView, ...]:
+    """Drop a budget alert when the same budget crossed a higher threshold in the same month among `views`:
+    an expense that jumps from 70 % to 110 % says "over budget" once, not "80 % reached" and "over" together."""
+    top: dict[tuple[int | None, str], int] = {}
+    for view in views:
+        if view.kind == 'budget':
+            key = (view.budget_id, view.month)
+            top[key] = max(top.get(key, view.threshold), view.threshold)
+    return tuple(v for v in views if v.kind != 'budget' or v.threshold == top[(v.budget_id, v.month)])
+
+
+def superseded(alert: Alert) -> bool:
+    """Whether a higher threshold of the same budget and month has fired for the same user (so sending this
+    lower one now would only repeat, in a weaker voice, what the higher one says)."""
+    if alert.kind != 'budget':
+        return False
+    return (
+        Alert.select()
+        .where(
+            (Alert.user == alert.user_id)
+            & (Alert.kind == 'budget')
+            & (Alert.budget == alert.budget_id)
+            & (Alert.month == alert.month)
+            & (Alert.threshold > alert.threshold)
+        )
+        .exists()
+    )
+
+
 def take_new(user: User) -> tuple[AlertView, ...]:
     """The alerts not yet shown as a notification, marked as shown: each is announced once, on the visit
-    after it fired."""
+    after it fired, and of one budget's thresholds crossed together only the highest."""
     with write_transaction():
         fresh = alert_views(Alert.select().where((Alert.user == user.id) & Alert.notified_at.is_null()))
         if fresh:
             Alert.update(notified_at=utcnow()).where(Alert.id.in_([a.id for a in fresh])).execute()
-    return fresh
+    return highest_only(fresh)
 
 
 def mark_seen(user: User) -> int:

@@ -2,7 +2,7 @@
 
 An archive is a tar.gz holding `manifest.json` (first), the database (`database.sqlite3`, a snapshot
 taken with SQLite's online backup API so the server keeps running (sqlite_snapshot.py), or
-`database.sql` from pg_dump on PostgreSQL (backup_postgres.py)) and `config.env`. The manifest
+`database.pgdump` from pg_dump on PostgreSQL (backup_postgres.py)) and `config.env`. The manifest
 (backup_manifest.py) carries the app and schema versions, the time, the SHA-256 and size of every
 other member and the row count of every table.
 
@@ -41,9 +41,9 @@ from app.version import current_version
 log = logging.getLogger('whatispend.backups')
 
 SQLITE_MEMBER = 'database.sqlite3'
-SQL_MEMBER = 'database.sql'
+PG_MEMBER = 'database.pgdump'  # pg_dump's custom format
 CONFIG_MEMBER = 'config.env'
-KNOWN_MEMBERS = (MANIFEST, SQLITE_MEMBER, SQL_MEMBER, CONFIG_MEMBER)
+KNOWN_MEMBERS = (MANIFEST, SQLITE_MEMBER, PG_MEMBER, CONFIG_MEMBER)
 SUFFIX = '.tar.gz'
 ROTATED = re.compile(r'^(backup|safety)-\d{8}-\d{6}(?:-\d+)?\.tar\.gz$')
 NAME_OK = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$')
@@ -147,8 +147,8 @@ def create_backup(
     try:
         postgres = is_postgres_url(settings.database_url)
         if postgres:
-            database_member = SQL_MEMBER
-            version, counts = backup_postgres.dump(settings, work / SQL_MEMBER)
+            database_member = PG_MEMBER
+            version, counts = backup_postgres.dump(settings, work / PG_MEMBER)
         else:
             source = sqlite_path(settings.database_url)
             if source is None:
@@ -242,7 +242,7 @@ def verify_backup(path: Path, extract_to: Path | None = None, *, max_bytes: int 
                         name=name,
                     )
                 )
-        database_member = SQL_MEMBER if manifest.engine == 'postgresql' else SQLITE_MEMBER
+        database_member = PG_MEMBER if manifest.engine == 'postgresql' else SQLITE_MEMBER
         if database_member not in present:
             raise Invalid(Message('{name} holds no database.', name=path.name))
         if manifest.schema_version > LATEST_SCHEMA:
@@ -258,6 +258,8 @@ def verify_backup(path: Path, extract_to: Path | None = None, *, max_bytes: int 
             )
         if manifest.engine == 'sqlite':
             sqlite_snapshot.check(work / SQLITE_MEMBER, manifest.schema_version, manifest.row_counts, path.name)
+        else:
+            backup_postgres.check(work / database_member, manifest.schema_version, manifest.row_counts, path.name)
         if extract_to is not None:
             for name in present:
                 (Path(extract_to) / name).parent.mkdir(parents=True, exist_ok=True)
@@ -387,7 +389,7 @@ def _replace_database(
     safety = create_backup(settings, kind='safety') if database is None or database.exists() else None
     close_database()
     if database is None:
-        backup_postgres.restore(settings, staging / SQL_MEMBER)
+        backup_postgres.restore(settings, staging / PG_MEMBER)
         open_database(settings.database_url)
         migrations = run_migrations()
     else:

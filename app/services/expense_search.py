@@ -360,6 +360,14 @@ def _filters_of(month: Month | None, scope: str, search: str, filters: ExpenseFi
     return ExpenseFilters(month=month, scope=access.check_scope(scope), search=search, terms=parse_search(search))
 
 
+def conditions_for(
+    user: User, month: Month | None, *, scope: str = 'everyone', filters: ExpenseFilters | None = None
+) -> list[ColumnBase]:
+    """The conditions on `Expense` alone that `iter_expenses` applies: for readers that build their own
+    query over the same expenses (the exports' two streamed cursors, `export_rows`)."""
+    return _conditions(user, _filters_of(month, scope, '', filters))
+
+
 def list_expenses(
     user: User,
     month: Month | None,

@@ -1,8 +1,8 @@
 """CSV and XLSX exports of a month, or of everything, streamed from the database.
 
-Rows come from `expenses.iter_expenses` (a server-side cursor, `.iterator()`), so an export of
-100,000 expenses never holds them all in memory: CSV is written row by row, XLSX with openpyxl's
-write-only mode, which spools rows to a temporary file.
+Rows come from `export_rows.iter_export_rows` (two cursors read as they go), so an export of 100,000
+expenses never holds them all in memory: CSV is written row by row, XLSX by `xlsx_stream`, which spools rows
+to a temporary file.
 
 Language: the XLSX (headers, sheet names, totals) is written in the `language` the caller passes (the
 reader's); a service never reads the current language. The CSV header stays the v2.4 reference's English
@@ -17,20 +17,16 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
-
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from app.config import get_settings
 from app.i18n import Message, Plural
 from app.models import User
-from app.services import expenses
-from app.services.expenses import ExpenseFilters, ExpenseRow
+from app.services import export_rows
+from app.services import xlsx_stream as xlsx
+from app.services.expense_search import ExpenseFilters
+from app.services.export_rows import ExportRow
 from app.services.money import cents_to_text
 from app.services.months import Month
 
@@ -93,12 +89,7 @@ def _coordinate(value: float | None) -> str:
     return '' if value is None else f'{value:.7f}'.rstrip('0').rstrip('.')
 
 
-def receipt_names(expense: ExpenseRow) -> str:
-    """The receipts' file names (the files themselves travel in backups, not in exports)."""
-    return ', '.join(receipt.filename for receipt in expense.receipts)
-
-
-def _csv_row(expense: ExpenseRow) -> list[str]:
+def _csv_row(expense: ExportRow) -> list[str]:
     return [
         expense.date.isoformat(),
         cents_to_text(expense.amount_cents),
@@ -110,7 +101,7 @@ def _csv_row(expense: ExpenseRow) -> list[str]:
         _coordinate(expense.longitude),
         _csv_safe(expense.created_by or ''),
         _csv_safe(', '.join(expense.tags)),
-        _csv_safe(receipt_names(expense)),
+        _csv_safe(', '.join(expense.receipts)),
     ]
 
 
@@ -128,7 +119,7 @@ def csv_chunks(
     writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(HEADER)
     pending = 0
-    for expense in expenses.iter_expenses(user, month, scope=scope, filters=filters):
+    for expense in export_rows.iter_export_rows(user, month, scope=scope, filters=filters):
         writer.writerow(_csv_row(expense))
         pending += 1
         if pending >= rows_per_chunk:
@@ -155,34 +146,20 @@ def write_csv(
     return max(count - 1, 0)
 
 
-@dataclass
 class _Widths:
-    values: list[int]
+    """The longest text of each column, measured as the rows go by (the widths are written when the sheet
+    is finished, so they need no query up front)."""
 
-    def fit(self, header: list[str]) -> list[float]:
-        return [min(max(width, len(title)) + 2, MAX_WIDTH) for width, title in zip(self.values, header)]
+    def __init__(self, header: list[str]) -> None:
+        self.values = [10, 0, 0, 0, 0, 0, 11, 11, 0, 20, 0]
+        self.header = header
+
+    def fit(self) -> list[float]:
+        return [min(max(width, len(title)) + 2, MAX_WIDTH) for width, title in zip(self.values, self.header)]
 
 
-def _text_widths(user: User, month: Month | None, scope: str, filters: ExpenseFilters | None) -> _Widths:
-    """Column widths that fit, from the longest text of each column, asked of the database up front
-    (write-only sheets need their widths before the first row)."""
-    longest = expenses.longest_texts(user, month, scope=scope, filters=filters)
-    amount_width = len(f'{longest.biggest_cents / 100:,.2f}')
-    return _Widths(
-        [
-            10,
-            amount_width,
-            longest.category,
-            longest.subcategory,
-            longest.payment_method,
-            longest.description,
-            11,
-            11,
-            longest.created_by,
-            20,
-            20,
-        ]
-    )
+_ROW_STYLES = (xlsx.DAY, xlsx.MONEY)
+_TEXT_COLUMNS = (2, 3, 4, 5, 8, 10)
 
 
 def write_xlsx(
@@ -196,83 +173,66 @@ def write_xlsx(
 ) -> int:
     """Write the XLSX: an `Expenses` sheet (real dates and numbers, bold frozen header, totals row, fitted
     widths) and a `By category` sheet of totals; returns the number of expenses written. Sheet names,
-    headers and totals are in `language`."""
-    book = Workbook(write_only=True)
+    headers and totals are in `language`. Written by `xlsx_stream` (rows spooled to a temporary file, so
+    memory does not grow with the rows); texts are always string cells, never formulas."""
+    book = xlsx.Workbook(target)
+    try:
+        count = _fill_book(book, user, month, scope, language, filters)
+    except BaseException:
+        book.discard()
+        raise
+    book.close()
+    return count
+
+
+def _fill_book(
+    book: xlsx.Workbook, user: User, month: Month | None, scope: str, language: str, filters: ExpenseFilters | None
+) -> int:
     header = xlsx_header(language)
-    sheet = book.create_sheet(EXPENSES_SHEET.render(language))
-    bold = Font(bold=True)
-    fill = PatternFill('solid', fgColor='E0E7FF')
-    sheet.freeze_panes = 'A2'
-    for index, width in enumerate(_text_widths(user, month, scope, filters).fit(header), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-    def header_cell(sheet, title: str) -> Cell:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(vertical='center')
-        return cell
-
-    def amount_cell(sheet, cents: int, *, font: Font | None = None) -> Cell:
-        cell = WriteOnlyCell(sheet, value=cents / 100)
-        cell.number_format = AMOUNT_FORMAT
-        if font is not None:
-            cell.font = font
-        return cell
-
-    def text_cell(sheet, text: str | None):
-        """Text stays text: openpyxl would store a string starting with '=' as a formula."""
-        if not text:
-            return None
-        if not text.startswith('='):
-            return text
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = 's'
-        return cell
-
-    sheet.append([header_cell(sheet, title) for title in header])
+    sheet = book.add_sheet(EXPENSES_SHEET.render(language), [])
+    sheet.append(header, [xlsx.HEADER] * len(header))
+    widths = _Widths(header)
+    longest = widths.values
     per_category: dict[str, list[int]] = {}
-    count = total = 0
-    for expense in expenses.iter_expenses(user, month, scope=scope, filters=filters):
-        sheet.append(
-            [
-                expense.date,  # openpyxl gives a date cell the format yyyy-mm-dd
-                amount_cell(sheet, expense.amount_cents),
-                text_cell(sheet, expense.category),
-                text_cell(sheet, expense.subcategory),
-                text_cell(sheet, expense.payment_method),
-                text_cell(sheet, expense.description),
-                expense.latitude,
-                expense.longitude,
-                text_cell(sheet, expense.created_by),
-                text_cell(sheet, ', '.join(expense.tags)),
-                text_cell(sheet, receipt_names(expense)),
-            ]
+    count = total = biggest = 0
+    for expense in export_rows.iter_export_rows(user, month, scope=scope, filters=filters):
+        cents = expense.amount_cents
+        row = (
+            xlsx.excel_day(expense.date),
+            cents / 100,
+            expense.category,
+            expense.subcategory,
+            expense.payment_method,
+            expense.description,
+            expense.latitude,
+            expense.longitude,
+            expense.created_by,
+            ', '.join(expense.tags) if expense.tags else None,
+            ', '.join(expense.receipts) if expense.receipts else None,  # their file names; the files are in backups
         )
+        sheet.append(row, _ROW_STYLES)
+        for column in _TEXT_COLUMNS:
+            value = row[column]
+            if isinstance(value, str) and len(value) > longest[column]:
+                longest[column] = len(value)
         count += 1
-        total += expense.amount_cents
+        total += cents
+        biggest = max(biggest, cents)
         slot = per_category.setdefault(expense.category or '', [0, 0])
         slot[0] += 1
-        slot[1] += expense.amount_cents
-    label = WriteOnlyCell(sheet, value=Plural('Total ({n} expense)', 'Total ({n} expenses)', n=count).render(language))
-    label.font = bold
-    sheet.append([label, amount_cell(sheet, total, font=bold)])
+        slot[1] += cents
+    longest[1] = len(f'{biggest / 100:,.2f}')
+    label = Plural('Total ({n} expense)', 'Total ({n} expenses)', n=count).render(language)
+    sheet.append((label, total / 100), (xlsx.BOLD, xlsx.BOLD_MONEY))
+    sheet.widths = widths.fit()
 
-    summary = book.create_sheet(SUMMARY_SHEET.render(language))
-    summary.freeze_panes = 'A2'
     name_width = max((len(name) for name in per_category), default=8)
-    for letter, width in zip('ABCD', (min(max(name_width, 8) + 2, MAX_WIDTH), 10, 14, 10)):
-        summary.column_dimensions[letter].width = width
-    summary.append([header_cell(summary, title.render(language)) for title in SUMMARY_HEADER])
+    summary = book.add_sheet(SUMMARY_SHEET.render(language), [min(max(name_width, 8) + 2, MAX_WIDTH), 10, 14, 10])
+    summary.append([title.render(language) for title in SUMMARY_HEADER], [xlsx.HEADER] * len(SUMMARY_HEADER))
+    styles = (xlsx.PLAIN, xlsx.PLAIN, xlsx.MONEY, xlsx.SHARE)
     for name, (number, cents) in sorted(per_category.items(), key=lambda item: (-item[1][1], item[0].lower())):
-        share = WriteOnlyCell(summary, value=round(cents / total, 4) if total else 0)
-        share.number_format = '0.0%'
-        summary.append([text_cell(summary, name), number, amount_cell(summary, cents), share])
-    label = WriteOnlyCell(summary, value=TOTAL.render(language))
-    label.font = bold
-    count_cell = WriteOnlyCell(summary, value=count)
-    count_cell.font = bold
-    summary.append([label, count_cell, amount_cell(summary, total, font=bold)])
-    book.save(target)
+        summary.append((name, number, cents / 100, round(cents / total, 4) if total else 0), styles)
+    summary.append((TOTAL.render(language), count, total / 100), (xlsx.BOLD, xlsx.BOLD, xlsx.BOLD_MONEY))
     return count
 
 

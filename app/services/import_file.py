@@ -87,10 +87,12 @@ def missing_columns(columns: Any) -> tuple[str, ...]:
     return tuple(missing)
 
 
-def _mapping(table: Any, preset: str | None, mapping: dict[str, str] | None) -> Any:
+def _mapping(table: Any, path: Path, preset: str | None, mapping: dict[str, str] | None) -> Any:
+    """The person's mapping, else the preset's, else the guess from the header completed from the first rows'
+    values (a file without a header, or with headers in words we do not know)."""
     if mapping:
         return imports.Mapping.of(mapping, headers=table.headers)
-    return imports.preset_mapping(table, preset)
+    return imports.preset_mapping(table, preset, path=path)
 
 
 def _preset_name(table: Any, preset: str | None) -> str | None:
@@ -130,7 +132,7 @@ def import_file(
         raise Invalid(Message('negatives must be "expenses" or "refunds".'), field='negatives')
     table = imports.open_table(path, filename, encoding=encoding or None, delimiter=delimiter or None)
     preset_name = _preset_name(table, preset)
-    columns = _mapping(table, preset_name, mapping)
+    columns = _mapping(table, path, preset_name, mapping)
     preset_info = imports.PRESETS.get(preset_name) if preset_name else None
     read_options = imports.ReadOptions(
         date_format=date_format or None,
@@ -149,6 +151,7 @@ def import_file(
         headers=tuple(table.headers),
         mapping=tuple(columns.columns),
         negatives=read_options.negatives,
+        skip_types=tuple(read_options.skip_types),
         preview=tuple(imports.preview(table, path, 10)),
     )
     missing = missing_columns(columns)

@@ -3,7 +3,8 @@
 A name of the file is matched with what the account already sees ignoring case, accents and spacing
 ('épicerie' is 'Epicerie '); a subcategory is looked for under its own parent. What does not exist is
 listed (with how many rows use it) and created on confirmation through the categories and payment methods
-services, or mapped by the person to an existing one. Matching is stricter than the services' own
+services, or mapped by the person to an existing one (a subcategory of the file to an existing subcategory
+or category, by its category and subcategory names). Matching is stricter than the services' own
 uniqueness check (which ignores case only), so an import never creates a second item of a name the
 account has. Only items every viewer of the user's expenses sees are used (`access.check_may_reference`).
 """
@@ -69,6 +70,10 @@ class NameBook:
             fold(name): categories.get_category(user, number, field='category_map')
             for name, number in options.category_map
         }
+        self._subcategory_map = {
+            (fold(parent), fold(name)): categories.get_category(user, number, field='subcategory_map')
+            for parent, name, number in options.subcategory_map
+        }
         self._method_map = {
             fold(name): payment_methods.get_payment_method(user, number, field='payment_method_map')
             for name, number in options.payment_method_map
@@ -125,6 +130,13 @@ class NameBook:
         sub_shown = clean_name(subcategory, field='subcategory')
         sub = fold(sub_shown)
         parent = self._existing_top(top)
+        chosen = self._subcategory_map.get((fold(shown), sub))
+        if chosen is None and parent is not None:  # the report names an existing (or mapped) parent by its name
+            chosen = self._subcategory_map.get((fold(parent.name), sub))
+        if chosen is not None:  # the person filed this subcategory of the file under one of theirs
+            if chosen.parent_id is not None:
+                return (f'#{chosen.parent_id}', f'#{chosen.id}')
+            return (f'#{chosen.id}', '')
         if parent is None or (parent.id, sub) not in self._subs:
             self._wanted_subs.setdefault((top, sub), _Wanted(sub_shown, top))
         return (top, sub)

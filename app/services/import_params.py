@@ -83,6 +83,23 @@ def _name_map(value: object, *, field: str) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
+def _subcategory_map(value: object) -> tuple[tuple[str, str, int], ...]:
+    """`subcategory_map`: {"category of the file": {"its subcategory": id of an existing category}}."""
+    parsed = parse_json_object(value, field='subcategory_map') or {}
+    out = []
+    for parent, children in parsed.items():
+        if not isinstance(children, dict):
+            raise Invalid(
+                Message(
+                    'subcategory_map maps each category of the file to an object of its subcategories and ids of yours.'
+                ),
+                field='subcategory_map',
+            )
+        for name, number in _name_map(children, field='subcategory_map'):
+            out.append((str(parent), name, number))
+    return tuple(out)
+
+
 def _rows(value: object) -> tuple[tuple[int, ...], bool]:
     """`keep_possible`: 'all', or row numbers separated by commas."""
     if value is None:
@@ -143,6 +160,7 @@ def parse_request(fields: Mapping[str, Any]) -> ImportRequest:
         default_payment_method=_short(fields.get('default_payment_method'), field='default_payment_method', limit=80),
         category_map=_name_map(fields.get('category_map'), field='category_map'),
         payment_method_map=_name_map(fields.get('payment_method_map'), field='payment_method_map'),
+        subcategory_map=_subcategory_map(fields.get('subcategory_map')),
     )
     return ImportRequest(
         options=options,

@@ -22,7 +22,9 @@ class ImportOptions:
 
     `keep_possible`: row numbers of possible duplicates to import anyway (the others are skipped), or
     `keep_all_possible`. `category_map` / `payment_method_map`: a name of the file (as written there)
-    -> the id of an existing category / payment method to use instead of creating it. `default_category`
+    -> the id of an existing category / payment method to use instead of creating it; `subcategory_map`:
+    (category, subcategory) as the file names them -> the id of an existing category or subcategory for the rows
+    of that subcategory (a category's name may be its new or existing parent's). `default_category`
     and `default_payment_method`: an id or a name, for rows that have none (else 'Uncategorised' /
     'Unspecified' in the account's language)."""
 
@@ -34,6 +36,7 @@ class ImportOptions:
     default_payment_method: str | int | None = None
     category_map: tuple[tuple[str, int], ...] = ()
     payment_method_map: tuple[tuple[str, int], ...] = ()
+    subcategory_map: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,6 +54,7 @@ class SourceInfo:
     mapping: tuple[tuple[str, str], ...] = ()
     date_format: str | None = None
     negatives: str = 'expenses'
+    skip_types: tuple[str, ...] = ('income', 'transfer')  # the kinds of the type column that are skipped
     preview: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
@@ -174,6 +178,7 @@ def report_json(report: ImportReport, language: str) -> dict[str, Any]:
             'mapping': dict(source.mapping),
             'date_format': source.date_format,
             'negatives': source.negatives,
+            'skip_types': list(source.skip_types),
         },
         'date_question': None
         if question is None

@@ -20,7 +20,7 @@ from app.db import write_transaction
 from app.i18n import Message, use_language
 from app.models import Alert, AlertPreference, NotificationUrl, User, utcnow
 from app.services import formats
-from app.services.alerts import alert_views
+from app.services.alerts import alert_views, superseded
 from app.services.budgets_types import AlertView, NotificationUrlView
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.money import parse_amount
@@ -229,6 +229,10 @@ def deliver_due(now: datetime | None = None) -> int:
     for row in due:
         if not _claim(row.id, now):
             continue  # another process has it
+        if superseded(Alert.get_by_id(row.id)):
+            with write_transaction():  # a higher threshold of the same budget and month says it better
+                Alert.update(delivery='none', claimed_until=None).where(Alert.id == row.id).execute()
+            continue
         user = User.get_by_id(row.user_id)
         urls = [u.url for u in NotificationUrl.select().where(NotificationUrl.user == row.user_id)]
         if not urls:

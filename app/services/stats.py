@@ -26,10 +26,9 @@ from app.db import db, is_postgres
 from app.i18n import N_, Message
 from app.models import Category, Expense, PaymentMethod, User
 from app.services import clock
-from app.services.access import owner_ids_for
 from app.services.errors import Invalid
 from app.services.months import Month
-from app.services.stats_periods import average_cents, change, last_day_shown, money, percent, week_totals
+from app.services.stats_periods import change, last_day_shown, money, month_figures, percent, week_totals
 from app.services.stats_types import (
     CategoryShare,
     Changes,
@@ -44,6 +43,7 @@ from app.services.stats_types import (
     YearCategory,
     YearOverview,
 )
+from app.services.stats_views import DEFAULT_VIEW, Counted, counted_for
 from app.services.timestamps import as_date
 
 TOP_DEFAULT = 5
@@ -66,10 +66,6 @@ def month_number(date_field) -> Any:
 
 
 # --- the queries -----------------------------------------------------------------------------------
-
-
-def _month_rows(owner_ids: list[int], first: date, last: date) -> Any:
-    return Expense.owner.in_(owner_ids) & (Expense.date >= first) & (Expense.date <= last)
 
 
 def _tuples(query: Any) -> list[tuple[Any, ...]]:
@@ -164,18 +160,18 @@ def _key(name: str) -> str:
     return name.strip().casefold()
 
 
-def _summary(owner_ids: list[int], month: Month, top: tuple[TopExpense, ...]) -> Summary:
+def _summary(counted: Counted, month: Month, top: tuple[TopExpense, ...]) -> Summary:
     """Total, count, average and highest of the month and of the month before, in one query."""
     previous = month.previous()
     period = Case(None, [(Expense.date >= month.first_day, 1)], 0)
     rows = _tuples(
-        Expense.select(
+        counted.select(
             period.alias('period'),
             fn.COUNT(Expense.id).alias('n'),
-            fn.SUM(Expense.amount_cents).alias('total'),
-            fn.MAX(Expense.amount_cents).alias('highest'),
+            fn.SUM(counted.amount).alias('total'),
+            fn.MAX(counted.amount).alias('highest'),
         )
-        .where(_month_rows(owner_ids, previous.first_day, month.last_day))
+        .where(counted.rows(previous.first_day, month.last_day))
         .group_by(SQL('1'))
     )
     figures = {0: (0, 0, 0), 1: (0, 0, 0)}
@@ -183,7 +179,7 @@ def _summary(owner_ids: list[int], month: Month, top: tuple[TopExpense, ...]) ->
         figures[int(period_value)] = (int(count), int(total or 0), int(highest or 0))
     count, total, highest_cents = figures[1]
     prev_count, prev_total, prev_highest = figures[0]
-    this, before = _month_figures(month, count, total), _month_figures(previous, prev_count, prev_total)
+    this, before = month_figures(month, count, total), month_figures(previous, prev_count, prev_total)
     return Summary(
         **this,
         highest=top[0] if top else None,
@@ -197,34 +193,12 @@ def _summary(owner_ids: list[int], month: Month, top: tuple[TopExpense, ...]) ->
     )
 
 
-class _MonthFigures(TypedDict):
-    month: str
-    total: float
-    total_cents: int
-    count: int
-    average: float
-    average_cents: int
-
-
-def _month_figures(month: Month, count: int, total: int) -> _MonthFigures:
-    """What the summary says of a month and of the month before alike."""
-    average = average_cents(total, count)
-    return _MonthFigures(
-        month=str(month),
-        total=money(total),
-        total_cents=total,
-        count=count,
-        average=money(average),
-        average_cents=average,
-    )
-
-
-def _daily(owner_ids: list[int], month: Month, today: date) -> tuple[Day, ...]:
+def _daily(counted: Counted, month: Month, today: date) -> tuple[Day, ...]:
     """Each day of the month that has happened (see `last_day_shown`), days without expenses included,
     with its total and the running total."""
     rows = _tuples(
-        Expense.select(Expense.date, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
-        .where(_month_rows(owner_ids, month.first_day, month.last_day))
+        counted.select(Expense.date, fn.COUNT(Expense.id), fn.SUM(counted.amount))
+        .where(counted.rows(month.first_day, month.last_day))
         .group_by(Expense.date)
     )
     per_day = {as_date(day): (int(count), int(total)) for day, count, total in rows}
@@ -248,11 +222,11 @@ def _daily(owner_ids: list[int], month: Month, today: date) -> tuple[Day, ...]:
     return tuple(days)
 
 
-def _categories(owner_ids: list[int], month: Month, names: _Names) -> tuple[CategoryShare, ...]:
+def _categories(counted: Counted, month: Month, names: _Names) -> tuple[CategoryShare, ...]:
     """Totals by category, each with its subcategories (expenses without one grouped together)."""
     rows = _tuples(
-        Expense.select(Expense.category, Expense.subcategory, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
-        .where(_month_rows(owner_ids, month.first_day, month.last_day))
+        counted.select(Expense.category, Expense.subcategory, fn.COUNT(Expense.id), fn.SUM(counted.amount))
+        .where(counted.rows(month.first_day, month.last_day))
         .group_by(Expense.category, Expense.subcategory)
     )
     names.load_categories({r[0] for r in rows} | {r[1] for r in rows})
@@ -295,11 +269,11 @@ def _categories(owner_ids: list[int], month: Month, names: _Names) -> tuple[Cate
     return tuple(result)
 
 
-def _payment_methods(owner_ids: list[int], month: Month, names: _Names) -> tuple[PaymentShare, ...]:
+def _payment_methods(counted: Counted, month: Month, names: _Names) -> tuple[PaymentShare, ...]:
     """Totals by payment method (merged by name; none and deleted ones have their own line)."""
     rows = _tuples(
-        Expense.select(Expense.payment_method, fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents))
-        .where(_month_rows(owner_ids, month.first_day, month.last_day))
+        counted.select(Expense.payment_method, fn.COUNT(Expense.id), fn.SUM(counted.amount))
+        .where(counted.rows(month.first_day, month.last_day))
         .group_by(Expense.payment_method)
     )
     names.load_payment_methods(r[0] for r in rows)
@@ -324,23 +298,20 @@ def _payment_methods(owner_ids: list[int], month: Month, names: _Names) -> tuple
     return tuple(result)
 
 
-def _top(owner_ids: list[int], month: Month, limit: int, names: _Names) -> tuple[TopExpense, ...]:
+def _top(counted: Counted, month: Month, limit: int, names: _Names) -> tuple[TopExpense, ...]:
     """The largest expenses of the month (ties: the most recent first).
 
     The inner query ranks the month's rows from the covering index alone; only the `limit` winners are
     then read from the table for their description."""
-    order = (Expense.amount_cents.desc(), Expense.date.desc(), Expense.id.desc())
+    order = (counted.amount.desc(), Expense.date.desc(), Expense.id.desc())
     winners = (
-        Expense.select(Expense.id)
-        .where(_month_rows(owner_ids, month.first_day, month.last_day))
-        .order_by(*order)
-        .limit(limit)
+        counted.select(Expense.id).where(counted.rows(month.first_day, month.last_day)).order_by(*order).limit(limit)
     )
     rows = _tuples(
-        Expense.select(
+        counted.select(
             Expense.id,
             Expense.date,
-            Expense.amount_cents,
+            counted.amount,
             Expense.description,
             Expense.category,
             Expense.subcategory,
@@ -353,7 +324,7 @@ def _top(owner_ids: list[int], month: Month, limit: int, names: _Names) -> tuple
     names.load_categories({r[4] for r in rows} | {r[5] for r in rows})
     names.load_payment_methods(r[6] for r in rows)
     owners: dict[int, str] = {}
-    if len(owner_ids) > 1 and rows:
+    if len(counted.owner_ids) > 1 and rows:
         owners = dict(_tuples(User.select(User.id, User.username).where(User.id.in_({r[7] for r in rows}))))
     return tuple(
         TopExpense(
@@ -375,12 +346,12 @@ def _top(owner_ids: list[int], month: Month, limit: int, names: _Names) -> tuple
     )
 
 
-def _year(owner_ids: list[int], year: int, names: _Names) -> YearOverview:
+def _year(counted: Counted, year: int, names: _Names) -> YearOverview:
     """The 12 months of a year, each split by category (merged by name), for stacked bars."""
     month_of = month_number(Expense.date)
     rows = _tuples(
-        Expense.select(month_of, Expense.category, fn.SUM(Expense.amount_cents))
-        .where(_month_rows(owner_ids, date(year, 1, 1), date(year, 12, 31)))
+        counted.select(month_of, Expense.category, fn.SUM(counted.amount))
+        .where(counted.rows(date(year, 1, 1), date(year, 12, 31)))
         .group_by(SQL('1'), Expense.category)
     )
     names.load_categories(r[1] for r in rows)
@@ -428,9 +399,9 @@ def check_limit(limit: int) -> int:
     return limit
 
 
-def summary(user: User, month: Month, scope: str = 'everyone') -> Summary:
-    owner_ids = owner_ids_for(user, scope)
-    return _summary(owner_ids, month, _top(owner_ids, month, 1, _Names(owner_ids[0])))
+def summary(user: User, month: Month, scope: str = 'everyone', view: str = DEFAULT_VIEW) -> Summary:
+    counted = counted_for(user, scope, view)
+    return _summary(counted, month, _top(counted, month, 1, _Names(counted.viewer_id)))
 
 
 def _today(user: User, today: date | None) -> date:
@@ -438,59 +409,73 @@ def _today(user: User, today: date | None) -> date:
     return today if today is not None else clock.today(user.timezone)
 
 
-def daily_evolution(user: User, month: Month, scope: str = 'everyone', today: date | None = None) -> tuple[Day, ...]:
-    return _daily(owner_ids_for(user, scope), month, _today(user, today))
+def daily_evolution(
+    user: User, month: Month, scope: str = 'everyone', today: date | None = None, view: str = DEFAULT_VIEW
+) -> tuple[Day, ...]:
+    return _daily(counted_for(user, scope, view), month, _today(user, today))
 
 
-def weekly_comparison(user: User, month: Month, scope: str = 'everyone', today: date | None = None) -> tuple[Week, ...]:
-    return week_totals(month, _daily(owner_ids_for(user, scope), month, _today(user, today)))
+def weekly_comparison(
+    user: User, month: Month, scope: str = 'everyone', today: date | None = None, view: str = DEFAULT_VIEW
+) -> tuple[Week, ...]:
+    return week_totals(month, _daily(counted_for(user, scope, view), month, _today(user, today)))
 
 
-def category_distribution(user: User, month: Month, scope: str = 'everyone') -> tuple[CategoryShare, ...]:
-    owner_ids = owner_ids_for(user, scope)
-    return _categories(owner_ids, month, _Names(owner_ids[0]))
+def category_distribution(
+    user: User, month: Month, scope: str = 'everyone', view: str = DEFAULT_VIEW
+) -> tuple[CategoryShare, ...]:
+    counted = counted_for(user, scope, view)
+    return _categories(counted, month, _Names(counted.viewer_id))
 
 
-def payment_method_stats(user: User, month: Month, scope: str = 'everyone') -> tuple[PaymentShare, ...]:
-    owner_ids = owner_ids_for(user, scope)
-    return _payment_methods(owner_ids, month, _Names(owner_ids[0]))
+def payment_method_stats(
+    user: User, month: Month, scope: str = 'everyone', view: str = DEFAULT_VIEW
+) -> tuple[PaymentShare, ...]:
+    counted = counted_for(user, scope, view)
+    return _payment_methods(counted, month, _Names(counted.viewer_id))
 
 
-def top_expenses(user: User, month: Month, limit: int = TOP_DEFAULT, scope: str = 'everyone') -> tuple[TopExpense, ...]:
+def top_expenses(
+    user: User, month: Month, limit: int = TOP_DEFAULT, scope: str = 'everyone', view: str = DEFAULT_VIEW
+) -> tuple[TopExpense, ...]:
     limit = check_limit(limit)
-    owner_ids = owner_ids_for(user, scope)
-    return _top(owner_ids, month, limit, _Names(owner_ids[0]))
+    counted = counted_for(user, scope, view)
+    return _top(counted, month, limit, _Names(counted.viewer_id))
 
 
-def year_overview(user: User, year: int, scope: str = 'everyone') -> YearOverview:
-    owner_ids = owner_ids_for(user, scope)
-    return _year(owner_ids, year, _Names(owner_ids[0]))
+def year_overview(user: User, year: int, scope: str = 'everyone', view: str = DEFAULT_VIEW) -> YearOverview:
+    counted = counted_for(user, scope, view)
+    return _year(counted, year, _Names(counted.viewer_id))
 
 
-def dashboard(user: User, month: Month, scope: str = 'everyone', today: date | None = None) -> Dashboard:
-    """Every figure of the dashboard for `month`, in one read transaction (a consistent snapshot).
+def dashboard(
+    user: User, month: Month, scope: str = 'everyone', today: date | None = None, view: str = DEFAULT_VIEW
+) -> Dashboard:
+    """Every figure of the dashboard for `month`, in one read transaction (a consistent snapshot), counted
+    as `view` says (`stats_views`: share, paid or household).
 
     The day and week figures stop at `today` (default: today in the user's time zone) in the current
     month; the totals count every expense of the month."""
     with db.atomic():
-        owner_ids = owner_ids_for(user, scope)
-        names = _Names(owner_ids[0])
-        daily = _daily(owner_ids, month, _today(user, today))
+        counted = counted_for(user, scope, view)
+        names = _Names(counted.viewer_id)
+        daily = _daily(counted, month, _today(user, today))
         # categories and payment methods first: they load the names that the top expenses then reuse
-        categories = _categories(owner_ids, month, names)
-        payment_methods = _payment_methods(owner_ids, month, names)
-        top = _top(owner_ids, month, TOP_DEFAULT, names)
+        categories = _categories(counted, month, names)
+        payment_methods = _payment_methods(counted, month, names)
+        top = _top(counted, month, TOP_DEFAULT, names)
         return Dashboard(
             month=str(month),
             previous_month=str(month.previous()),
             next_month=str(month.next()),
             currency=user.currency,
             locale=user.locale,
-            stats=_summary(owner_ids, month, top[:1]),
+            view=counted.view,
+            stats=_summary(counted, month, top[:1]),
             daily_evolution=daily,
             category_distribution=categories,
             weekly_comparison=week_totals(month, daily),
             payment_method_stats=payment_methods,
             top_expenses=top,
-            year_overview=_year(owner_ids, month.year, names),
+            year_overview=_year(counted, month.year, names),
         )

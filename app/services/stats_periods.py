@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypedDict
 
 from app.services.money import cents_to_number
 from app.services.months import Month
@@ -19,6 +20,28 @@ def average_cents(total_cents: int, count: int) -> int:
     if count <= 0:
         return 0
     return (2 * total_cents + count) // (2 * count)
+
+
+class MonthFigures(TypedDict):
+    month: str
+    total: float
+    total_cents: int
+    count: int
+    average: float
+    average_cents: int
+
+
+def month_figures(month: Month, count: int, total: int) -> MonthFigures:
+    """What the summary says of a month and of the month before alike."""
+    average = average_cents(total, count)
+    return MonthFigures(
+        month=str(month),
+        total=money(total),
+        total_cents=total,
+        count=count,
+        average=money(average),
+        average_cents=average,
+    )
 
 
 def percent(part: int, whole: int) -> float:

@@ -170,6 +170,7 @@ class Dashboard:
     next_month: str
     currency: str
     locale: str
+    view: str  # share | paid | household: how the figures count (app.services.stats_views)
     stats: Summary
     daily_evolution: tuple[Day, ...]
     category_distribution: tuple[CategoryShare, ...]

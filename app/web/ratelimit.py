@@ -16,6 +16,10 @@ limit. A refused request gets 429 JSON with Retry-After.
 
 Presenting made-up tokens does not escape the limit: each token request answered 401 is charged to
 a bucket of the address, and once that is empty the address is refused whatever token it presents.
+
+With NICEGUI_REDIS_URL set (several processes behind one proxy), the buckets live in Redis and every
+process counts against the same allowance (app/web/ratelimit_shared.py); the in-process buckets are
+the fall-back while Redis does not answer.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from app.i18n import Plural
 from app.web.body_limit import scope_language
 from app.web.client_ip import client_ip_from_scope
 from app.web.json_error import json_error
+from app.web.ratelimit_shared import RedisBuckets
 
 log = logging.getLogger('whatispend.ratelimit')
 
@@ -148,6 +153,21 @@ class RateLimitMiddleware:
         rate, burst = settings.rate_limit, settings.effective_burst
         self.pages = TokenBuckets(rate, burst, clock)
         self.api = TokenBuckets(rate, burst, clock)
+        self.shared = RedisBuckets(settings.nicegui_redis_url) if settings.nicegui_redis_url else None
+
+    async def _ask(self, buckets: TokenBuckets, key: str, mode: str) -> int:
+        """take / peek / charge one bucket: in Redis when configured and answering, else in this process."""
+        if self.shared is not None:
+            family = 'pages' if buckets is self.pages else 'api'
+            wait = await self.shared.call(family, key, mode, buckets.rate, buckets.capacity)
+            if wait is not None:
+                return wait
+        if mode == 'take':
+            return buckets.take(key)
+        if mode == 'peek':
+            return buckets.retry_after(key)
+        buckets.charge(key)
+        return 0
 
     async def __call__(self, scope, receive, send) -> None:
         if scope['type'] != 'http' or scope['path'].startswith(UNTHROTTLED_PREFIXES):
@@ -155,7 +175,7 @@ class RateLimitMiddleware:
             return
         address = address_key(client_ip_from_scope(scope))
         if not scope['path'].startswith('/sysapi'):
-            wait = self.pages.take(address)
+            wait = await self._ask(self.pages, address, 'take')
             if wait:
                 await self._refuse(scope, send, wait)
                 return
@@ -163,11 +183,11 @@ class RateLimitMiddleware:
             return
         token = presented_token(scope)
         if token is None:
-            wait = self.api.take(address)
+            wait = await self._ask(self.api, address, 'take')
         else:
             # a token's own bucket, unless this address already burnt its allowance on bad tokens
-            wait = self.api.retry_after('bad-token:' + address) or self.api.take(
-                'token:' + hashlib.sha256(token.encode()).hexdigest()
+            wait = await self._ask(self.api, 'bad-token:' + address, 'peek') or await self._ask(
+                self.api, 'token:' + hashlib.sha256(token.encode()).hexdigest(), 'take'
             )
         if wait:
             await self._refuse(scope, send, wait)
@@ -178,7 +198,7 @@ class RateLimitMiddleware:
 
         async def send_and_watch(message) -> None:
             if message['type'] == 'http.response.start' and message['status'] == 401:
-                self.api.charge('bad-token:' + address)
+                await self._ask(self.api, 'bad-token:' + address, 'charge')
             await send(message)
 
         await self.app(scope, receive, send_and_watch)

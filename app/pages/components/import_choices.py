@@ -98,6 +98,8 @@ def choices_card(page: ImportPage, report: ImportReport) -> None:
                 .mark('import-negatives')
             )
             negatives.on_value_change(lambda e: page_set(page, negatives=e.value))
+        if current.get('type'):
+            _skip_types(page, report)
         with ui.row().classes('gap-4 w-full'):
             default_category = (
                 ui.select(
@@ -119,6 +121,30 @@ def choices_card(page: ImportPage, report: ImportReport) -> None:
                 .mark('import-default-method')
             )
             default_method.on_value_change(lambda e: page_set(page, default_payment_method=e.value or None))
+
+
+SKIP_TYPE_LABELS = {
+    'income': N_('Skip the rows whose type says income'),
+    'transfer': N_('Skip the rows whose type says transfer'),
+}
+
+
+def _skip_types(page: ImportPage, report: ImportReport) -> None:
+    """Which rows the type column leaves out (income and transfers unless the person says otherwise)."""
+    skipped = set(report.source.skip_types)
+    with ui.row().classes('gap-4 w-full').mark('import-skip-types'):
+        for kind, label in SKIP_TYPE_LABELS.items():
+            box = ui.checkbox(_(label), value=kind in skipped).mark(f'import-skip-{kind}')
+            box.on_value_change(lambda e, kind=kind: _toggle_skip(page, report, kind, bool(e.value)))
+
+
+def _toggle_skip(page: ImportPage, report: ImportReport, kind: str, skip: bool) -> Any:
+    kinds = set(page.state.skip_types if page.state.skip_types is not None else report.source.skip_types)
+    if skip:
+        kinds.add(kind)
+    else:
+        kinds.discard(kind)
+    return page_set(page, skip_types=tuple(k for k in SKIP_TYPE_LABELS if k in kinds))
 
 
 def map_column(page: ImportPage, report: ImportReport, name: str, header: str | None) -> Any:

@@ -136,7 +136,12 @@ def _new_names(report: ImportReport, page: ImportPage | None) -> None:
                 if new.parent
                 else ngettext('Category {name} ({n} row)', 'Category {name} ({n} rows)', new.rows, name=new.name)
             )
-            _name_choice(label, new.name, page, 'category_map', None if new.parent else page_options(page, 'category'))
+            if new.parent:  # a subcategory of the file: filed under one of yours, or created under its category
+                key: str | tuple[str, str] = (new.parent, new.name)
+                mark = f'import-subcategory_map-{new.parent}/{new.name}'
+                _name_choice(label, key, page, 'subcategory_map', page_options(page, 'category'), mark)
+            else:
+                _name_choice(label, new.name, page, 'category_map', page_options(page, 'category'))
         for new in report.new_payment_methods:
             label = ngettext(
                 'Payment method {name} ({n} row)', 'Payment method {name} ({n} rows)', new.rows, name=new.name
@@ -150,13 +155,20 @@ def page_options(page: ImportPage | None, kind: str) -> dict[int, str] | None:
     return page.category_options if kind == 'category' else page.method_options
 
 
-def _name_choice(label: str, name: str, page: ImportPage | None, target: str, options: dict[int, str] | None) -> None:
+def _name_choice(
+    label: str,
+    name: str | tuple[str, str],
+    page: ImportPage | None,
+    target: str,
+    options: dict[int, str] | None,
+    mark: str | None = None,
+) -> None:
     with ui.row().classes('items-center gap-3 w-full'):
         ui.label(label).classes('text-sm min-w-48')
         if page is None or not options:
             return
         select = ui.select({0: _('Create it'), **options}, value=0).classes('w-56')
-        select.mark(f'import-{target}-{name}')
+        select.mark(mark or f'import-{target}-{name}')
 
         def chosen(event, name=name) -> object:
             mapping = getattr(page.state, target)
