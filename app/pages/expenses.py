@@ -121,7 +121,7 @@ PHONE_ITEM_SLOT = r"""
       <div class="col ellipsis opacity-70">
         {{ props.row.day }} · {{ props.row.payment_method }}<span v-if="props.row.description"> · {{
         props.row.description }}</span><span v-for="tag in props.row.tags" :key="tag"> · #{{ tag }}</span>
-      </div>
+      </div>__MARKS__
       <q-btn flat dense round size="sm" icon="delete" color="negative" aria-label="__DELETE__"
              @click.stop="() => $parent.$emit('delete', props.row)" />
     </div>

@@ -1,5 +1,6 @@
 """The mark beside an expense that has receipts, in the expenses table (the description cell) and in the phone
-cards: a receipt icon that opens them full size, as the expense dialog does (issue 18).
+cards (a round button beside Delete, a finger's size away from the card's checkbox): a receipt icon that opens
+them full size, as the expense dialog does (issue 18).
 
 The rows already carry their receipts (`ExpenseRow.receipts`, loaded for the whole page at once); the browser
 only sends back the expense's id, and the receipts shown are read again for this user, so a row kept open after
@@ -27,6 +28,13 @@ MARK = (
     '><q-icon name="receipt_long" size="16px" /></span>'
 )
 
+# the phone card's (its template holds __MARKS__ before the Delete button)
+PHONE_MARK = (
+    '<q-btn v-if="props.row.receipts && props.row.receipts.length" flat dense round size="sm" icon="receipt_long" '
+    'color="primary" aria-label="__RECEIPT__" data-receipt="1" '
+    '@click.stop="() => $parent.$emit(\'receipt\', props.row.id)" />'
+)
+
 
 def with_label(template: str) -> str:
     return template.replace('__RECEIPT__', escape(_('Receipt attached: show it')))
@@ -34,8 +42,9 @@ def with_label(template: str) -> str:
 
 def add_slots(table: ui.table, phone_item: str, user: User) -> None:
     """The table's description cell and phone card with the recurring and receipt marks, and what a click on
-    the receipt mark does."""
-    recurring_marks.add_slots(table, phone_item, others=with_label(MARK))
+    the receipt mark does. `phone_item` holds __RECURRING__ (at the start of the card) and __MARKS__ (before
+    its Delete button)."""
+    recurring_marks.add_slots(table, phone_item.replace('__MARKS__', with_label(PHONE_MARK)), others=with_label(MARK))
 
     async def show(event) -> None:
         client = ui.context.client

@@ -40,7 +40,7 @@ class Waiting:
 
 def viewer(files: Sequence[tuple[str, str | None, str | None]]) -> None:
     """A dialog showing receipts full size, one under the other: (name, image source or None for a PDF,
-    download address or None for a file not saved yet)."""
+    download address or None for a file not saved yet). One file's Download sits beside Close."""
     with ui.dialog() as dialog, ui.card().classes('w-full max-w-3xl items-center').mark('receipt-viewer'):
         for name, source, download in files:
             ui.label(name).classes('text-sm opacity-70 break-all')
@@ -49,14 +49,20 @@ def viewer(files: Sequence[tuple[str, str | None, str | None]]) -> None:
                 image.props['alt'] = _('Receipt')
             else:
                 ui.icon('picture_as_pdf', size='4rem').classes('text-red-700')
-            if download is not None:
+            if download is not None and len(files) > 1:
                 with ui.row().classes('w-full justify-end'):
-                    fetch = functools.partial(ui.download.from_url, download)
-                    ui.button(_('Download'), icon='download', on_click=fetch).props('flat').mark('download-receipt')
+                    _download_button(download)
         with ui.row().classes('w-full justify-end gap-2'):
+            if len(files) == 1 and files[0][2] is not None:
+                _download_button(files[0][2])
             ui.button(_('Close'), on_click=dialog.close).mark('close-receipt')
     dialog.on('hide', dialog.delete)
     dialog.open()
+
+
+def _download_button(address: str) -> None:
+    fetch = functools.partial(ui.download.from_url, address)
+    ui.button(_('Download'), icon='download', on_click=fetch).props('flat').mark('download-receipt')
 
 
 def show_receipts(saved: Sequence[ReceiptRef]) -> None:

@@ -34,8 +34,8 @@ def with_label(template: str) -> str:
 
 def add_slots(table: ui.table, phone_item: str, *, others: str = '') -> None:
     """The phone card (its template holds __RECURRING__ where the mark goes) and the description cell;
-    `others`: more marks after this one (a receipt's: receipt_marks), the same template in both places."""
-    table.add_slot('item', phone_item.replace('__RECURRING__', with_label(PHONE_MARK) + others))
+    `others`: more marks after this one in the description cell (a receipt's: receipt_marks)."""
+    table.add_slot('item', phone_item.replace('__RECURRING__', with_label(PHONE_MARK)))
     table.add_slot('body-cell-description', with_label(DESCRIPTION_SLOT).replace('__MARKS__', others))
 
 
