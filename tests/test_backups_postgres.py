@@ -165,7 +165,8 @@ def test_damaged_and_forged_postgres_archives_are_refused_with_nothing_changed(t
     assert not list(folder.glob('safety-*'))  # refused before the safety backup: nothing was touched
     sqlite_home = tmp_path / 'sqlite-install'
     sqlite_home.mkdir()
-    refusal = refused(cli_env(sqlite_home), 'backup', 'restore', '--file', str(good))
+    sqlite_env = cli_env(sqlite_home, DATABASE_URL=f'sqlite:///{sqlite_home / "whatispend.db"}')
+    refusal = refused(sqlite_env, 'backup', 'restore', '--file', str(good))
     assert 'holds a postgresql database but DATABASE_URL points to SQLite' in refusal
 
 

@@ -81,6 +81,7 @@ class Installation:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     output: list[str] = field(default_factory=list)
+    database_url: str = ''  # a PostgreSQL database (tests/postgres_server.py); empty: SQLite in the folder
 
     def __post_init__(self) -> None:
         self.remote = self.base / 'remote.git'
@@ -108,6 +109,8 @@ class Installation:
             'UPDATE_VERIFY_TIMEOUT': '90',
             **GIT_ENV,
         }
+        if self.database_url:
+            self.env['DATABASE_URL'] = self.database_url
 
     @property
     def url(self) -> str:
@@ -146,7 +149,7 @@ class Installation:
         from app.models import Category, Expense, PaymentMethod
         from app.services import users
 
-        open_database(f'sqlite:///{self.database}')
+        open_database(self.database_url or f'sqlite:///{self.database}')
         run_migrations()
         try:
             admin = users.create_user('admin', PASSWORD, is_admin=True)
@@ -165,19 +168,27 @@ class Installation:
         finally:
             close_database()
 
-    def rows(self) -> dict[str, list[tuple]]:
+    def _query(self, sql: str) -> list[tuple]:
+        if self.database_url:
+            import psycopg
+
+            with psycopg.connect(self.database_url) as connection:
+                return connection.execute(sql).fetchall()
         connection = sqlite3.connect(f'file:{self.database}?mode=ro', uri=True)
         try:
-            return {t: connection.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall() for t in KEPT_TABLES}
+            return connection.execute(sql).fetchall()
         finally:
             connection.close()
 
+    def rows(self) -> dict[str, list[tuple]]:
+        return {t: self._query(f'SELECT * FROM "{t}" ORDER BY id') for t in KEPT_TABLES}
+
     def tables(self) -> set[str]:
-        connection = sqlite3.connect(f'file:{self.database}?mode=ro', uri=True)
-        try:
-            return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        finally:
-            connection.close()
+        if self.database_url:
+            return {
+                row[0] for row in self._query('SELECT tablename FROM pg_tables WHERE schemaname = current_schema()')
+            }
+        return {row[0] for row in self._query("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
     def status_file(self) -> dict:
         return json.loads((self.folder / 'data' / 'update-status.json').read_text())

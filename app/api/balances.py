@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, BeforeValidator, Field
 
 from app.api.bodies import body_docs, body_of
@@ -14,8 +14,8 @@ from app.api.deps import api_user
 from app.api.errors import ERROR_RESPONSES, ErrorBody
 from app.api.fields import Amount, Id, OptionalId, Text, _refuse_booleans
 from app.models import User
-from app.services import balances, clock
-from app.services.months import parse_month
+from app.services import balances, clock, exports, settlement_exports
+from app.services.months import Month, parse_month
 from app.services.splits_types import Balances, SettlementRow
 
 router = APIRouter(
@@ -80,8 +80,34 @@ def api_balances(
     """Each member's paid, share and net balance over the period (more than zero: owed), the suggested
     settlement (the fewest transfers when everyone is linked to everyone, else one per linked pair), what
     stays with former links, and the period's settlements."""
-    period = None if month.strip().lower() in ('', 'all') else parse_month(month, default=clock.today(user.timezone))
-    return balances.balances(user, period)
+    return balances.balances(user, _period(month, user))
+
+
+def _period(month: str, user: User) -> Month | None:
+    """`all` (or empty): every month; otherwise YYYY-MM (a wrong one: 422 naming `month`)."""
+    return None if month.strip().lower() in ('', 'all') else parse_month(month, default=clock.today(user.timezone))
+
+
+@router.get(
+    '/export_settlements_csv',
+    response_class=Response,
+    responses={200: {'content': {'text/csv': {'schema': {'type': 'string'}}}, 'description': 'The CSV file'}},
+)
+def api_export_settlements_csv(
+    month: str = Query('all', description='YYYY-MM, or all (the default) for every month', max_length=20),
+    user: User = Depends(api_user),
+) -> Response:
+    """The settlements you see (your household's, and yours with former links) as CSV: date, from, to, amount
+    (UTF-8, header row, dot decimals). Apart from the exports of spending, which never contain one."""
+    period = _period(month, user)
+    return Response(
+        settlement_exports.settlements_csv(user, period),
+        media_type=exports.CSV_MEDIA_TYPE,
+        headers={
+            'Content-Disposition': f'attachment; filename="{settlement_exports.export_filename(period)}"',
+            'Cache-Control': 'no-store',
+        },
+    )
 
 
 @router.post('/settlement_create', response_model=SettlementRow, openapi_extra=body_docs(SettlementCreate))

@@ -35,7 +35,8 @@ THRESHOLDS = Field(
 )
 SCOPE = Field(
     None,
-    description='everyone (your household: you and your linked users; the default) or mine (your expenses only)',
+    description='everyone (your household: you and your linked users; the default), mine (your expenses only) '
+    'or share (your share: your own expenses and your part of those split with you)',
     examples=['everyone'],
     max_length=20,
 )

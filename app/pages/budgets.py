@@ -170,7 +170,8 @@ class BudgetsPage:
             )
             hint = ui.label('').classes('text-xs opacity-80').mark('budget-hint')
             scope = ui.toggle(
-                {'everyone': _('Household'), 'mine': _('Only mine')}, value=view.scope if view else 'everyone'
+                {'everyone': _('Household'), 'mine': _('Only mine'), 'share': _('My share')},
+                value=view.scope if view else 'everyone',
             ).props('no-caps dense')
             scope.mark('budget-scope').set_visibility(self.data.shared)
             rollover = ui.checkbox(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nicegui import run, ui
+from nicegui import context, run, ui
 
 from app.i18n import N_, _
 from app.models import User
@@ -19,6 +19,7 @@ from app.pages.components.quick_add import add_buttons, add_fab, open_if_asked
 from app.pages.settings_update import update_badge
 from app.pages.theme import apply_theme
 from app.services import users
+from app.web.prefix import prefixed
 
 NAVIGATION = [
     (N_('Dashboard'), '/', 'dashboard'),
@@ -40,7 +41,8 @@ SUBPAGES: dict[str, list[tuple[str, str, str]]] = {
 
 
 def logout_form() -> None:
-    ui.html('<form id="logout-form" method="post" action="/auth/logout" style="display:none"></form>')
+    action = prefixed(context.client.request, '/auth/logout')  # a plain shape only (app/web/prefix.py)
+    ui.html(f'<form id="logout-form" method="post" action="{action}" style="display:none"></form>')
 
 
 def _nav_links(current: str, *, vertical: bool) -> None:

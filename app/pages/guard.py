@@ -61,7 +61,9 @@ class _PageSession:
 # A page used only over the websocket makes no HTTP request; while it is used, it asks the server for
 # /auth/alive this often, which renews the session and re-sends its cookie (app/web/cookies.py).
 KEEP_ALIVE_SECONDS = 300
-_KEEP_ALIVE = "fetch('/auth/alive', {credentials: 'same-origin', cache: 'no-store'}).catch(() => {})"
+_KEEP_ALIVE = (
+    "fetch((window.path_prefix || '') + '/auth/alive', {credentials: 'same-origin', cache: 'no-store'}).catch(() => {})"
+)
 
 _PAGES: weakref.WeakKeyDictionary[Client, _PageSession] = weakref.WeakKeyDictionary()
 # The language each page was built in (every page, login and setup included), for its events.

@@ -13,7 +13,7 @@ from app.models import User
 from app.pages.components import undo_notification
 from app.pages.components.actions import call_service
 from app.pages.components.month_picker import month_label
-from app.services import balances, formats, splits
+from app.services import balances, formats, settlement_exports, splits
 from app.services.clock import today
 from app.services.money import format_money
 from app.services.months import Month, parse_month
@@ -128,7 +128,11 @@ async def household_page(user: User, month: str = '') -> None:
                         text = _('You owe {name} {amount}', name=pair.username, amount=money(-pair.balance_cents))
                     ui.label(text).mark(f'former-{pair.user_id}')
         with ui.card().classes('w-full max-w-2xl gap-1').mark('household-settlements'):
-            ui.label(_('Settlements')).classes('text-lg font-semibold')
+            with ui.row().classes('w-full items-center justify-between gap-2'):
+                ui.label(_('Settlements')).classes('text-lg font-semibold')
+                ui.button(_('Export (CSV)'), icon='download', on_click=export).props('flat dense no-caps').mark(
+                    'export-settlements'
+                )
             if not view.settlements:
                 ui.label(_('No settlement in this period.')).classes('opacity-80')
             for row in view.settlements:
@@ -160,6 +164,13 @@ async def household_page(user: User, month: str = '') -> None:
                 label=_('A new expense starts as'),
                 on_change=default_changed,
             ).props('outlined dense').classes('w-full').mark('default-split')
+
+    async def export() -> None:
+        """The settlements of the period shown, apart from the exports of spending."""
+        chosen = None if state.period == 'all' else parse_month(state.period)
+        await call_service(
+            settlement_exports.settlements_to_file, user, chosen, after=lambda found: ui.download.file(*found)
+        )
 
     async def period_changed() -> None:
         state.period = period.value or 'all'

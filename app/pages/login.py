@@ -7,13 +7,14 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import run, ui
+from nicegui import context, run, ui
 
 from app import i18n
 from app.i18n import N_, _
 from app.pages.guard import current_user
 from app.pages.theme import apply_theme
 from app.services import setup
+from app.web.prefix import prefixed
 from app.web.redirects import safe_next
 
 ERRORS = {
@@ -66,7 +67,11 @@ def _login_card(target: str, error: str, username: str, step: str) -> None:
             return
         # After a refusal the username is filled in again, so the cursor waits in the password field.
         retry = bool(error and username)
-        with ui.element('form').props('method=post action=/auth/login').classes('w-full flex flex-col gap-3'):
+        with (
+            ui.element('form')
+            .props(f'method=post action={prefixed(context.client.request, "/auth/login")}')
+            .classes('w-full flex flex-col gap-3')
+        ):
             ui.input(_('Username'), value=username[:64]).props(
                 'name=username autocomplete=username outlined' + ('' if retry else ' autofocus')
             ).classes('w-full').mark('username')
@@ -82,7 +87,11 @@ def _code_form(target: str) -> None:
     ui.label(_('Two-factor login: type the 6-digit code from your authenticator app, or a recovery code.')).classes(
         'text-sm'
     ).mark('code-step')
-    with ui.element('form').props('method=post action=/auth/login/code').classes('w-full flex flex-col gap-3'):
+    with (
+        ui.element('form')
+        .props(f'method=post action={prefixed(context.client.request, "/auth/login/code")}')
+        .classes('w-full flex flex-col gap-3')
+    ):
         ui.input(_('Code')).props(
             'name=code autocomplete=one-time-code inputmode=numeric outlined autofocus maxlength=20'
         ).classes('w-full').mark('code')

@@ -272,10 +272,10 @@ def _ready_step(state: dict) -> ui.label:
 
     async def enter(target: str = '/') -> None:
         await ui.run_javascript(
-            "const r = await fetch('/auth/adopt', {method: 'POST',"
+            "const r = await fetch((window.path_prefix || '') + '/auth/adopt', {method: 'POST',"
             " headers: {'Content-Type': 'application/json'},"
             f' body: JSON.stringify({{token: {state["token"]!r}}})}});'
-            f' if (r.ok) {{ window.location.href = {target!r}; }}',
+            f" if (r.ok) {{ window.location.href = (window.path_prefix || '') + {target!r}; }}",
             timeout=10,
         )
 

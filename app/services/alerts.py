@@ -37,7 +37,7 @@ def crossed(progress: BudgetProgress) -> tuple[int, ...]:
 
 
 def recipients(budget: Budget) -> list[int]:
-    return budgets.counted_owner_ids(budget)
+    return budgets.recipients(budget)
 
 
 def _budget_rows(progress: BudgetProgress, budget: Budget) -> list[dict[str, Any]]:

@@ -213,6 +213,13 @@ def _copy_rows(lines: Iterator[str]) -> Iterator[str]:
         yield line
 
 
+def check_readable(dump_file: Path) -> None:
+    """Invalid unless pg_restore reads the dump's table of contents (a cheap look: no data is read)."""
+    done = subprocess.run([client('pg_restore'), '--list', str(dump_file)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise _failed('pg_restore', done.stderr)
+
+
 def check(dump_file: Path, schema_version: int, row_counts: dict[str, int], where: str) -> None:
     """Refuse a backup's dump (`where` names the archive) that pg_restore cannot read, or that is not the
     one its manifest describes (schema version and row counts)."""
@@ -248,7 +255,8 @@ def restore(settings: Settings, dump_file: Path) -> None:
     drop.write_text(DROP_EVERYTHING, encoding='utf-8')
     psql = [client('psql'), '--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--single-transaction']
     psql += ['--dbname', _conninfo(params), '--file', str(drop), '--file', str(script)]
-    env = {**_environment(params), 'PGOPTIONS': '-c client_min_messages=warning'}  # no NOTICE per dropped table
+    # no NOTICE per dropped table; a connection left inside a transaction makes the restore fail, not hang
+    env = {**_environment(params), 'PGOPTIONS': '-c client_min_messages=warning -c lock_timeout=120s'}
     done = subprocess.run(psql, env=env, capture_output=True, text=True, timeout=TIMEOUT)
     if done.returncode != 0:
         errors = [line for line in done.stderr.splitlines() if 'ERROR' in line] or [done.stderr.strip()]

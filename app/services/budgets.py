@@ -3,8 +3,9 @@ everything; where each stands in a month, what is left, and where the month is h
 
 A budget is seen like an expense: by its owner and the users linked to them (`access`); changing it needs
 the same rule as changing an expense (nobody the writer does not share with may see it). `scope` says
-whose spending it counts: `everyone` (the owner's household: the owner and their linked users) or `mine`
-(the owner's own expenses).
+whose spending it counts: `everyone` (the owner's household: the owner and their linked users), `mine`
+(the owner's own expenses) or `share` (the owner's share of the household's expenses: their own ones not
+split, and their part of those split with them; `stats_views`, issue 20).
 
 Rollover: the months from the budget's creation to the one before carry what was left, or overspent, into
 the next: carried = months × amount − spent over those months (one SUM), at the current amount.
@@ -31,6 +32,7 @@ from app.services.clock import today as clock_today
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.money import cents_to_number, parse_amount
 from app.services.months import Month
+from app.services.stats_views import Counted
 from app.services.timestamps import as_date, as_utc
 from app.services.validation import UNSET, is_blank, parse_id, parse_optional_id
 
@@ -38,7 +40,7 @@ DEFAULT_THRESHOLDS = (80, 100)
 MAX_THRESHOLDS = 5
 MAX_THRESHOLD = 500
 MAX_BUDGETS = 200
-SCOPES = ('everyone', 'mine')
+SCOPES = ('everyone', 'mine', 'share')
 
 __all__ = [
     'BudgetHint',
@@ -107,7 +109,8 @@ def _check_scope(value: object) -> str:
     scope = 'everyone' if is_blank(value) else str(value).strip().lower()
     if scope not in SCOPES:
         raise Invalid(
-            Message('\'{scope}\' is not a scope; use "mine" or "everyone".', scope=str(value)[:20]), field='scope'
+            Message("'{scope}' is not a budget scope; use everyone, mine or share.", scope=str(value)[:20]),
+            field='scope',
         )
     return scope
 
@@ -165,6 +168,17 @@ def counted_owner_ids(budget: Budget) -> list[int]:
     return list(cached)
 
 
+def _counted(budget: Budget) -> Counted:
+    """The rows a budget counts and how much of each: its owner's share, or whole expenses."""
+    view = 'share' if budget.scope == 'share' else 'household'
+    return Counted(budget.owner_id, tuple(counted_owner_ids(budget)), view)
+
+
+def recipients(budget: Budget) -> list[int]:
+    """Whose budget it is to hear about: the household for a household budget, else its owner alone."""
+    return counted_owner_ids(budget) if budget.scope == 'everyone' else [budget.owner_id]
+
+
 def _matching(budget: Budget) -> Any:
     condition = Expense.owner.in_(counted_owner_ids(budget))
     if budget.category_id is not None:
@@ -177,11 +191,10 @@ def _matching(budget: Budget) -> Any:
 def _spent(budget: Budget, first: date, last: date) -> int:
     if last < first:
         return 0
+    counted = _counted(budget)
     total = (
-        Expense.select(fn.COALESCE(fn.SUM(Expense.amount_cents), 0))
-        .where(_matching(budget) & (Expense.date >= first) & (Expense.date <= last))
-        .scalar()
-    )
+        counted.select(fn.COALESCE(fn.SUM(counted.amount), 0)).where(_matching(budget) & counted.rows(first, last))
+    ).scalar()
     return int(total or 0)
 
 
@@ -218,10 +231,12 @@ def _matches(budget: Budget, item: UpcomingLike, owners: list[int]) -> bool:
 def _recurring_spent(budget: Budget, first: date, last: date) -> int:
     """What the recurring rules already added to `budget` between `first` and `last`: not part of the pace,
     since they come once a month whatever the pace."""
+    counted = _counted(budget)
     total = (
-        Expense.select(fn.COALESCE(fn.SUM(Expense.amount_cents), 0))
+        counted.select(fn.COALESCE(fn.SUM(counted.amount), 0))
+        .switch(Expense)
         .join(RecurringOccurrence, on=(RecurringOccurrence.expense == Expense.id))
-        .where(_matching(budget) & (Expense.date >= first) & (Expense.date <= last))
+        .where(_matching(budget) & counted.rows(first, last))
         .scalar()
     )
     return int(total or 0)
@@ -242,7 +257,7 @@ def progress_of(
     carry = carried(budget, month)
     available = int(budget.amount_cents) + carry
     start = today + timedelta(days=1) if Month.of(today) == month else first
-    owners = counted_owner_ids(budget)
+    owners = recipients(budget)  # a share budget: the owner's own rules still to come, whole (a projection)
     due = sum(item.amount_cents for item in upcoming if start <= item.date <= last and _matches(budget, item, owners))
     made = _recurring_spent(budget, first, today) if Month.of(today) == month else 0
     projection = project(spent, month, today, due, recurring_so_far=made)

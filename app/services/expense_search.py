@@ -20,12 +20,12 @@ from datetime import date
 from functools import reduce
 from typing import Any, cast
 
-from peewee import SQL, ColumnBase, ModelSelect, fn
+from peewee import SQL, Case, ColumnBase, ModelSelect, fn
 
 from app.db import db, is_postgres
 from app.i18n import Message
 from app.models import Category, Expense, ExpenseTag, PaymentMethod, Receipt, User
-from app.services import access, categories, payment_methods, tags
+from app.services import access, categories, conversion, payment_methods, tags
 from app.services.errors import Invalid, NotFound
 from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, rows_of
 from app.services.expenses_types import ExpensePage, ExpenseRow, LongestTexts
@@ -402,7 +402,9 @@ def list_expenses(
         count, total_cents, expenses = found
     else:
         # the totals need no names: every condition is on the expense itself, whose category and creator exist
-        totals = Expense.select(fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents)).where(*conditions)
+        # an expense waiting for its exchange rate is listed but not added (issue 20)
+        adds = Case(None, [(conversion.counted(), Expense.amount_cents)], 0)
+        totals = Expense.select(fn.COUNT(Expense.id), fn.SUM(adds)).where(*conditions)
         counted, total = cast(tuple[int | None, int | None], totals.tuples().get())
         query = _joined_query(*_ROW_COLUMNS).where(*conditions).order_by(*order).objects()
         if limit is not None:
@@ -427,7 +429,8 @@ def _ranked(
     then the names of the page's rows only: the matches are found once instead of twice (count, then page),
     and each is read once, by its id. None when the page is past the end (no row carries the count): the
     caller then asks for the count apart."""
-    columns = (Expense.id, fn.COUNT(Expense.id).over(), fn.SUM(Expense.amount_cents).over())
+    adds = Case(None, [(conversion.counted(), Expense.amount_cents)], 0)  # not while waiting for a rate (issue 20)
+    columns = (Expense.id, fn.COUNT(Expense.id).over(), fn.SUM(adds).over())
     by_name = (sort or DEFAULT_SORT).strip().lstrip('-+') not in ('date', 'amount', 'description')
     query = (_joined_query(*columns) if by_name else Expense.select(*columns)).where(*conditions).order_by(*order)
     if limit is not None:

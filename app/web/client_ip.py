@@ -10,6 +10,7 @@ import ipaddress
 from contextvars import ContextVar
 
 from app.config import get_settings
+from app.web import prefix
 
 
 def is_trusted_proxy(address: str) -> bool:
@@ -97,6 +98,7 @@ class ClientIpMiddleware:
 
             if client and client[0] != address:
                 scope['client'] = (address, 0)
+            prefix.sanitise(scope, bool(scope[PEER_KEY]) and is_trusted_proxy(scope[PEER_KEY]))
         if scope['type'] in ('http', 'websocket'):
             reset = current_client_ip.set(scope[SCOPE_KEY])
             try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -43,6 +44,18 @@ def need(name: str) -> str:
 def accepts(port: int) -> bool:
     try:
         with socket.create_connection(('127.0.0.1', port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def handshakes(port: int) -> bool:
+    """A TLS handshake with whatever certificate succeeds on this port."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection(('127.0.0.1', port), timeout=2) as raw, context.wrap_socket(raw):
             return True
     except OSError:
         return False
@@ -143,7 +156,8 @@ def caddy(folder: Path, caddyfile: str, ports: list[int]) -> Iterator[Path]:
         env=env,
     )
     try:
-        wait_until(lambda: all(accepts(p) for p in ports), 60, failure=lambda: _log(folder / 'caddy.log'))
+        # the port opens before Caddy's local authority has issued the certificate: wait for a handshake
+        wait_until(lambda: all(handshakes(p) for p in ports), 60, failure=lambda: _log(folder / 'caddy.log'))
         yield folder
     finally:
         _stop(process)

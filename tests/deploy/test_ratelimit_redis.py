@@ -60,3 +60,26 @@ def test_a_malformed_redis_url_stops_start_up() -> None:
     with pytest.raises(ConfigError) as refused:
         load(environ={**os.environ, 'NICEGUI_REDIS_URL': 'localhost:6379'})
     assert 'NICEGUI_REDIS_URL' in str(refused.value)
+
+
+def test_nicegui_storage_goes_to_the_redis_of_config_env(tmp_path: Path) -> None:
+    """NICEGUI_REDIS_URL in config.env (not only in the environment) reaches NiceGUI before it is imported."""
+    import subprocess
+    import sys
+
+    from tests.conftest import test_environment
+
+    env = test_environment(tmp_path)
+    config = tmp_path / 'config.env'
+    config.write_text(''.join(f'{k}={v}\n' for k, v in env.items()) + 'NICEGUI_REDIS_URL=redis://127.0.0.1:9/3\n')
+    probe = 'import main\nfrom nicegui.storage import Storage\nprint(Storage.redis_url)\n'
+    run = subprocess.run(
+        [sys.executable, '-c', probe],
+        cwd=Path(__file__).resolve().parents[2],
+        env={'PATH': os.environ['PATH'], 'WIS_CONFIG': str(config), 'HOME': str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == 'redis://127.0.0.1:9/3'

@@ -41,6 +41,8 @@ def budget_card(user: User, view: BudgetProgress, actions: Callable[[BudgetProgr
                 ui.label(budget_name(view)).classes('font-semibold break-words min-w-0').mark(f'budget-name-{view.id}')
                 if view.scope == 'mine':
                     ui.badge(_('only mine'), color='grey').props('outline')
+                elif view.scope == 'share':
+                    ui.badge(_('my share'), color='grey').props('outline').mark(f'budget-share-{view.id}')
             if actions is not None:
                 with ui.row().classes('items-center gap-0 no-wrap'):
                     actions(view)

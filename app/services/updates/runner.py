@@ -22,7 +22,7 @@ from app.config import Settings, config_path
 from app.i18n import Message
 from app.services.update_sources import Release, SourceError
 from app.services.updates.restart import answers_as
-from app.services.updates.snapshots import database_file, snapshot_database
+from app.services.updates.snapshots import database_size, snapshot_database
 from app.services.updates.status import Status, StepFailed, idle_record, now_text, step_label
 from app.version import ROOT, current_version
 
@@ -98,7 +98,7 @@ class Runner:
 
     def step_preflight(self) -> None:
         settings = self.settings
-        database = database_file(settings)
+        size = database_size(settings)  # PostgreSQL: also its client tools and the connection
         for folder in (ROOT, settings.data_path):
             probe = folder / f'.update-write-test-{os.getpid()}'
             try:
@@ -106,7 +106,7 @@ class Runner:
                 probe.unlink()
             except OSError as exc:
                 raise StepFailed(f'cannot write in {folder} ({exc.strerror}); run the update as the owner of the files')
-        needed = 3 * (database.stat().st_size if database.exists() else 0) + 100 * 1024 * 1024
+        needed = 3 * size + 100 * 1024 * 1024
         for folder in {ROOT, settings.data_path}:
             free = shutil.disk_usage(folder).free
             if free < needed:
@@ -127,7 +127,6 @@ class Runner:
         from app.services import backups
 
         plan = self.status.plan
-        database_file(self.settings)  # refuses PostgreSQL before anything is written
         info = backups.create_backup(self.settings, kind='update')
         plan['db_backup'] = str(info.path)
         rows = info.manifest.total_rows if info.manifest else 0
