@@ -27,7 +27,7 @@ from app.i18n import Message
 from app.models import Category, Expense, ExpenseTag, PaymentMethod, Receipt, User
 from app.services import access, categories, conversion, payment_methods, tags
 from app.services.errors import Invalid, NotFound
-from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, rows_of
+from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, rows_of, rows_of_query
 from app.services.expenses_types import ExpensePage, ExpenseRow, LongestTexts
 from app.services.money import cents_to_number, parse_amount
 from app.services.months import Month, parse_date
@@ -406,12 +406,12 @@ def list_expenses(
         adds = Case(None, [(conversion.counted(), Expense.amount_cents)], 0)
         totals = Expense.select(fn.COUNT(Expense.id), fn.SUM(adds)).where(*conditions)
         counted, total = cast(tuple[int | None, int | None], totals.tuples().get())
-        query = _joined_query(*_ROW_COLUMNS).where(*conditions).order_by(*order).objects()
+        query = _joined_query(*_ROW_COLUMNS).where(*conditions).order_by(*order)
         if limit is not None:
             query = query.limit(limit)
         if offset:
             query = query.offset(offset)
-        count, total_cents, expenses = int(counted or 0), int(total or 0), rows_of(query)
+        count, total_cents, expenses = int(counted or 0), int(total or 0), rows_of_query(query)
     return ExpensePage(
         month=str(chosen.month) if chosen.month is not None else 'all',
         count=count,
