@@ -174,3 +174,15 @@ def test_accents_and_case_are_folded_alike_in_the_text_and_the_word(alice, thing
     assert descriptions(alice, search='ecole') == ['ÉCOLE Crêperie']
     assert descriptions(alice, search='CRÊPE') == ['ÉCOLE Crêperie']
     assert descriptions(alice, search='nandu') == ['ÉCOLE Crêperie']
+
+
+def test_a_search_total_leaves_out_an_expense_waiting_for_its_rate(households) -> None:
+    """Issue 20: listed, but not added while its exchange rate is missing, in the one-query count and total."""
+    from app.models import MissingRate
+
+    alice = households['alice']
+    waiting = households['mine'][2]  # Pizza 3, 3.00
+    MissingRate.create(expense=waiting.id, currency='USD', day=waiting.date)
+    page = expenses.list_expenses(alice, None, filters=parse_filters(alice, {'search': 'pizza'}), limit=2)
+    assert (page.count, page.total_cents) == (4, 1200)
+    assert [e.description for e in page.expenses] == ['Pizza 3', 'Pizza 2']
