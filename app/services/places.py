@@ -18,15 +18,13 @@ rules above, the household's cache of places and the queries behind them.
 
 from __future__ import annotations
 
-import math
 import threading
-from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-from peewee import fn
 from pydantic import Field, PlainSerializer
 
 from app.db import db, write_transaction
@@ -34,11 +32,12 @@ from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.services.access import visible_owner_ids
 from app.services.errors import Invalid, NotFound
-from app.services.geometry import Grid, group_positions, haversine_m, mean_position
-from app.services.timestamps import as_date
+from app.services.geometry import haversine_m
+from app.services.places_grouping import PLACE_RADIUS_M, Found
+from app.services.places_grouping import name_key as name_key  # quick_picks reads it from here
+from app.services.places_state import HouseholdPlaces
 from app.services.validation import parse_coordinate, strip_invisible
 
-PLACE_RADIUS_M = 150.0
 NAME_MAX = 120
 SUGGESTIONS = 5
 SUGGEST_WITHIN_M = 1_000.0
@@ -74,86 +73,6 @@ def clean_place_name(name: object, *, field: str = 'place') -> str:
             Message('A place name has at most {name_max} characters; shorten it.', name_max=NAME_MAX), field=field
         )
     return text
-
-
-def name_key(name: str) -> str:
-    return ' '.join(name.split()).casefold()
-
-
-# --- grouping ----------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Visit:
-    """One expense with a position, as grouping needs it."""
-
-    expense_id: int
-    latitude: float
-    longitude: float
-    place: str = ''
-    day: date | None = None
-    amount_cents: int = 0
-    category_id: int | None = None
-    subcategory_id: int | None = None
-    payment_method_id: int | None = None
-
-
-@dataclass(slots=True)
-class Group:
-    """Visits being grouped: the centre moves as visits join."""
-
-    visits: list[Visit]
-    latitude: float = 0.0
-    longitude: float = 0.0
-    named: bool = False
-
-    def recentre(self) -> None:
-        self.latitude, self.longitude = mean_position((v.latitude, v.longitude, 1.0) for v in self.visits)
-
-
-def _groups_of(visits: Sequence[Visit], radius_m: float) -> list[Group]:
-    groups = []
-    for indexes in group_positions([(v.latitude, v.longitude) for v in visits], radius_m):
-        group = Group([visits[i] for i in indexes])
-        group.recentre()
-        groups.append(group)
-    return groups
-
-
-def group_visits(visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> list[Group]:
-    """Places from visits, by the three rules of this module's docstring."""
-    by_name: dict[str, list[Visit]] = defaultdict(list)
-    unnamed: list[Visit] = []
-    for visit in visits:
-        key = name_key(visit.place or '')
-        (by_name[key] if key else unnamed).append(visit)
-    groups: list[Group] = []
-    for key in sorted(by_name):
-        for group in _groups_of(by_name[key], radius_m):
-            group.named = True
-            groups.append(group)
-
-    grid = Grid(radius_m)
-    for index, group in enumerate(groups):
-        grid.add(index, group.latitude, group.longitude)
-    alone: list[Visit] = []
-    joined: set[int] = set()
-    for visit in unnamed:
-        best, best_distance = None, radius_m
-        for index in grid.near(visit.latitude, visit.longitude):
-            group = groups[index]
-            distance = haversine_m(visit.latitude, visit.longitude, group.latitude, group.longitude)
-            if distance <= best_distance:
-                best, best_distance = index, distance
-        if best is None:
-            alone.append(visit)
-        else:
-            groups[best].visits.append(visit)
-            joined.add(best)
-    for index in joined:
-        groups[index].recentre()
-    groups.extend(_groups_of(alone, radius_m))
-    return groups
 
 
 # --- places of a household ---------------------------------------------------------------------------
@@ -196,73 +115,13 @@ class Place:
     distance_m: Metres
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Found:
-    """What the cache keeps of a place: its figures and expenses, before names are looked up."""
-
-    name: str
-    latitude: float
-    longitude: float
-    visits: int
-    last_visit: date | None
-    total_cents: int
-    category_id: int | None
-    subcategory_id: int | None
-    payment_method_id: int | None
-    expense_ids: tuple[int, ...]
-
-    @property
-    def label(self) -> str:
-        """What a person reads: the name, or the position when nobody named the place yet."""
-        return self.name or f'{self.latitude:.4f}, {self.longitude:.4f}'
-
-
 @dataclass(frozen=True, slots=True)
 class _Names:
     categories: dict[int, str]
     payment_methods: dict[int, str]
 
 
-Value = TypeVar('Value', bound=Hashable)
-
-
-def _most_used(values: Iterable[tuple[Value, date | None]]) -> Value | None:
-    """The value used most often; a tie goes to the one used most recently. None values are skipped."""
-    counts: Counter[Value] = Counter()
-    latest: dict[Value, date] = {}
-    for value, day in values:
-        if value is None:
-            continue
-        counts[value] += 1
-        if day is not None and (value not in latest or day > latest[value]):
-            latest[value] = day
-    if not counts:
-        return None
-    return max(counts, key=lambda v: (counts[v], latest.get(v, date.min)))
-
-
-def _found(group: Group) -> _Found:
-    """The figures of a group of visits; names of categories and payment methods are added later."""
-    visits = group.visits
-    spelling = _most_used((v.place, v.day) for v in visits if v.place)
-    pair = _most_used(((v.category_id, v.subcategory_id), v.day) for v in visits if v.category_id is not None)
-    category_id, subcategory_id = pair if pair else (None, None)
-    days = [v.day for v in visits if v.day is not None]
-    return _Found(
-        name=spelling or '',
-        latitude=group.latitude,
-        longitude=group.longitude,
-        visits=len(visits),
-        last_visit=max(days) if days else None,
-        total_cents=sum(v.amount_cents for v in visits),
-        category_id=category_id,
-        subcategory_id=subcategory_id,
-        payment_method_id=_most_used((v.payment_method_id, v.day) for v in visits),
-        expense_ids=tuple(sorted(v.expense_id for v in visits)),
-    )
-
-
-def _place(found: _Found, names: _Names, distance_m: float | None = None) -> Place:
+def _place(found: Found, names: _Names, distance_m: float | None = None) -> Place:
     def name_of(table: dict[int, str], key: int | None) -> str:
         return table.get(key, '') if key else ''
 
@@ -284,77 +143,33 @@ def _place(found: _Found, names: _Names, distance_m: float | None = None) -> Pla
     )
 
 
-def _visits(owner_ids: list[int]) -> list[Visit]:
-    query = Expense.select(
-        Expense.id,
-        Expense.latitude,
-        Expense.longitude,
-        Expense.place,
-        Expense.date,
-        Expense.amount_cents,
-        Expense.category,
-        Expense.subcategory,
-        Expense.payment_method,
-    ).where(Expense.owner.in_(owner_ids) & Expense.latitude.is_null(False) & Expense.longitude.is_null(False))
-    visits = []
-    # the raw cursor: tens of thousands of rows without building a model or a tuple converter per row
-    for expense_id, lat, lon, place, day, cents, category, subcategory, method in db.execute(query):
-        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-            continue  # written by hand into the database: never let one bad row hide every place
-        name = ' '.join(place.split()) if place else ''
-        day = None if day is None else as_date(day)
-        visits.append(Visit(expense_id, lat, lon, name, day, cents, category, subcategory, method))
-    return visits
-
-
 def _names(owner_ids: list[int]) -> _Names:
     categories = Category.select(Category.id, Category.name).where(Category.owner.in_(owner_ids))
     methods = PaymentMethod.select(PaymentMethod.id, PaymentMethod.name).where(PaymentMethod.owner.in_(owner_ids))
     return _Names(dict(categories.tuples().execute()), dict(methods.tuples().execute()))
 
 
-_CACHE_SIZE = 64
-_cache: OrderedDict[tuple[object, ...], tuple[tuple[str, ...], list[_Found]]] = OrderedDict()
+_CACHE_SIZE = 16  # households kept; one of 100,000 located expenses takes some tens of MB
+_cache: OrderedDict[tuple[object, ...], tuple[threading.Lock, HouseholdPlaces]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _version(owner_ids: list[int]) -> tuple[str, ...]:
-    """Changes whenever an expense of these owners is added, deleted or edited (edits move updated_at)."""
-    query = Expense.select(
-        fn.COUNT(Expense.id),
-        fn.MAX(Expense.id),
-        fn.MAX(Expense.updated_at),
-        fn.SUM(Expense.latitude),
-        fn.SUM(Expense.longitude),
-        fn.SUM(Expense.category),
-        fn.SUM(Expense.subcategory),
-        fn.SUM(Expense.payment_method),
-        fn.SUM(fn.LENGTH(Expense.place)),
-    ).where(Expense.owner.in_(owner_ids))
-    row = query.scalar(as_tuple=True)
-    return tuple(str(value) for value in row)
-
-
-def _household_places(owner_ids: list[int]) -> list[_Found]:
-    """The places of these owners, most visited first, recomputed only when their expenses changed."""
+def _household_places(owner_ids: list[int]) -> list[Found]:
+    """The places of these owners, most visited first, brought up to date change by change (places_state)."""
     key = (str(getattr(db.obj, 'database', '')), id(db.obj), *sorted(owner_ids))
-    version = _version(owner_ids)
     with _cache_lock:
-        cached = _cache.get(key)
-        if cached is not None and cached[0] == version:
-            _cache.move_to_end(key)
-            return cached[1]
-    found = [_found(group) for group in group_visits(_visits(owner_ids))]
-    found.sort(key=lambda p: (-p.visits, -(p.last_visit or date.min).toordinal(), p.label.casefold()))
-    with _cache_lock:
-        _cache[key] = (version, found)
+        entry = _cache.get(key)
+        if entry is None:
+            entry = _cache[key] = (threading.Lock(), HouseholdPlaces(owner_ids))
         _cache.move_to_end(key)
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
-    return found
+    lock, state = entry
+    with lock:
+        return state.sync()
 
 
-def _household(user: User | int) -> tuple[list[_Found], _Names]:
+def _household(user: User | int) -> tuple[list[Found], _Names]:
     owner_ids = visible_owner_ids(user)
     with db.atomic():  # a read snapshot (deferred: a read must not take the write lock and stall every writer)
         found = _household_places(owner_ids)
@@ -409,9 +224,9 @@ def suggest_places(
     return [_place(place, names, distance) for distance, place in near[:count]]
 
 
-def _nearest(found: Iterable[_Found], lat: float, lon: float) -> _Found:
+def _nearest(found: Iterable[Found], lat: float, lon: float) -> Found:
     """The place whose centre is nearest to the position, within 150 m."""
-    best: tuple[float, _Found] | None = None
+    best: tuple[float, Found] | None = None
     for place in found:
         distance = haversine_m(lat, lon, place.latitude, place.longitude)
         if distance <= PLACE_RADIUS_M and (best is None or distance < best[0]):
