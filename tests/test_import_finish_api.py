@@ -41,3 +41,28 @@ async def test_skip_types_through_the_api(user: User) -> None:
     content = FILE + '2026-01-16,2000,Job,,Salary,income\n'
     report = (await post_file(user, content, skip_types='')).json()
     assert (report['new'], report['skipped'], report['file']['skip_types']) == (2, {}, [])
+
+
+REFUNDED = (
+    'Date;Libellé;Montant\n'
+    '14/03/2026;CB AMAZON EU;-80,00\n'
+    '17/03/2026;VIR SALAIRE;2 100,00\n'
+    '21/03/2026;REMB AMAZON EU;30,00\n'
+)
+
+
+async def test_refunds_are_deducted_by_default_skipped_on_request_and_checked(user: User) -> None:
+    await logged_in_alice(user)
+    report = (await post_file(user, REFUNDED)).json()
+    assert (report['refunds'], report['refunds_deducted'], report['total_cents']) == ('deduct', 1, 5000)
+    assert report['skipped'] == {'refund': 1}
+    assert [(r['row'], r['status'], r['purchase_row'], r['purchase_after']) for r in report['refund_rows']] == [
+        (3, 'unmatched', None, None),
+        (4, 'deducted', 2, 50.0),
+    ]
+    skipped = (await post_file(user, REFUNDED, refunds='skip')).json()
+    assert (skipped['refunds_deducted'], skipped['total_cents'], skipped['skipped']) == (0, 8000, {'refund': 2})
+    bad = await post_file(user, REFUNDED, refunds='net')
+    assert (bad.status_code, bad.json()['field']) == (422, 'refunds')
+    done = (await post_file(user, REFUNDED, dry_run='false')).json()
+    assert done['imported'] == 1 and Expense.get().amount_cents == 5000

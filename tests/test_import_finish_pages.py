@@ -6,6 +6,7 @@ from __future__ import annotations
 from nicegui.testing import User
 
 from app.models import Category, Expense
+from app.services import formats
 from tests.page_steps import one, open_page
 from tests.polling import until
 from tests.test_import_flow_pages import upload
@@ -63,3 +64,35 @@ async def test_a_file_without_a_header_is_read_from_its_values(user: User) -> No
     assert one(user, 'import-new').text == '2'
     assert one(user, 'import-map-date').value == '#1'
     assert one(user, 'import-map-amount').value == '#3'
+
+
+REFUNDED = (
+    'Date;Libellé;Montant\n'
+    '14/03/2026;CB AMAZON EU;-80,00\n'
+    '17/03/2026;VIR SALAIRE;2 100,00\n'
+    '21/03/2026;REMB AMAZON EU;30,00\n'
+)
+
+
+async def test_money_in_is_listed_and_a_refund_taken_off_its_purchase(user: User) -> None:
+    world = await open_page(user, '/expenses/import')
+    alice = world['alice']
+
+    def money(cents: int) -> str:
+        return formats.money(cents, alice.currency, alice.locale)
+
+    await upload(user, REFUNDED)
+    await user.should_see(marker='import-refund-rows')
+    assert one(user, 'import-refunds-deducted').text == '1'
+    assert one(user, 'import-total').text == money(5000)
+    await user.should_see(f'Taken off row 2: {money(8000)} → {money(5000)}')
+    await user.should_see('No purchase of the file before it: skipped')
+    one(user, 'import-refunds').set_value('skip')
+    await until(lambda: one(user, 'import-total').text == money(8000))
+    await user.should_not_see(marker='import-refunds-deducted')
+    one(user, 'import-refunds').set_value('deduct')
+    await until(lambda: one(user, 'import-total').text == money(5000))
+    user.find(marker='import-confirm').click()
+    await user.should_see(marker='import-done')
+    await until(lambda: Expense.select().count() == 1)
+    assert Expense.get().amount_cents == 5000

@@ -78,6 +78,12 @@ _DOCS = {
                         'delimiter': {'type': 'string'},
                         'date_format': {'type': 'string', 'examples': ['%d/%m/%Y']},
                         'negatives': {'type': 'string', 'enum': ['expenses', 'refunds']},
+                        'refunds': {
+                            'type': 'string',
+                            'enum': ['deduct', 'skip'],
+                            'default': 'deduct',
+                            'description': 'money in: taken off the purchase of the file it refunds, or skipped',
+                        },
                         'skip_types': {'type': 'string', 'description': 'income,transfer (default), one, or empty'},
                     },
                 }

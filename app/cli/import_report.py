@@ -12,7 +12,8 @@ SKIP_NAMES = {
     'transfer': N_('transfers'),
     'zero': N_('zero amounts'),
     'empty': N_('empty rows'),
-    'refund': N_('money in (refunds, income)'),
+    'refund': N_('money in that refunds no purchase of the file (income, older purchases)'),
+    'refunded': N_('purchases refunded in full in the file'),
 }
 
 
@@ -71,6 +72,7 @@ def report_lines(report: ImportReport) -> list[str]:
                     kept=_('kept') if possible.kept else _('skipped'),
                 )
             )
+    lines.extend(_refund_lines(report))
     for reason, count in report.skipped:
         name = SKIP_NAMES.get(reason)
         lines.append(_('Skipped, {reason}: {n}', reason=_(name) if name else reason, n=count))
@@ -129,4 +131,44 @@ def report_lines(report: ImportReport) -> list[str]:
                 id=report.import_id,
             )
         )
+    return lines
+
+
+def _refund_lines(report: ImportReport) -> list[str]:
+    """Each row of money in and what became of it."""
+    if not report.refunds:
+        return []
+    count = report.refunds_deducted + dict(report.skipped).get('refund', 0)
+    lines = [
+        ngettext(
+            '{n} row of money in ({deducted} taken off the purchase it refunds):',
+            '{n} rows of money in ({deducted} taken off the purchase they refund):',
+            count,
+            deducted=report.refunds_deducted,
+        )
+    ]
+    for refund in report.refunds:
+        values = {
+            'row': refund.row_number,
+            'date': refund.date.isoformat(),
+            'amount': cents_to_text(refund.amount_cents),
+            'description': refund.description,
+            'purchase': refund.purchase_row,
+            'before': cents_to_text(refund.purchase_before),
+            'after': cents_to_text(refund.purchase_after),
+        }
+        if refund.status == 'deducted':
+            lines.append(
+                _('  row {row}: {date} +{amount} "{description}" -> row {purchase}: {before} -> {after}', **values)
+            )
+        elif refund.status == 'recorded':
+            lines.append(
+                _(
+                    '  row {row}: {date} +{amount} "{description}": the purchase of row {purchase} is already among '
+                    'your expenses at its full amount; skipped',
+                    **values,
+                )
+            )
+        else:
+            lines.append(_('  row {row}: {date} +{amount} "{description}": skipped', **values))
     return lines

@@ -93,6 +93,7 @@ class ImportCommands:
         date_format: str | None = None,
         negatives: str | None = None,
         skip_types: str | None = None,
+        refunds: str | None = None,
         encoding: str | None = None,
         delimiter: str | None = None,
         json: bool = False,
@@ -101,7 +102,8 @@ class ImportCommands:
         account and print the report. --preset names the format, --mapping a JSON file (field -> column);
         without them the preset or the header's guess is used. --dry-run changes nothing. Possible
         duplicates are skipped unless --keep-possible all (or row numbers); invalid rows stop the import
-        unless --skip-invalid."""
+        unless --skip-invalid. Money in is taken off the purchase of the file it refunds, or skipped with
+        --refunds skip."""
         open_db()
         user = users.get_user_by_username(str(username))
         fields = {
@@ -115,6 +117,7 @@ class ImportCommands:
             'date_format': date_format,
             'negatives': negatives,
             'skip_types': None if skip_types is None else str(skip_types),
+            'refunds': refunds,
             'encoding': encoding,
             'delimiter': delimiter,
         }

@@ -41,6 +41,12 @@ HELP: dict[str, str] = {
         'settlement and what stays with former links. --month YYYY-MM for one month (default all).'
     ),
     'budget': N_('List budgets and where they stand.'),
+    'rates': N_('Exchange rates: fetch them, list them, enter one by hand.'),
+    'rates list': N_('Rates newest first (units of the currency for one euro), then the rates that expenses wait for.'),
+    'rates set': N_('Enter the rate of CURRENCY for --date (today by default) by hand: RATE units for one euro.'),
+    'rates update': N_(
+        'Fetch the rates from RATES_URL (or --url) now; retried, and nothing is written if the source fails.'
+    ),
     'budget list': N_('The budgets USERNAME sees, with spent, left, days left and projection (of --month YYYY-MM).'),
     'db': N_('Database maintenance.'),
     'db copy': N_(
@@ -67,7 +73,8 @@ HELP: dict[str, str] = {
         "Import a CSV, TSV, XLSX, OFX/QFX, QIF, CAMT.053, MT940 or ihatemoney JSON file into USERNAME's account "
         'and print the report. --preset names the format, --mapping a JSON file (field -> column); without them '
         "the preset or the header's guess is used. --dry-run changes nothing. Possible duplicates are skipped "
-        'unless --keep-possible all (or row numbers); invalid rows stop the import unless --skip-invalid.'
+        'unless --keep-possible all (or row numbers); invalid rows stop the import unless --skip-invalid. Money '
+        'in is taken off the purchase of the file it refunds, or skipped with --refunds skip.'
     ),
     'import history': N_('The imports of USERNAME, newest first: id, file, time, rows, imported, still there, total.'),
     'import legacy': N_(

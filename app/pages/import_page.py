@@ -9,12 +9,14 @@ names) are shown as text only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nicegui import events, ui
 
-from app.i18n import _, ngettext
+from app.i18n import _, current, ngettext, use_language
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.import_choices import choices_card, date_question_card
@@ -48,6 +50,7 @@ class ImportState:
     method_map: dict[str, int] = field(default_factory=dict)
     subcategory_map: dict[tuple[str, str], int] = field(default_factory=dict)
     skip_types: tuple[str, ...] | None = None
+    refunds: str = 'deduct'
     report: ImportReport | None = None
     done: ImportReport | None = None
 
@@ -61,6 +64,7 @@ class ImportState:
             category_map=tuple(self.category_map.items()),
             payment_method_map=tuple(self.method_map.items()),
             subcategory_map=tuple((parent, name, number) for (parent, name), number in self.subcategory_map.items()),
+            refunds=self.refunds,
         )
 
     def forget_file(self) -> None:
@@ -133,7 +137,7 @@ class ImportPage:
         """The one call behind the dry run and the import: the same choices, only `dry_run` differs."""
         state = self.state
         return await call_service(
-            import_file.import_file,
+            _in_language(current()),
             self.user,
             state.path,
             state.file_name,
@@ -215,6 +219,17 @@ class ImportPage:
 
     async def draw_history(self) -> None:
         await history_card(self.history, self.user, on_undone=self.draw_history)
+
+
+def _in_language(language: str) -> Callable[..., ImportReport]:
+    """`import_file` run in the page's language (a worker thread has none): the names it creates for rows
+    without a category or payment method are in the words the person reads."""
+
+    def run(*args: Any, **kwargs: Any) -> ImportReport:
+        with use_language(language):
+            return import_file.import_file(*args, **kwargs)
+
+    return run
 
 
 async def import_page(user: User) -> None:

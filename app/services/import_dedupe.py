@@ -7,6 +7,8 @@
   The file and the database are compared as multisets: two identical coffees on one day in the file and
   none in the database are both new; the same file again finds both and imports neither; three in the
   file against two in the database import one.
+- A purchase of the file reduced by a refund of the file (`import_refunds`) matches at its reduced amount (the
+  same file again) or at its full amount (recorded from an earlier file, before the refund).
 - A row left new that has the amount of an expense entered by hand (not by an import) dated at most
   three days away is a possible duplicate: the person keeps or skips it. Each expense explains one row.
 """
@@ -18,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.db import db
 from app.models import Expense, ImportedExpense, User
 from app.services import access
 from app.services.import_names import fold
@@ -40,6 +43,8 @@ class Candidate:
     match_id: int | None = None
     match_date: dt.date | None = None
     match_description: str = ''
+    original_cents: int | None = None  # before a refund of the file was deducted from it (`import_refunds`)
+    matched_original: bool = False  # a duplicate of an expense at that amount: the refund was not applied there
 
 
 def _known_external_ids(owners: list[int], ids: set[str]) -> set[str]:
@@ -74,7 +79,8 @@ def classify(user: User, rows: Sequence[Candidate]) -> None:
     )
     exact: dict[tuple[dt.date, int, str], list[int]] = defaultdict(list)
     by_amount: dict[int, list[tuple[dt.date, int, str]]] = defaultdict(list)
-    for expense_id, day, amount, description, by_hand in query.iterator():
+    # the database's rows as they come (peewee's conversion of each value costs more than the comparison)
+    for expense_id, day, amount, description, by_hand in db.execute_sql(*query.sql()):
         day = as_date(day)
         exact[(day, amount, fold(description))].append(expense_id)
         if by_hand:
@@ -87,7 +93,11 @@ def classify(user: User, rows: Sequence[Candidate]) -> None:
             continue
         if row.external_id:
             seen_external.add(row.external_id)
-        matches = exact.get((row.date, row.amount_cents, fold(row.description)))
+        description = fold(row.description)
+        matches = exact.get((row.date, row.amount_cents, description))
+        if not matches and row.original_cents is not None:  # recorded before its refund came: at the full amount
+            matches = exact.get((row.date, row.original_cents, description))
+            row.matched_original = bool(matches)
         if matches:
             used.add(matches.pop(0))
             row.verdict = 'duplicate'

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.i18n import Message
+from app.i18n import Message, chosen
 from app.models import Category, PaymentMethod, User
 from app.services import access, categories, payment_methods
 from app.services.errors import Invalid
@@ -29,15 +29,30 @@ UNSPECIFIED = Message('Unspecified')
 CategoryKey = tuple[str, str]  # folded (category, subcategory or '')
 
 
+class _FoldedCharacters(dict[int, str]):
+    """A character -> what it becomes once folded (its compatibility decomposition without the combining marks,
+    case-folded), worked out the first time the character is met. Folding is per character (decomposing,
+    dropping marks and case folding look at no neighbour), so `str.translate` over this table folds a text as
+    the whole-text normalisation did, in C for every character already met."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize('NFKD', chr(code))
+        folded = ''.join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+        if len(self) < 65_536:
+            self[code] = folded
+        return folded
+
+
+_FOLDED = _FoldedCharacters()
+
+
 def fold(text: str | None) -> str:
     """The form names and descriptions are compared in: no accents, no case, single spaces."""
     if not text:
         return ''
     if text.isascii():  # most names and descriptions: no accents to take off
         return ' '.join(text.lower().split())
-    decomposed = unicodedata.normalize('NFKD', text)
-    bare = ''.join(char for char in decomposed if not unicodedata.combining(char))
-    return ' '.join(bare.casefold().split())
+    return ' '.join(text.translate(_FOLDED).split())
 
 
 @dataclass(slots=True)
@@ -78,7 +93,7 @@ class NameBook:
             fold(name): payment_methods.get_payment_method(user, number, field='payment_method_map')
             for name, number in options.payment_method_map
         }
-        language = user.language or 'en'
+        language = user.language or chosen() or 'en'  # an account on 'automatic' speaks its page's language
         self._default_category = self._default(
             options.default_category, categories.get_category, 'default_category', UNCATEGORISED.render(language)
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 from app.i18n import Message
 from app.services.errors import Invalid
-from app.services.import_types import ImportOptions
+from app.services.import_types import REFUND_MODES, ImportOptions
 
 MAX_JSON = 64 * 1024
 _TRUE = ('1', 'true', 'yes', 'on')
@@ -136,6 +136,16 @@ def _skip_types(value: object) -> tuple[str, ...] | None:
     return kinds
 
 
+def _refunds(value: object) -> str:
+    """`refunds`: 'deduct' (the default: money in is taken off the purchase it refunds) or 'skip'."""
+    text = str(value).strip().lower() if value is not None else ''
+    if not text:
+        return REFUND_MODES[0]
+    if text not in REFUND_MODES:
+        raise Invalid(Message('refunds must be "deduct" or "skip".'), field='refunds')
+    return text
+
+
 def _short(value: object, *, field: str, limit: int = 40) -> str | None:
     if value is None:
         return None
@@ -161,6 +171,7 @@ def parse_request(fields: Mapping[str, Any]) -> ImportRequest:
         category_map=_name_map(fields.get('category_map'), field='category_map'),
         payment_method_map=_name_map(fields.get('payment_method_map'), field='payment_method_map'),
         subcategory_map=_subcategory_map(fields.get('subcategory_map')),
+        refunds=_refunds(fields.get('refunds')),
     )
     return ImportRequest(
         options=options,

@@ -21,11 +21,21 @@ from app.db import db, is_postgres, write_transaction
 from app.i18n import Message, Plural
 from app.models import Category, Expense, ImportBatch, PaymentMethod, User, utcnow
 from app.models.imports import EXTERNAL_ID_LENGTH
-from app.services import access, audit, expenses, tags
+from app.services import access, audit, expenses, import_refunds, tags
 from app.services.errors import Invalid, ServiceError
 from app.services.import_dedupe import Candidate, classify
 from app.services.import_names import CategoryKey, NameBook
-from app.services.import_types import MAX_LISTED, ImportOptions, ImportReport, InvalidRow, PossibleDuplicate, SourceInfo
+from app.services.import_refunds import Refund
+from app.services.import_types import (
+    MAX_LISTED,
+    REFUND_MODES,
+    ImportOptions,
+    ImportReport,
+    InvalidRow,
+    PossibleDuplicate,
+    RefundRow,
+    SourceInfo,
+)
 from app.services.money import MAX_AMOUNT_CENTS
 from app.services.validation import clean_text
 
@@ -76,6 +86,8 @@ def _accept(book: NameBook, item: Any) -> _Row:
 def run_rows(user: User, items: Iterable[Any], source: SourceInfo, options: ImportOptions) -> ImportReport:
     """The report of importing `items` (ParsedRow | RowProblem | SkippedRow from the read side); with
     `options.dry_run` False, the import itself, in one transaction."""
+    if options.refunds not in REFUND_MODES:
+        raise Invalid(Message('refunds must be "deduct" or "skip".'), field='refunds')
     if options.dry_run:
         return _run(user, items, source, options)
     with write_transaction():
@@ -89,6 +101,7 @@ def _run(user: User, items: Iterable[Any], source: SourceInfo, options: ImportOp
     invalid_count = 0
     skipped: Counter[str] = Counter()
     total_rows = 0
+    money_in: list[Refund] = []
     for item in items:
         total_rows += 1
         if hasattr(item, 'reason'):  # SkippedRow
@@ -102,8 +115,8 @@ def _run(user: User, items: Iterable[Any], source: SourceInfo, options: ImportOp
         if item.amount_cents == 0:
             skipped['zero'] += 1
             continue
-        if item.amount_cents < 0:  # a refund: an expense is always positive (the CHECK of the table)
-            skipped['refund'] += 1
+        if item.amount_cents < 0:  # money in: never an expense of its own (`import_refunds`)
+            money_in.append(Refund(item.row_number, item.date, -item.amount_cents, item.description or ''))
             continue
         try:
             rows.append(_accept(book, item))
@@ -112,7 +125,13 @@ def _run(user: User, items: Iterable[Any], source: SourceInfo, options: ImportOp
             if len(invalid) < MAX_LISTED:
                 value = getattr(item, error.field or 'description', '') if error.field else ''
                 invalid.append(_problem(item.row_number, error.field or '', value, error.text))
+    if options.refunds == 'deduct' and money_in:
+        import_refunds.deduct([row.candidate for row in rows], money_in)
     classify(user, [row.candidate for row in rows])
+    refund_rows, deducted = _refund_rows(money_in, options.refunds)
+    skipped['refund'] += len(money_in) - deducted
+    if not skipped['refund']:
+        del skipped['refund']
     keep = set(options.keep_possible)
     chosen: list[_Row] = []
     possible: list[PossibleDuplicate] = []
@@ -121,6 +140,9 @@ def _run(user: User, items: Iterable[Any], source: SourceInfo, options: ImportOp
         candidate = row.candidate
         if candidate.verdict == 'duplicate':
             duplicates += 1
+            continue
+        if candidate.amount_cents == 0:  # refunded in full by rows of the file
+            skipped['refunded'] += 1
             continue
         if candidate.verdict == 'possible':
             possible_count += 1
@@ -159,6 +181,9 @@ def _run(user: User, items: Iterable[Any], source: SourceInfo, options: ImportOp
         total_cents=sum(row.candidate.amount_cents for row in chosen),
         new_categories=new_categories,
         new_payment_methods=new_methods,
+        refunds_mode=options.refunds,
+        refunds_deducted=deducted,
+        refunds=refund_rows,
     )
     if options.dry_run:
         return report
@@ -173,6 +198,35 @@ def _run(user: User, items: Iterable[Any], source: SourceInfo, options: ImportOp
         )
     batch_id = _store(user, book, chosen, source, total_rows)
     return replace(report, import_id=batch_id, imported=len(chosen))
+
+
+def _refund_rows(money_in: list[Refund], mode: str) -> tuple[tuple[RefundRow, ...], int]:
+    """What became of each row of money in (the first MAX_LISTED listed), and how many were deducted."""
+    listed: list[RefundRow] = []
+    deducted = 0
+    for refund in money_in:
+        purchase = refund.purchase
+        if refund.deducted:
+            deducted += 1
+        if len(listed) >= MAX_LISTED:
+            continue
+        status = 'skipped' if mode == 'skip' else 'unmatched'
+        if purchase is not None:
+            status = 'deducted' if refund.deducted else 'recorded'
+        listed.append(
+            RefundRow(
+                refund.row_number,
+                refund.date,
+                refund.amount_cents,
+                refund.description,
+                status,
+                purchase.row_number if purchase is not None else None,
+                purchase.description if purchase is not None else '',
+                refund.purchase_before,
+                refund.purchase_before - refund.amount_cents if purchase is not None else 0,
+            )
+        )
+    return tuple(listed), deducted
 
 
 def _store(user: User, book: NameBook, chosen: list[_Row], source: SourceInfo, total_rows: int) -> int:

@@ -13,7 +13,8 @@ from app.services.money import cents_to_number
 from app.services.timestamps import Timestamp
 
 MAX_LISTED = 200  # invalid rows and possible duplicates listed in a report (the counts cover them all)
-SKIP_REASONS = ('income', 'transfer', 'zero', 'empty', 'refund')
+SKIP_REASONS = ('income', 'transfer', 'zero', 'empty', 'refund', 'refunded')
+REFUND_MODES = ('deduct', 'skip')  # money in: taken off the purchase it refunds, or skipped
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -26,7 +27,8 @@ class ImportOptions:
     (category, subcategory) as the file names them -> the id of an existing category or subcategory for the rows
     of that subcategory (a category's name may be its new or existing parent's). `default_category`
     and `default_payment_method`: an id or a name, for rows that have none (else 'Uncategorised' /
-    'Unspecified' in the account's language)."""
+    'Unspecified' in the account's language). `refunds`: what a row of money in does ('deduct': it is taken off
+    the purchase of the file it refunds, `import_refunds`; 'skip': it is skipped and counted)."""
 
     dry_run: bool = True
     skip_invalid: bool = False
@@ -37,6 +39,7 @@ class ImportOptions:
     category_map: tuple[tuple[str, int], ...] = ()
     payment_method_map: tuple[tuple[str, int], ...] = ()
     subcategory_map: tuple[tuple[str, str, int], ...] = ()
+    refunds: str = 'deduct'
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,6 +85,23 @@ class PossibleDuplicate:
 
 
 @dataclass(frozen=True, slots=True)
+class RefundRow:
+    """A row of money in and what became of it: 'deducted' from the purchase of row `purchase_row` (from
+    `purchase_before` to `purchase_after`), 'recorded' (that purchase is already among the expenses at its full
+    amount, so nothing is deducted), 'unmatched' (no purchase of the file it refunds) or 'skipped' (the choice)."""
+
+    row_number: int
+    date: dt.date
+    amount_cents: int  # what came in, positive
+    description: str
+    status: str
+    purchase_row: int | None = None
+    purchase_description: str = ''
+    purchase_before: int = 0
+    purchase_after: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class NewName:
     """A category (with its parent for a subcategory) or payment method the file names that the account
     does not have yet: created on confirmation unless mapped to an existing one."""
@@ -119,6 +139,9 @@ class ImportReport:
     imported: int = 0
     new_categories: tuple[NewName, ...] = ()
     new_payment_methods: tuple[NewName, ...] = ()
+    refunds_mode: str = 'deduct'
+    refunds_deducted: int = 0  # rows of money in taken off a purchase (the others are in `skipped` as 'refund')
+    refunds: tuple[RefundRow, ...] = ()  # the rows of money in (MAX_LISTED at most)
     notes: tuple[Message, ...] = field(default=())
 
     @property
@@ -213,5 +236,20 @@ def report_json(report: ImportReport, language: str) -> dict[str, Any]:
         ],
         'new_categories': [{'name': n.name, 'parent': n.parent, 'rows': n.rows} for n in report.new_categories],
         'new_payment_methods': [{'name': n.name, 'rows': n.rows} for n in report.new_payment_methods],
+        'refunds': report.refunds_mode,
+        'refunds_deducted': report.refunds_deducted,
+        'refund_rows': [
+            {
+                'row': r.row_number,
+                'date': r.date.isoformat(),
+                'amount': cents_to_number(r.amount_cents),
+                'description': r.description,
+                'status': r.status,
+                'purchase_row': r.purchase_row,
+                'purchase_before': None if r.purchase_row is None else cents_to_number(r.purchase_before),
+                'purchase_after': None if r.purchase_row is None else cents_to_number(r.purchase_after),
+            }
+            for r in report.refunds
+        ],
         'notes': [note.render(language) for note in report.notes],
     }

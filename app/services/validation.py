@@ -15,6 +15,7 @@ from app.services.errors import Invalid
 
 MAX_ID = 2**63 - 1
 _CONTROL = re.compile(r'[\x00-\x08\x0b-\x1f\x7f]')
+_SURROGATE = re.compile('[\ud800-\udfff]')  # half of a UTF-16 pair, which no text can be stored with
 _COLOR = re.compile(r'^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$')
 _ICON = re.compile(r'^[a-z0-9_]{1,40}$')
 _DECIMAL = re.compile(r'[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)')
@@ -79,7 +80,7 @@ def clean_text(value: object, *, field: str, max_length: int, label: Message) ->
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise Invalid(Message('The {label} must be text.', label=label), field=field)
     text = str(value)
-    if any('\ud800' <= char <= '\udfff' for char in text):
+    if _SURROGATE.search(text):
         raise Invalid(
             Message(
                 'The {label} contains a broken character (half of a UTF-16 pair); retype it and try again.', label=label

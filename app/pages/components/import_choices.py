@@ -98,6 +98,18 @@ def choices_card(page: ImportPage, report: ImportReport) -> None:
                 .mark('import-negatives')
             )
             negatives.on_value_change(lambda e: page_set(page, negatives=e.value))
+            refunds = (
+                ui.radio(
+                    {
+                        'deduct': _('Money in: take a refund off the purchase it refunds'),
+                        'skip': _('Money in: skip it'),
+                    },
+                    value=state.refunds,
+                )
+                .props('inline')
+                .mark('import-refunds')
+            )
+            refunds.on_value_change(lambda e: page_set(page, refunds=e.value))
         if current.get('type'):
             _skip_types(page, report)
         with ui.row().classes('gap-4 w-full'):

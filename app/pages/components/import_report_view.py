@@ -24,7 +24,14 @@ SKIP_LABELS = {
     'transfer': N_('Transfers'),
     'zero': N_('Zero amounts'),
     'empty': N_('Empty rows'),
-    'refund': N_('Money in (refunds, income)'),
+    'refund': N_('Money in that refunds no purchase of the file'),
+    'refunded': N_('Purchases refunded in full'),
+}
+REFUND_FATES = {
+    'deducted': N_('Taken off row {purchase}: {before} → {after}'),
+    'recorded': N_('Row {purchase} is already among your expenses at its full amount: skipped'),
+    'unmatched': N_('No purchase of the file before it: skipped'),
+    'skipped': N_('Skipped'),
 }
 
 
@@ -63,6 +70,8 @@ def report_card(report: ImportReport, user: User, page: ImportPage | None = None
             _figure(_('Possible duplicates'), str(report.possible_count), 'import-possible')
             _figure(_('Skipped'), str(report.skipped_count), 'import-skipped')
             _figure(_('Invalid'), str(report.invalid_count), 'import-invalid')
+            if report.refunds_deducted:
+                _figure(_('Refunds deducted'), str(report.refunds_deducted), 'import-refunds-deducted')
             _figure(_('Total'), money.money(report.total_cents), 'import-total')
         if report.skipped:
             parts = []
@@ -78,6 +87,8 @@ def report_card(report: ImportReport, user: User, page: ImportPage | None = None
             return
         if report.invalid:
             _invalid_rows(report, page)
+        if report.refunds:
+            _refunds(report, money)
         if report.possible:
             _possible(report, page, money)
         if report.new_categories or report.new_payment_methods:
@@ -97,6 +108,26 @@ def _invalid_rows(report: ImportReport, page: ImportPage | None) -> None:
         skip = ui.checkbox(_('Skip the invalid rows and import the others'), value=page.state.skip_invalid)
         skip.mark('import-skip-invalid')
         skip.on_value_change(lambda e: _set(page, skip_invalid=bool(e.value)))
+
+
+def _refunds(report: ImportReport, money: Shown) -> None:
+    """The rows of money in and what becomes of each: an expense is spending, so a refund makes the purchase
+    it pays back cost less, and money in that refunds nothing of the file is left out."""
+    ui.label(_('Money in (refunds, income)')).classes('text-base font-semibold')
+    rows = []
+    for refund in report.refunds[:SHOWN]:
+        template = REFUND_FATES[refund.status]
+        fate = _(
+            template,
+            purchase=refund.purchase_row or '',
+            before=money.money(refund.purchase_before),
+            after=money.money(refund.purchase_after),
+        )
+        rows.append(
+            (refund.row_number, money.date(refund.date), money.money(refund.amount_cents), refund.description, fate)
+        )
+    headers = [_('Row'), _('Date'), _('Amount'), _('Description'), _('What happens')]
+    text_table(headers, rows, label=_('Money in (refunds, income)'), mark='import-refund-rows')
 
 
 def _possible(report: ImportReport, page: ImportPage | None, money: Shown) -> None:
