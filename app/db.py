@@ -13,7 +13,10 @@ SQL asks `is_postgres()`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import connect as connect_url
@@ -70,12 +73,32 @@ def is_postgres() -> bool:
     return db.obj is not None and type(db.obj).__name__.startswith('Postgres')
 
 
-def write_transaction():
-    """The one way services open a transaction that writes: on SQLite it takes the write lock first
-    (BEGIN IMMEDIATE).
+# The key of the one write lock on PostgreSQL: the two-int form, whose key space is apart from the
+# one-bigint keys of the timers' locks (app/services/timer_locks.py)
+WRITE_LOCK_KEY = (0x57495300, 1)
+
+
+@contextmanager
+def _postgres_write_transaction() -> Iterator[None]:
+    with db.atomic():
+        # held to the end of the outermost transaction, taken again (a no-op) by a nested one
+        db.execute_sql('SELECT pg_advisory_xact_lock(%s, %s)', WRITE_LOCK_KEY)
+        yield
+
+
+def write_transaction() -> AbstractContextManager[Any]:
+    """The one way services open a transaction that writes: it takes the database's write lock first, on
+    SQLite with BEGIN IMMEDIATE, on PostgreSQL with a transaction-level advisory lock.
 
     A deferred transaction that reads (the category, the expense) and then writes cannot wait for the lock:
     when another writer committed meanwhile, SQLite fails it at once with "database is locked" instead of
     waiting for busy_timeout. Taking the lock at BEGIN makes every writer queue for busy_timeout. Nested
-    inside another transaction it is a savepoint, as `atomic()` is."""
-    return db.atomic() if is_postgres() else db.atomic(lock_type='IMMEDIATE')
+    inside another transaction it is a savepoint, as `atomic()` is.
+
+    The services count and then write under that lock (the token cap, a request id seen once, a budget's
+    alert sent once). PostgreSQL's READ COMMITTED would let two of them count at once and both write; the
+    advisory lock queues the writers as SQLite does, while readers go on undisturbed (and each statement
+    after the lock sees what the writer before committed)."""
+    if is_postgres():
+        return _postgres_write_transaction()
+    return db.atomic(lock_type='IMMEDIATE')

@@ -207,14 +207,22 @@ def run_level(
     return LevelResult(writers, elapsed, writes, reads)
 
 
-def stored_writes(database: Path, request_ids: list[str]) -> tuple[int, int]:
-    """(rows found for these request ids, request ids stored more than once)."""
-    connection = sqlite3.connect(database)
+def stored_writes(database: Path | str, request_ids: list[str]) -> tuple[int, int]:
+    """(rows found for these request ids, request ids stored more than once); `database` is the SQLite file
+    or a PostgreSQL URL."""
+    if isinstance(database, str) and database.startswith(('postgresql://', 'postgres://')):
+        import psycopg
+
+        connection = psycopg.connect(database)
+        mark = '%s'
+    else:
+        connection = sqlite3.connect(database)
+        mark = '?'
     try:
         found, duplicated = 0, 0
         for start in range(0, len(request_ids), 500):
             chunk = request_ids[start : start + 500]
-            marks = ','.join('?' * len(chunk))
+            marks = ','.join([mark] * len(chunk))
             rows = connection.execute(
                 f'SELECT request_id, COUNT(*) FROM expense WHERE request_id IN ({marks}) GROUP BY request_id', chunk
             ).fetchall()

@@ -64,7 +64,11 @@ PAYMENT_SHARES = {'Card': 0.72, 'Cash': 0.19, 'Transfer': 0.09}
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--database', required=True, type=Path, help='SQLite file to create (must not exist)')
+    parser.add_argument(
+        '--database',
+        required=True,
+        help='SQLite file to create (must not exist), or the URL of an empty PostgreSQL database',
+    )
     parser.add_argument('--users', type=int, default=10, help='number of users (default 10)')
     parser.add_argument('--expenses', type=int, default=100_000, help='number of expenses in total (default 100000)')
     parser.add_argument('--years', type=int, default=5, help='years of history (default 5)')
@@ -76,8 +80,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.users < 1 or args.expenses < 0 or args.years < 1:
         parser.error('--users and --years must be at least 1, --expenses at least 0')
-    if args.database.exists():
-        parser.error(f'{args.database} exists; choose a new file (seeding never overwrites data)')
+    if not args.database.startswith(('postgresql://', 'postgres://')):
+        args.database = Path(args.database)
+        if args.database.exists():
+            parser.error(f'{args.database} exists; choose a new file (seeding never overwrites data)')
     return args
 
 
@@ -156,8 +162,12 @@ def expenses_of(owner: dict, count: int, days: list[date], cumulative: list[floa
 
 def seed(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
-    args.database.parent.mkdir(parents=True, exist_ok=True)
-    open_database(f'sqlite:///{args.database}')
+    postgres = isinstance(args.database, str)  # a URL (parse_args): PostgreSQL
+    if postgres:
+        open_database(args.database)
+    else:
+        args.database.parent.mkdir(parents=True, exist_ok=True)
+        open_database(f'sqlite:///{args.database}')
     run_migrations()
     owners = create_users(args)
     rng = random.Random(args.seed)
@@ -166,10 +176,10 @@ def seed(args: argparse.Namespace) -> dict:
     cumulative = list(itertools.accumulate(day_weights(days)))
     per_owner = [args.expenses // args.users + (i < args.expenses % args.users) for i in range(args.users)]
     connection = db.connection()
-    connection.execute('PRAGMA synchronous=OFF')
+    mark = '%s' if postgres else '?'
     sql = (
         'INSERT INTO expense (owner_id, amount_cents, date, category_id, subcategory_id, payment_method_id, '
-        "description, place, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)"
+        f"description, place, created_at, updated_at) VALUES ({', '.join([mark] * 7)}, '', {mark}, {mark})"
     )
     # All households' rows in the order a real installation receives them: by date, interleaved, so a
     # household's month is scattered over the table and only an index can gather it cheaply.
@@ -179,12 +189,19 @@ def seed(args: argparse.Namespace) -> dict:
         for day, cents, category, subcategory, method, description in expenses_of(owner, count, days, cumulative, rng)
     ]
     rows.sort(key=lambda row: row[2])
-    connection.execute('PRAGMA cache_size=-262144')  # 256 MiB while the index grows out of order
+    if not postgres:
+        connection.execute('PRAGMA synchronous=OFF')
+        connection.execute('PRAGMA cache_size=-262144')  # 256 MiB while the index grows out of order
     for start in range(0, len(rows), BATCH):
         with db.atomic():
-            connection.executemany(sql, rows[start : start + BATCH])
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.executemany(sql, rows[start : start + BATCH])
+            else:
+                connection.executemany(sql, rows[start : start + BATCH])
     written = len(rows)
-    connection.execute('PRAGMA synchronous=FULL')
+    if not postgres:
+        connection.execute('PRAGMA synchronous=FULL')
     db.close()
     return {'expenses': written, 'users': args.users, 'first': first, 'seconds': time.perf_counter() - started}
 

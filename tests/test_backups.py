@@ -21,6 +21,10 @@ from app.services.errors import Conflict, Invalid, NotFound
 from tests.conftest import make_user
 from tests.operations_helpers import cli, cli_env, ok, refused, sha256
 
+# These read and forge the SQLite archive (its database.sqlite3 snapshot, the file swapped on restore); the
+# same verbs and checks on PostgreSQL (pg_dump's database.pgdump) are tests/test_backups_postgres.py's
+pytestmark = pytest.mark.sqlite_only(reason='the SQLite archive: database.sqlite3 and the database file itself')
+
 
 @pytest.fixture
 def installation(tmp_path: Path, database) -> dict[str, str]:

@@ -126,6 +126,7 @@ def test_a_secret_from_the_environment_is_not_written(tmp_path: Path) -> None:
     assert not (tmp_path / 'absent.env').exists()
 
 
+@pytest.mark.sqlite_only(reason='the modes of the SQLite file and its WAL beside the data')
 def test_secure_files_restricts_an_old_installation(tmp_path: Path) -> None:
     from app.config import get_settings
     from app.services.file_modes import secure_files
@@ -148,6 +149,7 @@ def test_secure_files_restricts_an_old_installation(tmp_path: Path) -> None:
     assert secure_files(settings) == []
 
 
+@pytest.mark.sqlite_only(reason='a v2.4 installation is a SQLite file in data/, whose mode (and its WAL) is checked')
 def test_a_v24_installation_starts_and_its_files_are_private(tmp_path: Path) -> None:
     """A real server on a v2.4 config.env (no STORAGE_SECRET): it starts, the file keeps its lines byte
     for byte plus the new one, and the database, its WAL, the logs and the backups are 600 in 700 folders."""

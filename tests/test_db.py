@@ -1,7 +1,10 @@
+import pytest
+
 from app.db import db
 from app.migrations import LATEST_SCHEMA, run_migrations, schema_version
 
 
+@pytest.mark.sqlite_only(reason="SQLite's pragmas (WAL, synchronous, foreign keys, busy timeout)")
 def test_sqlite_pragmas(database) -> None:
     assert db.execute_sql('PRAGMA journal_mode').fetchone()[0] == 'wal'
     assert db.execute_sql('PRAGMA synchronous').fetchone()[0] == 2  # FULL

@@ -3,8 +3,6 @@ the CLI set the account's language and number format, and name its starting cate
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 from nicegui.testing import User
@@ -12,6 +10,7 @@ from nicegui.testing import User
 from app.models import Category
 from app.services import tokens, users
 from tests.conftest import PASSWORD, api_login, make_user
+from tests.dialect import query
 from tests.operations_helpers import cli, cli_env, ok
 from tests.polling import until
 from tests.settings_pages import rows, see, toasted
@@ -83,9 +82,9 @@ def test_the_cli_takes_language_and_locale(tmp_path: Path) -> None:
     env = cli_env(tmp_path)
     ok(env, 'db', 'migrate')
     ok(env, 'user', 'create', '--username', 'noe', '--password', PASSWORD, '--language', 'fr', '--locale', 'fr-BE')
-    with closing(sqlite3.connect(tmp_path / 'whatispend.db')) as db:
-        (user_id, language, locale), *_ = db.execute("SELECT id, language, locale FROM user WHERE username = 'noe'")
-        names = {name for (name,) in db.execute('SELECT name FROM category WHERE owner_id = ?', (user_id,))}
+    url = env['DATABASE_URL']
+    (user_id, language, locale), *_ = query(url, 'SELECT id, language, locale FROM "user" WHERE username = \'noe\'')
+    names = {name for (name,) in query(url, f'SELECT name FROM category WHERE owner_id = {int(user_id)}')}
     assert (language, locale) == ('fr', 'fr-BE') and 'Alimentation' in names
     refused = cli(
         {**env, 'LANG': 'fr_FR.UTF-8'}, 'user', 'create', '--username', 'zoe', '--password', PASSWORD, '--locale', 'xx'

@@ -7,7 +7,6 @@ on a free port, with the CLI run as subprocesses exactly as a person would type 
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from app.models import Category, Expense
 from app.services import backups, server_control
 from app.services.server_control import pidfile_path
 from tests.conftest import API_KEY, make_user
+from tests.dialect import query
 from tests.operations_helpers import cli_env, ok, refused
 from tests.polling import wait_until
 
@@ -55,15 +55,9 @@ class Writer(threading.Thread):
             self.error = exc
 
 
-def rows(database: Path) -> dict[int, tuple]:
-    conn = sqlite3.connect(database)
-    try:
-        return {
-            row[0]: row[1:]
-            for row in conn.execute('SELECT id, owner_id, amount_cents, date, description FROM expense ORDER BY id')
-        }
-    finally:
-        conn.close()
+def rows(database_url: str) -> dict[int, tuple]:
+    found = query(database_url, 'SELECT id, owner_id, amount_cents, date, description FROM expense ORDER BY id')
+    return {row[0]: row[1:] for row in found}
 
 
 def test_server_control_backup_under_writes_and_forced_restore(tmp_path: Path, database) -> None:
@@ -71,7 +65,7 @@ def test_server_control_backup_under_writes_and_forced_restore(tmp_path: Path, d
     port = int(env['PORT'])
     owner = make_user('alice')
     category = Category.create(owner=owner, name='Food')
-    db_file = tmp_path / 'whatispend.db'
+    db_file = env['DATABASE_URL']  # SQLite's file, or PostgreSQL (pg_dump and pg_restore then)
 
     assert 'stopped' in ok(env, 'server', 'status')
     started = ok(env, 'server', 'start', '--background')

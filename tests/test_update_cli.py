@@ -15,7 +15,13 @@ import pytest
 from app.services.update_sources import write_release_archive
 from tests.update_harness import Installation, add_migration, copy_working_tree, seeded_installation
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [
+    pytest.mark.timeout(300),
+    pytest.mark.sqlite_only(
+        reason='an installation with its SQLite file, read by tests/update_harness.py '
+        '(the update of a PostgreSQL one: tests/test_update_postgres.py)'
+    ),
+]
 
 
 @pytest.fixture

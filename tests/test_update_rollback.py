@@ -11,7 +11,13 @@ import pytest
 from tests.conftest import API_KEY
 from tests.update_harness import Installation, add_migration, finished, seeded_installation
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [
+    pytest.mark.timeout(300),
+    pytest.mark.sqlite_only(
+        reason='an installation with its SQLite file, read by tests/update_harness.py '
+        '(the update of a PostgreSQL one: tests/test_update_postgres.py)'
+    ),
+]
 
 
 @pytest.fixture

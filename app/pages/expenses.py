@@ -20,6 +20,7 @@ from app.pages.components import recurring_marks
 from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.added import after_add
 from app.pages.components.bulk_actions import BulkBar
+from app.pages.components.currency_amount import amount_text
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.expense_search_box import SearchControls, export_filters
 from app.pages.components.month_picker import month_label, month_picker
@@ -161,15 +162,11 @@ def display_row(row: ExpenseRow, user: User) -> dict:
         'created_at': iso_utc(row.created_at),
         'updated_at': iso_utc(row.updated_at),
         'day': formats.short_date(row.date, user.locale, today=today(user.timezone)),
-        'amount_text': format_money(row.amount_cents, user.currency, user.locale),
+        'amount_text': amount_text(row, user.locale),  # converted, and its own currency beside it (issue 20)
         'category_text': f'{category} › {row.subcategory}' if row.subcategory else category,
         'payment_method': row.payment_method or '',
         'created_by': row.created_by or '',
     }
-
-
-def amount_for_input(cents: int, locale: str) -> str:
-    return formats.amount_for_input(cents, locale)
 
 
 @dataclass
@@ -480,7 +477,7 @@ def load_edit_form(user: User, expense_id: object) -> tuple[ExpenseChoices, dict
     initial = {
         'id': current.id,
         'receipts': current.receipts,
-        'amount': amount_for_input(current.amount_cents, user.locale),
+        'amount': formats.amount_for_input(current.amount_cents, user.locale, current.currency or user.currency),
         'date': current.date.isoformat(),
         'category_id': current.category_id,
         'subcategory_id': current.subcategory_id,

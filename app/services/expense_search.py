@@ -20,14 +20,14 @@ from datetime import date
 from functools import reduce
 from typing import Any, cast
 
-from peewee import SQL, ColumnBase, Expression, ModelSelect, fn
+from peewee import SQL, Case, ColumnBase, Expression, ModelSelect, fn
 
 from app.db import db, is_postgres
 from app.i18n import Message
 from app.models import Category, Expense, ExpenseTag, PaymentMethod, Receipt, User
-from app.services import access, categories, payment_methods, tags
+from app.services import access, categories, conversion, payment_methods, tags
 from app.services.errors import Invalid, NotFound
-from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, rows_of
+from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, rows_of, rows_of_query
 from app.services.expenses_types import ExpensePage, ExpenseRow, LongestTexts
 from app.services.money import cents_to_number, parse_amount
 from app.services.months import Month, parse_date
@@ -377,14 +377,16 @@ def list_expenses(
         count, total_cents, expenses = found
     else:
         # the totals need no names: every condition is on the expense itself, whose category and creator exist
-        totals = Expense.select(fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents)).where(*conditions)
+        # an expense waiting for its exchange rate is listed but not added (issue 20)
+        adds = Case(None, [(conversion.counted(), Expense.amount_cents)], 0)
+        totals = Expense.select(fn.COUNT(Expense.id), fn.SUM(adds)).where(*conditions)
         counted, total = cast(tuple[int | None, int | None], totals.tuples().get())
-        query = _joined_query(*_ROW_COLUMNS).where(*conditions).order_by(*order).objects()
+        query = _joined_query(*_ROW_COLUMNS).where(*conditions).order_by(*order)
         if limit is not None:
             query = query.limit(limit)
         if offset:
             query = query.offset(offset)
-        count, total_cents, expenses = int(counted or 0), int(total or 0), rows_of(query)
+        count, total_cents, expenses = int(counted or 0), int(total or 0), rows_of_query(query)
     return ExpensePage(
         month=str(chosen.month) if chosen.month is not None else 'all',
         count=count,
@@ -435,7 +437,8 @@ def _one_pass(conditions: list[ColumnBase], sort: str, offset: int, limit: int |
         chunk = ids[start : start + 500]
         by_id.update((e.id, e) for e in _joined_query(*_ROW_COLUMNS).where(Expense.id.in_(chunk)).objects())
     rows = rows_of(by_id[i] for i in ids if i in by_id)
-    return len(matches), sum(m[2] for m in matches), rows
+    waiting = conversion.every_waiting()  # listed but not added while their exchange rate is missing
+    return len(matches), sum(m[2] for m in matches if m[0] not in waiting), rows
 
 
 def iter_expenses(

@@ -16,13 +16,13 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from typing import Any
 
 from app.db import write_transaction
 from app.i18n import Message
 from app.models import Expense, ExpenseShare, ExpenseSplit, HouseholdPreference, User
 from app.services import access
+from app.services.allocation import allocate
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.expenses_types import ExpenseRow
 from app.services.money import cents_to_number, cents_to_text
@@ -37,21 +37,6 @@ _MAX_PART = Decimal(1_000_000_000)
 
 
 # --- the arithmetic ---------------------------------------------------------------------------------
-
-
-def allocate(amount_cents: int, weights: Sequence[Decimal | int | Fraction]) -> list[int]:
-    """`amount_cents` shared in proportion to `weights` (all > 0), adding up exactly (the module's rule)."""
-    if not weights:
-        raise ValueError('no weights')
-    exact = [Fraction(w) for w in weights]
-    total = sum(exact, Fraction(0))
-    parts = [Fraction(amount_cents) * w / total for w in exact]
-    floors = [int(p) for p in parts]  # parts are >= 0: int() rounds down
-    left = amount_cents - sum(floors)
-    order = sorted(range(len(parts)), key=lambda i: (-(parts[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += 1
-    return floors
 
 
 def shares_for(amount_cents: int, mode: str, parts: Sequence[Decimal]) -> list[int]:

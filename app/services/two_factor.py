@@ -66,7 +66,11 @@ def set_required(required: bool, *, actor: User | None = None, ip: str = '') -> 
     if actor is not None and not actor.is_admin:
         raise Invalid(Message('Only an administrator can change this setting; ask one.'))
     with write_transaction():
-        InstallationSetting.insert(key=REQUIRE_KEY, value='1' if required else '0').on_conflict_replace().execute()
+        value = '1' if required else '0'
+        # an upsert both databases speak (INSERT OR REPLACE is SQLite's alone)
+        InstallationSetting.insert(key=REQUIRE_KEY, value=value).on_conflict(
+            conflict_target=[InstallationSetting.key], update={InstallationSetting.value: value}
+        ).execute()
     audit.record('two_factor_required' if required else 'two_factor_optional', actor, ip=ip)
     return required
 
