@@ -101,6 +101,7 @@ class Stop:
 
 STOPS = [
     Stop('dashboard', '/', js=CHARTS_DRAWN),
+    Stop('dashboard-share', '/?view=share', js=CHARTS_DRAWN),  # issue 20: the figures count my share
     Stop('menu', '/', js=CHARTS_DRAWN, phone_only=True),  # the navigation drawer, opened
     Stop('expenses', '/expenses', js=EXPENSES_SHOWN),
     Stop('expense-form', '/expenses', js=EXPENSES_SHOWN, full_page=False, dialog=True),  # the Add expense dialog
