@@ -16,7 +16,7 @@ from nicegui import ui
 
 from app.i18n import N_, _, current
 from app.models import User
-from app.pages.components import recurring_marks
+from app.pages.components import receipt_marks, recurring_marks
 from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.added import after_add
 from app.pages.components.bulk_actions import BulkBar
@@ -122,7 +122,7 @@ PHONE_ITEM_SLOT = r"""
       <div class="col ellipsis opacity-70">
         {{ props.row.day }} · {{ props.row.payment_method }}<span v-if="props.row.description"> · {{
         props.row.description }}</span><span v-for="tag in props.row.tags" :key="tag"> · #{{ tag }}</span>
-      </div>
+      </div>__MARKS__
       <q-btn flat dense round size="sm" icon="delete" color="negative" aria-label="__DELETE__"
              @click.stop="() => $parent.$emit('delete', props.row)" />
     </div>
@@ -256,7 +256,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     table.add_slot('body-cell-tags', TAGS_SLOT)
     table.add_slot('header-selection', _slot(HEADER_SELECTION_SLOT))
     table.add_slot('body-selection', _slot(BODY_SELECTION_SLOT))
-    recurring_marks.add_slots(table, _slot(PHONE_ITEM_SLOT))
+    receipt_marks.add_slots(table, _slot(PHONE_ITEM_SLOT), user)
     with table.add_slot('no-data'):
         empty = ui.label(_('No expenses this month. Add one with the button above.')).classes(
             'w-full text-center opacity-70 p-4'

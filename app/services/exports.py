@@ -42,6 +42,7 @@ HEADER = (
     'longitude',
     'created by',
     'tags',
+    'receipts',
     'currency',  # issue 20: the expense's own currency and amount; `amount` is counted in the household's
     'original amount',
 )
@@ -57,6 +58,7 @@ XLSX_HEADER = (
     Message('Longitude'),
     Message('Created by'),
     Message('Tags'),
+    Message('Receipts'),
     Message('Currency'),
     Message('Original amount'),
 )
@@ -103,6 +105,7 @@ def _csv_row(expense: ExportRow) -> list[str]:
         _coordinate(expense.longitude),
         _csv_safe(expense.created_by or ''),
         _csv_safe(', '.join(expense.tags)),
+        _csv_safe(', '.join(expense.receipts)),
         expense.currency or '',
         cents_to_text(expense.original_cents) if expense.original_cents is not None else '',
     ]
@@ -154,15 +157,15 @@ class _Widths:
     is finished, so they need no query up front)."""
 
     def __init__(self, header: list[str]) -> None:
-        self.values = [10, 0, 0, 0, 0, 0, 11, 11, 0, 20, 8, 12]
+        self.values = [10, 0, 0, 0, 0, 0, 11, 11, 0, 20, 0, 8, 12]
         self.header = header
 
     def fit(self) -> list[float]:
         return [min(max(width, len(title)) + 2, MAX_WIDTH) for width, title in zip(self.values, self.header)]
 
 
-_ROW_STYLES = (xlsx.DAY, xlsx.MONEY, *(xlsx.PLAIN,) * 9, xlsx.MONEY)
-_TEXT_COLUMNS = (2, 3, 4, 5, 8)
+_ROW_STYLES = (xlsx.DAY, xlsx.MONEY, *(xlsx.PLAIN,) * 10, xlsx.MONEY)
+_TEXT_COLUMNS = (2, 3, 4, 5, 8, 10)
 
 
 def write_xlsx(
@@ -211,6 +214,7 @@ def _fill_book(
             expense.longitude,
             expense.created_by,
             ', '.join(expense.tags) if expense.tags else None,
+            ', '.join(expense.receipts) if expense.receipts else None,  # their file names; the files are in backups
             expense.currency,
             expense.original_cents / 100 if expense.original_cents is not None else None,
         )

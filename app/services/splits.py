@@ -25,6 +25,7 @@ from app.services import access
 from app.services.allocation import allocate
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.expenses_types import ExpenseRow
+from app.services.id_lists import among
 from app.services.money import cents_to_number, cents_to_text
 from app.services.splits_types import HouseholdMember, Share, SplitForm, SplitView
 from app.services.validation import is_blank, parse_id
@@ -312,7 +313,7 @@ def split_views(expense_ids: Sequence[int]) -> dict[int, tuple[int, SplitView]]:
     """The payer and split of each of these expenses that has one, in two queries."""
     if not expense_ids:
         return {}
-    splits = {s.id: s for s in ExpenseSplit.select().where(ExpenseSplit.expense.in_(list(expense_ids)))}
+    splits = {s.id: s for s in ExpenseSplit.select().where(among(ExpenseSplit.expense, expense_ids))}
     if not splits:
         return {}
     rows = (
@@ -353,7 +354,8 @@ def with_splits(rows: Sequence[ExpenseRow]) -> tuple[ExpenseRow, ...]:
     out = []
     for row in rows:
         payer, view = views.get(row.id, (row.owner_id, None))
-        out.append(replace(row, paid_by=payer, split=view))
+        same = payer == row.paid_by and view is None and row.split is None  # most rows: no copy to make
+        out.append(row if same else replace(row, paid_by=payer, split=view))
     return tuple(out)
 
 
