@@ -16,6 +16,7 @@ from app.cli.importer import ImportCommands
 from app.cli.interactive import run as run_prompt
 from app.cli.language import start_cli, translate_fire, translate_help
 from app.cli.logs import LogsCommands
+from app.cli.rates import RatesCommands
 from app.cli.recurring import RecurringCommands
 from app.cli.server import ServerCommands
 from app.cli.status import status
@@ -48,6 +49,7 @@ COMMANDS: dict[str, Callable[..., object]] = {
     'recurring': RecurringCommands,
     'budget': BudgetCommands,
     'balances': balances,
+    'rates': RatesCommands,
 }
 
 

@@ -242,6 +242,7 @@ class Settings:
     data_dir: str = 'data'
     import_max_mb: int = 50
     receipt_max_mb: int = 10
+    rates_url: str = 'https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml'  # '' : no daily fetch
     extra: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -306,6 +307,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     'DATA_DIR': _text,
     'IMPORT_MAX_MB': _int(1, 10_000),
     'RECEIPT_MAX_MB': _int(1, 200),
+    'RATES_URL': _text,
 }
 
 

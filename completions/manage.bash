@@ -7,7 +7,7 @@ _whatispend_manage() {
     done
     local n=$((COMP_CWORD - start)) group="${COMP_WORDS[start]}" verb="${COMP_WORDS[start + 1]}"
     COMPREPLY=()
-    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup balances budget db geoip i18n import interactive logs recurring server status token update user -i --help" -- "$cur")); return 0; fi
+    if [ "$n" -eq 0 ]; then COMPREPLY=($(compgen -W "backup balances budget db geoip i18n import interactive logs rates recurring server status token update user -i --help" -- "$cur")); return 0; fi
     case "$group" in
     backup)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "create list prune restore verify" -- "$cur")); return 0; fi
@@ -58,6 +58,13 @@ _whatispend_manage() {
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "show" -- "$cur")); return 0; fi
         case "$verb" in
         show) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--follow --level --n" -- "$cur")) ;;
+        esac ;;
+    rates)
+        if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "list set update" -- "$cur")); return 0; fi
+        case "$verb" in
+        list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--currency --limit --since --until" -- "$cur")) ;;
+        set) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--currency --date --rate" -- "$cur")) ;;
+        update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--url" -- "$cur")) ;;
         esac ;;
     recurring)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "list run" -- "$cur")); return 0; fi

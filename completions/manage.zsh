@@ -5,7 +5,7 @@ _whatispend_manage() {
     local start=2 i
     for ((i = 1; i < CURRENT; i++)); do [[ $words[i] == *manage.py ]] && start=$((i + 1)); done
     local n=$((CURRENT - start)) group=$words[start] verb=$words[start+1]
-    if (( n == 0 )); then compadd -- backup balances budget db geoip i18n import interactive logs recurring server status token update user -i --help; return; fi
+    if (( n == 0 )); then compadd -- backup balances budget db geoip i18n import interactive logs rates recurring server status token update user -i --help; return; fi
     local -a flags
     case $group in
     backup)
@@ -57,6 +57,13 @@ _whatispend_manage() {
         if (( n == 1 )); then compadd -- show; return; fi
         case $verb in
         show) flags=(--follow --level --n) ;;
+        esac ;;
+    rates)
+        if (( n == 1 )); then compadd -- list set update; return; fi
+        case $verb in
+        list) flags=(--currency --limit --since --until) ;;
+        set) flags=(--currency --date --rate) ;;
+        update) flags=(--url) ;;
         esac ;;
     recurring)
         if (( n == 1 )); then compadd -- list run; return; fi

@@ -444,6 +444,8 @@ EXEMPT = {
     '/sysapi/users/delete': 'administrators only (403 for others); tested in test_api_users',
     '/sysapi/users/password': 'administrators only (403 for others); tested in test_api_users',
     '/sysapi/users/admin': 'administrators only (403 for others); tested in test_api_users',
+    '/sysapi/rates': "exchange rates are the installation's, no user data; what waits for a rate is dates, "
+    'currencies and counts among what the caller sees; POST is for administrators (403); test_rates_api',
     '/sysapi/settlement_delete': 'only the two people of a settlement, or who recorded it; test_settlements_api',
     '/sysapi/export_settlements_csv': 'a former link keeps the settlements it was part of (issue 20: unlinking keeps '
     'the history), unlike a listing; who sees which is tested in test_settlement_exports',

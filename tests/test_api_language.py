@@ -110,7 +110,7 @@ async def test_xlsx_headers_follow_the_language_but_the_csv_header_stays_english
     csv = await client.get('/sysapi/export_csv?month=all', headers=bearer(alice))
     assert (
         csv.text.splitlines()[0]
-        == 'date,amount,category,subcategory,payment method,description,latitude,longitude,created by,tags'
+        == 'date,amount,category,subcategory,payment method,description,latitude,longitude,created by,tags,receipts'
     )
 
 

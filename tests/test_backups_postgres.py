@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import subprocess
 import tarfile
 from pathlib import Path
@@ -118,8 +119,12 @@ def test_restore_onto_a_new_empty_postgres_database(tmp_path: Path, pg: dict) ->
     with fresh_database() as other:
         env = cli_env(tmp_path / 'new-machine', DATABASE_URL=other)
         (tmp_path / 'new-machine').mkdir()
+        assert 'holds no What I Spend tables yet' in refused(env, 'backup', 'create')  # nothing to back up
+        assert not (tmp_path / 'new-machine' / 'backups').exists() or not list(
+            (tmp_path / 'new-machine' / 'backups').glob('*.tar.gz')
+        )
         out = ok(env, 'backup', 'restore', '--file', str(tmp_path / 'backups' / 'good.tar.gz'))
-        assert 'Restored' in out
+        assert 'Restored' in out and 'previous state' not in out  # nothing to keep a safety copy of
         assert query(other, 'SELECT COUNT(*) FROM expense')[0][0] == 5
         assert query(other, 'SELECT MAX(version) FROM schema_version')[0][0] == LATEST_SCHEMA
 
@@ -199,6 +204,13 @@ def test_without_the_client_tools_the_message_says_what_to_install(tmp_path: Pat
     with pytest.raises(Invalid, match=r'pg_dump is not installed.*apt install postgresql-client'):
         backups.create_backup(get_settings(), 'x')
     assert not list((tmp_path / 'backups').glob('*.tar.gz'))
+
+
+@pytest.mark.skipif(shutil.which('pg_dump') is None, reason='the PostgreSQL client tools are not installed')
+def test_an_unreachable_server_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    env = cli_env(tmp_path, DATABASE_URL='postgresql://nobody:s3cret@127.0.0.1:9/nothing')
+    message = refused(env, 'backup', 'create')
+    assert 'The database cannot be reached' in message and 'Traceback' not in message and 's3cret' not in message
 
 
 def test_the_password_stays_off_the_command_line() -> None:

@@ -48,7 +48,7 @@ def test_csv_month(alice, month_of_expenses) -> None:
     text = target.getvalue().decode('utf-8')
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == list(exports.HEADER)
-    assert rows[1] == ['2026-01-02', '12.50', 'Food', 'Groceries', 'Card', 'Market', '', '', 'alice', '']
+    assert rows[1] == ['2026-01-02', '12.50', 'Food', 'Groceries', 'Card', 'Market', '', '', 'alice', '', '']
     assert rows[2] == [
         '2026-01-20',
         '1234.56',
@@ -60,8 +60,9 @@ def test_csv_month(alice, month_of_expenses) -> None:
         '2.3522',
         'alice',
         '',
+        '',
     ]
-    assert rows[3] == ['2026-01-20', '3.00', 'Food', '', 'Card', 'Café, "quoted"', '', '', 'bob', '']
+    assert rows[3] == ['2026-01-20', '3.00', 'Food', '', 'Card', 'Café, "quoted"', '', '', 'bob', '', '']
     assert len(rows) == 4
     mine = io.BytesIO()
     assert exports.write_csv(alice, Month(2026, 1), mine, scope='mine') == 2
@@ -87,7 +88,7 @@ def test_xlsx_cell_by_cell(alice, month_of_expenses, tmp_path) -> None:
     assert sheet['A2'].value == datetime(2026, 1, 2) and sheet['A2'].is_date
     assert sheet['A2'].number_format == exports.DATE_FORMAT
     assert sheet['B2'].value == 12.5 and sheet['B2'].number_format == exports.AMOUNT_FORMAT
-    assert [c.value for c in sheet[2]][2:] == ['Food', 'Groceries', 'Card', 'Market', None, None, 'alice', None]
+    assert [c.value for c in sheet[2]][2:] == ['Food', 'Groceries', 'Card', 'Market', None, None, 'alice', None, None]
     assert [c.value for c in sheet[3]][1:] == [
         1234.56,
         'Transport',
@@ -97,6 +98,7 @@ def test_xlsx_cell_by_cell(alice, month_of_expenses, tmp_path) -> None:
         48.8566,
         2.3522,
         'alice',
+        None,
         None,
     ]
     assert sheet['F3'].data_type == 's'  # text, never a formula

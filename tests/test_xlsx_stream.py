@@ -104,7 +104,7 @@ def test_the_rows_of_an_export_are_those_of_the_listing(alice, things) -> None:
 
     full = [
         (e.date, e.amount_cents, e.category, e.subcategory, e.payment_method, e.description)
-        + (e.latitude, e.longitude, e.created_by, e.tags)
+        + (e.latitude, e.longitude, e.created_by, e.tags, tuple(r.filename for r in e.receipts))
         for e in iter_expenses(alice, None)
     ]
     assert [tuple(row) for row in export_rows.iter_export_rows(alice, None)] == full

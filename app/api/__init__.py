@@ -12,6 +12,7 @@ from app.api import (
     imports,
     payment_methods,
     places,
+    rates,
     receipts,
     recurring,
     stats,
@@ -36,3 +37,4 @@ sysapi.include_router(update.router, tags=['update'])
 sysapi.include_router(recurring.router, tags=['recurring'])
 sysapi.include_router(budgets.router, tags=['budgets'])
 sysapi.include_router(balances.router, tags=['households'])
+sysapi.include_router(rates.router, tags=['households'])

@@ -96,6 +96,7 @@ PROBLEMS: dict[str, str] = {
     'not_an_id': N_('{value} is not an id; send digits such as 3.'),
     'boolean_not_id': N_('true or false is not an id; send a number such as 3.'),
     'boolean_not_amount': N_('true or false is not an amount; send a number such as 12.50.'),
+    'boolean_not_rate': N_('true or false is not a rate; send a number such as 1.0845.'),
     'boolean_not_position': N_('true or false is not a position; send a number such as 48.8566 (decimal degrees).'),
     'json_too_deep': N_(
         'The JSON body nests arrays or objects more than {depth} levels deep; send a flat object of fields.'

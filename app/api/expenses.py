@@ -11,6 +11,7 @@ from app.api.deps import api_user
 from app.api.errors import ERROR_RESPONSES, ErrorBody
 from app.api.fields import Amount, Coordinate, Id, OptionalId, Tags, Text
 from app.api.filters import expense_filters
+from app.api.rates import CurrencyField
 from app.models import User
 from app.services import expenses
 from app.services.expenses import ExpenseFilters, ExpensePage, ExpenseRow
@@ -32,7 +33,7 @@ class DeletedOut(BaseModel):
     id: int
 
 
-class ExpenseCreate(SplitFields):
+class ExpenseCreate(SplitFields, CurrencyField):
     amount: Amount
     date: Text = Field(None, description='YYYY-MM-DD; today when empty', examples=['2026-01-15'])
     category_id: Id
@@ -54,7 +55,7 @@ class ExpenseCreate(SplitFields):
     )
 
 
-class ExpenseUpdate(SplitFields):
+class ExpenseUpdate(SplitFields, CurrencyField):
     id: Id
     amount: Amount | None = None
     date: Text = Field(None, examples=['2026-01-15'])

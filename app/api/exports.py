@@ -64,7 +64,8 @@ def _export(write: _Writer, filters: ExpenseFilters, user: User, extension: str,
 )
 def export_csv(filters: ExpenseFilters = Depends(expense_filters), user: User = Depends(api_user)):
     """CSV (UTF-8, header row, dot decimals): date, amount, category, subcategory, payment method, description,
-    latitude, longitude, created by, tags. Takes the filters of GET /sysapi/expenses: a search's results."""
+    latitude, longitude, created by, tags, receipts (their file names). Takes the filters of GET /sysapi/expenses:
+    a search's results."""
     return _export(exports.write_csv, filters, user, 'csv', exports.CSV_MEDIA_TYPE)
 
 

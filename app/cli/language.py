@@ -41,6 +41,12 @@ HELP: dict[str, str] = {
         'settlement and what stays with former links. --month YYYY-MM for one month (default all).'
     ),
     'budget': N_('List budgets and where they stand.'),
+    'rates': N_('Exchange rates: fetch them, list them, enter one by hand.'),
+    'rates list': N_('Rates newest first (units of the currency for one euro), then the rates that expenses wait for.'),
+    'rates set': N_('Enter the rate of CURRENCY for --date (today by default) by hand: RATE units for one euro.'),
+    'rates update': N_(
+        'Fetch the rates from RATES_URL (or --url) now; retried, and nothing is written if the source fails.'
+    ),
     'budget list': N_('The budgets USERNAME sees, with spent, left, days left and projection (of --month YYYY-MM).'),
     'db': N_('Database maintenance.'),
     'db copy': N_(

@@ -31,6 +31,8 @@ from app.migrations import (
     v0012_tags_and_search,
     v0013_receipts,
     v0014_households,
+    v0015_currencies,
+    v0016_search_by_household,
 )
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,8 @@ MIGRATIONS: list[Migration] = [
     Migration(12, 'tags and full-text search', v0012_tags_and_search.apply),
     Migration(13, 'receipts', v0013_receipts.apply),
     Migration(14, 'households that settle up', v0014_households.apply),
+    Migration(15, 'currencies and exchange rates', v0015_currencies.apply),
+    Migration(16, 'search index by household', v0016_search_by_household.apply),
 ]
 
 LATEST_SCHEMA = max(migration.version for migration in MIGRATIONS)

@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.base import BaseModel, utcnow
 from app.models.budget import Alert, AlertPreference, Budget, NotificationUrl
 from app.models.category import Category
+from app.models.currency import ExchangeRate, MissingRate
 from app.models.expense import Expense
 from app.models.household import ExpenseShare, ExpenseSplit, HouseholdPreference, Settlement
 from app.models.imports import ImportBatch, ImportedExpense
@@ -46,6 +47,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     ExpenseShare,
     Settlement,
     HouseholdPreference,
+    ExchangeRate,
+    MissingRate,
 ]
 
 __all__ = [

@@ -29,6 +29,10 @@ class Expense(BaseModel):
     updated_at = DateTimeField(default=utcnow)
     # The client's id for the request that created it: a retried create finds it instead of adding a twin.
     request_id = CharField(max_length=REQUEST_ID_LENGTH, null=True)
+    # Its own currency and amount (issue 20): `amount_cents` is what it counts for, converted into its
+    # owner's household currency at the rate of its date (app/services/rates.py); NULL: not converted.
+    currency = CharField(max_length=3, null=True)
+    original_cents = BigIntegerField(null=True)
 
     class Meta:
         # The dashboard aggregates a month of one household: an index that carries the aggregated

@@ -52,6 +52,10 @@ class Settlement(BaseModel):
     created_by = ForeignKeyField(User, null=True, backref='+', on_delete='SET NULL')
     created_by_id: IntegerField[int | None]
     created_at = DateTimeField(default=utcnow)
+    # The currency it was recorded in and its amount there (issue 20): `amount_cents` is in the household
+    # currency, converted again from these when the household changes currency. NULL: as recorded.
+    currency = CharField(max_length=3, null=True)
+    original_cents = BigIntegerField(null=True)
 
     class Meta:
         indexes = ((('from_user', 'to_user'), False), (('to_user',), False))

@@ -16,10 +16,11 @@ from nicegui import ui
 
 from app.i18n import N_, _, current
 from app.models import User
-from app.pages.components import recurring_marks
+from app.pages.components import receipt_marks, recurring_marks
 from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.added import after_add
 from app.pages.components.bulk_actions import BulkBar
+from app.pages.components.currency_amount import amount_text
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.expense_search_box import SearchControls, export_filters
 from app.pages.components.month_picker import month_label, month_picker
@@ -121,7 +122,7 @@ PHONE_ITEM_SLOT = r"""
       <div class="col ellipsis opacity-70">
         {{ props.row.day }} · {{ props.row.payment_method }}<span v-if="props.row.description"> · {{
         props.row.description }}</span><span v-for="tag in props.row.tags" :key="tag"> · #{{ tag }}</span>
-      </div>
+      </div>__MARKS__
       <q-btn flat dense round size="sm" icon="delete" color="negative" aria-label="__DELETE__"
              @click.stop="() => $parent.$emit('delete', props.row)" />
     </div>
@@ -161,15 +162,11 @@ def display_row(row: ExpenseRow, user: User) -> dict:
         'created_at': iso_utc(row.created_at),
         'updated_at': iso_utc(row.updated_at),
         'day': formats.short_date(row.date, user.locale, today=today(user.timezone)),
-        'amount_text': format_money(row.amount_cents, user.currency, user.locale),
+        'amount_text': amount_text(row, user.locale),  # converted, and its own currency beside it (issue 20)
         'category_text': f'{category} › {row.subcategory}' if row.subcategory else category,
         'payment_method': row.payment_method or '',
         'created_by': row.created_by or '',
     }
-
-
-def amount_for_input(cents: int, locale: str) -> str:
-    return formats.amount_for_input(cents, locale)
 
 
 @dataclass
@@ -259,7 +256,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     table.add_slot('body-cell-tags', TAGS_SLOT)
     table.add_slot('header-selection', _slot(HEADER_SELECTION_SLOT))
     table.add_slot('body-selection', _slot(BODY_SELECTION_SLOT))
-    recurring_marks.add_slots(table, _slot(PHONE_ITEM_SLOT))
+    receipt_marks.add_slots(table, _slot(PHONE_ITEM_SLOT), user)
     with table.add_slot('no-data'):
         empty = ui.label(_('No expenses this month. Add one with the button above.')).classes(
             'w-full text-center opacity-70 p-4'
@@ -480,7 +477,7 @@ def load_edit_form(user: User, expense_id: object) -> tuple[ExpenseChoices, dict
     initial = {
         'id': current.id,
         'receipts': current.receipts,
-        'amount': amount_for_input(current.amount_cents, user.locale),
+        'amount': formats.amount_for_input(current.amount_cents, user.locale, current.currency or user.currency),
         'date': current.date.isoformat(),
         'category_id': current.category_id,
         'subcategory_id': current.subcategory_id,

@@ -45,7 +45,9 @@ async def tags_tab(user: User) -> None:
             .mark(f'tag-{use.key}')
         ):
             with ui.column().classes('gap-0 min-w-0 grow'):
-                ui.link(use.name, '/expenses?' + urlencode({'tag': use.name})).classes('font-medium break-words')
+                ui.link(use.name, '/expenses?' + urlencode({'tag': use.name})).classes(
+                    'font-medium break-words text-primary'
+                )  # 4.5:1 in both themes
                 ui.label(ngettext('{n} expense', '{n} expenses', use.count)).classes('text-xs opacity-70')
             rename = ui.button(icon='edit', on_click=lambda u=use: ask_rename(u)).props('flat round')
             rename.props['aria-label'] = _('Rename the tag {name}', name=use.name)  # set, not parsed: a user's text

@@ -26,7 +26,7 @@ from playhouse.db_url import parse
 
 from app.config import Settings
 from app.i18n import Message
-from app.services.errors import Invalid
+from app.services.errors import Invalid, NotFound
 
 TIMEOUT = 3600
 # the libpq connection keywords PostgreSQL 13+ clients know, which a DATABASE_URL's query string may carry
@@ -144,18 +144,47 @@ def table_key(schema: str, table: str) -> str:
     return table if schema == 'public' else f'{schema}.{table}'
 
 
+def _connect(settings: Settings) -> Any:
+    """A psycopg connection to the installation's database; Invalid (not a traceback) when it cannot be had."""
+    import psycopg
+
+    try:
+        return psycopg.connect(**connection_parameters(settings.database_url))
+    except psycopg.Error as exc:
+        raise Invalid(Message('The database cannot be reached: {problem}', problem=str(exc).strip()[:300])) from None
+
+
+def has_schema(settings: Settings) -> bool:
+    """Whether the database holds the app's tables (a new, empty database does not)."""
+    with _connect(settings) as connection:
+        return bool(connection.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()[0])
+
+
 def dump(settings: Settings, target: Path) -> tuple[int, dict[str, int]]:
     """Write the database in pg_dump's custom format to `target`; returns its schema version and the row
-    count of every table, both read in the snapshot that pg_dump copies."""
+    count of every table, both read in the snapshot that pg_dump copies. NotFound for a database that holds
+    none of the app's tables yet (as for a SQLite file that does not exist)."""
     import psycopg
 
     params = connection_parameters(settings.database_url)
     pg_dump = client('pg_dump')
-    with psycopg.connect(**params) as connection:
+    with _connect(settings) as connection:
         connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         connection.read_only = True
         with connection.transaction(), connection.cursor() as cursor:
-            snapshot = cursor.execute('SELECT pg_export_snapshot()').fetchone()[0]  # type: ignore[index]
+            snapshot = cursor.execute('SELECT pg_export_snapshot()').fetchone()[0]
+            tables = cursor.execute(
+                'SELECT schemaname, tablename FROM pg_tables '
+                "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2"
+            ).fetchall()
+            if not any(table == 'schema_version' for _, table in tables):
+                raise NotFound(
+                    Message(
+                        'The database {name} holds no What I Spend tables yet; start the app or run '
+                        '`manage.py db migrate` first.',
+                        name=params['dbname'],
+                    )
+                )
             command = [pg_dump, '--format=custom', f'--snapshot={snapshot}', '--file', str(target)]
             done = subprocess.run(
                 [*command, '--dbname', _conninfo(params)],
@@ -166,17 +195,11 @@ def dump(settings: Settings, target: Path) -> tuple[int, dict[str, int]]:
             )
             if done.returncode != 0:
                 raise _failed('pg_dump', done.stderr)
-            tables = cursor.execute(
-                'SELECT schemaname, tablename FROM pg_tables '
-                "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2"
-            ).fetchall()
             counts = {}
             for schema, table in tables:
                 query = f'SELECT COUNT(*) FROM "{schema}"."{table}"'.replace('\0', '')
-                counts[table_key(schema, table)] = int(cursor.execute(query).fetchone()[0])  # type: ignore[index]
-            version = 0
-            if 'schema_version' in counts:
-                version = int(cursor.execute('SELECT MAX(version) FROM schema_version').fetchone()[0] or 0)  # type: ignore[index]
+                counts[table_key(schema, table)] = int(cursor.execute(query).fetchone()[0])
+            version = int(cursor.execute('SELECT MAX(version) FROM schema_version').fetchone()[0] or 0)
     return version, counts
 
 

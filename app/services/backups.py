@@ -386,7 +386,8 @@ def _replace_database(
 ) -> tuple[BackupInfo | None, list[str], bool]:
     """With the server stopped: the safety backup, the swap (SQLite) or the dump run (PostgreSQL, `database`
     None), the migrations, and config.env when asked. Returns (safety backup, migrations, config restored)."""
-    safety = create_backup(settings, kind='safety') if database is None or database.exists() else None
+    holds_data = database.exists() if database is not None else backup_postgres.has_schema(settings)
+    safety = create_backup(settings, kind='safety') if holds_data else None  # a new machine has nothing to keep
     close_database()
     if database is None:
         backup_postgres.restore(settings, staging / PG_MEMBER)

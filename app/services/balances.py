@@ -25,6 +25,7 @@ from app.i18n import Message
 from app.models import Expense, ExpenseShare, ExpenseSplit, Settlement, User
 from app.services import access
 from app.services.clock import today
+from app.services.conversion import counted
 from app.services.errors import Invalid, NotFound
 from app.services.money import cents_to_number, cents_to_text, parse_amount
 from app.services.months import Month, parse_date
@@ -54,7 +55,7 @@ def _share_rows(where: Any, month: Month | None) -> Iterable[tuple[int, int, int
         ExpenseShare.select(ExpenseSplit.paid_by, ExpenseShare.user, ExpenseShare.share_cents)
         .join(ExpenseSplit, on=(ExpenseShare.split == ExpenseSplit.id))
         .join(Expense, on=(ExpenseSplit.expense == Expense.id))
-        .where(where & _in_period(Expense.date, month))
+        .where(where & _in_period(Expense.date, month) & counted())  # not while its rate is missing
         .tuples()
     )
     return query  # type: ignore[return-value]  # .tuples() gives tuples; the stubs say models
@@ -266,7 +267,15 @@ def create_settlement(
                     raise NotFound(Message('No user {id} shares with you.', id=who), field=field)
             if receiver not in access.visible_owner_ids(sender):
                 raise NotFound(Message('No user {id} shares with you.', id=receiver), field='to_user_id')
-        row = Settlement.create(from_user=sender, to_user=receiver, amount_cents=cents, date=when, created_by=user.id)
+        row = Settlement.create(
+            from_user=sender,
+            to_user=receiver,
+            amount_cents=cents,
+            date=when,
+            created_by=user.id,
+            currency=user.currency,  # issue 20: converted from it if the household changes currency
+            original_cents=cents,
+        )
     names = {u.id: u.username for u in User.select(User.id, User.username).where(User.id.in_([sender, receiver]))}
     return _settlement_row(row, names.get(sender, ''), names.get(receiver, ''))
 

@@ -20,14 +20,14 @@ from datetime import date
 from functools import reduce
 from typing import Any, cast
 
-from peewee import SQL, ColumnBase, Expression, ModelSelect, fn
+from peewee import SQL, Case, ColumnBase, ModelSelect, fn
 
 from app.db import db, is_postgres
 from app.i18n import Message
 from app.models import Category, Expense, ExpenseTag, PaymentMethod, Receipt, User
-from app.services import access, categories, payment_methods, tags
+from app.services import access, categories, conversion, payment_methods, tags
 from app.services.errors import Invalid, NotFound
-from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, rows_of
+from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, rows_of, rows_of_query
 from app.services.expenses_types import ExpensePage, ExpenseRow, LongestTexts
 from app.services.money import cents_to_number, parse_amount
 from app.services.months import Month, parse_date
@@ -48,8 +48,6 @@ FILTER_FIELDS = (
     'created_by',
     'has_receipt',
 )
-_ACCENTED = 'àáâãäåçèéêëìíîïñòóôõöùúûüýÿœæ'
-_PLAIN = 'aaaaaaceeeeiiiinooooouuuuyyoa'
 _YES, _NO = ('1', 'true', 'yes', 'on'), ('0', 'false', 'no', 'off')
 
 
@@ -170,11 +168,31 @@ def as_query(filters: ExpenseFilters) -> dict[str, str]:
 
 
 def _has_index() -> bool:
-    """The FTS5 index of migration 12 (a database made from the models alone has none)."""
+    """A text index answers words: FTS5 on SQLite (migrations 12 and 16; a database made from the models alone
+    has none, and the columns are then compared), the GIN `tsvector` index of migration 16 on PostgreSQL (whose
+    expression also works, only slower, without the index)."""
     if is_postgres():
-        return False
+        return True
     row = db.execute_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'expense_fts'").fetchone()
     return row is not None
+
+
+# The PostgreSQL document: the indexed expression of migration 16, written again here because a migration is
+# frozen and imports nothing of the services (tests/test_search_postgres.py checks the two are the same).
+_ACCENTED = 'àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝŸ'
+_PLAIN = 'aaaaaaceeeeiiiinooooouuuuyyaaaaaaceeeeiiiinooooouuuuyy'
+PG_DOCUMENT = (
+    "to_tsvector('simple'::regconfig, translate(lower(coalesce(description, '') || ' ' || coalesce(place, '')), "
+    f"'{_ACCENTED}', '{_PLAIN}'))"
+)
+
+
+def _fts_match(word: str, owners: Sequence[int]) -> str:
+    """The FTS5 query for a word in descriptions and places, among these owners' expenses only (migration 16
+    indexes the owner): FTS5 intersects the two lists, so a common word costs its household's matches, not
+    every household's. The word is letters and digits only (search_terms) and quoted: never FTS syntax."""
+    whose = ' OR '.join(f'"{int(owner)}"' for owner in owners)
+    return f'{{description place}} : "{word}"* AND owner_id : ({whose})'
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,18 +225,7 @@ def _starts_a_word(word: str, name: str) -> bool:
     return any(part.startswith(word) for part in ''.join(c if c.isalnum() else ' ' for c in name).split())
 
 
-def _text_condition(word: str, indexed: bool) -> Expression:
-    if indexed:
-        # the word is letters and digits only (search_terms), quoted: never FTS syntax
-        return Expense.id.in_(SQL('(SELECT rowid FROM expense_fts WHERE expense_fts MATCH ?)', (f'"{word}"*',)))
-    if is_postgres():
-        columns = [fn.TRANSLATE(fn.LOWER(c), _ACCENTED, _PLAIN) for c in (Expense.description, Expense.place)]
-    else:
-        columns = [fn.LOWER(Expense.description), fn.LOWER(Expense.place)]
-    return reduce(operator.or_, [column.contains(word) for column in columns])
-
-
-def _word_condition(word: str, names: _Names, indexed: bool) -> ColumnBase:
+def _word_condition(word: str, names: _Names, owners: Sequence[int], indexed: bool) -> ColumnBase:
     """A word anywhere: description or place (full text), or the start of a word of a name."""
 
     def ids(rows: list[tuple[int, str]]) -> list[int]:
@@ -232,22 +239,35 @@ def _word_condition(word: str, names: _Names, indexed: bool) -> ColumnBase:
     }
     tag_ids = ids(names.tags)
     if indexed:
-        # one list of ids (SQLite reads the matches from the index and the few names' rows from their
-        # indexes), so that the query starts from it rather than from every expense of the household
+        # one list of ids (the text index's matches and the few names' rows, each read from an index), so that
+        # the query starts from it rather than from every expense of the household
         table, tagged = Expense._meta.table_name, ExpenseTag._meta.table_name
-        parts = ['SELECT rowid FROM expense_fts WHERE expense_fts MATCH ?']
-        params: list[object] = [f'"{word}"*']  # letters and digits only (search_terms), quoted: never syntax
+        if is_postgres():
+            mark = '%s'  # the word is letters and digits only (search_terms): `word:*` is never tsquery syntax
+            whose = ', '.join(str(int(owner)) for owner in owners)  # the household's only, as FTS5's owner_id
+            document = f"{PG_DOCUMENT} @@ to_tsquery('simple'::regconfig, %s)"
+            parts = [f'SELECT id FROM "{table}" WHERE owner_id IN ({whose}) AND {document}']
+            params: list[object] = [f'{word}:*']
+        else:
+            mark = '?'
+            parts = ['SELECT rowid FROM expense_fts WHERE expense_fts MATCH ?']
+            params = [_fts_match(word, owners)]
         for column, found in by_column.items():
             if found:
-                parts.append(f'SELECT id FROM "{table}" WHERE "{column}" IN ({", ".join("?" * len(found))})')
+                parts.append(f'SELECT id FROM "{table}" WHERE "{column}" IN ({", ".join([mark] * len(found))})')
                 params += found
         if tag_ids:
-            parts.append(f'SELECT expense_id FROM "{tagged}" WHERE tag_id IN ({", ".join("?" * len(tag_ids))})')
+            parts.append(f'SELECT expense_id FROM "{tagged}" WHERE tag_id IN ({", ".join([mark] * len(tag_ids))})')
             params += tag_ids
-        return Expense.id.in_(SQL('(' + ' UNION ALL '.join(parts) + ')', params))
+        # PostgreSQL: OFFSET 0 plans the list on its own (the GIN index, a bitmap) instead of folding it into a
+        # join that would compute the document of every expense of the household to test it
+        fence = ' OFFSET 0' if is_postgres() else ''
+        return Expense.id.in_(SQL('(' + ' UNION ALL '.join(parts) + fence + ')', params))
+    # no index (a SQLite database made from the models alone): the columns themselves, case folded
     columns: dict[str, Any] = {'category_id': Expense.category, 'subcategory_id': Expense.subcategory}
     columns |= {'payment_method_id': Expense.payment_method, 'owner_id': Expense.owner}
-    conditions: list[ColumnBase] = [_text_condition(word, indexed)]
+    conditions: list[ColumnBase] = [fn.LOWER(Expense.description).contains(word)]
+    conditions.append(fn.LOWER(Expense.place).contains(word))
     conditions += [columns[name].in_(found) for name, found in by_column.items() if found]
     if tag_ids:
         conditions.append(Expense.id.in_(ExpenseTag.select(ExpenseTag.expense).where(ExpenseTag.tag.in_(tag_ids))))
@@ -263,7 +283,13 @@ def _receipt_condition(has_receipt: bool) -> ColumnBase:
 def _conditions(user: User, filters: ExpenseFilters) -> list[ColumnBase]:
     owners = access.owner_ids_for(user, filters.scope)
     terms = filters.terms
-    out: list[ColumnBase] = [Expense.owner.in_(owners)]
+    indexed = _has_index()
+    if terms.words and indexed and not is_postgres():
+        # every word is a list of ids already narrowed to these owners (`_fts_match`): SQLite must start from
+        # the shortest of those lists, not walk the owners' whole index (`+ 0` keeps it off that index)
+        out: list[ColumnBase] = [(Expense.owner + 0).in_(owners)]
+    else:
+        out = [Expense.owner.in_(owners)]
     if filters.month is not None:
         out.append(Expense.date.between(filters.month.first_day, filters.month.last_day))
     firsts = [day for day in (filters.date_from, terms.date_from) if day is not None]
@@ -295,12 +321,11 @@ def _conditions(user: User, filters: ExpenseFilters) -> list[ColumnBase]:
         out.append(Expense.description.contains(literal) | Expense.place.contains(literal))
     if terms.words or terms.numbers:
         names = _Names.of(owners)
-        indexed = _has_index()
-        out += [_word_condition(word, names, indexed) for word in terms.words]
+        out += [_word_condition(word, names, owners, indexed) for word in terms.words]
         for number in terms.numbers:
             either: list[ColumnBase] = [Expense.amount_cents == number.cents] if number.cents is not None else []
             if number.word:
-                either.append(_word_condition(number.word, names, indexed))
+                either.append(_word_condition(number.word, names, owners, indexed))
             out.append(reduce(operator.or_, either) if either else SQL('1 = 0'))
     return out
 
@@ -372,19 +397,21 @@ def list_expenses(
     chosen = _filters_of(month, scope, search, filters)
     order = _sort_order(sort)
     conditions = _conditions(user, chosen)
-    found = _one_pass(conditions, sort, offset, limit) if _narrow_words(user, chosen) else None
+    found = _ranked(conditions, order, sort, offset, limit) if chosen.terms.words else None
     if found is not None:
         count, total_cents, expenses = found
     else:
         # the totals need no names: every condition is on the expense itself, whose category and creator exist
-        totals = Expense.select(fn.COUNT(Expense.id), fn.SUM(Expense.amount_cents)).where(*conditions)
+        # an expense waiting for its exchange rate is listed but not added (issue 20)
+        adds = Case(None, [(conversion.counted(), Expense.amount_cents)], 0)
+        totals = Expense.select(fn.COUNT(Expense.id), fn.SUM(adds)).where(*conditions)
         counted, total = cast(tuple[int | None, int | None], totals.tuples().get())
-        query = _joined_query(*_ROW_COLUMNS).where(*conditions).order_by(*order).objects()
+        query = _joined_query(*_ROW_COLUMNS).where(*conditions).order_by(*order)
         if limit is not None:
             query = query.limit(limit)
         if offset:
             query = query.offset(offset)
-        count, total_cents, expenses = int(counted or 0), int(total or 0), rows_of(query)
+        count, total_cents, expenses = int(counted or 0), int(total or 0), rows_of_query(query)
     return ExpensePage(
         month=str(chosen.month) if chosen.month is not None else 'all',
         count=count,
@@ -395,47 +422,30 @@ def list_expenses(
     )
 
 
-ONE_PASS_LIMIT = 50_000
-
-
-def _narrow_words(user: User, chosen: ExpenseFilters) -> bool:
-    """Words found in texts only: their matches are few enough to read in one pass. A word that names a
-    category, a payment method, a tag or a person may match a large share of the household: the database
-    counts those better (bench/search.py)."""
-    words = chosen.terms.words
-    if not words:
-        return False
-    names = _Names.of(access.owner_ids_for(user, chosen.scope))
-    every = names.categories + names.payment_methods + names.users + names.tags
-    return not any(_starts_a_word(word, name) for word in words for _number, name in every)
-
-
-def _one_pass(conditions: list[ColumnBase], sort: str, offset: int, limit: int | None):
-    """A search's count, total and page from one read of the matches' (id, date, amount), then the names of
-    the page's rows only: a word's matches are found once instead of twice (count, then page), and the joins
-    run for 25 rows instead of all the matches. For a sort on the date or the amount, and up to
-    ONE_PASS_LIMIT matches (beyond, None: the count and the page are asked of the database apart)."""
-    name = (sort or DEFAULT_SORT).strip().lstrip('-+')
-    if name not in ('date', 'amount'):
-        return None
-    query = Expense.select(Expense.id, Expense.date, Expense.amount_cents).where(*conditions)
-    matches = cast(list[tuple[int, Any, int]], list(query.limit(ONE_PASS_LIMIT + 1).tuples()))
-    if len(matches) > ONE_PASS_LIMIT:
-        return None
-    descending = (sort or DEFAULT_SORT).strip().startswith('-')
-    if name == 'date':
-        matches.sort(key=lambda m: (str(m[1]), m[0]), reverse=descending)
-    else:  # the amount in the asked direction, then the newest first (as `_sort_order`)
-        matches.sort(key=lambda m: (str(m[1]), m[0]), reverse=True)
-        matches.sort(key=lambda m: m[2], reverse=descending)
-    page = matches[offset : offset + limit if limit is not None else None]
-    ids = [m[0] for m in page]
+def _ranked(
+    conditions: list[ColumnBase], order: list, sort: str, offset: int, limit: int | None
+) -> tuple[int, int, list[ExpenseRow]] | None:
+    """A search's count, total and page in one query (window functions over the matches, then the page's ids),
+    then the names of the page's rows only: the matches are found once instead of twice (count, then page),
+    and each is read once, by its id. None when the page is past the end (no row carries the count): the
+    caller then asks for the count apart."""
+    adds = Case(None, [(conversion.counted(), Expense.amount_cents)], 0)  # not while waiting for a rate (issue 20)
+    columns = (Expense.id, fn.COUNT(Expense.id).over(), fn.SUM(adds).over())
+    by_name = (sort or DEFAULT_SORT).strip().lstrip('-+') not in ('date', 'amount', 'description')
+    query = (_joined_query(*columns) if by_name else Expense.select(*columns)).where(*conditions).order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
+    page = cast(list[tuple[int, int, int]], list(query.tuples()))
+    if not page:
+        return (0, 0, []) if not offset else None
+    ids = [row[0] for row in page]
     by_id: dict[int, Expense] = {}
     for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
         chunk = ids[start : start + 500]
         by_id.update((e.id, e) for e in _joined_query(*_ROW_COLUMNS).where(Expense.id.in_(chunk)).objects())
-    rows = rows_of(by_id[i] for i in ids if i in by_id)
-    return len(matches), sum(m[2] for m in matches), rows
+    return int(page[0][1]), int(page[0][2] or 0), rows_of(by_id[i] for i in ids if i in by_id)
 
 
 def iter_expenses(

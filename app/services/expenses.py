@@ -21,7 +21,7 @@ from app.db import write_transaction
 from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User, utcnow
 from app.models.expense import REQUEST_ID_LENGTH
-from app.services import access, categories, payment_methods, receipt_rows, splits, tags
+from app.services import access, categories, conversion, household_currency, payment_methods, receipt_rows, splits, tags
 from app.services.clock import today
 from app.services.errors import Invalid, NotFound
 from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, _row, rows_of
@@ -251,10 +251,12 @@ def create_expense(user: User, data: Mapping, request_id: object = None) -> Expe
     try:
         with write_transaction():
             columns = _parse(user, data, None)
+            columns.update(household_currency.expense_currency(user, data, columns['amount_cents']))
             tag_names = tags.parse_tags(data.get('tags'))
             expense = Expense.create(owner=user.id, request_id=key, **columns)
             tags.set_expense_tags(user.id, expense.id, tag_names)
             splits.record_split(user, expense.id, data, creating=True)
+            conversion.count_expense(expense.id)  # into the household currency (issue 20)
     except IntegrityError:
         # a concurrent replay inserted first: the unique (owner, request_id) index refused this one
         first = _created_by_request(user, key) if key is not None else None
@@ -292,6 +294,8 @@ def update_expense(user: User, expense_id: object, data: Mapping) -> ExpenseRow:
         current = _find(user, expense_id)
         access.check_may_change(user, [current.owner_id], 'expense')
         columns = _parse(user, data, current)
+        columns.update(household_currency.changed_currency(data, columns, current))
+        conversion.uncount_expense(current.id)  # in its own currency, as typed, for the split's checks
         if 'tags' in data:
             tags.set_expense_tags(current.owner_id, current.id, tags.parse_tags(data.get('tags')))
             columns['updated_at'] = utcnow()
@@ -299,6 +303,7 @@ def update_expense(user: User, expense_id: object, data: Mapping) -> ExpenseRow:
             columns['updated_at'] = utcnow()
             Expense.update(**columns).where(Expense.id == current.id).execute()
         splits.record_split(user, current.id, data, creating=False)
+        conversion.count_expense(current.id)
     return get_expense(user, current.id)
 
 
@@ -324,9 +329,10 @@ def restore_expense(user: User, snapshot: DeletedExpense) -> ExpenseRow:
                 Message('This expense can no longer be restored: its owner is not shared with you any more.')
             )
         data = {name: getattr(row, name) for name in FIELDS if name not in ('amount', 'date')}
-        data.update(amount=cents_to_text(row.amount_cents), date=row.date.isoformat())
+        data.update(amount=cents_to_text(row.amount_cents), date=row.date.isoformat(), currency=row.currency)
         access.check_may_change(user, [owner_id], 'expense', field=None)
         columns = _parse(user, data, None, owner_id)
+        columns.update(household_currency.expense_currency(owner_id, data, columns['amount_cents']))
         extra = {}
         if not Expense.select().where(Expense.id == row.id).exists():
             extra['id'] = row.id
@@ -343,6 +349,7 @@ def restore_expense(user: User, snapshot: DeletedExpense) -> ExpenseRow:
         )
         tags.set_expense_tags(owner_id, expense.id, list(row.tags))
         splits.record_split(user, expense.id, splits.as_data(row), creating=True)
+        conversion.count_expense(expense.id)
         receipt_rows.reattach(snapshot.receipt_ids, expense.id)
     return get_expense(user, expense.id)
 

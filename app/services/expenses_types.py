@@ -16,7 +16,11 @@ __all__ = ['DeletedExpense', 'ExpensePage', 'ExpenseRow', 'LastChoices', 'Longes
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExpenseRow:
     """An expense with the names of what it is filed under: the same shape for the API, the pages and the
-    exports. `amount` is `amount_cents` as a number of the currency, rounded to cents."""
+    exports. `amount` is `amount_cents` as a number of the currency, rounded to cents.
+
+    Currencies (issue 20): `amount` is in the expense's own `currency`, as it was typed; `counted_amount` is
+    what it counts for in the household's `counted_currency` (converted at the rate of its date), None while
+    that rate is missing (`rate_missing`: every total leaves it out until the rate arrives)."""
 
     id: int
     amount: float
@@ -41,6 +45,11 @@ class ExpenseRow:
     tags: tuple[str, ...] = ()  # its tags, sorted by name (issue 18)
     paid_by: int | None = None  # who paid (issue 20): the owner unless a split says otherwise
     split: SplitView | None = None  # None: just the owner's
+    currency: str = ''  # ISO 4217: the expense's own currency (its owner's household currency by default)
+    counted_currency: str = ''  # the owner's household currency, what totals count in
+    counted_amount: float | None = None
+    counted_cents: int | None = None
+    rate_missing: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

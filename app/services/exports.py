@@ -42,6 +42,7 @@ HEADER = (
     'longitude',
     'created by',
     'tags',
+    'receipts',
 )
 # the XLSX header: for a person, written in the reader's language (`xlsx_header(language)`)
 XLSX_HEADER = (
@@ -55,6 +56,7 @@ XLSX_HEADER = (
     Message('Longitude'),
     Message('Created by'),
     Message('Tags'),
+    Message('Receipts'),
 )
 TOTAL = Message('Total')
 SUMMARY_HEADER = (Message('Category'), Message('Expenses'), TOTAL, Message('Share'))
@@ -99,6 +101,7 @@ def _csv_row(expense: ExportRow) -> list[str]:
         _coordinate(expense.longitude),
         _csv_safe(expense.created_by or ''),
         _csv_safe(', '.join(expense.tags)),
+        _csv_safe(', '.join(expense.receipts)),
     ]
 
 
@@ -148,7 +151,7 @@ class _Widths:
     is finished, so they need no query up front)."""
 
     def __init__(self, header: list[str]) -> None:
-        self.values = [10, 0, 0, 0, 0, 0, 11, 11, 0, 20]
+        self.values = [10, 0, 0, 0, 0, 0, 11, 11, 0, 20, 0]
         self.header = header
 
     def fit(self) -> list[float]:
@@ -156,7 +159,7 @@ class _Widths:
 
 
 _ROW_STYLES = (xlsx.DAY, xlsx.MONEY)
-_TEXT_COLUMNS = (2, 3, 4, 5, 8)
+_TEXT_COLUMNS = (2, 3, 4, 5, 8, 10)
 
 
 def write_xlsx(
@@ -205,6 +208,7 @@ def _fill_book(
             expense.longitude,
             expense.created_by,
             ', '.join(expense.tags) if expense.tags else None,
+            ', '.join(expense.receipts) if expense.receipts else None,  # their file names; the files are in backups
         )
         sheet.append(row, _ROW_STYLES)
         for column in _TEXT_COLUMNS:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from app.db import write_transaction
 from app.i18n import LANGUAGES, Message
 from app.models import User
+from app.services import conversion
 from app.services.errors import Invalid
 
 THEMES = ('auto', 'light', 'dark')
@@ -52,6 +53,7 @@ def update_preferences(
     capture_location: bool | None = None,
     language: str | None = None,
 ) -> User:
+    former_currency = user.currency
     if language is not None:
         user.language = check_language(language)
     if theme is not None:
@@ -92,4 +94,7 @@ def update_preferences(
         user.capture_location = bool(capture_location)
     with write_transaction():
         user.save()
+        if user.currency != former_currency:  # what they own is counted again in it (issue 20)
+            conversion.freeze_owner(user.id, former_currency)
+            conversion.recount_owner(user.id)
     return user

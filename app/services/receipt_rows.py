@@ -16,6 +16,7 @@ from app.db import write_transaction
 from app.models import Expense, Receipt, utcnow
 from app.services import receipt_files
 from app.services.expenses_types import ExpenseRow
+from app.services.id_lists import among
 from app.services.receipt_types import ReceiptRef
 from app.services.timestamps import as_utc
 
@@ -46,8 +47,8 @@ def for_expenses(expense_ids: Iterable[int]) -> dict[int, tuple[ReceiptRef, ...]
     """The receipts of each expense, oldest first, in one query (a listing's page at once)."""
     ids = list(set(expense_ids))
     found: dict[int, list[ReceiptRef]] = {}
-    for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-        query = Receipt.select().where(Receipt.expense_id.in_(ids[start : start + 500]) & live())
+    for start in range(0, len(ids), 2000):  # a few statements of bounded length
+        query = Receipt.select().where(among(Receipt.expense_id, ids[start : start + 2000]) & live())
         for receipt in query.order_by(Receipt.id):
             found.setdefault(receipt.expense_id, []).append(ref(receipt))
     return {expense_id: tuple(refs) for expense_id, refs in found.items()}

@@ -16,15 +16,16 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from typing import Any
 
 from app.db import write_transaction
 from app.i18n import Message
 from app.models import Expense, ExpenseShare, ExpenseSplit, HouseholdPreference, User
 from app.services import access
+from app.services.allocation import allocate
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.expenses_types import ExpenseRow
+from app.services.id_lists import among
 from app.services.money import cents_to_number, cents_to_text
 from app.services.splits_types import HouseholdMember, Share, SplitForm, SplitView
 from app.services.validation import is_blank, parse_id
@@ -37,21 +38,6 @@ _MAX_PART = Decimal(1_000_000_000)
 
 
 # --- the arithmetic ---------------------------------------------------------------------------------
-
-
-def allocate(amount_cents: int, weights: Sequence[Decimal | int | Fraction]) -> list[int]:
-    """`amount_cents` shared in proportion to `weights` (all > 0), adding up exactly (the module's rule)."""
-    if not weights:
-        raise ValueError('no weights')
-    exact = [Fraction(w) for w in weights]
-    total = sum(exact, Fraction(0))
-    parts = [Fraction(amount_cents) * w / total for w in exact]
-    floors = [int(p) for p in parts]  # parts are >= 0: int() rounds down
-    left = amount_cents - sum(floors)
-    order = sorted(range(len(parts)), key=lambda i: (-(parts[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += 1
-    return floors
 
 
 def shares_for(amount_cents: int, mode: str, parts: Sequence[Decimal]) -> list[int]:
@@ -327,7 +313,7 @@ def split_views(expense_ids: Sequence[int]) -> dict[int, tuple[int, SplitView]]:
     """The payer and split of each of these expenses that has one, in two queries."""
     if not expense_ids:
         return {}
-    splits = {s.id: s for s in ExpenseSplit.select().where(ExpenseSplit.expense.in_(list(expense_ids)))}
+    splits = {s.id: s for s in ExpenseSplit.select().where(among(ExpenseSplit.expense, expense_ids))}
     if not splits:
         return {}
     rows = (
@@ -368,7 +354,8 @@ def with_splits(rows: Sequence[ExpenseRow]) -> tuple[ExpenseRow, ...]:
     out = []
     for row in rows:
         payer, view = views.get(row.id, (row.owner_id, None))
-        out.append(replace(row, paid_by=payer, split=view))
+        same = payer == row.paid_by and view is None and row.split is None  # most rows: no copy to make
+        out.append(row if same else replace(row, paid_by=payer, split=view))
     return tuple(out)
 
 

@@ -24,6 +24,7 @@ from peewee import JOIN, Case, fn
 
 from app.i18n import Message
 from app.models import Expense, ExpenseShare, ExpenseSplit, User
+from app.services import conversion
 from app.services.access import linked_user_ids, owner_ids_for
 from app.services.errors import Invalid
 from app.services.splits import default_split
@@ -69,6 +70,7 @@ class Counted:
     def rows(self, first: date, last: date) -> Any:
         """The condition on the rows of `select`: the owners' expenses from `first` to `last` that the view counts."""
         condition = Expense.owner.in_(self.owner_ids) & (Expense.date >= first) & (Expense.date <= last)
+        condition &= conversion.counted()  # one waiting for its exchange rate counts once it arrives (issue 20)
         if self.view == 'paid':
             condition &= fn.COALESCE(ExpenseSplit.paid_by, Expense.owner) == self.viewer_id
         elif self.view == 'share':

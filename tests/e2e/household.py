@@ -124,6 +124,7 @@ def seed_household(url: str, admin_password: str, today: date | None = None) -> 
             'post', '/budget_create', json={'amount': '40', 'category_id': garden['category']['id'], 'rollover': True}
         )
         expenses += shared_shopping(admin, accounts[1], today, 'Weekly shop')
+        tag_outings(admin)
     finally:
         for account in accounts:
             account.close()
@@ -151,3 +152,26 @@ def shared_shopping(payer: Account, other: Account, today: date, description: st
     other_id = next(u['id'] for u in other.call('get', '/users')['users'] if u['is_me'])
     other.call('post', '/settlement_create', json={'from_user_id': other_id, 'to_user_id': payer_id, 'amount': '10'})
     return 1
+
+
+# Tags and a receipt (issue 18): the household's cinema outings ("Cinema", "Cinéma": the search folds accents) get
+# the tag "Paris", the same in both languages, and one of them a till receipt, so that the tour sees a search with
+# filters (the tags' chips, a receipt's mark) and Settings › Tags with data, in English and in French.
+OUTINGS_TAG = 'Paris'
+OUTINGS_SEARCH = f'/expenses?search=cinema&tag={OUTINGS_TAG}'
+
+
+def tag_outings(account: Account) -> int:
+    """Tag what a search for "cinema" finds (every linked account's), attach a receipt to one; how many."""
+    from tests import receipt_images
+
+    found = account.call('get', '/expenses', params={'search': 'cinema', 'limit': 100})
+    assert isinstance(found, dict)
+    outings = found['expenses']
+    for expense in outings:
+        account.call('post', '/expense_update', json={'id': expense['id'], 'tags': [OUTINGS_TAG]})
+    if outings:
+        photo = receipt_images.receipt_photo('Cinéma du Panthéon', [('PLACE', 950), ('POPCORN', 450)], '14/03/2026')
+        files = {'file': ('ticket.jpg', photo, 'image/jpeg')}
+        account.call('post', '/receipt_upload', data={'expense_id': str(outings[0]['id'])}, files=files)
+    return len(outings)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from tests.e2e.household import MONTHS, Account, _months_back, add_recurring, shared_shopping
+from tests.e2e.household import MONTHS, Account, _months_back, add_recurring, shared_shopping, tag_outings
 
 FRENCH_ADMIN, FRENCH_PARTNER = 'camille', 'mathis'
 FRENCH_TOKEN = 'Raccourci du téléphone'
@@ -56,6 +56,7 @@ def seed_french_data(url: str, password: str, today: date | None = None) -> int:
             'post', '/budget_create', json={'amount': '40', 'category_id': garden['category']['id'], 'rollover': True}
         )
         recorded += shared_shopping(camille, accounts[1], today, 'Courses de la semaine')
+        tag_outings(camille)
         return recorded + add_recurring(camille, today, RECURRING)
     finally:
         for account in accounts:

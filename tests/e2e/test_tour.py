@@ -32,7 +32,16 @@ from playwright.sync_api import Error as PlaywrightError
 
 from app.i18n import Message
 from tests.e2e.harness import Server, make_server
-from tests.e2e.household import ADMIN, FLATMATE, PARTNER, TOKEN_NAME, Household, seed_household
+from tests.e2e.household import (
+    ADMIN,
+    FLATMATE,
+    OUTINGS_SEARCH,
+    OUTINGS_TAG,
+    PARTNER,
+    TOKEN_NAME,
+    Household,
+    seed_household,
+)
 from tests.e2e.household_fr import (
     FRENCH_ADMIN,
     FRENCH_GARDEN,
@@ -92,9 +101,11 @@ class Stop:
 
 STOPS = [
     Stop('dashboard', '/', js=CHARTS_DRAWN),
+    Stop('dashboard-share', '/?view=share', js=CHARTS_DRAWN),  # issue 20: the figures count my share
     Stop('menu', '/', js=CHARTS_DRAWN, phone_only=True),  # the navigation drawer, opened
     Stop('expenses', '/expenses', js=EXPENSES_SHOWN),
     Stop('expense-form', '/expenses', js=EXPENSES_SHOWN, full_page=False, dialog=True),  # the Add expense dialog
+    Stop('search', OUTINGS_SEARCH, text=OUTINGS_TAG, js=EXPENSES_SHOWN),  # a search with a filter, tags, a receipt
     Stop('recurring', '/expenses/recurring', text='Music streaming', french='Abonnement musique'),
     Stop('import', '/expenses/import', text='Past imports'),
     Stop('budgets', '/budgets', text='Garden', french=FRENCH_GARDEN),
@@ -105,6 +116,7 @@ STOPS = [
     Stop('settings-account', '/settings?tab=account', text='Appearance and formats'),
     Stop('settings-sharing', '/settings?tab=sharing', text=FLATMATE, french=FRENCH_PARTNER),
     Stop('settings-tokens', '/settings?tab=tokens', text=TOKEN_NAME, french=FRENCH_TOKEN),
+    Stop('settings-tags', '/settings?tab=tags', text=OUTINGS_TAG),
     Stop('settings-notifications', '/settings?tab=notifications', text='Large recurring expenses'),
     Stop('settings-users', '/settings?tab=users', text=FLATMATE, french=FRENCH_PARTNER),
     Stop('settings-audit', '/settings?tab=audit', text=PARTNER, french=FRENCH_PARTNER),

@@ -1,11 +1,12 @@
 """Stored XSS (issue 13, item 1): a linked user's hostile names stay text on every page of the victim.
 
-A linked user (mallory) names her categories, subcategories, payment methods, places, token and expenses
-`<img src=x onerror=...>` and `"><script>...</script>`; the victim (the administrator, linked to her) has
-the same names on their own data, so that every dialog a person can open on them is opened here too. The
-victim then opens every page in Chromium, shows the tooltip of every data point of every chart, opens every
-map popup, every dialog and the pickers inside them. The payloads set `window.__xss`; it must stay unset,
-no JavaScript dialog may open, and the hostile names must be shown as the literal text they are.
+A linked user (mallory) names her categories, subcategories, payment methods, places, token, expenses, tags
+and receipt files `<img src=x onerror=...>` and `"><script>...</script>`; the victim (the administrator,
+linked to her) has the same names on their own data, so that every dialog a person can open on them is
+opened here too. The victim then opens every page in Chromium, shows the tooltip of every data point of every
+chart, opens every map popup, every dialog and the pickers inside them, searches and filters with the
+payloads. The payloads set `window.__xss`; it must stay unset, no JavaScript dialog may open, and the hostile
+names must be shown as the literal text they are.
 
 One server and one browser for the module; the data is written through the services before it starts.
 Usernames cannot carry markup at all (letters, digits and `._@-`), which the test checks too.
@@ -19,14 +20,16 @@ from contextlib import contextmanager
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
 from app.config import load, use_settings
 from app.db import close_database, open_database
 from app.migrations import run_migrations
-from app.services import categories, expenses, links, payment_methods, places, tokens, users
+from app.services import categories, expenses, links, payment_methods, places, receipts, tokens, users
 from app.services.errors import Invalid
+from tests import receipt_images
 from tests.e2e.harness import Server, make_server
 
 IMG = '<img src=x onerror=window.__xss=1>'
@@ -126,7 +129,7 @@ def _seed(server: Server) -> None:
                 method = payment_methods.create_payment_method(owner, name)
                 latitude, longitude = 48.85 + number * 0.02, 2.35 + index * 0.02
                 for day in sorted({today.replace(day=1), today}):
-                    expenses.create_expense(
+                    made = expenses.create_expense(
                         owner,
                         {
                             'amount': f'{12 + index + number}.34',
@@ -138,8 +141,10 @@ def _seed(server: Server) -> None:
                             'place': name,
                             'latitude': latitude,
                             'longitude': longitude,
+                            'tags': [name],
                         },
                     )
+                receipts.attach(owner, made.id, f'{name}.jpg', receipt_images.photo())
                 places.rename_place(owner, latitude, longitude, name)
                 tokens.create_token(owner, name)
     finally:
@@ -287,7 +292,32 @@ def test_map_popups_and_places(victim_page) -> None:
     _harmless(page, 'the map page')
 
 
-@pytest.mark.parametrize('tab', ['account', 'sharing', 'tokens', 'users', 'audit', 'update'])
+def test_search_box_filters_tags_and_receipts(victim_page) -> None:
+    """A hostile search and tag filter in the address (a shared link), the tags' chips, the tag filter's
+    choices and a receipt's viewer (issue 18)."""
+    page = victim_page
+    for name in PAYLOADS:
+        page.goto(f'{page.server.url}/expenses?{urlencode({"search": name, "tag": name})}')
+        page.locator('.q-table tbody td').nth(3).wait_for()
+        assert page.get_by_label('Search all expenses').input_value() == name
+        _shows_literally_one(page, name, 'a search result')
+        _harmless(page, 'a hostile search')
+    page.goto(page.server.url + '/expenses')
+    page.locator('.q-table tbody td').nth(3).wait_for()
+    _shows_literally(page, 'the tags of the expenses table')
+    page.get_by_role('button', name='Receipt attached: show it').first.click()
+    page.locator('.q-dialog img').first.wait_for()
+    shown = page.locator('.q-dialog').last.inner_text()
+    assert 'onerror' in shown or 'script.jpg' in shown, shown  # the file's name (its markup removed), as text
+    _harmless(page, 'the receipt viewer')
+    _close_dialog(page)
+
+
+def _shows_literally_one(page, name: str, where: str) -> None:
+    assert name in page.evaluate('document.body.innerText'), f'{where} does not show {name!r} as text'
+
+
+@pytest.mark.parametrize('tab', ['account', 'sharing', 'tokens', 'tags', 'users', 'audit', 'update'])
 def test_settings_tabs(victim_page, tab: str) -> None:
     page = victim_page
     page.goto(f'{page.server.url}/settings?tab={tab}')
@@ -299,6 +329,14 @@ def test_settings_tabs(victim_page, tab: str) -> None:
         page.get_by_text('Revoke the token').wait_for()
         assert any(name in page.locator('.q-dialog').last.inner_text() for name in PAYLOADS)
         _close_dialog(page)
+    if tab == 'tags':
+        page.get_by_text(IMG).first.wait_for()
+        _shows_literally(page, 'the tags tab')
+        for name in PAYLOADS:
+            page.get_by_role('button', name=f'Rename the tag {name}', exact=True).click()
+            page.locator('.q-dialog').last.wait_for()
+            assert name in page.locator('.q-dialog').last.inner_text()
+            _close_dialog(page)
     if tab == 'sharing':
         page.get_by_text(ATTACKER).first.wait_for()
     if tab == 'audit':

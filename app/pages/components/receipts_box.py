@@ -11,7 +11,7 @@ attaches what is still waiting, once.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,42 @@ class Waiting:
     data: bytes
     thumbnail: str  # a data: URL
     is_pdf: bool
+
+
+def viewer(files: Sequence[tuple[str, str | None, str | None]]) -> None:
+    """A dialog showing receipts full size, one under the other: (name, image source or None for a PDF,
+    download address or None for a file not saved yet). One file's Download sits beside Close."""
+    with ui.dialog() as dialog, ui.card().classes('w-full max-w-3xl items-center').mark('receipt-viewer'):
+        for name, source, download in files:
+            ui.label(name).classes('text-sm opacity-70 break-all')
+            if source is not None:
+                image = ui.image(source).classes('w-full max-h-[75vh]').props('fit=contain').mark('receipt-full')
+                image.props['alt'] = _('Receipt')
+            else:
+                ui.icon('picture_as_pdf', size='4rem').classes('text-red-700')
+            if download is not None and len(files) > 1:
+                with ui.row().classes('w-full justify-end'):
+                    _download_button(download)
+        with ui.row().classes('w-full justify-end gap-2'):
+            if len(files) == 1 and files[0][2] is not None:
+                _download_button(files[0][2])
+            ui.button(_('Close'), on_click=dialog.close).mark('close-receipt')
+    dialog.on('hide', dialog.delete)
+    dialog.open()
+
+
+def _download_button(address: str) -> None:
+    fetch = functools.partial(ui.download.from_url, address)
+    ui.button(_('Download'), icon='download', on_click=fetch).props('flat').mark('download-receipt')
+
+
+def show_receipts(saved: Sequence[ReceiptRef]) -> None:
+    """Saved receipts in the viewer: photos through the pages' session route, PDFs to download."""
+    files = []
+    for receipt in saved:
+        url = f'/receipt-files/{receipt.id}'
+        files.append((receipt.filename, None if receipt.content_type == 'application/pdf' else url, url))
+    viewer(files)
 
 
 class ReceiptsBox:
@@ -104,30 +140,12 @@ class ReceiptsBox:
             delete.classes('absolute -top-2 -right-2').mark('delete-receipt')
             delete.props['aria-label'] = _('Remove this receipt')
 
-    def _viewer(self, name: str, source: str | None, download: str | None) -> None:
-        with ui.dialog() as viewer, ui.card().classes('w-full max-w-3xl items-center').mark('receipt-viewer'):
-            ui.label(name).classes('text-sm opacity-70 break-all')
-            if source is not None:
-                ui.image(source).classes('w-full max-h-[75vh]').props('fit=contain').mark('receipt-full')
-            else:
-                ui.icon('picture_as_pdf', size='4rem').classes('text-red-700')
-            with ui.row().classes('w-full justify-end gap-2'):
-                if download is not None:
-                    ui.button(_('Download'), icon='download', on_click=lambda: ui.download.from_url(download)).props(
-                        'flat'
-                    )
-                ui.button(_('Close'), on_click=viewer.close).mark('close-receipt')
-        viewer.on('hide', viewer.delete)
-        viewer.open()
-
     def _show_saved(self, receipt: ReceiptRef) -> None:
-        pdf = receipt.content_type == 'application/pdf'
-        url = f'/receipt-files/{receipt.id}'
-        self._viewer(receipt.filename, None if pdf else url, url)
+        show_receipts([receipt])
 
     async def _show_waiting(self, waiting: Waiting) -> None:
         source = None if waiting.is_pdf else await call_service(receipt_files.larger_preview, waiting.data)
-        self._viewer(waiting.filename, source, None)
+        viewer([(waiting.filename, source, None)])
 
     # --- changing --------------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ DESCRIPTION_SLOT = r"""
 <q-td :props="props">
   <a v-if="props.row.rule_id" :href="'/expenses/recurring?rule=' + props.row.rule_id" @click.stop
      class="q-mr-xs text-primary" aria-label="__RULE__" title="__RULE__" data-recurring="1"
-     ><q-icon name="event_repeat" size="16px" /></a>{{ props.value }}
+     ><q-icon name="event_repeat" size="16px" /></a>__MARKS__{{ props.value }}
 </q-td>
 """
 # the same link, for the phone card (inserted before its category)
@@ -32,10 +32,11 @@ def with_label(template: str) -> str:
     return template.replace('__RULE__', escape(_('Recorded by a recurring expense: open it')))
 
 
-def add_slots(table: ui.table, phone_item: str) -> None:
-    """The phone card (its template holds __RECURRING__ where the mark goes) and the description cell."""
+def add_slots(table: ui.table, phone_item: str, *, others: str = '') -> None:
+    """The phone card (its template holds __RECURRING__ where the mark goes) and the description cell;
+    `others`: more marks after this one in the description cell (a receipt's: receipt_marks)."""
     table.add_slot('item', phone_item.replace('__RECURRING__', with_label(PHONE_MARK)))
-    table.add_slot('body-cell-description', with_label(DESCRIPTION_SLOT))
+    table.add_slot('body-cell-description', with_label(DESCRIPTION_SLOT).replace('__MARKS__', others))
 
 
 async def marked(user: User, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,0 +1,19 @@
+"""An expense's amount as the pages show it (issue 20): what it counts for in the household's currency,
+with its own amount beside it when it was in another currency ('45,00 € (50,00 $US)'), or its own amount
+marked 'rate missing' while the rate of its date has not arrived. Text only, never HTML."""
+
+from __future__ import annotations
+
+from app.i18n import _
+from app.services.expenses_types import ExpenseRow
+from app.services.money import format_money
+
+
+def amount_text(row: ExpenseRow, locale: str) -> str:
+    own = format_money(row.amount_cents, row.currency or row.counted_currency, locale)
+    if row.rate_missing or row.counted_cents is None:
+        return _('{amount} (rate missing)', amount=own)
+    if not row.currency or row.currency == row.counted_currency:
+        return format_money(row.counted_cents, row.counted_currency, locale)
+    counted = format_money(row.counted_cents, row.counted_currency, locale)
+    return _('{counted} ({original})', counted=counted, original=own)
