@@ -17,7 +17,9 @@ Usage: ./install.sh [serve|test|setup|--service [--user NAME] [--name NAME]|--he
   ./install.sh test     set everything up plus the test tools (and Chromium when it can), then
                         type-check app/ with mypy and, when that is clean, run the whole test suite
                         (the in-process tests, then the browser tests); the exit status is mypy's
-                        when it fails, else the suite's; extra arguments go to pytest (one run)
+                        when it fails, else the suite's; extra arguments go to pytest (one run);
+                        WIS_TEST_ON_POSTGRES=1 runs the in-process tests once more on PostgreSQL
+                        (WIS_TEST_POSTGRES's server, or a throw-away cluster: scripts/pg-test-cluster)
   ./install.sh setup    set everything up and stop (for service managers)
   ./install.sh --service
                         (as root) set everything up as the folder's owner (or --user NAME), then
@@ -244,6 +246,42 @@ install_service() {
   fi
 }
 
+postgres_ready() {
+  command -v pg_config >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+}
+
+setup_postgres() {
+  postgres_ready && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing PostgreSQL for the PostgreSQL run of the tests"
+    # the package's own cluster is not needed (scripts/pg-test-cluster makes a throw-away one)
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null ||
+      say "Could not install postgresql; the PostgreSQL run will fail"
+  else
+    say "PostgreSQL is missing; install the Debian package postgresql for the PostgreSQL run of the tests"
+  fi
+}
+
+# The in-process suite once more, on PostgreSQL: the server WIS_TEST_POSTGRES names, or a throw-away cluster
+# (scripts/pg-test-cluster) started for the run and removed after it.
+pytest_on_postgres() {
+  local folder url result
+  if [ -n "${WIS_TEST_POSTGRES:-}" ]; then
+    "$PY" -m pytest "$@"
+    return $?
+  fi
+  folder=$(mktemp -d /tmp/wis-pg.XXXXXX)
+  url=$(scripts/pg-test-cluster start "$folder") || {
+    printf 'install.sh: the PostgreSQL test cluster did not start\n' >&2
+    scripts/pg-test-cluster stop "$folder"
+    return 1
+  }
+  WIS_TEST_POSTGRES=$url "$PY" -m pytest "$@"
+  result=$?
+  scripts/pg-test-cluster stop "$folder"
+  return $result
+}
+
 case "${1:-serve}" in
   -h | --help | help)
     usage
@@ -260,6 +298,7 @@ case "${1:-serve}" in
     setup_all
     pip_install requirements-dev.txt
     setup_browser
+    [ "${WIS_TEST_ON_POSTGRES:-}" != 1 ] || setup_postgres
     # the type check first: it takes seconds, the suite minutes; a type error stops here with mypy's status
     say "Type-checking with mypy (settings in pyproject.toml)"
     set +e
@@ -276,11 +315,18 @@ case "${1:-serve}" in
       # Two runs: the in-process tests (NiceGUI's simulated user, the API, the services), then the
       # browser tests (a real server and Chromium through Playwright). Mixed in one worker, a late user
       # test once failed at start-up with a RecursionError; apart, each kind has its workers to itself.
+      # WIS_TEST_ON_POSTGRES=1 adds the in-process tests once more on PostgreSQL (CONTRIBUTING.md).
       say "Running the test suite (1/2: everything but the browser tests)"
-      "$PY" -m pytest --ignore=tests/e2e
+      env -u WIS_TEST_POSTGRES "$PY" -m pytest --ignore=tests/e2e
       status=$?
+      if [ "${WIS_TEST_ON_POSTGRES:-}" = 1 ]; then
+        say "Running the test suite (1b: everything but the browser tests, on PostgreSQL)"
+        pytest_on_postgres --ignore=tests/e2e
+        on_postgres=$?
+        [ "$status" != 0 ] || status=$on_postgres
+      fi
       say "Running the test suite (2/2: the browser tests in headless Chromium)"
-      "$PY" -m pytest tests/e2e
+      env -u WIS_TEST_POSTGRES "$PY" -m pytest tests/e2e
       e2e=$?
       [ "$status" != 0 ] || status=$e2e
     fi
