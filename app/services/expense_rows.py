@@ -85,8 +85,13 @@ def rows_of_query(query: ModelSelect[Expense]) -> list[ExpenseRow]:
     rows = tuple(
         ExpenseRow(
             id=row['id'],
-            amount=cents_to_number(row['amount_cents']),
-            amount_cents=row['amount_cents'],
+            # issue 20: the amount as typed, in its own currency; the counted one in the household's
+            amount=cents_to_number(_own(row)),
+            amount_cents=_own(row),
+            currency=row['currency'] or row['household_currency'],
+            counted_currency=row['household_currency'],
+            counted_amount=cents_to_number(row['amount_cents']),
+            counted_cents=row['amount_cents'],
             date=as_date(row['date']),
             category_id=row['category_id'],
             category=row['category_name'],
@@ -108,7 +113,11 @@ def rows_of_query(query: ModelSelect[Expense]) -> list[ExpenseRow]:
         )
         for row in found
     )
-    return list(splits.with_splits(receipt_rows.with_receipts(rows)))
+    return _marked(list(splits.with_splits(receipt_rows.with_receipts(rows))))
+
+
+def _own(row: dict) -> int:
+    return row['original_cents'] if row['original_cents'] is not None else row['amount_cents']
 
 
 def _joined_query(*columns: Any) -> ModelSelect[Expense]:
