@@ -124,3 +124,31 @@ def test_the_type_column_skips_what_the_person_chose(alice, tmp_path) -> None:
     assert (report.new, dict(report.skipped), report.total_cents) == (2, {'income': 1}, 50320)
     report = run(alice, path, skip_types=())
     assert (report.new, report.skipped) == (3, ())
+
+
+def test_a_currency_column_keeps_each_rows_currency_and_counts_it_converted(alice, tmp_path) -> None:
+    from app.models import MissingRate
+    from app.services import rates
+
+    admin = make_user('root', admin=True)
+    rates.set_rate(admin, 'USD', '1.25', '2026-01-15')  # none for February: that row waits for its rate
+    path = write(
+        tmp_path,
+        'date,amount,currency,description\n'
+        '2026-01-15,50.00,usd,Hotel\n'
+        '2026-01-16,12.00,EUR,Bakery\n'
+        '2026-02-20,10.00,USD,Museum\n'
+        '2026-01-17,3.00,XYZ,Nowhere\n',
+    )
+    report = run(alice, path)
+    assert report.new == 3 and [(p.row_number, p.column) for p in report.invalid] == [(5, 'currency')]
+    assert run(alice, path, ImportOptions(dry_run=False, skip_invalid=True)).imported == 3
+    stored = {e.description: (e.currency, e.original_cents, e.amount_cents) for e in Expense.select()}
+    assert stored['Hotel'] == ('USD', 5000, 4000)  # 50 $ at 1.25 $ per euro: 40 €
+    assert stored['Bakery'] == ('EUR', 1200, 1200)  # the owner's own currency: nothing to convert
+    assert stored['Museum'][:2] == ('USD', 1000)
+    museum = Expense.get(Expense.description == 'Museum')
+    assert MissingRate.select().where(MissingRate.expense == museum.id).exists()
+    # the same file again: every row is recognised, in its own currency
+    again = run(alice, path)
+    assert (again.new, again.duplicates) == (0, 3)

@@ -182,6 +182,13 @@ def count_expense(expense_id: int) -> bool:
         return _count_rows(_rows(Expense.id == expense_id), RateBook()) == 0
 
 
+def count_expenses(expense_ids: list[int]) -> int:
+    """Convert several new expenses at once (an import); returns how many wait for a rate. Inside the
+    caller's transaction."""
+    with write_transaction():  # a savepoint inside the caller's
+        return _count_rows(_rows(Expense.id.in_(expense_ids)), RateBook())
+
+
 def uncount_expense(expense_id: int) -> None:
     """Put an expense back in its own currency (its amount and shares), so that an edit's split is checked
     against the amount the person typed; `count_expense` converts it again after the edit."""

@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from peewee import fn
+
 from app.db import db
 from app.models import Expense, ImportedExpense, User
 from app.services import access
@@ -72,7 +74,14 @@ def classify(user: User, rows: Sequence[Candidate]) -> None:
     )
     hand = Expense.id.not_in(imported_ids)
     query = (
-        Expense.select(Expense.id, Expense.date, Expense.amount_cents, Expense.description, hand.alias('by_hand'))
+        Expense.select(
+            Expense.id,
+            Expense.date,
+            # as typed or as the file wrote it, in its own currency (`amount_cents` is counted converted)
+            fn.COALESCE(Expense.original_cents, Expense.amount_cents),
+            Expense.description,
+            hand.alias('by_hand'),
+        )
         .where(Expense.owner.in_(owners) & Expense.date.between(first, last))
         .order_by(Expense.id)
         .tuples()

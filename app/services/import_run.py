@@ -21,7 +21,7 @@ from app.db import db, is_postgres, write_transaction
 from app.i18n import Message, Plural
 from app.models import Category, Expense, ImportBatch, PaymentMethod, User, utcnow
 from app.models.imports import EXTERNAL_ID_LENGTH
-from app.services import access, audit, expenses, import_refunds, tags
+from app.services import access, audit, conversion, currencies, expenses, import_refunds, tags
 from app.services.errors import Invalid, ServiceError
 from app.services.import_dedupe import Candidate, classify
 from app.services.import_names import CategoryKey, NameBook
@@ -51,16 +51,22 @@ class _Row:
     latitude: float | None
     longitude: float | None
     tags: tuple[str, ...] = ()
+    currency: str | None = None  # the file's, when not the owner's own: converted once stored
 
 
 def _problem(row_number: int, column: str, value: object, message: Message) -> InvalidRow:
     return InvalidRow(row_number, column, str(value if value is not None else '')[:80], message)
 
 
-def _accept(book: NameBook, item: Any) -> _Row:
+def _accept(book: NameBook, item: Any, home: str) -> _Row:
     """A parsed row checked by the expense rules; raises ServiceError naming the column."""
     if item.amount_cents > MAX_AMOUNT_CENTS:
         raise Invalid(Message('The amount is too large to be real (over one billion); check it.'), field='amount')
+    currency = None
+    if getattr(item, 'currency', None):
+        currency = currencies.check_currency(item.currency)
+        currencies.check_amount(item.amount_cents, currency)
+        currency = None if currency == home else currency
     description = clean_text(
         item.description, field='description', max_length=expenses.MAX_DESCRIPTION, label=Message('description')
     )
@@ -80,6 +86,7 @@ def _accept(book: NameBook, item: Any) -> _Row:
         columns.get('latitude'),
         columns.get('longitude'),
         names,
+        currency,
     )
 
 
@@ -119,7 +126,7 @@ def _run(user: User, items: Iterable[Any], source: SourceInfo, options: ImportOp
             money_in.append(Refund(item.row_number, item.date, -item.amount_cents, item.description or ''))
             continue
         try:
-            rows.append(_accept(book, item))
+            rows.append(_accept(book, item, user.currency))
         except ServiceError as error:
             invalid_count += 1
             if len(invalid) < MAX_LISTED:
@@ -267,10 +274,13 @@ def _store(user: User, book: NameBook, chosen: list[_Row], source: SourceInfo, t
             row.place,
             stamp,
             stamp,
+            row.currency or user.currency,  # its own currency and amount, as the expense form stores them
+            row.candidate.amount_cents,
         )
         for row, category_id, subcategory_id, method_id in resolved
     ]
     new_ids = insert_expenses(expense_rows)
+    _count_foreign(new_ids, [row for row, *_ in resolved])
     for expense_id, (row, *_ids) in zip(new_ids, resolved, strict=True):
         if row.tags:  # the tags service's own write (most files carry none)
             tags.set_expense_tags(user.id, expense_id, list(row.tags))
@@ -286,6 +296,19 @@ def _store(user: User, book: NameBook, chosen: list[_Row], source: SourceInfo, t
         detail=f'import {batch.id}: {len(chosen)} expenses from "{(source.file_name or "")[:100]}"',
     )
     return batch.id
+
+
+def _count_foreign(new_ids: list[int], rows: list[_Row]) -> None:
+    """Rows in another currency than the owner's keep it and their amount as the file wrote them, and count
+    converted at the rate of their date (or wait for it), as an expense typed in that currency does."""
+    by_currency: dict[str, list[int]] = {}
+    for expense_id, row in zip(new_ids, rows, strict=True):
+        if row.currency:
+            by_currency.setdefault(row.currency, []).append(expense_id)
+    for ids in by_currency.values():
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            conversion.count_expenses(chunk)
 
 
 class _References:
@@ -319,8 +342,9 @@ class _References:
 
 _EXPENSE_COLUMNS = (
     'owner_id, amount_cents, date, category_id, subcategory_id, payment_method_id, description, latitude, '
-    'longitude, place, created_at, updated_at'
+    'longitude, place, created_at, updated_at, currency, original_cents'
 )
+_EXPENSE_WIDTH = len(_EXPENSE_COLUMNS.split(','))
 
 
 def insert_expenses(rows: list[tuple]) -> list[int]:
@@ -335,14 +359,15 @@ def insert_expenses(rows: list[tuple]) -> list[int]:
     if is_postgres():
         ids: list[int] = []
         for start in range(0, len(rows), _BATCH):
-            values = ', '.join(['(' + ', '.join(['%s'] * 12) + ')'] * len(rows[start : start + _BATCH]))
+            values = ', '.join(['(' + ', '.join(['%s'] * _EXPENSE_WIDTH) + ')'] * len(rows[start : start + _BATCH]))
             params = [value for row in rows[start : start + _BATCH] for value in row]
             cursor = db.execute_sql(f'INSERT INTO expense ({_EXPENSE_COLUMNS}) VALUES {values} RETURNING id', params)
             ids.extend(row[0] for row in cursor.fetchall())
         return ids
     before = db.execute_sql('SELECT COALESCE(MAX(id), 0) FROM expense').fetchone()[0]
     with _search_index_in_bulk(before):
-        db.cursor().executemany(f'INSERT INTO expense ({_EXPENSE_COLUMNS}) VALUES ({", ".join(["?"] * 12)})', rows)
+        marks = ', '.join(['?'] * _EXPENSE_WIDTH)
+        db.cursor().executemany(f'INSERT INTO expense ({_EXPENSE_COLUMNS}) VALUES ({marks})', rows)
     cursor = db.execute_sql('SELECT id FROM expense WHERE id > ? ORDER BY id', (before,))
     ids = [row[0] for row in cursor.fetchall()]
     if len(ids) != len(rows):
