@@ -108,9 +108,9 @@ async def test_xlsx_headers_follow_the_language_but_the_csv_header_stays_english
     assert header[:5] == ['Date', 'Montant', 'Catégorie', 'Sous-catégorie', 'Moyen de paiement']
     assert book['Dépenses']['A2'].value == 'Total (0 dépense)'
     csv = await client.get('/sysapi/export_csv?month=all', headers=bearer(alice))
-    assert (
-        csv.text.splitlines()[0]
-        == 'date,amount,category,subcategory,payment method,description,latitude,longitude,created by,tags,receipts'
+    assert csv.text.splitlines()[0] == (
+        'date,amount,category,subcategory,payment method,description,latitude,longitude,created by,tags,receipts,'
+        'currency,original amount'
     )
 
 

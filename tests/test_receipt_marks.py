@@ -104,8 +104,9 @@ def test_exports_name_each_expenses_receipts(alice, things, tmp_path) -> None:
     target = io.BytesIO()
     exports.write_csv(alice, Month(2026, 1), target)
     rows = list(csv.reader(io.StringIO(target.getvalue().decode())))
-    assert rows[0][-1] == 'receipts'
-    assert {row[5]: row[-1] for row in rows[1:]} == {'Market': "'+cmd.pdf, till.jpg", 'Bakery': ''}
+    at = rows[0].index('receipts')
+    assert at == 10  # after the tags, before the currency columns
+    assert {row[5]: row[at] for row in rows[1:]} == {'Market': "'+cmd.pdf, till.jpg", 'Bakery': ''}
     path = tmp_path / 'out.xlsx'
     exports.write_xlsx(alice, Month(2026, 1), path, language='fr')
     sheet = load_workbook(path)['Dépenses']
@@ -119,4 +120,4 @@ def test_exports_name_each_expenses_receipts(alice, things, tmp_path) -> None:
     with_one = io.BytesIO()
     exports.write_csv(alice, None, with_one, filters=parse_filters(alice, {'has_receipt': 'true'}))
     rows = list(csv.reader(io.StringIO(with_one.getvalue().decode())))
-    assert [(row[5], row[-1]) for row in rows[1:]] == [('Market', "'+cmd.pdf, till.jpg")]
+    assert [(row[5], row[at]) for row in rows[1:]] == [('Market', "'+cmd.pdf, till.jpg")]

@@ -99,4 +99,4 @@ async def test_a_page_in_use_asks_for_auth_alive(user: User, monkeypatch) -> Non
     monkeypatch.setattr(type(user.client), 'run_javascript', lambda self, code, **_: asked.append(code))
     monkeypatch.setattr(type(user.client), 'has_socket_connection', property(lambda self: True))
     user.find(marker='toggle-dark').click()
-    assert any("fetch('/auth/alive'" in code for code in asked)
+    assert any("'/auth/alive'" in code and 'fetch(' in code for code in asked)  # under the proxy's sub-path too

@@ -122,4 +122,4 @@ def test_a_tag_that_looks_like_a_formula_is_exported_as_text(alice, things) -> N
     add(alice, things, date='2026-01-05', tags=['=cmd'])
     target = io.BytesIO()
     exports.write_csv(alice, Month(2026, 1), target)
-    assert target.getvalue().decode().splitlines()[1].endswith(",'=cmd,")  # then the (empty) receipts
+    assert target.getvalue().decode().splitlines()[1].endswith(",'=cmd,,EUR,10.00")  # receipts, currency, amount

@@ -103,8 +103,9 @@ def test_the_rows_of_an_export_are_those_of_the_listing(alice, things) -> None:
     from app.services.expense_search import iter_expenses
 
     full = [
-        (e.date, e.amount_cents, e.category, e.subcategory, e.payment_method, e.description)
+        (e.date, e.counted_cents, e.category, e.subcategory, e.payment_method, e.description)
         + (e.latitude, e.longitude, e.created_by, e.tags, tuple(r.filename for r in e.receipts))
+        + (e.currency, e.amount_cents, e.rate_missing)  # its own currency and amount (issue 20)
         for e in iter_expenses(alice, None)
     ]
     assert [tuple(row) for row in export_rows.iter_export_rows(alice, None)] == full
