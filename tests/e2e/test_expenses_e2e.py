@@ -44,6 +44,9 @@ def test_add_an_expense_and_download_the_csv(page, server) -> None:
         'longitude',
         'created by',
         'tags',
+        'receipts',
+        'currency',
+        'original amount',
     ]
     assert rows[1] == [
         date.today().isoformat(),
@@ -56,6 +59,9 @@ def test_add_an_expense_and_download_the_csv(page, server) -> None:
         '',
         'admin',
         '',
+        '',
+        'EUR',
+        '12.50',
     ]
 
     # delete, confirm, then Undo in the notification brings it back
