@@ -178,8 +178,7 @@ def _rows(where: Any) -> list[tuple[int, int, str | None, int | None, date, str]
 def count_expense(expense_id: int) -> bool:
     """Convert one expense into its owner's household currency (after a create or an edit); False when
     its rate is missing. Inside the caller's transaction."""
-    with write_transaction():  # a savepoint inside the caller's
-        return _count_rows(_rows(Expense.id == expense_id), RateBook()) == 0
+    return count_expenses([expense_id]) == 0
 
 
 def count_expenses(expense_ids: list[int]) -> int:

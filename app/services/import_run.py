@@ -301,14 +301,9 @@ def _store(user: User, book: NameBook, chosen: list[_Row], source: SourceInfo, t
 def _count_foreign(new_ids: list[int], rows: list[_Row]) -> None:
     """Rows in another currency than the owner's keep it and their amount as the file wrote them, and count
     converted at the rate of their date (or wait for it), as an expense typed in that currency does."""
-    by_currency: dict[str, list[int]] = {}
-    for expense_id, row in zip(new_ids, rows, strict=True):
-        if row.currency:
-            by_currency.setdefault(row.currency, []).append(expense_id)
-    for ids in by_currency.values():
-        for start in range(0, len(ids), _BATCH):
-            chunk = ids[start : start + _BATCH]
-            conversion.count_expenses(chunk)
+    foreign = [expense_id for expense_id, row in zip(new_ids, rows, strict=True) if row.currency]
+    for start in range(0, len(foreign), _BATCH):
+        conversion.count_expenses(foreign[start : start + _BATCH])
 
 
 class _References:
