@@ -85,7 +85,7 @@ def frame(user: User, title: str) -> Iterator[None]:
         menu.props['aria-label'] = _('Menu')
         menu.mark('menu')
         ui.link('What I Spend', '/').classes('text-white text-lg font-bold no-underline mr-4')
-        with ui.row().classes('gap-0 max-lg:hidden text-white'):
+        with ui.row().classes('wis-nav gap-0 max-lg:hidden text-white'):
             _nav_links(current, vertical=False)
         ui.space()
         add_buttons(user)
