@@ -19,6 +19,7 @@ from app.i18n import _
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.added import after_add_of
+from app.pages.components.addresses import replace_address
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.quick_pick_chips import QuickPickChips
 from app.pages.expenses import load_add_form
@@ -138,7 +139,7 @@ def open_if_asked(user: User) -> None:
     rest = urlencode([(name, value) for name, value in request.query_params.multi_items() if name not in asked])
 
     async def open_now() -> None:
-        ui.navigate.history.replace(request.url.path + (f'?{rest}' if rest else ''))
+        replace_address(request.url.path + (f'?{rest}' if rest else ''))
         if refused:
             ui.notify(
                 _('The shared file is not a photo or a PDF, or it is too large: nothing was kept.'), type='warning'
