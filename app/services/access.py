@@ -11,7 +11,6 @@ from typing import cast
 from app.i18n import Message
 from app.models import User, UserLink
 
-
 # The links already read during one service call (`links_held`): user id -> linked user ids.
 _HELD: ContextVar[dict[int, list[int]] | None] = ContextVar('held_links', default=None)
 
