@@ -61,7 +61,7 @@ def test_environment(tmp_path: Path, migrated: bool = False) -> dict[str, str]:
 
 @pytest.fixture(autouse=True)
 def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> dict[str, str]:
-    pg_databases.begin_test(sqlite_only=request.node.get_closest_marker('sqlite_only') is not None)
+    pg_databases.begin_test(request.node.get_closest_marker('sqlite_only') is not None, tmp_path)
     request.addfinalizer(pg_databases.end_test)
     # a test that migrates first thing (the `database` fixture, NiceGUI's `user` starting main.py) may be
     # handed a database migrated beforehand: the same outcome, without running the migrations per test

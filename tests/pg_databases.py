@@ -9,6 +9,10 @@ may still hold one), then a database whose schema is exactly the migrated one (t
 triggers, the versions run) is emptied with DELETE and its sequences restarted (ids start at 1 again, as in a
 new SQLite file) and kept as migrated; any other gets `DROP SCHEMA public CASCADE` and a new `public`.
 
+A folder outside the test's own `tmp_path` (a module's server in `tmp_path_factory.mktemp(...)`, which
+serves every test of its module) keeps its database, rows and connections across the tests: it is dropped
+when the worker's session ends.
+
 Names carry the worker's process id, so parallel workers (and parallel runs on one cluster) never meet;
 `drop_all` removes them when the worker's session ends. Unset, or in a test marked `sqlite_only`,
 `database_for` answers None and the test uses its SQLite file.
@@ -28,6 +32,7 @@ _empty: list[str] = []  # databases with nothing in them
 _migrated: list[str] = []  # databases at the current schema, with no rows but the versions run
 _in_use: dict[Path, str] = {}  # the current test's: folder -> database
 _all: list[str] = []
+_test_folder: Path | None = None  # the current test's tmp_path: its databases are cleaned when it ends
 _fingerprint: tuple | None = None  # the migrated schema, as _schema_of reads it
 _sqlite_only = False
 
@@ -62,9 +67,11 @@ def _connect(name: str):
     return psycopg.connect(url_of(name), autocommit=True)
 
 
-def begin_test(sqlite_only: bool) -> None:
-    global _sqlite_only
+def begin_test(sqlite_only: bool, folder: Path | None = None) -> None:
+    """A test starts; `folder` is its tmp_path (the databases of folders inside it are the test's own)."""
+    global _sqlite_only, _test_folder
     _sqlite_only = sqlite_only
+    _test_folder = Path(folder).resolve() if folder is not None else None
 
 
 def _new_database() -> str:
@@ -149,12 +156,17 @@ def _clean(name: str) -> None:
         _empty.append(name)
 
 
+def _is_the_tests(folder: Path) -> bool:
+    return _test_folder is None or folder == _test_folder or _test_folder in folder.parents
+
+
 def end_test() -> None:
-    """Clean the databases the test used and put them back for the next test."""
-    global _sqlite_only
+    """Clean the databases the test's own folders used and put them back for the next test; those of the
+    folders of a module's fixtures stay as they are for the module's next tests."""
+    global _sqlite_only, _test_folder
     _sqlite_only = False
-    names = list(_in_use.values())
-    _in_use.clear()
+    names = [_in_use.pop(folder) for folder in list(_in_use) if _is_the_tests(folder)]
+    _test_folder = None
     for name in names:
         try:
             _clean(name)
@@ -174,3 +186,4 @@ def drop_all() -> None:
     _all.clear()
     _empty.clear()
     _migrated.clear()
+    _in_use.clear()
