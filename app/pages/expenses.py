@@ -166,6 +166,7 @@ def display_row(row: ExpenseRow, user: User) -> dict:
         'category_text': f'{category} › {row.subcategory}' if row.subcategory else category,
         'payment_method': row.payment_method or '',
         'created_by': row.created_by or '',
+        'receipt_label': receipt_marks.label(len(row.receipts)),
     }
 
 

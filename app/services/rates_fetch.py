@@ -113,9 +113,11 @@ def update_rates(
     attempts: int = ATTEMPTS,
     first_wait: float = FIRST_WAIT,
     timeout: float = 20,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> FetchReport:
-    """Fetch and store the rates at `url` (see the module); FetchError after `attempts` failures."""
+    """Fetch and store the rates at `url` (see the module); FetchError after `attempts` failures. `sleep`
+    waits between attempts (time.sleep, looked up at the call: the server's timer runs it in a worker)."""
+    sleep = sleep or time.sleep
     if not url.strip():
         raise FetchError(Message('RATES_URL is empty: set it in config.env to fetch exchange rates.'))
     wait, problem = first_wait, None
