@@ -9,6 +9,7 @@ from nicegui import run, ui
 from app.i18n import LANGUAGES, N_, _, ngettext
 from app.models import User
 from app.pages.components.actions import call_service
+from app.pages.components.addresses import replace_address
 from app.pages.components.code_block import code_block
 from app.pages.settings_audit import audit_tab
 from app.pages.settings_notifications import notifications_tab
@@ -240,7 +241,7 @@ async def settings_page(user: User, tab: str = 'account') -> None:
     ui.add_head_html(TABS_CSS)
 
     def remember(name: str) -> None:  # the address names the open tab: a reload or a shared link opens it
-        ui.navigate.history.replace(f'/settings?tab={name}')
+        replace_address(f'/settings?tab={name}')
 
     with (
         # a tab's name selects it; NiceGUI's annotation names only Tab elements
