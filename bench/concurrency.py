@@ -132,8 +132,9 @@ def writer(server: Server, household: Household, index: int, deadline: float, pa
     previous: str | None = None
     try:
         for n in range(10_000_000):  # bounded: the deadline ends it long before
+            # one request at least, even when logging in took past the deadline on a loaded machine
             if n and time.monotonic() >= deadline:
-                break  # one write at least, however long logging in took on a loaded machine
+                break
             replay = previous is not None and n % REPLAY_EVERY == 0
             request_id = previous if replay else uuid.uuid4().hex
             body = {
@@ -168,8 +169,8 @@ def reader(server: Server, deadline: float, password: str, tally: Tally) -> None
     client = log_in(server, 'bench2', password)
     try:
         for n in range(10_000_000):
-            if n and time.monotonic() >= deadline:
-                break  # one read at least
+            if n and time.monotonic() >= deadline:  # one read at least, as for the writers
+                break
             started = time.perf_counter()
             try:
                 response = client.get(f'/sysapi/dashboard-data?month={DASHBOARD_MONTH}&key={API_KEY}')

@@ -64,7 +64,7 @@ _whatispend_manage() {
         case "$verb" in
         list) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--currency --limit --since --until" -- "$cur")) ;;
         set) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--currency --date --rate" -- "$cur")) ;;
-        update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--url" -- "$cur")) ;;
+        update) [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--attempts --url" -- "$cur")) ;;
         esac ;;
     recurring)
         if [ "$n" -eq 1 ]; then COMPREPLY=($(compgen -W "list run" -- "$cur")); return 0; fi

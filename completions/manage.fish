@@ -57,6 +57,7 @@ complete -c manage.py -n "__fish_seen_subcommand_from rates; and __fish_seen_sub
 complete -c manage.py -n "__fish_seen_subcommand_from rates; and __fish_seen_subcommand_from set" -l currency
 complete -c manage.py -n "__fish_seen_subcommand_from rates; and __fish_seen_subcommand_from set" -l date
 complete -c manage.py -n "__fish_seen_subcommand_from rates; and __fish_seen_subcommand_from set" -l rate
+complete -c manage.py -n "__fish_seen_subcommand_from rates; and __fish_seen_subcommand_from update" -l attempts
 complete -c manage.py -n "__fish_seen_subcommand_from rates; and __fish_seen_subcommand_from update" -l url
 complete -c manage.py -n "__fish_seen_subcommand_from recurring; and not __fish_seen_subcommand_from list run" -a "list run"
 complete -c manage.py -n "__fish_seen_subcommand_from recurring; and __fish_seen_subcommand_from list" -l username
@@ -149,6 +150,7 @@ complete -c wis -n "__fish_seen_subcommand_from rates; and __fish_seen_subcomman
 complete -c wis -n "__fish_seen_subcommand_from rates; and __fish_seen_subcommand_from set" -l currency
 complete -c wis -n "__fish_seen_subcommand_from rates; and __fish_seen_subcommand_from set" -l date
 complete -c wis -n "__fish_seen_subcommand_from rates; and __fish_seen_subcommand_from set" -l rate
+complete -c wis -n "__fish_seen_subcommand_from rates; and __fish_seen_subcommand_from update" -l attempts
 complete -c wis -n "__fish_seen_subcommand_from rates; and __fish_seen_subcommand_from update" -l url
 complete -c wis -n "__fish_seen_subcommand_from recurring; and not __fish_seen_subcommand_from list run" -a "list run"
 complete -c wis -n "__fish_seen_subcommand_from recurring; and __fish_seen_subcommand_from list" -l username

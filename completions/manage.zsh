@@ -63,7 +63,7 @@ _whatispend_manage() {
         case $verb in
         list) flags=(--currency --limit --since --until) ;;
         set) flags=(--currency --date --rate) ;;
-        update) flags=(--url) ;;
+        update) flags=(--attempts --url) ;;
         esac ;;
     recurring)
         if (( n == 1 )); then compadd -- list run; return; fi

@@ -59,6 +59,15 @@ def test_environment(tmp_path: Path, migrated: bool = False) -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope='module', autouse=True)
+def module_databases(request: pytest.FixtureRequest):
+    """On the PostgreSQL run, a database asked for by a module-scoped fixture (a real server shared by the
+    module's tests) lives until the module ends, not until its first test does (tests/pg_databases.py)."""
+    pg_databases.begin_module(sqlite_only=request.node.get_closest_marker('sqlite_only') is not None)
+    yield
+    pg_databases.end_module()
+
+
 @pytest.fixture(autouse=True)
 def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> dict[str, str]:
     pg_databases.begin_test(sqlite_only=request.node.get_closest_marker('sqlite_only') is not None)

@@ -9,8 +9,12 @@ may still hold one), then a database whose schema is exactly the migrated one (t
 triggers, the versions run) is emptied with DELETE and its sequences restarted (ids start at 1 again, as in a
 new SQLite file) and kept as migrated; any other gets `DROP SCHEMA public CASCADE` and a new `public`.
 
+A database asked for between tests (by a module-scoped fixture, such as the real server the tour or the
+XSS tests share across their tests) belongs to the module, not to the test that happens to run first:
+it is cleaned when the module ends (`end_module`), so the server keeps its rows from one test to the next.
+
 Names carry the worker's process id, so parallel workers (and parallel runs on one cluster) never meet;
-`drop_all` removes them when the worker's session ends. Unset, or in a test marked `sqlite_only`,
+`drop_all` removes them when the worker's session ends. Unset, or in a test or module marked `sqlite_only`,
 `database_for` answers None and the test uses its SQLite file.
 """
 
@@ -27,9 +31,12 @@ _names = itertools.count(1)
 _empty: list[str] = []  # databases with nothing in them
 _migrated: list[str] = []  # databases at the current schema, with no rows but the versions run
 _in_use: dict[Path, str] = {}  # the current test's: folder -> database
+_module: dict[Path, str] = {}  # the current module's (asked for between tests): folder -> database
 _all: list[str] = []
 _fingerprint: tuple | None = None  # the migrated schema, as _schema_of reads it
 _sqlite_only = False
+_module_sqlite_only = False
+_in_test = False
 
 _SCHEMA_QUERIES = (
     'SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns '
@@ -63,8 +70,15 @@ def _connect(name: str):
 
 
 def begin_test(sqlite_only: bool) -> None:
-    global _sqlite_only
+    global _sqlite_only, _in_test
     _sqlite_only = sqlite_only
+    _in_test = True
+
+
+def begin_module(sqlite_only: bool) -> None:
+    """A module starts: what its module-scoped fixtures ask for before its first test is the module's."""
+    global _module_sqlite_only
+    _module_sqlite_only = sqlite_only
 
 
 def _new_database() -> str:
@@ -105,9 +119,11 @@ def _migrate(name: str) -> None:
 def database_for(folder: Path, migrated: bool = False) -> str | None:
     """The URL of the database of the test installation in `folder`: empty, or freshly migrated with no
     rows when `migrated` (the first call for a folder decides); None on SQLite."""
-    if not SERVER or _sqlite_only:
+    if not SERVER or (_sqlite_only if _in_test else _module_sqlite_only):
         return None
     folder = Path(folder).resolve()
+    if folder in _module:
+        return url_of(_module[folder])
     if folder not in _in_use:
         if migrated:
             if _migrated:
@@ -117,7 +133,11 @@ def database_for(folder: Path, migrated: bool = False) -> str | None:
                 _migrate(name)
         else:
             name = _empty.pop() if _empty else _new_database()
-        _in_use[folder] = name
+        if _in_test:
+            _in_use[folder] = name
+        else:
+            _module[folder] = name
+            return url_of(name)
     return url_of(_in_use[folder])
 
 
@@ -151,10 +171,24 @@ def _clean(name: str) -> None:
 
 def end_test() -> None:
     """Clean the databases the test used and put them back for the next test."""
-    global _sqlite_only
+    global _sqlite_only, _in_test
     _sqlite_only = False
+    _in_test = False
     names = list(_in_use.values())
     _in_use.clear()
+    _give_back(names)
+
+
+def end_module() -> None:
+    """Clean the databases the module's fixtures used (their servers are stopped by now)."""
+    global _module_sqlite_only
+    _module_sqlite_only = False
+    names = list(_module.values())
+    _module.clear()
+    _give_back(names)
+
+
+def _give_back(names: list[str]) -> None:
     for name in names:
         try:
             _clean(name)
@@ -172,5 +206,6 @@ def drop_all() -> None:
         for name in _all:
             admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
     _all.clear()
+    _module.clear()
     _empty.clear()
     _migrated.clear()

@@ -61,7 +61,7 @@ async def test_the_service_worker_is_at_the_root_and_caches_only_static_files(us
     assert '__VERSION__' not in text and '__PRECACHE__' not in text
     version = re.search(r"const VERSION = '([^']+)'", text)
     assert version and re.fullmatch(r'[\w.+-]+-[0-9a-f]{12}', version.group(1))
-    cached = json.loads(re.search(r'const PRECACHE = (\[.*?\]);', text).group(1))
+    cached = json.loads(re.search(r'const PRECACHE = (\[.*?\])\.map\(\(path\) => BASE \+ path\);', text).group(1))
     assert cached == list(PRECACHE)
     assert '/capture' in cached
     assert all(path == '/capture' or path.startswith('/pwa/') or path == '/manifest.webmanifest' for path in cached)

@@ -48,8 +48,11 @@ async def test_the_mark_is_on_rows_with_receipts_and_opens_them(user: User) -> N
     for slot in ('body-cell-description', 'item'):  # desktop cell and phone card, shown only with receipts
         template = table(user).slots[slot].template
         assert 'props.row.receipts.length' in template and "$emit('receipt', props.row.id)" in template
-        assert 'aria-label="Receipt attached: show it"' in template
+        assert ':aria-label="props.row.receipt_label"' in template  # the row's own label, bound as data
+        assert 'props.row.receipts.length > 1' in template  # the count, shown when there are several
         assert 'filename' not in template  # names reach the page as data, never as template
+    assert rows['Market']['receipt_label'] == '2 receipts attached: show them'
+    assert rows['Bakery']['receipt_label'] == ''
 
     user.find(marker='expenses-table').trigger('receipt', t['kept'].id)
     await user.should_see(marker='receipt-viewer')
@@ -76,11 +79,38 @@ async def test_a_strangers_expense_id_opens_nothing(user: User) -> None:
     await user.should_not_see(marker='receipt-viewer')
 
 
+async def test_the_mark_counts_the_receipts_in_its_label(user: User) -> None:
+    t = await open_page(user, '/expenses?month=2026-01')
+    counts = {'One': 1, 'Three': 3}
+    for description, count in counts.items():
+        expense = add(t['alice'], t, date='2026-01-10', description=description)
+        for number in range(count):
+            receipts.attach(
+                t['alice'], expense.id, f'till{number}.jpg', files.photo(color=('red', 'green', 'blue')[number])
+            )
+    await user.open('/expenses?month=2026-01')
+    await until(lambda: len(table(user).rows) == 2)
+    labels = {row['description']: (len(row['receipts']), row['receipt_label']) for row in table(user).rows}
+    assert labels == {'One': (1, '1 receipt attached: show it'), 'Three': (3, '3 receipts attached: show them')}
+    three = next(row for row in table(user).rows if row['description'] == 'Three')
+    user.find(marker='expenses-table').trigger('receipt', three['id'])
+    await user.should_see(marker='receipt-viewer')
+    viewer = user.find(marker='receipt-viewer').elements.pop()
+    shown = [image.source for image in viewer.descendants() if isinstance(image, ui.image)]
+    assert shown == [f'/receipt-files/{r["id"]}' for r in three['receipts']]  # all three, the first on top
+
+
 async def test_the_mark_speaks_french(user: User) -> None:
     t = await open_page(user, '/expenses?month=2026-01')
+    expense = add(t['alice'], t, date='2026-01-10', description='Marché')
+    for number in range(3):
+        receipts.attach(
+            t['alice'], expense.id, f'ticket{number}.jpg', files.photo(color=('red', 'green', 'blue')[number])
+        )
     speak_french(user, Account.get_by_id(t['alice'].id))
     await user.open('/expenses?month=2026-01')
-    assert 'aria-label="Justificatif joint\u00a0: l’afficher"' in table(user).slots['item'].template
+    await until(lambda: len(table(user).rows) == 1)
+    assert table(user).rows[0]['receipt_label'] == '3\u00a0justificatifs joints\u00a0: les afficher'
 
 
 async def test_hostile_receipt_names_are_text_in_the_viewer(user: User) -> None:

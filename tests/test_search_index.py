@@ -8,11 +8,12 @@ index's content and the query plan) and that the results stay right."""
 from __future__ import annotations
 
 import pytest
+from peewee import fn
 
 from app.db import db, is_postgres
-from app.migrations import v0012_tags_and_search, v0016_search_by_household
+from app.migrations import v0012_tags_and_search, v0016_search_by_household, v0021_search_owned_postgres
 from app.models import Expense
-from app.services import expense_search, expenses
+from app.services import expense_search, expenses, search_postgres
 from app.services.expense_search import parse_filters
 from tests.builders import add, basics, link, make_user
 
@@ -151,22 +152,66 @@ def test_a_database_with_the_index_of_migration_12_is_rebuilt_by_migration_16(al
     check_index()
 
 
-def test_the_postgresql_document_is_the_one_migration_16_indexes() -> None:
+def test_the_postgresql_documents_are_the_ones_the_migrations_index() -> None:
     """The planner uses an expression index only for the very same expression."""
-    assert expense_search.PG_DOCUMENT == v0016_search_by_household.PG_DOCUMENT
+    assert search_postgres.PG_DOCUMENT == v0016_search_by_household.PG_DOCUMENT
+    assert search_postgres.PG_OWNED_DOCUMENT == v0021_search_owned_postgres.PG_OWNED_DOCUMENT
 
 
-def test_postgresql_searches_words_through_its_index(households) -> None:
+def postgres_plan(user, values: dict) -> str:
+    """The plan of a search as the page asks it (count, total and page in one query), with sequential scans
+    off: the test database holds a few rows, and only then does the planner take an index."""
+    conditions = expense_search._conditions(user, parse_filters(user, values))
+    sql, params = Expense.select(Expense.id, fn.COUNT(Expense.id).over()).where(*conditions).limit(25).sql()
+    with db.atomic():
+        db.execute_sql('SET LOCAL enable_seqscan = off')
+        return ' '.join(row[0] for row in db.execute_sql(f'EXPLAIN {sql}', params))
+
+
+def test_postgresql_searches_words_through_its_index_by_household(households) -> None:
+    """Migration 21: the word and the household are both asked of the GIN index, so a search reads its
+    matches only, never the owners' b-tree (every expense of the household) nor the table."""
     if not is_postgres():
         pytest.skip('PostgreSQL only (the suite runs on it too)')
     alice = households['alice']
     assert descriptions(alice, search='PIZ') == ['Pizza 3', 'Pizza 2', 'Pizza 1', 'Pizza de Bob']
     assert descriptions(alice, search='izza') == []  # the start of a word, as FTS5's prefixes
-    words = f"SELECT id FROM expense WHERE {expense_search.PG_DOCUMENT} @@ to_tsquery('simple', 'pizza:*')"
-    with db.atomic():
-        db.execute_sql('SET LOCAL enable_seqscan = off')  # a few rows: only then does the planner take an index
-        plan = ' '.join(row[0] for row in db.execute_sql(f'EXPLAIN {words}'))
-    assert 'expense_search_document' in plan, plan
+    assert descriptions(alice, search='napoli') == ['Pizza de Bob']  # the place, of a linked user
+    assert descriptions(households['eve'], search='pizza') == ['Pizza chez Eve'] * 3
+
+    # the owner's lexeme is no word: a word such as "1" (as the search asks it) finds the texts' 1 only
+    def ids(document: str, word: str) -> set[int]:
+        query = f"SELECT id FROM expense WHERE {document} @@ to_tsquery('simple', %s)"
+        return {row[0] for row in db.execute_sql(query, (f'{word}:*',)).fetchall()}
+
+    for user in (alice, households['bob'], households['eve']):
+        word = str(user.id)
+        assert ids(search_postgres.PG_OWNED_DOCUMENT, word) == ids(search_postgres.PG_DOCUMENT, word)
+    for values in ({'search': 'pizza'}, {'search': 'pizza food'}, {'search': 'pizza', 'has_receipt': 'false'}):
+        plan = postgres_plan(alice, values)
+        assert 'expense_search_owned' in plan, plan
+        assert 'expense_owner_id' not in plan and 'Seq Scan on expense ' not in plan, plan
+    # without a word, the owners' index narrows (the month view, a filter)
+    assert 'expense_owner_id' in postgres_plan(alice, {'from': '2025-01-01'})
+    indexes = {row[0] for row in db.execute_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'expense'")}
+    assert 'expense_search_owned' in indexes and 'expense_search_document' not in indexes  # 21 replaced 16's
+
+
+def test_postgresql_finds_a_word_in_names_and_tags_on_the_same_row(households, things) -> None:
+    """A word's other matches (category, payment method, creator, tag) are ORed on the row itself."""
+    if not is_postgres():
+        pytest.skip('PostgreSQL only (the suite runs on it too)')
+    alice, bob = households['alice'], households['bob']
+    add(alice, things, date='2025-05-01', amount='23.00', description='Train', tags=['vacances'])
+    assert descriptions(alice, search='vacances') == ['Train']
+    assert descriptions(alice, search='vacances train') == ['Train']
+    assert descriptions(alice, search='bob') == ['Pizza de Bob']  # the creator's name
+    assert descriptions(bob, search='vacances') == ['Train']  # a linked user's tag
+    assert descriptions(households['eve'], search='vacances') == []
+    assert descriptions(alice, search='23') == ['Train']  # a number: an amount, or a word
+    assert descriptions(alice, search='23 vacances') == ['Train']
+    plan = postgres_plan(alice, {'search': 'vacances'})
+    assert 'expense_search_owned' in plan and 'expense_pkey' in plan, plan
 
 
 def test_accents_and_case_are_folded_alike_in_the_text_and_the_word(alice, things) -> None:

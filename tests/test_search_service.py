@@ -9,8 +9,9 @@ from app.db import db, is_postgres
 from app.models import Expense
 from app.services import expenses, links
 from app.services.errors import Invalid, NotFound
-from app.services.expense_search import PG_DOCUMENT, ExpenseFilters, parse_filters
+from app.services.expense_search import ExpenseFilters, parse_filters
 from app.services.months import Month
+from app.services.search_postgres import PG_DOCUMENT
 from tests.builders import add, basics, link, make_user
 
 pytestmark = pytest.mark.usefixtures('database')

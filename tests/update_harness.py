@@ -111,6 +111,8 @@ class Installation:
         }
         if self.database_url:
             self.env['DATABASE_URL'] = self.database_url
+        elif not self.env['DATABASE_URL'].startswith('sqlite:'):
+            self.database_url = self.env['DATABASE_URL']  # the PostgreSQL run: the folder's own database
 
     @property
     def url(self) -> str:

@@ -5,12 +5,18 @@ no eval: the capture page and the worker are plain files), unlike NiceGUI's page
 
 - `/manifest.webmanifest`: name, icons (maskable too), colours, `display: standalone`, the "Add expense"
   shortcut, in the browser's language.
-- `/sw.js`: the service worker, at the root so that its scope is the whole app. Its text carries a version
+- `/sw.js`: the service worker, at the root of the app so that its scope is the whole app (under a sub-path,
+  `/spend/sw.js` with the scope `/spend/`: it finds its base from its own address). Its text carries a version
   made of the app's version and the hash of the files it caches, so a new version is a new worker, which
   replaces the old one and its cache at once (see app/static/pwa/sw.js).
 - `/capture`: the offline capture page (static HTML, one JavaScript module); `/capture/data`: the lists it
   keeps for the moments without signal, for the logged-in user (401 otherwise, so the page asks to log in).
 - `/pwa/...`: the page's script, style, words (every language) and the icons.
+
+Under a sub-path (X-Forwarded-Prefix from a trusted proxy, app/web/prefix.py) every address these files give the
+browser carries it: the manifest's start_url, scope, icons, share target and shortcut are written with the
+request's prefix, the capture page's links too (its HTML may be served by the worker at any address of the app,
+so they cannot be relative), and the scripts derive their base from their own URL.
 - `POST /share`: the share target. A photo or a PDF shared from the phone waits (app/services/shared_files.py)
   while the add form opens with it (`/?add=1&share=<token>`); saving the expense attaches it as a receipt.
 """
@@ -37,6 +43,7 @@ from app.services.errors import ServiceError
 from app.version import current_version
 from app.web.body_limit import allow_larger_body
 from app.web.cookies import session_token
+from app.web.prefix import request_prefix
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,7 +59,7 @@ STRICT_CSP = (
 TYPES = {'.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.html': 'text/html'}
 # what /pwa/ serves: the page's own files and the icons; nothing else of the folder (sw.js is at the root)
 SERVED = ('capture.js', 'capture.css', 'register.js')
-# what the service worker keeps; nothing of the API, no NiceGUI page
+# what the service worker keeps (below its own base: the app's root or sub-path); nothing of the API, no NiceGUI page
 PRECACHE = (
     '/capture',
     '/pwa/capture.js',
@@ -95,24 +102,25 @@ def worker_version() -> str:
 def manifest(request: Request) -> Response:
     language = i18n.from_accept_language(request.headers.get('accept-language'))
     catalogue = i18n.translations(language)
+    base = request_prefix(request)
     body = {
-        'id': '/',
+        'id': base + '/',
         'name': 'What I Spend',
         'short_name': 'What I Spend',  # 12 characters: fits under a home-screen icon
         'description': catalogue.gettext(N_('Your expenses, written down in a few taps, even without signal.')),
         'lang': language,
-        'start_url': '/',
-        'scope': '/',
+        'start_url': base + '/',
+        'scope': base + '/',
         'display': 'standalone',
         'orientation': 'any',
         'background_color': '#ffffff',
         'theme_color': THEME_LIGHT,
         'icons': [
-            {'src': f'/pwa/icons/{name}', 'sizes': sizes, 'type': 'image/png', 'purpose': purpose}
+            {'src': f'{base}/pwa/icons/{name}', 'sizes': sizes, 'type': 'image/png', 'purpose': purpose}
             for name, sizes, purpose in ICONS
         ],
         'share_target': {
-            'action': SHARE_PATH,
+            'action': base + SHARE_PATH,
             'method': 'POST',
             'enctype': 'multipart/form-data',
             'params': {'title': 'title', 'text': 'text', 'files': [{'name': SHARE_FIELD, 'accept': SHARE_ACCEPT}]},
@@ -121,8 +129,8 @@ def manifest(request: Request) -> Response:
             {
                 'name': catalogue.gettext(N_('Add an expense')),
                 'short_name': catalogue.gettext(N_('Add')),
-                'url': SHORTCUT_URL,
-                'icons': [{'src': '/pwa/icons/shortcut-add-96.png', 'sizes': '96x96', 'type': 'image/png'}],
+                'url': base + SHORTCUT_URL,
+                'icons': [{'src': f'{base}/pwa/icons/shortcut-add-96.png', 'sizes': '96x96', 'type': 'image/png'}],
             }
         ],
     }
@@ -141,8 +149,10 @@ def service_worker() -> Response:
 
 
 @router.get('/capture')
-def capture_page() -> Response:
-    return Response((STATIC / 'capture.html').read_bytes(), media_type='text/html', headers=_headers())
+def capture_page(request: Request) -> Response:
+    # its links carry the app's base: the worker may show this page at any address of the app (a plain shape)
+    text = (STATIC / 'capture.html').read_text(encoding='utf-8').replace('__BASE__', request_prefix(request))
+    return Response(text, media_type='text/html', headers=_headers())
 
 
 @router.get('/capture/data')

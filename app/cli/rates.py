@@ -14,10 +14,11 @@ class RatesCommands:
     """Exchange rates: fetch them, list them, enter one by hand."""
 
     @verb
-    def update(self, url: str = '') -> None:
+    def update(self, url: str = '', attempts: int = rates_fetch.ATTEMPTS) -> None:
         """Fetch the rates from RATES_URL (or --url) now; retried, and nothing is written if the source fails."""
         open_db()
-        report = rates_fetch.update_rates(str(url or get_settings().rates_url), first_wait=2.0)
+        tries = max(1, min(int(attempts), 10)) if str(attempts).isdigit() else rates_fetch.ATTEMPTS
+        report = rates_fetch.update_rates(str(url or get_settings().rates_url), attempts=tries, first_wait=2.0)
         print(
             _(
                 '{count} rates written for {days} days up to {last}; {waiting} expenses still wait for a rate.',
@@ -56,6 +57,8 @@ class RatesCommands:
     def set(self, currency: str, rate: str, date: str = '') -> None:
         """Enter the rate of CURRENCY for --date (today by default) by hand: RATE units for one euro."""
         open_db()
+        if isinstance(rate, tuple | list):  # Fire reads a decimal comma ('1,25') as a tuple: put it back
+            rate = ','.join(str(part) for part in rate)
         view = rates.set_rate(None, str(currency), str(rate), str(date or ''))
         print(
             _(

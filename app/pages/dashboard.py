@@ -20,6 +20,7 @@ from app.pages.components import dashboard_cards as cards
 from app.pages.components import dashboard_widgets as w
 from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.added import after_add
+from app.pages.components.addresses import replace_address
 from app.pages.components.chart_colors import safe_color, shades
 from app.pages.components.currency_amount import top_amount
 from app.pages.components.currency_note import currency_note
@@ -68,7 +69,7 @@ class Dashboard:
         with self.root:
             if await self.load(month):
                 view = f'&view={self.view}' if self.view != self.default_view else ''
-                ui.navigate.history.replace(f'/?month={month}{view}')
+                replace_address(f'/?month={month}{view}')
                 self.content.refresh()
                 for follow in self.followers:
                     await follow(month)

@@ -19,6 +19,7 @@ from app.models import User
 from app.pages.components import receipt_marks, recurring_marks
 from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.added import after_add
+from app.pages.components.addresses import replace_address
 from app.pages.components.bulk_actions import BulkBar
 from app.pages.components.currency_amount import amount_text
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
@@ -166,6 +167,7 @@ def display_row(row: ExpenseRow, user: User) -> dict:
         'category_text': f'{category} › {row.subcategory}' if row.subcategory else category,
         'payment_method': row.payment_method or '',
         'created_by': row.created_by or '',
+        'receipt_label': receipt_marks.label(len(row.receipts)),
     }
 
 
@@ -308,7 +310,7 @@ async def expenses_page(user: User, month: str = '', search: str = '') -> None:
     async def month_changed(new: Month) -> None:
         """The picker moved (its arrows, its menu, or `show_month`): the address and the table follow."""
         state.pagination = {**state.pagination, 'page': 1}
-        ui.navigate.history.replace(f'/expenses?month={new}')
+        replace_address(f'/expenses?month={new}')
         await refresh()
 
     async def show_saved(expense: ExpenseRow) -> None:

@@ -19,6 +19,7 @@ from app.config import get_settings
 from app.i18n import _, ngettext
 from app.models import User
 from app.pages.components.actions import call_service, show_service_error
+from app.pages.components.addresses import replace_address
 from app.pages.components.location import place_item, visits_text
 from app.pages.components.month_picker import month_picker
 from app.pages.map_projection import Bounds, estimated_zoom, fit_bounds, leaflet_longitude, metres_per_pixel
@@ -212,7 +213,7 @@ class MapView:
     async def show(self, *, fit: bool) -> None:
         if fit:
             await self._frame()
-            ui.navigate.history.replace(self.url())
+            replace_address(self.url())
         self._summary()
         self._draw(force=True)
         self._list()

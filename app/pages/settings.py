@@ -9,9 +9,11 @@ from nicegui import run, ui
 from app.i18n import LANGUAGES, N_, _, ngettext
 from app.models import User
 from app.pages.components.actions import call_service
+from app.pages.components.addresses import replace_address
 from app.pages.components.code_block import code_block
 from app.pages.settings_audit import audit_tab
 from app.pages.settings_notifications import notifications_tab
+from app.pages.settings_rates import rates_tab
 from app.pages.settings_sharing import sharing_tab
 from app.pages.settings_tags import tags_tab
 from app.pages.settings_tokens import tokens_tab
@@ -221,6 +223,7 @@ def _tabs(user: User, open_tab: Callable[[str], None]) -> list[tuple[str, str, B
         ('tags', N_('Tags'), tags_tab),
         ('tokens', N_('API tokens'), tokens_tab),
         ('notifications', N_('Notifications'), notifications_tab),
+        ('rates', N_('Exchange rates'), rates_tab),
     ]
     if user.is_admin:
         tabs += [
@@ -240,7 +243,7 @@ async def settings_page(user: User, tab: str = 'account') -> None:
     ui.add_head_html(TABS_CSS)
 
     def remember(name: str) -> None:  # the address names the open tab: a reload or a shared link opens it
-        ui.navigate.history.replace(f'/settings?tab={name}')
+        replace_address(f'/settings?tab={name}')
 
     with (
         # a tab's name selects it; NiceGUI's annotation names only Tab elements

@@ -60,10 +60,6 @@ THEME_CSS = (
     '.nav-active{background:rgba(127,127,127,.22)}.wis-page{max-width:1200px;margin:0 auto;width:100%}'
     # a phone: the vertical stepper's 60px indent cut the wizard's choices ("Français (France) — 1 234,…")
     '@media (max-width:599px){.q-stepper--vertical .q-stepper__step-inner{padding:0 8px 24px 36px}}'
-    # a laptop (the header's links show from 1024 px): the links' icons and the add button's words go, so that
-    # the header stays on one line in French too ("Moyens de paiement", "Nouvelle dépense" wrapped it at 1280)
-    '@media (max-width:1439.98px){.wis-nav .q-btn .q-icon{display:none}.wis-add-words{display:none}'
-    '.wis-header-add .q-icon{margin:0}}'
     '</style>'
 )
 # Quasar's loading bar is a progress bar without a name (axe: aria-progressbar-name); it gets one when it appears.

@@ -5,8 +5,9 @@ URL carry the same names), one builds the conditions, and `list_expenses` / `ite
 `longest_texts` answer the table, the API and the exports alike. Whose expenses are looked at is always
 `access.owner_ids_for`: a search never reaches an unlinked user's expense.
 
-Words are found in descriptions and places through the full-text index (SQLite FTS5, migration 12; on
-PostgreSQL, or a SQLite file without the index, the folded columns are compared instead), and in the names
+Words are found in descriptions and places through the full-text index (SQLite FTS5, migrations 12 and 16; on
+PostgreSQL a GIN index over a `tsvector`, migrations 16 and 21, search_postgres; a SQLite file without the index
+compares the folded columns instead), and in the names
 of categories, subcategories, payment methods, tags and creators: those are few, so they are matched here
 in Python (case and accents folded, a word matches the start of any word of the name) and become id lists.
 """
@@ -14,7 +15,7 @@ in Python (case and accents folded, a word matches the start of any word of the 
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import reduce
@@ -25,12 +26,13 @@ from peewee import SQL, Case, ColumnBase, ModelSelect, fn
 from app.db import db, is_postgres
 from app.i18n import Message
 from app.models import Category, Expense, ExpenseTag, PaymentMethod, Receipt, User
-from app.services import access, categories, conversion, payment_methods, tags
+from app.services import access, categories, conversion, payment_methods, search_postgres, tags
 from app.services.errors import Invalid, NotFound
 from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, rows_of, rows_of_query
 from app.services.expenses_types import ExpensePage, ExpenseRow, LongestTexts
 from app.services.money import cents_to_number, parse_amount
 from app.services.months import Month, parse_date
+from app.services.search_postgres import PG_OWNED_DOCUMENT
 from app.services.search_terms import SearchTerms, parse_search
 from app.services.validation import is_blank, parse_id
 
@@ -169,22 +171,12 @@ def as_query(filters: ExpenseFilters) -> dict[str, str]:
 
 def _has_index() -> bool:
     """A text index answers words: FTS5 on SQLite (migrations 12 and 16; a database made from the models alone
-    has none, and the columns are then compared), the GIN `tsvector` index of migration 16 on PostgreSQL (whose
+    has none, and the columns are then compared), the GIN `tsvector` index of migration 21 on PostgreSQL (whose
     expression also works, only slower, without the index)."""
     if is_postgres():
         return True
     row = db.execute_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'expense_fts'").fetchone()
     return row is not None
-
-
-# The PostgreSQL document: the indexed expression of migration 16, written again here because a migration is
-# frozen and imports nothing of the services (tests/test_search_postgres.py checks the two are the same).
-_ACCENTED = 'àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝŸ'
-_PLAIN = 'aaaaaaceeeeiiiinooooouuuuyyaaaaaaceeeeiiiinooooouuuuyy'
-PG_DOCUMENT = (
-    "to_tsvector('simple'::regconfig, translate(lower(coalesce(description, '') || ' ' || coalesce(place, '')), "
-    f"'{_ACCENTED}', '{_PLAIN}'))"
-)
 
 
 def _fts_match(word: str, owners: Sequence[int]) -> str:
@@ -225,8 +217,10 @@ def _starts_a_word(word: str, name: str) -> bool:
     return any(part.startswith(word) for part in ''.join(c if c.isalnum() else ' ' for c in name).split())
 
 
-def _word_condition(word: str, names: _Names, owners: Sequence[int], indexed: bool) -> ColumnBase:
-    """A word anywhere: description or place (full text), or the start of a word of a name."""
+def _word_condition(word: str, names: _Names, owners: Sequence[int], indexed: bool, *, alone: bool) -> ColumnBase:
+    """A word anywhere: description or place (full text), or the start of a word of a name. `alone`: the
+    condition is ANDed with the others (a word), not ORed with an amount (a number also looked for as a word):
+    on PostgreSQL it is then written on the row itself (search_postgres), else as a list of ids."""
 
     def ids(rows: list[tuple[int, str]]) -> list[int]:
         return [number for number, name in rows if _starts_a_word(word, name)]
@@ -238,16 +232,17 @@ def _word_condition(word: str, names: _Names, owners: Sequence[int], indexed: bo
         'owner_id': ids(names.users),
     }
     tag_ids = ids(names.tags)
+    if alone and is_postgres():
+        return search_postgres.word_condition(word, owners, by_column, tag_ids)
     if indexed:
         # one list of ids (the text index's matches and the few names' rows, each read from an index), so that
         # the query starts from it rather than from every expense of the household
         table, tagged = Expense._meta.table_name, ExpenseTag._meta.table_name
         if is_postgres():
             mark = '%s'  # the word is letters and digits only (search_terms): `word:*` is never tsquery syntax
-            whose = ', '.join(str(int(owner)) for owner in owners)  # the household's only, as FTS5's owner_id
-            document = f"{PG_DOCUMENT} @@ to_tsquery('simple'::regconfig, %s)"
-            parts = [f'SELECT id FROM "{table}" WHERE owner_id IN ({whose}) AND {document}']
-            params: list[object] = [f'{word}:*']
+            document = f"{PG_OWNED_DOCUMENT} @@ (to_tsquery('simple'::regconfig, %s) && %s::tsquery)"
+            parts = [f'SELECT id FROM "{table}" WHERE {document}']  # the household's only, as FTS5's owner_id
+            params: list[object] = [f'{word}:*', search_postgres.owners_query(owners)]
         else:
             mark = '?'
             parts = ['SELECT rowid FROM expense_fts WHERE expense_fts MATCH ?']
@@ -284,9 +279,10 @@ def _conditions(user: User, filters: ExpenseFilters) -> list[ColumnBase]:
     owners = access.owner_ids_for(user, filters.scope)
     terms = filters.terms
     indexed = _has_index()
-    if terms.words and indexed and not is_postgres():
-        # every word is a list of ids already narrowed to these owners (`_fts_match`): SQLite must start from
-        # the shortest of those lists, not walk the owners' whole index (`+ 0` keeps it off that index)
+    if terms.words and indexed:
+        # every word's matches are already narrowed to these owners by the text index (`_fts_match`, or
+        # search_postgres): the query must start from them, not walk the owners' whole index (200,000 rows of a
+        # household in a million expenses; `+ 0` keeps SQLite and PostgreSQL off that index)
         out: list[ColumnBase] = [(Expense.owner + 0).in_(owners)]
     else:
         out = [Expense.owner.in_(owners)]
@@ -321,11 +317,11 @@ def _conditions(user: User, filters: ExpenseFilters) -> list[ColumnBase]:
         out.append(Expense.description.contains(literal) | Expense.place.contains(literal))
     if terms.words or terms.numbers:
         names = _Names.of(owners)
-        out += [_word_condition(word, names, owners, indexed) for word in terms.words]
+        out += [_word_condition(word, names, owners, indexed, alone=True) for word in terms.words]
         for number in terms.numbers:
             either: list[ColumnBase] = [Expense.amount_cents == number.cents] if number.cents is not None else []
             if number.word:
-                either.append(_word_condition(number.word, names, owners, indexed))
+                either.append(_word_condition(number.word, names, owners, indexed, alone=False))
             out.append(reduce(operator.or_, either) if either else SQL('1 = 0'))
     return out
 
@@ -390,6 +386,27 @@ def list_expenses(
     prefixed with `-` for descending: date, amount, category, payment_method, description, created_by. The
     count and the total cover every matching expense, not just the page.
     """
+    name, count, cents, rows = page_parts(
+        user, month, scope=scope, search=search, sort=sort, offset=offset, limit=limit, filters=filters
+    )
+    total = cents_to_number(cents)
+    return ExpensePage(month=name, count=count, total=total, total_cents=cents, offset=offset, expenses=tuple(rows))
+
+
+def page_parts(  # noqa: PLR0913 - list_expenses' own parameters, and how rows are built
+    user: User,
+    month: Month | None,
+    *,
+    scope: str = 'everyone',
+    search: str = '',
+    sort: str = DEFAULT_SORT,
+    offset: int = 0,
+    limit: int | None = None,
+    filters: ExpenseFilters | None = None,
+    build: Callable[[ModelSelect[Expense]], Sequence[Any]] = rows_of_query,
+) -> tuple[str, int, int, Sequence[Any]]:
+    """`list_expenses`' month name, count, total in cents and rows, the rows built by `build` from the joined
+    query (the API's plain rows: `expense_listing`); a search by words brings `ExpenseRow`s whatever `build`."""
     if offset < 0:
         raise Invalid(Message('offset must be zero or more.'), field='offset')
     if limit is not None and not 1 <= limit <= 100_000:
@@ -398,6 +415,7 @@ def list_expenses(
     order = _sort_order(sort)
     conditions = _conditions(user, chosen)
     found = _ranked(conditions, order, sort, offset, limit) if chosen.terms.words else None
+    expenses: Sequence[Any]
     if found is not None:
         count, total_cents, expenses = found
     else:
@@ -411,15 +429,8 @@ def list_expenses(
             query = query.limit(limit)
         if offset:
             query = query.offset(offset)
-        count, total_cents, expenses = int(counted or 0), int(total or 0), rows_of_query(query)
-    return ExpensePage(
-        month=str(chosen.month) if chosen.month is not None else 'all',
-        count=count,
-        total=cents_to_number(total_cents),
-        total_cents=total_cents,
-        offset=offset,
-        expenses=tuple(expenses),
-    )
+        count, total_cents, expenses = int(counted or 0), int(total or 0), build(query)
+    return str(chosen.month) if chosen.month is not None else 'all', count, total_cents, expenses
 
 
 def _ranked(

@@ -25,8 +25,9 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from app.i18n import Message
+from app.models import User
 from app.services import currencies, rates
-from app.services.errors import Invalid, ServiceError
+from app.services.errors import Forbidden, Invalid, ServiceError
 
 log = logging.getLogger('whatispend.rates')
 
@@ -113,9 +114,11 @@ def update_rates(
     attempts: int = ATTEMPTS,
     first_wait: float = FIRST_WAIT,
     timeout: float = 20,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> FetchReport:
-    """Fetch and store the rates at `url` (see the module); FetchError after `attempts` failures."""
+    """Fetch and store the rates at `url` (see the module); FetchError after `attempts` failures. `sleep`
+    waits between attempts (time.sleep, looked up at the call: the server's timer runs it in a worker)."""
+    sleep = sleep or time.sleep
     if not url.strip():
         raise FetchError(Message('RATES_URL is empty: set it in config.env to fetch exchange rates.'))
     wait, problem = first_wait, None
@@ -135,3 +138,11 @@ def update_rates(
         return FetchReport(days=days, written=written, waiting=waiting)
     assert problem is not None
     raise problem
+
+
+def update_now(user: User, url: str) -> FetchReport:
+    """ "Update now" in Settings › Exchange rates: the fetch of `manage.py rates update`, by an administrator,
+    tried once (a person is waiting; the daily timer is the one that insists)."""
+    if not user.is_admin:
+        raise Forbidden(Message('Only an administrator may enter exchange rates.'))
+    return update_rates(url, attempts=1)

@@ -319,6 +319,7 @@ def _top(counted: Counted, month: Month, limit: int, names: _Names) -> tuple[Top
             Expense.owner,
             Expense.currency,
             Expense.original_cents,
+            Expense.amount_cents,  # the whole, beside a share (view=share)
         )
         .where(Expense.id.in_(winners))
         .order_by(*order)
@@ -345,6 +346,7 @@ def _top(counted: Counted, month: Month, limit: int, names: _Names) -> tuple[Top
             owner=owners.get(owner_id, ''),
             currency=currency,
             original_amount=money(original) if original is not None else None,
+            whole_cents=int(whole) if int(whole) != int(cents) else None,
         )
         for (
             expense_id,
@@ -357,6 +359,7 @@ def _top(counted: Counted, month: Month, limit: int, names: _Names) -> tuple[Top
             owner_id,
             currency,
             original,
+            whole,
         ) in rows
     )
 

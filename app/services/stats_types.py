@@ -48,6 +48,7 @@ class TopExpense:
     owner: str  # the owner's username when linked users are counted together; '' otherwise
     currency: str | None = None  # its own currency (issue 20); None: recorded before currencies
     original_amount: float | None = None  # its whole amount in that currency
+    whole_cents: int | None = None  # view=share: the whole expense (counted), when `amount_cents` is a part
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

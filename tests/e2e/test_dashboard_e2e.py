@@ -19,9 +19,8 @@ TEXT_COLOR = """el => getElement(el).chart.getOption().textStyle[0] ?
 @pytest.fixture
 def seeded_server(tmp_path: Path):
     server = make_server(tmp_path / 'server')
-    seed.main(
-        ['--database', str(server.folder / 'whatispend.db'), '--users', '2', '--expenses', '3000', '--years', '1']
-    )
+    database = server.env['DATABASE_URL'].removeprefix('sqlite:///')  # a file, or PostgreSQL's URL on that run
+    seed.main(['--database', database, '--users', '2', '--expenses', '3000', '--years', '1'])
     server.start()
     yield server
     server.stop()

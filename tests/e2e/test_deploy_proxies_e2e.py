@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from tests.deploy.services import caddy, nginx, self_signed_certificate
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.harness import ROOT, Server, free_port, make_server
 
 DOCS = ROOT / 'docs' / 'deploy'
@@ -197,5 +198,81 @@ def test_caddy_as_documented(tmp_path: Path, browser, name: str, prefix: str) ->
             outside = sorted({p for p in asked if not p.startswith(prefix + '/')})
             assert outside == [], f'asked outside {prefix}/: {outside}'
             assert any(p.startswith(prefix + '/_nicegui_ws/') for p in asked)
+    finally:
+        server.stop()
+
+
+# the service worker is installed and controls the page (a bounded wait: `evaluate` of a promise has no timeout)
+WORKER_READY = (
+    'navigator.serviceWorker.ready.then((r) => Boolean(r.active) && navigator.serviceWorker.controller !== null)'
+)
+
+
+@pytest.mark.timeout(300)
+def test_offline_capture_under_a_sub_path(tmp_path: Path, browser) -> None:
+    """Behind nginx under /spend/ as documented: the service worker installs with the scope /spend/ and keeps the
+    capture page and its files under it; offline, a page of the app opens as the capture page, an expense is
+    recorded; back online it is sent, and the expenses page shows it. No request leaves /spend/."""
+    server = app_server(tmp_path / 'app')
+    https = free_port()
+    site = nginx_site('nginx-subpath.conf', tmp_path, server.port, https)
+    try:
+        with nginx(tmp_path / 'nginx', site, [https]):
+            base = f'https://127.0.0.1:{https}/spend'
+            # Chromium refuses to install a service worker over a certificate it does not trust, even with
+            # ignore_https_errors (a real site has a trusted one): this browser ignores certificate errors outright
+            own = browser.browser_type.launch(
+                executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, '--ignore-certificate-errors'], headless=True
+            )
+            context = own.new_context(ignore_https_errors=True, viewport={'width': 390, 'height': 844})
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            asked: list[str] = []
+            context.on('request', lambda r: asked.append(urlsplit(r.url).path))
+            try:
+                page.goto(base + '/')
+                page.wait_for_url('**/spend/login**')
+                page.get_by_label('Username').fill('alice')
+                page.get_by_label('Password', exact=True).fill(PASSWORD)
+                page.get_by_role('button', name='Log in').click()
+                page.wait_for_url(base + '/')
+                page.wait_for_function(WORKER_READY, timeout=60_000)
+                scope = page.evaluate('navigator.serviceWorker.getRegistration().then((r) => r.scope)')
+                assert scope == base + '/'
+                kept = page.evaluate(
+                    'caches.keys().then((n) => caches.open(n[0])).then((c) => c.keys())'
+                    '.then((all) => all.map((r) => new URL(r.url).pathname))'
+                )
+                assert '/spend/capture' in kept and '/spend/pwa/capture.js' in kept
+                assert all(path.startswith('/spend/') for path in kept), kept
+                manifest = page.evaluate(
+                    'fetch(document.querySelector("link[rel=manifest]").href).then((r) => r.json())'
+                )
+                assert manifest['start_url'] == manifest['scope'] == '/spend/'
+
+                page.goto(base + '/capture')  # online: the lists are kept for later
+                page.wait_for_selector('body[data-ready=true]')
+                context.set_offline(True)
+                page.goto(base + '/expenses?month=2026-01')  # a page of the app, without signal: the capture page
+                page.wait_for_selector('body[data-ready=true]')
+                assert 'No connection' in page.locator('#status').inner_text()
+                assert page.locator('#login-link').get_attribute('href') == '/spend/login?next=/capture'
+                page.locator('#category').select_option(label='Food')
+                page.locator('#payment-method').select_option(label='Card')
+                page.locator('#amount').fill('6,40')
+                page.locator('#description').fill('bought under spend')
+                page.locator('#save').click()
+                page.get_by_text('bought under spend').wait_for()
+                assert page.locator('#queue li').count() == 1
+
+                context.set_offline(False)  # the page's 'online' event sends it
+                page.locator('#queue li').first.wait_for(state='detached')
+                page.goto(base + '/expenses')
+                page.get_by_text('bought under spend').first.wait_for()
+                outside = sorted({p for p in asked if not p.startswith('/spend/')})
+                assert outside == [], f'asked outside /spend/: {outside}'
+            finally:
+                context.close()
+                own.close()
     finally:
         server.stop()

@@ -1,6 +1,7 @@
 """The receipt's mark in the expenses list, in a real browser (issue 18): on a laptop in the table's description
-cell, on a phone in the expense's card; a click (or Enter) opens the receipt full size and nothing else (the
-card's own click opens the expense). A hostile file name and description stay text.
+cell, on a phone in the expense's card, with the count when there are several; a click (or Enter) opens the
+receipts full size and nothing else (the card's own click opens the expense). A hostile file name and
+description stay text.
 `WIS_RECEIPT_SHOTS=folder` keeps screenshots."""
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ def seed(server) -> None:
         expenses.create_expense(admin, {**base, 'amount': '2,10', 'description': 'Bus'})
         photo = receipt_images.receipt_photo('Carrefour Market', [('PAIN', 125), ('LAIT 1L', 98)], '12/03/2026')
         receipts.attach(admin, kept.id, f'{HOSTILE}.jpg', photo)
+        three = expenses.create_expense(admin, {**base, 'date': '2026-03-02', 'amount': '31,40', 'description': 'Fuel'})
+        for number, shop in enumerate(('Total Access', 'Esso', 'Shell')):
+            ticket = receipt_images.receipt_photo(shop, [('GAZOLE', 3140)], '02/03/2026')
+            receipts.attach(admin, three.id, f'fuel{number}.jpg', ticket)
     finally:
         close_database()
         use_settings(None)
@@ -56,9 +61,18 @@ def test_the_mark_opens_the_receipt_on_a_laptop_and_on_a_phone(page, server) -> 
     seed(server)
     page.goto(server.url + '/expenses?month=2026-03')
     page.get_by_role('cell', name='Bus').wait_for()
-    marks = page.get_by_role('button', name='Receipt attached: show it')
+    marks = page.get_by_role('button', name='1 receipt attached: show it')
     assert marks.count() == 1  # only the expense that has one
+    several = page.get_by_role('button', name='3 receipts attached: show them')
+    assert several.count() == 1 and several.locator('[data-receipt-count]').inner_text().strip() == '3'
+    assert marks.locator('[data-receipt-count]').count() == 0  # no count for a single receipt
     shoot(page, 'receipt-mark-desktop')
+    several.click()
+    page.wait_for_function(FULL_SIZE_SHOWN)
+    page.wait_for_function("() => document.querySelectorAll('.q-dialog img[src*=receipt-files]').length === 3")
+    assert page.locator('.q-dialog').get_by_text('fuel0.jpg').count() == 1
+    page.get_by_role('button', name='Close').click()
+    page.locator('.q-dialog').wait_for(state='detached')
     marks.click()
     page.wait_for_function(FULL_SIZE_SHOWN)
     page.locator('.q-dialog').get_by_text('onerror').wait_for()  # the file's name, as text
@@ -69,9 +83,12 @@ def test_the_mark_opens_the_receipt_on_a_laptop_and_on_a_phone(page, server) -> 
 
     page.set_viewport_size({'width': 390, 'height': 844})
     page.reload()
-    card_mark = page.locator('.q-table__grid-content [data-receipt]')
-    card_mark.wait_for()
-    assert card_mark.count() == 1
+    card_marks = page.locator('.q-table__grid-content [data-receipt]')
+    card_marks.first.wait_for()
+    assert card_marks.count() == 2
+    badge = page.locator('.q-table__grid-content [data-receipt] [data-receipt-count]')
+    assert badge.count() == 1 and badge.inner_text().strip() == '3'
+    card_mark = page.locator('.q-table__grid-content').get_by_role('button', name='1 receipt attached: show it')
     shoot(page, 'receipt-mark-phone')
     card_mark.focus()
     page.keyboard.press('Enter')

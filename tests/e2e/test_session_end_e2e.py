@@ -4,15 +4,20 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
+from app.db import close_database, open_database
 from tests.e2e.conftest import run_wizard
 
 
 def _theme(server, username: str = 'admin') -> str:
-    path = server.env['DATABASE_URL'].removeprefix('sqlite:///')
-    with sqlite3.connect(path) as db:
-        return db.execute('SELECT theme FROM user WHERE username = ?', (username,)).fetchone()[0]
+    """Read from the server's database (a SQLite file, or PostgreSQL on that run) while it serves."""
+    from app.models import User
+
+    open_database(server.env['DATABASE_URL'])
+    try:
+        return User.get(User.username == username).theme
+    finally:
+        close_database()
 
 
 def test_logout_in_one_tab_ends_the_other(page, server) -> None:

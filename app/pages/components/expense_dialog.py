@@ -191,7 +191,8 @@ def expense_dialog(
                 on_place_chosen=place_chosen,
             )
             location.on_moved = getattr(picked, 'moved', None)  # quick picks follow the position
-        split = split_field(initial.get('split_form'), amount, user)  # who paid and for whom (issue 20)
+        picked_currency = money.element if money is not None else None  # the split line speaks in it (issue 20)
+        split = split_field(initial.get('split_form'), amount, user, picked_currency)  # who paid, for whom
         fields: dict[str, Any] = {
             'amount': amount,
             'date': day,

@@ -17,6 +17,7 @@ from nicegui import ui
 from app.i18n import _
 from app.models import User
 from app.pages.components.actions import call_service
+from app.pages.components.addresses import replace_address
 from app.pages.components.expense_filters import (
     FilterChoices,
     FilterPanel,
@@ -135,7 +136,7 @@ class SearchControls:
         else:
             empty.set_text(_('No expenses this month. Add one with the button above.'))
         if narrowed or self._was_narrowed:
-            ui.navigate.history.replace(self.address(month))
+            replace_address(self.address(month))
         self._was_narrowed = narrowed
 
     def address(self, month: Month) -> str:

@@ -19,6 +19,7 @@ from app.i18n import _
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.added import after_add_of
+from app.pages.components.addresses import replace_address
 from app.pages.components.expense_dialog import ExpenseChoices, expense_dialog
 from app.pages.components.quick_pick_chips import QuickPickChips
 from app.pages.expenses import load_add_form
@@ -103,10 +104,10 @@ def _load(user: User, shared: str = '') -> tuple[ExpenseChoices, dict, list[Quic
 def add_buttons(user: User) -> None:
     """In the header: the desktop button (hidden on phones, where the floating button is)."""
     button = ui.button(icon='add').props('flat no-caps dense color=white')
-    button.classes('wis-header-add max-lg:hidden').mark('add-expense-header')
-    button.props['aria-label'] = _('New expense')  # its words are hidden below 1440 px (app/pages/theme.py)
-    with button:
-        ui.label(_('New expense')).classes('wis-add-words ml-1')
+    button.classes('max-lg:hidden').mark('add-expense-header')
+    button.props['aria-label'] = _('New expense')
+    with button:  # its words from 1536 pixels: below, the French navigation's labels fill the header
+        ui.label(_('New expense')).classes('q-ml-sm max-2xl:hidden')
     button.on_click(lambda: open_add_dialog(user, busy=button))
     button.tooltip(_('Add an expense (key: N)'))
 
@@ -141,7 +142,7 @@ def open_if_asked(user: User) -> None:
     rest = urlencode([(name, value) for name, value in request.query_params.multi_items() if name not in asked])
 
     async def open_now() -> None:
-        ui.navigate.history.replace(request.url.path + (f'?{rest}' if rest else ''))
+        replace_address(request.url.path + (f'?{rest}' if rest else ''))
         if refused:
             ui.notify(
                 _('The shared file is not a photo or a PDF, or it is too large: nothing was kept.'), type='warning'

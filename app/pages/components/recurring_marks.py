@@ -10,25 +10,29 @@ from nicegui import run, ui
 
 from app.i18n import _
 from app.models import User
+from app.pages.components import addresses
 from app.services import recurring
 
 # the description cell, with the link before the text; __RULE__ is the link's label in the page's language
 DESCRIPTION_SLOT = r"""
 <q-td :props="props">
-  <a v-if="props.row.rule_id" :href="'/expenses/recurring?rule=' + props.row.rule_id" @click.stop
+  <a v-if="props.row.rule_id" :href="'__BASE__/expenses/recurring?rule=' + props.row.rule_id" @click.stop
      class="q-mr-xs text-primary" aria-label="__RULE__" title="__RULE__" data-recurring="1"
      ><q-icon name="event_repeat" size="16px" /></a>__MARKS__{{ props.value }}
 </q-td>
 """
 # the same link, for the phone card (inserted before its category)
 PHONE_MARK = (
-    '<a v-if="props.row.rule_id" :href="\'/expenses/recurring?rule=\' + props.row.rule_id" @click.stop '
+    '<a v-if="props.row.rule_id" :href="\'__BASE__/expenses/recurring?rule=\' + props.row.rule_id" @click.stop '
     'class="q-mr-xs text-primary" aria-label="__RULE__" data-recurring="1"><q-icon name="event_repeat" '
     'size="16px" /></a>'
 )
 
 
 def with_label(template: str) -> str:
+    """The link's label in the page's language, and its address under the app's sub-path (a raw <a> in a slot:
+    NiceGUI does not prefix it; the prefix has a plain shape, app/web/prefix.py)."""
+    template = template.replace('__BASE__', addresses.base())
     return template.replace('__RULE__', escape(_('Recorded by a recurring expense: open it')))
 
 

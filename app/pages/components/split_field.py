@@ -38,10 +38,11 @@ class SplitField:
     """Markers: `split-summary` (the line), `split-details` (opens the detail), `split-paid-by`,
     `split-mode`, `split-member-<id>` (checkbox), `split-part-<id>` (a member's part)."""
 
-    def __init__(self, form: SplitForm, amount: ui.input, user: User) -> None:
+    def __init__(self, form: SplitForm, amount: ui.input, user: User, currency: ui.select | None = None) -> None:
         self.form = form
         self.user = user
         self.amount = amount
+        self.currency = currency  # the expense's own currency: the line speaks in it, not the household's
         self.names = {m.id: m.username for m in form.members}
         for share in form.split.shares if form.split is not None else ():  # a former link, in a kept split
             self.names.setdefault(share.user_id, share.username)
@@ -82,7 +83,8 @@ class SplitField:
                         field.props['aria-label'] = _('Part of {name}', name=member.username)
                         self.parts[member.id] = field.classes('w-24').mark(f'split-part-{member.id}')
             self.detail.set_visibility(False)
-        for element in (self.paid_by, self.mode, self.amount, *self.checks.values(), *self.parts.values()):
+        watched = (self.paid_by, self.mode, self.amount, *self.checks.values(), *self.parts.values())
+        for element in (*watched, *([currency] if currency is not None else [])):
             element.on_value_change(self._show)
         self._show()
 
@@ -109,8 +111,13 @@ class SplitField:
             part.set_visibility(mode != 'equal')
         self.summary.set_text(self.sentence())
 
-    def _money(self, cents: int) -> str:
-        return format_money(cents, self.user.currency, self.user.locale)
+    def _money(self, cents: int, currency: str | None = None) -> str:
+        return format_money(cents, currency or self.user.currency, self.user.locale)
+
+    def _typed(self, cents: int) -> str:
+        """An amount in the currency the expense is typed in (the currency select's, else the household's)."""
+        chosen = self.currency.value if self.currency is not None else None
+        return self._money(cents, str(chosen) if chosen else None)
 
     def sentence(self) -> str:
         """The one line: who paid and how it is shared, in the page's language."""
@@ -129,7 +136,7 @@ class SplitField:
             return _('Just me')
         others = ', '.join(self.names.get(m, '?') for m in members if m != me)
         if mode == 'equal':
-            each = self._money(max(allocate(cents, [1] * len(members)))) if cents else '…'
+            each = self._typed(max(allocate(cents, [1] * len(members)))) if cents else '…'
             if payer == me and me in members:
                 return _('Split equally with {names}, {amount} each', names=others, amount=each)
             names = ', '.join(self.names.get(m, '?') for m in members)
@@ -143,15 +150,18 @@ class SplitField:
                 else allocate(cents, [w for w in weights if w is not None])
             )
             shares = ', '.join(
-                f'{self.names.get(m, "?")} {self._money(a)}' for m, a in zip(members, amounts, strict=True)
+                f'{self.names.get(m, "?")} {self._typed(a)}' for m, a in zip(members, amounts, strict=True)
             )
         else:
             shares = ', '.join(self.names.get(m, '?') for m in members)
         return _('Paid by {payer}, shared: {shares}', payer=self.names.get(payer, '?'), shares=shares)
 
 
-def split_field(form: SplitForm | None, amount: ui.input, user: User | None) -> SplitField | None:
-    """The split block, when the owner shares with someone or the expense is already split; None otherwise."""
+def split_field(
+    form: SplitForm | None, amount: ui.input, user: User | None, currency: ui.select | None = None
+) -> SplitField | None:
+    """The split block, when the owner shares with someone or the expense is already split; None otherwise.
+    `currency`: the form's currency select, whose currency the line's amounts are in."""
     if form is None or user is None or (len(form.members) < 2 and form.split is None):
         return None
-    return SplitField(form, amount, user)
+    return SplitField(form, amount, user, currency)

@@ -8,6 +8,8 @@
 // it (the server answers the logout with Clear-Site-Data). Every text comes from /pwa/capture-texts.json, in
 // the language of the last online visit; nothing a person typed is ever written as HTML.
 
+// '' at the root of the site, '/spend' under a sub-path: this file is <BASE>/pwa/capture.js
+const BASE = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const DB_NAME = 'whatispend-capture';
 const QUEUE = 'queue';
 const LISTS = 'lists';
@@ -86,7 +88,7 @@ function chooseLanguage() {
 async function refreshLists() {
   let response;
   try {
-    response = await fetch('/capture/data', { credentials: 'same-origin', cache: 'no-store' });
+    response = await fetch(BASE + '/capture/data', { credentials: 'same-origin', cache: 'no-store' });
   } catch (error) {
     state.online = false;
     state.user = null;
@@ -152,7 +154,7 @@ async function sendWaiting() {
     }
     let response;
     try {
-      response = await fetch('/sysapi/expense_create', {
+      response = await fetch(BASE + '/sysapi/expense_create', {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'Content-Type': 'application/json', 'X-WhatISpend-Capture': '1' },
@@ -398,7 +400,7 @@ async function save(event) {
 
 async function start() {
   try {
-    const response = await fetch('/pwa/capture-texts.json');
+    const response = await fetch(BASE + '/pwa/capture-texts.json');
     state.texts = await response.json();
   } catch (error) {
     state.texts = {};

@@ -1,4 +1,6 @@
-// What I Spend's service worker (served as /sw.js; the server writes the version and the list in).
+// What I Spend's service worker (served as /sw.js; the server writes the version and the list in). Under a
+// sub-path (/spend/sw.js, scope /spend/) every path it keeps or answers with is below that base, which it reads
+// from its own address: the list the server writes holds paths from the app's root.
 //
 // It keeps only the offline capture page, its files and the icons. It never stores an API answer nor a
 // NiceGUI page: those go to the network untouched. When a page cannot be opened because the server cannot
@@ -8,7 +10,8 @@
 // those of the version installed.
 const VERSION = '__VERSION__';
 const CACHE = 'wis-capture-' + VERSION;
-const PRECACHE = __PRECACHE__;
+const BASE = new URL('.', self.location.href).pathname.replace(/\/$/, ''); // '' or '/spend'
+const PRECACHE = __PRECACHE__.map((path) => BASE + path);
 const KEPT = new Set(PRECACHE);
 
 self.addEventListener('install', (event) => {
@@ -53,6 +56,6 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(cacheFirst(request, url.pathname));
   } else if (request.mode === 'navigate') {
     // a page of the app: from the network only; without it, the capture page
-    event.respondWith(networkFirst(request, '/capture'));
+    event.respondWith(networkFirst(request, BASE + '/capture'));
   }
 });
