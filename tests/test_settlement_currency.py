@@ -163,3 +163,18 @@ async def test_settlement_create_over_http_takes_a_currency(user: User) -> None:
         assert refused.status_code == 422 and field in refused.text, refused.text
     listed = (await user.http_client.get(_url('balances'))).json()['settlements']
     assert [(s['currency'], s['original_cents']) for s in listed] == [('USD', 2500)]
+
+
+@pytest.mark.usefixtures('database')
+def test_the_settlements_csv_gives_each_its_own_currency_and_amount() -> None:
+    from app.services import settlement_exports
+
+    alice, bob = _couple()
+    rates.store_rates({date(2026, 1, 16): {'USD': Decimal('1.25')}})
+    balances.create_settlement(bob, bob.id, alice.id, '25', '2026-01-18', currency='USD')
+    balances.create_settlement(bob, bob.id, alice.id, '40', '2026-01-19', currency='CHF')  # no rate yet
+    assert settlement_exports.settlements_csv(alice).splitlines() == [
+        'date,from,to,amount,currency,original amount',
+        '2026-01-18,bob,alice,20.00,USD,25.00',
+        '2026-01-19,bob,alice,,CHF,40.00',  # counts nothing yet: no amount in euros
+    ]

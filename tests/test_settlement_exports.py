@@ -39,18 +39,18 @@ def household():
 def test_the_settlements_csv_holds_what_the_caller_sees() -> None:
     alice, bob, carol, dave = household()
     assert settlement_exports.settlements_csv(alice).splitlines() == [
-        'date,from,to,amount',
-        '2026-01-12,bob,alice,15.00',
-        '2026-02-01,bob,alice,5.00',
+        'date,from,to,amount,currency,original amount',
+        '2026-01-12,bob,alice,15.00,EUR,15.00',
+        '2026-02-01,bob,alice,5.00,EUR,5.00',
     ]
-    assert settlement_exports.settlements_csv(alice, JAN).splitlines()[1:] == ['2026-01-12,bob,alice,15.00']
+    assert settlement_exports.settlements_csv(alice, JAN).splitlines()[1:] == ['2026-01-12,bob,alice,15.00,EUR,15.00']
     assert len(settlement_exports.settlements_csv(bob).splitlines()) == 4  # bob is in all three
-    assert settlement_exports.settlements_csv(carol).splitlines()[1:] == ['2026-01-13,bob,carol,3.00']
-    assert settlement_exports.settlements_csv(dave).splitlines() == ['date,from,to,amount']
+    assert settlement_exports.settlements_csv(carol).splitlines()[1:] == ['2026-01-13,bob,carol,3.00,EUR,3.00']
+    assert settlement_exports.settlements_csv(dave).splitlines() == ['date,from,to,amount,currency,original amount']
     links.unlink(alice, 'bob')  # a former link's settlements stay in both exports
     assert len(settlement_exports.settlements_csv(alice).splitlines()) == 3
     path, name = settlement_exports.settlements_to_file(alice, FEB)
-    assert name == 'settlements-2026-02.csv' and path.read_text().splitlines()[1:] == ['2026-02-01,bob,alice,5.00']
+    assert name == 'settlements-2026-02.csv' and path.read_text().splitlines()[1:] == ['2026-02-01,bob,alice,5.00,EUR,5.00']
 
 
 @pytest.mark.usefixtures('database')
@@ -76,9 +76,9 @@ async def test_the_settlements_csv_over_http(user: User) -> None:
     assert response.status_code == 200, response.text
     assert response.headers['content-type'].startswith('text/csv')
     assert 'settlements-all.csv' in response.headers['content-disposition']
-    assert response.text.splitlines()[1:] == ['2026-01-12,bob,alice,15.00', '2026-02-01,bob,alice,5.00']
+    assert response.text.splitlines()[1:] == ['2026-01-12,bob,alice,15.00,EUR,15.00', '2026-02-01,bob,alice,5.00,EUR,5.00']
     month = await user.http_client.get(f'/sysapi/export_settlements_csv?key={API_KEY}&month=2026-02')
-    assert month.text.splitlines()[1:] == ['2026-02-01,bob,alice,5.00']
+    assert month.text.splitlines()[1:] == ['2026-02-01,bob,alice,5.00,EUR,5.00']
     spending = await user.http_client.get(f'/sysapi/export_csv?key={API_KEY}&month=all')
     assert spending.status_code == 200
     assert [line.split(',')[1] for line in spending.text.splitlines()[1:]] == ['40.00', '9.00']  # no settlement
@@ -87,7 +87,7 @@ async def test_the_settlements_csv_over_http(user: User) -> None:
         assert refused.status_code == 422 and refused.json()['field'] == 'month', bad
     await api_login(user, 'dave')
     alone = await user.http_client.get(f'/sysapi/export_settlements_csv?key={API_KEY}')
-    assert alone.text.splitlines() == ['date,from,to,amount']
+    assert alone.text.splitlines() == ['date,from,to,amount,currency,original amount']
 
 
 async def test_the_settlements_csv_needs_a_key_and_a_session(user: User) -> None:
@@ -108,4 +108,4 @@ async def test_the_household_page_downloads_the_settlements_of_its_period(user: 
         await until(lambda: len(files) == 1)
     path, name = files[0]
     assert name == 'settlements-2026-01.csv'
-    assert path.read_text().splitlines() == ['date,from,to,amount', '2026-01-12,bob,alice,15.00']
+    assert path.read_text().splitlines() == ['date,from,to,amount,currency,original amount', '2026-01-12,bob,alice,15.00,EUR,15.00']

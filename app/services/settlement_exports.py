@@ -4,7 +4,9 @@ A settlement is a reimbursement, never spending: the expense exports (`exports.p
 so never contain one; this file is the only place settlements leave the app. It holds the settlements the
 caller sees on the Household page: those between members of their household (the caller and the users
 linked to them), and those the caller sent or received with a former link. The header, like the expense
-CSV's, is a format read by scripts and stays in English: date, from, to, amount (dot decimals).
+CSV's, is a format read by scripts and stays in English: date, from, to, amount (dot decimals, in the
+household's currency; empty while the settlement's rate is missing, as it counts nothing yet), then the
+settlement's own currency and amount, as the expense CSV ends.
 """
 
 from __future__ import annotations
@@ -24,11 +26,11 @@ from app.services.money import cents_to_text
 from app.services.months import Month
 from app.services.timestamps import as_date
 
-HEADER = ('date', 'from', 'to', 'amount')
+HEADER = ('date', 'from', 'to', 'amount', 'currency', 'original amount')
 
 
 def _rows(user: User, month: Month | None) -> Iterator[tuple[Any, ...]]:
-    """(date, sender, receiver, cents) of the settlements `user` sees in `month` (None: all), oldest first."""
+    """(date, sender, receiver, cents, currency, original cents, rate missing) of the settlements `user` sees in `month` (None: all), oldest first."""
     members = access.visible_owner_ids(user)
     Receiver = User.alias('receiver')
     seen = (Settlement.from_user.in_(members) & Settlement.to_user.in_(members)) | (
@@ -37,7 +39,15 @@ def _rows(user: User, month: Month | None) -> Iterator[tuple[Any, ...]]:
     if month is not None:
         seen &= Settlement.date.between(month.first_day, month.last_day)
     query = (
-        Settlement.select(Settlement.date, User.username, Receiver.username, Settlement.amount_cents)
+        Settlement.select(
+            Settlement.date,
+            User.username,
+            Receiver.username,
+            Settlement.amount_cents,
+            Settlement.currency,
+            Settlement.original_cents,
+            Settlement.rate_missing,
+        )
         .join(User, on=(Settlement.from_user == User.id))
         .switch(Settlement)
         .join(Receiver, on=(Settlement.to_user == Receiver.id))
@@ -53,8 +63,17 @@ def settlements_csv(user: User, month: Month | None = None) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(HEADER)
-    for day, sender, receiver, cents in _rows(user, month):
-        writer.writerow([as_date(day).isoformat(), _csv_safe(sender), _csv_safe(receiver), cents_to_text(cents)])
+    for day, sender, receiver, cents, currency, original, rate_missing in _rows(user, month):
+        writer.writerow(
+            [
+                as_date(day).isoformat(),
+                _csv_safe(sender),
+                _csv_safe(receiver),
+                '' if rate_missing else cents_to_text(cents),
+                currency or '',
+                cents_to_text(original) if original is not None else '',
+            ]
+        )
     return buffer.getvalue()
 
 
