@@ -50,7 +50,9 @@ def test_the_settlements_csv_holds_what_the_caller_sees() -> None:
     links.unlink(alice, 'bob')  # a former link's settlements stay in both exports
     assert len(settlement_exports.settlements_csv(alice).splitlines()) == 3
     path, name = settlement_exports.settlements_to_file(alice, FEB)
-    assert name == 'settlements-2026-02.csv' and path.read_text().splitlines()[1:] == ['2026-02-01,bob,alice,5.00,EUR,5.00']
+    assert name == 'settlements-2026-02.csv' and path.read_text().splitlines()[1:] == [
+        '2026-02-01,bob,alice,5.00,EUR,5.00'
+    ]
 
 
 @pytest.mark.usefixtures('database')
@@ -76,7 +78,10 @@ async def test_the_settlements_csv_over_http(user: User) -> None:
     assert response.status_code == 200, response.text
     assert response.headers['content-type'].startswith('text/csv')
     assert 'settlements-all.csv' in response.headers['content-disposition']
-    assert response.text.splitlines()[1:] == ['2026-01-12,bob,alice,15.00,EUR,15.00', '2026-02-01,bob,alice,5.00,EUR,5.00']
+    assert response.text.splitlines()[1:] == [
+        '2026-01-12,bob,alice,15.00,EUR,15.00',
+        '2026-02-01,bob,alice,5.00,EUR,5.00',
+    ]
     month = await user.http_client.get(f'/sysapi/export_settlements_csv?key={API_KEY}&month=2026-02')
     assert month.text.splitlines()[1:] == ['2026-02-01,bob,alice,5.00,EUR,5.00']
     spending = await user.http_client.get(f'/sysapi/export_csv?key={API_KEY}&month=all')
@@ -108,4 +113,7 @@ async def test_the_household_page_downloads_the_settlements_of_its_period(user: 
         await until(lambda: len(files) == 1)
     path, name = files[0]
     assert name == 'settlements-2026-01.csv'
-    assert path.read_text().splitlines() == ['date,from,to,amount,currency,original amount', '2026-01-12,bob,alice,15.00,EUR,15.00']
+    assert path.read_text().splitlines() == [
+        'date,from,to,amount,currency,original amount',
+        '2026-01-12,bob,alice,15.00,EUR,15.00',
+    ]

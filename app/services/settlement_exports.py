@@ -30,7 +30,8 @@ HEADER = ('date', 'from', 'to', 'amount', 'currency', 'original amount')
 
 
 def _rows(user: User, month: Month | None) -> Iterator[tuple[Any, ...]]:
-    """(date, sender, receiver, cents, currency, original cents, rate missing) of the settlements `user` sees in `month` (None: all), oldest first."""
+    """(date, sender, receiver, cents, currency, original cents, rate missing) of the settlements `user` sees
+    in `month` (None: all), oldest first."""
     members = access.visible_owner_ids(user)
     Receiver = User.alias('receiver')
     seen = (Settlement.from_user.in_(members) & Settlement.to_user.in_(members)) | (
