@@ -59,9 +59,35 @@ def open_database(database_url: str) -> None:
         database = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, thread_safe=True)
     else:
         # psycopg 3 (requirements.txt), even where an old psycopg2 is installed too, which Peewee would pick
+        _dump_text_without_nul()
         database = connect_url(database_url, prefer_psycopg3=True)
     close_database()
     db.initialize(database)
+
+
+def _dump_text_without_nul() -> None:
+    """Send U+FFFD where a parameter holds a NUL character, on every psycopg connection of this process.
+
+    PostgreSQL's text cannot hold NUL (0x00): the statement fails with a DataError, a 500 for a user who typed
+    or pasted one (a username looked up, a search, a filter). SQLite stores it. Stored text never holds one on
+    either database (the services replace control characters before they write), so a lookup with one finds
+    nothing on both, as it should; any other text keeps a visible mark where the NUL was."""
+    from psycopg import adapters
+    from psycopg.adapt import Dumper
+    from psycopg.types import string
+
+    def without_nul(base: type[Dumper]) -> type[Dumper]:
+        def dump(self: Dumper, obj: str) -> Any:
+            return base.dump(self, obj.replace('\x00', '\ufffd') if '\x00' in obj else obj)
+
+        return type(base.__name__, (base,), {'dump': dump})
+
+    if getattr(adapters, '_wis_without_nul', False):
+        return
+    # the order of psycopg's own registration: the last one registered per format is its default
+    for base in (string.StrBinaryDumper, string.StrDumper, string.StrDumperUnknown):
+        adapters.register_dumper(str, without_nul(base))
+    adapters._wis_without_nul = True  # type: ignore[attr-defined]
 
 
 def close_database() -> None:

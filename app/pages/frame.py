@@ -81,17 +81,18 @@ def frame(user: User, title: str) -> Iterator[None]:
         await run.io_bound(users.update_preferences, user, theme=new_theme)
 
     with ui.header(elevated=True).classes('items-center px-3 py-1 gap-1 bg-primary'):
-        menu = ui.button(icon='menu', on_click=drawer.toggle).props('flat round color=white').classes('lg:hidden')
+        menu = ui.button(icon='menu', on_click=drawer.toggle).props('flat round color=white').classes('xl:hidden')
         menu.props['aria-label'] = _('Menu')
         menu.mark('menu')
         ui.link('What I Spend', '/').classes('text-white text-lg font-bold no-underline mr-4')
-        with ui.row().classes('gap-0 max-lg:hidden text-white'):
+        with ui.row().classes('gap-0 max-xl:hidden text-white'):
             _nav_links(current, vertical=False)
         ui.space()
         add_buttons(user)
         alerts_badge(user)
         update_badge(user)
-        ui.label(user.username).classes('text-white text-sm max-sm:hidden').mark('current-user')
+        # the navigation's labels from 1280 pixels (the menu below), the name from 1536: French labels fill them
+        ui.label(user.username).classes('text-white text-sm max-2xl:hidden').mark('current-user')
         theme = ui.button(icon='dark_mode', on_click=toggle_dark).props('flat round color=white')
         theme.props['aria-label'] = _('Light or dark theme')
         theme.tooltip(_('Light / dark')).mark('toggle-dark')

@@ -103,8 +103,11 @@ def _load(user: User, shared: str = '') -> tuple[ExpenseChoices, dict, list[Quic
 
 def add_buttons(user: User) -> None:
     """In the header: the desktop button (hidden on phones, where the floating button is)."""
-    button = ui.button(_('New expense'), icon='add').props('flat no-caps dense color=white')
+    button = ui.button(icon='add').props('flat no-caps dense color=white')
     button.classes('max-lg:hidden').mark('add-expense-header')
+    button.props['aria-label'] = _('New expense')
+    with button:  # its words from 1536 pixels: below, the French navigation's labels fill the header
+        ui.label(_('New expense')).classes('q-ml-sm max-2xl:hidden')
     button.on_click(lambda: open_add_dialog(user, busy=button))
     button.tooltip(_('Add an expense (key: N)'))
 
