@@ -172,7 +172,7 @@ def most_used(values: Iterable[tuple[Value, date | None]]) -> Value | None:
     if len(tied) == 1:
         return tied[0]
     wanted = set(tied)
-    latest: dict[Value, date] = {}
+    latest: dict[Value | None, date] = {}
     for value, day in pairs:
         if value in wanted and day is not None and (value not in latest or day > latest[value]):
             latest[value] = day

@@ -199,11 +199,12 @@ class HouseholdPlaces:
             return False
         if added:
             located = _located(self.owner_ids)
-            new = {i: row for i, row in self._fetch((Expense.id > self.max_id) & located).items() if row is not None}
+            fetched = self._fetch((Expense.id > self.max_id) & located)
+            new: dict[int, Row | None] = {i: row for i, row in fetched.items() if row is not None}
             if len(new) != added:
                 return False
             self._apply(new)
-            stamps = [row[8] for row in new.values() if row[8] is not None]
+            stamps = [row[8] for row in new.values() if row is not None and row[8] is not None]
             if stamps:  # what MAX(updated_at) over the located expenses now says
                 self.latest_update = max([*stamps, *([self.latest_update] if self.latest_update is not None else [])])
         self.watch = watch
