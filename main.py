@@ -42,8 +42,10 @@ from app.api.receipts import browser_router as receipt_files_router  # noqa: E40
 from app.api.receipts import register_body_limits as receipt_body_limits  # noqa: E402
 from app.logs import RequestLogMiddleware, setup_logging  # noqa: E402
 from app.services.errors import ServiceError  # noqa: E402
+from app.web.api_fast_path import around_page_middlewares  # noqa: E402
 from app.web.body_limit import BodyLimitMiddleware  # noqa: E402
 from app.web.client_ip import ClientIpMiddleware  # noqa: E402
+from app.web.compression import gzip_middleware  # noqa: E402
 from app.web.cookies import SessionRenewalMiddleware  # noqa: E402
 from app.web.csrf import CsrfMiddleware  # noqa: E402
 from app.web.geoip import GeoIpMiddleware  # noqa: E402
@@ -73,6 +75,7 @@ app.add_middleware(RateLimitMiddleware)
 app.add_middleware(GeoIpMiddleware)
 app.add_middleware(RequestLogMiddleware)  # sees the refusals above, with the real client address
 app.add_middleware(ClientIpMiddleware)
+around_page_middlewares(app)  # /sysapi goes around NiceGUI's session, tracking, redirect and cache middlewares
 app.on_startup(lambda: startup.on_startup(settings))
 app.on_shutdown(startup.on_shutdown)
 pages.register()
@@ -88,6 +91,7 @@ if __name__ in {'__main__', '__mp_main__'}:
             show=False,
             favicon='💶',
             fastapi_docs=True,
+            gzip_middleware_factory=gzip_middleware,  # level 1, not 9 (app/web/compression.py)
             show_welcome_message=False,
             proxy_headers=False,  # the client address comes from app/web/client_ip.py (FORWARDED_ALLOW_IPS)
         )

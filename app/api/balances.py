@@ -65,7 +65,12 @@ class SettlementCreate(BaseModel):
     to_user_id: Id = Field(description='Who is paid back')
     amount: Amount
     date: Text = Field(None, description='YYYY-MM-DD; today when empty', examples=['2026-01-15'])
-    currency: Text = Field(None, max_length=10, description="The household's currency (ISO 4217); empty: it")
+    currency: Text = Field(
+        None,
+        max_length=10,
+        description="ISO 4217 code of the amount's currency; empty: the household's. Converted at the rate of its "
+        'date; while that rate is missing the settlement is marked (rate_missing) and moves no balance.',
+    )
 
 
 class SettlementDelete(BaseModel):

@@ -6,7 +6,16 @@ An expense without an `ExpenseSplit` row is "just me": paid by its owner, all of
 
 from __future__ import annotations
 
-from peewee import SQL, BigIntegerField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import (
+    SQL,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+)
 
 from app.models.base import BaseModel, utcnow
 from app.models.expense import Expense
@@ -56,6 +65,9 @@ class Settlement(BaseModel):
     # currency, converted again from these when the household changes currency. NULL: as recorded.
     currency = CharField(max_length=3, null=True)
     original_cents = BigIntegerField(null=True)
+    # Recorded in another currency whose rate of that date is missing: it moves no balance until the rate
+    # arrives (`amount_cents` then holds the original amount only to keep the CHECK).
+    rate_missing = BooleanField(default=False)
 
     class Meta:
         indexes = ((('from_user', 'to_user'), False), (('to_user',), False))

@@ -12,6 +12,8 @@ from app.i18n import _
 from app.models import User
 from app.pages.components import undo_notification
 from app.pages.components.actions import call_service
+from app.pages.components.currency_amount import settlement_amount
+from app.pages.components.currency_select import currency_select
 from app.pages.components.month_picker import month_label
 from app.services import balances, formats, settlement_exports, splits
 from app.services.clock import today
@@ -145,7 +147,7 @@ async def household_page(user: User, month: str = '') -> None:
                             '{payer} paid {payee} back {amount}',
                             payer=row.from_username,
                             payee=row.to_username,
-                            amount=money(row.amount_cents),
+                            amount=settlement_amount(row, user.currency, user.locale),
                         )  # fmt: skip
                     ).classes('grow text-sm')
                     if user.id in (row.from_user_id, row.to_user_id):
@@ -216,11 +218,14 @@ async def household_page(user: User, month: str = '') -> None:
             receiver = ui.select(people, value=payee, label=_('Who is paid back')).props('outlined').classes('w-full')
             amount = ui.input(_('Amount'), value=formats.amount_for_input(cents, user.locale) if cents else '')
             amount.props('outlined inputmode=decimal autocomplete=off').classes('w-full').mark('settlement-amount')
+            own = currency_select(amount, user, mark='settlement-currency')  # any currency, converted (issue 20)
             day = ui.input(_('Date'), value=today(user.timezone).isoformat()).props('outlined mask="####-##-##"')
             day.classes('w-full').mark('settlement-date')
             sender.mark('settlement-from')
             receiver.mark('settlement-to')
             fields = {'from_user_id': sender, 'to_user_id': receiver, 'amount': amount, 'date': day}
+            if own is not None:
+                fields['currency'] = own.element
 
             async def save() -> None:
                 await call_service(
@@ -230,6 +235,7 @@ async def household_page(user: User, month: str = '') -> None:
                     receiver.value,
                     amount.value,
                     day.value,
+                    own.element.value if own is not None else None,
                     fields=fields,
                     dialog=dialog,
                     busy=save_button,

@@ -13,6 +13,7 @@ from app.pages.components.addresses import replace_address
 from app.pages.components.code_block import code_block
 from app.pages.settings_audit import audit_tab
 from app.pages.settings_notifications import notifications_tab
+from app.pages.settings_rates import rates_tab
 from app.pages.settings_sharing import sharing_tab
 from app.pages.settings_tags import tags_tab
 from app.pages.settings_tokens import tokens_tab
@@ -222,6 +223,7 @@ def _tabs(user: User, open_tab: Callable[[str], None]) -> list[tuple[str, str, B
         ('tags', N_('Tags'), tags_tab),
         ('tokens', N_('API tokens'), tokens_tab),
         ('notifications', N_('Notifications'), notifications_tab),
+        ('rates', N_('Exchange rates'), rates_tab),
     ]
     if user.is_admin:
         tabs += [

@@ -3,16 +3,42 @@ payment methods goes through `visible_owner_ids`: it is the one place where shar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import cast
 
 from app.i18n import Message
 from app.models import User, UserLink
 
+# The links already read during one service call (`links_held`): user id -> linked user ids.
+_HELD: ContextVar[dict[int, list[int]] | None] = ContextVar('held_links', default=None)
+
+
+@contextmanager
+def links_held() -> Iterator[None]:
+    """Within the block, each user's links are read once: saving an expense asks who sees what seven times
+    (the category, the payment method, each reference's audience, the row read back), all about the same one
+    or two users, and a call that changes no link may answer them all from the first look (bench/peers.py)."""
+    token = _HELD.set({})
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
 
 def linked_user_ids(user: User | int) -> list[int]:
     """Users directly linked to `user` by an accepted link (links are not transitive)."""
     user_id = user if isinstance(user, int) else user.id
+    held = _HELD.get()
+    if held is None:
+        return _read_links(user_id)
+    if user_id not in held:
+        held[user_id] = _read_links(user_id)
+    return list(held[user_id])
+
+
+def _read_links(user_id: int) -> list[int]:
     rows = cast(  # .tuples() gives tuples; the stubs say models
         Iterable[tuple[int, int]],
         UserLink.select(UserLink.user_a, UserLink.user_b)

@@ -23,7 +23,7 @@ from typing import Any
 from app.db import write_transaction
 from app.i18n import Message
 from app.models import Expense, ExpenseShare, ExpenseSplit, Settlement, User
-from app.services import access
+from app.services import access, settlement_currency
 from app.services.clock import today
 from app.services.conversion import counted
 from app.services.errors import Invalid, NotFound
@@ -64,7 +64,7 @@ def _share_rows(where: Any, month: Month | None) -> Iterable[tuple[int, int, int
 def _settlement_rows(where: Any, month: Month | None) -> Iterable[tuple[int, int, int]]:
     query = (
         Settlement.select(Settlement.from_user, Settlement.to_user, Settlement.amount_cents)
-        .where(where & _in_period(Settlement.date, month))
+        .where(where & _in_period(Settlement.date, month) & ~Settlement.rate_missing)  # not while its rate is missing
         .tuples()
     )
     return query  # type: ignore[return-value]  # as above
@@ -220,6 +220,9 @@ def _settlement_row(s: Settlement, sender: str, receiver: str) -> SettlementRow:
         amount=cents_to_number(s.amount_cents),
         date=as_date(s.date),
         created_at=as_utc(s.created_at),
+        currency=s.currency,
+        original_cents=s.original_cents,
+        rate_missing=bool(s.rate_missing),
     )
 
 
@@ -243,16 +246,13 @@ def create_settlement(
     user: User, from_user_id: object, to_user_id: object, amount: object, day: object = None, currency: object = None
 ) -> SettlementRow:
     """Record that `from_user_id` paid `to_user_id` back `amount` (partial or whole). One of the two is
-    `user`, or both are linked to `user` and to each other; anyone else answers 404."""
+    `user`, or both are linked to `user` and to each other; anyone else answers 404. In `currency` (blank: the
+    household's), converted at the rate of its date, or marked while that rate is missing (settlement_currency)."""
     sender = _person(from_user_id, 'from_user_id')
     receiver = _person(to_user_id, 'to_user_id')
     cents = parse_amount(amount)
     when = today(user.timezone) if is_blank(day) else parse_date(day)
-    if not is_blank(currency) and str(currency).strip().upper() != user.currency:
-        raise Invalid(
-            Message('Settlements are recorded in {currency}, the household currency.', currency=user.currency),
-            field='currency',
-        )
+    money = settlement_currency.columns(user.currency, currency, cents, when)
     if sender == receiver:
         raise Invalid(Message('A settlement is between two different people.'), field='to_user_id')
     with write_transaction():
@@ -267,15 +267,7 @@ def create_settlement(
                     raise NotFound(Message('No user {id} shares with you.', id=who), field=field)
             if receiver not in access.visible_owner_ids(sender):
                 raise NotFound(Message('No user {id} shares with you.', id=receiver), field='to_user_id')
-        row = Settlement.create(
-            from_user=sender,
-            to_user=receiver,
-            amount_cents=cents,
-            date=when,
-            created_by=user.id,
-            currency=user.currency,  # issue 20: converted from it if the household changes currency
-            original_cents=cents,
-        )
+        row = Settlement.create(from_user=sender, to_user=receiver, date=when, created_by=user.id, **money)
     names = {u.id: u.username for u in User.select(User.id, User.username).where(User.id.in_([sender, receiver]))}
     return _settlement_row(row, names.get(sender, ''), names.get(receiver, ''))
 
@@ -296,6 +288,7 @@ def delete_settlement(user: User, settlement_id: object) -> SettlementRow:
 
 def restore_settlement(user: User, snapshot: SettlementRow) -> SettlementRow:
     """Undo a deletion: the same settlement recorded again."""
+    cents = snapshot.original_cents if snapshot.original_cents is not None else snapshot.amount_cents
     return create_settlement(
-        user, snapshot.from_user_id, snapshot.to_user_id, cents_to_text(snapshot.amount_cents), snapshot.date
+        user, snapshot.from_user_id, snapshot.to_user_id, cents_to_text(cents), snapshot.date, snapshot.currency
     )

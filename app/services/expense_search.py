@@ -15,7 +15,7 @@ in Python (case and accents folded, a word matches the start of any word of the 
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import reduce
@@ -386,6 +386,27 @@ def list_expenses(
     prefixed with `-` for descending: date, amount, category, payment_method, description, created_by. The
     count and the total cover every matching expense, not just the page.
     """
+    name, count, cents, rows = page_parts(
+        user, month, scope=scope, search=search, sort=sort, offset=offset, limit=limit, filters=filters
+    )
+    total = cents_to_number(cents)
+    return ExpensePage(month=name, count=count, total=total, total_cents=cents, offset=offset, expenses=tuple(rows))
+
+
+def page_parts(  # noqa: PLR0913 - list_expenses' own parameters, and how rows are built
+    user: User,
+    month: Month | None,
+    *,
+    scope: str = 'everyone',
+    search: str = '',
+    sort: str = DEFAULT_SORT,
+    offset: int = 0,
+    limit: int | None = None,
+    filters: ExpenseFilters | None = None,
+    build: Callable[[ModelSelect[Expense]], Sequence[Any]] = rows_of_query,
+) -> tuple[str, int, int, Sequence[Any]]:
+    """`list_expenses`' month name, count, total in cents and rows, the rows built by `build` from the joined
+    query (the API's plain rows: `expense_listing`); a search by words brings `ExpenseRow`s whatever `build`."""
     if offset < 0:
         raise Invalid(Message('offset must be zero or more.'), field='offset')
     if limit is not None and not 1 <= limit <= 100_000:
@@ -394,6 +415,7 @@ def list_expenses(
     order = _sort_order(sort)
     conditions = _conditions(user, chosen)
     found = _ranked(conditions, order, sort, offset, limit) if chosen.terms.words else None
+    expenses: Sequence[Any]
     if found is not None:
         count, total_cents, expenses = found
     else:
@@ -407,15 +429,8 @@ def list_expenses(
             query = query.limit(limit)
         if offset:
             query = query.offset(offset)
-        count, total_cents, expenses = int(counted or 0), int(total or 0), rows_of_query(query)
-    return ExpensePage(
-        month=str(chosen.month) if chosen.month is not None else 'all',
-        count=count,
-        total=cents_to_number(total_cents),
-        total_cents=total_cents,
-        offset=offset,
-        expenses=tuple(expenses),
-    )
+        count, total_cents, expenses = int(counted or 0), int(total or 0), build(query)
+    return str(chosen.month) if chosen.month is not None else 'all', count, total_cents, expenses
 
 
 def _ranked(

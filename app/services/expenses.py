@@ -243,7 +243,11 @@ def create_expense(user: User, data: Mapping, request_id: object = None) -> Expe
     expense still answers with the first one, so a client uses a new id for every new expense. Once that
     expense is deleted, the id is free again.
     """
-    key = parse_request_id(request_id)
+    with access.links_held():  # the links read once for the whole save (it changes none)
+        return _create(user, data, parse_request_id(request_id))
+
+
+def _create(user: User, data: Mapping, key: str | None) -> ExpenseRow:
     if key is not None:
         first = _created_by_request(user, key)
         if first is not None:

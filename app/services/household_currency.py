@@ -79,7 +79,7 @@ def _convert_settlements(members: list[int], target: str, book: conversion.RateB
                 ),
                 field='currency',
             )
-        Settlement.update(currency=source, original_cents=original, amount_cents=cents).where(
+        Settlement.update(currency=source, original_cents=original, amount_cents=cents, rate_missing=False).where(
             Settlement.id == row.id
         ).execute()
 

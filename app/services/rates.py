@@ -20,9 +20,9 @@ from app.db import write_transaction
 from app.i18n import Message
 from app.models import Expense, User, utcnow
 from app.models.currency import ExchangeRate, MissingRate
-from app.services import access, conversion, currencies
+from app.services import access, conversion, currencies, settlement_currency
 from app.services.clock import today
-from app.services.errors import Forbidden, Invalid
+from app.services.errors import Forbidden, Invalid, NotFound
 from app.services.months import parse_date
 from app.services.validation import is_blank
 
@@ -109,7 +109,28 @@ def set_rate(user: User | None, currency: object, rate: object, day: object = No
             ).where(ExchangeRate.id == row.id).execute()
             row = ExchangeRate.get_by_id(row.id)
         conversion.recount_rates({code: [when]})
+        settlement_currency.recount({code: [when]})
     return _view(row)
+
+
+def delete_rate(user: User | None, currency: object, day: object) -> RateView:
+    """Delete the rate of `currency` on `day` (a wrong one; administrators only). The expenses it converted
+    are counted again: with an older rate of the week before, or else marked as waiting for one."""
+    if user is not None and not user.is_admin:
+        raise Forbidden(Message('Only an administrator may enter exchange rates.'))
+    code = currencies.check_currency(currency)
+    when = parse_date(day)
+    with write_transaction():
+        row = ExchangeRate.get_or_none((ExchangeRate.currency == code) & (ExchangeRate.day == when))
+        if row is None:
+            raise NotFound(
+                Message('No rate of {currency} on {date}.', currency=code, date=when.isoformat()), field='date'
+            )
+        gone = _view(row)
+        row.delete_instance()
+        conversion.recount_rates({code: [when]})
+        settlement_currency.recount({code: [when]})
+    return gone
 
 
 def store_rates(table: Mapping[date, Mapping[str, Decimal]]) -> tuple[int, int]:
@@ -131,6 +152,7 @@ def store_rates(table: Mapping[date, Mapping[str, Decimal]]) -> tuple[int, int]:
                     continue
                 written.setdefault(code, []).append(day)
         waiting = conversion.recount_rates(written)
+        settlement_currency.recount(written)
     return sum(len(days) for days in written.values()), waiting
 
 

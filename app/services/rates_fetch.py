@@ -25,8 +25,9 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from app.i18n import Message
+from app.models import User
 from app.services import currencies, rates
-from app.services.errors import Invalid, ServiceError
+from app.services.errors import Forbidden, Invalid, ServiceError
 
 log = logging.getLogger('whatispend.rates')
 
@@ -137,3 +138,11 @@ def update_rates(
         return FetchReport(days=days, written=written, waiting=waiting)
     assert problem is not None
     raise problem
+
+
+def update_now(user: User, url: str) -> FetchReport:
+    """ "Update now" in Settings › Exchange rates: the fetch of `manage.py rates update`, by an administrator,
+    tried once (a person is waiting; the daily timer is the one that insists)."""
+    if not user.is_admin:
+        raise Forbidden(Message('Only an administrator may enter exchange rates.'))
+    return update_rates(url, attempts=1)

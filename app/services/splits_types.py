@@ -114,6 +114,9 @@ class SettlementRow:
     amount: float
     date: dt.date
     created_at: Timestamp
+    currency: str | None = None  # the currency it was recorded in (issue 20); None: before currencies
+    original_cents: int | None = None  # its amount in that currency
+    rate_missing: bool = False  # in another currency whose rate of that date is missing: moves no balance yet
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -23,6 +23,7 @@ TOKEN_NAME = 'Phone shortcut'
 MONTHS = 4
 DESCRIPTIONS = ['Supermarket', 'Bakery', 'Dinner out', 'Metro tickets', 'Pharmacy', 'Cinema', 'Hardware store']
 RECURRING = [('Rent', '850', 'month', 1, -40), ('Music streaming', '10.99', 'month', 1, 6), ('Gym', '15', 'week', 2, 3)]
+TOUR_RATE = '1.08'  # a dollar rate entered by hand (issue 20): Settings › Exchange rates shows it
 PLACES = [('Market', 48.8530, 2.3499), ('Bakery', 48.8606, 2.3376), ('Station', 48.8443, 2.3744)]
 
 
@@ -125,6 +126,7 @@ def seed_household(url: str, admin_password: str, today: date | None = None) -> 
         )
         expenses += shared_shopping(admin, accounts[1], today, 'Weekly shop')
         tag_outings(admin)
+        admin.call('post', '/rates', json={'currency': 'USD', 'rate': TOUR_RATE, 'date': today.isoformat()})
     finally:
         for account in accounts:
             account.close()

@@ -118,6 +118,7 @@ STOPS = [
     Stop('settings-tokens', '/settings?tab=tokens', text=TOKEN_NAME, french=FRENCH_TOKEN),
     Stop('settings-tags', '/settings?tab=tags', text=OUTINGS_TAG),
     Stop('settings-notifications', '/settings?tab=notifications', text='Large recurring expenses'),
+    Stop('settings-rates', '/settings?tab=rates', text='1 EUR = 1.08 USD', french='1 EUR = 1,08 USD'),
     Stop('settings-users', '/settings?tab=users', text=FLATMATE, french=FRENCH_PARTNER),
     Stop('settings-audit', '/settings?tab=audit', text=PARTNER, french=FRENCH_PARTNER),
     Stop('settings-update', '/settings?tab=update', text='Installed'),

@@ -8,6 +8,7 @@ from app.i18n import _
 from app.pages.components.dashboard_widgets import Formats
 from app.services.expenses_types import ExpenseRow
 from app.services.money import format_money
+from app.services.splits_types import SettlementRow
 from app.services.stats_types import TopExpense
 
 
@@ -32,3 +33,15 @@ def top_amount(expense: TopExpense, shown: Formats) -> str:
     if expense.whole_cents is None:
         return counted
     return _('{share} of {whole}', share=shown.money(expense.amount_cents), whole=counted)
+
+
+def settlement_amount(row: SettlementRow, household: str, locale: str) -> str:
+    """A settlement's amount in the household's currency, its own beside it when it was recorded in another
+    ('11,04 € (12,00 $US)'), or its own marked 'rate missing' while it waits for the rate of its date."""
+    counted = format_money(row.amount_cents, household, locale)
+    if row.currency is None or row.original_cents is None or row.currency == household:
+        return counted
+    own = format_money(row.original_cents, row.currency, locale)
+    if row.rate_missing:
+        return _('{amount} (rate missing)', amount=own)
+    return _('{counted} ({original})', counted=counted, original=own)

@@ -14,7 +14,7 @@ from app.services import currencies
 class CurrencySelect:
     """Marker: `expense-currency`."""
 
-    def __init__(self, amount: ui.input, user: User, value: str | None) -> None:
+    def __init__(self, amount: ui.input, user: User, value: str | None, mark: str = 'expense-currency') -> None:
         household = user.currency
         options = currencies.choices(household, user.locale)
         chosen = value if value else household
@@ -28,7 +28,7 @@ class CurrencySelect:
                 ui.select(options, value=chosen, label=_('Currency'))
                 .props('outlined options-dense hide-bottom-space behavior=menu')
                 .classes('w-32 shrink-0')
-                .mark('expense-currency')
+                .mark(mark)
             )
             # the closed select shows the code alone (a narrow field): the names are for choosing
             self.element.props(f'display-value={chosen}')
@@ -38,8 +38,11 @@ class CurrencySelect:
         return {'currency': str(self.element.value or '')}
 
 
-def currency_select(amount: ui.input, user: User | None, value: object = None) -> CurrencySelect | None:
-    """Nothing without a user (the form then saves in the household currency)."""
+def currency_select(
+    amount: ui.input, user: User | None, value: object = None, mark: str = 'expense-currency'
+) -> CurrencySelect | None:
+    """Nothing without a user (the form then saves in the household currency). Also the settlement
+    dialog's (`mark='settlement-currency'`)."""
     if user is None:
         return None
-    return CurrencySelect(amount, user, str(value) if value else None)
+    return CurrencySelect(amount, user, str(value) if value else None, mark)
