@@ -9,6 +9,10 @@ expenses in one month, then alternates the same operations, in alternating order
 expense (in another month for us, in another project for ihatemoney, so that the listed month stays at
 2,300), and list the 2,300-expense month. Prints p50/p95 of each and the ratio.
 
+Then each server alone answers --rounds more adds and listings while its CPU time is read before and after
+(user + system, of the process and its children, from /proc through psutil): what a request costs the
+server whatever the neighbours' load, printed with its ratio beside the wall-clock one.
+
 --profile then samples our server with py-spy while the same requests run, and prints where its time
 goes (middleware, HTTP and request parsing, validation, JSON encoding, the query, the rest), with the
 floor beside it: a bare SQLite insert+commit with our pragmas and a bare ASGI app answering JSON
@@ -33,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+import psutil  # noqa: E402
 
 from tests.e2e.harness import free_port, make_server  # noqa: E402
 
@@ -188,6 +193,24 @@ def timed(action: Callable[[], httpx.Response]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children (gunicorn's worker under its master)."""
+    process = psutil.Process(pid)
+    total = 0.0
+    for each in [process, *process.children(recursive=True)]:
+        times = each.cpu_times()
+        total += times.user + times.system
+    return total
+
+
+def cpu_per_request(pid: int, action: Callable[[], httpx.Response], rounds: int) -> float:
+    """Milliseconds of the server's CPU per request, over `rounds` requests one after the other."""
+    before = cpu_seconds(pid)
+    for _ in range(rounds):
+        action()
+    return (cpu_seconds(pid) - before) / rounds * 1000
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -243,6 +266,18 @@ def main() -> int:
             print(f'{args.rounds} rounds, alternating; load average {load:.1f} on {os.cpu_count()} vCPU (shared)')
             print(report('add one expense', times['ours add'], times['peer add']))
             print(report(f'list a {len(rows)}-expense month', times['ours list'], times['peer list']))
+            cpu = {
+                'ours add': cpu_per_request(server.process.pid, lambda: ours.add(extra), args.rounds),
+                'peer add': cpu_per_request(peer_process.pid, lambda: peer.add('adds', extra), args.rounds),
+                'ours list': cpu_per_request(server.process.pid, ours.list_month, args.rounds),
+                'peer list': cpu_per_request(peer_process.pid, peer.list_month, args.rounds),
+            }
+            for name in ('add', 'list'):
+                mine, theirs = cpu[f'ours {name}'], cpu[f'peer {name}']
+                print(
+                    f'server CPU per {name:<4} ours {mine:7.2f} ms | ihatemoney {theirs:7.2f} ms | '
+                    f'ratio {theirs / mine:5.2f}x ({args.rounds} each, one server at a time)'
+                )
             from bench.peers_profile import floor, profile_server
 
             floor()

@@ -64,3 +64,7 @@ async def test_in_view_share_a_top_expense_shows_my_part_of_the_whole(user: User
     await user.open('/?month=2026-01&view=household')
     await user.should_see('40,00\u00a0€ (50,00\u00a0US$)')
     await user.should_not_see('of 25,00')
+    # the highest expense's figure: counted in euros, its dollars in the caption
+    assert one(user, 'figure-highest-value').text == '40,00\u00a0€'
+    assert one(user, 'figure-highest-caption').text.endswith(' · 50,00\u00a0US$')
+    assert HOSTILE in one(user, 'figure-highest-caption').text  # the description, as text

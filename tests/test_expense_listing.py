@@ -157,3 +157,34 @@ async def test_errors_stay_json_with_the_field_named(user: User) -> None:
         response = await user.http_client.get(f'/sysapi/expenses?{query}&key={API_KEY}')
         assert response.status_code == 422, response.text
         assert field in response.text
+
+
+async def test_a_create_answers_the_bytes_it_answered_before(user: User) -> None:
+    """`expense_create` writes its answer with orjson too: the bytes of ExpenseOkOut as pydantic wrote them."""
+    from app.api.expenses import ExpenseOkOut
+
+    t = await logged_in_alice(user)
+    bob = make_user('bob')
+    link(t['alice'], bob)
+    body = {
+        'amount': '1234.56',
+        'date': '2026-01-15',
+        'category_id': t['food'].id,
+        'subcategory_id': t['groceries'].id,
+        'payment_method_id': t['card'].id,
+        'description': HOSTILE + ' 漢字 \u0001',
+        'tags': 'one, <two>',
+        'latitude': 48.85,
+        'longitude': 2.35,
+        'place': 'Marché',
+        'currency': 'USD',
+        'split': {'mode': 'shares', 'members': [t['alice'].id, bob.id], 'parts': [2, 1]},
+    }
+    response = await user.http_client.post(f'/sysapi/expense_create?key={API_KEY}', json=body)
+    assert response.status_code == 200, response.text
+    assert response.headers['content-type'] == 'application/json'
+    created = response.json()['expense']
+    assert created['description'].startswith(HOSTILE) and created['rate_missing'] is True
+    assert created['split']['parts'] == [2.0, 1.0] and created['tags'] == ['<two>', 'one']
+    expected = ExpenseOkOut(success=True, expense=expenses.get_expense(t['alice'], created['id']))
+    assert response.content == TypeAdapter(ExpenseOkOut).dump_json(expected)

@@ -22,7 +22,7 @@ from app.pages.components.actions import call_service, show_service_error
 from app.pages.components.added import after_add
 from app.pages.components.addresses import replace_address
 from app.pages.components.chart_colors import safe_color, shades
-from app.pages.components.currency_amount import top_amount
+from app.pages.components.currency_amount import original_amount, top_amount
 from app.pages.components.currency_note import currency_note
 from app.pages.components.dashboard_budgets import budgets_section
 from app.pages.components.dashboard_view import view_choices, view_note
@@ -144,6 +144,8 @@ class Dashboard:
         if highest:
             what = highest.description or w.shown(highest.subcategory or highest.category)
             caption = f'{what} · {self.formats.short_date(highest.date)}'
+            original = original_amount(highest, self.formats)  # the original beside a converted one (issue 20)
+            caption += f' · {original}' if original else ''
         with ui.element('div').classes('grid grid-cols-2 lg:grid-cols-4 gap-3 w-full'):
             change = figures.change
             cards.figure_card(

@@ -179,7 +179,15 @@ def app_page(path: str, title: str) -> Callable[[Builder], Builder]:
                 params = {name: request.query_params[name] for name in query_names if name in request.query_params}
                 result = build(user, **params)
                 if inspect.isawaitable(result):
-                    await result
+                    client = ui.context.client
+                    try:
+                        await result
+                    except RuntimeError:
+                        if not client.is_deleted:
+                            raise
+                        # the visitor left while the page was still being built (a slow answer, a quick
+                        # click elsewhere): its elements are gone, and nobody is there to see an error
+                        log.info('page %s left before it was built', path)
             return None
 
         handler.__name__ = build.__name__

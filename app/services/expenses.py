@@ -258,7 +258,8 @@ def _create(user: User, data: Mapping, key: str | None) -> ExpenseRow:
             columns.update(household_currency.expense_currency(user, data, columns['amount_cents']))
             tag_names = tags.parse_tags(data.get('tags'))
             expense = Expense.create(owner=user.id, request_id=key, **columns)
-            tags.set_expense_tags(user.id, expense.id, tag_names)
+            if tag_names:  # a new expense has none to take away
+                tags.set_expense_tags(user.id, expense.id, tag_names)
             splits.record_split(user, expense.id, data, creating=True)
             conversion.count_expense(expense.id)  # into the household currency (issue 20)
     except IntegrityError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from tests.polling import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_LINE = 'What I Spend started'
+LOG_LINE = re.compile(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d')  # how our log lines begin
 # Every server started by a test, so that a fixture can fail the test when one of them logged a problem.
 STARTED: list[Server] = []
 
@@ -46,9 +48,15 @@ class Server:
     def problems(self) -> list[str]:
         """Tracebacks and ERROR (or CRITICAL) lines the server printed: a user saw something break."""
         found = []
+        in_traceback = False
         for line in self.output:
             if line.startswith('Traceback') or ' ERROR ' in line or ' CRITICAL ' in line:
                 found.append(line.rstrip())
+                in_traceback = line.startswith('Traceback')
+            elif in_traceback and not LOG_LINE.match(line):
+                found.append(line.rstrip())  # the traceback's body: where it broke, not only that it did
+            else:
+                in_traceback = False
         return found
 
     def start(self, timeout: float = 60) -> Server:

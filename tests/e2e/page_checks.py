@@ -159,5 +159,15 @@ def axe_problems(page) -> list[str]:
     return problems
 
 
+# The header's height when its items fit one line is about 50 px; a second line makes it about 96 px.
+HEADER_HEIGHT = "() => document.querySelector('.q-header')?.getBoundingClientRect().height ?? 0"
+
+
+def header_problems(page) -> list[str]:
+    """The header on one line, whatever the language: French labels once pushed Log out onto a second line."""
+    height = page.evaluate(HEADER_HEIGHT)
+    return [f'the header wraps onto a second line ({height:.0f} px high)'] if height > 64 else []
+
+
 def page_problems(page) -> list[str]:
-    return overflow_problems(page) + axe_problems(page)
+    return overflow_problems(page) + header_problems(page) + axe_problems(page)

@@ -22,13 +22,20 @@ def amount_text(row: ExpenseRow, locale: str) -> str:
     return _('{counted} ({original})', counted=counted, original=own)
 
 
+def original_amount(expense: TopExpense, shown: Formats) -> str | None:
+    """A top expense's own amount when it was in another currency than the household's; None otherwise."""
+    if expense.currency is None or expense.original_amount is None or expense.currency == shown.currency:
+        return None
+    return format_money(round(expense.original_amount * 100), expense.currency, shown.locale)
+
+
 def top_amount(expense: TopExpense, shown: Formats) -> str:
     """A top expense's counted amount, and its own beside it when it was in another currency; in view=share,
     my part of the whole ('12,50 € of 25,00 €'), the original beside the whole."""
     whole = expense.whole_cents if expense.whole_cents is not None else expense.amount_cents
     counted = shown.money(whole)
-    if expense.currency is not None and expense.original_amount is not None and expense.currency != shown.currency:
-        original = format_money(round(expense.original_amount * 100), expense.currency, shown.locale)
+    original = original_amount(expense, shown)
+    if original is not None:
         counted = _('{counted} ({original})', counted=counted, original=original)
     if expense.whole_cents is None:
         return counted
