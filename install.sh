@@ -18,8 +18,9 @@ Usage: ./install.sh [serve|test|setup|--service [--user NAME] [--name NAME]|--he
                         type-check app/ with mypy and, when that is clean, run the whole test suite
                         (the in-process tests, then the browser tests); the exit status is mypy's
                         when it fails, else the suite's; extra arguments go to pytest (one run);
-                        WIS_TEST_ON_POSTGRES=1 runs the in-process tests once more on PostgreSQL
-                        (WIS_TEST_POSTGRES's server, or a throw-away cluster: scripts/pg-test-cluster)
+                        WIS_TEST_ON_POSTGRES=1 runs the in-process tests, then the browser tests,
+                        once more on PostgreSQL (WIS_TEST_POSTGRES's server, or a throw-away cluster:
+                        scripts/pg-test-cluster)
   ./install.sh setup    set everything up and stop (for service managers)
   ./install.sh --service
                         (as root) set everything up as the folder's owner (or --user NAME), then
@@ -329,6 +330,13 @@ case "${1:-serve}" in
       env -u WIS_TEST_POSTGRES "$PY" -m pytest tests/e2e
       e2e=$?
       [ "$status" != 0 ] || status=$e2e
+      if [ "${WIS_TEST_ON_POSTGRES:-}" = 1 ]; then
+        # each real server gets a database of its own on the cluster (tests/pg_databases.py)
+        say "Running the test suite (2b: the browser tests on PostgreSQL)"
+        pytest_on_postgres tests/e2e
+        e2e_on_postgres=$?
+        [ "$status" != 0 ] || status=$e2e_on_postgres
+      fi
     fi
     set -e
     exit "$status"

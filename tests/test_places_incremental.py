@@ -119,3 +119,43 @@ def test_neighbourhoods_join_and_split(alice, things) -> None:
     Expense.delete().where(Expense.id == bridge.id).execute()
     assert places._household_places(owners) == _from_nothing(owners)
     assert len(state.areas) == 2
+
+
+def kept_then_checked(owners: list[int], reads: list[int]) -> int:
+    """The kept places brought up to date, compared with those computed from nothing; how many times bringing
+    them up to date read the aggregate (the computation from nothing reads it too: not counted)."""
+    before = len(reads)
+    kept = places._household_places(owners)
+    counted = len(reads) - before
+    assert kept == _from_nothing(owners)
+    return counted
+
+
+def test_a_save_is_found_by_the_write_counters_without_reading_the_household(alice, things, monkeypatch) -> None:
+    """Migration 19's triggers count the writes: after a save, the new expense is fetched by id and the aggregate
+    over the household is not read; an edit (even behind updated_at's back) still reads it; counters that stop
+    moving (a trigger dropped by hand) are not trusted."""
+    if places_state.is_postgres():
+        pytest.skip('PostgreSQL keeps no write counters: the aggregate is read (tested above)')
+    rng = random.Random(11)
+    Expense.insert_many([_row(rng, alice.id, things) for _ in range(60)]).execute()
+    owners = visible_owner_ids(alice)
+    places.household_places(alice)
+    reads: list[int] = []
+    sums = places_state._database_sums
+    monkeypatch.setattr(places_state, '_database_sums', lambda ids: reads.append(1) or sums(ids))
+
+    add(alice, things, amount='4', date='2026-02-01', latitude=str(FAR[0]), longitude=str(FAR[1]), place='Lyon')
+    add(alice, things, amount='5', date='2026-02-02')  # not located: not counted, not fetched
+    assert kept_then_checked(owners, reads) == 0
+    assert kept_then_checked(owners, reads) == 0  # nothing changed: nothing read
+
+    moved = Expense.select().where(Expense.place == 'Lyon').get()
+    Expense.update(latitude=SHOPS[0][0], longitude=SHOPS[0][1]).where(Expense.id == moved.id).execute()  # by hand
+    assert kept_then_checked(owners, reads) == 1
+
+    from app.db import db
+
+    db.execute_sql('DROP TRIGGER expense_watch_after_insert')
+    add(alice, things, amount='6', date='2026-02-03', latitude=str(FAR[0]), longitude=str(FAR[1]), place='Lyon')
+    assert kept_then_checked(owners, reads) >= 1

@@ -33,6 +33,7 @@ from app.migrations import (
     v0014_households,
     v0015_currencies,
     v0016_search_by_household,
+    v0019_expense_watch,
     v0020_settlement_currencies,
     v0021_search_owned_postgres,
 )
@@ -62,6 +63,7 @@ MIGRATIONS: list[Migration] = [
     Migration(14, 'households that settle up', v0014_households.apply),
     Migration(15, 'currencies and exchange rates', v0015_currencies.apply),
     Migration(16, 'search index by household', v0016_search_by_household.apply),
+    Migration(19, 'counters of expense writes', v0019_expense_watch.apply),
     Migration(20, 'settlements in any currency', v0020_settlement_currencies.apply),
     Migration(21, 'PostgreSQL search index by household', v0021_search_owned_postgres.apply),
 ]

@@ -37,7 +37,7 @@ BATCH = 500
 # tables the migrations keep for themselves: the schema's history, and SQLite's full-text index of expenses
 # (filled again by its triggers as the expenses are inserted)
 OWN_TABLES = ('schema_version',)
-DERIVED_PREFIXES = ('expense_fts', 'sqlite_')
+DERIVED_PREFIXES = ('expense_fts', 'expense_watch', 'sqlite_')  # rebuilt by the target's own triggers
 
 
 @dataclass(frozen=True, slots=True)

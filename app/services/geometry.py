@@ -32,9 +32,13 @@ def normalize_longitude(lon: float) -> float:
     return 180.0 if wrapped == -180.0 and lon > 0 else wrapped
 
 
-def _unit(lat: float, lon: float) -> tuple[float, float, float]:
+def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
+    """The position as a vector of the unit sphere (what grouping and centres compute with)."""
     phi, lam = math.radians(lat), math.radians(lon)
     return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+
+
+_unit = unit_vector
 
 
 def mean_position(points: Iterable[Weighted]) -> tuple[float, float]:

@@ -7,13 +7,14 @@ one neighbourhood at a time (`places_state`) and give the same result as for the
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from app.services.geometry import Grid, group_positions, haversine_m, mean_position
+from app.services.geometry import EARTH_RADIUS_M, Grid, group_positions, haversine_m, unit_vector
 
 PLACE_RADIUS_M = 150.0
 
@@ -38,6 +39,29 @@ class Visit:
     category_id: int | None = None
     subcategory_id: int | None = None
     payment_method_id: int | None = None
+    unit: tuple[float, float, float] | None = None  # the position on the unit sphere, when the caller keeps it
+
+    def on_sphere(self) -> tuple[float, float, float]:
+        return self.unit if self.unit is not None else unit_vector(self.latitude, self.longitude)
+
+
+# a group further than this (as a chord of unit vectors: no trigonometry) is not within PLACE_RADIUS_M; the 1%
+# margin leaves the exact decision to haversine_m, as before
+_NEAR_CHORD2 = (2 * math.sin(PLACE_RADIUS_M * 1.01 / (2 * EARTH_RADIUS_M))) ** 2
+_FEW_GROUPS = 8  # fewer named groups than this in a neighbourhood: compared directly, without the grid
+
+
+def centre_of(visits: Iterable[Visit]) -> tuple[float, float]:
+    """The centre of the visits, averaged on the sphere: the computation of geometry.mean_position with weights
+    of 1, from the unit vectors the visits may carry (the same numbers, computed once per visit)."""
+    x = y = z = 0.0
+    for visit in visits:
+        ux, uy, uz = visit.on_sphere()
+        x, y, z = x + ux, y + uy, z + uz
+    norm = math.sqrt(x * x + y * y + z * z)
+    if norm == 0:
+        raise ValueError('no centre: the positions cancel out')
+    return math.degrees(math.asin(max(-1.0, min(1.0, z / norm)))), math.degrees(math.atan2(y, x))
 
 
 @dataclass(slots=True)
@@ -50,7 +74,7 @@ class Group:
     named: bool = False
 
     def recentre(self) -> None:
-        self.latitude, self.longitude = mean_position((v.latitude, v.longitude, 1.0) for v in self.visits)
+        self.latitude, self.longitude = centre_of(self.visits)
 
 
 def _groups_of(visits: Sequence[Visit], radius_m: float) -> list[Group]:
@@ -78,11 +102,24 @@ def group_visits(visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> l
     grid = Grid(radius_m)
     for index, group in enumerate(groups):
         grid.add(index, group.latitude, group.longitude)
+    # a neighbourhood with few named groups (the usual case, and a popular shop's thousands of visits around
+    # one or two of them): each visit is compared with every group, far ones rejected without trigonometry
+    few = len(groups) < _FEW_GROUPS and radius_m == PLACE_RADIUS_M
+    centres = [(index, unit_vector(g.latitude, g.longitude)) for index, g in enumerate(groups)] if few else []
     alone: list[Visit] = []
     joined: set[int] = set()
     for visit in unnamed:
         best, best_distance = None, radius_m
-        for index in grid.near(visit.latitude, visit.longitude):
+        if few:
+            vx, vy, vz = visit.on_sphere()
+            candidates = [
+                index
+                for index, (gx, gy, gz) in centres
+                if (vx - gx) ** 2 + (vy - gy) ** 2 + (vz - gz) ** 2 <= _NEAR_CHORD2
+            ]
+        else:
+            candidates = list(grid.near(visit.latitude, visit.longitude))
+        for index in candidates:
             group = groups[index]
             distance = haversine_m(visit.latitude, visit.longitude, group.latitude, group.longitude)
             if distance <= best_distance:
@@ -123,25 +160,30 @@ Value = TypeVar('Value', bound=Hashable)
 
 
 def most_used(values: Iterable[tuple[Value, date | None]]) -> Value | None:
-    """The value used most often; a tie goes to the one used most recently. None values are skipped."""
-    counts: Counter[Value] = Counter()
-    latest: dict[Value, date] = {}
-    for value, day in values:
-        if value is None:
-            continue
-        counts[value] += 1
-        if day is not None and (value not in latest or day > latest[value]):
-            latest[value] = day
+    """The value used most often; a tie goes to the one used most recently (then to the one met first). None
+    values are skipped. Counted by Counter in one C pass; the days are looked at only for the tied values."""
+    pairs = values if isinstance(values, list) else list(values)
+    counts: Counter[Value | None] = Counter([value for value, _ in pairs])
+    counts.pop(None, None)
     if not counts:
         return None
-    return max(counts, key=lambda v: (counts[v], latest.get(v, date.min)))
+    top = max(counts.values())
+    tied = [value for value, count in counts.items() if count == top]  # in the order first met
+    if len(tied) == 1:
+        return tied[0]
+    wanted = set(tied)
+    latest: dict[Value | None, date] = {}
+    for value, day in pairs:
+        if value in wanted and day is not None and (value not in latest or day > latest[value]):
+            latest[value] = day
+    return max(tied, key=lambda v: latest.get(v, date.min))
 
 
 def figures_of(group: Group) -> Found:
     """The figures of a group of visits; names of categories and payment methods are added later."""
     visits = group.visits
-    spelling = most_used((v.place, v.day) for v in visits if v.place)
-    pair = most_used(((v.category_id, v.subcategory_id), v.day) for v in visits if v.category_id is not None)
+    spelling = most_used([(v.place, v.day) for v in visits if v.place])
+    pair = most_used([((v.category_id, v.subcategory_id), v.day) for v in visits if v.category_id is not None])
     category_id, subcategory_id = pair if pair else (None, None)
     days = [v.day for v in visits if v.day is not None]
     return Found(
@@ -153,6 +195,6 @@ def figures_of(group: Group) -> Found:
         total_cents=sum(v.amount_cents for v in visits),
         category_id=category_id,
         subcategory_id=subcategory_id,
-        payment_method_id=most_used((v.payment_method_id, v.day) for v in visits),
+        payment_method_id=most_used([(v.payment_method_id, v.day) for v in visits]),
         expense_ids=tuple(sorted(v.expense_id for v in visits)),
     )

@@ -13,8 +13,12 @@ code, so an updated state and one computed from nothing give exactly the same pl
 (tests/test_places_incremental.py checks it after random edits).
 
 What changed is found in the database, never trusted to a notification (another process, an import or a
-hand edit may write): `sync` reads an aggregate over the household's located expenses (one pass), and
-when it differs from the state's own sums it fetches the new expenses (ids above the largest one known:
+hand edit may write). On SQLite the database counts the writes itself (migration 19's triggers, per owner:
+located expenses inserted, expenses updated or deleted): counters that did not move mean nothing changed, and
+when only the inserts moved the new expenses are the located ones above the largest id known, as many as the
+counters say, fetched by primary-key range; no pass over the household. Otherwise (an edit, a deletion, or
+PostgreSQL, which keeps no counters) `sync` reads an aggregate over the household's located expenses (one
+pass), and when it differs from the state's own sums it fetches the new expenses (ids above the largest one known:
 a primary-key range), then if needed the ones updated since the state's latest `updated_at`, then if
 needed the list of ids (deletions); if the sums still disagree (an edit that moved nothing the queries
 see), the state is computed again from nothing.
@@ -30,9 +34,9 @@ from typing import Any
 
 from peewee import ColumnBase, fn
 
-from app.db import db
+from app.db import db, is_postgres
 from app.models import Expense
-from app.services.geometry import EARTH_RADIUS_M, SNAP_DECIMALS
+from app.services.geometry import EARTH_RADIUS_M, SNAP_DECIMALS, unit_vector
 from app.services.places_grouping import PLACE_RADIUS_M, Found, Visit, figures_of, group_visits
 from app.services.timestamps import as_date, as_utc
 
@@ -80,9 +84,9 @@ def _visit(expense_id: int, row: Row) -> Visit | None:
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         return None  # written by hand into the database: never let one bad row hide every place
     name = ' '.join(place.split()) if place else ''
-    return Visit(
-        expense_id, lat, lon, name, None if day is None else as_date(day), cents, category, subcategory, method
-    )
+    day = None if day is None else as_date(day)
+    # its unit vector computed once, when the visit joins the state: every regroup of its neighbourhood reuses it
+    return Visit(expense_id, lat, lon, name, day, cents, category, subcategory, method, unit_vector(lat, lon))
 
 
 class _Sums:
@@ -105,6 +109,29 @@ class _Sums:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+
+_WATCH_TRIGGERS = ('expense_watch_after_insert', 'expense_watch_after_update', 'expense_watch_after_delete')
+Watch = tuple[int, int]  # (located expenses inserted, expenses updated or deleted), summed over the owners
+
+
+def _watch(owner_ids: list[int]) -> Watch | None:
+    """The write counters of these owners (migration 19), or None where the database keeps none (PostgreSQL,
+    or its triggers dropped by hand: counters that no longer move must never be read as "nothing changed")."""
+    if is_postgres():
+        return None
+    marks = ', '.join('?' * len(_WATCH_TRIGGERS))
+    found = db.execute_sql(
+        f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'expense' AND name IN ({marks})",
+        _WATCH_TRIGGERS,
+    ).fetchone()
+    if found[0] != len(_WATCH_TRIGGERS):
+        return None
+    owners = ', '.join('?' * len(owner_ids))
+    row = db.execute_sql(
+        f'SELECT SUM(inserts), SUM(changes) FROM expense_watch WHERE owner_id IN ({owners})', owner_ids
+    ).fetchone()
+    return (int(row[0] or 0), int(row[1] or 0))
 
 
 def _database_sums(owner_ids: list[int]) -> tuple[_Sums, Any]:
@@ -146,17 +173,42 @@ class HouseholdPlaces:
         # sums of id, amount, category, subcategory, payment method, name length, latitude, longitude
         self.totals: list[Any] = [0, 0, 0, 0, 0, 0, 0.0, 0.0]
         self.max_id = 0
+        self.watch: Watch | None = None  # the write counters the state is up to
 
     # --- reading the database ----------------------------------------------------------------------
 
     def sync(self) -> list[Found]:
         """Bring the state up to the database (the caller holds a read transaction); the places, most
         visited first."""
+        watch = _watch(self.owner_ids)
+        if watch is not None and self.watch is not None and self._inserts_only(watch):
+            return self.places()
         target, latest = _database_sums(self.owner_ids)
         if target != self._sums() or latest != self.latest_update:
             self._catch_up(target, latest)
         self.latest_update = latest
+        self.watch = watch
         return self.places()
+
+    def _inserts_only(self, watch: Watch) -> bool:
+        """Nothing changed, or only located expenses were added and all of them are found above the largest id
+        known: applied, and True. False when the aggregate must tell (an update, a deletion, an id below)."""
+        assert self.watch is not None
+        added = watch[0] - self.watch[0]
+        if watch[1] != self.watch[1] or added < 0:
+            return False
+        if added:
+            located = _located(self.owner_ids)
+            fetched = self._fetch((Expense.id > self.max_id) & located)
+            new: dict[int, Row | None] = {i: row for i, row in fetched.items() if row is not None}
+            if len(new) != added:
+                return False
+            self._apply(new)
+            stamps = [row[8] for row in new.values() if row is not None and row[8] is not None]
+            if stamps:  # what MAX(updated_at) over the located expenses now says
+                self.latest_update = max([*stamps, *([self.latest_update] if self.latest_update is not None else [])])
+        self.watch = watch
+        return True
 
     def _catch_up(self, target: _Sums, latest: Any) -> None:
         """Apply what changed: new expenses, then edited ones, then deletions, each only when what came
