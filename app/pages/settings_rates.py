@@ -68,7 +68,8 @@ async def rates_tab(user: User) -> None:
         with ui.row().classes('w-full items-center no-wrap gap-2 border-b border-gray-500/30 py-1').mark(f'rate-{key}'):
             with ui.column().classes('gap-0 min-w-0 grow'):
                 shown = _rate_text(rate.rate, user.locale)
-                ui.label(_('1 EUR = {rate} {currency}', rate=shown, currency=rate.currency)).classes('font-medium break-all')
+                line = _('1 EUR = {rate} {currency}', rate=shown, currency=rate.currency)
+                ui.label(line).classes('font-medium break-all')
                 source = _('entered by hand') if rate.source == 'manual' else _('fetched')
                 day = formats.short_date(rate.date, user.locale)
                 ui.label(_('{date}, {source}', date=day, source=source)).classes('text-xs opacity-70')
