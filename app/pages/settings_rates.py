@@ -15,6 +15,7 @@ from app.i18n import _, ngettext
 from app.models import User
 from app.pages.components.actions import call_service
 from app.pages.components.confirm_dialog import Marks, confirm
+from app.pages.components.household_currency_card import waiting_lines
 from app.services import conversion, currencies, formats, rates, rates_fetch
 from app.services.clock import today
 from app.services.rates import RateList, RateView
@@ -111,16 +112,7 @@ def _rate_text(rate: str, locale: str) -> str:
 def _show_waiting(found: RateList, user: User, box: ui.column) -> None:
     box.clear()
     with box:
-        for missing in found.missing:
-            ui.label(
-                ngettext(
-                    '{n} expense of {date} in {currency} waits for its exchange rate; it counts once it arrives.',
-                    '{n} expenses of {date} in {currency} wait for its exchange rate; they count once it arrives.',
-                    missing.expenses,
-                    date=formats.short_date(missing.date, user.locale),
-                    currency=missing.currency,
-                )
-            ).classes('text-sm text-warning').mark(f'rate-waiting-{missing.currency}')
+        waiting_lines(found, user, 'rate-waiting')
 
 
 class _RateForm:

@@ -30,6 +30,21 @@ def _changed(change: household_currency.CurrencyChange) -> str:
     return _('The household now counts in {currency}.', currency=change.currency)
 
 
+def waiting_lines(found: rates.RateList, user: User, marker: str) -> None:
+    """A line per date and currency whose rate is missing, saying how many expenses wait for it (here and
+    in Settings › Exchange rates); each marked `{marker}-{currency}`."""
+    for missing in found.missing:
+        ui.label(
+            ngettext(
+                '{n} expense of {date} in {currency} waits for its exchange rate; it counts once it arrives.',
+                '{n} expenses of {date} in {currency} wait for its exchange rate; they count once it arrives.',
+                missing.expenses,
+                date=formats.short_date(missing.date, user.locale),
+                currency=missing.currency,
+            )
+        ).classes('text-sm text-warning').mark(f'{marker}-{missing.currency}')
+
+
 async def household_currency_card(user: User, refresh: Callable[[], Any]) -> None:
     """The card; `refresh` rebuilds the tab after a change (the currency note under the links follows)."""
     found = await run.io_bound(rates.list_rates, user, None, None, None, 8)
@@ -64,16 +79,7 @@ async def household_currency_card(user: User, refresh: Callable[[], Any]) -> Non
                 )
 
             button = ui.button(_('Apply'), on_click=apply).props('unelevated no-caps').mark('apply-household-currency')
-        for missing in found.missing:
-            ui.label(
-                ngettext(
-                    '{n} expense of {date} in {currency} waits for its exchange rate; it counts once it arrives.',
-                    '{n} expenses of {date} in {currency} wait for its exchange rate; they count once it arrives.',
-                    missing.expenses,
-                    date=formats.short_date(missing.date, user.locale),
-                    currency=missing.currency,
-                )
-            ).classes('text-sm text-warning').mark(f'rate-missing-{missing.currency}')
+        waiting_lines(found, user, 'rate-missing')
         if found.rates:
             latest = found.rates[0].date
             shown = ', '.join(f'{r.currency} {r.rate}' for r in found.rates if r.date == latest)
