@@ -73,7 +73,7 @@ def get_visible(
     """The row with id `value` among those of the owners the user sees; else NotFound saying `missing(number)`
     (what does not exist, and where to list what does)."""
     number = parse_id(value, field=field)
-    owners = access.visible_owner_ids(user)
+    owners: list[int] = access.visible_owner_ids(user)
     row = prepared.first(
         f'visible {model.__name__} among {len(owners)}',  # every save: its SQL built once (app/prepared.py)
         lambda: model.select().where((model.id == number) & (model.owner.in_(owners))).limit(1),
