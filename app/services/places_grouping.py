@@ -25,7 +25,6 @@ from app.services.geometry import (
     SNAP_DECIMALS,
     Grid,
     cluster,
-    group_positions,
     haversine_m,
     unit_vector,
 )
@@ -139,13 +138,26 @@ class Group:
         return self.tally.found(self)
 
 
-def _groups_of(visits: Sequence[Visit], radius_m: float) -> list[Group]:
+Grouped = tuple[list[Group], dict[Spot, int], dict[Spot, Group]]
+
+
+def _groups_of(visits: Sequence[Visit], spots: Sequence[Spot], radius_m: float) -> Grouped:
+    """The visits grouped as `geometry.group_positions` groups them (counted per spot, the densest spot first),
+    each group in the order of ids; with the count of visits per spot and the group each spot is in."""
+    at: dict[Spot, list[Visit]] = defaultdict(list)
+    for visit, spot in zip(visits, spots, strict=True):
+        at[spot].append(visit)
+    keys = list(at)
+    weights = {spot: len(members) for spot, members in at.items()}
+    where: dict[Spot, Group] = {}
     groups = []
-    for indexes in group_positions([(v.latitude, v.longitude) for v in visits], radius_m):
-        group = Group(sorted((visits[i] for i in indexes), key=_by_id))
+    for indexes in cluster([(lat, lon, float(weights[(lat, lon)])) for lat, lon in keys], radius_m):
+        group = Group(sorted((v for i in indexes for v in at[keys[i]]), key=_by_id))
         group.recentre()
         groups.append(group)
-    return groups
+        for i in indexes:
+            where[keys[i]] = group
+    return groups, weights, where
 
 
 def _partition(weights: dict[Spot, int], radius_m: float) -> set[frozenset[Spot]]:
@@ -183,38 +195,44 @@ class Grouping:
     def __init__(self, visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> None:
         self.radius_m = radius_m
         self.last_id = max((v.expense_id for v in visits), default=0)
-        by_name: dict[str, list[Visit]] = defaultdict(list)
-        unnamed: list[Visit] = []
+        by_name: dict[str, tuple[list[Visit], list[Spot]]] = defaultdict(lambda: ([], []))
+        unnamed: list[tuple[Visit, Spot]] = []
         for visit in visits:
             key = name_key(visit.place or '')
-            (by_name[key] if key else unnamed).append(visit)
+            spot = (round(visit.latitude, SNAP_DECIMALS), round(visit.longitude, SNAP_DECIMALS))
+            if key:
+                of_name = by_name[key]
+                of_name[0].append(visit)
+                of_name[1].append(spot)
+            else:
+                unnamed.append((visit, spot))
         self.named: list[Group] = []
         self.name_spots: dict[str, dict[Spot, int]] = {}  # the visits of each name counted per spot
         self.name_group: dict[str, dict[Spot, Group]] = {}  # and the group each of those spots is in
         for key in sorted(by_name):
-            groups = _groups_of(by_name[key], radius_m)
+            groups, self.name_spots[key], self.name_group[key] = _groups_of(*by_name[key], radius_m)
             for group in groups:
                 group.named = True
                 group.anchor, group.anchor_sums = (group.latitude, group.longitude), group.sums
             self.named.extend(groups)
-            self.name_spots[key], self.name_group[key] = _spots_of(groups)
         self._index()
         self.unnamed_spots: dict[Spot, int] = defaultdict(int)
         alone: list[Visit] = []
+        alone_at: list[Spot] = []
         joined: dict[int, Group] = {}
-        for visit in unnamed:
-            self.unnamed_spots[spot_of(visit.latitude, visit.longitude)] += 1
+        for visit, spot in unnamed:
+            self.unnamed_spots[spot] += 1
             best = self._choose(visit)
             if best is None:
                 alone.append(visit)
+                alone_at.append(spot)
             else:
                 joined[best] = group = self.named[best]
                 group.visits.append(visit)
         for group in joined.values():
             group.visits.sort(key=_by_id)
             group.recentre()
-        self.alone = _groups_of(alone, radius_m)
-        self.alone_spots, self.alone_group = _spots_of(self.alone)
+        self.alone, self.alone_spots, self.alone_group = _groups_of(alone, alone_at, radius_m)
         self._units: dict[Spot, Unit] = {}
 
     @property
@@ -326,17 +344,6 @@ class Grouping:
         if unit is None:
             unit = self._units[spot] = unit_vector(*spot)
         return unit
-
-
-def _spots_of(groups: list[Group]) -> tuple[dict[Spot, int], dict[Spot, Group]]:
-    weights: dict[Spot, int] = {}
-    where: dict[Spot, Group] = {}
-    for group in groups:
-        for visit in group.visits:
-            spot = spot_of(visit.latitude, visit.longitude)
-            weights[spot] = weights.get(spot, 0) + 1
-            where[spot] = group
-    return weights, where
 
 
 def group_visits(visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> list[Group]:
