@@ -216,12 +216,12 @@ class Grouping:
                 group.anchor, group.anchor_sums = (group.latitude, group.longitude), group.sums
             self.named.extend(groups)
         self._index()
-        self.unnamed_spots: dict[Spot, int] = defaultdict(int)
+        self.unnamed_at: dict[Spot, list[Visit]] = defaultdict(list)  # the unnamed visits, per spot
         alone: list[Visit] = []
         alone_at: list[Spot] = []
         joined: dict[int, Group] = {}
         for visit, spot in unnamed:
-            self.unnamed_spots[spot] += 1
+            self.unnamed_at[spot].append(visit)
             best = self._choose(visit)
             if best is None:
                 alone.append(visit)
@@ -284,7 +284,7 @@ class Grouping:
         return group
 
     def _append_unnamed(self, spot: Spot, visit: Visit) -> Group | None:
-        self.unnamed_spots[spot] += 1
+        self.unnamed_at[spot].append(visit)
         best = self._choose(visit)  # the named groups do not change: only this visit's choice is new
         if best is not None:
             group = self.named[best]
@@ -311,33 +311,39 @@ class Grouping:
             return None
         sums = _add(group.anchor_sums, (visit,))
         anchor = _centre(sums)
-        if not self._unnamed_stay(group, unit_vector(*group.anchor), unit_vector(*anchor)):
-            return None
+        doubtful = self._doubtful(group, unit_vector(*group.anchor), unit_vector(*anchor))
+        unnamed = [v for spot in doubtful for v in self.unnamed_at[spot]]
+        before = [self._choose(v) for v in unnamed]
         group.anchor, group.anchor_sums = anchor, sums
         self._index()
+        if [self._choose(v) for v in unnamed] != before:  # an unnamed visit changes place: not only this group
+            return None
         self.name_group[key][spot] = group
         group.append(visit)
         return group
 
-    def _unnamed_stay(self, group: Group, before: Unit, after: Unit) -> bool:
-        """Whether every unnamed visit makes the same choice by rule 2 once the named centre of `group` moves
-        from `before` to `after`: each unnamed spot is either out of reach of both, or deep inside both with no
-        other named group in reach. A spot near the edge, or between two named places, says no."""
+    def _doubtful(self, group: Group, before: Unit, after: Unit) -> list[Spot]:
+        """The unnamed spots whose visits may choose otherwise by rule 2 once the named centre of `group` moves
+        from `before` to `after`. Not those out of reach of both, nor those deep inside both with no other named
+        group in reach (a visit lies within ~8 m of its spot): only spots near an edge or between places."""
         reach, inside = _chord2(self.radius_m + _SPOT_SLACK_M), _chord2(self.radius_m - _SPOT_SLACK_M)
         others: list[Unit] | None = None
-        for spot in self.unnamed_spots:
+        doubtful = []
+        for spot in self.unnamed_at:
             sx, sy, sz = self._unit(spot)
             d0 = (sx - before[0]) ** 2 + (sy - before[1]) ** 2 + (sz - before[2]) ** 2
             d1 = (sx - after[0]) ** 2 + (sy - after[1]) ** 2 + (sz - after[2]) ** 2
             if d0 > reach and d1 > reach:
                 continue
-            if d0 > inside or d1 > inside:
-                return False
             if others is None:
                 others = [unit_vector(*g.anchor) for g in self.named if g is not group]
-            if any((sx - ox) ** 2 + (sy - oy) ** 2 + (sz - oz) ** 2 <= reach for ox, oy, oz in others):
-                return False
-        return True
+            if (
+                d0 > inside
+                or d1 > inside
+                or any((sx - ox) ** 2 + (sy - oy) ** 2 + (sz - oz) ** 2 <= reach for ox, oy, oz in others)
+            ):
+                doubtful.append(spot)
+        return doubtful
 
     def _unit(self, spot: Spot) -> Unit:
         unit = self._units.get(spot)
