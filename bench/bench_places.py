@@ -135,6 +135,9 @@ def main(expense_count: int = 20_000, place_count: int = 300) -> None:
     # the worst case: the neighbourhood of the most visited shop (13,554 visits at 100,000), named as its visits are
     saves('... 10 saves at the most visited shop (unnamed)', lambda n: 0, lambda n, shop: shop % 3)
     saves('... 10 saves at the 2nd most visited shop (named)', lambda n: 1, lambda n, shop: shop % 3)
+    # what appending cannot take: the first name given at an unnamed shop (0, the most visited, then 3, 6, ...),
+    # whose unnamed visits then join the new named place; its neighbourhood is grouped again whole
+    saves('... 10 saves naming an unnamed shop (0, 3, 6, ...)', lambda n: 3 * n, lambda n, shop: True)
     print(f'load average {os.getloadavg()[0]:.1f} (2 vCPU shared with other work)')
 
 
