@@ -59,6 +59,12 @@ def test_environment(tmp_path: Path, migrated: bool = False) -> dict[str, str]:
     }
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Every prepared query is checked against peewee's own SQL and parameters, in this process and in the
+    servers the tests start (app/prepared.py); benchmarks that borrow these helpers do not check."""
+    os.environ['WIS_CHECK_PREPARED'] = '1'
+
+
 @pytest.fixture(scope='module', autouse=True)
 def module_databases(request: pytest.FixtureRequest):
     """On the PostgreSQL run, a database asked for by a module-scoped fixture (a real server shared by the

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import cast
 
+from app import prepared
 from app.i18n import Message
 from app.models import User, UserLink
 
@@ -41,10 +42,16 @@ def linked_user_ids(user: User | int) -> list[int]:
 def _read_links(user_id: int) -> list[int]:
     rows = cast(  # .tuples() gives tuples; the stubs say models
         Iterable[tuple[int, int]],
-        UserLink.select(UserLink.user_a, UserLink.user_b)
-        .join(User, on=((User.id == UserLink.user_a) | (User.id == UserLink.user_b)))
-        .where(((UserLink.user_a == user_id) | (UserLink.user_b == user_id)) & (UserLink.status == 'active'))
-        .tuples(),
+        prepared.rows(
+            'links of a user',  # every API call that reads or writes: its SQL built once (app/prepared.py)
+            lambda: (
+                UserLink.select(UserLink.user_a, UserLink.user_b)
+                .join(User, on=((User.id == UserLink.user_a) | (User.id == UserLink.user_b)))
+                .where(((UserLink.user_a == user_id) | (UserLink.user_b == user_id)) & (UserLink.status == 'active'))
+                .tuples()
+            ),
+            [user_id, user_id, 'active'],
+        ),
     )
     others = {b if a == user_id else a for a, b in rows}
     others.discard(user_id)

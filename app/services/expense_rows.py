@@ -20,7 +20,7 @@ from app.services.timestamps import as_date, as_utc
 Subcategory = Category.alias('subcategory')
 
 
-def _row(expense: Expense, tag_names: tuple[str, ...] = ()) -> ExpenseRow:
+def _row(expense: Expense, tag_names: tuple[str, ...] = (), paid_by: int | None = None) -> ExpenseRow:
     """From an expense read by `_joined_query` with `_ROW_COLUMNS` (the names come as aliases)."""
     names: Any = expense  # the aliased columns are attributes peewee adds to the instance
     household = names.household_currency
@@ -50,6 +50,7 @@ def _row(expense: Expense, tag_names: tuple[str, ...] = ()) -> ExpenseRow:
         created_at=as_utc(expense.created_at),
         updated_at=as_utc(expense.updated_at),
         tags=tag_names,
+        paid_by=paid_by,
     )
 
 
@@ -60,6 +61,16 @@ def rows_of(expenses: Iterable[Expense]) -> list[ExpenseRow]:
     names = tags.tags_of([expense.id for expense in batch])
     rows = receipt_rows.with_receipts(tuple(_row(expense, names.get(expense.id, ())) for expense in batch))
     return _marked(list(splits.with_splits(rows)))
+
+
+def new_row(expense: Expense, *, tagged: bool, split: bool) -> ExpenseRow:
+    """The row of an expense this call has just created (read by `_joined_query` with `_ROW_COLUMNS`), asking
+    only for what it can have: no receipt yet (one is attached to an expense that exists), its tags only when
+    it was given some, its split only when one was recorded. The same row as `rows_of`, three queries fewer
+    per save (tests/test_expense_create_row.py)."""
+    names = tags.tags_of([expense.id]).get(expense.id, ()) if tagged else ()
+    row = _row(expense, names, paid_by=expense.owner_id)
+    return _marked([splits.with_split(row) if split else row])[0]
 
 
 def _marked(rows: list[ExpenseRow]) -> list[ExpenseRow]:

@@ -17,6 +17,7 @@ from datetime import date
 
 from peewee import IntegrityError
 
+from app import prepared
 from app.db import write_transaction
 from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User, utcnow
@@ -24,7 +25,7 @@ from app.models.expense import REQUEST_ID_LENGTH
 from app.services import access, categories, conversion, household_currency, payment_methods, receipt_rows, splits, tags
 from app.services.clock import today
 from app.services.errors import Invalid, NotFound
-from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, _row, rows_of
+from app.services.expense_rows import _ROW_COLUMNS, Subcategory, _joined_query, _row, new_row, rows_of
 from app.services.expense_search import (
     DEFAULT_SORT,
     SORT_FIELDS,
@@ -61,11 +62,13 @@ _REQUEST_ID = re.compile(r'[A-Za-z0-9._:-]+')
 def _find(user: User, expense_id: object) -> Expense:
     """The expense with its names joined, if the user may see it; NotFound otherwise (missing or not theirs)."""
     number = parse_id(expense_id, field='id')
-    expense = (
-        _joined_query(*_ROW_COLUMNS)
-        .where((Expense.id == number) & Expense.owner.in_(access.visible_owner_ids(user)))
-        .objects()
-        .first()
+    owners = access.visible_owner_ids(user)
+    expense = prepared.first(
+        f'expense row among {len(owners)}',  # every save and edit: its SQL built once (app/prepared.py)
+        lambda: (
+            _joined_query(*_ROW_COLUMNS).where((Expense.id == number) & Expense.owner.in_(owners)).objects().limit(1)
+        ),
+        [number, *owners, 1],
     )
     if expense is None:
         raise NotFound(
@@ -143,7 +146,9 @@ def validate_location(data: Mapping, current: Expense | None = None) -> dict:
     return out
 
 
-def _category_columns(user: User, category_value: object, subcategory_value: object, sub_given: bool) -> dict:
+def _category_columns(
+    user: User, category_value: object, subcategory_value: object, sub_given: bool, refs: dict | None = None
+) -> dict:
     if is_blank(category_value):
         raise Invalid(Message('Choose a category; every expense needs one.'), field='category_id')
     category = categories.get_category(user, category_value, field='category_id')
@@ -170,27 +175,32 @@ def _category_columns(user: User, category_value: object, subcategory_value: obj
                 ),
                 field='subcategory_id',
             )
+    if refs is not None:  # what was read, for the reference checks (_check_references)
+        refs['category'], refs['subcategory'] = category, subcategory
     return {'category': category.id, 'subcategory': subcategory.id if subcategory else None}
 
 
-def _check_references(owner_id: int, columns: dict) -> None:
-    """An expense is filed only under things all its viewers see (issue 13, docs/security/chain.md)."""
+def _check_references(owner_id: int, columns: dict, refs: dict) -> None:
+    """An expense is filed only under things all its viewers see (issue 13, docs/security/chain.md). `refs`
+    holds the category, subcategory and payment method `_parse_columns` already read in this call."""
     for column, model, label, name in (
         ('category', Category, 'category', 'category_id'),
         ('subcategory', Category, 'subcategory', 'subcategory_id'),
         ('payment_method', PaymentMethod, 'payment_method', 'payment_method_id'),
     ):
         if columns.get(column) is not None:
-            thing = model.get_by_id(columns[column])
+            known = refs.get(column)
+            thing = known if known is not None and known.id == columns[column] else model.get_by_id(columns[column])
             access.check_may_reference(owner_id, thing.owner_id, label, thing.name, field=name)
 
 
 def _parse(user: User, data: Mapping, current: Expense | None, owner_id: int | None = None) -> dict:
     """The columns to write, from the fields present in `data` (all required ones when creating), checked
     against who sees the expense (its owner: `owner_id`, the current owner, or else the user)."""
-    out = _parse_columns(user, data, current)
+    refs: dict = {}
+    out = _parse_columns(user, data, current, refs)
     owner = owner_id if owner_id is not None else current.owner_id if current is not None else user.id
-    _check_references(owner, out)
+    _check_references(owner, out, refs)
     return out
 
 
@@ -199,7 +209,7 @@ def parse_fields(user: User, data: Mapping, current: Expense | None = None) -> d
     return _parse(user, data, current)
 
 
-def _parse_columns(user: User, data: Mapping, current: Expense | None) -> dict:
+def _parse_columns(user: User, data: Mapping, current: Expense | None, refs: dict) -> dict:
     creating = current is None
     out: dict = {}
     if creating or 'amount' in data:
@@ -213,19 +223,21 @@ def _parse_columns(user: User, data: Mapping, current: Expense | None) -> dict:
         subcategory_value = data.get('subcategory_id')
         if current is not None and not sub_given and 'category_id' in data:
             # a new category without a subcategory: keep the old subcategory only if it still fits
-            columns = _category_columns(user, category_value, None, False)
+            columns = _category_columns(user, category_value, None, False, refs)
             if current.subcategory_id is not None and columns['subcategory'] is None:
                 old_sub = Category.get_or_none(Category.id == current.subcategory_id)
                 if old_sub is not None and old_sub.parent_id == columns['category']:
                     columns['subcategory'] = old_sub.id
             out.update(columns)
         else:
-            out.update(_category_columns(user, category_value, subcategory_value, sub_given))
+            out.update(_category_columns(user, category_value, subcategory_value, sub_given, refs))
     if creating or 'payment_method_id' in data:
         value = data.get('payment_method_id')
         if is_blank(value):
             raise Invalid(Message('Choose a payment method.'), field='payment_method_id')
-        out['payment_method'] = payment_methods.get_payment_method(user, value, field='payment_method_id').id
+        method = payment_methods.get_payment_method(user, value, field='payment_method_id')
+        refs['payment_method'] = method
+        out['payment_method'] = method.id
     if creating or 'description' in data:
         out['description'] = clean_text(
             data.get('description'), field='description', max_length=MAX_DESCRIPTION, label=Message('description')
@@ -255,20 +267,23 @@ def _create(user: User, data: Mapping, key: str | None) -> ExpenseRow:
     try:
         with write_transaction():
             columns = _parse(user, data, None)
-            columns.update(household_currency.expense_currency(user, data, columns['amount_cents']))
+            # the household currency read under the write lock: a change committed just before counts
+            household = household_currency.owner_currency(user.id)
+            columns.update(household_currency.expense_currency(household, data, columns['amount_cents']))
             tag_names = tags.parse_tags(data.get('tags'))
             expense = Expense.create(owner=user.id, request_id=key, **columns)
             if tag_names:  # a new expense has none to take away
                 tags.set_expense_tags(user.id, expense.id, tag_names)
-            splits.record_split(user, expense.id, data, creating=True)
-            conversion.count_expense(expense.id)  # into the household currency (issue 20)
+            split = splits.record_split(user, expense.id, data, creating=True)
+            if split or columns['currency'] != household:  # else nothing to convert (issue 20)
+                conversion.count_expense(expense.id)
     except IntegrityError:
         # a concurrent replay inserted first: the unique (owner, request_id) index refused this one
         first = _created_by_request(user, key) if key is not None else None
         if first is None:
             raise
         return first
-    return get_expense(user, expense.id)
+    return new_row(_find(user, expense.id), tagged=bool(tag_names), split=split)
 
 
 def parse_request_id(value: object) -> str | None:
@@ -337,7 +352,8 @@ def restore_expense(user: User, snapshot: DeletedExpense) -> ExpenseRow:
         data.update(amount=cents_to_text(row.amount_cents), date=row.date.isoformat(), currency=row.currency)
         access.check_may_change(user, [owner_id], 'expense', field=None)
         columns = _parse(user, data, None, owner_id)
-        columns.update(household_currency.expense_currency(owner_id, data, columns['amount_cents']))
+        household = household_currency.owner_currency(owner_id)
+        columns.update(household_currency.expense_currency(household, data, columns['amount_cents']))
         extra = {}
         if not Expense.select().where(Expense.id == row.id).exists():
             extra['id'] = row.id

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from app.db import write_transaction
 from app.i18n import Message
@@ -104,10 +105,14 @@ def set_household_currency(user: User, currency: object) -> CurrencyChange:
     return CurrencyChange(currency=code, members=tuple(p.username for p in changing), expenses=counted, missing=missing)
 
 
-def expense_currency(owner: User | int, data: Mapping, cents: int) -> dict:
-    """The currency columns of a new expense: `currency` from `data` (the owner's household currency when
+def owner_currency(owner_id: int) -> str:
+    """The household currency `owner_id`'s expenses are counted in."""
+    return cast(str, User.select(User.currency).where(User.id == owner_id).scalar())
+
+
+def expense_currency(household: str, data: Mapping, cents: int) -> dict:
+    """The currency columns of a new expense: `currency` from `data` (the owner's `household` currency when
     blank) and its amount there; a currency without decimals takes whole amounts."""
-    household = owner.currency if isinstance(owner, User) else User.get_by_id(owner).currency
     code = currencies.currency_or(data.get('currency'), household)
     currencies.check_amount(cents, code)
     return {'currency': code, 'original_cents': cents}

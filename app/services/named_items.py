@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from peewee import Expression, fn
 
+from app import prepared
 from app.i18n import Message
 from app.models import Category, Expense, PaymentMethod, User
 from app.services import access, icons
@@ -72,7 +73,12 @@ def get_visible(
     """The row with id `value` among those of the owners the user sees; else NotFound saying `missing(number)`
     (what does not exist, and where to list what does)."""
     number = parse_id(value, field=field)
-    row = model.get_or_none((model.id == number) & (model.owner.in_(access.visible_owner_ids(user))))
+    owners: list[int] = access.visible_owner_ids(user)
+    row = prepared.first(
+        f'visible {model.__name__} among {len(owners)}',  # every save: its SQL built once (app/prepared.py)
+        lambda: model.select().where((model.id == number) & (model.owner.in_(owners))).limit(1),
+        [number, *owners, 1],
+    )
     if row is None:
         raise NotFound(missing(number), field=field)
     return row

@@ -239,63 +239,73 @@ def deletable(row: ExpenseRow) -> ExpenseRow:
     return with_split(row)
 
 
-def record_split(actor: User, expense_id: int, data: Mapping, *, creating: bool) -> None:
+def record_split(actor: User, expense_id: int, data: Mapping, *, creating: bool) -> bool:
     """Store the payer and split that `data` asks for (see the module and `SPLIT_KEYS`, `paid_by`), inside
     the caller's transaction. Creating without either: the owner's default split. Updating: only when the
-    amount, payer or split changes; the split's mode and parts are kept for a new amount."""
+    amount, payer or split changes; the split's mode and parts are kept for a new amount. True when the
+    expense has a split row now (someone else pays or shares it)."""
+    asked = _split_object(data)
+    payer_given = not is_blank(data.get('paid_by'))
+    usual = creating and asked is None and not payer_given
+    # the usual case, without a savepoint: nobody linked (an equal split would be just me), or just me
+    if usual and (not access.linked_user_ids(actor.id) or default_split(actor.id) == 'me'):
+        return False
     with write_transaction():  # a savepoint inside a caller's transaction
-        asked = _split_object(data)
-        payer_given = not is_blank(data.get('paid_by'))
-        if creating and asked is None and not payer_given and default_split(actor.id) == 'me':
-            return  # the usual case, without a query more: just me
-        expense = Expense.get_by_id(expense_id)
-        split, shares = _current(expense.id)
-        if not creating and asked is None and not payer_given and 'amount' not in data:
-            return
-        payer = parse_id(data.get('paid_by'), field='paid_by') if payer_given else None
-        if payer is None:
-            payer = split.paid_by_id if split is not None else expense.owner_id
-        if asked is None and split is not None:
-            kept: list[object] = [share.part for share in shares] if split.mode != 'equal' else []
-            asked = {'mode': split.mode, 'members': [share.user_id for share in shares], 'parts': kept}
-        if asked is None:
-            if creating and default_split(expense.owner_id) == 'equal':
-                asked = {'mode': 'equal', 'members': household_ids(expense.owner_id)}
-            else:
-                asked = {'mode': 'equal', 'members': [expense.owner_id]}
-        members = _parse_members(asked.get('members'))
-        mode_asked = 'equal' if is_blank(asked.get('mode')) else asked.get('mode')
-        mode, parts = _check_parts(mode_asked, members, asked.get('parts'), expense.amount_cents)
-        if payer in members and members[0] != payer:  # the payer first: the remainder-cent rule
-            at = members.index(payer)
-            members.insert(0, members.pop(at))
-            parts.insert(0, parts.pop(at))
-        cents = shares_for(expense.amount_cents, mode, parts)
-        trivial = payer == expense.owner_id and members == [expense.owner_id]
-        if not creating:
-            was = (split.paid_by_id, [(s.user_id, s.share_cents) for s in shares]) if split is not None else None
-            if was == (None if trivial else (payer, list(zip(members, cents, strict=True)))):
-                return  # nothing changes (a form sends the split back as it was)
-            if _is_frozen(split, shares):
-                _refuse_frozen()
-        _check_people(actor, expense.owner_id, payer, members)
-        if split is not None:
-            split.delete_instance(recursive=True)
-        if trivial:
-            return  # just me: no row
-        row = ExpenseSplit.create(expense=expense.id, paid_by=payer, mode=mode)
-        ExpenseShare.insert_many(
-            [
-                {
-                    'split': row.id,
-                    'user': member,
-                    'position': position,
-                    'part': '' if mode == 'equal' else str(part.normalize()),
-                    'share_cents': share,
-                }
-                for position, (member, part, share) in enumerate(zip(members, parts, cents, strict=True))
-            ]
-        ).execute()
+        return _record_split(actor, expense_id, data, creating=creating, asked=asked, payer_given=payer_given)
+
+
+def _record_split(
+    actor: User, expense_id: int, data: Mapping, *, creating: bool, asked: dict | None, payer_given: bool
+) -> bool:
+    expense = Expense.get_by_id(expense_id)
+    split, shares = _current(expense.id)
+    if not creating and asked is None and not payer_given and 'amount' not in data:
+        return split is not None
+    payer = parse_id(data.get('paid_by'), field='paid_by') if payer_given else None
+    if payer is None:
+        payer = split.paid_by_id if split is not None else expense.owner_id
+    if asked is None and split is not None:
+        kept: list[object] = [share.part for share in shares] if split.mode != 'equal' else []
+        asked = {'mode': split.mode, 'members': [share.user_id for share in shares], 'parts': kept}
+    if asked is None:
+        if creating and default_split(expense.owner_id) == 'equal':
+            asked = {'mode': 'equal', 'members': household_ids(expense.owner_id)}
+        else:
+            asked = {'mode': 'equal', 'members': [expense.owner_id]}
+    members = _parse_members(asked.get('members'))
+    mode_asked = 'equal' if is_blank(asked.get('mode')) else asked.get('mode')
+    mode, parts = _check_parts(mode_asked, members, asked.get('parts'), expense.amount_cents)
+    if payer in members and members[0] != payer:  # the payer first: the remainder-cent rule
+        at = members.index(payer)
+        members.insert(0, members.pop(at))
+        parts.insert(0, parts.pop(at))
+    cents = shares_for(expense.amount_cents, mode, parts)
+    trivial = payer == expense.owner_id and members == [expense.owner_id]
+    if not creating:
+        was = (split.paid_by_id, [(s.user_id, s.share_cents) for s in shares]) if split is not None else None
+        if was == (None if trivial else (payer, list(zip(members, cents, strict=True)))):
+            return split is not None  # nothing changes (a form sends the split back as it was)
+        if _is_frozen(split, shares):
+            _refuse_frozen()
+    _check_people(actor, expense.owner_id, payer, members)
+    if split is not None:
+        split.delete_instance(recursive=True)
+    if trivial:
+        return False  # just me: no row
+    row = ExpenseSplit.create(expense=expense.id, paid_by=payer, mode=mode)
+    ExpenseShare.insert_many(
+        [
+            {
+                'split': row.id,
+                'user': member,
+                'position': position,
+                'part': '' if mode == 'equal' else str(part.normalize()),
+                'share_cents': share,
+            }
+            for position, (member, part, share) in enumerate(zip(members, parts, cents, strict=True))
+        ]
+    ).execute()
+    return True
 
 
 def as_data(row: ExpenseRow) -> dict[str, object]:

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from app import prepared
 from app.config import get_settings
 from app.db import write_transaction
 from app.i18n import Message
@@ -108,11 +109,15 @@ def user_for_api_token(token: str | None) -> User | None:
     if not token or len(token) > 200 or not token.startswith(TOKEN_PREFIX):
         return None
     digest = token_hmac(token)
-    row = (
-        ApiToken.select(ApiToken, User)
-        .join(User)
-        .where((ApiToken.token_hmac == digest) & User.deleted_at.is_null())
-        .first()
+    row = prepared.first(
+        'api token',  # every API call: its SQL built once (app/prepared.py)
+        lambda: (
+            ApiToken.select(ApiToken, User)
+            .join(User)
+            .where((ApiToken.token_hmac == digest) & User.deleted_at.is_null())
+            .limit(1)
+        ),
+        [digest, 1],
     )
     if row is None or not hmac.compare_digest(row.token_hmac, digest):
         return None

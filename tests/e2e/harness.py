@@ -124,6 +124,8 @@ def make_server(folder: Path, **overrides: str) -> Server:
         'HOST': '127.0.0.1',
         'PORT': str(port),
         'LOG_LEVEL': 'info',
+        # under pytest, the server checks each prepared query against peewee (app/prepared.py); a bench's does not
+        'WIS_CHECK_PREPARED': os.environ.get('WIS_CHECK_PREPARED', '0'),
         **overrides,
     }
     return Server(folder=folder, port=port, env=env)
