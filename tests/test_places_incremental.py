@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.models import Expense, utcnow
-from app.services import places, places_state
+from app.services import places, places_grouping, places_state
 from app.services.access import visible_owner_ids
 from app.services.places_grouping import Visit, figures_of, group_visits
 from tests.builders import add
@@ -159,3 +159,71 @@ def test_a_save_is_found_by_the_write_counters_without_reading_the_household(ali
     db.execute_sql('DROP TRIGGER expense_watch_after_insert')
     add(alice, things, amount='6', date='2026-02-03', latitude=str(FAR[0]), longitude=str(FAR[1]), place='Lyon')
     assert kept_then_checked(owners, reads) >= 1
+
+
+# a popular neighbourhood: three shops ~130 m apart, each with its spellings ('' for a save left unnamed)
+POPULAR = [(SHOPS[0], ['Bakery', 'bakery ', '', '']), (SHOPS[1], ['Market hall', '']), (SHOPS[2], [''])]
+
+
+def _save_near(rng: random.Random, owner_id: int, things: dict) -> dict:
+    """A save as the form makes it: a position around one of the shops (GPS jitter, or anywhere up to the edges
+    and between the shops), one of its spellings or none, a later id."""
+    (lat, lon), names = rng.choice(POPULAR)
+    spread = rng.choice([0.0003, 0.0003, 0.0003, 0.0012])
+    return {
+        'owner': owner_id,
+        'amount_cents': rng.randint(100, 9_000),
+        'date': date(2026, 1, 1) + timedelta(days=rng.randint(0, 90)),
+        'category': rng.choice([things['food'], things['transport']]).id,
+        'payment_method': rng.choice([things['card'].id, things['cash'].id, None]),
+        'latitude': lat + rng.uniform(-spread, spread),
+        'longitude': lon + rng.uniform(-spread, spread),
+        'place': rng.choice(names),
+    }
+
+
+@pytest.mark.parametrize('seed', [4, 5, 6])
+def test_saves_appended_to_a_popular_neighbourhood_give_the_places_computed_from_nothing(
+    alice, things, monkeypatch, seed
+) -> None:
+    """Saves into a neighbourhood of hundreds of visits, named and not, near its edges and between shops, mixed
+    with edits, deletions and renames: appended to its grouping where exact (most of them), grouped again where
+    not; each time the places equal those computed from nothing, to the bit."""
+    rng = random.Random(seed)
+    Expense.insert_many([_save_near(rng, alice.id, things) for _ in range(400)]).execute()
+    owners = visible_owner_ids(alice)
+    places.household_places(alice)
+    outcomes: list[bool] = []
+    append = places_grouping.Grouping.append
+    monkeypatch.setattr(
+        places_grouping.Grouping,
+        'append',
+        lambda self, visit: (lambda group: outcomes.append(group is not None) or group)(append(self, visit)),
+    )
+    for _ in range(60):
+        if rng.random() < 0.8:
+            Expense.insert(_save_near(rng, alice.id, things)).execute()
+        else:
+            _change(rng, alice.id, things)
+        assert places._household_places(owners) == _from_nothing(owners)
+    assert sum(outcomes) > len(outcomes) / 2  # most saves were appended, not grouped again
+
+
+@pytest.mark.parametrize('name', ['', 'Shop'])
+def test_a_save_that_makes_another_spot_the_densest_is_grouped_again(alice, things, name) -> None:
+    """Four spots 100 m apart in a line, visited 3, 1, 1, 3 times: the second spot is the densest (a tie with the
+    third, settled by latitude) and takes the first three. One more visit at the third makes it the densest: it
+    takes the last three, and appending the visit to the first group would be wrong."""
+    line = [(48.8 + 0.0009 * k, 2.3) for k in range(4)]
+    rows = [
+        {**_row(random.Random(0), alice.id, things), 'place': name, 'latitude': lat, 'longitude': lon}
+        for (lat, lon), visits in zip(line, (3, 1, 1, 3), strict=True)
+        for _ in range(visits)
+    ]
+    Expense.insert_many(rows).execute()
+    owners = visible_owner_ids(alice)
+    assert sorted(p.visits for p in places.household_places(alice)) == [3, 5]
+    Expense.insert({**rows[0], 'latitude': line[2][0]}).execute()
+    kept = places._household_places(owners)
+    assert kept == _from_nothing(owners)
+    assert sorted(p.visits for p in kept) == [3, 6]

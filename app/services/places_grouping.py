@@ -3,24 +3,46 @@ each place (visits, total, last visit, the category and payment method used most
 
 Everything here is a pure function of the visits it is given, so a household's places can be computed for
 one neighbourhood at a time (`places_state`) and give the same result as for the whole household.
+
+A group keeps its visits in the order of their ids and the running sums of its centre and figures, so a visit
+with a larger id than every other (a save) can be appended to a `Grouping` (`Grouping.append`) and give, to
+the bit, the groups a grouping from nothing would give; when it could change anything else (a new name, two
+groups of a name merging, a named centre moving near unnamed visits that may change sides, the unnamed spots
+grouped differently), `append` says so and the caller groups the neighbourhood again.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import Any
 
-from app.services.geometry import EARTH_RADIUS_M, Grid, group_positions, haversine_m, unit_vector
+from app.services.geometry import (
+    EARTH_RADIUS_M,
+    SNAP_DECIMALS,
+    Grid,
+    cluster,
+    group_positions,
+    haversine_m,
+    unit_vector,
+)
 
 PLACE_RADIUS_M = 150.0
+
+Spot = tuple[float, float]
+Unit = tuple[float, float, float]
 
 
 def name_key(name: str) -> str:
     return ' '.join(name.split()).casefold()
+
+
+def spot_of(latitude: float, longitude: float) -> Spot:
+    """The ~10 m square `geometry.group_positions` counts a position in."""
+    return (round(latitude, SNAP_DECIMALS), round(longitude, SNAP_DECIMALS))
 
 
 # --- grouping ----------------------------------------------------------------------------------------
@@ -39,9 +61,9 @@ class Visit:
     category_id: int | None = None
     subcategory_id: int | None = None
     payment_method_id: int | None = None
-    unit: tuple[float, float, float] | None = None  # the position on the unit sphere, when the caller keeps it
+    unit: Unit | None = None  # the position on the unit sphere, when the caller keeps it
 
-    def on_sphere(self) -> tuple[float, float, float]:
+    def on_sphere(self) -> Unit:
         return self.unit if self.unit is not None else unit_vector(self.latitude, self.longitude)
 
 
@@ -49,90 +71,277 @@ class Visit:
 # margin leaves the exact decision to haversine_m, as before
 _NEAR_CHORD2 = (2 * math.sin(PLACE_RADIUS_M * 1.01 / (2 * EARTH_RADIUS_M))) ** 2
 _FEW_GROUPS = 8  # fewer named groups than this in a neighbourhood: compared directly, without the grid
+# a visit lies within ~8 m of its spot; a spot this much inside (outside) a radius has all its visits inside (out)
+_SPOT_SLACK_M = 20.0
+_ORIGIN: Unit = (0.0, 0.0, 0.0)
 
 
-def centre_of(visits: Iterable[Visit]) -> tuple[float, float]:
-    """The centre of the visits, averaged on the sphere: the computation of geometry.mean_position with weights
-    of 1, from the unit vectors the visits may carry (the same numbers, computed once per visit)."""
-    x = y = z = 0.0
+def _chord2(metres: float) -> float:
+    return (2 * math.sin(metres / (2 * EARTH_RADIUS_M))) ** 2
+
+
+def _add(sums: Unit, visits: Iterable[Visit]) -> Unit:
+    """Unit vectors summed one after the other, in the visits' order: the same bits however often resumed."""
+    x, y, z = sums
     for visit in visits:
         ux, uy, uz = visit.on_sphere()
         x, y, z = x + ux, y + uy, z + uz
+    return (x, y, z)
+
+
+def _centre(sums: Unit) -> tuple[float, float]:
+    x, y, z = sums
     norm = math.sqrt(x * x + y * y + z * z)
     if norm == 0:
         raise ValueError('no centre: the positions cancel out')
     return math.degrees(math.asin(max(-1.0, min(1.0, z / norm)))), math.degrees(math.atan2(y, x))
 
 
-@dataclass(slots=True)
+def centre_of(visits: Iterable[Visit]) -> tuple[float, float]:
+    """The centre of the visits, averaged on the sphere: the computation of geometry.mean_position with weights
+    of 1, from the unit vectors the visits may carry (the same numbers, computed once per visit)."""
+    return _centre(_add(_ORIGIN, visits))
+
+
+def _by_id(visit: Visit) -> int:
+    return visit.expense_id
+
+
+@dataclass(slots=True, eq=False)
 class Group:
-    """Visits being grouped: the centre moves as visits join."""
+    """Visits being grouped, in the order of their ids: the centre moves as visits join."""
 
     visits: list[Visit]
     latitude: float = 0.0
     longitude: float = 0.0
     named: bool = False
+    sums: Unit = _ORIGIN  # of the unit vectors of `visits`, in their order
+    # a named group: the centre of its named visits only (what rule 2 measures unnamed visits against) and its sums
+    anchor: tuple[float, float] = (0.0, 0.0)
+    anchor_sums: Unit = _ORIGIN
+    tally: Tally | None = field(default=None)
 
     def recentre(self) -> None:
-        self.latitude, self.longitude = centre_of(self.visits)
+        self.sums = _add(_ORIGIN, self.visits)
+        self.latitude, self.longitude = _centre(self.sums)
+
+    def append(self, visit: Visit) -> None:
+        """A visit with a larger id than every other joins: the centre and figures resume from their sums."""
+        self.visits.append(visit)
+        self.sums = _add(self.sums, (visit,))
+        self.latitude, self.longitude = _centre(self.sums)
+        if self.tally is not None:
+            self.tally.add(visit)
+
+    def figures(self) -> Found:
+        if self.tally is None:
+            self.tally = Tally(self.visits)
+        return self.tally.found(self)
 
 
 def _groups_of(visits: Sequence[Visit], radius_m: float) -> list[Group]:
     groups = []
     for indexes in group_positions([(v.latitude, v.longitude) for v in visits], radius_m):
-        group = Group([visits[i] for i in indexes])
+        group = Group(sorted((visits[i] for i in indexes), key=_by_id))
         group.recentre()
         groups.append(group)
     return groups
 
 
-def group_visits(visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> list[Group]:
-    """Places from visits, by the three rules of this module's docstring."""
-    by_name: dict[str, list[Visit]] = defaultdict(list)
-    unnamed: list[Visit] = []
-    for visit in visits:
-        key = name_key(visit.place or '')
-        (by_name[key] if key else unnamed).append(visit)
-    groups: list[Group] = []
-    for key in sorted(by_name):
-        for group in _groups_of(by_name[key], radius_m):
-            group.named = True
-            groups.append(group)
+def _partition(weights: dict[Spot, int], radius_m: float) -> set[frozenset[Spot]]:
+    """The spots as `group_positions` groups visits counted in them (`cluster` of weighted spots)."""
+    spots = list(weights)
+    points = [(lat, lon, float(weights[(lat, lon)])) for lat, lon in spots]
+    return {frozenset(spots[i] for i in indexes) for indexes in cluster(points, radius_m)}
 
-    grid = Grid(radius_m)
-    for index, group in enumerate(groups):
-        grid.add(index, group.latitude, group.longitude)
-    # a neighbourhood with few named groups (the usual case, and a popular shop's thousands of visits around
-    # one or two of them): each visit is compared with every group, far ones rejected without trigonometry
-    few = len(groups) < _FEW_GROUPS and radius_m == PLACE_RADIUS_M
-    centres = [(index, unit_vector(g.latitude, g.longitude)) for index, g in enumerate(groups)] if few else []
-    alone: list[Visit] = []
-    joined: set[int] = set()
-    for visit in unnamed:
-        best, best_distance = None, radius_m
-        if few:
+
+def _placed(
+    weights: dict[Spot, int], where: dict[Spot, Group], spot: Spot, radius_m: float
+) -> tuple[bool, Group | None]:
+    """With one more visit counted at `spot` (already in `weights`): (True, the group the visit joins) when
+    every other group keeps its spots, (True, None) when it starts a group of its own beside unchanged ones,
+    (False, None) when the spots are grouped otherwise."""
+    old: dict[int, set[Spot]] = defaultdict(set)
+    for each, group in where.items():
+        old[id(group)].add(each)
+    before = {frozenset(spots) for spots in old.values()}
+    after = _partition(weights, radius_m)
+    if spot in where:
+        return (True, where[spot]) if after == before else (False, None)
+    mine = next(spots for spots in after if spot in spots)
+    rest = mine - {spot}
+    if rest and rest not in before:
+        return False, None
+    if after != (before - {rest}) | {mine}:
+        return False, None
+    return True, (where[next(iter(rest))] if rest else None)
+
+
+class Grouping:
+    """The places of a neighbourhood's visits by the three rules of `places`, and what appending needs."""
+
+    def __init__(self, visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> None:
+        self.radius_m = radius_m
+        self.last_id = max((v.expense_id for v in visits), default=0)
+        by_name: dict[str, list[Visit]] = defaultdict(list)
+        unnamed: list[Visit] = []
+        for visit in visits:
+            key = name_key(visit.place or '')
+            (by_name[key] if key else unnamed).append(visit)
+        self.named: list[Group] = []
+        self.name_spots: dict[str, dict[Spot, int]] = {}  # the visits of each name counted per spot
+        self.name_group: dict[str, dict[Spot, Group]] = {}  # and the group each of those spots is in
+        for key in sorted(by_name):
+            groups = _groups_of(by_name[key], radius_m)
+            for group in groups:
+                group.named = True
+                group.anchor, group.anchor_sums = (group.latitude, group.longitude), group.sums
+            self.named.extend(groups)
+            self.name_spots[key], self.name_group[key] = _spots_of(groups)
+        self._index()
+        self.unnamed_spots: dict[Spot, int] = defaultdict(int)
+        alone: list[Visit] = []
+        joined: dict[int, Group] = {}
+        for visit in unnamed:
+            self.unnamed_spots[spot_of(visit.latitude, visit.longitude)] += 1
+            best = self._choose(visit)
+            if best is None:
+                alone.append(visit)
+            else:
+                joined[best] = group = self.named[best]
+                group.visits.append(visit)
+        for group in joined.values():
+            group.visits.sort(key=_by_id)
+            group.recentre()
+        self.alone = _groups_of(alone, radius_m)
+        self.alone_spots, self.alone_group = _spots_of(self.alone)
+        self._units: dict[Spot, Unit] = {}
+
+    @property
+    def groups(self) -> list[Group]:
+        return [*self.named, *self.alone]
+
+    def _index(self) -> None:
+        """How rule 2 finds the named groups near a visit: directly when they are few, else by a grid."""
+        self.few = len(self.named) < _FEW_GROUPS and self.radius_m == PLACE_RADIUS_M
+        self.centres = [(i, unit_vector(*g.anchor)) for i, g in enumerate(self.named)] if self.few else []
+        self.grid = Grid(self.radius_m)
+        if not self.few:
+            for index, group in enumerate(self.named):
+                self.grid.add(index, *group.anchor)
+
+    def _choose(self, visit: Visit) -> int | None:
+        """Rule 2: the named group whose centre is nearest the unnamed visit, within the radius (a tie to the
+        later group)."""
+        best, best_distance = None, self.radius_m
+        if self.few:
             vx, vy, vz = visit.on_sphere()
             candidates = [
                 index
-                for index, (gx, gy, gz) in centres
+                for index, (gx, gy, gz) in self.centres
                 if (vx - gx) ** 2 + (vy - gy) ** 2 + (vz - gz) ** 2 <= _NEAR_CHORD2
             ]
         else:
-            candidates = list(grid.near(visit.latitude, visit.longitude))
+            candidates = list(self.grid.near(visit.latitude, visit.longitude))
         for index in candidates:
-            group = groups[index]
-            distance = haversine_m(visit.latitude, visit.longitude, group.latitude, group.longitude)
+            lat, lon = self.named[index].anchor
+            distance = haversine_m(visit.latitude, visit.longitude, lat, lon)
             if distance <= best_distance:
                 best, best_distance = index, distance
-        if best is None:
-            alone.append(visit)
-        else:
-            groups[best].visits.append(visit)
-            joined.add(best)
-    for index in joined:
-        groups[index].recentre()
-    groups.extend(_groups_of(alone, radius_m))
-    return groups
+        return best
+
+    # --- appending -----------------------------------------------------------------------------------
+
+    def append(self, visit: Visit) -> Group | None:
+        """Add a visit whose id is larger than every other: the group it joined, exactly as a grouping from
+        nothing would give it; None when more than that group could change (the caller groups again).
+        The grouping is left half-changed after None: only grouping again may follow."""
+        if visit.expense_id <= self.last_id:
+            return None
+        key = name_key(visit.place or '')
+        spot = spot_of(visit.latitude, visit.longitude)
+        group = self._append_named(key, spot, visit) if key else self._append_unnamed(spot, visit)
+        if group is not None:
+            self.last_id = visit.expense_id
+        return group
+
+    def _append_unnamed(self, spot: Spot, visit: Visit) -> Group | None:
+        self.unnamed_spots[spot] += 1
+        best = self._choose(visit)  # the named groups do not change: only this visit's choice is new
+        if best is not None:
+            group = self.named[best]
+            group.append(visit)
+            return group
+        self.alone_spots[spot] = self.alone_spots.get(spot, 0) + 1
+        same, joined = _placed(self.alone_spots, self.alone_group, spot, self.radius_m)
+        if not same:
+            return None
+        if joined is None:
+            joined = Group([])
+            self.alone.append(joined)
+        self.alone_group[spot] = joined
+        joined.append(visit)
+        return joined
+
+    def _append_named(self, key: str, spot: Spot, visit: Visit) -> Group | None:
+        weights = self.name_spots.get(key)
+        if weights is None:
+            return None  # a new name: a new named group, which unnamed visits may join
+        weights[spot] = weights.get(spot, 0) + 1
+        _, group = _placed(weights, self.name_group[key], spot, self.radius_m)
+        if group is None:  # grouped otherwise, or a new named group (the grid of rule 2 changes)
+            return None
+        sums = _add(group.anchor_sums, (visit,))
+        anchor = _centre(sums)
+        if not self._unnamed_stay(group, unit_vector(*group.anchor), unit_vector(*anchor)):
+            return None
+        group.anchor, group.anchor_sums = anchor, sums
+        self._index()
+        self.name_group[key][spot] = group
+        group.append(visit)
+        return group
+
+    def _unnamed_stay(self, group: Group, before: Unit, after: Unit) -> bool:
+        """Whether every unnamed visit makes the same choice by rule 2 once the named centre of `group` moves
+        from `before` to `after`: each unnamed spot is either out of reach of both, or deep inside both with no
+        other named group in reach. A spot near the edge, or between two named places, says no."""
+        reach, inside = _chord2(self.radius_m + _SPOT_SLACK_M), _chord2(self.radius_m - _SPOT_SLACK_M)
+        others: list[Unit] | None = None
+        for spot in self.unnamed_spots:
+            sx, sy, sz = self._unit(spot)
+            d0 = (sx - before[0]) ** 2 + (sy - before[1]) ** 2 + (sz - before[2]) ** 2
+            d1 = (sx - after[0]) ** 2 + (sy - after[1]) ** 2 + (sz - after[2]) ** 2
+            if d0 > reach and d1 > reach:
+                continue
+            if d0 > inside or d1 > inside:
+                return False
+            if others is None:
+                others = [unit_vector(*g.anchor) for g in self.named if g is not group]
+            if any((sx - ox) ** 2 + (sy - oy) ** 2 + (sz - oz) ** 2 <= reach for ox, oy, oz in others):
+                return False
+        return True
+
+    def _unit(self, spot: Spot) -> Unit:
+        unit = self._units.get(spot)
+        if unit is None:
+            unit = self._units[spot] = unit_vector(*spot)
+        return unit
+
+
+def _spots_of(groups: list[Group]) -> tuple[dict[Spot, int], dict[Spot, Group]]:
+    weights: dict[Spot, int] = {}
+    where: dict[Spot, Group] = {}
+    for group in groups:
+        for visit in group.visits:
+            spot = spot_of(visit.latitude, visit.longitude)
+            weights[spot] = weights.get(spot, 0) + 1
+            where[spot] = group
+    return weights, where
+
+
+def group_visits(visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> list[Group]:
+    """Places from visits, by the three rules of `places`; each group's visits in the order of their ids."""
+    return Grouping(visits, radius_m).groups
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,45 +365,80 @@ class Found:
         return self.name or f'{self.latitude:.4f}, {self.longitude:.4f}'
 
 
-Value = TypeVar('Value', bound=Hashable)
+def _spelling(visit: Visit) -> Hashable:
+    return visit.place or None
 
 
-def most_used(values: Iterable[tuple[Value, date | None]]) -> Value | None:
+def _pair(visit: Visit) -> Hashable:
+    return None if visit.category_id is None else (visit.category_id, visit.subcategory_id)
+
+
+def _method(visit: Visit) -> Hashable:
+    return visit.payment_method_id
+
+
+def most_used(counts: Counter[Any], visits: Sequence[Visit], value_of: Callable[[Visit], Hashable]) -> Any:
     """The value used most often; a tie goes to the one used most recently (then to the one met first). None
-    values are skipped. Counted by Counter in one C pass; the days are looked at only for the tied values."""
-    pairs = values if isinstance(values, list) else list(values)
-    counts: Counter[Value | None] = Counter([value for value, _ in pairs])
-    counts.pop(None, None)
-    if not counts:
+    values are skipped. `counts` were counted in the visits' order; the days are looked at only for a tie."""
+    top = max((count for value, count in counts.items() if value is not None), default=0)
+    if not top:
         return None
-    top = max(counts.values())
-    tied = [value for value, count in counts.items() if count == top]  # in the order first met
+    tied = [value for value, count in counts.items() if count == top and value is not None]  # in the order met
     if len(tied) == 1:
         return tied[0]
     wanted = set(tied)
-    latest: dict[Value | None, date] = {}
-    for value, day in pairs:
+    latest: dict[Hashable, date] = {}
+    for visit in visits:
+        value, day = value_of(visit), visit.day
         if value in wanted and day is not None and (value not in latest or day > latest[value]):
             latest[value] = day
     return max(tied, key=lambda v: latest.get(v, date.min))
 
 
+class Tally:
+    """The running figures of a group: counted once in one C pass each, then visit by visit as visits join."""
+
+    __slots__ = ('spellings', 'pairs', 'methods', 'total_cents', 'last_visit', 'expense_ids')
+
+    def __init__(self, visits: Sequence[Visit]) -> None:
+        self.spellings: Counter[Any] = Counter([v.place for v in visits if v.place])
+        self.pairs: Counter[Any] = Counter(
+            [(v.category_id, v.subcategory_id) for v in visits if v.category_id is not None]
+        )
+        self.methods: Counter[Any] = Counter([v.payment_method_id for v in visits])
+        self.total_cents = sum(v.amount_cents for v in visits)
+        self.last_visit = max((v.day for v in visits if v.day is not None), default=None)
+        self.expense_ids = [v.expense_id for v in visits]
+
+    def add(self, visit: Visit) -> None:
+        if visit.place:
+            self.spellings[visit.place] += 1
+        if visit.category_id is not None:
+            self.pairs[(visit.category_id, visit.subcategory_id)] += 1
+        self.methods[visit.payment_method_id] += 1
+        self.total_cents += visit.amount_cents
+        if visit.day is not None and (self.last_visit is None or visit.day > self.last_visit):
+            self.last_visit = visit.day
+        self.expense_ids.append(visit.expense_id)
+
+    def found(self, group: Group) -> Found:
+        visits = group.visits
+        pair = most_used(self.pairs, visits, _pair)
+        category_id, subcategory_id = pair if pair else (None, None)
+        return Found(
+            name=most_used(self.spellings, visits, _spelling) or '',
+            latitude=group.latitude,
+            longitude=group.longitude,
+            visits=len(visits),
+            last_visit=self.last_visit,
+            total_cents=self.total_cents,
+            category_id=category_id,
+            subcategory_id=subcategory_id,
+            payment_method_id=most_used(self.methods, visits, _method),
+            expense_ids=tuple(self.expense_ids),
+        )
+
+
 def figures_of(group: Group) -> Found:
     """The figures of a group of visits; names of categories and payment methods are added later."""
-    visits = group.visits
-    spelling = most_used([(v.place, v.day) for v in visits if v.place])
-    pair = most_used([((v.category_id, v.subcategory_id), v.day) for v in visits if v.category_id is not None])
-    category_id, subcategory_id = pair if pair else (None, None)
-    days = [v.day for v in visits if v.day is not None]
-    return Found(
-        name=spelling or '',
-        latitude=group.latitude,
-        longitude=group.longitude,
-        visits=len(visits),
-        last_visit=max(days) if days else None,
-        total_cents=sum(v.amount_cents for v in visits),
-        category_id=category_id,
-        subcategory_id=subcategory_id,
-        payment_method_id=most_used([(v.payment_method_id, v.day) for v in visits]),
-        expense_ids=tuple(sorted(v.expense_id for v in visits)),
-    )
+    return group.figures()

@@ -8,9 +8,12 @@ The household's spots (positions snapped to ~10 m squares) therefore fall into i
 (connected components of spots linked within `LINK_M`), and its places are the union of the places of each
 neighbourhood, grouped by `places_grouping.group_visits` as before. A change regroups only the
 neighbourhoods it touches (the old and the new spot of each changed expense, merging or splitting them
-as needed), a few milliseconds where the whole took seconds. The first computation goes through the same
+as needed), a few milliseconds where the whole took seconds. New expenses above every known id (a save)
+are appended to their neighbourhood's kept grouping instead (`places_grouping.Grouping.append`: the visit
+joins its group, whose centre and figures resume from running sums), unless that could change more than
+its group; then the neighbourhood is grouped again whole. The first computation goes through the same
 code, so an updated state and one computed from nothing give exactly the same places
-(tests/test_places_incremental.py checks it after random edits).
+(tests/test_places_incremental.py checks it after random edits and saves).
 
 What changed is found in the database, never trusted to a notification (another process, an import or a
 hand edit may write). On SQLite the database counts the writes itself (migration 19's triggers, per owner:
@@ -37,7 +40,7 @@ from peewee import ColumnBase, fn
 from app.db import db, is_postgres
 from app.models import Expense
 from app.services.geometry import EARTH_RADIUS_M, SNAP_DECIMALS, unit_vector
-from app.services.places_grouping import PLACE_RADIUS_M, Found, Visit, figures_of, group_visits
+from app.services.places_grouping import PLACE_RADIUS_M, Found, Group, Grouping, Visit
 from app.services.timestamps import as_date, as_utc
 
 # two visits further apart than this never affect each other's places: 150 m to a centre, 150 m from the
@@ -152,6 +155,17 @@ def _database_sums(owner_ids: list[int]) -> tuple[_Sums, Any]:
     return _Sums(row[:10]), row[10]
 
 
+class _Area:
+    """A neighbourhood: its spots, their grouping (kept, so a save can be appended to it) and its places."""
+
+    __slots__ = ('spots', 'grouping', 'found')
+
+    def __init__(self, spots: set[Spot], grouping: Grouping) -> None:
+        self.spots = spots
+        self.grouping = grouping
+        self.found: dict[Group, Found] = {group: group.figures() for group in grouping.groups}
+
+
 class HouseholdPlaces:
     """The located expenses of some owners, their spots, neighbourhoods and places."""
 
@@ -166,7 +180,7 @@ class HouseholdPlaces:
         self.units: dict[Spot, tuple[float, float, float]] = {}
         self.cells: dict[tuple[int, int, int], set[Spot]] = {}
         self.area_of: dict[Spot, int] = {}
-        self.areas: dict[int, tuple[set[Spot], list[Found]]] = {}
+        self.areas: dict[int, _Area] = {}
         self.next_area = 0
         self.latest_update: Any = None
         self._ordered: list[Found] | None = None
@@ -270,6 +284,10 @@ class HouseholdPlaces:
 
     def _apply(self, changes: dict[int, Row | None]) -> None:
         """Add, replace or remove expenses, then regroup the neighbourhoods they touched."""
+        new = {i: row for i, row in changes.items() if row is not None or i in self.rows}
+        if new and min(new) > self.max_id and all(row is not None for row in new.values()):
+            self._append(new)
+            return
         touched: set[Spot] = set()
         for expense_id, row in changes.items():
             if row is None and expense_id not in self.rows:
@@ -303,6 +321,63 @@ class HouseholdPlaces:
         if touched:
             self._regroup(touched)
 
+    def _append(self, rows: dict[int, Row | None]) -> None:
+        """New expenses, every one with a larger id than any known (a save, an import): each is appended to its
+        neighbourhood's grouping when that is exact (places_grouping.Grouping.append); a neighbourhood it
+        creates, joins to another, or cannot be appended to is grouped again whole."""
+        touched: set[Spot] = set()
+        regroup: set[int] = set()  # neighbourhoods grouped again at the end: no appending to them meanwhile
+        for expense_id in sorted(rows):
+            row = rows[expense_id]
+            assert row is not None
+            self.rows[expense_id] = row
+            self._count(expense_id, row, 1)
+            self.max_id = expense_id
+            visit = _visit(expense_id, row)
+            if visit is None:
+                continue
+            spot = (round(visit.latitude, SNAP_DECIMALS), round(visit.longitude, SNAP_DECIMALS))
+            area = self.area_of.get(spot)
+            if spot not in self.members:
+                self._add_spot(spot)
+                area = self._only_area_near(spot)
+                if area is not None:
+                    self.areas[area].spots.add(spot)
+                    self.area_of[spot] = area
+            self.members[spot][expense_id] = visit
+            self.spot_of[expense_id] = spot
+            self._ordered = None
+            if area is None or area in regroup:
+                touched.add(spot)
+                continue
+            kept = self.areas[area]
+            group = kept.grouping.append(visit)
+            if group is None:
+                regroup.add(area)
+                touched.add(spot)
+            else:
+                kept.found[group] = group.figures()
+        if touched:
+            self._regroup(touched)
+
+    def _only_area_near(self, spot: Spot) -> int | None:
+        """The neighbourhood a new spot joins when it is linked to exactly one; None when it links none (a new
+        neighbourhood) or several (they merge)."""
+        x, y, z = unit = self.units[spot]
+        kx, ky, kz = _cell(unit)
+        found: set[int] = set()
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for dz in (-1, 0, 1):
+                    for other in self.cells.get((kx + dx, ky + dy, kz + dz), ()):
+                        area = self.area_of.get(other)
+                        if area is None or area in found:
+                            continue
+                        ox, oy, oz = self.units[other]
+                        if (x - ox) ** 2 + (y - oy) ** 2 + (z - oz) ** 2 <= _LINK_CHORD2:
+                            found.add(area)
+        return next(iter(found)) if len(found) == 1 else None
+
     def _add_spot(self, spot: Spot) -> None:
         unit = _unit(spot)
         self.members[spot] = {}
@@ -323,7 +398,7 @@ class HouseholdPlaces:
         for spot in touched:
             area = self.area_of.pop(spot, None)
             if area is not None and area in self.areas:
-                start |= self.areas.pop(area)[0]
+                start |= self.areas.pop(area).spots
             if spot in self.members:
                 start.add(spot)
         for spot in start:
@@ -358,7 +433,7 @@ class HouseholdPlaces:
                                 continue
                             old = area_of.pop(other, None)
                             if old is not None and old in self.areas:
-                                for spot in self.areas.pop(old)[0]:
+                                for spot in self.areas.pop(old).spots:
                                     area_of.pop(spot, None)
                             reached.add(other)
                             queue.append(other)
@@ -368,14 +443,14 @@ class HouseholdPlaces:
         visits = sorted((v for spot in spots for v in self.members[spot].values()), key=lambda v: v.expense_id)
         number = self.next_area
         self.next_area += 1
-        self.areas[number] = (spots, [figures_of(group) for group in group_visits(visits)])
+        self.areas[number] = _Area(spots, Grouping(visits))
         for spot in spots:
             self.area_of[spot] = number
 
     def places(self) -> list[Found]:
         """Every place, most visited first (ties: most recent, then label, then position)."""
         if self._ordered is None:
-            every = [place for _, found in self.areas.values() for place in found]
+            every = [place for area in self.areas.values() for place in area.found.values()]
             every.sort(
                 key=lambda p: (
                     -p.visits,
