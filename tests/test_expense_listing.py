@@ -188,3 +188,14 @@ async def test_a_create_answers_the_bytes_it_answered_before(user: User) -> None
     assert created['split']['parts'] == [2.0, 1.0] and created['tags'] == ['<two>', 'one']
     expected = ExpenseOkOut(success=True, expense=expenses.get_expense(t['alice'], created['id']))
     assert response.content == TypeAdapter(ExpenseOkOut).dump_json(expected)
+
+
+def test_cents_over_a_hundred_is_the_rounded_amount() -> None:
+    """The listing writes an amount as `cents / 100` (no call per row) where the rest of the API writes
+    `cents_to_number`, `round(cents / 100, 2)`: the same number for every amount an expense can hold (up to
+    99,999,999.99, and any whole number of cents below 2**46)."""
+    from app.services.money import cents_to_number
+
+    samples = [*range(0, 300_000), *range(9_999_999_999 - 300_000, 10_000_000_000)]
+    samples += [2**46 - 1, 2**45 + 12_345, 123_456_789_012, 70_368_744_177_663]
+    assert [cents / 100 for cents in samples] == [cents_to_number(cents) for cents in samples]
