@@ -356,6 +356,8 @@ class HouseholdPlaces:
                 if group is None:
                     regroup.add(area)
                 else:
+                    for gone in kept.grouping.dropped:
+                        del kept.found[gone]
                     kept.found[group] = group.figures()
         for area in regroup:  # its spots are still one neighbourhood: grouped again as it stands
             self._form(self.areas.pop(area).spots)
