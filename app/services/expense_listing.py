@@ -161,8 +161,26 @@ def plain_rows_of_query(query: ModelSelect[Expense]) -> list[dict[str, Any]]:
     days: dict[Any, date | str] = {}
     out: list[dict[str, Any]] = []
     append = out.append
-    for number, counted, original, currency, day, category_id, sub_id, method_id, *rest in found:
-        description, latitude, longitude, place, owner, created, updated, _, _, _ = rest
+    for (
+        number,
+        counted,
+        original,
+        currency,
+        day,
+        category_id,
+        sub_id,
+        method_id,
+        description,
+        latitude,
+        longitude,
+        place,
+        owner,
+        created,
+        updated,
+        _,
+        _,
+        _,
+    ) in found:
         own = original if original is not None else counted
         category, color = categories[category_id]
         creator, household = users[owner]
