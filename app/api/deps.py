@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from app.i18n import Message
 from app.models import User
@@ -51,21 +52,28 @@ def from_capture_page(request: Request) -> bool:
     return request.headers.get(CAPTURE_HEADER) == '1' and site == 'same-origin'
 
 
-def api_caller(request: Request) -> Caller:
-    """Checks the key; the user is known when a token was given or a session cookie came along."""
+def _session_caller(request: Request) -> Caller:
+    caller = Caller(sessions.user_for_token(session_token(request)), via_token=False)
+    remember_language(request, caller.user)
+    return caller
+
+
+async def api_caller(request: Request) -> Caller:
+    """Checks the key; the user is known when a token was given or a session cookie came along.
+
+    A personal token, what every API client sends, is looked up on the event loop: one prepared read
+    (app/prepared.py, ~0.1 ms), where a trip through the worker threads cost an API call more than that on a
+    loaded machine (bench/peers.py). The rare write (the token's last use, once a minute) and the session
+    paths, which may renew the session, go to a worker thread."""
     key = presented_key(request)
-    if not key and from_capture_page(request):
-        caller = Caller(sessions.user_for_token(session_token(request)), via_token=False)
-        remember_language(request, caller.user)
-        return caller
-    if tokens.is_installation_key(key):
-        caller = Caller(sessions.user_for_token(session_token(request)), via_token=False)
-        remember_language(request, caller.user)
-        return caller
-    user = tokens.user_for_api_token(key)
-    if user is not None:
-        remember_language(request, user)
-        return Caller(user, via_token=True)
+    if (not key and from_capture_page(request)) or tokens.is_installation_key(key):
+        return await run_in_threadpool(_session_caller, request)
+    found = tokens.find_api_token(key)
+    if found is not None:
+        if found.stale:
+            await run_in_threadpool(tokens.touch, found.token_id)
+        remember_language(request, found.user)
+        return Caller(found.user, via_token=True)
     if not key:
         raise Unauthorized(
             Message('An API key is required: add ?key=YOUR_API_KEY (see config.env) or send a personal token.')

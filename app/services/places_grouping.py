@@ -25,7 +25,6 @@ from app.services.geometry import (
     SNAP_DECIMALS,
     Grid,
     cluster,
-    group_positions,
     haversine_m,
     unit_vector,
 )
@@ -139,13 +138,26 @@ class Group:
         return self.tally.found(self)
 
 
-def _groups_of(visits: Sequence[Visit], radius_m: float) -> list[Group]:
+Grouped = tuple[list[Group], dict[Spot, int], dict[Spot, Group]]
+
+
+def _groups_of(visits: Sequence[Visit], spots: Sequence[Spot], radius_m: float) -> Grouped:
+    """The visits grouped as `geometry.group_positions` groups them (counted per spot, the densest spot first),
+    each group in the order of ids; with the count of visits per spot and the group each spot is in."""
+    at: dict[Spot, list[Visit]] = defaultdict(list)
+    for visit, spot in zip(visits, spots, strict=True):
+        at[spot].append(visit)
+    keys = list(at)
+    weights = {spot: len(members) for spot, members in at.items()}
+    where: dict[Spot, Group] = {}
     groups = []
-    for indexes in group_positions([(v.latitude, v.longitude) for v in visits], radius_m):
-        group = Group(sorted((visits[i] for i in indexes), key=_by_id))
+    for indexes in cluster([(lat, lon, float(weights[(lat, lon)])) for lat, lon in keys], radius_m):
+        group = Group(sorted((v for i in indexes for v in at[keys[i]]), key=_by_id))
         group.recentre()
         groups.append(group)
-    return groups
+        for i in indexes:
+            where[keys[i]] = group
+    return groups, weights, where
 
 
 def _partition(weights: dict[Spot, int], radius_m: float) -> set[frozenset[Spot]]:
@@ -183,38 +195,44 @@ class Grouping:
     def __init__(self, visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> None:
         self.radius_m = radius_m
         self.last_id = max((v.expense_id for v in visits), default=0)
-        by_name: dict[str, list[Visit]] = defaultdict(list)
-        unnamed: list[Visit] = []
+        by_name: dict[str, tuple[list[Visit], list[Spot]]] = defaultdict(lambda: ([], []))
+        unnamed: list[tuple[Visit, Spot]] = []
         for visit in visits:
             key = name_key(visit.place or '')
-            (by_name[key] if key else unnamed).append(visit)
+            spot = (round(visit.latitude, SNAP_DECIMALS), round(visit.longitude, SNAP_DECIMALS))
+            if key:
+                of_name = by_name[key]
+                of_name[0].append(visit)
+                of_name[1].append(spot)
+            else:
+                unnamed.append((visit, spot))
         self.named: list[Group] = []
         self.name_spots: dict[str, dict[Spot, int]] = {}  # the visits of each name counted per spot
         self.name_group: dict[str, dict[Spot, Group]] = {}  # and the group each of those spots is in
         for key in sorted(by_name):
-            groups = _groups_of(by_name[key], radius_m)
+            groups, self.name_spots[key], self.name_group[key] = _groups_of(*by_name[key], radius_m)
             for group in groups:
                 group.named = True
                 group.anchor, group.anchor_sums = (group.latitude, group.longitude), group.sums
             self.named.extend(groups)
-            self.name_spots[key], self.name_group[key] = _spots_of(groups)
         self._index()
-        self.unnamed_spots: dict[Spot, int] = defaultdict(int)
+        self.unnamed_at: dict[Spot, list[Visit]] = defaultdict(list)  # the unnamed visits, per spot
         alone: list[Visit] = []
+        alone_at: list[Spot] = []
         joined: dict[int, Group] = {}
-        for visit in unnamed:
-            self.unnamed_spots[spot_of(visit.latitude, visit.longitude)] += 1
+        for visit, spot in unnamed:
+            self.unnamed_at[spot].append(visit)
             best = self._choose(visit)
             if best is None:
                 alone.append(visit)
+                alone_at.append(spot)
             else:
                 joined[best] = group = self.named[best]
                 group.visits.append(visit)
         for group in joined.values():
             group.visits.sort(key=_by_id)
             group.recentre()
-        self.alone = _groups_of(alone, radius_m)
-        self.alone_spots, self.alone_group = _spots_of(self.alone)
+        self.alone, self.alone_spots, self.alone_group = _groups_of(alone, alone_at, radius_m)
         self._units: dict[Spot, Unit] = {}
 
     @property
@@ -266,7 +284,7 @@ class Grouping:
         return group
 
     def _append_unnamed(self, spot: Spot, visit: Visit) -> Group | None:
-        self.unnamed_spots[spot] += 1
+        self.unnamed_at[spot].append(visit)
         best = self._choose(visit)  # the named groups do not change: only this visit's choice is new
         if best is not None:
             group = self.named[best]
@@ -293,50 +311,45 @@ class Grouping:
             return None
         sums = _add(group.anchor_sums, (visit,))
         anchor = _centre(sums)
-        if not self._unnamed_stay(group, unit_vector(*group.anchor), unit_vector(*anchor)):
-            return None
+        doubtful = self._doubtful(group, unit_vector(*group.anchor), unit_vector(*anchor))
+        unnamed = [v for spot in doubtful for v in self.unnamed_at[spot]]
+        before = [self._choose(v) for v in unnamed]
         group.anchor, group.anchor_sums = anchor, sums
         self._index()
+        if [self._choose(v) for v in unnamed] != before:  # an unnamed visit changes place: not only this group
+            return None
         self.name_group[key][spot] = group
         group.append(visit)
         return group
 
-    def _unnamed_stay(self, group: Group, before: Unit, after: Unit) -> bool:
-        """Whether every unnamed visit makes the same choice by rule 2 once the named centre of `group` moves
-        from `before` to `after`: each unnamed spot is either out of reach of both, or deep inside both with no
-        other named group in reach. A spot near the edge, or between two named places, says no."""
+    def _doubtful(self, group: Group, before: Unit, after: Unit) -> list[Spot]:
+        """The unnamed spots whose visits may choose otherwise by rule 2 once the named centre of `group` moves
+        from `before` to `after`. Not those out of reach of both, nor those deep inside both with no other named
+        group in reach (a visit lies within ~8 m of its spot): only spots near an edge or between places."""
         reach, inside = _chord2(self.radius_m + _SPOT_SLACK_M), _chord2(self.radius_m - _SPOT_SLACK_M)
         others: list[Unit] | None = None
-        for spot in self.unnamed_spots:
+        doubtful = []
+        for spot in self.unnamed_at:
             sx, sy, sz = self._unit(spot)
             d0 = (sx - before[0]) ** 2 + (sy - before[1]) ** 2 + (sz - before[2]) ** 2
             d1 = (sx - after[0]) ** 2 + (sy - after[1]) ** 2 + (sz - after[2]) ** 2
             if d0 > reach and d1 > reach:
                 continue
-            if d0 > inside or d1 > inside:
-                return False
             if others is None:
                 others = [unit_vector(*g.anchor) for g in self.named if g is not group]
-            if any((sx - ox) ** 2 + (sy - oy) ** 2 + (sz - oz) ** 2 <= reach for ox, oy, oz in others):
-                return False
-        return True
+            if (
+                d0 > inside
+                or d1 > inside
+                or any((sx - ox) ** 2 + (sy - oy) ** 2 + (sz - oz) ** 2 <= reach for ox, oy, oz in others)
+            ):
+                doubtful.append(spot)
+        return doubtful
 
     def _unit(self, spot: Spot) -> Unit:
         unit = self._units.get(spot)
         if unit is None:
             unit = self._units[spot] = unit_vector(*spot)
         return unit
-
-
-def _spots_of(groups: list[Group]) -> tuple[dict[Spot, int], dict[Spot, Group]]:
-    weights: dict[Spot, int] = {}
-    where: dict[Spot, Group] = {}
-    for group in groups:
-        for visit in group.visits:
-            spot = spot_of(visit.latitude, visit.longitude)
-            weights[spot] = weights.get(spot, 0) + 1
-            where[spot] = group
-    return weights, where
 
 
 def group_visits(visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> list[Group]:
