@@ -285,7 +285,9 @@ class HouseholdPlaces:
     def _apply(self, changes: dict[int, Row | None]) -> None:
         """Add, replace or remove expenses, then regroup the neighbourhoods they touched."""
         new = {i: row for i, row in changes.items() if row is not None or i in self.rows}
-        if new and min(new) > self.max_id and all(row is not None for row in new.values()):
+        # a few new expenses: appended; many (the first computation, a large import): grouped, neighbourhood by
+        # neighbourhood, without looking for each new spot's neighbourhood first
+        if new and len(new) <= len(self.rows) and min(new) > self.max_id and None not in new.values():
             self._append(new)
             return
         touched: set[Spot] = set()
