@@ -364,8 +364,16 @@ class Grouping:
             del self.alone_spots[near], self.alone_group[near]
         self.alone = [alone for alone in self.alone if id(alone) not in groups]
         self.dropped = list(groups.values())
-        group.visits = sorted([visit, *(v for alone in self.dropped for v in alone.visits)], key=_by_id)
-        group.recentre()
+        if len(self.dropped) == 1:  # the usual case: one unnamed group, whose sums and counts the new one resumes
+            (alone,) = self.dropped
+            group.visits, group.tally = [*alone.visits, visit], alone.tally
+            group.sums = _add(alone.sums, (visit,))
+            group.latitude, group.longitude = _centre(group.sums)
+            if group.tally is not None:
+                group.tally.add(visit)
+        else:
+            group.visits = sorted([visit, *(v for alone in self.dropped for v in alone.visits)], key=_by_id)
+            group.recentre()
         self.name_spots[key], self.name_group[key] = {spot: 1}, {spot: group}
         return group
 
