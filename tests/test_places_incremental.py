@@ -233,6 +233,31 @@ def test_a_save_that_makes_another_spot_the_densest_is_grouped_again(alice, thin
     assert sorted(p.visits for p in kept) == [3, 6]
 
 
+def test_a_first_name_takes_unnamed_visits_from_another_place_without_grouping_again(alice, things, monkeypatch):
+    """Unnamed visits 100 m from "Bakery" joined it (rule 2); a new "Kiosk" among them is nearer and takes them:
+    appended, "Bakery" counted again without them; the same places as from nothing."""
+    rng = random.Random(2)
+    spots = [((48.8, 2.3), 'Bakery', 2), ((48.8009, 2.3), '', 3), ((48.8003, 2.3002), '', 2)]
+    rows = [
+        {**_row(rng, alice.id, things), 'place': name, 'latitude': lat, 'longitude': lon}
+        for (lat, lon), name, visits in spots
+        for _ in range(visits)
+    ]
+    Expense.insert_many(rows).execute()
+    owners = visible_owner_ids(alice)
+    assert [(p.name, p.visits) for p in places.household_places(alice)] == [('Bakery', 7)]
+    formed: list[int] = []
+    form = places_state.HouseholdPlaces._form
+    monkeypatch.setattr(
+        places_state.HouseholdPlaces, '_form', lambda self, spots: formed.append(1) or form(self, spots)
+    )
+    add(alice, things, amount='4', date='2026-02-01', latitude='48.8009', longitude='2.3', place='Kiosk')
+    kept = places._household_places(owners)
+    assert sorted((p.name, p.visits) for p in kept) == [('Bakery', 4), ('Kiosk', 4)]
+    assert formed == []
+    assert kept == _from_nothing(owners)
+
+
 def test_the_first_name_given_to_a_place_takes_its_unnamed_visits_without_grouping_again(
     alice, things, monkeypatch
 ) -> None:
@@ -262,8 +287,6 @@ def test_the_first_name_given_to_a_place_takes_its_unnamed_visits_without_groupi
 # first names that cannot be appended (rule 2 or rule 3 change more than the new place): (unnamed visits per spot,
 # named visits per spot, where the save names the place); grouped again, the same places as from nothing
 FIRST_NAMES = {
-    # unnamed visits 100 m from "Bakery" joined it; a new "Kiosk" among them is nearer: "Bakery" loses them
-    'taken from another place': ({(48.8009, 2.3): 3}, {(48.8, 2.3): 2}, (48.8009, 2.3)),
     # one unnamed group over two spots 120 m apart; the new place, 60 m beyond the smaller, takes only that one
     'an unnamed group taken in part': ({(48.8, 2.3): 5, (48.8011, 2.3): 1}, {}, (48.8016, 2.3)),
     # the new place takes one unnamed group whole, but without it the others group otherwise (found by a search)

@@ -240,6 +240,7 @@ class Grouping:
         self.alone, self.alone_spots, self.alone_group = _groups_of(alone, alone_at, radius_m)
         self._units: dict[Spot, Unit] = {}
         self.dropped: list[Group] = []  # the groups the last append's group took whole (a new named place)
+        self.changed: list[Group] = []  # and the groups it took visits from
 
     @property
     def groups(self) -> list[Group]:
@@ -280,7 +281,7 @@ class Grouping:
         """Add a visit whose id is larger than every other: the group it joined, exactly as a grouping from
         nothing would give it; None when more than that group could change (the caller groups again).
         The grouping is left half-changed after None: only grouping again may follow."""
-        self.dropped = []
+        self.dropped, self.changed = [], []
         if visit.expense_id <= self.last_id:
             return None
         key = name_key(visit.place or '')
@@ -331,8 +332,9 @@ class Grouping:
 
     def _new_name(self, key: str, spot: Spot, visit: Visit) -> Group | None:
         """A name met for the first time: a new named group, which takes (rule 2) the unnamed visits nearer to
-        it than to any other named place. Exact when it takes whole unnamed groups only (the first name given to
-        a place), the other unnamed spots still group the same, and rule 2 keeps its way of finding groups."""
+        it than to any other named place. Exact when it takes whole unnamed groups (the first name given to a
+        place) and visits of named places (each then counted again), the other unnamed spots still group the
+        same, and rule 2 keeps its way of finding groups."""
         group = Group([visit], named=True, key=key)
         group.recentre()
         group.anchor, group.anchor_sums = (group.latitude, group.longitude), group.sums
@@ -347,12 +349,19 @@ class Grouping:
         self.named.insert(index, group)
         self._index()
         taken = Counter({near: len(self.unnamed_at[near]) for near in sure})
+        losers: dict[int, Group] = {}  # named places that lose visits to the new one
+        moved: list[Visit] = []
         for unnamed_visit, was in zip(unnamed, before, strict=True):
             now = self._choose(unnamed_visit)
             if now == index and was is None:
                 taken[spot_of(unnamed_visit.latitude, unnamed_visit.longitude)] += 1
+            elif now == index:
+                assert was is not None
+                loser = self.named[was if was < index else was + 1]
+                losers[id(loser)] = loser
+                moved.append(unnamed_visit)
             elif now != (was if was is None or was < index else was + 1):
-                return None  # taken from another named place, which would lose a visit
+                return None
         groups = {id(alone): alone for near in taken if (alone := self.alone_group.get(near)) is not None}
         spots = {near for near, alone in self.alone_group.items() if id(alone) in groups}
         if spots != set(taken) or any(taken[near] != len(self.unnamed_at[near]) for near in spots):
@@ -364,7 +373,15 @@ class Grouping:
             del self.alone_spots[near], self.alone_group[near]
         self.alone = [alone for alone in self.alone if id(alone) not in groups]
         self.dropped = list(groups.values())
-        if len(self.dropped) == 1:  # the usual case: one unnamed group, whose sums and counts the new one resumes
+        gone = {v.expense_id for v in moved}
+        for loser in losers.values():  # its named visits stay: its named centre does not move
+            loser.visits = [v for v in loser.visits if v.expense_id not in gone]
+            loser.tally = None
+            loser.recentre()
+        self.changed = list(losers.values())
+        if (
+            len(self.dropped) == 1 and not moved
+        ):  # the usual case: one unnamed group, whose sums and counts the new one resumes
             (alone,) = self.dropped
             group.visits, group.tally = [*alone.visits, visit], alone.tally
             group.sums = _add(alone.sums, (visit,))
@@ -372,7 +389,7 @@ class Grouping:
             if group.tally is not None:
                 group.tally.add(visit)
         else:
-            group.visits = sorted([visit, *(v for alone in self.dropped for v in alone.visits)], key=_by_id)
+            group.visits = sorted([visit, *moved, *(v for alone in self.dropped for v in alone.visits)], key=_by_id)
             group.recentre()
         self.name_spots[key], self.name_group[key] = {spot: 1}, {spot: group}
         return group

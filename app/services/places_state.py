@@ -360,6 +360,8 @@ class HouseholdPlaces:
                 else:
                     for gone in kept.grouping.dropped:
                         del kept.found[gone]
+                    for changed in kept.grouping.changed:
+                        kept.found[changed] = changed.figures()
                     kept.found[group] = group.figures()
         for area in regroup:  # its spots are still one neighbourhood: grouped again as it stands
             self._form(self.areas.pop(area).spots)
