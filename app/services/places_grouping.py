@@ -360,11 +360,12 @@ class Grouping:
                 loser = self.named[was if was < index else was + 1]
                 losers[id(loser)] = loser
                 moved.append(unnamed_visit)
+                taken[spot_of(unnamed_visit.latitude, unnamed_visit.longitude)] += 1
             elif now != (was if was is None or was < index else was + 1):
                 return None
         groups = {id(alone): alone for near in taken if (alone := self.alone_group.get(near)) is not None}
         spots = {near for near, alone in self.alone_group.items() if id(alone) in groups}
-        if spots != set(taken) or any(taken[near] != len(self.unnamed_at[near]) for near in spots):
+        if not spots <= set(taken) or any(taken[near] != len(self.unnamed_at[near]) for near in spots):
             return None  # an unnamed group, or the unnamed visits of a spot, taken in part only
         rest = {near: count for near, count in self.alone_spots.items() if near not in spots}
         if _partition(rest, self.radius_m) != _partition_of({near: self.alone_group[near] for near in rest}):
