@@ -7,7 +7,9 @@ git-ignored), runs it (gunicorn, one sync worker, SQLite, token auth) and ours (
 process, SQLite, a personal API token) on 127.0.0.1, seeds both through their APIs with the same 2,300
 expenses in one month, then alternates the same operations, in alternating order, --rounds times: add one
 expense (in another month for us, in another project for ihatemoney, so that the listed month stays at
-2,300), and list the 2,300-expense month. Prints p50/p95 of each and the ratio.
+2,300), and list the 2,300-expense month. Prints p50/p95 of each and the ratio; then, as an extra line, the
+listing again with `Accept-Encoding: identity` sent to both (ihatemoney never compresses; ours gzips for a
+client that asks, as httpx does by default), --rounds more of each, alternating: like for like.
 
 Then each server alone answers --rounds more adds and listings while its CPU time is read before and after
 (user + system, of the process and its children, from /proc through psutil): what a request costs the
@@ -125,8 +127,9 @@ class Peer:
         response.raise_for_status()
         return response
 
-    def list_month(self) -> httpx.Response:
-        response = self.client.get('/api/projects/month/bills', headers=self.headers['month'])
+    def list_month(self, encoding: str | None = None) -> httpx.Response:
+        headers = self.headers['month'] | ({'Accept-Encoding': encoding} if encoding else {})
+        response = self.client.get('/api/projects/month/bills', headers=headers)
         response.raise_for_status()
         return response
 
@@ -150,8 +153,9 @@ class Ours:
         response.raise_for_status()
         return response
 
-    def list_month(self) -> httpx.Response:
-        response = self.client.get(f'/sysapi/expenses?month={MONTH}')
+    def list_month(self, encoding: str | None = None) -> httpx.Response:
+        headers = {'Accept-Encoding': encoding} if encoding else None
+        response = self.client.get(f'/sysapi/expenses?month={MONTH}', headers=headers)
         response.raise_for_status()
         return response
 
@@ -266,6 +270,13 @@ def main() -> int:
             print(f'{args.rounds} rounds, alternating; load average {load:.1f} on {os.cpu_count()} vCPU (shared)')
             print(report('add one expense', times['ours add'], times['peer add']))
             print(report(f'list a {len(rows)}-expense month', times['ours list'], times['peer list']))
+            # like for like: ihatemoney never compresses, ours gzips for a client that asks (httpx does)
+            plain: dict[str, list[float]] = {'ours': [], 'peer': []}
+            for n in range(args.rounds):
+                pair = [('ours', lambda: ours.list_month('identity')), ('peer', lambda: peer.list_month('identity'))]
+                for name, action in pair if n % 2 else pair[::-1]:
+                    plain[name].append(timed(action))
+            print(report('  same, Accept-Encoding: identity', plain['ours'], plain['peer']))
             cpu = {
                 'ours add': cpu_per_request(server.process.pid, lambda: ours.add(extra), args.rounds),
                 'peer add': cpu_per_request(peer_process.pid, lambda: peer.add('adds', extra), args.rounds),

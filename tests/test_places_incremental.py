@@ -97,11 +97,15 @@ def test_a_save_regroups_one_neighbourhood(alice, things, monkeypatch) -> None:
     monkeypatch.setattr(
         places_state.HouseholdPlaces, '_form', lambda self, spots: formed.append(1) or form(self, spots)
     )
+    add(alice, things, amount='3', date='2026-02-01', latitude='43.2965', longitude='5.3698', place='Marseille')
+    assert places.suggest_places(alice, 43.2965, 5.3698)[0].name == 'Marseille'
+    assert formed == [1]  # a new neighbourhood, alone: Paris's and Lyon's places were not grouped again
     add(alice, things, amount='4', date='2026-02-01', latitude=str(FAR[0]), longitude=str(FAR[1]), place='Lyon')
     after = places.suggest_places(alice, *FAR)
-    assert formed == [1]  # Lyon's neighbourhood only; Paris's places were not grouped again
+    assert formed == [1]  # appended to Lyon's neighbourhood: nothing grouped again
     assert after[0].name == 'Lyon' or any(p.name == 'Lyon' for p in after)
-    assert sum(p.visits for p in places.household_places(alice)) == sum(p.visits for p in before) + 1
+    assert sum(p.visits for p in places.household_places(alice)) == sum(p.visits for p in before) + 2
+    assert places._household_places(visible_owner_ids(alice)) == _from_nothing(visible_owner_ids(alice))
 
 
 def test_neighbourhoods_join_and_split(alice, things) -> None:
@@ -178,7 +182,7 @@ def _save_near(rng: random.Random, owner_id: int, things: dict) -> dict:
         'payment_method': rng.choice([things['card'].id, things['cash'].id, None]),
         'latitude': lat + rng.uniform(-spread, spread),
         'longitude': lon + rng.uniform(-spread, spread),
-        'place': rng.choice(names),
+        'place': rng.choice(names) if rng.random() < 0.9 else f'New name {rng.randint(1, 4)}',
     }
 
 
@@ -227,3 +231,93 @@ def test_a_save_that_makes_another_spot_the_densest_is_grouped_again(alice, thin
     kept = places._household_places(owners)
     assert kept == _from_nothing(owners)
     assert sorted(p.visits for p in kept) == [3, 6]
+
+
+def test_a_first_name_takes_unnamed_visits_from_another_place_without_grouping_again(alice, things, monkeypatch):
+    """Unnamed visits 100 m from "Bakery" joined it (rule 2); a new "Kiosk" among them is nearer and takes them:
+    appended, "Bakery" counted again without them; the same places as from nothing."""
+    rng = random.Random(2)
+    spots = [((48.8, 2.3), 'Bakery', 2), ((48.8009, 2.3), '', 3), ((48.8003, 2.3002), '', 2)]
+    rows = [
+        {**_row(rng, alice.id, things), 'place': name, 'latitude': lat, 'longitude': lon}
+        for (lat, lon), name, visits in spots
+        for _ in range(visits)
+    ]
+    Expense.insert_many(rows).execute()
+    owners = visible_owner_ids(alice)
+    assert [(p.name, p.visits) for p in places.household_places(alice)] == [('Bakery', 7)]
+    formed: list[int] = []
+    form = places_state.HouseholdPlaces._form
+    monkeypatch.setattr(
+        places_state.HouseholdPlaces, '_form', lambda self, spots: formed.append(1) or form(self, spots)
+    )
+    add(alice, things, amount='4', date='2026-02-01', latitude='48.8009', longitude='2.3', place='Kiosk')
+    kept = places._household_places(owners)
+    assert sorted((p.name, p.visits) for p in kept) == [('Bakery', 4), ('Kiosk', 4)]
+    assert formed == []
+    assert kept == _from_nothing(owners)
+
+
+def test_the_first_name_given_to_a_place_takes_its_unnamed_visits_without_grouping_again(
+    alice, things, monkeypatch
+) -> None:
+    """Rule 2: unnamed visits join the named place within 150 m. A save that names an unnamed place for the first
+    time makes a named place that takes them all: appended (the unnamed group is taken whole), not grouped again;
+    the same places as from nothing."""
+    rng = random.Random(9)
+    rows = [
+        {**_row(rng, alice.id, things), 'place': '', 'latitude': FAR[0] + rng.uniform(-0.0002, 0.0002)}
+        for _ in range(40)
+    ]
+    Expense.insert_many([{**row, 'longitude': FAR[1] + rng.uniform(-0.0003, 0.0003)} for row in rows]).execute()
+    owners = visible_owner_ids(alice)
+    assert [p.name for p in places.household_places(alice)] == ['']
+    formed: list[int] = []
+    form = places_state.HouseholdPlaces._form
+    monkeypatch.setattr(
+        places_state.HouseholdPlaces, '_form', lambda self, spots: formed.append(1) or form(self, spots)
+    )
+    add(alice, things, amount='4', date='2026-02-01', latitude=str(FAR[0]), longitude=str(FAR[1]), place='Lyon')
+    kept = places._household_places(owners)
+    assert [(p.name, p.visits) for p in kept] == [('Lyon', 41)]
+    assert formed == []
+    assert kept == _from_nothing(owners)
+
+
+# first names that cannot be appended (rule 2 or rule 3 change more than the new place): (unnamed visits per spot,
+# named visits per spot, where the save names the place); grouped again, the same places as from nothing
+FIRST_NAMES = {
+    # one unnamed group over two spots 120 m apart; the new place, 60 m beyond the smaller, takes only that one
+    'an unnamed group taken in part': ({(48.8, 2.3): 5, (48.8011, 2.3): 1}, {}, (48.8016, 2.3)),
+    # the new place takes one unnamed group whole, but without it the others group otherwise (found by a search)
+    'the other unnamed spots regroup': (
+        {(48.8026, 2.3028): 2, (48.8011, 2.3036): 2, (48.8, 2.3029): 1, (48.8033, 2.3033): 2, (48.8017, 2.3025): 1}
+        | {(48.8037, 2.3041): 4},
+        {},
+        (48.8033, 2.3033),
+    ),
+}
+
+
+@pytest.mark.parametrize('case', FIRST_NAMES)
+def test_a_first_name_that_changes_other_places_groups_again(alice, things, monkeypatch, case) -> None:
+    unnamed, named, (lat, lon) = FIRST_NAMES[case]
+    rng = random.Random(3)
+    rows = [
+        {**_row(rng, alice.id, things), 'place': name, 'latitude': spot[0], 'longitude': spot[1]}
+        for spots, name in ((unnamed, ''), (named, 'Bakery'))
+        for spot, visits in spots.items()
+        for _ in range(visits)
+    ]
+    Expense.insert_many(rows).execute()
+    owners = visible_owner_ids(alice)
+    places.household_places(alice)
+    formed: list[int] = []
+    form = places_state.HouseholdPlaces._form
+    monkeypatch.setattr(
+        places_state.HouseholdPlaces, '_form', lambda self, spots: formed.append(1) or form(self, spots)
+    )
+    add(alice, things, amount='4', date='2026-02-01', latitude=str(lat), longitude=str(lon), place='Kiosk')
+    kept = places._household_places(owners)
+    assert formed == [1]  # grouped again
+    assert kept == _from_nothing(owners)

@@ -15,20 +15,19 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from app.services.geometry import (
     EARTH_RADIUS_M,
     SNAP_DECIMALS,
     Grid,
     cluster,
-    group_positions,
     haversine_m,
     unit_vector,
 )
+from app.services.places_figures import Found, Tally
 
 PLACE_RADIUS_M = 150.0
 
@@ -115,6 +114,7 @@ class Group:
     latitude: float = 0.0
     longitude: float = 0.0
     named: bool = False
+    key: str = ''  # a named group: its name as grouped (name_key)
     sums: Unit = _ORIGIN  # of the unit vectors of `visits`, in their order
     # a named group: the centre of its named visits only (what rule 2 measures unnamed visits against) and its sums
     anchor: tuple[float, float] = (0.0, 0.0)
@@ -136,16 +136,29 @@ class Group:
     def figures(self) -> Found:
         if self.tally is None:
             self.tally = Tally(self.visits)
-        return self.tally.found(self)
+        return self.tally.found(self.visits, self.latitude, self.longitude)
 
 
-def _groups_of(visits: Sequence[Visit], radius_m: float) -> list[Group]:
+Grouped = tuple[list[Group], dict[Spot, int], dict[Spot, Group]]
+
+
+def _groups_of(visits: Sequence[Visit], spots: Sequence[Spot], radius_m: float) -> Grouped:
+    """The visits grouped as `geometry.group_positions` groups them (counted per spot, the densest spot first),
+    each group in the order of ids; with the count of visits per spot and the group each spot is in."""
+    at: dict[Spot, list[Visit]] = defaultdict(list)
+    for visit, spot in zip(visits, spots, strict=True):
+        at[spot].append(visit)
+    keys = list(at)
+    weights = {spot: len(members) for spot, members in at.items()}
+    where: dict[Spot, Group] = {}
     groups = []
-    for indexes in group_positions([(v.latitude, v.longitude) for v in visits], radius_m):
-        group = Group(sorted((visits[i] for i in indexes), key=_by_id))
+    for indexes in cluster([(lat, lon, float(weights[(lat, lon)])) for lat, lon in keys], radius_m):
+        group = Group(sorted((v for i in indexes for v in at[keys[i]]), key=_by_id))
         group.recentre()
         groups.append(group)
-    return groups
+        for i in indexes:
+            where[keys[i]] = group
+    return groups, weights, where
 
 
 def _partition(weights: dict[Spot, int], radius_m: float) -> set[frozenset[Spot]]:
@@ -155,16 +168,20 @@ def _partition(weights: dict[Spot, int], radius_m: float) -> set[frozenset[Spot]
     return {frozenset(spots[i] for i in indexes) for indexes in cluster(points, radius_m)}
 
 
+def _partition_of(where: dict[Spot, Group]) -> set[frozenset[Spot]]:
+    old: dict[int, set[Spot]] = defaultdict(set)
+    for spot, group in where.items():
+        old[id(group)].add(spot)
+    return {frozenset(spots) for spots in old.values()}
+
+
 def _placed(
     weights: dict[Spot, int], where: dict[Spot, Group], spot: Spot, radius_m: float
 ) -> tuple[bool, Group | None]:
     """With one more visit counted at `spot` (already in `weights`): (True, the group the visit joins) when
     every other group keeps its spots, (True, None) when it starts a group of its own beside unchanged ones,
     (False, None) when the spots are grouped otherwise."""
-    old: dict[int, set[Spot]] = defaultdict(set)
-    for each, group in where.items():
-        old[id(group)].add(each)
-    before = {frozenset(spots) for spots in old.values()}
+    before = _partition_of(where)
     after = _partition(weights, radius_m)
     if spot in where:
         return (True, where[spot]) if after == before else (False, None)
@@ -183,39 +200,47 @@ class Grouping:
     def __init__(self, visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> None:
         self.radius_m = radius_m
         self.last_id = max((v.expense_id for v in visits), default=0)
-        by_name: dict[str, list[Visit]] = defaultdict(list)
-        unnamed: list[Visit] = []
+        by_name: dict[str, tuple[list[Visit], list[Spot]]] = defaultdict(lambda: ([], []))
+        unnamed: list[tuple[Visit, Spot]] = []
         for visit in visits:
             key = name_key(visit.place or '')
-            (by_name[key] if key else unnamed).append(visit)
+            spot = (round(visit.latitude, SNAP_DECIMALS), round(visit.longitude, SNAP_DECIMALS))
+            if key:
+                of_name = by_name[key]
+                of_name[0].append(visit)
+                of_name[1].append(spot)
+            else:
+                unnamed.append((visit, spot))
         self.named: list[Group] = []
         self.name_spots: dict[str, dict[Spot, int]] = {}  # the visits of each name counted per spot
         self.name_group: dict[str, dict[Spot, Group]] = {}  # and the group each of those spots is in
         for key in sorted(by_name):
-            groups = _groups_of(by_name[key], radius_m)
+            groups, self.name_spots[key], self.name_group[key] = _groups_of(*by_name[key], radius_m)
             for group in groups:
-                group.named = True
+                group.named, group.key = True, key
                 group.anchor, group.anchor_sums = (group.latitude, group.longitude), group.sums
             self.named.extend(groups)
-            self.name_spots[key], self.name_group[key] = _spots_of(groups)
         self._index()
-        self.unnamed_spots: dict[Spot, int] = defaultdict(int)
+        self.unnamed_at: dict[Spot, list[Visit]] = defaultdict(list)  # the unnamed visits, per spot
         alone: list[Visit] = []
+        alone_at: list[Spot] = []
         joined: dict[int, Group] = {}
-        for visit in unnamed:
-            self.unnamed_spots[spot_of(visit.latitude, visit.longitude)] += 1
+        for visit, spot in unnamed:
+            self.unnamed_at[spot].append(visit)
             best = self._choose(visit)
             if best is None:
                 alone.append(visit)
+                alone_at.append(spot)
             else:
                 joined[best] = group = self.named[best]
                 group.visits.append(visit)
         for group in joined.values():
             group.visits.sort(key=_by_id)
             group.recentre()
-        self.alone = _groups_of(alone, radius_m)
-        self.alone_spots, self.alone_group = _spots_of(self.alone)
+        self.alone, self.alone_spots, self.alone_group = _groups_of(alone, alone_at, radius_m)
         self._units: dict[Spot, Unit] = {}
+        self.dropped: list[Group] = []  # the groups the last append's group took whole (a new named place)
+        self.changed: list[Group] = []  # and the groups it took visits from
 
     @property
     def groups(self) -> list[Group]:
@@ -256,6 +281,7 @@ class Grouping:
         """Add a visit whose id is larger than every other: the group it joined, exactly as a grouping from
         nothing would give it; None when more than that group could change (the caller groups again).
         The grouping is left half-changed after None: only grouping again may follow."""
+        self.dropped, self.changed = [], []
         if visit.expense_id <= self.last_id:
             return None
         key = name_key(visit.place or '')
@@ -266,7 +292,7 @@ class Grouping:
         return group
 
     def _append_unnamed(self, spot: Spot, visit: Visit) -> Group | None:
-        self.unnamed_spots[spot] += 1
+        self.unnamed_at[spot].append(visit)
         best = self._choose(visit)  # the named groups do not change: only this visit's choice is new
         if best is not None:
             group = self.named[best]
@@ -286,40 +312,112 @@ class Grouping:
     def _append_named(self, key: str, spot: Spot, visit: Visit) -> Group | None:
         weights = self.name_spots.get(key)
         if weights is None:
-            return None  # a new name: a new named group, which unnamed visits may join
+            return self._new_name(key, spot, visit)
         weights[spot] = weights.get(spot, 0) + 1
         _, group = _placed(weights, self.name_group[key], spot, self.radius_m)
         if group is None:  # grouped otherwise, or a new named group (the grid of rule 2 changes)
             return None
         sums = _add(group.anchor_sums, (visit,))
         anchor = _centre(sums)
-        if not self._unnamed_stay(group, unit_vector(*group.anchor), unit_vector(*anchor)):
-            return None
+        _, doubtful = self._near(group, unit_vector(*group.anchor), unit_vector(*anchor))
+        unnamed = [v for spot in doubtful for v in self.unnamed_at[spot]]
+        before = [self._choose(v) for v in unnamed]
         group.anchor, group.anchor_sums = anchor, sums
         self._index()
+        if [self._choose(v) for v in unnamed] != before:  # an unnamed visit changes place: not only this group
+            return None
         self.name_group[key][spot] = group
         group.append(visit)
         return group
 
-    def _unnamed_stay(self, group: Group, before: Unit, after: Unit) -> bool:
-        """Whether every unnamed visit makes the same choice by rule 2 once the named centre of `group` moves
-        from `before` to `after`: each unnamed spot is either out of reach of both, or deep inside both with no
-        other named group in reach. A spot near the edge, or between two named places, says no."""
+    def _new_name(self, key: str, spot: Spot, visit: Visit) -> Group | None:
+        """A name met for the first time: a new named group, which takes (rule 2) the unnamed visits nearer to
+        it than to any other named place. Exact when it takes whole unnamed groups (the first name given to a
+        place) and visits of named places (each then counted again), the other unnamed spots still group the
+        same, and rule 2 keeps its way of finding groups."""
+        group = Group([visit], named=True, key=key)
+        group.recentre()
+        group.anchor, group.anchor_sums = (group.latitude, group.longitude), group.sums
+        if (len(self.named) + 1 < _FEW_GROUPS and self.radius_m == PLACE_RADIUS_M) != self.few:
+            return None  # the candidates of rule 2 would come in another order: ties could go elsewhere
+        # unnamed spots deep inside its reach, with no other named place in reach: all their visits are taken
+        at = unit_vector(*group.anchor)
+        sure, edge = self._near(group, at, at)
+        unnamed = [v for near in edge for v in self.unnamed_at[near]]
+        before = [self._choose(v) for v in unnamed]
+        index = next((i for i, other in enumerate(self.named) if other.key > key), len(self.named))
+        self.named.insert(index, group)
+        self._index()
+        taken = Counter({near: len(self.unnamed_at[near]) for near in sure})
+        losers: dict[int, Group] = {}  # named places that lose visits to the new one
+        moved: list[Visit] = []
+        for unnamed_visit, was in zip(unnamed, before, strict=True):
+            now = self._choose(unnamed_visit)
+            if now == index and was is None:
+                taken[spot_of(unnamed_visit.latitude, unnamed_visit.longitude)] += 1
+            elif now == index:
+                assert was is not None
+                loser = self.named[was if was < index else was + 1]
+                losers[id(loser)] = loser
+                moved.append(unnamed_visit)
+            elif now != (was if was is None or was < index else was + 1):
+                return None
+        groups = {id(alone): alone for near in taken if (alone := self.alone_group.get(near)) is not None}
+        spots = {near for near, alone in self.alone_group.items() if id(alone) in groups}
+        if spots != set(taken) or any(taken[near] != len(self.unnamed_at[near]) for near in spots):
+            return None  # an unnamed group, or the unnamed visits of a spot, taken in part only
+        rest = {near: count for near, count in self.alone_spots.items() if near not in spots}
+        if _partition(rest, self.radius_m) != _partition_of({near: self.alone_group[near] for near in rest}):
+            return None  # the other unnamed spots group otherwise without those
+        for near in spots:
+            del self.alone_spots[near], self.alone_group[near]
+        self.alone = [alone for alone in self.alone if id(alone) not in groups]
+        self.dropped = list(groups.values())
+        gone = {v.expense_id for v in moved}
+        for loser in losers.values():  # its named visits stay: its named centre does not move
+            loser.visits = [v for v in loser.visits if v.expense_id not in gone]
+            loser.tally = None
+            loser.recentre()
+        self.changed = list(losers.values())
+        if (
+            len(self.dropped) == 1 and not moved
+        ):  # the usual case: one unnamed group, whose sums and counts the new one resumes
+            (alone,) = self.dropped
+            group.visits, group.tally = [*alone.visits, visit], alone.tally
+            group.sums = _add(alone.sums, (visit,))
+            group.latitude, group.longitude = _centre(group.sums)
+            if group.tally is not None:
+                group.tally.add(visit)
+        else:
+            group.visits = sorted([visit, *moved, *(v for alone in self.dropped for v in alone.visits)], key=_by_id)
+            group.recentre()
+        self.name_spots[key], self.name_group[key] = {spot: 1}, {spot: group}
+        return group
+
+    def _near(self, group: Group, before: Unit, after: Unit) -> tuple[list[Spot], list[Spot]]:
+        """The unnamed spots that rule 2 sends to `group` before and after its named centre moves from `before` to
+        `after` (deep inside both, no other named group in reach: a visit lies within ~8 m of its spot), and those
+        whose visits may choose otherwise (near an edge, or between places). Spots out of reach of both: neither."""
         reach, inside = _chord2(self.radius_m + _SPOT_SLACK_M), _chord2(self.radius_m - _SPOT_SLACK_M)
         others: list[Unit] | None = None
-        for spot in self.unnamed_spots:
+        sure, doubtful = [], []
+        for spot in self.unnamed_at:
             sx, sy, sz = self._unit(spot)
             d0 = (sx - before[0]) ** 2 + (sy - before[1]) ** 2 + (sz - before[2]) ** 2
             d1 = (sx - after[0]) ** 2 + (sy - after[1]) ** 2 + (sz - after[2]) ** 2
             if d0 > reach and d1 > reach:
                 continue
-            if d0 > inside or d1 > inside:
-                return False
             if others is None:
                 others = [unit_vector(*g.anchor) for g in self.named if g is not group]
-            if any((sx - ox) ** 2 + (sy - oy) ** 2 + (sz - oz) ** 2 <= reach for ox, oy, oz in others):
-                return False
-        return True
+            if (
+                d0 > inside
+                or d1 > inside
+                or any((sx - ox) ** 2 + (sy - oy) ** 2 + (sz - oz) ** 2 <= reach for ox, oy, oz in others)
+            ):
+                doubtful.append(spot)
+            else:
+                sure.append(spot)
+        return sure, doubtful
 
     def _unit(self, spot: Spot) -> Unit:
         unit = self._units.get(spot)
@@ -328,115 +426,9 @@ class Grouping:
         return unit
 
 
-def _spots_of(groups: list[Group]) -> tuple[dict[Spot, int], dict[Spot, Group]]:
-    weights: dict[Spot, int] = {}
-    where: dict[Spot, Group] = {}
-    for group in groups:
-        for visit in group.visits:
-            spot = spot_of(visit.latitude, visit.longitude)
-            weights[spot] = weights.get(spot, 0) + 1
-            where[spot] = group
-    return weights, where
-
-
 def group_visits(visits: Sequence[Visit], radius_m: float = PLACE_RADIUS_M) -> list[Group]:
     """Places from visits, by the three rules of `places`; each group's visits in the order of their ids."""
     return Grouping(visits, radius_m).groups
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Found:
-    """A place as the cache keeps it: its figures and expenses, before names are looked up."""
-
-    name: str
-    latitude: float
-    longitude: float
-    visits: int
-    last_visit: date | None
-    total_cents: int
-    category_id: int | None
-    subcategory_id: int | None
-    payment_method_id: int | None
-    expense_ids: tuple[int, ...]
-
-    @property
-    def label(self) -> str:
-        """What a person reads: the name, or the position when nobody named the place yet."""
-        return self.name or f'{self.latitude:.4f}, {self.longitude:.4f}'
-
-
-def _spelling(visit: Visit) -> Hashable:
-    return visit.place or None
-
-
-def _pair(visit: Visit) -> Hashable:
-    return None if visit.category_id is None else (visit.category_id, visit.subcategory_id)
-
-
-def _method(visit: Visit) -> Hashable:
-    return visit.payment_method_id
-
-
-def most_used(counts: Counter[Any], visits: Sequence[Visit], value_of: Callable[[Visit], Hashable]) -> Any:
-    """The value used most often; a tie goes to the one used most recently (then to the one met first). None
-    values are skipped. `counts` were counted in the visits' order; the days are looked at only for a tie."""
-    top = max((count for value, count in counts.items() if value is not None), default=0)
-    if not top:
-        return None
-    tied = [value for value, count in counts.items() if count == top and value is not None]  # in the order met
-    if len(tied) == 1:
-        return tied[0]
-    wanted = set(tied)
-    latest: dict[Hashable, date] = {}
-    for visit in visits:
-        value, day = value_of(visit), visit.day
-        if value in wanted and day is not None and (value not in latest or day > latest[value]):
-            latest[value] = day
-    return max(tied, key=lambda v: latest.get(v, date.min))
-
-
-class Tally:
-    """The running figures of a group: counted once in one C pass each, then visit by visit as visits join."""
-
-    __slots__ = ('spellings', 'pairs', 'methods', 'total_cents', 'last_visit', 'expense_ids')
-
-    def __init__(self, visits: Sequence[Visit]) -> None:
-        self.spellings: Counter[Any] = Counter([v.place for v in visits if v.place])
-        self.pairs: Counter[Any] = Counter(
-            [(v.category_id, v.subcategory_id) for v in visits if v.category_id is not None]
-        )
-        self.methods: Counter[Any] = Counter([v.payment_method_id for v in visits])
-        self.total_cents = sum(v.amount_cents for v in visits)
-        self.last_visit = max((v.day for v in visits if v.day is not None), default=None)
-        self.expense_ids = [v.expense_id for v in visits]
-
-    def add(self, visit: Visit) -> None:
-        if visit.place:
-            self.spellings[visit.place] += 1
-        if visit.category_id is not None:
-            self.pairs[(visit.category_id, visit.subcategory_id)] += 1
-        self.methods[visit.payment_method_id] += 1
-        self.total_cents += visit.amount_cents
-        if visit.day is not None and (self.last_visit is None or visit.day > self.last_visit):
-            self.last_visit = visit.day
-        self.expense_ids.append(visit.expense_id)
-
-    def found(self, group: Group) -> Found:
-        visits = group.visits
-        pair = most_used(self.pairs, visits, _pair)
-        category_id, subcategory_id = pair if pair else (None, None)
-        return Found(
-            name=most_used(self.spellings, visits, _spelling) or '',
-            latitude=group.latitude,
-            longitude=group.longitude,
-            visits=len(visits),
-            last_visit=self.last_visit,
-            total_cents=self.total_cents,
-            category_id=category_id,
-            subcategory_id=subcategory_id,
-            payment_method_id=most_used(self.methods, visits, _method),
-            expense_ids=tuple(self.expense_ids),
-        )
 
 
 def figures_of(group: Group) -> Found:

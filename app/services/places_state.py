@@ -285,7 +285,9 @@ class HouseholdPlaces:
     def _apply(self, changes: dict[int, Row | None]) -> None:
         """Add, replace or remove expenses, then regroup the neighbourhoods they touched."""
         new = {i: row for i, row in changes.items() if row is not None or i in self.rows}
-        if new and min(new) > self.max_id and all(row is not None for row in new.values()):
+        # a few new expenses: appended; many (the first computation, a large import): grouped, neighbourhood by
+        # neighbourhood, without looking for each new spot's neighbourhood first
+        if new and len(new) <= len(self.rows) and min(new) > self.max_id and None not in new.values():
             self._append(new)
             return
         touched: set[Spot] = set()
@@ -323,8 +325,9 @@ class HouseholdPlaces:
 
     def _append(self, rows: dict[int, Row | None]) -> None:
         """New expenses, every one with a larger id than any known (a save, an import): each is appended to its
-        neighbourhood's grouping when that is exact (places_grouping.Grouping.append); a neighbourhood it
-        creates, joins to another, or cannot be appended to is grouped again whole."""
+        neighbourhood's grouping when that is exact (places_grouping.Grouping.append); a neighbourhood that
+        cannot be appended to is grouped again whole (its spots did not change: no search for them), and a
+        spot that starts a neighbourhood or joins two goes through `_regroup`."""
         touched: set[Spot] = set()
         regroup: set[int] = set()  # neighbourhoods grouped again at the end: no appending to them meanwhile
         for expense_id in sorted(rows):
@@ -347,16 +350,21 @@ class HouseholdPlaces:
             self.members[spot][expense_id] = visit
             self.spot_of[expense_id] = spot
             self._ordered = None
-            if area is None or area in regroup:
+            if area is None:
                 touched.add(spot)
-                continue
-            kept = self.areas[area]
-            group = kept.grouping.append(visit)
-            if group is None:
-                regroup.add(area)
-                touched.add(spot)
-            else:
-                kept.found[group] = group.figures()
+            elif area not in regroup:
+                kept = self.areas[area]
+                group = kept.grouping.append(visit)
+                if group is None:
+                    regroup.add(area)
+                else:
+                    for gone in kept.grouping.dropped:
+                        del kept.found[gone]
+                    for changed in kept.grouping.changed:
+                        kept.found[changed] = changed.figures()
+                    kept.found[group] = group.figures()
+        for area in regroup:  # its spots are still one neighbourhood: grouped again as it stands
+            self._form(self.areas.pop(area).spots)
         if touched:
             self._regroup(touched)
 
