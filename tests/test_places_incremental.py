@@ -258,6 +258,31 @@ def test_a_first_name_takes_unnamed_visits_from_another_place_without_grouping_a
     assert kept == _from_nothing(owners)
 
 
+def test_a_first_name_takes_a_spot_whose_unnamed_visits_were_split_between_a_place_and_none(alice, things, monkeypatch):
+    """One ~10 m spot, 150 m north of "Bakery": an unnamed visit 149 m away joined it, one 150.006 m away did not.
+    A new "Kiosk" on that spot takes both: appended; the same places as from nothing."""
+    rng = random.Random(5)
+    spots = [((48.8, 2.3), 'Bakery', 2), ((48.8013, 2.3), '', 1), ((48.8013495, 2.3), '', 1)]
+    rows = [
+        {**_row(rng, alice.id, things), 'place': name, 'latitude': lat, 'longitude': lon}
+        for (lat, lon), name, visits in spots
+        for _ in range(visits)
+    ]
+    Expense.insert_many(rows).execute()
+    owners = visible_owner_ids(alice)
+    assert sorted(p.visits for p in places.household_places(alice)) == [1, 3]
+    formed: list[int] = []
+    form = places_state.HouseholdPlaces._form
+    monkeypatch.setattr(
+        places_state.HouseholdPlaces, '_form', lambda self, spots: formed.append(1) or form(self, spots)
+    )
+    add(alice, things, amount='4', date='2026-02-01', latitude='48.8013', longitude='2.3', place='Kiosk')
+    kept = places._household_places(owners)
+    assert sorted((p.name, p.visits) for p in kept) == [('Bakery', 2), ('Kiosk', 3)]
+    assert formed == []
+    assert kept == _from_nothing(owners)
+
+
 def test_the_first_name_given_to_a_place_takes_its_unnamed_visits_without_grouping_again(
     alice, things, monkeypatch
 ) -> None:
