@@ -62,6 +62,26 @@ def _change(rng: random.Random, owner_id: int, things: dict) -> None:
         Expense.update(latitude=None, longitude=None, **stamp).where(target).execute()
 
 
+def _regroups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gains an item each time a neighbourhood is grouped again whole (not appended to)."""
+    formed: list[int] = []
+    form = places_state.HouseholdPlaces._form
+    monkeypatch.setattr(
+        places_state.HouseholdPlaces, '_form', lambda self, spots: formed.append(1) or form(self, spots)
+    )
+    return formed
+
+
+def _seed_spots(rng: random.Random, owner_id: int, things: dict, spots: list) -> None:
+    """`visits` expenses named `name` at each ((lat, lon), name, visits) of `spots`."""
+    rows = [
+        {**_row(rng, owner_id, things), 'place': name, 'latitude': lat, 'longitude': lon}
+        for (lat, lon), name, visits in spots
+        for _ in range(visits)
+    ]
+    Expense.insert_many(rows).execute()
+
+
 def _from_nothing(owner_ids: list[int]) -> list[places_state.Found]:
     return places_state.HouseholdPlaces(owner_ids).sync()
 
@@ -92,11 +112,7 @@ def test_a_save_regroups_one_neighbourhood(alice, things, monkeypatch) -> None:
     rng = random.Random(7)
     Expense.insert_many([_row(rng, alice.id, things) for _ in range(200)]).execute()
     before = places.household_places(alice)
-    formed: list[int] = []
-    form = places_state.HouseholdPlaces._form
-    monkeypatch.setattr(
-        places_state.HouseholdPlaces, '_form', lambda self, spots: formed.append(1) or form(self, spots)
-    )
+    formed = _regroups(monkeypatch)
     add(alice, things, amount='3', date='2026-02-01', latitude='43.2965', longitude='5.3698', place='Marseille')
     assert places.suggest_places(alice, 43.2965, 5.3698)[0].name == 'Marseille'
     assert formed == [1]  # a new neighbourhood, alone: Paris's and Lyon's places were not grouped again
@@ -238,19 +254,10 @@ def test_a_first_name_takes_unnamed_visits_from_another_place_without_grouping_a
     appended, "Bakery" counted again without them; the same places as from nothing."""
     rng = random.Random(2)
     spots = [((48.8, 2.3), 'Bakery', 2), ((48.8009, 2.3), '', 3), ((48.8003, 2.3002), '', 2)]
-    rows = [
-        {**_row(rng, alice.id, things), 'place': name, 'latitude': lat, 'longitude': lon}
-        for (lat, lon), name, visits in spots
-        for _ in range(visits)
-    ]
-    Expense.insert_many(rows).execute()
+    _seed_spots(rng, alice.id, things, spots)
     owners = visible_owner_ids(alice)
     assert [(p.name, p.visits) for p in places.household_places(alice)] == [('Bakery', 7)]
-    formed: list[int] = []
-    form = places_state.HouseholdPlaces._form
-    monkeypatch.setattr(
-        places_state.HouseholdPlaces, '_form', lambda self, spots: formed.append(1) or form(self, spots)
-    )
+    formed = _regroups(monkeypatch)
     add(alice, things, amount='4', date='2026-02-01', latitude='48.8009', longitude='2.3', place='Kiosk')
     kept = places._household_places(owners)
     assert sorted((p.name, p.visits) for p in kept) == [('Bakery', 4), ('Kiosk', 4)]
@@ -263,19 +270,10 @@ def test_a_first_name_takes_a_spot_whose_unnamed_visits_were_split_between_a_pla
     A new "Kiosk" on that spot takes both: appended; the same places as from nothing."""
     rng = random.Random(5)
     spots = [((48.8, 2.3), 'Bakery', 2), ((48.8013, 2.3), '', 1), ((48.8013495, 2.3), '', 1)]
-    rows = [
-        {**_row(rng, alice.id, things), 'place': name, 'latitude': lat, 'longitude': lon}
-        for (lat, lon), name, visits in spots
-        for _ in range(visits)
-    ]
-    Expense.insert_many(rows).execute()
+    _seed_spots(rng, alice.id, things, spots)
     owners = visible_owner_ids(alice)
     assert sorted(p.visits for p in places.household_places(alice)) == [1, 3]
-    formed: list[int] = []
-    form = places_state.HouseholdPlaces._form
-    monkeypatch.setattr(
-        places_state.HouseholdPlaces, '_form', lambda self, spots: formed.append(1) or form(self, spots)
-    )
+    formed = _regroups(monkeypatch)
     add(alice, things, amount='4', date='2026-02-01', latitude='48.8013', longitude='2.3', place='Kiosk')
     kept = places._household_places(owners)
     assert sorted((p.name, p.visits) for p in kept) == [('Bakery', 2), ('Kiosk', 3)]
@@ -297,11 +295,7 @@ def test_the_first_name_given_to_a_place_takes_its_unnamed_visits_without_groupi
     Expense.insert_many([{**row, 'longitude': FAR[1] + rng.uniform(-0.0003, 0.0003)} for row in rows]).execute()
     owners = visible_owner_ids(alice)
     assert [p.name for p in places.household_places(alice)] == ['']
-    formed: list[int] = []
-    form = places_state.HouseholdPlaces._form
-    monkeypatch.setattr(
-        places_state.HouseholdPlaces, '_form', lambda self, spots: formed.append(1) or form(self, spots)
-    )
+    formed = _regroups(monkeypatch)
     add(alice, things, amount='4', date='2026-02-01', latitude=str(FAR[0]), longitude=str(FAR[1]), place='Lyon')
     kept = places._household_places(owners)
     assert [(p.name, p.visits) for p in kept] == [('Lyon', 41)]
@@ -337,11 +331,7 @@ def test_a_first_name_that_changes_other_places_groups_again(alice, things, monk
     Expense.insert_many(rows).execute()
     owners = visible_owner_ids(alice)
     places.household_places(alice)
-    formed: list[int] = []
-    form = places_state.HouseholdPlaces._form
-    monkeypatch.setattr(
-        places_state.HouseholdPlaces, '_form', lambda self, spots: formed.append(1) or form(self, spots)
-    )
+    formed = _regroups(monkeypatch)
     add(alice, things, amount='4', date='2026-02-01', latitude=str(lat), longitude=str(lon), place='Kiosk')
     kept = places._household_places(owners)
     assert formed == [1]  # grouped again
