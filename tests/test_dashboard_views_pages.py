@@ -103,3 +103,21 @@ async def test_an_account_without_links_has_nothing_to_choose(user: User) -> Non
     assert total(user) == '12,00\u00a0€'
     await user.should_not_see(marker='dashboard-view')
     await user.should_not_see(marker='dashboard-view-note')
+
+
+async def test_the_controls_stay_while_the_figures_are_redrawn(user: User) -> None:
+    """A quick second click went to a toggle that the first one's redraw had just replaced, and was lost
+    (seen in CI): the picker and both toggles are built once, only the figures below them are redrawn."""
+    couple()
+    await api_login(user)
+    await user.open('/?month=2026-01')
+    view, scope = toggle(user, 'dashboard-view'), toggle(user, 'dashboard-scope')
+    label = toggle(user, 'month-label')
+    scope.value = 'mine'
+    view.value = 'share'  # sent before the first redraw's figures are in
+    await until(lambda: total(user) == '57,00\u00a0€')  # of what alice created: 50 + 7
+    assert (toggle(user, 'dashboard-view'), toggle(user, 'dashboard-scope')) == (view, scope)
+    user.find(marker='month-previous').click()
+    await user.should_see('December 2025')
+    assert toggle(user, 'month-label') is label and label.text == 'December 2025'
+    assert view.value == 'share' and scope.value == 'mine'

@@ -26,7 +26,7 @@ from app.pages.components.currency_amount import original_amount, top_amount
 from app.pages.components.currency_note import currency_note
 from app.pages.components.dashboard_budgets import budgets_section
 from app.pages.components.dashboard_view import view_choices, view_note
-from app.pages.components.month_picker import month_picker
+from app.pages.components.month_picker import MonthPicker, month_picker
 from app.pages.components.rate_missing_note import rate_missing_note
 from app.pages.components.upcoming_card import upcoming_card
 from app.pages.theme import theme_to_dark
@@ -47,19 +47,24 @@ class Dashboard:
         self.dark = bool(theme_to_dark(user.theme))
         self.category_id: int | None = None  # the category whose subcategories the donut shows
         self.wanted = month  # the month the last move asked for
+        self.loads = 0  # reads started: only the last one's figures are shown
         self.formats = w.Formats(user.currency, user.locale, clock.today(user.timezone))
         self.scope = 'everyone'  # or 'mine': only the user's own expenses
         self.shared = False  # whether the account is linked, so the scope and view toggles are worth showing
         self.view = stats_views.DEFAULT_VIEW  # share | paid | household: how the figures count
         self.default_view = stats_views.DEFAULT_VIEW  # the one the page opens on (not repeated in the address)
         self.root = ui.column().classes('w-full gap-4')  # stays while its content is refreshed
+        self.picker: MonthPicker | None = None  # built once by `header`, the month the page shows
         self.followers: list[Callable[[Month], Awaitable[None]]] = []  # sections that show the same month
 
     async def load(self, month: Month) -> bool:
-        """Fetch the figures of `month`; False when a later move made them stale (quick clicks)."""
+        """Fetch the figures of `month`; False when a later move or choice made them stale (quick clicks:
+        the month, the view or the scope may change while an earlier read is still running)."""
         self.wanted = month
+        self.loads += 1
+        ticket = self.loads
         data = await call_service(stats.dashboard, self.user, month, self.scope, view=self.view)
-        if data is None or self.wanted != month:
+        if data is None or ticket != self.loads:
             return False
         self.month, self.data, self.category_id = month, data, None
         return True
@@ -74,13 +79,25 @@ class Dashboard:
                 for follow in self.followers:
                     await follow(month)
 
+    @property
+    def shown_month(self) -> Month:
+        """The month the picker shows: the one the last move asked for, even while its figures load."""
+        return self.picker.month if self.picker else self.wanted
+
+    async def show_month(self, month: Month) -> None:
+        """Move to `month` through the picker, so that its label follows (the year chart's bars)."""
+        if self.picker:
+            await self.picker.set_month(month)
+        else:
+            await self.go(month)
+
     async def set_scope(self, scope: str) -> None:
         self.scope = scope if scope in access.SCOPES else 'everyone'
-        await self.go(self.month)
+        await self.go(self.shown_month)
 
     async def set_view(self, view: str) -> None:
         self.view = view if view in stats_views.VIEWS else self.default_view
-        await self.go(self.month)
+        await self.go(self.shown_month)
 
     def set_dark(self, dark: bool) -> None:
         if bool(dark) != self.dark:
@@ -100,12 +117,16 @@ class Dashboard:
 
     # --- layout ------------------------------------------------------------------------------------
 
-    @ui.refreshable_method
-    def content(self) -> None:
+    def header(self) -> None:
+        """The month picker and the view toggles, built once and kept while the figures below are redrawn:
+        a click on a control that a refresh had just replaced was lost (quick clicks, seen in CI)."""
         with ui.row().classes('w-full items-center justify-between gap-2'):
-            month_picker(self.month, self.go, locale=self.user.locale)
+            self.picker = month_picker(self.month, self.go, locale=self.user.locale)
             if self.shared:
                 view_choices(self.view, self.scope, self.set_view, self.set_scope)
+
+    @ui.refreshable_method
+    def content(self) -> None:
         data = self.data
         if data is None:
             return
@@ -276,7 +297,7 @@ class Dashboard:
         year = self.figures.year_overview
 
         async def open_month(event) -> None:
-            await self.go(Month(year.year, event.data_index + 1))
+            await self.show_month(Month(year.year, event.data_index + 1))
 
         with cards.chart_card(_('{year} month by month', year=year.year), marker='card-year'):
             options = w.year_options(year, self.formats, self.dark)
@@ -310,9 +331,10 @@ async def dashboard_page(user: User, month: str = '', view: str = '') -> None:
     dashboard.view, dashboard.default_view = chosen_view, default_view
     await dashboard.load(chosen)
     with dashboard.root:
+        dashboard.header()
         dashboard.content()
     await upcoming_card(user)
-    after_add(lambda _row: dashboard.go(dashboard.month))  # an expense added with the frame's button counts
+    after_add(lambda _row: dashboard.go(dashboard.shown_month))  # an expense added with the frame's button counts
 
     client = ui.context.client
     ui.on('wis_dark', lambda e: dashboard.set_dark(bool(e.args)))
