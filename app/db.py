@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 
@@ -61,8 +62,16 @@ def open_database(database_url: str) -> None:
         # psycopg 3 (requirements.txt), even where an old psycopg2 is installed too, which Peewee would pick
         _dump_text_without_nul()
         database = connect_url(database_url, prefer_psycopg3=True)
+    if isinstance(database, SqliteDatabase):
+        database.register_function(_json_number, 'wis_json_number', 1, deterministic=True)
     close_database()
     db.initialize(database)
+
+
+def _json_number(value: float | int | None) -> str | None:
+    """A number as orjson writes it (every digit it needs, no exponent below 1e16), for SQL that writes JSON:
+    SQLite's `json_object` keeps 15 significant digits of a REAL (app/services/expense_page.py)."""
+    return None if value is None else orjson.dumps(value).decode()
 
 
 def _dump_text_without_nul() -> None:

@@ -15,7 +15,7 @@ from app.api.filters import expense_filters
 from app.api.json_answer import json_answer
 from app.api.rates import CurrencyField
 from app.models import User
-from app.services import expense_listing, expenses
+from app.services import expense_page, expenses
 from app.services.expenses import ExpenseFilters, ExpensePage, ExpenseRow
 
 router = APIRouter(
@@ -90,8 +90,9 @@ def list_expenses(
     """The expenses you may see, newest first, with their count and total: the month's (`month`, this month
     when absent), or every month's when `search`, `from` or `to` is given without a month; narrowed by
     the filters."""
-    # rows built as plain dicts and encoded by orjson: the ExpensePage shape, byte for byte (expense_listing)
-    page = expense_listing.list_plain(user, filters.month, filters=filters, sort=sort, offset=offset, limit=limit)
+    # rows written as JSON by SQLite or built as plain dicts, encoded by orjson: the ExpensePage shape, byte
+    # for byte (expense_page)
+    page = expense_page.list_plain(user, filters.month, filters=filters, sort=sort, offset=offset, limit=limit)
     return json_answer(page)
 
 

@@ -22,45 +22,10 @@ from peewee import SQL, ColumnBase, ModelSelect, fn
 from app.db import db
 from app.models import Category, Expense, ExpenseSplit, ExpenseTag, PaymentMethod, Receipt, User
 from app.services import conversion, receipt_rows, splits, tags
-from app.services.expense_search import DEFAULT_SORT, ExpenseFilters, page_parts
-from app.services.expenses_types import ExpenseRow
 from app.services.id_lists import among
-from app.services.money import cents_to_number
-from app.services.months import Month
 from app.services.timestamps import as_date, as_utc, iso_utc
 
-__all__ = ['ExpenseListing', 'list_plain', 'plain_rows_of_query']
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ExpenseListing:
-    """`ExpensePage` with its rows as plain dicts (or `ExpenseRow`s for a search ranked by words): the same
-    fields in the same order, so that orjson writes what pydantic writes for an `ExpensePage`."""
-
-    month: str
-    count: int
-    total: float
-    total_cents: int
-    offset: int
-    expenses: Sequence[dict[str, Any] | ExpenseRow]
-
-
-def list_plain(
-    user: User,
-    month: Month | None,
-    *,
-    sort: str = DEFAULT_SORT,
-    offset: int = 0,
-    limit: int | None = None,
-    filters: ExpenseFilters | None = None,
-) -> ExpenseListing:
-    """`expense_search.list_expenses` for the API's encoder: the same expenses, count and total."""
-    name, count, cents, rows = page_parts(
-        user, month, sort=sort, offset=offset, limit=limit, filters=filters, build=plain_rows_of_query
-    )
-    return ExpenseListing(
-        month=name, count=count, total=cents_to_number(cents), total_cents=cents, offset=offset, expenses=rows
-    )
+__all__ = ['HAS_COLUMNS', 'plain_rows_of_query']
 
 
 def _stamp(value: datetime | str) -> str:
@@ -131,7 +96,7 @@ def _has(model: Any, column: Any, *more: Any) -> ColumnBase:
 
 # Whether each row has tags, receipts, a split: only those rows are looked up for them. Most expenses have
 # none, and a look-up by 2,300 ids costs ~1 ms each to write and parse where the probes cost a third of it.
-_HAS_COLUMNS = (
+HAS_COLUMNS = (
     _has(ExpenseTag, ExpenseTag.expense),
     _has(Receipt, Receipt.expense_id, receipt_rows.live()),
     _has(ExpenseSplit, ExpenseSplit.expense),
@@ -150,7 +115,7 @@ def plain_rows_of_query(query: ModelSelect[Expense]) -> list[dict[str, Any]]:
     One dict literal per row and no function call in the loop but for text that is not SQLite's: the loop
     runs 2,300 times for a month of the benchmark. An amount is `cents / 100`, which is `cents_to_number`'s
     `round(cents / 100, 2)` for every whole number of cents below 2**46 (tests/test_expense_listing.py)."""
-    found = db.execute(query.select(*_PLAIN_COLUMNS, *_HAS_COLUMNS)).fetchall()
+    found = db.execute(query.select(*_PLAIN_COLUMNS, *HAS_COLUMNS)).fetchall()
     tagged = tags.tags_of([row[0] for row in found if row[15]])
     receipts = receipt_rows.for_expenses([row[0] for row in found if row[16]])
     split = splits.split_views([row[0] for row in found if row[17]])

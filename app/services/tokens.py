@@ -122,10 +122,12 @@ def find_api_token(token: str | None) -> FoundToken | None:
     digest = token_hmac(token)
     row = prepared.first(
         'api token',  # every API call: its SQL built once (app/prepared.py)
-        lambda: ApiToken.select(ApiToken, User)
-        .join(User)
-        .where((ApiToken.token_hmac == digest) & User.deleted_at.is_null())
-        .limit(1),
+        lambda: (
+            ApiToken.select(ApiToken, User)
+            .join(User)
+            .where((ApiToken.token_hmac == digest) & User.deleted_at.is_null())
+            .limit(1)
+        ),
         [digest, 1],
     )
     if row is None or not hmac.compare_digest(row.token_hmac, digest):
