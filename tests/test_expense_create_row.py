@@ -5,6 +5,8 @@ statements it still sends are counted, so that a slower save shows here first.""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from app import prepared
@@ -124,3 +126,35 @@ def test_a_prepared_query_given_the_wrong_parameters_fails_loudly(world, monkeyp
         prepared.first('test: user by id and name', build, ['alice', alice.id, 1])
     with pytest.raises(prepared.PreparedMismatch):
         prepared.first('test: user by id and name', build, [bob.id, 'alice', 1])
+
+
+@pytest.mark.usefixtures('database')
+def test_the_prepared_insert_stores_what_model_create_stores(alice, things, monkeypatch) -> None:
+    """`prepared.insert` (every add's INSERT, built once) writes the row peewee's `Model.create` writes, and
+    values bound in another order than peewee's fail under WIS_CHECK_PREPARED instead of being stored."""
+    from app.models import Expense
+
+    values = {
+        'owner': alice.id,
+        'amount_cents': 1234,
+        'date': date(2026, 1, 5),
+        'category': things['food'].id,
+        'payment_method': things['card'].id,
+        'description': '<img src=x onerror=alert(1)> 漢字',
+        'latitude': 48.85661412345679,
+        'longitude': -2.35,
+        'currency': 'EUR',
+    }
+    made = Expense.create(**values)
+    mine = Expense(**values)
+    prepared.insert(mine)
+    assert mine.id == made.id + 1 and not mine.is_dirty()
+
+    def stored(number: int) -> dict:
+        return {k: v for k, v in Expense.select().where(Expense.id == number).dicts().get().items() if k != 'id'}
+
+    assert stored(mine.id) == {**stored(made.id), 'created_at': mine.created_at, 'updated_at': mine.updated_at}
+    monkeypatch.setenv('WIS_CHECK_PREPARED', '1')
+    monkeypatch.setattr(Expense._meta, 'sorted_fields', Expense._meta.sorted_fields[::-1])  # not peewee's order
+    with pytest.raises(prepared.PreparedMismatch):
+        prepared.insert(Expense(**values))

@@ -276,7 +276,8 @@ def _create(user: User, data: Mapping, key: str | None) -> ExpenseRow:
             household = household_currency.owner_currency(user.id)
             columns.update(household_currency.expense_currency(household, data, columns['amount_cents']))
             tag_names = tags.parse_tags(data.get('tags'))
-            expense = Expense.create(owner=user.id, request_id=key, **columns)
+            expense = Expense(owner=user.id, request_id=key, **columns)
+            prepared.insert(expense)  # Expense.create, its INSERT built once
             if tag_names:  # a new expense has none to take away
                 tags.set_expense_tags(user.id, expense.id, tag_names)
             split = splits.record_split(user, expense.id, data, creating=True)

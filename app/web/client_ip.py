@@ -8,17 +8,26 @@ from __future__ import annotations
 
 import ipaddress
 from contextvars import ContextVar
+from functools import lru_cache
+from typing import Any
 
 from app.config import get_settings
 from app.web import prefix
 
 
 def is_trusted_proxy(address: str) -> bool:
+    return _trusted(get_settings().forwarded_allow_ips, address)
+
+
+@lru_cache(maxsize=4096)
+def _trusted(networks: tuple[Any, ...], address: str) -> bool:
+    """Kept per (networks, address): asked two or three times per request, and parsing an address cost more
+    than the rest of the middleware that asks (bench/peers.py)."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(ip in network for network in get_settings().forwarded_allow_ips)
+    return any(ip in network for network in networks)
 
 
 SCOPE_KEY = 'wis.client_ip'

@@ -31,6 +31,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from app import i18n
@@ -101,6 +102,7 @@ class TokenBuckets:
         bucket.tokens = max(bucket.tokens - 1, -self.capacity)
 
 
+@lru_cache(maxsize=4096)  # a pure function of the address, asked on every request
 def address_key(ip: str) -> str:
     """The bucket of a client address: IPv6 clients by their /64, which one home or host gets whole
     (otherwise a single machine could pick a new address for every request)."""
