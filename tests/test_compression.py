@@ -72,3 +72,31 @@ def test_the_compressor_is_isa_l_at_level_one() -> None:
     assert isinstance(middleware, IsalGZipMiddleware) and middleware.minimum_size == 500
     responder = _IsalResponder(FastAPI(), 500)
     assert isinstance(responder.compressor, isal_zlib.Compress)
+
+
+async def test_a_month_is_compressed_on_the_loop_and_a_bigger_body_in_a_thread(monkeypatch) -> None:
+    """Starlette sends a body of 128 KiB or more to a worker thread; ISA-L compresses a month (1.3 MB) faster
+    than that trip: only a body past THREAD_MINIMUM_SIZE goes there (app/web/compression.py)."""
+    import starlette.middleware.gzip as starlette_gzip
+
+    from app.web.compression import THREAD_MINIMUM_SIZE
+
+    month, huge = BODY * 13, BODY * (THREAD_MINIMUM_SIZE // len(BODY) + 2)
+    trips: list[int] = []
+    real = starlette_gzip.anyio.to_thread.run_sync
+
+    async def counted(function, *args, **kwargs):  # the endpoints' trips come here too
+        if getattr(function, '__name__', '') == '_compress_body':
+            trips.append(len(args[0]))
+        return await real(function, *args, **kwargs)
+
+    monkeypatch.setattr(starlette_gzip.anyio.to_thread, 'run_sync', counted)
+    api = FastAPI()
+    api.get('/month')(lambda: Response(month, media_type='application/json'))
+    api.get('/huge')(lambda: Response(huge, media_type='application/json'))
+    transport = httpx.ASGITransport(gzip_middleware(api))
+    async with httpx.AsyncClient(transport=transport, base_url='http://test') as client:
+        for path, body in (('/month', month), ('/huge', huge)):
+            response, raw = await _raw(client, path, 'gzip')
+            assert response.headers['content-encoding'] == 'gzip' and gzip.decompress(raw) == body
+    assert trips == [len(huge)]

@@ -48,6 +48,13 @@ class IsalGZipMiddleware(GZipMiddleware):
         await responder(scope, receive, send)
 
 
+# Starlette compresses a body of 128 KiB or more in a worker thread, so as not to block the event loop with
+# zlib at level 9. ISA-L at level 1 compresses a month's 1.26 MB in ~0.5 ms, less than the trip to a worker
+# thread and back costs on a small virtual machine (~1 ms of wall time, bench/peers.py): bodies up to 4 MiB
+# (~2 ms) are compressed on the loop, bigger ones (a long year listed whole) still in a thread.
+THREAD_MINIMUM_SIZE = 4 * 1024 * 1024
+
+
 def gzip_middleware(app: ASGIApp) -> GZipMiddleware:
     """For `ui.run(gzip_middleware_factory=...)`: Starlette's middleware, NiceGUI's minimum size, ISA-L level 1."""
-    return IsalGZipMiddleware(app, minimum_size=500, compresslevel=LEVEL)
+    return IsalGZipMiddleware(app, minimum_size=500, compresslevel=LEVEL, thread_minimum_size=THREAD_MINIMUM_SIZE)
