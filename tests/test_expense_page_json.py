@@ -92,3 +92,24 @@ def test_sqlite_writes_every_amount_an_expense_can_hold_as_orjson_does() -> None
             (low, high - 1),
         ).fetchall()
         assert text.encode() == orjson.dumps([cents / 100 for cents in range(low, high)]), (low, high)
+
+
+@pytest.mark.skipif('is_postgres()', reason='SQLite writes the JSON only on SQLite')
+def test_the_page_query_is_built_once_per_shape_and_checked(alice, things, monkeypatch) -> None:
+    """Two months, one shape: one SQL kept (their dates are parameters); a kept SQL that no longer matches
+    what peewee writes fails loudly under WIS_CHECK_PREPARED instead of reading the wrong columns."""
+    from app import prepared
+    from app.services import expense_page as page
+
+    add(alice, things, '4.00', date='2026-01-16')
+    add(alice, things, '5.00', date='2026-02-16')
+    monkeypatch.setattr(page, '_PAGE_SQL', {})
+    monkeypatch.setenv('WIS_CHECK_PREPARED', '0')
+    january, february = _same_bytes(alice), _same_bytes(alice, Month(2026, 2))
+    assert len(january) == len(february) == 1 and len(page._PAGE_SQL) == 1
+    [key] = page._PAGE_SQL
+    sql, column_params = page._PAGE_SQL[key]
+    page._PAGE_SQL[key] = (sql.replace('"id"', '"amount_cents"', 1), column_params)
+    monkeypatch.setenv('WIS_CHECK_PREPARED', '1')
+    with pytest.raises(prepared.PreparedMismatch):
+        expense_page.list_plain(alice, JANUARY)

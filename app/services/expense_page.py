@@ -28,6 +28,7 @@ from typing import Any, cast
 import orjson
 from peewee import SQL, Case, ModelSelect, fn
 
+from app import prepared
 from app.db import db, is_postgres
 from app.models import Category, Expense, PaymentMethod, User
 from app.services.expense_listing import HAS_COLUMNS, plain_rows_of_query
@@ -105,12 +106,38 @@ def _plain() -> Any:
 _JSON_COLUMN = Case(None, [(_plain(), _row_json())], None)
 
 
+# The page query's SQL by the SQL of the same query selecting only the id: peewee took ~1.5 ms to write the
+# 28 fields' JSON column on every listing (bench/peers.py), where the rest of the query takes a fifth of that.
+# The column comes first in the SELECT, so its parameters come first too; the key (conditions, joins, order,
+# limit) keeps the rest. Bounded: `among` writes id lists into the SQL, one key per household's set of links.
+_PAGE_SQL: dict[tuple[type, str], tuple[str, list[Any]]] = {}
+_PAGE_SQL_KEPT = 256
+
+
+def _page_sql(query: ModelSelect[Expense]) -> tuple[str, list[Any]]:
+    """The SQL and parameters of `query.select(Expense.id, _JSON_COLUMN)`, built by peewee once per shape;
+    under WIS_CHECK_PREPARED built every time and compared (app/prepared.py)."""
+    base_sql, base_params = query.select(Expense.id).sql()
+    key = (type(db.obj), base_sql)
+    found = _PAGE_SQL.get(key)
+    if found is None or prepared.checking():
+        sql, params = query.select(Expense.id, _JSON_COLUMN).sql()
+        column_params = list(params[: len(params) - len(base_params)])
+        if list(params[len(column_params) :]) != list(base_params) or found not in (None, (sql, column_params)):
+            raise prepared.PreparedMismatch(f'the listing query with its JSON column binds {params!r}')
+        if len(_PAGE_SQL) >= _PAGE_SQL_KEPT:
+            _PAGE_SQL.clear()
+        found = _PAGE_SQL[key] = (sql, column_params)
+    return found[0], [*found[1], *base_params]
+
+
 def json_rows_of_query(query: ModelSelect[Expense]) -> list[dict[str, Any] | orjson.Fragment]:
     """The rows of `expense_listing.plain_rows_of_query`, in its order: the plain ones as SQLite's JSON, the
     others as its dicts (read again by their ids, the page's conditions kept)."""
     if is_postgres():
         return cast(list[dict[str, Any] | orjson.Fragment], plain_rows_of_query(query))
-    found = cast(list[tuple[int, str | None]], db.execute(query.select(Expense.id, _JSON_COLUMN)).fetchall())
+    sql, params = _page_sql(query)
+    found = cast(list[tuple[int, str | None]], db.execute_sql(sql, params).fetchall())
     rows: list[dict[str, Any] | orjson.Fragment | None] = [
         orjson.Fragment(text) if text is not None else None for _, text in found
     ]
