@@ -16,8 +16,6 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from peewee import Model
-
 from app.db import db, is_postgres
 
 _BUILT: dict[tuple[str, type], tuple[Any, str]] = {}  # (what, kind of database): (query, its SQL)
@@ -55,7 +53,7 @@ def first(key: str, build: Callable[[], Any], params: Sequence[Any]) -> Any:
     return None
 
 
-def insert(instance: Model) -> None:
+def insert(instance: Any) -> None:
     """`instance.save()` for a new row whose key the database assigns (the expense of every add): its INSERT
     built once per set of fields, then only its values bound. peewee took ~0.15 ms to build it each time, a
     tenth of an add's server time (bench/peers.py). The values are converted as peewee converts them (each
