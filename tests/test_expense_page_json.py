@@ -113,3 +113,23 @@ def test_the_page_query_is_built_once_per_shape_and_checked(alice, things, monke
     monkeypatch.setenv('WIS_CHECK_PREPARED', '1')
     with pytest.raises(prepared.PreparedMismatch):
         expense_page.list_plain(alice, JANUARY)
+
+
+def test_a_row_deleted_between_the_two_reads_is_left_out(alice, things, monkeypatch) -> None:
+    """The rows SQLite cannot write are read again by their ids, in a second statement: one deleted by
+    another request in between is not listed, and the listing answers instead of failing."""
+    from app.services import expense_listing
+    from app.services import expense_page as page
+
+    tagged = add(alice, things, '4.00', date='2026-01-16', tags='kept')
+    gone = add(alice, things, '5.00', date='2026-01-17', tags='deleted meanwhile')
+    plain = add(alice, things, '6.00', date='2026-01-18')
+    real = expense_listing.plain_rows_of_query
+
+    def deleting_first(query):
+        expenses.delete_expense(alice, gone.id)
+        return real(query)
+
+    monkeypatch.setattr(page, 'plain_rows_of_query', deleting_first)
+    listed = orjson.loads(encode(expense_page.list_plain(alice, JANUARY)))['expenses']
+    assert {row['id'] for row in listed} == {tagged.id, plain.id}

@@ -147,8 +147,9 @@ def json_rows_of_query(query: ModelSelect[Expense]) -> list[dict[str, Any] | orj
             row['id']: row
             for row in plain_rows_of_query(query.where(among(Expense.id, others)).limit(None).offset(None))
         }
-        rows = [built[number] if row is None else row for row, (number, _) in zip(rows, found)]
-    return cast(list[dict[str, Any] | orjson.Fragment], rows)
+        # read in a second statement: an expense deleted (or moved out of the page) in between is left out
+        rows = [built.get(number) if row is None else row for row, (number, _) in zip(rows, found)]
+    return [row for row in rows if row is not None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
