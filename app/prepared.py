@@ -33,6 +33,13 @@ def rows(key: str, build: Callable[[], Any], params: Sequence[Any]) -> Any:
     """The rows of the peewee select `build()` returns, read through that query's own row reader (models,
     tuples or dicts, as the query asks). `key` names the query's shape: the same key, the same SQL (an
     `IN` list's length belongs in the key); `params` are the values peewee would bind, in its order."""
+    query, sql = _prepare(key, build, params)
+    return query._get_cursor_wrapper(db.execute_sql(sql, params))
+
+
+def _prepare(key: str, build: Callable[[], Any], params: Sequence[Any]) -> tuple[Any, str]:
+    """The query `build()` returns and its SQL, built once per key and kind of database; built again and
+    compared with `params` and the kept SQL under WIS_CHECK_PREPARED."""
     kind = type(db.obj)
     found = _BUILT.get((key, kind))
     if found is None or checking():
@@ -40,10 +47,8 @@ def rows(key: str, build: Callable[[], Any], params: Sequence[Any]) -> Any:
         sql, expected = query.sql()
         if list(expected) != list(params) or (found is not None and found[1] != sql):
             raise PreparedMismatch(f'prepared query {key!r}: peewee binds {expected!r}, the caller gave {params!r}')
-        found = (query, sql)
-        _BUILT[(key, kind)] = found
-    query, sql = found
-    return query._get_cursor_wrapper(db.execute_sql(sql, params))
+        found = _BUILT[(key, kind)] = (query, sql)
+    return found
 
 
 def first(key: str, build: Callable[[], Any], params: Sequence[Any]) -> Any:
@@ -63,19 +68,15 @@ def insert(instance: Any) -> None:
     primary = model._meta.primary_key
     fields = tuple(f for f in model._meta.sorted_fields if f.name in data and f is not primary)
     postgres = is_postgres()
-    key = (f'insert {model.__name__} ' + ' '.join(f.name for f in fields), type(db.obj))
-    params = [f.db_value(data[f.name]) for f in fields]
-    found = _BUILT.get(key)
-    if found is None or checking():
+
+    def build() -> Any:
         query = model.insert({f: data[f.name] for f in fields})
-        if postgres:
-            query = query.returning(primary)
-        sql, expected = query.sql()
-        if list(expected) != params or (found is not None and found[1] != sql):
-            raise PreparedMismatch(f'prepared insert {key[0]!r}: peewee binds {expected!r}, not {params!r}')
-        found = (query, sql)
-        _BUILT[key] = found
-    cursor = db.execute_sql(found[1], params)
+        return query.returning(primary) if postgres else query
+
+    key = f'insert {model.__name__} ' + ' '.join(f.name for f in fields)
+    params = [f.db_value(data[f.name]) for f in fields]
+    _query, sql = _prepare(key, build, params)
+    cursor = db.execute_sql(sql, params)
     saved: Any = instance  # peewee's own bookkeeping, as Model.save leaves it: the key set, nothing dirty
     saved._pk = cursor.fetchone()[0] if postgres else cursor.lastrowid
     saved._dirty.clear()

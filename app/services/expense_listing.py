@@ -1,4 +1,5 @@
-"""A page of expenses for the API's JSON answer, built as plain dicts straight from the cursor (issue 21, item 5).
+"""A page of expenses for the API's JSON answer, built as plain dicts straight from the cursor (issue 21, item 5):
+the rows SQLite does not write as JSON itself (app/services/expense_page.py), and every row on PostgreSQL.
 
 `GET /sysapi/expenses` answers a month of 2,300 expenses, about 1 MB of JSON. Building an `ExpenseRow` per
 row (a frozen dataclass, two parsed datetimes, copies for receipts and splits) and having pydantic validate
